@@ -1,0 +1,232 @@
+"""Writes about accounts: granting roles, one-time codes, citizen sign-up and login.
+
+Each write has a `check_*` (validate + authorise, raises ActionError/PermissionDenied)
+and a `do_*` (write and record); views, the API and commands call these only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import (
+    AccountKind,
+    Membership,
+    MembershipChange,
+    Organisation,
+    PhoneCode,
+    User,
+)
+from congdong.accounts.phones import normalise_mobile
+from congdong.accounts.queries import AnyUser, access_membership, access_unit
+from congdong.accounts.roles import Permission, Role
+from congdong.accounts.sms import get_backend
+from congdong.core.errors import ActionError
+from congdong.units.models import Unit
+
+# ---------------------------------------------------------------- roles
+
+
+@dataclass(frozen=True)
+class Grant:
+    unit: Unit
+    user: User
+    organisation: Organisation
+    role: Role
+
+
+def check_grant(
+    actor: AnyUser, unit_id: int, username: str, role: str, organisation: str
+) -> Grant:
+    """The actor manages members on the unit; the account, role and organisation exist."""
+    unit = access_unit(actor, unit_id, Permission.MANAGE_MEMBERS)
+    if role not in Role.values:
+        raise ActionError(_("Choose a role from the list."), field="role")
+    org = Organisation.objects.filter(code=organisation).first()
+    if org is None:
+        raise ActionError(_("Choose an organisation from the list."), field="organisation")
+    user = User.objects.filter(username=(username or "").strip(), kind=AccountKind.STAFF).first()
+    if user is None or not user.is_active:
+        raise ActionError(
+            _("There is no active staff account “%(username)s”.") % {"username": username},
+            field="username",
+        )
+    if Membership.objects.filter(user=user, unit=unit, role=role).exists():
+        raise ActionError(
+            _("%(user)s already has this role at %(unit)s.")
+            % {"user": user, "unit": unit.full_name},
+            field="role",
+        )
+    return Grant(unit=unit, user=user, organisation=org, role=Role(role))
+
+
+def do_grant(actor: User, grant: Grant) -> Membership:
+    with transaction.atomic():
+        membership = Membership.objects.create(
+            user=grant.user, organisation=grant.organisation, unit=grant.unit,
+            role=grant.role, granted_by=actor,
+        )
+        MembershipChange.objects.create(
+            action=MembershipChange.Action.GRANT, actor=actor, user=grant.user,
+            organisation=grant.organisation, unit=grant.unit, role=grant.role,
+        )
+    return membership
+
+
+def grant_role(
+    actor: AnyUser, unit_id: int, username: str, role: str, organisation: str
+) -> Membership:
+    return do_grant(actor, check_grant(actor, unit_id, username, role, organisation))
+
+
+def check_revoke(actor: AnyUser, membership_id: int) -> Membership:
+    membership = access_membership(actor, membership_id)
+    if membership.user_id == actor.pk and membership.role == Role.UNIT_ADMIN:
+        raise ActionError(_("You cannot remove your own admin role; ask the level above."))
+    return membership
+
+
+def do_revoke(actor: User, membership: Membership) -> None:
+    with transaction.atomic():
+        MembershipChange.objects.create(
+            action=MembershipChange.Action.REVOKE, actor=actor, user=membership.user,
+            organisation=membership.organisation, unit=membership.unit, role=membership.role,
+        )
+        membership.delete()
+
+
+def revoke_role(actor: AnyUser, membership_id: int) -> None:
+    do_revoke(actor, check_revoke(actor, membership_id))
+
+
+# ---------------------------------------------------------------- one-time codes
+
+
+def _hash_code(phone: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def check_request_code(raw_phone: str, ip: str | None) -> str:
+    """The normalised number, if another code may be sent to it from this address now."""
+    phone = normalise_mobile(raw_phone)
+    since = timezone.now() - datetime.timedelta(hours=1)
+    recent = PhoneCode.objects.filter(created_at__gte=since)
+    if recent.filter(phone=phone).count() >= settings.OTP_MAX_PER_PHONE_PER_HOUR:
+        raise ActionError(
+            _("Too many codes were sent to this number in the last hour. Try again later."),
+            field="phone", status=429,
+        )
+    if ip and recent.filter(ip=ip).count() >= settings.OTP_MAX_PER_IP_PER_HOUR:
+        raise ActionError(
+            _("Too many codes were requested from your network in the last hour. "
+              "Try again later."),
+            field="phone", status=429,
+        )
+    return phone
+
+
+def do_send_code(phone: str, ip: str | None) -> PhoneCode:
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = timezone.now()
+    row = PhoneCode.objects.create(
+        phone=phone, code_hash=_hash_code(phone, code), ip=ip, created_at=now,
+        expires_at=now + datetime.timedelta(seconds=settings.OTP_TTL_SECONDS),
+    )
+    minutes = settings.OTP_TTL_SECONDS // 60
+    get_backend().send(
+        phone,
+        _("congdong: your code is %(code)s. It is valid for %(minutes)s minutes. "
+          "Do not share it with anyone.") % {"code": code, "minutes": minutes},
+    )
+    return row
+
+
+def request_code(raw_phone: str, ip: str | None) -> str:
+    phone = check_request_code(raw_phone, ip)
+    do_send_code(phone, ip)
+    return phone
+
+
+def check_code(phone: str, code: str) -> PhoneCode:
+    """The newest unused code for `phone`, if `code` matches it; counts a wrong try."""
+    code = (code or "").strip()
+    if not (len(code) == 6 and code.isdigit()):
+        raise ActionError(_("The code has 6 digits."), field="code")
+    row = PhoneCode.objects.filter(phone=phone, used_at=None).order_by("-created_at").first()
+    if row is None:
+        raise ActionError(_("No code is waiting for this number. Ask for a new one."),
+                          field="code")
+    if row.expires_at <= timezone.now():
+        raise ActionError(_("This code has expired (codes last 5 minutes). Ask for a new one."),
+                          field="code")
+    if row.attempts >= settings.OTP_MAX_ATTEMPTS:
+        raise ActionError(_("Too many wrong tries for this code. Ask for a new one."),
+                          field="code")
+    if not hmac.compare_digest(row.code_hash, _hash_code(phone, code)):
+        PhoneCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+        left = settings.OTP_MAX_ATTEMPTS - row.attempts - 1
+        raise ActionError(
+            _("Wrong code. %(left)s tries left.") % {"left": left} if left else
+            _("Wrong code. Ask for a new one."),
+            field="code",
+        )
+    return row
+
+
+def do_use_code(row: PhoneCode) -> bool:
+    """Mark the code used; False if a concurrent request used it first (single use)."""
+    return bool(
+        PhoneCode.objects.filter(pk=row.pk, used_at=None).update(used_at=timezone.now())
+    )
+
+
+def verify_code(phone: str, code: str) -> None:
+    if not do_use_code(check_code(phone, code)):
+        raise ActionError(_("This code was already used. Ask for a new one."), field="code")
+
+
+def citizen_for_phone(phone: str) -> User | None:
+    return User.objects.filter(phone=phone, kind=AccountKind.CITIZEN).first()
+
+
+@dataclass(frozen=True)
+class CitizenProfile:
+    phone: str
+    full_name: str
+    date_of_birth: datetime.date
+
+
+def check_citizen_signup(
+    phone: str, full_name: str, date_of_birth: datetime.date | None
+) -> CitizenProfile:
+    name = " ".join((full_name or "").split())
+    if len(name) < 2 or any(ch.isdigit() for ch in name):
+        raise ActionError(_("Enter your full name as on your ID card."), field="full_name")
+    today = timezone.localdate()
+    if date_of_birth is None or date_of_birth > today or date_of_birth.year < today.year - 120:
+        raise ActionError(_("Enter a valid date of birth."), field="date_of_birth")
+    if citizen_for_phone(phone) is not None:
+        raise ActionError(_("This number already has an account. Log in instead."),
+                          field="phone")
+    return CitizenProfile(phone=phone, full_name=name, date_of_birth=date_of_birth)
+
+
+def do_citizen_signup(profile: CitizenProfile) -> User:
+    user = User(
+        username=f"cd{profile.phone.lstrip('+')}", kind=AccountKind.CITIZEN,
+        phone=profile.phone, phone_verified_at=timezone.now(), full_name=profile.full_name,
+        date_of_birth=profile.date_of_birth,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user

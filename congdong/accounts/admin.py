@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from congdong.accounts.models import Membership, MembershipChange, Organisation, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "kind", "phone", "is_staff", "is_active"]
+    list_filter = ["kind", "is_staff", "is_active"]
+    search_fields = ["username", "full_name", "phone", "email"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("congdong"), {"fields": ("kind", "full_name", "phone", "phone_verified_at",
+                                    "date_of_birth")}),
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Read-only here: roles are granted in the workspace so every grant is checked and logged."""
+
+    list_display = ["user", "role", "unit", "organisation", "granted_by", "created_at"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__full_name", "unit__search_name"]
+    list_select_related = ["user", "unit", "organisation", "granted_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(admin.ModelAdmin):
+    list_display = ["at", "action", "user", "role", "unit", "actor"]
+    list_filter = ["action", "role"]
+    list_select_related = ["user", "unit", "actor"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,144 @@
+"""Accounts (staff and citizens), organisations and role memberships."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congdong.accounts.roles import Role
+from congdong.units.models import Unit
+
+
+class AccountKind(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    CITIZEN = "citizen", _("Citizen")
+
+
+class User(AbstractUser):
+    """One account table for staff (username + password) and citizens (phone + one-time code).
+
+    Citizens have no usable password; their username is derived from the phone number.
+    Full name and date of birth are kept for citizens (Decree 147/2024/NĐ-CP, art. 27).
+    """
+
+    kind = models.CharField(
+        _("account kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF
+    )
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=15, unique=True, null=True, blank=True)
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_citizen(self) -> bool:
+        return self.kind == AccountKind.CITIZEN
+
+
+class Organisation(models.Model):
+    class Code(models.TextChoices):
+        FRONT = "mttq", "Mặt trận Tổ quốc Việt Nam"
+        YOUTH_UNION = "doan", "Đoàn TNCS Hồ Chí Minh"
+
+    code = models.CharField(_("code"), max_length=10, unique=True, choices=Code.choices)
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def standard(self) -> MembershipQuerySet:
+        return self.select_related("user", "organisation", "unit", "unit__structure")
+
+
+class Membership(models.Model):
+    """`user`, working for `organisation`, holds `role` on `unit` and everything below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("account"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("granted by"),
+    )
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent to a phone. Only a keyed hash of the code is stored."""
+
+    phone = models.CharField(max_length=15, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["ip", "created_at"])]
+
+
+class MembershipChange(models.Model):
+    """Audit row for every grant and revoke: who, what, on which unit, when."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", _("granted")
+        REVOKE = "revoke", _("revoked")
+
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("by"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_changes",
+        verbose_name=_("account"),
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")

@@ -1,0 +1,94 @@
+"""Reads about accounts and the `access_*` helpers: the one place permissions are decided.
+
+Each helper takes the acting user and returns the object they may act on, or raises
+`PermissionDenied` with a message for them (or `Http404` when the object does not exist).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import Membership, MembershipQuerySet, User
+from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+from congdong.units.models import Unit, UnitQuerySet
+
+AnyUser = User | AnonymousUser
+
+
+def memberships_of(user: AnyUser) -> MembershipQuerySet:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.standard().filter(user=user).order_by("unit__path", "role")
+
+
+def roles_on(user: AnyUser, unit: Unit) -> set[Role]:
+    """Roles `user` holds on `unit`, through a membership on it or on any unit above it."""
+    if not user.is_authenticated:
+        return set()
+    paths = Membership.objects.filter(user=user).values_list("unit__path", "role")
+    return {Role(role) for path, role in paths if unit.path.startswith(path)}
+
+
+def permissions_on(user: AnyUser, unit: Unit) -> set[Permission]:
+    if user.is_authenticated and user.is_superuser:
+        return set(Permission)
+    perms: set[Permission] = set()
+    for role in roles_on(user, unit):
+        perms |= ROLE_PERMISSIONS[role]
+    return perms
+
+
+def can(user: AnyUser, unit: Unit, permission: Permission) -> bool:
+    return permission in permissions_on(user, unit)
+
+
+def _unit_or_404(unit_id: int) -> Unit:
+    unit = Unit.objects.standard().filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def access_unit(user: AnyUser, unit_id: int, permission: Permission) -> Unit:
+    """The unit, if `user` holds `permission` on it; else PermissionDenied."""
+    unit = _unit_or_404(unit_id)
+    if not can(user, unit, permission):
+        raise PermissionDenied(
+            _("You have no right to %(action)s at %(unit)s.")
+            % {"action": Permission(permission).label, "unit": unit.full_name}
+        )
+    return unit
+
+
+def access_membership(user: AnyUser, membership_id: int) -> Membership:
+    """A membership the user may revoke: they manage members on its unit."""
+    membership = Membership.objects.standard().filter(pk=membership_id).first()
+    if membership is None:
+        raise Http404
+    access_unit(user, membership.unit_id, Permission.MANAGE_MEMBERS)
+    return membership
+
+
+def workspace_units(user: AnyUser) -> UnitQuerySet:
+    """The units at the top of the user's subtrees (where their memberships are)."""
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return Unit.objects.standard().filter(memberships__user=user).distinct().order_by("path")
+
+
+def subtree_search(user: AnyUser, root: Unit, text: str, limit: int = 20) -> list[Unit]:
+    """Units under `root` matching `text`, for staff choosing where to act."""
+    if not can(user, root, Permission.VIEW_UNIT):
+        raise PermissionDenied
+    return list(Unit.objects.standard().in_subtree(root).search(text).order_by("path")[:limit])
+
+
+def members_of(unit: Unit) -> MembershipQuerySet:
+    """Memberships held on this unit and on units above it (they also act here)."""
+    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
+    return Membership.objects.standard().filter(unit__path__in=steps).order_by(
+        "unit__depth", "user__username", "role"
+    )

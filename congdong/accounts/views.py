@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congdong.accounts import actions, queries
+from congdong.accounts.forms import CodeForm, GrantForm, PhoneForm, ProfileForm, StaffLoginForm
+from congdong.accounts.phones import display_phone
+from congdong.accounts.roles import Permission
+from congdong.core.errors import ActionError
+from congdong.core.web import client_ip, form_error
+from congdong.units import queries as unit_queries
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class StaffLoginView(LoginView):
+    template_name = "accounts/staff_login.html"
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+
+# ---------------------------------------------------------------- citizens
+
+
+def phone_start(request: HttpRequest) -> HttpResponse:
+    """Step 1 of citizen sign-up or login: the phone number; a code is sent to it."""
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            phone = actions.request_code(form.cleaned_data["phone"], client_ip(request))
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            request.session["otp_phone"] = phone
+            return redirect("accounts:phone-verify")
+    return render(request, "accounts/phone_start.html", {"form": form})
+
+
+def phone_verify(request: HttpRequest) -> HttpResponse:
+    """Step 2: the code. A known citizen is logged in; a new one goes on to the profile."""
+    phone = request.session.get("otp_phone")
+    if not phone:
+        return redirect("accounts:phone-start")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.verify_code(phone, form.cleaned_data["code"])
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            del request.session["otp_phone"]
+            citizen = actions.citizen_for_phone(phone)
+            if citizen is not None:
+                login(request, citizen, backend=BACKEND)
+                messages.success(request, _("Welcome back, %(name)s.") % {"name": citizen})
+                return redirect("core:home")
+            request.session["verified_phone"] = phone
+            return redirect("accounts:citizen-profile")
+    elif request.method == "POST":
+        # Keep the message in the user's language rather than Django's generic length text.
+        form.errors["code"] = form.error_class([_("The code has 6 digits.")])
+    return render(
+        request, "accounts/phone_verify.html", {"form": form, "phone": display_phone(phone)}
+    )
+
+
+def citizen_profile(request: HttpRequest) -> HttpResponse:
+    """Step 3 for a new citizen: full name and date of birth, then the account exists."""
+    phone = request.session.get("verified_phone")
+    if not phone:
+        return redirect("accounts:phone-start")
+    form = ProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = actions.check_citizen_signup(
+                phone, form.cleaned_data["full_name"], form.cleaned_data["date_of_birth"]
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            user = actions.do_citizen_signup(profile)
+            del request.session["verified_phone"]
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Your account is ready, %(name)s.") % {"name": user})
+            return redirect("core:home")
+    return render(
+        request, "accounts/citizen_profile.html", {"form": form, "phone": display_phone(phone)}
+    )
+
+
+# ---------------------------------------------------------------- staff workspace
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """Staff home: my units and my roles on them."""
+    return render(
+        request,
+        "accounts/workspace.html",
+        {"memberships": queries.memberships_of(request.user)},
+    )
+
+
+def _unit_page(request: HttpRequest, unit_id: int, form: GrantForm | None = None,
+               status: int = 200) -> HttpResponse:
+    unit = queries.access_unit(request.user, unit_id, Permission.VIEW_UNIT)
+    can_manage = queries.can(request.user, unit, Permission.MANAGE_MEMBERS)
+    return render(
+        request,
+        "accounts/workspace_unit.html",
+        {
+            "unit": unit,
+            "ancestors": unit_queries.ancestors(unit),
+            "children": unit_queries.units_filtered(parent=unit),
+            "members": queries.members_of(unit),
+            "can_manage": can_manage,
+            "my_roles": queries.roles_on(request.user, unit),
+            "form": form or GrantForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def workspace_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    return _unit_page(request, unit_id)
+
+
+@login_required
+def workspace_search(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """htmx: units under this one whose name matches, to jump to them."""
+    root = queries.access_unit(request.user, unit_id, Permission.VIEW_UNIT)
+    found = queries.subtree_search(request.user, root, request.GET.get("q", ""))
+    return render(request, "accounts/_unit_links.html", {"units": found})
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
+    form = GrantForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = actions.grant_role(
+                request.user, unit_id, form.cleaned_data["username"],
+                form.cleaned_data["role"], form.cleaned_data["organisation"],
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Granted %(role)s at %(unit)s to %(user)s.")
+                % {"role": membership.get_role_display(), "unit": membership.unit.full_name,
+                   "user": membership.user},
+            )
+            return redirect("accounts:workspace-unit", unit_id=unit_id)
+    return _unit_page(request, unit_id, form=form, status=400)
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = queries.access_membership(request.user, membership_id)
+    back = request.POST.get("unit", "")
+    back = int(back) if back.isdigit() else membership.unit_id
+    try:
+        actions.revoke_role(request.user, membership_id)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect(reverse("accounts:workspace-unit", args=[back]))

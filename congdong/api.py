@@ -1,0 +1,33 @@
+"""The JSON API at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from congdong.accounts.api import router as accounts_router
+from congdong.core.errors import ActionError
+from congdong.units.api import router as units_router
+
+api = NinjaAPI(
+    title="congdong API",
+    version="1",
+    description="Trang cộng đồng — đơn vị, tài khoản, vai trò. Units, accounts and roles.",
+    urls_namespace="api",
+)
+api.add_router("/", units_router)
+api.add_router("/", accounts_router)
+
+
+@api.exception_handler(ActionError)
+def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc.message), "field": exc.field}, status=exc.status
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    detail = str(exc) or "Forbidden"
+    return api.create_response(request, {"detail": detail}, status=403)

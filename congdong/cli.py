@@ -1,0 +1,42 @@
+"""The `congdong` command: congdong's own subcommands plus Django's management commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+OWN_COMMANDS = {
+    "demo": "Migrate, load real units and demo personas, print logins, serve on :8000.",
+    "units": "Import the 2022/2025 unit trees (units import) or count them (units summary).",
+    "bench": "Run a benchmark and print its figures (bench --list).",
+    "i18n": "Compile the translation catalogues (i18n compile); extract strings (i18n extract).",
+    "migrate": "Create or update the database tables.",
+    "runserver": "Serve the web app (development server).",
+    "createsuperuser": "Create an account for the Django admin.",
+    "check": "Check the configuration (add --deploy for production settings).",
+}
+
+
+def print_help() -> None:
+    print("usage: congdong COMMAND [options]\n")
+    print("Trang cộng đồng — community pages of the Vietnam Fatherland Front.\n")
+    print("commands:")
+    for name, text in OWN_COMMANDS.items():
+        print(f"  {name:<17}{text}")
+    print("\n`congdong COMMAND --help` shows a command's options; every other Django")
+    print("management command works too (`congdong help --commands` lists them).")
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdong.settings")
+    argv = sys.argv[1:]
+    if not argv or argv[0] in {"-h", "--help"}:
+        print_help()
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["congdong", *argv])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from treebeard.admin import TreeAdmin
+from treebeard.forms import movenodeform_factory
+
+from congdong.core.text import fold
+from congdong.units.models import Structure, Succession, Unit
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "valid_from", "valid_to"]
+
+
+@admin.register(Unit)
+class UnitAdmin(TreeAdmin):
+    form = movenodeform_factory(Unit, exclude=["parent", "search_name"])
+    list_display = ["full_name", "code", "level", "kind", "structure"]
+    list_filter = ["structure", "level", "kind"]
+    search_fields = ["search_name", "code"]
+    list_per_page = 100
+    raw_id_fields = []
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        # Fold accents so "Bắc Ninh" and "bac ninh" find the same units.
+        return super().get_search_results(request, queryset, fold(search_term))
+
+
+@admin.register(Succession)
+class SuccessionAdmin(admin.ModelAdmin):
+    list_display = ["predecessor", "successor"]
+    raw_id_fields = ["predecessor", "successor"]
+    list_select_related = ["predecessor", "successor"]
