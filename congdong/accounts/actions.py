@@ -44,9 +44,7 @@ class Grant:
     role: Role
 
 
-def check_grant(
-    actor: AnyUser, unit_id: int, username: str, role: str, organisation: str
-) -> Grant:
+def check_grant(actor: AnyUser, unit_id: int, username: str, role: str, organisation: str) -> Grant:
     """The actor manages members on the unit; the account, role and organisation exist."""
     unit = access_unit(actor, unit_id, Permission.MANAGE_MEMBERS)
     if role not in Role.values:
@@ -72,12 +70,19 @@ def check_grant(
 def do_grant(actor: User, grant: Grant) -> Membership:
     with transaction.atomic():
         membership = Membership.objects.create(
-            user=grant.user, organisation=grant.organisation, unit=grant.unit,
-            role=grant.role, granted_by=actor,
+            user=grant.user,
+            organisation=grant.organisation,
+            unit=grant.unit,
+            role=grant.role,
+            granted_by=actor,
         )
         MembershipChange.objects.create(
-            action=MembershipChange.Action.GRANT, actor=actor, user=grant.user,
-            organisation=grant.organisation, unit=grant.unit, role=grant.role,
+            action=MembershipChange.Action.GRANT,
+            actor=actor,
+            user=grant.user,
+            organisation=grant.organisation,
+            unit=grant.unit,
+            role=grant.role,
         )
     return membership
 
@@ -98,8 +103,12 @@ def check_revoke(actor: AnyUser, membership_id: int) -> Membership:
 def do_revoke(actor: User, membership: Membership) -> None:
     with transaction.atomic():
         MembershipChange.objects.create(
-            action=MembershipChange.Action.REVOKE, actor=actor, user=membership.user,
-            organisation=membership.organisation, unit=membership.unit, role=membership.role,
+            action=MembershipChange.Action.REVOKE,
+            actor=actor,
+            user=membership.user,
+            organisation=membership.organisation,
+            unit=membership.unit,
+            role=membership.role,
         )
         membership.delete()
 
@@ -124,13 +133,14 @@ def check_request_code(raw_phone: str, ip: str | None) -> str:
     if recent.filter(phone=phone).count() >= settings.OTP_MAX_PER_PHONE_PER_HOUR:
         raise ActionError(
             _("Too many codes were sent to this number in the last hour. Try again later."),
-            field="phone", status=429,
+            field="phone",
+            status=429,
         )
     if ip and recent.filter(ip=ip).count() >= settings.OTP_MAX_PER_IP_PER_HOUR:
         raise ActionError(
-            _("Too many codes were requested from your network in the last hour. "
-              "Try again later."),
-            field="phone", status=429,
+            _("Too many codes were requested from your network in the last hour. Try again later."),
+            field="phone",
+            status=429,
         )
     return phone
 
@@ -139,14 +149,20 @@ def do_send_code(phone: str, ip: str | None) -> PhoneCode:
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     row = PhoneCode.objects.create(
-        phone=phone, code_hash=_hash_code(phone, code), ip=ip, created_at=now,
+        phone=phone,
+        code_hash=_hash_code(phone, code),
+        ip=ip,
+        created_at=now,
         expires_at=now + datetime.timedelta(seconds=settings.OTP_TTL_SECONDS),
     )
     minutes = settings.OTP_TTL_SECONDS // 60
     get_backend().send(
         phone,
-        _("congdong: your code is %(code)s. It is valid for %(minutes)s minutes. "
-          "Do not share it with anyone.") % {"code": code, "minutes": minutes},
+        _(
+            "congdong: your code is %(code)s. It is valid for %(minutes)s minutes. "
+            "Do not share it with anyone."
+        )
+        % {"code": code, "minutes": minutes},
     )
     return row
 
@@ -164,20 +180,20 @@ def check_code(phone: str, code: str) -> PhoneCode:
         raise ActionError(_("The code has 6 digits."), field="code")
     row = PhoneCode.objects.filter(phone=phone, used_at=None).order_by("-created_at").first()
     if row is None:
-        raise ActionError(_("No code is waiting for this number. Ask for a new one."),
-                          field="code")
+        raise ActionError(_("No code is waiting for this number. Ask for a new one."), field="code")
     if row.expires_at <= timezone.now():
-        raise ActionError(_("This code has expired (codes last 5 minutes). Ask for a new one."),
-                          field="code")
+        raise ActionError(
+            _("This code has expired (codes last 5 minutes). Ask for a new one."), field="code"
+        )
     if row.attempts >= settings.OTP_MAX_ATTEMPTS:
-        raise ActionError(_("Too many wrong tries for this code. Ask for a new one."),
-                          field="code")
+        raise ActionError(_("Too many wrong tries for this code. Ask for a new one."), field="code")
     if not hmac.compare_digest(row.code_hash, _hash_code(phone, code)):
         PhoneCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
         left = settings.OTP_MAX_ATTEMPTS - row.attempts - 1
         raise ActionError(
-            _("Wrong code. %(left)s tries left.") % {"left": left} if left else
-            _("Wrong code. Ask for a new one."),
+            _("Wrong code. %(left)s tries left.") % {"left": left}
+            if left
+            else _("Wrong code. Ask for a new one."),
             field="code",
         )
     return row
@@ -185,9 +201,7 @@ def check_code(phone: str, code: str) -> PhoneCode:
 
 def do_use_code(row: PhoneCode) -> bool:
     """Mark the code used; False if a concurrent request used it first (single use)."""
-    return bool(
-        PhoneCode.objects.filter(pk=row.pk, used_at=None).update(used_at=timezone.now())
-    )
+    return bool(PhoneCode.objects.filter(pk=row.pk, used_at=None).update(used_at=timezone.now()))
 
 
 def verify_code(phone: str, code: str) -> None:
@@ -216,15 +230,17 @@ def check_citizen_signup(
     if date_of_birth is None or date_of_birth > today or date_of_birth.year < today.year - 120:
         raise ActionError(_("Enter a valid date of birth."), field="date_of_birth")
     if citizen_for_phone(phone) is not None:
-        raise ActionError(_("This number already has an account. Log in instead."),
-                          field="phone")
+        raise ActionError(_("This number already has an account. Log in instead."), field="phone")
     return CitizenProfile(phone=phone, full_name=name, date_of_birth=date_of_birth)
 
 
 def do_citizen_signup(profile: CitizenProfile) -> User:
     user = User(
-        username=f"cd{profile.phone.lstrip('+')}", kind=AccountKind.CITIZEN,
-        phone=profile.phone, phone_verified_at=timezone.now(), full_name=profile.full_name,
+        username=f"cd{profile.phone.lstrip('+')}",
+        kind=AccountKind.CITIZEN,
+        phone=profile.phone,
+        phone_verified_at=timezone.now(),
+        full_name=profile.full_name,
         date_of_birth=profile.date_of_birth,
     )
     user.set_unusable_password()

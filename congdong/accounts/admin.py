@@ -14,8 +14,10 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name", "phone", "email"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("congdong"), {"fields": ("kind", "full_name", "phone", "phone_verified_at",
-                                    "date_of_birth")}),
+        (
+            _("congdong"),
+            {"fields": ("kind", "full_name", "phone", "phone_verified_at", "date_of_birth")},
+        ),
     )
 
 

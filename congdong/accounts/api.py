@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.security import django_auth
@@ -38,7 +36,9 @@ class GrantIn(Schema):
 def me(request: HttpRequest) -> dict:
     user = request.user
     return {
-        "username": user.username, "full_name": user.full_name, "kind": user.kind,
+        "username": user.username,
+        "full_name": user.full_name,
+        "kind": user.kind,
         "memberships": list(queries.memberships_of(user)),
     }
 

@@ -19,24 +19,30 @@ class StaffLoginForm(AuthenticationForm):
 
 class PhoneForm(forms.Form):
     phone = forms.CharField(
-        label=_("Mobile number"), max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel",
-                                      "placeholder": "0912 345 678"}),
+        label=_("Mobile number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "0912 345 678"}
+        ),
     )
 
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("6-digit code"), max_length=6, min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
-                                      "pattern": "[0-9]{6}"}),
+        label=_("6-digit code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
     )
 
 
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        label=_("Date of birth"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -44,5 +50,6 @@ class ProfileForm(forms.Form):
 class GrantForm(forms.Form):
     username = forms.CharField(label=_("Staff account (username)"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    organisation = forms.ChoiceField(label=_("Organisation"), choices=Organisation.Code.choices,
-                                     initial=Organisation.Code.FRONT)
+    organisation = forms.ChoiceField(
+        label=_("Organisation"), choices=Organisation.Code.choices, initial=Organisation.Code.FRONT
+    )

@@ -70,11 +70,15 @@ class Membership(models.Model):
     """`user`, working for `organisation`, holds `role` on `unit` and everything below it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("account"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="memberships",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     unit = models.ForeignKey(
@@ -82,8 +86,12 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("granted by"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("granted by"),
     )
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
@@ -116,6 +124,9 @@ class PhoneCode(models.Model):
         verbose_name_plural = _("one-time codes")
         indexes = [models.Index(fields=["ip", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.phone} @ {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class MembershipChange(models.Model):
     """Audit row for every grant and revoke: who, what, on which unit, when."""
@@ -126,11 +137,16 @@ class MembershipChange(models.Model):
 
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("by"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership_changes",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership_changes",
         verbose_name=_("account"),
     )
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -142,3 +158,6 @@ class MembershipChange(models.Model):
         ordering = ["-at"]
         verbose_name = _("role change")
         verbose_name_plural = _("role changes")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.get_role_display()} · {self.user} · {self.unit}"

@@ -11,7 +11,7 @@ _MOBILE = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIX
 
 
 def normalise_mobile(raw: str) -> str:
-    """"0912 345 678", "+84912345678", "84912345678" -> "+84912345678"; ActionError otherwise."""
+    """ "0912 345 678", "+84912345678", "84912345678" -> "+84912345678"; ActionError otherwise."""
     text = (raw or "").strip()
     if text.startswith("84") and not text.startswith("+"):
         text = "+" + text
@@ -34,7 +34,7 @@ def normalise_mobile(raw: str) -> str:
 
 
 def display_phone(e164: str) -> str:
-    """"+84912345678" -> "0912 345 678" (how Vietnamese write mobile numbers)."""
+    """ "+84912345678" -> "0912 345 678" (how Vietnamese write mobile numbers)."""
     if not e164 or not e164.startswith("+84"):
         return e164 or ""
     national = "0" + e164[3:]

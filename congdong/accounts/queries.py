@@ -89,6 +89,8 @@ def subtree_search(user: AnyUser, root: Unit, text: str, limit: int = 20) -> lis
 def members_of(unit: Unit) -> MembershipQuerySet:
     """Memberships held on this unit and on units above it (they also act here)."""
     steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
-    return Membership.objects.standard().filter(unit__path__in=steps).order_by(
-        "unit__depth", "user__username", "role"
+    return (
+        Membership.objects.standard()
+        .filter(unit__path__in=steps)
+        .order_by("unit__depth", "user__username", "role")
     )

@@ -109,8 +109,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _unit_page(request: HttpRequest, unit_id: int, form: GrantForm | None = None,
-               status: int = 200) -> HttpResponse:
+def _unit_page(
+    request: HttpRequest, unit_id: int, form: GrantForm | None = None, status: int = 200
+) -> HttpResponse:
     unit = queries.access_unit(request.user, unit_id, Permission.VIEW_UNIT)
     can_manage = queries.can(request.user, unit, Permission.MANAGE_MEMBERS)
     return render(
@@ -149,8 +150,11 @@ def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             membership = actions.grant_role(
-                request.user, unit_id, form.cleaned_data["username"],
-                form.cleaned_data["role"], form.cleaned_data["organisation"],
+                request.user,
+                unit_id,
+                form.cleaned_data["username"],
+                form.cleaned_data["role"],
+                form.cleaned_data["organisation"],
             )
         except ActionError as exc:
             form_error(form, exc)
@@ -158,8 +162,11 @@ def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Granted %(role)s at %(unit)s to %(user)s.")
-                % {"role": membership.get_role_display(), "unit": membership.unit.full_name,
-                   "user": membership.user},
+                % {
+                    "role": membership.get_role_display(),
+                    "unit": membership.unit.full_name,
+                    "user": membership.user,
+                },
             )
             return redirect("accounts:workspace-unit", unit_id=unit_id)
     return _unit_page(request, unit_id, form=form, status=400)

@@ -11,9 +11,7 @@ class ActionError(Exception):
     `field` names the form field the message belongs to, when there is one.
     """
 
-    def __init__(
-        self, message: str | Promise, field: str | None = None, status: int = 400
-    ) -> None:
+    def __init__(self, message: str | Promise, field: str | None = None, status: int = 400) -> None:
         super().__init__(str(message))
         self.message = message
         self.field = field

@@ -62,13 +62,19 @@ def _ensure_root(structure: Structure, result: ImportResult) -> Unit:
         return root
     result.created += 1
     return Unit.add_root(
-        structure=structure, code=sources.CENTRAL_CODE, name=sources.CENTRAL_NAME,
-        kind=Kind.CENTRAL, level=Level.CENTRAL,
+        structure=structure,
+        code=sources.CENTRAL_CODE,
+        name=sources.CENTRAL_NAME,
+        kind=Kind.CENTRAL,
+        level=Level.CENTRAL,
     )
 
 
 def _bulk_create_tree(
-    structure: Structure, root: Unit, rows: list[sources.UnitRow], tick: Progress,
+    structure: Structure,
+    root: Unit,
+    rows: list[sources.UnitRow],
+    tick: Progress,
     result: ImportResult,
 ) -> None:
     """Insert the whole tree level by level, computing materialised paths directly.
@@ -93,8 +99,13 @@ def _bulk_create_tree(
             parent = by_code[row.parent_code or sources.CENTRAL_CODE]
             index[parent.code] += 1
             unit = Unit(
-                structure=structure, code=row.code, name=row.name, kind=row.kind,
-                level=row.level, parent=parent, depth=parent.depth + 1,
+                structure=structure,
+                code=row.code,
+                name=row.name,
+                kind=row.kind,
+                level=row.level,
+                parent=parent,
+                depth=parent.depth + 1,
                 path=Unit._get_path(parent.path, parent.depth + 1, index[parent.code]),
                 numchild=len(children[row.code]),
                 search_name=Unit.search_text(row.kind, row.name),
@@ -109,8 +120,11 @@ def _bulk_create_tree(
 
 
 def _sync_tree(
-    structure: Structure, existing: dict[str, Unit], rows: list[sources.UnitRow],
-    tick: Progress, result: ImportResult,
+    structure: Structure,
+    existing: dict[str, Unit],
+    rows: list[sources.UnitRow],
+    tick: Progress,
+    result: ImportResult,
 ) -> None:
     changed: list[Unit] = []
     for row in rows:
@@ -118,8 +132,12 @@ def _sync_tree(
         if unit is None:
             parent = existing[row.parent_code or sources.CENTRAL_CODE]
             unit = parent.add_child(
-                structure=structure, code=row.code, name=row.name, kind=row.kind,
-                level=row.level, parent=parent,
+                structure=structure,
+                code=row.code,
+                name=row.name,
+                kind=row.kind,
+                level=row.level,
+                parent=parent,
             )
             existing[row.code] = unit
             result.created += 1
@@ -146,7 +164,8 @@ def _sync_successions() -> int:
     new = [
         Succession(predecessor_id=units["2022"][old], successor_id=units["2025"][new])
         for old, new in sources.read_successions()
-        if old in units["2022"] and new in units["2025"]
+        if old in units["2022"]
+        and new in units["2025"]
         and (units["2022"][old], units["2025"][new]) not in have
     ]
     Succession.objects.bulk_create(new, batch_size=BATCH)

@@ -1,8 +1,6 @@
-from __future__ import annotations
-
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
 from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from congdong.core.errors import ActionError
@@ -63,15 +61,15 @@ def list_units(
     found = queries.structure_or_current(structure)
     if found is None:
         if structure:
-            raise ActionError(_("Unknown structure “%(code)s”.") % {"code": structure},
-                              field="structure")
+            raise ActionError(
+                _("Unknown structure “%(code)s”.") % {"code": structure}, field="structure"
+            )
         return Unit.objects.none()
     return queries.units_filtered(found, level, parent_unit, q)
 
 
 @router.get("/units/{unit_id}", response=UnitDetail)
-def get_unit(request: HttpRequest, unit_id: int) -> dict:
+def get_unit(request: HttpRequest, unit_id: int) -> Unit:
     unit = queries.get_unit(unit_id)
-    detail = UnitOut.from_orm(unit).dict()
-    detail["ancestors"] = [UnitOut.from_orm(a).dict() for a in queries.ancestors(unit)]
-    return detail
+    unit.ancestors = queries.ancestors(unit)
+    return unit

@@ -88,7 +88,9 @@ class UnitQuerySet(MP_NodeQuerySet):
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):  # type: ignore[misc]
-    pass
+    def get_queryset(self) -> UnitQuerySet:
+        # treebeard's manager builds its own queryset class; keep ours and its path order.
+        return UnitQuerySet(self.model, using=self._db).order_by("path")
 
 
 class Unit(MP_Node):
@@ -106,7 +108,11 @@ class Unit(MP_Node):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
         verbose_name=_("parent"),
     )
     search_name = models.CharField(max_length=160, editable=False, db_index=True)
@@ -163,9 +169,7 @@ class Succession(models.Model):
         verbose_name = _("succession")
         verbose_name_plural = _("successions")
         constraints = [
-            models.UniqueConstraint(
-                fields=["predecessor", "successor"], name="succession_unique"
-            ),
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique"),
         ]
 
     def __str__(self) -> str:

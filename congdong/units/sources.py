@@ -23,7 +23,10 @@ class StructureSpec:
 
 STRUCTURES = {
     "2022": StructureSpec(
-        "2022", "2022 — Trung ương, tỉnh, huyện, xã", None, datetime.date(2025, 6, 30),
+        "2022",
+        "2022 — Trung ương, tỉnh, huyện, xã",
+        None,
+        datetime.date(2025, 6, 30),
         "units_2022.csv",
     ),
     "2025": StructureSpec(

@@ -18,8 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, action: str, **options) -> None:
         if action == "extract":
-            call_command("makemessages", locale=["vi", "en"], ignore=[".venv/*", "var/*"],
-                         no_obsolete=True)
+            call_command(
+                "makemessages", locale=["vi", "en"], ignore=[".venv/*", "var/*"], no_obsolete=True
+            )
             return
         for base in settings.LOCALE_PATHS:
             for po_path in sorted(Path(base).glob("*/LC_MESSAGES/*.po")):

@@ -35,13 +35,16 @@ class Command(BaseCommand):
         with tqdm(total=total, unit=" units", desc=f"Structure {code}", disable=None) as bar:
             result = actions.do_import_structure(code, wanted, progress=bar.update)
         if result.changed:
-            self.stdout.write(self.style.SUCCESS(
-                f"Structure {code}: {result.created} units created, {result.updated} updated, "
-                f"{result.unchanged} unchanged; {result.successions_created} successions added."
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Structure {code}: {result.created} units created, {result.updated} updated, "
+                    f"{result.unchanged} unchanged; {result.successions_created} successions added."
+                )
+            )
         else:
-            self.stdout.write(f"Structure {code} is up to date: nothing changed "
-                              f"({result.unchanged} units).")
+            self.stdout.write(
+                f"Structure {code} is up to date: nothing changed ({result.unchanged} units)."
+            )
 
     def summary(self, code: str, fmt: str) -> None:
         structure = Structure.objects.filter(code=code).first()

@@ -1,0 +1,47 @@
+"""`congdong demo`: a working system on this laptop in one command."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from congdong.accounts.phones import display_phone
+from congdong.demo.personas import CITIZEN, DEMO_PASSWORD, ensure_personas
+
+
+class Command(BaseCommand):
+    help = "Migrate, import both unit structures, create the demo personas, print logins, serve."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="Prepare only; do not serve.")
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+
+    def handle(self, *args, no_serve: bool, addrport: str, **options) -> None:
+        self.stdout.write("1/4 Database…")
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("2/4 Units (2022 and 2025 structures)…")
+        for code in ("2022", "2025"):
+            call_command("units", "import", "--structure", code, stdout=self.stdout)
+        self.stdout.write("3/4 Demo people…")
+        personas = ensure_personas()
+        self.stdout.write("4/4 Ready.\n")
+        self.print_logins(personas, addrport)
+        if not no_serve:
+            call_command("runserver", addrport, use_reloader=False)
+
+    def print_logins(self, personas, addrport: str) -> None:
+        url = f"http://{addrport}"
+        self.stdout.write(
+            self.style.SUCCESS(f"Staff log in at {url}/dang-nhap/ with password {DEMO_PASSWORD}")
+        )
+        for persona, _user in personas:
+            self.stdout.write(
+                f"  {persona.username:<20} {persona.full_name:<18} {persona.description}"
+            )
+        self.stdout.write(f"  {'admin':<20} {'(Django admin)':<18} {url}/admin/")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Citizen: {url}/cong-dan/ with {display_phone(CITIZEN['phone'])} "
+                f"({CITIZEN['full_name']}); the code is printed in this console."
+            )
+        )

@@ -1,0 +1,108 @@
+"""The demo's people: one per persona in DESIGN.md, on real units of the 2025 structure."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from congdong.accounts.actions import Grant, do_grant
+from congdong.accounts.models import AccountKind, Membership, Organisation, User
+from congdong.accounts.roles import Role
+from congdong.units.models import Level, Unit
+
+# Long enough for the password validators; printed by `congdong demo`, never for production.
+DEMO_PASSWORD = "MatTran@2026"
+
+
+@dataclass(frozen=True)
+class Persona:
+    username: str
+    full_name: str
+    description: str
+    roles: tuple[tuple[str, str, Role], ...]  # (organisation, unit lookup, role)
+
+
+# Unit lookups: "TW" is the central unit; "24" is Bắc Ninh (2025 code);
+# "24/Kinh Bắc" is the commune-level unit named Kinh Bắc in Bắc Ninh.
+PERSONAS = [
+    Persona(
+        "tw.bientap",
+        "Trần Minh Đức",
+        "Central editor / approver",
+        (("mttq", "TW", Role.EDITOR), ("mttq", "TW", Role.APPROVER)),
+    ),
+    Persona(
+        "bacninh.quantri",
+        "Nguyễn Thị Lan",
+        "Bắc Ninh province admin",
+        (("mttq", "24", Role.UNIT_ADMIN),),
+    ),
+    Persona(
+        "kinhbac.canbo",
+        "Lê Văn Hùng",
+        "Commune operator, phường Kinh Bắc",
+        (("mttq", "24/Kinh Bắc", Role.EDITOR), ("mttq", "24/Kinh Bắc", Role.FEEDBACK_OFFICER)),
+    ),
+    Persona(
+        "kinhbac.doanvien",
+        "Phạm Thu Trang",
+        "Youth Union co-admin, phường Kinh Bắc",
+        (("doan", "24/Kinh Bắc", Role.EDITOR),),
+    ),
+    Persona(
+        "bacninh.thongke", "Hoàng Quốc Việt", "Analyst, Bắc Ninh", (("mttq", "24", Role.ANALYST),)
+    ),
+    Persona(
+        "hanoi.quantri", "Đỗ Mạnh Cường", "Hà Nội city admin", (("mttq", "01", Role.UNIT_ADMIN),)
+    ),
+    Persona("tiendu.canbo", "Vũ Thị Mai", "Staff without a role yet (to be granted one)", ()),
+]
+CITIZEN = {
+    "phone": "+84912345678",
+    "full_name": "Nguyễn Văn An",
+    "date_of_birth": datetime.date(1990, 5, 19),
+}
+
+
+def find_unit(lookup: str) -> Unit:
+    units = Unit.objects.filter(structure__code="2025")
+    if "/" in lookup:
+        province_code, name = lookup.split("/", 1)
+        province = units.get(code=province_code)
+        return units.in_subtree(province).filter(level=Level.COMMUNE, name=name).get()
+    return units.get(code=lookup)
+
+
+def ensure_personas() -> list[tuple[Persona, User]]:
+    """Create the personas (once); returns them with their accounts."""
+    out = []
+    with transaction.atomic():
+        for code in Organisation.Code:
+            Organisation.objects.get_or_create(code=code, defaults={"name": code.label})
+        for persona in PERSONAS:
+            user, created = User.objects.get_or_create(
+                username=persona.username,
+                defaults={"full_name": persona.full_name, "kind": AccountKind.STAFF},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            for org_code, lookup, role in persona.roles:
+                unit = find_unit(lookup)
+                if not Membership.objects.filter(user=user, unit=unit, role=role).exists():
+                    org = Organisation.objects.get(code=org_code)
+                    do_grant(None, Grant(unit=unit, user=user, organisation=org, role=role))
+            out.append((persona, user))
+        if not User.objects.filter(phone=CITIZEN["phone"]).exists():
+            citizen = User(
+                username="cd" + CITIZEN["phone"].lstrip("+"), kind=AccountKind.CITIZEN, **CITIZEN
+            )
+            citizen.set_unusable_password()
+            citizen.save()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser(
+                "admin", password=DEMO_PASSWORD, full_name="Quản trị hệ thống"
+            )
+    return out

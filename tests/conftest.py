@@ -1,0 +1,65 @@
+"""Shared fixtures: the real unit trees (loaded once per session) and the demo personas."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from congdong.accounts.models import User
+from congdong.demo.personas import DEMO_PASSWORD, ensure_personas
+from congdong.units.actions import do_import_structure
+from congdong.units.models import Level, Unit
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Both structures, imported once from the shipped data, for every database test.
+
+    Transactional tests (tests/e2e) flush the database; pytest-django runs them last.
+    """
+    with django_db_blocker.unblock():
+        do_import_structure("2022")
+        do_import_structure("2025")
+
+
+@pytest.fixture
+def personas(db) -> dict[str, User]:
+    """The demo personas, by username (see congdong/demo/personas.py)."""
+    users = {user.username: user for _persona, user in ensure_personas()}
+    users["admin"] = User.objects.get(username="admin")
+    return users
+
+
+@pytest.fixture
+def sms_outbox(settings, tmp_path) -> Path:
+    """Codes sent by SMS land in this file (the file backend), one JSON line each."""
+    settings.SMS_BACKEND = "congdong.accounts.sms.FileBackend"
+    settings.SMS_FILE_PATH = tmp_path / "sms.jsonl"
+    return settings.SMS_FILE_PATH
+
+
+def last_code(outbox: Path) -> str:
+    """The 6-digit code in the newest message of the outbox."""
+    text = json.loads(outbox.read_text(encoding="utf-8").splitlines()[-1])["text"]
+    return next(word for word in text.replace(".", " ").split() if len(word) == 6 and word.isdigit())
+
+
+def unit_2025(code: str) -> Unit:
+    return Unit.objects.get(structure__code="2025", code=code)
+
+
+def commune_named(province_code: str, name: str, structure: str = "2025") -> Unit:
+    province = Unit.objects.get(structure__code=structure, code=province_code)
+    return Unit.objects.in_subtree(province).get(level=Level.COMMUNE, name=name)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+__all__ = ["DEMO_PASSWORD", "client_for", "commune_named", "last_code", "unit_2025"]

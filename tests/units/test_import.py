@@ -1,0 +1,93 @@
+"""The unit trees are imported exactly from the shipped real data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import call_command
+
+from congdong.units import queries
+from congdong.units.actions import do_import_structure
+from congdong.units.models import Structure, Succession, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_2022_structure_has_the_official_counts():
+    summary = queries.summary(Structure.objects.get(code="2022"))
+    assert summary["levels"] == {"central": 1, "province": 63, "district": 705, "commune": 10599}
+    assert summary["kinds"]["thi_tran"] == 614
+
+
+def test_2025_structure_has_the_official_counts():
+    summary = queries.summary(Structure.objects.get(code="2025"))
+    assert summary["levels"] == {"central": 1, "province": 34, "commune": 3321}
+    assert summary["kinds"]["xa"] == 2621
+    assert summary["kinds"]["phuong"] == 687
+    assert summary["kinds"]["dac_khu"] == 13
+    assert summary["kinds"]["tinh"] + summary["kinds"]["thanh_pho_tw"] == 34
+
+
+def test_structures_have_validity_dates():
+    s2022, s2025 = Structure.objects.get(code="2022"), Structure.objects.get(code="2025")
+    assert str(s2022.valid_to) == "2025-06-30"
+    assert str(s2025.valid_from) == "2025-07-01"
+
+
+def test_tree_is_consistent_for_treebeard():
+    # find_problems lists bad paths, wrong depths and wrong child counts.
+    assert all(not problems for problems in Unit.find_problems())
+
+
+def test_communes_hang_under_their_district_in_2022():
+    commune = Unit.objects.get(structure__code="2022", code="00001")  # Phúc Xá
+    assert commune.full_name == "Phường Phúc Xá"
+    assert commune.parent.full_name == "Quận Ba Đình"
+    assert commune.parent.parent.full_name == "Thành phố Hà Nội"
+    assert commune.get_parent() == commune.parent
+
+
+def test_second_import_changes_nothing(capsys):
+    before = Unit.objects.count(), Succession.objects.count()
+    result = do_import_structure("2022")
+    assert not result.changed
+    assert result.unchanged == 11368
+    assert (Unit.objects.count(), Succession.objects.count()) == before
+    call_command("units", "import", "--structure", "2025")
+    assert "nothing changed" in capsys.readouterr().out
+
+
+def test_import_repairs_a_renamed_unit():
+    unit = Unit.objects.get(structure__code="2025", code="24")
+    Unit.objects.filter(pk=unit.pk).update(name="Sai tên", search_name="sai ten")
+    result = do_import_structure("2025")
+    assert result.updated == 1
+    unit.refresh_from_db()
+    assert unit.name == "Bắc Ninh"
+    assert unit.search_name == "tinh bac ninh"
+
+
+def test_successions_link_old_provinces_to_merged_ones():
+    new_bac_ninh = Unit.objects.get(structure__code="2025", code="24")
+    old = {s.predecessor.name for s in new_bac_ninh.predecessors.select_related("predecessor")}
+    assert {"Bắc Ninh", "Bắc Giang"} <= old
+
+
+def test_successions_link_old_communes_to_new_ones():
+    # Phúc Xá (Ba Đình) went to phường Hồng Hà in 2025.
+    old = Unit.objects.get(structure__code="2022", code="00001")
+    assert [s.successor.name for s in old.successors.select_related("successor")] == ["Hồng Hà"]
+
+
+def test_summary_command_prints_json(capsys):
+    call_command("units", "summary", "--structure", "2022", "--format", "json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["structure"] == "2022"
+    assert data["levels"]["district"] == 705
+
+
+def test_summary_of_a_structure_not_loaded_says_how_to_load_it():
+    Structure.objects.filter(code="2022").delete()
+    with pytest.raises(Exception, match="congdong units import --structure 2022"):
+        call_command("units", "summary", "--structure", "2022")
