@@ -25,6 +25,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         do_import_structure("2025")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 at production strength costs ~0.3 s per password; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def personas(db) -> dict[str, User]:
     """The demo personas, by username (see congdong/demo/personas.py)."""
@@ -44,7 +50,9 @@ def sms_outbox(settings, tmp_path) -> Path:
 def last_code(outbox: Path) -> str:
     """The 6-digit code in the newest message of the outbox."""
     text = json.loads(outbox.read_text(encoding="utf-8").splitlines()[-1])["text"]
-    return next(word for word in text.replace(".", " ").split() if len(word) == 6 and word.isdigit())
+    return next(
+        word for word in text.replace(".", " ").split() if len(word) == 6 and word.isdigit()
+    )
 
 
 def unit_2025(code: str) -> Unit:

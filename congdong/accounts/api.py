@@ -1,5 +1,5 @@
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
 from congdong.accounts import actions, queries
@@ -44,15 +44,15 @@ def me(request: HttpRequest) -> dict:
 
 
 @router.post("/memberships", response={201: MembershipOut}, auth=django_auth)
-def grant(request: HttpRequest, body: GrantIn) -> tuple[int, Membership]:
+def grant(request: HttpRequest, body: GrantIn) -> Status[Membership]:
     """Grant a role on a unit; the caller must be a unit admin there or above."""
     membership = actions.grant_role(
         request.user, body.unit_id, body.username, body.role, body.organisation
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None}, auth=django_auth)
-def revoke(request: HttpRequest, membership_id: int) -> tuple[int, None]:
+def revoke(request: HttpRequest, membership_id: int) -> Status[None]:
     actions.revoke_role(request.user, membership_id)
-    return 204, None
+    return Status(204, None)

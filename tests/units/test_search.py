@@ -12,8 +12,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("bac ninh", "Tỉnh Bắc Ninh"), ("dak lak", "Tỉnh Đắk Lắk"), ("ĐẮK LẮK", "Tỉnh Đắk Lắk"),
-     ("  Hà   Nội ", "Thành phố Hà Nội")],
+    [
+        ("bac ninh", "Tỉnh Bắc Ninh"),
+        ("dak lak", "Tỉnh Đắk Lắk"),
+        ("ĐẮK LẮK", "Tỉnh Đắk Lắk"),
+        ("  Hà   Nội ", "Thành phố Hà Nội"),
+    ],
 )
 def test_search_ignores_accents_case_and_spaces(text, expected):
     found = Unit.objects.filter(structure__code="2025", level="province").search(text)

@@ -1,0 +1,1 @@
+"""Benchmarks run by `congdong bench NAME`; each module exposes `run(options) -> Report`."""

@@ -1,0 +1,107 @@
+"""The project as an operator meets it: the command line, settings, the API description."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def congdong(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "congdong.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+    )
+
+
+def test_help_lists_congdong_subcommands():
+    out = congdong("--help").stdout
+    for command in ("demo", "units", "bench", "migrate"):
+        assert f"  {command} " in out
+
+
+def test_units_help_lists_import_and_summary():
+    out = congdong("units", "--help").stdout
+    assert "import" in out and "summary" in out
+
+
+def test_deploy_check_is_clean_with_production_values(tmp_path):
+    production = {
+        "CONGDONG_DATA_DIR": str(tmp_path),
+        "CONGDONG_DEBUG": "false",
+        "CONGDONG_HTTPS": "true",
+        "CONGDONG_SECRET_KEY": "x" * 20 + "a-long-and-random-production-secret-Key-1234567890",
+        "CONGDONG_ALLOWED_HOSTS": "congdong.example.vn",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **production, "DJANGO_SETTINGS_MODULE": "congdong.settings"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path):
+    env = {"CONGDONG_DATA_DIR": str(tmp_path), "CONGDONG_SECRET_KEY": ""}
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    first = congdong("shell", "-c", code, env=env).stdout.strip()
+    second = congdong("shell", "-c", code, env=env).stdout.strip()
+    assert len(first) >= 50 and first == second
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.slow
+def test_demo_without_serving_prepares_everything_and_prints_logins(tmp_path):
+    result = congdong(
+        "demo", "--no-serve", env={"CONGDONG_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    )
+    assert result.returncode == 0, result.stderr
+    for login in (
+        "tw.bientap",
+        "bacninh.quantri",
+        "kinhbac.canbo",
+        "kinhbac.doanvien",
+        "bacninh.thongke",
+        "0912 345 678",
+    ):
+        assert login in result.stdout
+    summary = congdong(
+        "units",
+        "summary",
+        "--structure",
+        "2025",
+        "--format",
+        "json",
+        env={"CONGDONG_DATA_DIR": str(tmp_path), "DATABASE_URL": ""},
+    )
+    assert json.loads(summary.stdout)["levels"]["commune"] == 3321
+    again = congdong(
+        "demo", "--no-serve", env={"CONGDONG_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
+    )
+    assert again.returncode == 0 and "nothing changed" in again.stdout
+
+
+@pytest.mark.slow
+def test_units_import_bench_prints_one_json_object_with_goal_met(tmp_path):
+    result = congdong("bench", "units-import", "--json", env={"CONGDONG_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["benchmark"] == "units-import"
+    assert data["figures"]["units_2022"] == 11368
+    assert data["figures"]["second_run_changed_anything"] is False
+    assert isinstance(data["goal_met"], bool)
+    assert "cpus" in data["machine"]
