@@ -30,34 +30,40 @@ PERSONAS = [
     Persona(
         "tw.bientap",
         "Trần Minh Đức",
-        "Central editor / approver",
+        "Biên tập viên, người duyệt tin Trung ương (central editor/approver)",
         (("mttq", "TW", Role.EDITOR), ("mttq", "TW", Role.APPROVER)),
     ),
     Persona(
         "bacninh.quantri",
         "Nguyễn Thị Lan",
-        "Bắc Ninh province admin",
+        "Quản trị đơn vị tỉnh Bắc Ninh (province admin)",
         (("mttq", "24", Role.UNIT_ADMIN),),
     ),
     Persona(
         "kinhbac.canbo",
         "Lê Văn Hùng",
-        "Commune operator, phường Kinh Bắc",
+        "Cán bộ phường Kinh Bắc (commune operator)",
         (("mttq", "24/Kinh Bắc", Role.EDITOR), ("mttq", "24/Kinh Bắc", Role.FEEDBACK_OFFICER)),
     ),
     Persona(
         "kinhbac.doanvien",
         "Phạm Thu Trang",
-        "Youth Union co-admin, phường Kinh Bắc",
+        "Đoàn viên hỗ trợ phường Kinh Bắc (Youth Union co-admin)",
         (("doan", "24/Kinh Bắc", Role.EDITOR),),
     ),
     Persona(
-        "bacninh.thongke", "Hoàng Quốc Việt", "Analyst, Bắc Ninh", (("mttq", "24", Role.ANALYST),)
+        "bacninh.thongke",
+        "Hoàng Quốc Việt",
+        "Cán bộ thống kê tỉnh Bắc Ninh (analyst)",
+        (("mttq", "24", Role.ANALYST),),
     ),
     Persona(
-        "hanoi.quantri", "Đỗ Mạnh Cường", "Hà Nội city admin", (("mttq", "01", Role.UNIT_ADMIN),)
+        "hanoi.quantri",
+        "Đỗ Mạnh Cường",
+        "Quản trị đơn vị thành phố Hà Nội (city admin)",
+        (("mttq", "01", Role.UNIT_ADMIN),),
     ),
-    Persona("tiendu.canbo", "Vũ Thị Mai", "Staff without a role yet (to be granted one)", ()),
+    Persona("tiendu.canbo", "Vũ Thị Mai", "Cán bộ chưa có vai trò (staff, no role yet)", ()),
 ]
 CITIZEN = {
     "phone": "+84912345678",
