@@ -17,12 +17,24 @@ class StructureAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin):
-    form = movenodeform_factory(Unit, exclude=["parent", "search_name"])
+    """Browse and search the tree. Units are official data: they change only by
+    `congdong units import`, so the admin can look but not edit, move or delete."""
+
+    form = movenodeform_factory(Unit, fields=["name", "kind"])
     list_display = ["full_name", "code", "level", "kind", "structure"]
     list_filter = ["structure", "level", "kind"]
     search_fields = ["search_name", "code"]
     list_per_page = 100
-    raw_id_fields = []
+    readonly_fields = ["structure", "code", "name", "kind", "level", "parent", "path"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Unit | None = None) -> bool:
+        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str

@@ -126,3 +126,21 @@ def test_workspace_lists_members_and_search_stays_in_subtree(personas):
     # Hà Nội's Ba Đình is outside Bắc Ninh: the search never shows it.
     outside = admin.get(f"/lam-viec/don-vi/{province.pk}/tim/", {"q": "ba dinh"}).content.decode()
     assert "Ba Đình" not in outside
+
+
+def test_staff_password_change_enforces_strong_passwords(personas):
+    user = personas["kinhbac.canbo"]
+    client = client_for(user)
+    weak = client.post(
+        "/doi-mat-khau/",
+        {"old_password": "MatTran@2026", "new_password1": "12345678", "new_password2": "12345678"},
+    )
+    assert weak.status_code == 200 and weak.context["form"].errors["new_password2"]
+    strong = "Dai-doan-ket-2026"
+    ok = client.post(
+        "/doi-mat-khau/",
+        {"old_password": "MatTran@2026", "new_password1": strong, "new_password2": strong},
+    )
+    assert ok.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(strong)

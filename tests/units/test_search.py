@@ -40,3 +40,12 @@ def test_admin_search_finds_unit_with_or_without_accents(personas):
     for text in ("Đắk Lắk", "dak lak"):
         page = admin.get("/admin/units/unit/", {"q": text}).content.decode()
         assert "Đắk Lắk" in page
+
+
+def test_admin_shows_the_tree_but_cannot_change_official_units(personas):
+    admin = client_for(personas["admin"])
+    unit = Unit.objects.get(structure__code="2025", code="24")
+    assert admin.get(f"/admin/units/unit/{unit.pk}/change/").status_code == 200
+    admin.post(f"/admin/units/unit/{unit.pk}/change/", {"name": "Đổi tên", "kind": "tinh"})
+    unit.refresh_from_db()
+    assert unit.name == "Bắc Ninh"
