@@ -32,6 +32,15 @@ class GrantIn(Schema):
     organisation: str = "mttq"
 
 
+class NewStaffIn(Schema):
+    unit_id: int
+    username: str
+    full_name: str
+    password: str
+    role: Role
+    organisation: str = "mttq"
+
+
 @router.get("/me", response=MeOut, auth=django_auth)
 def me(request: HttpRequest) -> dict:
     user = request.user
@@ -56,3 +65,18 @@ def grant(request: HttpRequest, body: GrantIn) -> Status[Membership]:
 def revoke(request: HttpRequest, membership_id: int) -> Status[None]:
     actions.revoke_role(request.user, membership_id)
     return Status(204, None)
+
+
+@router.post("/staff", response={201: MembershipOut}, auth=django_auth)
+def new_staff(request: HttpRequest, body: NewStaffIn) -> Status[Membership]:
+    """Create a staff account with a role on a unit; the caller must be a unit admin there."""
+    membership = actions.create_staff(
+        request.user,
+        body.unit_id,
+        body.username,
+        body.full_name,
+        body.password,
+        body.role,
+        body.organisation,
+    )
+    return Status(201, membership)

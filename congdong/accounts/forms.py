@@ -53,3 +53,24 @@ class GrantForm(forms.Form):
     organisation = forms.ChoiceField(
         label=_("Organisation"), choices=Organisation.Code.choices, initial=Organisation.Code.FRONT
     )
+
+
+class NewStaffForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    username = forms.CharField(label=_("Username"), max_length=50, help_text=_("e.g. tiendu.canbo"))
+    password = forms.CharField(
+        label=_("First password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; give it to the person, who should change it."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    organisation = forms.ChoiceField(
+        label=_("Organisation"),
+        choices=Organisation.Code.choices,
+        initial=Organisation.Code.FRONT,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("id", f"new-{name}")

@@ -22,5 +22,6 @@ urlpatterns = [
     path("lam-viec/don-vi/<int:unit_id>/", views.workspace_unit, name="workspace-unit"),
     path("lam-viec/don-vi/<int:unit_id>/tim/", views.workspace_search, name="workspace-search"),
     path("lam-viec/don-vi/<int:unit_id>/cap-quyen/", views.grant, name="grant"),
+    path("lam-viec/don-vi/<int:unit_id>/tai-khoan-moi/", views.new_staff, name="new-staff"),
     path("lam-viec/vai-tro/<int:membership_id>/thu-hoi/", views.revoke, name="revoke"),
 ]

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congdong.accounts import actions, queries
-from congdong.accounts.forms import CodeForm, GrantForm, PhoneForm, ProfileForm, StaffLoginForm
+from congdong.accounts.forms import (
+    CodeForm,
+    GrantForm,
+    NewStaffForm,
+    PhoneForm,
+    ProfileForm,
+    StaffLoginForm,
+)
 from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
@@ -110,7 +117,11 @@ def workspace(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_page(
-    request: HttpRequest, unit_id: int, form: GrantForm | None = None, status: int = 200
+    request: HttpRequest,
+    unit_id: int,
+    form: GrantForm | None = None,
+    new_form: NewStaffForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     unit = queries.access_unit(request.user, unit_id, Permission.VIEW_UNIT)
     can_manage = queries.can(request.user, unit, Permission.MANAGE_MEMBERS)
@@ -125,6 +136,7 @@ def _unit_page(
             "can_manage": can_manage,
             "my_roles": queries.roles_on(request.user, unit),
             "form": form or GrantForm(),
+            "new_form": new_form or NewStaffForm(),
         },
         status=status,
     )
@@ -185,3 +197,36 @@ def revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Role removed."))
     return redirect(reverse("accounts:workspace-unit", args=[back]))
+
+
+@login_required
+@require_POST
+def new_staff(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit admin opens an account for a colleague and grants a role in one step."""
+    form = NewStaffForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            membership = actions.create_staff(
+                request.user,
+                unit_id,
+                data["username"],
+                data["full_name"],
+                data["password"],
+                data["role"],
+                data["organisation"],
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Account %(username)s created with the role %(role)s at %(unit)s.")
+                % {
+                    "username": membership.user.username,
+                    "role": membership.get_role_display(),
+                    "unit": membership.unit.full_name,
+                },
+            )
+            return redirect("accounts:workspace-unit", unit_id=unit_id)
+    return _unit_page(request, unit_id, new_form=form, status=400)

@@ -144,3 +144,59 @@ def test_staff_password_change_enforces_strong_passwords(personas):
     assert ok.status_code == 302
     user.refresh_from_db()
     assert user.check_password(strong)
+
+
+NEW = {
+    "full_name": "Đặng Văn Nam",
+    "username": "tiendu.nam",
+    "password": "Dai-doan-ket-2026",
+    "role": "editor",
+    "organisation": "mttq",
+}
+
+
+def test_admin_creates_a_staff_account_with_a_role_below(personas):
+    admin = client_for(personas["bacninh.quantri"])
+    commune = commune_named("24", "Kinh Bắc")
+    response = admin.post(f"/lam-viec/don-vi/{commune.pk}/tai-khoan-moi/", NEW)
+    assert response.status_code == 302
+    user = User.objects.get(username="tiendu.nam")
+    assert user.check_password(NEW["password"]) and user.full_name == "Đặng Văn Nam"
+    assert user.memberships.get().unit == commune
+    assert MembershipChange.objects.filter(user=user, actor=personas["bacninh.quantri"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"username": "Tiến Dũng"}, "username"),
+        ({"username": "tiendu.canbo"}, "username"),
+        ({"password": "12345678901"}, "password"),
+        ({"password": "tiendu.nam"}, "password"),
+        ({"full_name": " "}, "full_name"),
+    ],
+)
+def test_bad_new_accounts_are_refused_and_nothing_is_created(personas, change, field):
+    admin = client_for(personas["bacninh.quantri"])
+    before = User.objects.count()
+    response = admin.post(
+        f"/lam-viec/don-vi/{unit_2025('24').pk}/tai-khoan-moi/", {**NEW, **change}
+    )
+    assert response.status_code == 400
+    assert response.context["new_form"].errors[field]
+    assert User.objects.count() == before
+
+
+def test_new_accounts_only_inside_the_admins_subtree(personas):
+    admin = client_for(personas["bacninh.quantri"])
+    response = admin.post(f"/lam-viec/don-vi/{unit_2025('01').pk}/tai-khoan-moi/", NEW)
+    assert response.status_code == 403
+    assert not User.objects.filter(username="tiendu.nam").exists()
+    api = admin.post(
+        "/api/v1/staff", {**NEW, "unit_id": unit_2025("01").pk}, content_type="application/json"
+    )
+    assert api.status_code == 403
+    api = admin.post(
+        "/api/v1/staff", {**NEW, "unit_id": unit_2025("24").pk}, content_type="application/json"
+    )
+    assert api.status_code == 201 and api.json()["username"] == "tiendu.nam"

@@ -1,8 +1,4 @@
-"""Writes about accounts: granting roles, one-time codes, citizen sign-up and login.
-
-Each write has a `check_*` (validate + authorise, raises ActionError/PermissionDenied)
-and a `do_*` (write and record); views, the API and commands call these only.
-"""
+"""One-time codes sent by SMS, and citizens' sign-up and login with them."""
 
 from __future__ import annotations
 
@@ -13,111 +9,18 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import (
     AccountKind,
-    Membership,
-    MembershipChange,
-    Organisation,
     PhoneCode,
     User,
 )
 from congdong.accounts.phones import normalise_mobile
-from congdong.accounts.queries import AnyUser, access_membership, access_unit
-from congdong.accounts.roles import Permission, Role
 from congdong.accounts.sms import get_backend
 from congdong.core.errors import ActionError
-from congdong.units.models import Unit
-
-# ---------------------------------------------------------------- roles
-
-
-@dataclass(frozen=True)
-class Grant:
-    unit: Unit
-    user: User
-    organisation: Organisation
-    role: Role
-
-
-def check_grant(actor: AnyUser, unit_id: int, username: str, role: str, organisation: str) -> Grant:
-    """The actor manages members on the unit; the account, role and organisation exist."""
-    unit = access_unit(actor, unit_id, Permission.MANAGE_MEMBERS)
-    if role not in Role.values:
-        raise ActionError(_("Choose a role from the list."), field="role")
-    org = Organisation.objects.filter(code=organisation).first()
-    if org is None:
-        raise ActionError(_("Choose an organisation from the list."), field="organisation")
-    user = User.objects.filter(username=(username or "").strip(), kind=AccountKind.STAFF).first()
-    if user is None or not user.is_active:
-        raise ActionError(
-            _("There is no active staff account “%(username)s”.") % {"username": username},
-            field="username",
-        )
-    if Membership.objects.filter(user=user, unit=unit, role=role).exists():
-        raise ActionError(
-            _("%(user)s already has this role at %(unit)s.")
-            % {"user": user, "unit": unit.full_name},
-            field="role",
-        )
-    return Grant(unit=unit, user=user, organisation=org, role=Role(role))
-
-
-def do_grant(actor: User, grant: Grant) -> Membership:
-    with transaction.atomic():
-        membership = Membership.objects.create(
-            user=grant.user,
-            organisation=grant.organisation,
-            unit=grant.unit,
-            role=grant.role,
-            granted_by=actor,
-        )
-        MembershipChange.objects.create(
-            action=MembershipChange.Action.GRANT,
-            actor=actor,
-            user=grant.user,
-            organisation=grant.organisation,
-            unit=grant.unit,
-            role=grant.role,
-        )
-    return membership
-
-
-def grant_role(
-    actor: AnyUser, unit_id: int, username: str, role: str, organisation: str
-) -> Membership:
-    return do_grant(actor, check_grant(actor, unit_id, username, role, organisation))
-
-
-def check_revoke(actor: AnyUser, membership_id: int) -> Membership:
-    membership = access_membership(actor, membership_id)
-    if membership.user_id == actor.pk and membership.role == Role.UNIT_ADMIN:
-        raise ActionError(_("You cannot remove your own admin role; ask the level above."))
-    return membership
-
-
-def do_revoke(actor: User, membership: Membership) -> None:
-    with transaction.atomic():
-        MembershipChange.objects.create(
-            action=MembershipChange.Action.REVOKE,
-            actor=actor,
-            user=membership.user,
-            organisation=membership.organisation,
-            unit=membership.unit,
-            role=membership.role,
-        )
-        membership.delete()
-
-
-def revoke_role(actor: AnyUser, membership_id: int) -> None:
-    do_revoke(actor, check_revoke(actor, membership_id))
-
-
-# ---------------------------------------------------------------- one-time codes
 
 
 def _hash_code(phone: str, code: str) -> str:

@@ -1,0 +1,176 @@
+"""Granting and revoking roles, and creating staff accounts, inside the actor's subtree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import (
+    AccountKind,
+    Membership,
+    MembershipChange,
+    Organisation,
+    User,
+)
+from congdong.accounts.queries import AnyUser, access_membership, access_unit
+from congdong.accounts.roles import Permission, Role
+from congdong.core.errors import ActionError
+from congdong.units.models import Unit
+
+
+@dataclass(frozen=True)
+class Grant:
+    unit: Unit
+    user: User
+    organisation: Organisation
+    role: Role
+
+
+def check_grant(actor: AnyUser, unit_id: int, username: str, role: str, organisation: str) -> Grant:
+    """The actor manages members on the unit; the account, role and organisation exist."""
+    unit = access_unit(actor, unit_id, Permission.MANAGE_MEMBERS)
+    if role not in Role.values:
+        raise ActionError(_("Choose a role from the list."), field="role")
+    org = Organisation.objects.filter(code=organisation).first()
+    if org is None:
+        raise ActionError(_("Choose an organisation from the list."), field="organisation")
+    user = User.objects.filter(username=(username or "").strip(), kind=AccountKind.STAFF).first()
+    if user is None or not user.is_active:
+        raise ActionError(
+            _("There is no active staff account “%(username)s”.") % {"username": username},
+            field="username",
+        )
+    if Membership.objects.filter(user=user, unit=unit, role=role).exists():
+        raise ActionError(
+            _("%(user)s already has this role at %(unit)s.")
+            % {"user": user, "unit": unit.full_name},
+            field="role",
+        )
+    return Grant(unit=unit, user=user, organisation=org, role=Role(role))
+
+
+def do_grant(actor: User, grant: Grant) -> Membership:
+    with transaction.atomic():
+        membership = Membership.objects.create(
+            user=grant.user,
+            organisation=grant.organisation,
+            unit=grant.unit,
+            role=grant.role,
+            granted_by=actor,
+        )
+        MembershipChange.objects.create(
+            action=MembershipChange.Action.GRANT,
+            actor=actor,
+            user=grant.user,
+            organisation=grant.organisation,
+            unit=grant.unit,
+            role=grant.role,
+        )
+    return membership
+
+
+def grant_role(
+    actor: AnyUser, unit_id: int, username: str, role: str, organisation: str
+) -> Membership:
+    return do_grant(actor, check_grant(actor, unit_id, username, role, organisation))
+
+
+def check_revoke(actor: AnyUser, membership_id: int) -> Membership:
+    membership = access_membership(actor, membership_id)
+    if membership.user_id == actor.pk and membership.role == Role.UNIT_ADMIN:
+        raise ActionError(_("You cannot remove your own admin role; ask the level above."))
+    return membership
+
+
+def do_revoke(actor: User, membership: Membership) -> None:
+    with transaction.atomic():
+        MembershipChange.objects.create(
+            action=MembershipChange.Action.REVOKE,
+            actor=actor,
+            user=membership.user,
+            organisation=membership.organisation,
+            unit=membership.unit,
+            role=membership.role,
+        )
+        membership.delete()
+
+
+def revoke_role(actor: AnyUser, membership_id: int) -> None:
+    do_revoke(actor, check_revoke(actor, membership_id))
+
+
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+@dataclass(frozen=True)
+class NewStaff:
+    unit: Unit
+    username: str
+    full_name: str
+    password: str
+    organisation: Organisation
+    role: Role
+
+
+def check_create_staff(
+    actor: AnyUser,
+    unit_id: int,
+    username: str,
+    full_name: str,
+    password: str,
+    role: str,
+    organisation: str,
+) -> NewStaff:
+    """A unit admin may open an account for a new colleague, with a role in their subtree."""
+    unit = access_unit(actor, unit_id, Permission.MANAGE_MEMBERS)
+    username = (username or "").strip()
+    if not (3 <= len(username) <= 50) or not set(username) <= USERNAME_CHARS:
+        raise ActionError(
+            _(
+                "Usernames have 3 to 50 characters: lower-case letters without accents, digits, "
+                "dots, dashes (e.g. tiendu.canbo)."
+            ),
+            field="username",
+        )
+    if User.objects.filter(username=username).exists():
+        raise ActionError(
+            _("The username “%(username)s” is taken.") % {"username": username}, field="username"
+        )
+    name = " ".join((full_name or "").split())
+    if len(name) < 2:
+        raise ActionError(_("Enter the person's full name."), field="full_name")
+    if role not in Role.values:
+        raise ActionError(_("Choose a role from the list."), field="role")
+    org = Organisation.objects.filter(code=organisation).first()
+    if org is None:
+        raise ActionError(_("Choose an organisation from the list."), field="organisation")
+    try:
+        validate_password(password, User(username=username, full_name=name))
+    except ValidationError as exc:
+        raise ActionError(" ".join(exc.messages), field="password") from exc
+    return NewStaff(unit, username, name, password, org, Role(role))
+
+
+def do_create_staff(actor: User, new: NewStaff) -> Membership:
+    with transaction.atomic():
+        user = User(username=new.username, full_name=new.full_name, kind=AccountKind.STAFF)
+        user.set_password(new.password)
+        user.save()
+        return do_grant(actor, Grant(new.unit, user, new.organisation, new.role))
+
+
+def create_staff(
+    actor: AnyUser,
+    unit_id: int,
+    username: str,
+    full_name: str,
+    password: str,
+    role: str,
+    organisation: str,
+) -> Membership:
+    new = check_create_staff(actor, unit_id, username, full_name, password, role, organisation)
+    return do_create_staff(actor, new)
