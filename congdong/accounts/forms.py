@@ -56,6 +56,8 @@ class GrantForm(forms.Form):
 
 
 class NewStaffForm(forms.Form):
+    prefix = "new"  # shares a page with GrantForm: keeps field ids apart
+
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     username = forms.CharField(label=_("Username"), max_length=50, help_text=_("e.g. tiendu.canbo"))
     password = forms.CharField(
@@ -69,8 +71,3 @@ class NewStaffForm(forms.Form):
         choices=Organisation.Code.choices,
         initial=Organisation.Code.FRONT,
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("id", f"new-{name}")

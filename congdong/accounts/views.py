@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -86,14 +90,13 @@ def citizen_profile(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:phone-start")
     form = ProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            profile = actions.check_citizen_signup(
-                phone, form.cleaned_data["full_name"], form.cleaned_data["date_of_birth"]
-            )
+            profile = actions.check_citizen_signup(phone, data["full_name"], data["date_of_birth"])
+            user = actions.do_citizen_signup(profile)
         except ActionError as exc:
             form_error(form, exc)
         else:
-            user = actions.do_citizen_signup(profile)
             del request.session["verified_phone"]
             login(request, user, backend=BACKEND)
             messages.success(request, _("Your account is ready, %(name)s.") % {"name": user})
@@ -106,7 +109,21 @@ def citizen_profile(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- staff workspace
 
 
-@login_required
+def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Logged in with a staff account; citizens are refused with a message."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and request.user.is_citizen:
+            raise PermissionDenied(
+                _("The workspace is for staff of the Front and the Youth Union.")
+            )
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+@staff_required
 def workspace(request: HttpRequest) -> HttpResponse:
     """Staff home: my units and my roles on them."""
     return render(
@@ -142,12 +159,12 @@ def _unit_page(
     )
 
 
-@login_required
+@staff_required
 def workspace_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     return _unit_page(request, unit_id)
 
 
-@login_required
+@staff_required
 def workspace_search(request: HttpRequest, unit_id: int) -> HttpResponse:
     """htmx: units under this one whose name matches, to jump to them."""
     root = queries.access_unit(request.user, unit_id, Permission.VIEW_UNIT)
@@ -155,7 +172,7 @@ def workspace_search(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, "accounts/_unit_links.html", {"units": found})
 
 
-@login_required
+@staff_required
 @require_POST
 def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = GrantForm(request.POST)
@@ -184,7 +201,7 @@ def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
     return _unit_page(request, unit_id, form=form, status=400)
 
 
-@login_required
+@staff_required
 @require_POST
 def revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = queries.access_membership(request.user, membership_id)
@@ -199,11 +216,11 @@ def revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect(reverse("accounts:workspace-unit", args=[back]))
 
 
-@login_required
+@staff_required
 @require_POST
 def new_staff(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit admin opens an account for a colleague and grants a role in one step."""
-    form = NewStaffForm(request.POST)
+    form = NewStaffForm(request.POST)  # prefix "new-": see the form
     if form.is_valid():
         data = form.cleaned_data
         try:

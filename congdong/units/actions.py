@@ -70,6 +70,17 @@ def _ensure_root(structure: Structure, result: ImportResult) -> Unit:
     )
 
 
+def _fields(structure: Structure, row: sources.UnitRow, parent: Unit) -> dict:
+    return {
+        "structure": structure,
+        "code": row.code,
+        "name": row.name,
+        "kind": row.kind,
+        "level": row.level,
+        "parent": parent,
+    }
+
+
 def _bulk_create_tree(
     structure: Structure,
     root: Unit,
@@ -99,12 +110,7 @@ def _bulk_create_tree(
             parent = by_code[row.parent_code or sources.CENTRAL_CODE]
             index[parent.code] += 1
             unit = Unit(
-                structure=structure,
-                code=row.code,
-                name=row.name,
-                kind=row.kind,
-                level=row.level,
-                parent=parent,
+                **_fields(structure, row, parent),
                 depth=parent.depth + 1,
                 path=Unit._get_path(parent.path, parent.depth + 1, index[parent.code]),
                 numchild=len(children[row.code]),
@@ -131,14 +137,9 @@ def _sync_tree(
         unit = existing.get(row.code)
         if unit is None:
             parent = existing[row.parent_code or sources.CENTRAL_CODE]
-            unit = parent.add_child(
-                structure=structure,
-                code=row.code,
-                name=row.name,
-                kind=row.kind,
-                level=row.level,
-                parent=parent,
-            )
+            # add_child() reads numchild and the last child's path: both must be current.
+            parent.refresh_from_db()
+            unit = parent.add_child(**_fields(structure, row, parent))
             existing[row.code] = unit
             result.created += 1
         elif (unit.name, unit.kind) != (row.name, row.kind):

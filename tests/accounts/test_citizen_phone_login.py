@@ -143,3 +143,25 @@ def test_citizen_cannot_use_the_staff_login(client, personas):
     )
     assert response.status_code == 200
     assert not response.context["user"].is_authenticated
+
+
+def test_citizens_are_kept_out_of_the_staff_workspace(client, sms_outbox, personas):
+    client.post(START, {"phone": "0912345678"})
+    client.post(VERIFY, {"code": last_code(sms_outbox)})
+    assert client.get("/lam-viec/").status_code == 403
+
+
+def test_a_number_that_signed_up_meanwhile_gets_a_message_not_an_error(client, sms_outbox):
+    client.post(START, {"phone": "0987654321"})
+    client.post(VERIFY, {"code": last_code(sms_outbox)})
+    # Another tab finishes the sign-up for the same number first.
+    other = Client()
+    other.post(START, {"phone": "0987654321"})
+    other.post(VERIFY, {"code": last_code(sms_outbox)})
+    assert (
+        other.post(PROFILE, {"full_name": "Lê Thị Hoa", "date_of_birth": "1990-01-01"}).status_code
+        == 302
+    )
+    response = client.post(PROFILE, {"full_name": "Lê Thị Hoa", "date_of_birth": "1990-01-01"})
+    assert response.status_code == 200 and response.context["form"].errors
+    assert User.objects.filter(phone="+84987654321").count() == 1

@@ -155,10 +155,14 @@ NEW = {
 }
 
 
+def prefixed(form: dict) -> dict:
+    return {f"new-{key}": value for key, value in form.items()}
+
+
 def test_admin_creates_a_staff_account_with_a_role_below(personas):
     admin = client_for(personas["bacninh.quantri"])
     commune = commune_named("24", "Kinh Bắc")
-    response = admin.post(f"/lam-viec/don-vi/{commune.pk}/tai-khoan-moi/", NEW)
+    response = admin.post(f"/lam-viec/don-vi/{commune.pk}/tai-khoan-moi/", prefixed(NEW))
     assert response.status_code == 302
     user = User.objects.get(username="tiendu.nam")
     assert user.check_password(NEW["password"]) and user.full_name == "Đặng Văn Nam"
@@ -180,7 +184,7 @@ def test_bad_new_accounts_are_refused_and_nothing_is_created(personas, change, f
     admin = client_for(personas["bacninh.quantri"])
     before = User.objects.count()
     response = admin.post(
-        f"/lam-viec/don-vi/{unit_2025('24').pk}/tai-khoan-moi/", {**NEW, **change}
+        f"/lam-viec/don-vi/{unit_2025('24').pk}/tai-khoan-moi/", prefixed({**NEW, **change})
     )
     assert response.status_code == 400
     assert response.context["new_form"].errors[field]
@@ -189,7 +193,7 @@ def test_bad_new_accounts_are_refused_and_nothing_is_created(personas, change, f
 
 def test_new_accounts_only_inside_the_admins_subtree(personas):
     admin = client_for(personas["bacninh.quantri"])
-    response = admin.post(f"/lam-viec/don-vi/{unit_2025('01').pk}/tai-khoan-moi/", NEW)
+    response = admin.post(f"/lam-viec/don-vi/{unit_2025('01').pk}/tai-khoan-moi/", prefixed(NEW))
     assert response.status_code == 403
     assert not User.objects.filter(username="tiendu.nam").exists()
     api = admin.post(

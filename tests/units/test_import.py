@@ -91,3 +91,15 @@ def test_summary_of_a_structure_not_loaded_says_how_to_load_it():
     Structure.objects.filter(code="2022").delete()
     with pytest.raises(Exception, match="congdong units import --structure 2022"):
         call_command("units", "summary", "--structure", "2022")
+
+
+def test_import_restores_missing_units_with_a_valid_tree():
+    district = Unit.objects.get(structure__code="2022", code="001")  # Ba Đình
+    communes = {u.code for u in district.get_children()}
+    Unit.objects.filter(pk__in=district.get_children().values("pk")).delete()
+    assert Unit.objects.get(pk=district.pk).numchild == 0
+    result = do_import_structure("2022")
+    assert result.created == len(communes) == 14
+    assert {u.code for u in Unit.objects.get(pk=district.pk).get_children()} == communes
+    assert all(not problems for problems in Unit.find_problems())
+    assert not do_import_structure("2022").changed

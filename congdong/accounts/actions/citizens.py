@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,5 +148,11 @@ def do_citizen_signup(profile: CitizenProfile) -> User:
         date_of_birth=profile.date_of_birth,
     )
     user.set_unusable_password()
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the same number signed up a moment ago in another tab
+        raise ActionError(
+            _("This number already has an account. Log in instead."), field="phone"
+        ) from exc
     return user

@@ -62,15 +62,19 @@ def do_grant(actor: User, grant: Grant) -> Membership:
             role=grant.role,
             granted_by=actor,
         )
-        MembershipChange.objects.create(
-            action=MembershipChange.Action.GRANT,
-            actor=actor,
-            user=grant.user,
-            organisation=grant.organisation,
-            unit=grant.unit,
-            role=grant.role,
-        )
+        _record(MembershipChange.Action.GRANT, actor, membership)
     return membership
+
+
+def _record(action: MembershipChange.Action, actor: User | None, membership: Membership) -> None:
+    MembershipChange.objects.create(
+        action=action,
+        actor=actor,
+        user=membership.user,
+        organisation=membership.organisation,
+        unit=membership.unit,
+        role=membership.role,
+    )
 
 
 def grant_role(
@@ -88,14 +92,7 @@ def check_revoke(actor: AnyUser, membership_id: int) -> Membership:
 
 def do_revoke(actor: User, membership: Membership) -> None:
     with transaction.atomic():
-        MembershipChange.objects.create(
-            action=MembershipChange.Action.REVOKE,
-            actor=actor,
-            user=membership.user,
-            organisation=membership.organisation,
-            unit=membership.unit,
-            role=membership.role,
-        )
+        _record(MembershipChange.Action.REVOKE, actor, membership)
         membership.delete()
 
 

@@ -1,0 +1,81 @@
+"""Chromium journeys: a real browser against pytest-django's `live_server`.
+
+`live_server` makes each test transactional: the database is flushed after it, so every
+test builds its own data with the `e2e_data` fixture (Bắc Ninh and Hà Nội only, to be fast).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from congdong.accounts.models import User
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test in this folder is an e2e test, whether or not its module says so."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"Chromium not installed: apt-get install chromium (looked for {CHROMIUM})"
+        if os.environ.get("CONGDONG_REQUIRE_BROWSER"):
+            pytest.fail(message + "; CONGDONG_REQUIRE_BROWSER is set", pytrace=False)
+        pytest.skip("Chromium not installed: apt-get install chromium")
+    # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
+    # from a thread with a running loop unless told it is safe (here it is: nothing else runs
+    # there). Set only while the browser lives, so no other test or subprocess inherits it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser: Browser, live_server) -> Iterator[Page]:
+    """A fresh browser context (no cookies) in Vietnamese, with URLs relative to the server."""
+    context = browser.new_context(locale="vi-VN", base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def e2e_data(live_server) -> dict[str, User]:
+    """Units of Bắc Ninh and Hà Nội (2025) and the demo personas, by username."""
+    from congdong.demo.personas import ensure_personas
+    from congdong.units.actions import do_import_structure
+
+    do_import_structure("2025", provinces={"24", "01"})
+    return {user.username: user for _persona, user in ensure_personas()}
