@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from congdong.accounts.models import Organisation
 from congdong.accounts.roles import Role
 
+# No role is preselected: granting "unit admin" by an unnoticed default would be a bad mistake.
+ROLE_CHOICES = [("", "—"), *Role.choices]
+
 
 class StaffLoginForm(AuthenticationForm):
     def confirm_login_allowed(self, user) -> None:
@@ -49,7 +52,7 @@ class ProfileForm(forms.Form):
 
 class GrantForm(forms.Form):
     username = forms.CharField(label=_("Staff account (username)"), max_length=150)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
     organisation = forms.ChoiceField(
         label=_("Organisation"), choices=Organisation.Code.choices, initial=Organisation.Code.FRONT
     )
@@ -65,7 +68,7 @@ class NewStaffForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters; give it to the person, who should change it."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
     organisation = forms.ChoiceField(
         label=_("Organisation"),
         choices=Organisation.Code.choices,

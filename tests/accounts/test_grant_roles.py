@@ -49,6 +49,7 @@ def test_youth_union_member_can_be_granted_a_role(personas):
     [
         ({"username": "khong.ton.tai", "role": "editor", "organisation": "mttq"}, "username"),
         ({"username": "tiendu.canbo", "role": "president", "organisation": "mttq"}, "role"),
+        ({"username": "tiendu.canbo", "role": "", "organisation": "mttq"}, "role"),
         ({"username": "tiendu.canbo", "role": "editor", "organisation": "xyz"}, "organisation"),
         ({"username": "kinhbac.canbo", "role": "editor", "organisation": "mttq"}, "role"),
     ],

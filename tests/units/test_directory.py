@@ -103,3 +103,15 @@ def test_query_count_of_the_directory_is_bounded(client, django_assert_max_num_q
         client.get(f"/don-vi/{province.pk}/")
     with django_assert_max_num_queries(6):
         client.get("/api/v1/units", {"parent": province.pk})
+
+
+def test_pages_are_vietnamese_even_for_an_english_browser(client):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in page
+
+
+def test_api_messages_follow_accept_language(client):
+    vi = client.get("/api/v1/units", {"structure": "1999"}, HTTP_ACCEPT_LANGUAGE="vi").json()
+    en = client.get("/api/v1/units", {"structure": "1999"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert en["detail"] == "Unknown structure “1999”."
+    assert vi["detail"] != en["detail"] and "1999" in vi["detail"]

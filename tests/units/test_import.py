@@ -103,3 +103,10 @@ def test_import_restores_missing_units_with_a_valid_tree():
     assert {u.code for u in Unit.objects.get(pk=district.pk).get_children()} == communes
     assert all(not problems for problems in Unit.find_problems())
     assert not do_import_structure("2022").changed
+
+
+def test_import_of_an_unknown_province_code_is_refused_and_changes_nothing():
+    before = Unit.objects.count()
+    with pytest.raises(Exception, match="no province with code 99"):
+        call_command("units", "import", "--structure", "2025", "--provinces", "24,99")
+    assert Unit.objects.count() == before

@@ -31,6 +31,14 @@ class Command(BaseCommand):
 
     def import_structure(self, code: str, provinces: str | None) -> None:
         wanted = {p.strip() for p in provinces.split(",")} if provinces else None
+        if wanted is not None:
+            known = {row.code for row in sources.read_units(code) if row.level == Level.PROVINCE}
+            unknown = sorted(wanted - known)
+            if unknown:
+                raise CommandError(
+                    f"Structure {code} has no province with code {', '.join(unknown)}; "
+                    f"province codes are {', '.join(sorted(known))}."
+                )
         total = len(sources.read_units(code, wanted))
         with tqdm(total=total, unit=" units", desc=f"Structure {code}", disable=None) as bar:
             result = actions.do_import_structure(code, wanted, progress=bar.update)
