@@ -6,16 +6,20 @@ from ninja import NinjaAPI
 
 from congdong.accounts.api import router as accounts_router
 from congdong.core.errors import ActionError
+from congdong.pages.api import router as pages_router
 from congdong.units.api import router as units_router
 
 api = NinjaAPI(
     title="congdong API",
     version="1",
-    description="Trang cộng đồng — đơn vị, tài khoản, vai trò. Units, accounts and roles.",
+    description=(
+        "Trang cộng đồng — đơn vị, tài khoản, vai trò, trang. Units, accounts, roles and pages."
+    ),
     urls_namespace="api",
 )
 api.add_router("/", units_router)
 api.add_router("/", accounts_router)
+api.add_router("/", pages_router)
 
 
 @api.exception_handler(ActionError)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "congdong.core",
     "congdong.units",
     "congdong.accounts",
+    "congdong.pages",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
 class Permission(models.TextChoices):
     VIEW_UNIT = "view_unit", _("see the unit in the workspace")
     MANAGE_MEMBERS = "manage_members", _("grant and revoke roles")
+    MANAGE_PAGE = "manage_page", _("set up and run the community page")
     EDIT_POSTS = "edit_posts", _("write posts")
     APPROVE_POSTS = "approve_posts", _("approve posts")
     HANDLE_FEEDBACK = "handle_feedback", _("answer citizen feedback")

@@ -151,6 +151,7 @@ def _unit_page(
             "children": unit_queries.units_filtered(parent=unit),
             "members": queries.members_of(unit),
             "can_manage": can_manage,
+            "can_manage_page": queries.can(request.user, unit, Permission.MANAGE_PAGE),
             "my_roles": queries.roles_on(request.user, unit),
             "form": form or GrantForm(),
             "new_form": new_form or NewStaffForm(),

@@ -75,7 +75,7 @@ KIND_PREFIX = {
 
 class UnitQuerySet(MP_NodeQuerySet):
     def standard(self) -> UnitQuerySet:
-        return self.select_related("structure", "parent")
+        return self.select_related("structure", "parent", "page")
 
     def in_subtree(self, unit: Unit) -> UnitQuerySet:
         """`unit` and everything below it."""

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from congdong.accounts.phones import display_phone
+from congdong.demo.pages import ensure_pages
 from congdong.demo.personas import CITIZEN, DEMO_PASSWORD, ensure_personas
 
 
@@ -22,8 +23,10 @@ class Command(BaseCommand):
         self.stdout.write("2/4 Units (2022 and 2025 structures)…")
         for code in ("2022", "2025"):
             call_command("units", "import", "--structure", code, stdout=self.stdout)
-        self.stdout.write("3/4 Demo people…")
+        self.stdout.write("3/4 Demo people and pages…")
         personas = ensure_personas()
+        for structure, count in ensure_pages().items():
+            self.stdout.write(f"  {count} pages created in structure {structure}")
         self.stdout.write("4/4 Ready.\n")
         self.print_logins(personas, addrport)
         if not no_serve:

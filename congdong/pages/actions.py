@@ -1,0 +1,198 @@
+"""Writes to pages: set up, profile, status moves. check_* validates and authorises; do_* writes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import User
+from congdong.accounts.queries import AnyUser, access_unit
+from congdong.accounts.roles import Permission
+from congdong.core.errors import ActionError
+from congdong.pages.models import PAGE_STATES, Page, PageStatus, PageTransition
+from congdong.pages.naming import base_slug, follows_rule, official_name
+from congdong.pages.queries import access_page
+from congdong.units.models import Unit
+
+
+def unique_slug(unit: Unit, name: str, taken: set[str] | None = None) -> str:
+    """The name's slug; if another page has it (many communes share a name), the unit's
+    province and then its structure and code are added. `taken`, when given, is the full set
+    of slugs in use (bulk creation); otherwise the database is asked."""
+
+    def free(slug: str) -> bool:
+        if taken is not None:
+            return slug not in taken
+        return not Page.objects.filter(slug=slug).exists()
+
+    slug = base_slug(name)
+    if free(slug):
+        return slug
+    province_path = unit.path[: 2 * Unit.steplen]
+    province = Unit.objects.filter(path=province_path).first() if unit.depth > 2 else None
+    for candidate in (
+        f"{slug}-{base_slug(province.name)}" if province else None,
+        f"{slug}-{unit.structure.code}-{unit.code}",
+    ):
+        if candidate and free(candidate):
+            return candidate
+    raise ActionError(_("Could not make a unique address for this page."))
+
+
+def check_create_page(actor: AnyUser, unit_id: int) -> Unit:
+    unit = access_unit(actor, unit_id, Permission.MANAGE_PAGE)
+    if Page.objects.filter(unit=unit).exists():
+        raise ActionError(
+            _("%(unit)s already has a community page: each unit has exactly one.")
+            % {"unit": unit.full_name}
+        )
+    return unit
+
+
+def do_create_page(actor: User | None, unit: Unit) -> Page:
+    """Set up the unit's page with its official name; it is public once activated."""
+    with transaction.atomic():
+        name = official_name(unit)
+        page = Page.objects.create(unit=unit, name=name, slug=unique_slug(unit, name))
+        PageTransition.objects.create(
+            page=page,
+            from_status="",
+            to_status=PageStatus.NOT_ESTABLISHED,
+            actor=actor,
+            at=timezone.now(),
+        )
+    return page
+
+
+def create_page(actor: AnyUser, unit_id: int) -> Page:
+    return do_create_page(actor, check_create_page(actor, unit_id))
+
+
+@dataclass(frozen=True)
+class Move:
+    page: Page
+    to: PageStatus
+    reason: str
+
+
+def check_move(actor: AnyUser, page_id: int, to: str, reason: str = "") -> Move:
+    page = access_page(actor, page_id, Permission.MANAGE_PAGE)
+    if to not in PageStatus.values or not PAGE_STATES.allowed(page.status, to):
+        raise ActionError(
+            _("A page that is %(current)s cannot become %(target)s.")
+            % {
+                "current": PageStatus(page.status).label,
+                "target": PageStatus(to).label if to in PageStatus.values else to,
+            },
+            field="status",
+        )
+    reason = " ".join((reason or "").split())
+    if (page.status, to) in PAGE_STATES.needs_reason and len(reason) < 5:
+        raise ActionError(_("Say why (at least 5 characters)."), field="reason")
+    return Move(page, PageStatus(to), reason)
+
+
+def do_move(actor: User | None, move: Move) -> Page:
+    with transaction.atomic():
+        # Conditional update: two admins clicking at once cannot both move the page.
+        moved = Page.objects.filter(pk=move.page.pk, status=move.page.status).update(status=move.to)
+        if not moved:
+            raise ActionError(_("The page changed meanwhile; reload and try again."))
+        PageTransition.objects.create(
+            page=move.page,
+            from_status=move.page.status,
+            to_status=move.to,
+            actor=actor,
+            reason=move.reason,
+            at=timezone.now(),
+        )
+    move.page.status = move.to
+    return move.page
+
+
+def move_page(actor: AnyUser, page_id: int, to: str, reason: str = "") -> Page:
+    return do_move(actor, check_move(actor, page_id, to, reason))
+
+
+@dataclass(frozen=True)
+class Profile:
+    page: Page
+    name: str
+    description: str
+    contact_email: str
+    contact_phone: str
+    address: str
+
+
+def check_profile(actor: AnyUser, page_id: int, **fields: str) -> Profile:
+    page = access_page(actor, page_id, Permission.MANAGE_PAGE)
+    name = " ".join((fields.get("name") or "").split())
+    if not follows_rule(name, page.unit):
+        raise ActionError(
+            _(
+                "The name must start with “Mặt trận Tổ quốc Việt Nam” and name the place, "
+                "e.g. “%(example)s”."
+            )
+            % {"example": official_name(page.unit)},
+            field="name",
+        )
+    return Profile(
+        page=page,
+        name=name,
+        description=(fields.get("description") or "").strip(),
+        contact_email=(fields.get("contact_email") or "").strip(),
+        contact_phone=(fields.get("contact_phone") or "").strip(),
+        address=(fields.get("address") or "").strip(),
+    )
+
+
+def do_profile(profile: Profile) -> Page:
+    page = profile.page
+    page.name = profile.name
+    page.description = profile.description
+    page.contact_email = profile.contact_email
+    page.contact_phone = profile.contact_phone
+    page.address = profile.address
+    page.save(update_fields=["name", "description", "contact_email", "contact_phone", "address"])
+    return page
+
+
+def do_establish_many(
+    units: Iterable[Unit], opened_at: datetime.datetime, actor: User | None = None
+) -> int:
+    """Create active pages for many units at once (demo data, migrations from old systems).
+
+    Writes the same rows as create + activate, in bulk; units that have a page are skipped.
+    """
+    with transaction.atomic():
+        have = set(Page.objects.values_list("unit_id", flat=True))
+        taken = set(Page.objects.values_list("slug", flat=True))
+        pages = []
+        for unit in units:
+            if unit.pk in have:
+                continue
+            have.add(unit.pk)
+            name = official_name(unit)
+            slug = unique_slug(unit, name, taken)
+            taken.add(slug)
+            pages.append(Page(unit=unit, name=name, slug=slug, status=PageStatus.ACTIVE))
+        Page.objects.bulk_create(pages, batch_size=2000)
+        PageTransition.objects.bulk_create(
+            [
+                PageTransition(
+                    page=page, from_status=from_, to_status=to, actor=actor, at=opened_at
+                )
+                for page in pages
+                for from_, to in (
+                    ("", PageStatus.NOT_ESTABLISHED),
+                    (PageStatus.NOT_ESTABLISHED, PageStatus.ACTIVE),
+                )
+            ],
+            batch_size=4000,
+        )
+    return len(pages)

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from congdong.pages.models import Page, PageTransition
+
+
+class TransitionInline(admin.TabularInline):
+    model = PageTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_status", "to_status", "actor", "reason", "at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    """Read-only: pages change through the workspace, where rules and history apply."""
+
+    list_display = ["name", "status", "verified", "unit"]
+    list_filter = ["status", "unit__structure", "unit__level"]
+    search_fields = ["name", "slug", "unit__search_name"]
+    list_select_related = ["unit"]
+    inlines = [TransitionInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

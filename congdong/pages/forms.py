@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Page name"), max_length=200)
+    description = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    contact_email = forms.EmailField(label=_("Contact email"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
+    address = forms.CharField(label=_("Address of the office"), required=False, max_length=300)
+
+
+class MoveForm(forms.Form):
+    status = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)

@@ -1,0 +1,94 @@
+"""One official community page per unit, its status history and profile."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congdong.core.states import StateGraph
+from congdong.units.models import Unit
+
+
+class PageStatus(models.TextChoices):
+    NOT_ESTABLISHED = "not_established", _("not established")
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+
+
+S = PageStatus
+# A page is set up (not yet public), opened, and may be suspended and reopened. Every move is a
+# PageTransition row: coverage on any past date is read from these rows.
+PAGE_STATES = StateGraph(
+    moves={
+        S.NOT_ESTABLISHED: frozenset({S.ACTIVE}),
+        S.ACTIVE: frozenset({S.SUSPENDED}),
+        S.SUSPENDED: frozenset({S.ACTIVE}),
+    },
+    needs_reason=frozenset({(S.ACTIVE, S.SUSPENDED)}),
+)
+
+
+class PageQuerySet(models.QuerySet):
+    def standard(self) -> PageQuerySet:
+        return self.select_related("unit", "unit__structure", "unit__parent")
+
+    def public(self) -> PageQuerySet:
+        return self.filter(status=PageStatus.ACTIVE)
+
+
+class Page(models.Model):
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="page", verbose_name=_("unit")
+    )
+    name = models.CharField(_("page name"), max_length=200)
+    slug = models.SlugField(_("address"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=PageStatus.choices,
+        default=PageStatus.NOT_ESTABLISHED,
+    )
+    verified = models.BooleanField(
+        _("verified"),
+        default=True,
+        help_text=_("Official page of the unit's Front committee."),
+    )
+    description = models.TextField(_("introduction"), blank=True, max_length=2000)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    address = models.CharField(_("address of the office"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("community page")
+        verbose_name_plural = _("community pages")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PageTransition(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=PageStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=PageStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("page status change")
+        verbose_name_plural = _("page status changes")
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.from_status or '∅'} → {self.to_status} ({self.at:%Y-%m-%d})"

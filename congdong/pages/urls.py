@@ -1,0 +1,11 @@
+from django.urls import path
+
+from congdong.pages import views
+
+app_name = "pages"
+urlpatterns = [
+    path("trang/<slug:slug>/", views.public_page, name="public"),
+    path("lam-viec/don-vi/<int:unit_id>/lap-trang/", views.create, name="create"),
+    path("lam-viec/trang/<int:page_id>/", views.settings, name="settings"),
+    path("lam-viec/trang/<int:page_id>/trang-thai/", views.move, name="move"),
+]

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congdong.accounts.roles import Permission
+from congdong.accounts.views import staff_required
+from congdong.core.errors import ActionError
+from congdong.core.web import form_error
+from congdong.pages import actions, queries
+from congdong.pages.forms import MoveForm, ProfileForm
+from congdong.pages.models import PAGE_STATES, PageStatus
+from congdong.units import queries as unit_queries
+
+
+def public_page(request: HttpRequest, slug: str) -> HttpResponse:
+    page = queries.public_page(slug)
+    return render(
+        request,
+        "pages/public.html",
+        {"page": page, "unit": page.unit, "ancestors": unit_queries.ancestors(page.unit)},
+    )
+
+
+@staff_required
+@require_POST
+def create(request: HttpRequest, unit_id: int) -> HttpResponse:
+    try:
+        page = actions.create_page(request.user, unit_id)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("accounts:workspace-unit", unit_id=unit_id)
+    messages.success(request, _("The page is set up. Check its profile, then open it."))
+    return redirect("pages:settings", page_id=page.pk)
+
+
+@staff_required
+def settings(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
+    initial = {f: getattr(page, f) for f in ProfileForm.base_fields}
+    form = ProfileForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_profile(actions.check_profile(request.user, page_id, **form.cleaned_data))
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("pages:settings", page_id=page_id)
+    if form.errors:
+        status = 400
+    moves = [PageStatus(s) for s in sorted(PAGE_STATES.next_states(page.status))]
+    return render(
+        request,
+        "pages/settings.html",
+        {
+            "page": page,
+            "form": form,
+            "moves": moves,
+            "move_form": MoveForm(),
+            "needs_reason": {to for (frm, to) in PAGE_STATES.needs_reason if frm == page.status},
+            "history": page.transitions.select_related("actor"),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_POST
+def move(request: HttpRequest, page_id: int) -> HttpResponse:
+    form = MoveForm(request.POST)
+    form.is_valid()
+    data = form.cleaned_data
+    try:
+        page = actions.move_page(
+            request.user, page_id, data.get("status", ""), data.get("reason", "")
+        )
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("The page is now %(status)s.") % {"status": PageStatus(page.status).label}
+        )
+    return redirect("pages:settings", page_id=page_id)
