@@ -12,6 +12,9 @@ def form_error(form: forms.Form, exc: ActionError) -> None:
     """Show an action's refusal on the form field it concerns (or the whole form)."""
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, str(exc.message))
+    if field:
+        # The browser scrolls to and focuses the field to correct, wherever it is on the page.
+        form.fields[field].widget.attrs["autofocus"] = True
 
 
 def client_ip(request: HttpRequest) -> str | None:
