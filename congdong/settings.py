@@ -165,6 +165,10 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+SERVE_MEDIA = env_bool("CONGDONG_SERVE_MEDIA", True)
+# Uploads above this are refused before they reach a view (pictures are 5 MB, PDFs 10 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 12_000_000
 
 LOGGING = {
     "version": 1,

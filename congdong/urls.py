@@ -1,7 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from congdong.api import api
+
+
+def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request
+
 
 urlpatterns = [
     path("", include("congdong.core.urls")),
@@ -12,3 +20,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+if settings.SERVE_MEDIA:
+    # The embedded default serves uploads itself; at scale they live on S3-compatible storage
+    # or the reverse proxy serves MEDIA_ROOT, and CONGDONG_SERVE_MEDIA=false turns this off.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", media_file),
+    ]

@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +16,7 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser, access_unit
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
+from congdong.core.images import clean_image
 from congdong.pages.models import PAGE_STATES, Page, PageStatus, PageTransition
 from congdong.pages.naming import base_slug, follows_rule, official_name
 from congdong.pages.queries import access_page
@@ -196,3 +199,34 @@ def do_establish_many(
             batch_size=4000,
         )
     return len(pages)
+
+
+AVATAR_BOX = (400, 400)
+COVER_BOX = (1600, 600)
+MAX_IMAGE_BYTES = 5_000_000
+
+
+def check_pictures(
+    actor: AnyUser, page_id: int, avatar: UploadedFile | None, cover: UploadedFile | None
+) -> tuple[Page, dict[str, ContentFile]]:
+    """Both pictures are checked before either is stored: a bad one changes nothing."""
+    page = access_page(actor, page_id, Permission.MANAGE_PAGE)
+    if avatar is None and cover is None:
+        raise ActionError(_("Choose a picture to upload."), field="avatar")
+    cleaned = {}
+    if avatar is not None:
+        cleaned["avatar"] = clean_image(avatar, "avatar", MAX_IMAGE_BYTES, AVATAR_BOX, crop=True)
+    if cover is not None:
+        cleaned["cover"] = clean_image(cover, "cover", MAX_IMAGE_BYTES, COVER_BOX, crop=False)
+    return page, cleaned
+
+
+def do_pictures(page: Page, cleaned: dict[str, ContentFile]) -> Page:
+    # Names, not FieldFile objects: save() renames the FieldFile in place.
+    old = [(getattr(page, n).storage, getattr(page, n).name) for n in cleaned if getattr(page, n)]
+    for name, content in cleaned.items():
+        getattr(page, name).save(content.name, content, save=False)
+    page.save(update_fields=list(cleaned))
+    for storage, previous in old:  # the replaced files are no longer referenced
+        storage.delete(previous)
+    return page

@@ -20,3 +20,21 @@ class ProfileForm(forms.Form):
 class MoveForm(forms.Form):
     status = forms.CharField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class PicturesForm(forms.Form):
+    prefix = "pic"
+    avatar = forms.FileField(
+        label=_("Avatar (square, at most 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )
+    cover = forms.FileField(
+        label=_("Cover picture (wide, at most 5 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+    )

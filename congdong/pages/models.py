@@ -58,6 +58,8 @@ class Page(models.Model):
     contact_email = models.EmailField(_("contact email"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     address = models.CharField(_("address of the office"), max_length=300, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="pages/avatars/", blank=True)
+    cover = models.ImageField(_("cover picture"), upload_to="pages/covers/", blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PageQuerySet.as_manager()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("lam-viec/don-vi/<int:unit_id>/lap-trang/", views.create, name="create"),
     path("lam-viec/trang/<int:page_id>/", views.settings, name="settings"),
     path("lam-viec/trang/<int:page_id>/trang-thai/", views.move, name="move"),
+    path("lam-viec/trang/<int:page_id>/hinh-anh/", views.pictures, name="pictures"),
 ]

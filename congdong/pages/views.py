@@ -11,8 +11,8 @@ from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
 from congdong.core.web import form_error
 from congdong.pages import actions, queries
-from congdong.pages.forms import MoveForm, ProfileForm
-from congdong.pages.models import PAGE_STATES, PageStatus
+from congdong.pages.forms import MoveForm, PicturesForm, ProfileForm
+from congdong.pages.models import PAGE_STATES, Page, PageStatus
 from congdong.units import queries as unit_queries
 
 
@@ -42,7 +42,6 @@ def settings(request: HttpRequest, page_id: int) -> HttpResponse:
     page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
     initial = {f: getattr(page, f) for f in ProfileForm.base_fields}
     form = ProfileForm(request.POST or None, initial=initial)
-    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_profile(actions.check_profile(request.user, page_id, **form.cleaned_data))
@@ -51,8 +50,12 @@ def settings(request: HttpRequest, page_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("pages:settings", page_id=page_id)
-    if form.errors:
-        status = 400
+    return _settings_page(request, page, form, PicturesForm(), 400 if form.errors else 200)
+
+
+def _settings_page(
+    request: HttpRequest, page: Page, form: ProfileForm, pictures: PicturesForm, status: int
+) -> HttpResponse:
     moves = [PageStatus(s) for s in sorted(PAGE_STATES.next_states(page.status))]
     return render(
         request,
@@ -60,8 +63,8 @@ def settings(request: HttpRequest, page_id: int) -> HttpResponse:
         {
             "page": page,
             "form": form,
+            "pictures": pictures,
             "moves": moves,
-            "move_form": MoveForm(),
             "needs_reason": {to for (frm, to) in PAGE_STATES.needs_reason if frm == page.status},
             "history": page.transitions.select_related("actor"),
         },
@@ -85,4 +88,23 @@ def move(request: HttpRequest, page_id: int) -> HttpResponse:
         messages.success(
             request, _("The page is now %(status)s.") % {"status": PageStatus(page.status).label}
         )
+    return redirect("pages:settings", page_id=page_id)
+
+
+@staff_required
+@require_POST
+def pictures(request: HttpRequest, page_id: int) -> HttpResponse:
+    form = PicturesForm(request.POST, request.FILES)
+    files = form.cleaned_data if form.is_valid() else {}
+    try:
+        page, cleaned = actions.check_pictures(
+            request.user, page_id, files.get("avatar"), files.get("cover")
+        )
+    except ActionError as exc:
+        form_error(form, exc)
+        page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
+        initial = {f: getattr(page, f) for f in ProfileForm.base_fields}
+        return _settings_page(request, page, ProfileForm(initial=initial), form, 400)
+    actions.do_pictures(page, cleaned)
+    messages.success(request, _("Pictures saved."))
     return redirect("pages:settings", page_id=page_id)
