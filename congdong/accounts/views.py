@@ -27,6 +27,7 @@ from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
 from congdong.core.web import client_ip, form_error
+from congdong.pages.queries import operated_pages
 from congdong.units import queries as unit_queries
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -129,7 +130,10 @@ def workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/workspace.html",
-        {"memberships": queries.memberships_of(request.user)},
+        {
+            "memberships": queries.memberships_of(request.user),
+            "operated_pages": operated_pages(request.user),
+        },
     )
 
 

@@ -7,7 +7,10 @@ import hashlib
 
 from django.utils import timezone
 
-from congdong.pages.actions import do_establish_many
+from congdong.accounts.models import Organisation, User
+from congdong.demo.personas import find_unit
+from congdong.pages.actions import OperatorGrant, do_add_operator, do_establish_many
+from congdong.pages.models import Page, PageOperator
 from congdong.units.models import Level, Unit
 
 # Share of units with an active page, per structure and level (2022: the press report of
@@ -45,4 +48,13 @@ def ensure_pages() -> dict[str, int]:
     for structure in COVERAGE:
         opened_at = timezone.make_aware(OPENED[structure])
         created[structure] = do_establish_many(chosen_units(structure), opened_at)
+    _ensure_youth_union_co_admin()
     return created
+
+
+def _ensure_youth_union_co_admin() -> None:
+    """The Youth Union persona co-runs the Kinh Bắc page (and nothing else)."""
+    page = Page.objects.get(unit=find_unit("24/Kinh Bắc"))
+    user = User.objects.get(username="kinhbac.doanvien")
+    if not PageOperator.objects.filter(page=page, user=user).exists():
+        do_add_operator(None, OperatorGrant(page, user, Organisation.objects.get(code="doan")))

@@ -49,7 +49,7 @@ PERSONAS = [
         "kinhbac.doanvien",
         "Phạm Thu Trang",
         "Đoàn viên hỗ trợ phường Kinh Bắc (Youth Union co-admin)",
-        (("doan", "24/Kinh Bắc", Role.EDITOR),),
+        (),  # co-runs the Kinh Bắc page only: see demo/pages.py
     ),
     Persona(
         "bacninh.thongke",

@@ -9,15 +9,16 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdong.accounts.models import User
+from congdong.accounts.models import AccountKind, Organisation, User
 from congdong.accounts.queries import AnyUser, access_unit
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
 from congdong.core.images import clean_image
-from congdong.pages.models import PAGE_STATES, Page, PageStatus, PageTransition
+from congdong.pages.models import PAGE_STATES, Page, PageOperator, PageStatus, PageTransition
 from congdong.pages.naming import base_slug, follows_rule, official_name
 from congdong.pages.queries import access_page
 from congdong.units.models import Unit
@@ -230,3 +231,48 @@ def do_pictures(page: Page, cleaned: dict[str, ContentFile]) -> Page:
     for storage, previous in old:  # the replaced files are no longer referenced
         storage.delete(previous)
     return page
+
+
+@dataclass(frozen=True)
+class OperatorGrant:
+    page: Page
+    user: User
+    organisation: Organisation
+
+
+def check_add_operator(
+    actor: AnyUser, page_id: int, username: str, organisation: str = "doan"
+) -> OperatorGrant:
+    page = access_page(actor, page_id, Permission.MANAGE_PAGE)
+    user = User.objects.filter(username=(username or "").strip(), kind=AccountKind.STAFF).first()
+    if user is None or not user.is_active:
+        raise ActionError(
+            _("There is no active staff account “%(username)s”.") % {"username": username},
+            field="username",
+        )
+    org = Organisation.objects.filter(code=organisation).first()
+    if org is None:
+        raise ActionError(_("Choose an organisation from the list."), field="organisation")
+    if PageOperator.objects.filter(page=page, user=user).exists():
+        raise ActionError(
+            _("%(user)s already co-runs this page.") % {"user": user}, field="username"
+        )
+    return OperatorGrant(page, user, org)
+
+
+def do_add_operator(actor: User, grant: OperatorGrant) -> PageOperator:
+    return PageOperator.objects.create(
+        page=grant.page, user=grant.user, organisation=grant.organisation, granted_by=actor
+    )
+
+
+def add_operator(actor: AnyUser, page_id: int, username: str, organisation: str = "doan"):
+    return do_add_operator(actor, check_add_operator(actor, page_id, username, organisation))
+
+
+def remove_operator(actor: AnyUser, page_id: int, operator_id: int) -> None:
+    operator = PageOperator.objects.filter(pk=operator_id, page_id=page_id).first()
+    if operator is None:
+        raise Http404
+    access_page(actor, operator.page_id, Permission.MANAGE_PAGE)
+    operator.delete()

@@ -5,7 +5,7 @@ from ninja.security import django_auth
 
 from congdong.accounts.roles import Permission
 from congdong.pages import actions, queries
-from congdong.pages.models import Page, PageStatus
+from congdong.pages.models import Page, PageOperator, PageStatus
 
 router = Router(tags=["pages"])
 
@@ -28,6 +28,18 @@ class PageOut(Schema):
 
 class PageIn(Schema):
     unit_id: int
+
+
+class OperatorIn(Schema):
+    username: str
+    organisation: str = "doan"
+
+
+class OperatorOut(Schema):
+    id: int
+    page_id: int
+    username: str = Field(..., alias="user.username")
+    organisation: str = Field(..., alias="organisation.code")
 
 
 class MoveIn(Schema):
@@ -73,3 +85,17 @@ def move_page(request: HttpRequest, page_id: int, body: MoveIn) -> Page:
 def update_profile(request: HttpRequest, page_id: int, body: ProfileIn) -> Page:
     queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
     return actions.do_profile(actions.check_profile(request.user, page_id, **body.dict()))
+
+
+@router.post("/pages/{page_id}/operators", response={201: OperatorOut}, auth=django_auth)
+def add_operator(request: HttpRequest, page_id: int, body: OperatorIn) -> Status[PageOperator]:
+    """Grant someone (e.g. a Youth Union member) the running of this page only."""
+    return Status(
+        201, actions.add_operator(request.user, page_id, body.username, body.organisation)
+    )
+
+
+@router.delete("/pages/{page_id}/operators/{operator_id}", response={204: None}, auth=django_auth)
+def remove_operator(request: HttpRequest, page_id: int, operator_id: int) -> Status[None]:
+    actions.remove_operator(request.user, page_id, operator_id)
+    return Status(204, None)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import Organisation
+
 
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Page name"), max_length=200)
@@ -37,4 +39,14 @@ class PicturesForm(forms.Form):
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
         ),
+    )
+
+
+class OperatorForm(forms.Form):
+    prefix = "op"
+    username = forms.CharField(label=_("Staff account (username)"), max_length=150)
+    organisation = forms.ChoiceField(
+        label=_("Organisation"),
+        choices=Organisation.Code.choices,
+        initial=Organisation.Code.YOUTH_UNION,
     )

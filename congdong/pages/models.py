@@ -94,3 +94,40 @@ class PageTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page}: {self.from_status or '∅'} → {self.to_status} ({self.at:%Y-%m-%d})"
+
+
+class PageOperator(models.Model):
+    """Someone (typically a Youth Union member) granted the running of this one page only:
+    unlike a role on the unit, it reaches no other page and no unit below."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="operators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="operated_pages",
+        verbose_name=_("account"),
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("page co-admin")
+        verbose_name_plural = _("page co-admins")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "user"], name="page_operator_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.page}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from congdong.accounts.queries import AnyUser, access_unit
+from congdong.accounts.queries import AnyUser, access_unit, can
 from congdong.accounts.roles import Permission
 from congdong.pages.models import Page, PageQuerySet
 
@@ -33,3 +35,28 @@ def pages_filtered(structure_code: str | None = None, status: str | None = None)
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("unit__path")
+
+
+def can_operate(user: AnyUser, page: Page) -> bool:
+    """Write and manage posts on this page: editors of the unit (or above) and its co-admins."""
+    if can(user, page.unit, Permission.EDIT_POSTS):
+        return True
+    return user.is_authenticated and page.operators.filter(user=user).exists()
+
+
+def access_page_to_operate(user: AnyUser, page_id: int) -> Page:
+    page = Page.objects.standard().filter(pk=page_id).first()
+    if page is None:
+        raise Http404
+    if not can_operate(user, page):
+        raise PermissionDenied(
+            _("You are not an operator of the page %(page)s.") % {"page": page.name}
+        )
+    return page
+
+
+def operated_pages(user: AnyUser) -> PageQuerySet:
+    """Pages the user co-runs through a page-only grant."""
+    if not user.is_authenticated:
+        return Page.objects.none()
+    return Page.objects.standard().filter(operators__user=user).order_by("unit__path")

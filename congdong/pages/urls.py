@@ -9,4 +9,10 @@ urlpatterns = [
     path("lam-viec/trang/<int:page_id>/", views.settings, name="settings"),
     path("lam-viec/trang/<int:page_id>/trang-thai/", views.move, name="move"),
     path("lam-viec/trang/<int:page_id>/hinh-anh/", views.pictures, name="pictures"),
+    path("lam-viec/trang/<int:page_id>/dong-quan-tri/", views.add_operator, name="add-operator"),
+    path(
+        "lam-viec/trang/<int:page_id>/dong-quan-tri/<int:operator_id>/go/",
+        views.remove_operator,
+        name="remove-operator",
+    ),
 ]

@@ -6,12 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congdong.accounts.queries import members_of
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
 from congdong.core.web import form_error
 from congdong.pages import actions, queries
-from congdong.pages.forms import MoveForm, PicturesForm, ProfileForm
+from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus
 from congdong.units import queries as unit_queries
 
@@ -50,12 +51,19 @@ def settings(request: HttpRequest, page_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("pages:settings", page_id=page_id)
-    return _settings_page(request, page, form, PicturesForm(), 400 if form.errors else 200)
+    return _settings_page(request, page, form, status=400 if form.errors else 200)
 
 
 def _settings_page(
-    request: HttpRequest, page: Page, form: ProfileForm, pictures: PicturesForm, status: int
+    request: HttpRequest,
+    page: Page,
+    form: ProfileForm | None = None,
+    pictures: PicturesForm | None = None,
+    operator_form: OperatorForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    if form is None:
+        form = ProfileForm(initial={f: getattr(page, f) for f in ProfileForm.base_fields})
     moves = [PageStatus(s) for s in sorted(PAGE_STATES.next_states(page.status))]
     return render(
         request,
@@ -63,7 +71,10 @@ def _settings_page(
         {
             "page": page,
             "form": form,
-            "pictures": pictures,
+            "pictures": pictures or PicturesForm(),
+            "operator_form": operator_form or OperatorForm(),
+            "staff": members_of(page.unit),
+            "operators": page.operators.select_related("user", "organisation"),
             "moves": moves,
             "needs_reason": {to for (frm, to) in PAGE_STATES.needs_reason if frm == page.status},
             "history": page.transitions.select_related("actor"),
@@ -103,8 +114,38 @@ def pictures(request: HttpRequest, page_id: int) -> HttpResponse:
     except ActionError as exc:
         form_error(form, exc)
         page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
-        initial = {f: getattr(page, f) for f in ProfileForm.base_fields}
-        return _settings_page(request, page, ProfileForm(initial=initial), form, 400)
+        return _settings_page(request, page, pictures=form, status=400)
     actions.do_pictures(page, cleaned)
     messages.success(request, _("Pictures saved."))
+    return redirect("pages:settings", page_id=page_id)
+
+
+@staff_required
+@require_POST
+def add_operator(request: HttpRequest, page_id: int) -> HttpResponse:
+    form = OperatorForm(request.POST)
+    if form.is_valid():
+        try:
+            operator = actions.add_operator(
+                request.user,
+                page_id,
+                form.cleaned_data["username"],
+                form.cleaned_data["organisation"],
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(user)s now co-runs this page.") % {"user": operator.user}
+            )
+            return redirect("pages:settings", page_id=page_id)
+    page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
+    return _settings_page(request, page, operator_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def remove_operator(request: HttpRequest, page_id: int, operator_id: int) -> HttpResponse:
+    actions.remove_operator(request.user, page_id, operator_id)
+    messages.success(request, _("Co-admin removed."))
     return redirect("pages:settings", page_id=page_id)
