@@ -142,6 +142,13 @@ class Unit(MP_Node):
             return self.name
         return f"{self.title_prefix.capitalize()} {self.name}"
 
+    @property
+    def place_name(self) -> str:
+        """The title as used inside a sentence: "tỉnh Bắc Ninh", "phường Kinh Bắc"."""
+        if self.kind == Kind.CENTRAL:
+            return self.name
+        return f"{self.title_prefix} {self.name}"
+
     @staticmethod
     def search_text(kind: str, name: str) -> str:
         return fold(f"{KIND_PREFIX[Kind(kind)]} {name}")
