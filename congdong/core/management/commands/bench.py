@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
         parser.add_argument("--list", action="store_true", help="List the benchmarks.")
         parser.add_argument(
-            "--database-url", help="Run against this database instead of a throwaway SQLite file."
+            "--database-url",
+            help="Run against this existing, empty database (e.g. a scratch PostgreSQL one) "
+            "instead of a throwaway SQLite file. Its contents are replaced.",
         )
 
     def handle(
