@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "congdong.units",
     "congdong.accounts",
     "congdong.pages",
+    "congdong.posts",
 ]
 
 MIDDLEWARE = [

@@ -34,10 +34,10 @@ class Structure(models.Model):
 
 
 class Level(models.TextChoices):
-    CENTRAL = "central", _("central")
-    PROVINCE = "province", _("province")
-    DISTRICT = "district", _("district")
-    COMMUNE = "commune", _("commune")
+    CENTRAL = "central", _("central level")
+    PROVINCE = "province", _("province level")
+    DISTRICT = "district", _("district level")
+    COMMUNE = "commune", _("commune level")
 
 
 class Kind(models.TextChoices):

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from congdong.accounts.phones import display_phone
 from congdong.demo.pages import ensure_pages
 from congdong.demo.personas import CITIZEN, DEMO_PASSWORD, ensure_personas
+from congdong.posts.default_regulation import ensure_default_regulation
 
 
 class Command(BaseCommand):
@@ -25,6 +26,8 @@ class Command(BaseCommand):
             call_command("units", "import", "--structure", code, stdout=self.stdout)
         self.stdout.write("3/4 Demo people and pages…")
         personas = ensure_personas()
+        regulation = ensure_default_regulation()
+        self.stdout.write(f"  information regulation: version {regulation.version}")
         for structure, count in ensure_pages().items():
             self.stdout.write(f"  {count} pages created in structure {structure}")
         self.stdout.write("4/4 Ready.\n")

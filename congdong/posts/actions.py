@@ -1,0 +1,288 @@
+"""Writes to posts: drafting, submitting under the regulation, approval, publishing.
+
+check_* validates and authorises and changes nothing; do_* writes and records the transition.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import User
+from congdong.accounts.queries import AnyUser
+from congdong.core.errors import ActionError
+from congdong.pages.models import Page, PageStatus
+from congdong.pages.queries import access_page_to_operate
+from congdong.posts.models import POST_STATES, Category, Post, PostState, PostTransition
+from congdong.posts.queries import (
+    access_post_to_approve,
+    access_post_to_write,
+    regulation_in_force,
+)
+from congdong.posts.rich_text import clean_html
+from congdong.posts.rules import Finding, check_against_regulation
+
+S = PostState
+MIN_REASON = 5
+
+
+class RegulationError(ActionError):
+    """Submitting was refused by the regulation; `findings` has every finding, for the form."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        blocking = [f for f in findings if f.blocking]
+        super().__init__("\n".join(f.message for f in findings), field=blocking[0].field)
+        self.findings = findings
+
+
+@dataclass(frozen=True)
+class Content:
+    """A post's editable fields, cleaned: body sanitised, tags normalised."""
+
+    category: Category
+    title: str
+    body: str
+    source_url: str
+    tags: str
+
+
+def clean_content(fields: Mapping[str, Any]) -> Content:
+    """`fields` (category code, title, body, source_url, tags) cleaned for storage.
+
+    Only what storage needs is enforced here; the regulation's limits are checked on submit
+    so that a draft can be saved half-written.
+    """
+    regulation = regulation_in_force()
+    if regulation is None:
+        raise ActionError(_("No information regulation is in force; ask an administrator."))
+    category = regulation.categories.filter(code=fields.get("category") or "").first()
+    if category is None:
+        raise ActionError(_("Choose a category from the list."), field="category")
+    title = " ".join((fields.get("title") or "").split())
+    if not title:
+        raise ActionError(_("Give the post a title."), field="title")
+    if len(title) > Post._meta.get_field("title").max_length:
+        raise ActionError(_("The title is far too long."), field="title")
+    source_url = (fields.get("source_url") or "").strip()
+    if source_url:
+        try:
+            URLValidator(schemes=["http", "https"])(source_url)
+        except ValidationError:
+            raise ActionError(
+                _("The source must be a web address (https://…)."), field="source_url"
+            ) from None
+    words = (" ".join(tag.split()) for tag in (fields.get("tags") or "").split(","))
+    tags = ", ".join(tag for tag in words if tag)
+    if len(tags) > Post._meta.get_field("tags").max_length:
+        raise ActionError(_("Too many tags."), field="tags")
+    return Content(category, title, clean_html(fields.get("body") or ""), source_url, tags)
+
+
+def _record(
+    post: Post, from_state: str, to: str, actor: User | None, reason: str, at: datetime.datetime
+) -> None:
+    PostTransition.objects.create(
+        post=post, from_state=from_state, to_state=to, actor=actor, reason=reason, at=at
+    )
+
+
+# --- drafting -------------------------------------------------------------------------------
+
+
+def check_create_draft(
+    actor: AnyUser, page_id: int, fields: Mapping[str, Any]
+) -> tuple[Page, Content]:
+    """`actor` operates the page and the fields are storable."""
+    return access_page_to_operate(actor, page_id), clean_content(fields)
+
+
+def do_create_draft(actor: User, page: Page, content: Content) -> Post:
+    with transaction.atomic():
+        post = Post.objects.create(page=page, author=actor, **content.__dict__)
+        _record(post, "", S.DRAFT, actor, "", timezone.now())
+    return post
+
+
+def create_draft(actor: AnyUser, page_id: int, fields: Mapping[str, Any]) -> Post:
+    """A new draft on the page by `actor`, who must operate the page."""
+    return do_create_draft(actor, *check_create_draft(actor, page_id, fields))
+
+
+def check_edit_draft(
+    actor: AnyUser, post_id: int, fields: Mapping[str, Any]
+) -> tuple[Post, Content]:
+    post = access_post_to_write(actor, post_id)
+    if post.state not in (S.DRAFT, S.REJECTED):
+        raise ActionError(
+            _("Only drafts and rejected posts can be edited; this post is %(state)s.")
+            % {"state": PostState(post.state).label}
+        )
+    return post, clean_content(fields)
+
+
+def do_edit_draft(actor: User, post: Post, content: Content) -> Post:
+    """Save the new content; a rejected post becomes a draft again (rejected → draft)."""
+    with transaction.atomic():
+        updated = Post.objects.filter(pk=post.pk, state=post.state).update(
+            state=S.DRAFT, updated_at=timezone.now(), **content.__dict__
+        )
+        if not updated:
+            raise ActionError(_("The post changed meanwhile; reload and try again."))
+        if post.state == S.REJECTED:
+            _record(post, S.REJECTED, S.DRAFT, actor, "", timezone.now())
+    post.refresh_from_db()
+    return post
+
+
+def edit_draft(actor: AnyUser, post_id: int, fields: Mapping[str, Any]) -> Post:
+    return do_edit_draft(actor, *check_edit_draft(actor, post_id, fields))
+
+
+# --- moves ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    post: Post
+    to: PostState
+    reason: str = ""
+    changes: dict[str, Any] = field(default_factory=dict)  # other columns set with the move
+
+
+def check_move(post: Post, to: PostState, reason: str = "") -> Move:
+    """The move is in the graph, is one a person may make, and has its reason if one is needed."""
+    if not POST_STATES.allowed_for_person(post.state, to):
+        raise ActionError(
+            _("A post that is %(current)s cannot become %(target)s.")
+            % {"current": PostState(post.state).label, "target": to.label},
+            field="state",
+        )
+    reason = " ".join((reason or "").split())
+    if (post.state, to) in POST_STATES.needs_reason and len(reason) < MIN_REASON:
+        raise ActionError(_("Say why (at least 5 characters)."), field="reason")
+    return Move(post, to, reason)
+
+
+def do_move(actor: User | None, move: Move) -> Post:
+    """Make the move if nobody moved the post meanwhile, and record it."""
+    now = timezone.now()
+    post = move.post
+    with transaction.atomic():
+        # Conditional update: two approvers clicking at once cannot both move the post.
+        moved = Post.objects.filter(pk=post.pk, state=post.state).update(
+            state=move.to, updated_at=now, **move.changes
+        )
+        if not moved:
+            raise ActionError(_("The post changed meanwhile; reload and try again."))
+        _record(post, post.state, move.to, actor, move.reason, now)
+    # The row now holds exactly these values: no need to read it back.
+    for name, value in {"state": move.to, "updated_at": now, **move.changes}.items():
+        setattr(post, name, value)
+    return post
+
+
+def check_submit(actor: AnyUser, post_id: int) -> Move:
+    """Operators submit drafts that pass the regulation in force; warnings go in the reason."""
+    post = access_post_to_write(actor, post_id)
+    check_move(post, S.SUBMITTED)
+    regulation = regulation_in_force()
+    if regulation is None:
+        raise ActionError(_("No information regulation is in force; ask an administrator."))
+    fields = {f: getattr(post, f) for f in ("title", "body", "source_url", "category")}
+    findings = check_against_regulation(fields, post.page, regulation)
+    if any(f.blocking for f in findings):
+        raise RegulationError(findings)
+    reason = "\n".join(f.message for f in findings)
+    return Move(post, S.SUBMITTED, reason, {"regulation": regulation})
+
+
+def submit(actor: AnyUser, post_id: int) -> Post:
+    return do_move(actor, check_submit(actor, post_id))
+
+
+def approve(actor: AnyUser, post_id: int) -> Post:
+    """Approved by someone with authority at the level the regulation names (not the author)."""
+    return do_move(actor, check_move(access_post_to_approve(actor, post_id), S.APPROVED))
+
+
+def reject(actor: AnyUser, post_id: int, reason: str) -> Post:
+    """Sent back with a reason (≥ 5 characters) the author sees; they revise it as a draft."""
+    return do_move(actor, check_move(access_post_to_approve(actor, post_id), S.REJECTED, reason))
+
+
+def check_publish_or_schedule(
+    actor: AnyUser, post_id: int, publish_at: datetime.datetime | None = None
+) -> Move:
+    post = access_post_to_write(actor, post_id)
+    if publish_at is not None and timezone.is_naive(publish_at):
+        raise ActionError(_("Give the publishing time with its time zone."), field="publish_at")
+    now = timezone.now()
+    if publish_at is not None and publish_at > now:
+        check_move(post, S.SCHEDULED)
+        return Move(post, S.SCHEDULED, changes={"publish_at": publish_at})
+    check_move(post, S.PUBLISHED)
+    if post.page.status != PageStatus.ACTIVE:
+        raise ActionError(
+            _("The page %(page)s is not open; posts cannot be published on it.")
+            % {"page": post.page.name}
+        )
+    return Move(post, S.PUBLISHED, changes={"published_at": now, "publish_at": publish_at or now})
+
+
+def publish_or_schedule(
+    actor: AnyUser, post_id: int, publish_at: datetime.datetime | None = None
+) -> Post:
+    """An approved post goes public now, or at `publish_at` if that is in the future."""
+    return do_move(actor, check_publish_or_schedule(actor, post_id, publish_at))
+
+
+def hide(actor: AnyUser, post_id: int, reason: str) -> Post:
+    """Take a published post off the page for now, saying why."""
+    return do_move(actor, check_move(access_post_to_write(actor, post_id), S.HIDDEN, reason))
+
+
+def unhide(actor: AnyUser, post_id: int) -> Post:
+    """Show a hidden post again."""
+    return do_move(actor, check_move(access_post_to_write(actor, post_id), S.PUBLISHED))
+
+
+def archive(actor: AnyUser, post_id: int) -> Post:
+    return do_move(actor, check_move(access_post_to_write(actor, post_id), S.ARCHIVED))
+
+
+# --- the worker -----------------------------------------------------------------------------
+
+
+def publish_due(now: datetime.datetime | None = None) -> int:
+    """Publish every scheduled post whose time has come; returns how many this call published.
+
+    Safe to run from several workers at once and again after a crash: each post is claimed by
+    a conditional UPDATE (scheduled → published), so only one worker publishes it and records
+    the transition (actor None: nobody decided it at that moment).
+    """
+    now = now or timezone.now()
+    due = (
+        Post.objects.filter(state=S.SCHEDULED, publish_at__lte=now)
+        .order_by("publish_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    published = 0
+    for post_id in list(due):
+        with transaction.atomic():
+            claimed = Post.objects.filter(pk=post_id, state=S.SCHEDULED).update(
+                state=S.PUBLISHED, published_at=now, updated_at=now
+            )
+            if claimed:
+                PostTransition.objects.create(
+                    post_id=post_id, from_state=S.SCHEDULED, to_state=S.PUBLISHED, at=now
+                )
+                published += 1
+    return published
