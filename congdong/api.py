@@ -7,26 +7,40 @@ from ninja import NinjaAPI
 from congdong.accounts.api import router as accounts_router
 from congdong.core.errors import ActionError
 from congdong.pages.api import router as pages_router
+from congdong.posts.api import router as posts_router
 from congdong.units.api import router as units_router
 
 api = NinjaAPI(
     title="congdong API",
     version="1",
     description=(
-        "Trang cộng đồng — đơn vị, tài khoản, vai trò, trang. Units, accounts, roles and pages."
+        "Trang cộng đồng — đơn vị, tài khoản, vai trò, trang, tin bài. "
+        "Units, accounts, roles, pages and posts."
     ),
     urls_namespace="api",
 )
 api.add_router("/", units_router)
 api.add_router("/", accounts_router)
 api.add_router("/", pages_router)
+api.add_router("/", posts_router)
 
 
 @api.exception_handler(ActionError)
 def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
-    return api.create_response(
-        request, {"detail": str(exc.message), "field": exc.field}, status=exc.status
-    )
+    body = {"detail": str(exc.message), "field": exc.field}
+    findings = getattr(exc, "findings", None)  # the regulation's objections, one per item
+    if findings:
+        body["findings"] = [
+            {
+                "field": f.field,
+                "message": str(f.message),
+                "blocking": f.blocking,
+                "phrase": f.phrase,
+                "position": f.position,
+            }
+            for f in findings
+        ]
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(PermissionDenied)
