@@ -7,6 +7,7 @@ import sys
 
 OWN_COMMANDS = {
     "demo": "Migrate, load real units and demo personas, print logins, serve on :8000.",
+    "worker": "Run background jobs (publish scheduled posts) every 30 s; --once runs one cycle.",
     "units": "Import the 2022/2025 unit trees (units import) or count them (units summary).",
     "bench": "Run a benchmark and print its figures (bench --list).",
     "i18n": "Compile the translation catalogues (i18n compile); extract strings (i18n extract).",

@@ -188,3 +188,25 @@ OTP_MAX_ATTEMPTS = 5
 
 # Serve static files straight from the app folders: the laptop demo needs no collectstatic.
 WHITENOISE_USE_FINDERS = True
+
+# --- Background work (congdong.worker, congdong.celery; docs/operations.md) -----------------
+# Each periodic job (congdong/worker/jobs.py) runs this often unless its line says otherwise,
+# in the embedded worker and in Celery beat alike.
+WORKER_INTERVAL = float(os.environ.get("CONGDONG_WORKER_INTERVAL", "30"))
+# With REDIS_URL, Redis is the broker and result store for `celery -A congdong worker`.
+# Without it there is no broker: a task sent with .delay() runs at once in the sender, and the
+# embedded worker runs the periodic jobs.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks are sweeps that are safe to repeat: acknowledge after running, so a worker killed
+# mid-task leaves its message to another worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+# Beat's record of last runs: in the data folder, not wherever beat was started.
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# --- end of background work ------------------------------------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("congdong.units.urls")),
     path("", include("congdong.accounts.urls")),
     path("", include("congdong.pages.urls")),
+    path("", include("congdong.posts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -14,6 +14,7 @@ from congdong.core.web import form_error
 from congdong.pages import actions, queries
 from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus
+from congdong.posts import queries as post_queries
 from congdong.units import queries as unit_queries
 
 
@@ -22,7 +23,12 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "pages/public.html",
-        {"page": page, "unit": page.unit, "ancestors": unit_queries.ancestors(page.unit)},
+        {
+            "page": page,
+            "unit": page.unit,
+            "ancestors": unit_queries.ancestors(page.unit),
+            "posts": post_queries.published_posts(page),
+        },
     )
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from congdong.accounts.models import Membership, User
 from congdong.accounts.queries import AnyUser, can
-from congdong.accounts.roles import Permission
+from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.pages.models import Page, PageOperator, PageQuerySet, PageStatus
 from congdong.pages.queries import can_operate
-from congdong.posts.models import ApprovalLevel, Post, PostTransition, Regulation
+from congdong.posts.models import ApprovalLevel, Post, PostState, PostTransition, Regulation
 from congdong.units.models import Unit
 
 
@@ -24,13 +29,8 @@ def _post_or_404(post_id: int) -> Post:
     return post
 
 
-def approving_unit(post: Post) -> Unit:
-    """The unit whose approvers (or any approver above it) decide on `post`.
-
-    The regulation names a level relative to the posting unit; when the posting unit is itself
-    at or above that level (a province posting a "province" category, the central unit posting
-    a "unit above" one) its own approvers decide.
-    """
+def approving_depth(post: Post) -> int:
+    """The tree depth of `approving_unit(post)`, an ancestor of (or) the posting unit."""
     unit = post.page.unit
     level = post.category.approval_level_for(unit.level)
     depth = {
@@ -39,7 +39,18 @@ def approving_unit(post: Post) -> Unit:
         ApprovalLevel.PROVINCE: 2,  # the root is the central unit, provinces are below it
         ApprovalLevel.CENTRAL: 1,
     }[level]
-    depth = max(1, min(depth, unit.depth))
+    return max(1, min(depth, unit.depth))
+
+
+def approving_unit(post: Post) -> Unit:
+    """The unit whose approvers (or any approver above it) decide on `post`.
+
+    The regulation names a level relative to the posting unit; when the posting unit is itself
+    at or above that level (a province posting a "province" category, the central unit posting
+    a "unit above" one) its own approvers decide.
+    """
+    unit = post.page.unit
+    depth = approving_depth(post)
     if depth == unit.depth:
         return unit
     if depth == unit.depth - 1 and unit.parent is not None:
@@ -82,3 +93,154 @@ def access_post_to_approve(user: AnyUser, post_id: int) -> Post:
 def history_of(post: Post) -> list[PostTransition]:
     """The post's moves, oldest first, with who made them."""
     return list(post.transitions.select_related("actor").order_by("at", "pk"))
+
+
+def may_approve(user: AnyUser, post: Post) -> bool:
+    """What `access_post_to_approve` allows, as a yes or no (for showing the buttons)."""
+    if not user.is_authenticated or post.author_id == user.pk:
+        return False
+    return can(user, approving_unit(post), Permission.APPROVE_POSTS)
+
+
+def access_post_to_read(user: AnyUser, post_id: int) -> Post:
+    """The post, if `user` operates its page or approves posts where it is decided."""
+    post = _post_or_404(post_id)
+    if can_operate(user, post.page) or (
+        user.is_authenticated and can(user, approving_unit(post), Permission.APPROVE_POSTS)
+    ):
+        return post
+    raise PermissionDenied(
+        _("You are not an operator of the page %(page)s.") % {"page": post.page.name}
+    )
+
+
+# --- lists for the staff desk and the approver's queue -----------------------------------------
+
+
+def _paths_with(user: User, permission: Permission) -> list[str]:
+    """Paths of the units where `user` holds `permission` (and so on everything below)."""
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if permission in perms]
+    return list(
+        Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True)
+    )
+
+
+def _operable(user: AnyUser, page_field: str) -> Q | None:
+    """The rule of `can_operate` as a filter on `page_field` (None: nothing; empty Q: all)."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Q()
+    operated = PageOperator.objects.filter(user=user).values("page_id")
+    q = Q(**{f"{page_field}pk__in": operated})
+    for path in _paths_with(user, Permission.EDIT_POSTS):
+        q |= Q(**{f"{page_field}unit__path__startswith": path})
+    return q
+
+
+def operable_pages(user: AnyUser) -> PageQuerySet:
+    """Established pages `user` may write posts on (the rule of `can_operate`), tree order."""
+    q = _operable(user, "")
+    if q is None:
+        return Page.objects.none()
+    return (
+        Page.objects.standard()
+        .filter(q)
+        .exclude(status=PageStatus.NOT_ESTABLISHED)
+        .order_by("unit__path")
+    )
+
+
+def _last_reason(to: PostState) -> Subquery:
+    moves = PostTransition.objects.filter(post=OuterRef("pk"), to_state=to)
+    return Subquery(moves.order_by("-at", "-pk").values("reason")[:1])
+
+
+@dataclass(frozen=True)
+class Desk:
+    drafts: list[Post]
+    submitted: list[Post]
+    rejected: list[Post]  # each with `.reason`, from its last rejection
+    approved: list[Post]
+    scheduled: list[Post]  # by publish time: the calendar
+    published: list[Post]
+
+
+def desk(user: AnyUser, limit: int = 50) -> Desk:
+    """Posts on the pages `user` operates, grouped as the editor's desk shows them.
+
+    A fixed number of queries whatever the number of pages or posts.
+    """
+    q = _operable(user, "page__")
+    posts = Post.objects.standard().filter(q) if q is not None else Post.objects.none()
+    S = PostState
+    return Desk(
+        drafts=list(posts.filter(state=S.DRAFT, author_id=user.pk)[:limit]),
+        submitted=list(posts.filter(state=S.SUBMITTED).order_by("updated_at")[:limit]),
+        rejected=list(
+            posts.filter(state=S.REJECTED).annotate(reason=_last_reason(S.REJECTED))[:limit]
+        ),
+        approved=list(posts.filter(state=S.APPROVED)[:limit]),
+        scheduled=list(posts.filter(state=S.SCHEDULED).order_by("publish_at", "pk")[:limit]),
+        published=list(posts.filter(state=S.PUBLISHED).order_by("-published_at", "-pk")[:20]),
+    )
+
+
+def approval_queue(user: AnyUser, limit: int = 100) -> list[Post]:
+    """Submitted posts `user` may approve or reject, oldest first, with their history.
+
+    Candidates are the submitted posts in the subtrees where `user` approves; each is then
+    kept by the rule of `access_post_to_approve` (not the author; APPROVE_POSTS on the unit
+    the regulation names), decided here from the membership paths read once.
+    """
+    if not user.is_authenticated:
+        return []
+    history = PostTransition.objects.select_related("actor").order_by("at", "pk")
+    candidates = (
+        Post.objects.standard()
+        .filter(state=PostState.SUBMITTED)
+        .exclude(author_id=user.pk)
+        .prefetch_related("category__rules", Prefetch("transitions", queryset=history))
+        .order_by("updated_at", "pk")
+    )
+    if user.is_superuser:
+        return list(candidates[:limit])
+    paths = _paths_with(user, Permission.APPROVE_POSTS)
+    if not paths:
+        return []
+    within = Q()
+    for path in paths:
+        within |= Q(page__unit__path__startswith=path)
+    queue = []
+    for post in candidates.filter(within):
+        approver_path = post.page.unit.path[: approving_depth(post) * Unit.steplen]
+        if any(approver_path.startswith(path) for path in paths):
+            queue.append(post)
+            if len(queue) == limit:
+                break
+    return queue
+
+
+def published_posts(page: Page, limit: int = 20) -> list[Post]:
+    """The page's published posts, newest first (none while the page is not active)."""
+    if page.status != PageStatus.ACTIVE:
+        return []
+    posts = Post.objects.filter(page=page, state=PostState.PUBLISHED).select_related("category")
+    return list(posts.order_by("-published_at", "-pk")[:limit])
+
+
+def public_post(slug: str, post_id: int) -> Post:
+    """A published post on an active page at that address; 404 otherwise."""
+    post = (
+        Post.objects.standard()
+        .filter(
+            pk=post_id,
+            page__slug=slug,
+            page__status=PageStatus.ACTIVE,
+            state=PostState.PUBLISHED,
+        )
+        .first()
+    )
+    if post is None:
+        raise Http404
+    return post

@@ -9,6 +9,7 @@ from congdong.accounts.phones import display_phone
 from congdong.demo.pages import ensure_pages
 from congdong.demo.personas import CITIZEN, DEMO_PASSWORD, ensure_personas
 from congdong.posts.default_regulation import ensure_default_regulation
+from congdong.worker.loop import start_in_thread
 
 
 class Command(BaseCommand):
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         self.stdout.write("4/4 Ready.\n")
         self.print_logins(personas, addrport)
         if not no_serve:
+            # Scheduled posts are published by this process too: no other server to start.
+            start_in_thread()
+            self.stdout.write("  background worker running (publishes scheduled posts)")
             call_command("runserver", addrport, use_reloader=False)
 
     def print_logins(self, personas, addrport: str) -> None:

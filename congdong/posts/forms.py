@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congdong.pages.models import Page
+from congdong.posts.models import Regulation
+
+# Staff schedule in Vietnam's time whatever their browser says; the site works in one zone.
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class PostForm(forms.Form):
+    """A post's content. Only the shape is checked here; the actions decide the rest."""
+
+    category = forms.ChoiceField(label=_("Category"))
+    title = forms.CharField(label=_("Title"), max_length=500)
+    body = forms.CharField(
+        label=_("Body"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Paragraphs, bold, italics, lists and links are kept; other tags are dropped."),
+    )
+    source_url = forms.CharField(label=_("Source (link)"), required=False, max_length=500)
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=200, help_text=_("Separated by commas.")
+    )
+
+    def __init__(self, *args, regulation: Regulation | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        categories = regulation.categories.all() if regulation else []
+        self.fields["category"].choices = [("", "—")] + [(c.code, c.name) for c in categories]
+
+
+class NewPostForm(PostForm):
+    page = forms.TypedChoiceField(label=_("Page"), coerce=int)
+    field_order = ["page", "category", "title", "body", "source_url", "tags"]
+
+    def __init__(self, *args, pages: list[Page], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["page"].choices = [(p.pk, p.name) for p in pages]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PublishForm(forms.Form):
+    """Publish now (no time given, or a time already past) or at a time in Vietnam."""
+
+    publish_at = forms.DateTimeField(
+        label=_("Publish at (Vietnam time; empty: now)"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean_publish_at(self) -> datetime.datetime | None:
+        value = self.cleaned_data["publish_at"]
+        if value is None:
+            return None
+        # The field made it aware in the current time zone; read the digits as Vietnam time.
+        return timezone.make_aware(timezone.make_naive(value), VIETNAM)

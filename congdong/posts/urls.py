@@ -1,0 +1,15 @@
+from django.urls import path
+
+from congdong.posts import views
+
+app_name = "posts"
+urlpatterns = [
+    path("lam-viec/tin-bai/", views.desk, name="desk"),
+    path("lam-viec/tin-bai/<int:post_id>/", views.detail, name="detail"),
+    path("lam-viec/tin-bai/<int:post_id>/chuyen/", views.move, name="move"),
+    path("lam-viec/tin-bai/<int:post_id>/dang/", views.publish, name="publish"),
+    path("lam-viec/duyet-tin/", views.queue, name="queue"),
+    path("lam-viec/duyet-tin/<int:post_id>/duyet/", views.approve, name="approve"),
+    path("lam-viec/duyet-tin/<int:post_id>/tra-lai/", views.reject, name="reject"),
+    path("trang/<slug:slug>/tin/<int:post_id>/", views.public_post, name="public"),
+]

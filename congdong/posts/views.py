@@ -1,0 +1,242 @@
+"""Staff screens for posts (the editor's desk, the approver's queue, one post) and the public
+reading of a published post. Every write goes through `congdong.posts.actions`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congdong.accounts.views import staff_required
+from congdong.core.errors import ActionError
+from congdong.core.web import form_error
+from congdong.pages.queries import can_operate
+from congdong.posts import actions, queries
+from congdong.posts.actions import RegulationError
+from congdong.posts.forms import VIETNAM, NewPostForm, PostForm, PublishForm, ReasonForm
+from congdong.posts.models import POST_STATES, Post, PostState
+
+S = PostState
+CONTENT = ("category", "title", "body", "source_url", "tags")
+
+
+def _save(request: HttpRequest, data: dict, post_id: int | None = None) -> Post:
+    """Create or edit the draft and, if asked, submit it: all or nothing, so a refusal by the
+    regulation leaves no half-saved post behind."""
+    fields = {name: data[name] for name in CONTENT}
+    with transaction.atomic():
+        if post_id is None:
+            post = actions.create_draft(request.user, data["page"], fields)
+        else:
+            post = actions.edit_draft(request.user, post_id, fields)
+        if "submit" in request.POST:
+            post = actions.submit(request.user, post.pk)
+    return post
+
+
+def _saved(request: HttpRequest, post: Post) -> HttpResponse:
+    if post.state == S.SUBMITTED:
+        messages.success(request, _("Sent for approval."))
+        for line in filter(None, post.transitions.order_by("-pk").first().reason.splitlines()):
+            messages.warning(request, line)  # the regulation's warnings, for the author too
+    else:
+        messages.success(request, _("Draft saved."))
+    return redirect("posts:detail", post_id=post.pk)
+
+
+@staff_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """The editor's desk: my drafts, what waits, what was sent back, the calendar; a new post."""
+    regulation = queries.regulation_in_force()
+    pages = list(queries.operable_pages(request.user))
+    form = NewPostForm(request.POST or None, pages=pages, regulation=regulation)
+    findings = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _saved(request, _save(request, form.cleaned_data))
+        except RegulationError as exc:
+            findings = exc.findings
+        except ActionError as exc:
+            form_error(form, exc)
+    return render(
+        request,
+        "posts/desk.html",
+        {"form": form, "findings": findings, "desk": queries.desk(request.user), "pages": pages},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+def detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    """One post: its content, history and the moves the user may make; drafts are edited here."""
+    post = queries.access_post_to_read(request.user, post_id)
+    editable = post.state in (S.DRAFT, S.REJECTED) and can_operate(request.user, post.page)
+    form = None
+    findings = []
+    if editable:
+        initial = {name: getattr(post, name) for name in CONTENT} | {"category": post.category.code}
+        form = PostForm(
+            request.POST or None, initial=initial, regulation=queries.regulation_in_force()
+        )
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, _("This post can no longer be edited."))
+            return redirect("posts:detail", post_id=post_id)
+        if form.is_valid():
+            try:
+                return _saved(request, _save(request, form.cleaned_data, post_id))
+            except RegulationError as exc:
+                findings = exc.findings
+            except ActionError as exc:
+                form_error(form, exc)
+    return _detail_page(request, post, form, findings, status=400 if form and form.errors else 200)
+
+
+def _detail_page(
+    request: HttpRequest, post: Post, form: PostForm | None, findings: list, status: int = 200
+) -> HttpResponse:
+    if findings:
+        status = 400
+    operator = can_operate(request.user, post.page)
+    next_states = POST_STATES.next_states(post.state) if operator else frozenset()
+    return render(
+        request,
+        "posts/detail.html",
+        {
+            "post": post,
+            "form": form,
+            "findings": findings,
+            "history": queries.history_of(post),
+            "operator": operator,
+            "can_submit": operator and post.state == S.DRAFT,
+            "can_publish": operator and post.state == S.APPROVED,
+            "can_hide": S.HIDDEN in next_states,
+            "can_archive": S.ARCHIVED in next_states,
+            "can_unhide": post.state == S.HIDDEN and operator,
+            "can_approve": post.state == S.SUBMITTED and queries.may_approve(request.user, post),
+            "publish_form": PublishForm(),
+            "reason_form": ReasonForm(),
+        },
+        status=status,
+    )
+
+
+@staff_required
+@require_POST
+def move(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Hide (with a reason), show again, or archive a published post."""
+    to = request.POST.get("to", "")
+    reason = request.POST.get("reason", "")
+    try:
+        if to == S.HIDDEN:
+            post = actions.hide(request.user, post_id, reason)
+        elif to == S.ARCHIVED:
+            post = actions.archive(request.user, post_id)
+        elif to == S.PUBLISHED:
+            post = actions.unhide(request.user, post_id)
+        else:
+            raise ActionError(_("Choose what to do with the post."))
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The post is now %(state)s.") % {"state": S(post.state).label})
+    return redirect("posts:detail", post_id=post_id)
+
+
+@staff_required
+@require_POST
+def publish(request: HttpRequest, post_id: int) -> HttpResponse:
+    """An approved post goes public now or is scheduled."""
+    form = PublishForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError(" ".join(form.errors.get("publish_at", [])))
+        post = actions.publish_or_schedule(request.user, post_id, form.cleaned_data["publish_at"])
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _published_message(post))
+    return redirect("posts:detail", post_id=post_id)
+
+
+def _published_message(post: Post) -> str:
+    if post.state == S.SCHEDULED:
+        when = timezone.localtime(post.publish_at, VIETNAM).strftime("%d/%m/%Y %H:%M")
+        return _("Approved; it will be published at %(when)s.") % {"when": when}
+    return _("Approved and published.")
+
+
+# --- the approver's queue ---------------------------------------------------------------------
+
+
+@staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Submitted posts the user may decide on, each with its content and history."""
+    return render(
+        request,
+        "posts/queue.html",
+        {
+            "posts": queries.approval_queue(request.user),
+            "publish_form": PublishForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _decided(request: HttpRequest, post: Post, text: str, error: bool = False) -> HttpResponse:
+    """After a decision: the queue item's fragment for htmx, else back to the queue."""
+    if request.htmx:
+        return render(
+            request,
+            "posts/_decided.html",
+            {"post": post, "text": text, "error": error},
+            # 200 even for a refusal: htmx swaps only 2xx answers, and the item says what failed.
+        )
+    (messages.error if error else messages.success)(request, text)
+    return redirect("posts:queue")
+
+
+@staff_required
+@require_POST
+def approve(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Approve, then publish now or schedule: one decision, so both happen or neither does."""
+    post = queries.access_post_to_approve(request.user, post_id)
+    form = PublishForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError(" ".join(form.errors.get("publish_at", [])))
+        with transaction.atomic():
+            actions.approve(request.user, post_id)
+            post = actions.publish_or_schedule(
+                request.user, post_id, form.cleaned_data["publish_at"]
+            )
+    except ActionError as exc:
+        return _decided(request, post, str(exc.message), error=True)
+    return _decided(request, post, _published_message(post))
+
+
+@staff_required
+@require_POST
+def reject(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Send the post back to its author with a reason they will see."""
+    post = queries.access_post_to_approve(request.user, post_id)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError(_("Say why the post is sent back."), field="reason")
+        post = actions.reject(request.user, post_id, form.cleaned_data["reason"])
+    except ActionError as exc:
+        return _decided(request, post, str(exc.message), error=True)
+    return _decided(request, post, _("Sent back to the author with your reason."))
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+def public_post(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    post = queries.public_post(slug, post_id)
+    return render(request, "posts/public_post.html", {"post": post, "page": post.page})

@@ -1,0 +1,54 @@
+"""The periodic jobs. A feature adds its sweep here with one line.
+
+Imports nothing from Django's apps, so that `congdong.celery` can read it before setup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Job:
+    """A sweep run every `every` seconds (None: `settings.WORKER_INTERVAL`).
+
+    `task` is the dotted path of a Celery task that takes no arguments, re-reads the rows it
+    works on, and returns what it did (a count). The path is resolved when the job first runs,
+    so the registry can be read before the apps are loaded.
+    """
+
+    name: str
+    task: str
+    every: float | None = None
+
+    def interval(self) -> float:
+        return self.every if self.every is not None else settings.WORKER_INTERVAL
+
+    def callable(self) -> Any:
+        return import_string(self.task)
+
+
+JOBS: tuple[Job, ...] = (
+    # Job(name, dotted path of the task, every=seconds if not WORKER_INTERVAL)
+    Job("publish-due-posts", "congdong.posts.tasks.publish_due_posts"),
+)
+
+
+def beat_schedule(jobs: tuple[Job, ...] = JOBS) -> dict[str, dict[str, Any]]:
+    """The same jobs as a Celery beat schedule.
+
+    A sweep message expires after one interval: if the workers were down, the next sweep does
+    the work and a queue of stale sweeps is dropped instead of run back to back.
+    """
+    return {
+        job.name: {
+            "task": job.task,
+            "schedule": job.interval(),
+            "options": {"expires": job.interval()},
+        }
+        for job in jobs
+    }

@@ -1,0 +1,97 @@
+"""A real Celery worker, started as a process against Redis and the test database.
+
+Runs when REDIS_URL is set and the database is one another process can open (PostgreSQL):
+CI's PostgreSQL pass sets REDIS_URL=redis://127.0.0.1:6379/15.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from celery.exceptions import TimeoutError as CeleryTimeout
+from django.conf import settings
+from django.db import connection
+
+from congdong.posts.models import PostState
+from congdong.posts.tasks import publish_due_posts
+from tests.worker.conftest import state
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL"),
+        reason="REDIS_URL is not set: the Celery worker test needs a Redis broker",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def database_url() -> str:
+    """The URL of the test database pytest-django created, for the worker process."""
+    db = connection.settings_dict
+    user = quote(db["USER"] or "", safe="")
+    password = f":{quote(str(db['PASSWORD']), safe='')}" if db["PASSWORD"] else ""
+    host = db["HOST"] or "localhost"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{user}{password}@{host}{port}/{quote(db['NAME'], safe='')}"
+
+
+@pytest.fixture
+def celery_queue(transactional_db, tmp_path) -> Iterator[str]:
+    """A Celery worker process consuming a queue of its own; yields the queue's name.
+
+    A queue per test keeps other test runs that share the Redis database from taking (or
+    giving) messages meant for this one.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            f"the test database is {connection.vendor} (in memory under pytest): a Celery "
+            "worker process cannot open it; this test runs in the PostgreSQL pass"
+        )
+    queue = f"congdong-test-{uuid.uuid4().hex}"
+    log = tmp_path / "celery.log"
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "congdong.settings",
+        "DATABASE_URL": database_url(),
+        "CONGDONG_DATA_DIR": str(settings.DATA_DIR),
+    }
+    command = [
+        *(sys.executable, "-m", "celery", "-A", "congdong", "worker", "--pool=solo"),
+        *("--queues", queue, "--hostname", f"{queue}@%h", "--loglevel=INFO"),
+        *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+    ]
+    with log.open("w") as output:
+        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+    try:
+        yield queue
+    finally:
+        worker.terminate()  # warm shutdown: a task under way finishes first
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        # Shown by pytest only when the test failed.
+        print(log.read_text(encoding="utf-8"))
+
+
+def test_a_celery_worker_publishes_the_due_post(due_and_future, celery_queue):
+    due, future = due_and_future
+    result = publish_due_posts.apply_async(queue=celery_queue)
+    try:
+        published = result.get(timeout=60)
+    except CeleryTimeout:
+        pytest.fail("the Celery worker did not answer within 60 s (its log is below)")
+    finally:
+        result.forget()
+    assert published == 1
+    assert (state(due), state(future)) == (PostState.PUBLISHED, PostState.SCHEDULED)
+    assert due.transitions.filter(to_state=PostState.PUBLISHED, actor=None).count() == 1
