@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from congdong.accounts.api import router as accounts_router
+from congdong.campaigns.api import router as campaigns_router
 from congdong.core.errors import ActionError
 from congdong.pages.api import router as pages_router
 from congdong.posts.api import router as posts_router
@@ -23,6 +24,7 @@ api.add_router("/", units_router)
 api.add_router("/", accounts_router)
 api.add_router("/", pages_router)
 api.add_router("/", posts_router)
+api.add_router("/", campaigns_router)
 
 
 @api.exception_handler(ActionError)

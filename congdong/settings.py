@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "congdong.accounts",
     "congdong.pages",
     "congdong.posts",
+    "congdong.campaigns",
 ]
 
 MIDDLEWARE = [

@@ -6,13 +6,16 @@ check_* validates and authorises and changes nothing; do_* writes and records th
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +24,16 @@ from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError
 from congdong.pages.models import Page, PageStatus
 from congdong.pages.queries import access_page_to_operate
-from congdong.posts.models import POST_STATES, Category, Post, PostState, PostTransition
+from congdong.posts.media import CleanDocument, CleanPicture, clean_pdf, clean_picture, image_limit
+from congdong.posts.models import (
+    POST_STATES,
+    Category,
+    Post,
+    PostAttachment,
+    PostImage,
+    PostState,
+    PostTransition,
+)
 from congdong.posts.queries import (
     access_post_to_approve,
     access_post_to_write,
@@ -197,6 +209,7 @@ def check_submit(actor: AnyUser, post_id: int) -> Move:
     if regulation is None:
         raise ActionError(_("No information regulation is in force; ask an administrator."))
     fields = {f: getattr(post, f) for f in ("title", "body", "source_url", "category")}
+    fields["image_count"] = post.images.count()
     findings = check_against_regulation(fields, post.page, regulation)
     if any(f.blocking for f in findings):
         raise RegulationError(findings)
@@ -286,3 +299,124 @@ def publish_due(now: datetime.datetime | None = None) -> int:
                 )
                 published += 1
     return published
+
+
+# --- pictures and documents -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediaUpload:
+    post: Post
+    pictures: list[CleanPicture]
+    documents: list[CleanDocument]
+
+
+def _access_draft_media(actor: AnyUser, post_id: int) -> Post:
+    post = access_post_to_write(actor, post_id)
+    if post.state not in (S.DRAFT, S.REJECTED):
+        raise ActionError(
+            _(
+                "Pictures and documents can only be changed on drafts and rejected posts; "
+                "this post is %(state)s."
+            )
+            % {"state": PostState(post.state).label}
+        )
+    return post
+
+
+def check_add_media(
+    actor: AnyUser,
+    post_id: int,
+    images: Sequence[UploadedFile] = (),
+    documents: Sequence[UploadedFile] = (),
+    alt_text: str = "",
+) -> MediaUpload:
+    """Every file is checked (and pictures re-encoded) before any is stored: one bad file
+    refuses the whole upload, naming it."""
+    post = _access_draft_media(actor, post_id)
+    if not images and not documents:
+        raise ActionError(_("Choose pictures or PDF documents to upload."), field="images")
+    limit = image_limit(regulation_in_force())
+    have = post.images.count()
+    if have + len(images) > limit:
+        raise ActionError(
+            _(
+                "A post may have at most %(limit)d pictures; this one has %(have)d and you "
+                "chose %(count)d."
+            )
+            % {"limit": limit, "have": have, "count": len(images)},
+            field="images",
+        )
+    pictures = [clean_picture(upload, alt_text) for upload in images]
+    return MediaUpload(post, pictures, [clean_pdf(upload) for upload in documents])
+
+
+def do_add_media(actor: User, upload: MediaUpload) -> Post:
+    """Store the files; a rejected post becomes a draft again, as when its text is edited."""
+    post = upload.post
+    stored: list[FieldFile] = []
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            updated = Post.objects.filter(pk=post.pk, state=post.state).update(
+                state=S.DRAFT, updated_at=now
+            )
+            if not updated:
+                raise ActionError(_("The post changed meanwhile; reload and try again."))
+            if post.state == S.REJECTED:
+                _record(post, S.REJECTED, S.DRAFT, actor, "", now)
+            last = post.images.aggregate(last=Max("order"))["last"]
+            first = 0 if last is None else last + 1
+            for order, picture in enumerate(upload.pictures, start=first):
+                image = PostImage(post=post, order=order, alt_text=picture.alt_text)
+                image.file.save(picture.content.name, picture.content, save=False)
+                stored.append(image.file)
+                image.save()
+            for document in upload.documents:
+                attachment = PostAttachment(
+                    post=post, original_name=document.original_name, size=document.size
+                )
+                attachment.file.save(document.content.name, document.content, save=False)
+                stored.append(attachment.file)
+                attachment.save()
+    except BaseException:
+        for file in stored:  # rolled back: the rows are gone, so are their files
+            file.storage.delete(file.name)
+        raise
+    post.state, post.updated_at = S.DRAFT, now
+    return post
+
+
+def add_media(
+    actor: AnyUser,
+    post_id: int,
+    images: Sequence[UploadedFile] = (),
+    documents: Sequence[UploadedFile] = (),
+    alt_text: str = "",
+) -> Post:
+    """Attach pictures (re-encoded JPEGs) and PDF documents to a draft or rejected post."""
+    return do_add_media(actor, check_add_media(actor, post_id, images, documents, alt_text))
+
+
+def check_remove_media(
+    actor: AnyUser, post_id: int, kind: str, media_id: int
+) -> PostImage | PostAttachment:
+    """The picture (`kind` "image") or document ("attachment") of a post `actor` may edit."""
+    post = _access_draft_media(actor, post_id)
+    model = {"image": PostImage, "attachment": PostAttachment}.get(kind)
+    item = model.objects.filter(post=post, pk=media_id).first() if model else None
+    if item is None:
+        raise ActionError(_("That file is no longer attached to the post."))
+    return item
+
+
+def do_remove_media(item: PostImage | PostAttachment) -> None:
+    storage, name = item.file.storage, item.file.name
+    with transaction.atomic():
+        item.delete()
+        # The file goes once the row is surely gone.
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def remove_media(actor: AnyUser, post_id: int, kind: str, media_id: int) -> None:
+    do_remove_media(check_remove_media(actor, post_id, kind, media_id))

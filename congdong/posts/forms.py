@@ -67,3 +67,42 @@ class PublishForm(forms.Form):
             return None
         # The field made it aware in the current time zone; read the digits as Vietnam time.
         return timezone.make_aware(timezone.make_naive(value), VIETNAM)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class MediaForm(forms.Form):
+    """Pictures and PDF documents for a draft; their content is checked by the actions."""
+
+    prefix = "media"
+    images = MultipleFileField(
+        label=_("Pictures (JPEG, PNG, WebP or GIF; at most 5 MB each)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+    alt_text = forms.CharField(
+        label=_("What the pictures show"),
+        required=False,
+        max_length=300,
+        help_text=_("For people who cannot see them; the title is used if empty."),
+    )
+    attachments = MultipleFileField(
+        label=_("PDF documents (at most 10 MB each)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "application/pdf"}),
+    )

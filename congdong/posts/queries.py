@@ -225,7 +225,11 @@ def published_posts(page: Page, limit: int = 20) -> list[Post]:
     """The page's published posts, newest first (none while the page is not active)."""
     if page.status != PageStatus.ACTIVE:
         return []
-    posts = Post.objects.filter(page=page, state=PostState.PUBLISHED).select_related("category")
+    posts = (
+        Post.objects.filter(page=page, state=PostState.PUBLISHED)
+        .select_related("category")
+        .prefetch_related("images")  # the list shows each post's first picture
+    )
     return list(posts.order_by("-published_at", "-pk")[:limit])
 
 

@@ -8,6 +8,12 @@ urlpatterns = [
     path("lam-viec/tin-bai/<int:post_id>/", views.detail, name="detail"),
     path("lam-viec/tin-bai/<int:post_id>/chuyen/", views.move, name="move"),
     path("lam-viec/tin-bai/<int:post_id>/dang/", views.publish, name="publish"),
+    path("lam-viec/tin-bai/<int:post_id>/tep/", views.add_media, name="add-media"),
+    path(
+        "lam-viec/tin-bai/<int:post_id>/tep/<str:kind>/<int:media_id>/xoa/",
+        views.remove_media,
+        name="remove-media",
+    ),
     path("lam-viec/duyet-tin/", views.queue, name="queue"),
     path("lam-viec/duyet-tin/<int:post_id>/duyet/", views.approve, name="approve"),
     path("lam-viec/duyet-tin/<int:post_id>/tra-lai/", views.reject, name="reject"),

@@ -17,7 +17,14 @@ from congdong.core.web import form_error
 from congdong.pages.queries import can_operate
 from congdong.posts import actions, queries
 from congdong.posts.actions import RegulationError
-from congdong.posts.forms import VIETNAM, NewPostForm, PostForm, PublishForm, ReasonForm
+from congdong.posts.forms import (
+    VIETNAM,
+    MediaForm,
+    NewPostForm,
+    PostForm,
+    PublishForm,
+    ReasonForm,
+)
 from congdong.posts.models import POST_STATES, Post, PostState
 
 S = PostState
@@ -97,11 +104,17 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _detail_page(
-    request: HttpRequest, post: Post, form: PostForm | None, findings: list, status: int = 200
+    request: HttpRequest,
+    post: Post,
+    form: PostForm | None,
+    findings: list,
+    status: int = 200,
+    media_form: MediaForm | None = None,
 ) -> HttpResponse:
     if findings:
         status = 400
     operator = can_operate(request.user, post.page)
+    can_edit_media = operator and post.state in (S.DRAFT, S.REJECTED)
     next_states = POST_STATES.next_states(post.state) if operator else frozenset()
     return render(
         request,
@@ -111,6 +124,10 @@ def _detail_page(
             "form": form,
             "findings": findings,
             "history": queries.history_of(post),
+            "images": list(post.images.all()),
+            "attachments": list(post.attachments.all()),
+            "can_edit_media": can_edit_media,
+            "media_form": (media_form or MediaForm()) if can_edit_media else None,
             "operator": operator,
             "can_submit": operator and post.state == S.DRAFT,
             "can_publish": operator and post.state == S.APPROVED,
@@ -168,6 +185,58 @@ def _published_message(post: Post) -> str:
         when = timezone.localtime(post.publish_at, VIETNAM).strftime("%d/%m/%Y %H:%M")
         return _("Approved; it will be published at %(when)s.") % {"when": when}
     return _("Approved and published.")
+
+
+@staff_required
+@require_POST
+def add_media(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Pictures and PDF documents for a draft: all stored, or none if one file is refused."""
+    form = MediaForm(request.POST, request.FILES)
+    if not form.is_valid():
+        post = queries.access_post_to_write(request.user, post_id)
+        return _detail_page(request, post, _edit_form(post), [], status=400, media_form=form)
+    files = form.cleaned_data
+    try:
+        upload = actions.check_add_media(
+            request.user,
+            post_id,
+            files.get("images") or [],
+            files.get("attachments") or [],
+            files.get("alt_text") or "",
+        )
+        actions.do_add_media(request.user, upload)
+    except ActionError as exc:
+        if exc.field not in form.fields:  # not about a file: the post cannot take any
+            messages.error(request, str(exc.message))
+            return redirect("posts:detail", post_id=post_id)
+        form_error(form, exc)
+        post = queries.access_post_to_read(request.user, post_id)
+        return _detail_page(request, post, _edit_form(post), [], status=400, media_form=form)
+    messages.success(
+        request,
+        _("%(images)d pictures and %(documents)d documents added.")
+        % {"images": len(upload.pictures), "documents": len(upload.documents)},
+    )
+    return redirect("posts:detail", post_id=post_id)
+
+
+@staff_required
+@require_POST
+def remove_media(request: HttpRequest, post_id: int, kind: str, media_id: int) -> HttpResponse:
+    try:
+        actions.remove_media(request.user, post_id, kind, media_id)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Removed from the post."))
+    return redirect("posts:detail", post_id=post_id)
+
+
+def _edit_form(post: Post) -> PostForm | None:
+    if post.state not in (S.DRAFT, S.REJECTED):
+        return None
+    initial = {name: getattr(post, name) for name in CONTENT} | {"category": post.category.code}
+    return PostForm(initial=initial, regulation=queries.regulation_in_force())
 
 
 # --- the approver's queue ---------------------------------------------------------------------

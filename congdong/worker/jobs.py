@@ -35,6 +35,7 @@ class Job:
 JOBS: tuple[Job, ...] = (
     # Job(name, dotted path of the task, every=seconds if not WORKER_INTERVAL)
     Job("publish-due-posts", "congdong.posts.tasks.publish_due_posts"),
+    Job("mark-overdue-campaign-targets", "congdong.campaigns.tasks.mark_overdue_targets"),
 )
 
 

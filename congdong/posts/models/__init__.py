@@ -1,5 +1,6 @@
 """Posts and the regulation they are checked against."""
 
+from congdong.posts.models.media import MAX_IMAGES_PER_POST, PostAttachment, PostImage
 from congdong.posts.models.post import POST_STATES, Post, PostQuerySet, PostState, PostTransition
 from congdong.posts.models.regulation import (
     ApprovalLevel,
@@ -11,6 +12,7 @@ from congdong.posts.models.regulation import (
 )
 
 __all__ = [
+    "MAX_IMAGES_PER_POST",
     "POST_STATES",
     "ApprovalLevel",
     "ApprovalRule",
@@ -18,6 +20,8 @@ __all__ = [
     "ForbiddenPhrase",
     "PhraseAction",
     "Post",
+    "PostAttachment",
+    "PostImage",
     "PostQuerySet",
     "PostState",
     "PostTransition",

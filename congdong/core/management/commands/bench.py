@@ -6,10 +6,11 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from congdong.bench import units_import
+from congdong.bench import publish_down, units_import
 
 BENCHMARKS = {
     "units-import": units_import,
+    "publish-down": publish_down,
 }
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from congdong.accounts.phones import display_phone
 from congdong.demo.pages import ensure_pages
 from congdong.demo.personas import CITIZEN, DEMO_PASSWORD, ensure_personas
+from congdong.demo.posts import ensure_posts
 from congdong.posts.default_regulation import ensure_default_regulation
 from congdong.worker.loop import start_in_thread
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  information regulation: version {regulation.version}")
         for structure, count in ensure_pages().items():
             self.stdout.write(f"  {count} pages created in structure {structure}")
+        self.stdout.write("  demo posts…")
+        self.stdout.write(f"  {ensure_posts()} demo posts created (in every state)")
         self.stdout.write("4/4 Ready.\n")
         self.print_logins(personas, addrport)
         if not no_serve:

@@ -1,0 +1,357 @@
+"""Writes to campaigns: create, launch (the fan-out to every target page), close, reshare, and the
+worker's overdue sweep. check_* validates and authorises and changes nothing; do_* writes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import User
+from congdong.accounts.queries import AnyUser, access_unit
+from congdong.accounts.roles import Permission
+from congdong.campaigns.models import (
+    CAMPAIGN_STATES,
+    TARGET_STATES,
+    Campaign,
+    CampaignMode,
+    CampaignStatus,
+    CampaignTarget,
+    CampaignTransition,
+    Targeting,
+    TargetStatus,
+)
+from congdong.campaigns.queries import access_target_to_reshare, target_pages
+from congdong.core.errors import ActionError
+from congdong.pages.models import PageStatus
+from congdong.posts.models import Post, PostState, PostTransition
+from congdong.posts.queries import access_post_to_write
+from congdong.units.models import Level, Unit
+
+BATCH = 2000  # rows per INSERT: well under SQLite's 32,766 variables, and bounded memory
+SOURCE_STATES = frozenset({PostState.APPROVED, PostState.SCHEDULED, PostState.PUBLISHED})
+LAUNCHABLE_STATES = SOURCE_STATES
+C = CampaignStatus
+T = TargetStatus
+
+
+@dataclass(frozen=True)
+class NewCampaign:
+    post: Post
+    mode: CampaignMode
+    targeting: Targeting
+    levels: list[str]
+    units: list[Unit]
+    deadline: datetime.datetime | None
+
+
+def check_create(
+    actor: AnyUser,
+    post_id: int,
+    mode: str,
+    targeting: str = Targeting.ALL_BELOW,
+    levels: Iterable[str] = (),
+    unit_ids: Iterable[int] = (),
+    deadline: datetime.datetime | None = None,
+) -> NewCampaign:
+    """`actor` writes posts on the source page's unit (EDIT_POSTS) and the targets lie below it."""
+    post = access_post_to_write(actor, post_id)
+    unit = access_unit(actor, post.page.unit_id, Permission.EDIT_POSTS)
+    if post.state not in SOURCE_STATES | {PostState.DRAFT, PostState.SUBMITTED}:
+        raise ActionError(
+            _("A post that is %(state)s cannot be sent down the tree.")
+            % {"state": PostState(post.state).label},
+            field="post",
+        )
+    if mode not in CampaignMode.values:
+        raise ActionError(_("Choose how the post goes down: publish or reshare."), field="mode")
+    if targeting not in Targeting.values:
+        raise ActionError(_("Choose which pages below are targeted."), field="targeting")
+    if unit.level == Level.COMMUNE:
+        raise ActionError(_("A commune has no units below it to send posts to."), field="post")
+    levels = sorted(set(levels))
+    units: list[Unit] = []
+    if targeting == Targeting.LEVELS:
+        depth_of = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 4}
+        if not levels or any(lvl not in depth_of for lvl in levels):
+            raise ActionError(_("Choose at least one level below."), field="levels")
+        if any(depth_of[lvl] <= unit.depth for lvl in levels):
+            raise ActionError(
+                _("Only levels below %(unit)s can be targeted.") % {"unit": unit.full_name},
+                field="levels",
+            )
+    elif targeting == Targeting.UNITS:
+        units = list(Unit.objects.filter(pk__in=list(unit_ids)).order_by("path"))
+        if not units:
+            raise ActionError(_("Choose at least one unit below."), field="units")
+        for target in units:
+            if not (target.path.startswith(unit.path) and target.depth > unit.depth):
+                raise ActionError(
+                    _("%(target)s is not below %(unit)s.")
+                    % {"target": target.full_name, "unit": unit.full_name},
+                    field="units",
+                )
+    if mode == CampaignMode.RESHARE_TASK and deadline is None:
+        raise ActionError(_("Give the deadline for resharing."), field="deadline")
+    if deadline is not None:
+        if timezone.is_naive(deadline):
+            raise ActionError(_("Give the deadline with its time zone."), field="deadline")
+        if deadline <= timezone.now():
+            raise ActionError(_("The deadline must be in the future."), field="deadline")
+    return NewCampaign(post, CampaignMode(mode), Targeting(targeting), levels, units, deadline)
+
+
+def do_create(actor: User, new: NewCampaign) -> Campaign:
+    now = timezone.now()
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            source_post=new.post,
+            unit=new.post.page.unit,
+            mode=new.mode,
+            targeting=new.targeting,
+            target_levels=new.levels,
+            deadline=new.deadline,
+            created_by=actor,
+        )
+        if new.units:
+            campaign.target_units.set(new.units)
+        CampaignTransition.objects.create(
+            campaign=campaign, from_status="", to_status=C.DRAFT, actor=actor, at=now
+        )
+    return campaign
+
+
+def create(actor: AnyUser, post_id: int, mode: str, **targets) -> Campaign:
+    """A draft campaign taking the post (on a page of `actor`'s unit) to the pages below."""
+    return do_create(actor, check_create(actor, post_id, mode, **targets))
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = Campaign.objects.standard().filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _check_move(campaign: Campaign, to: CampaignStatus) -> None:
+    if not CAMPAIGN_STATES.allowed_for_person(campaign.status, to):
+        raise ActionError(
+            _("A campaign that is %(current)s cannot become %(target)s.")
+            % {"current": CampaignStatus(campaign.status).label, "target": to.label},
+            field="status",
+        )
+
+
+def check_launch(actor: AnyUser, campaign_id: int) -> Campaign:
+    """`actor` approves posts on the source unit, the post is approved and the campaign a draft."""
+    campaign = _campaign(campaign_id)
+    access_unit(actor, campaign.unit_id, Permission.APPROVE_POSTS)
+    _check_move(campaign, C.LAUNCHED)
+    if campaign.source_post.state not in LAUNCHABLE_STATES:
+        raise ActionError(
+            _("The post must be approved before it goes down the tree; it is %(state)s.")
+            % {"state": PostState(campaign.source_post.state).label}
+        )
+    if campaign.deadline is not None and campaign.deadline <= timezone.now():
+        raise ActionError(_("The deadline has passed; set a new one."), field="deadline")
+    return campaign
+
+
+def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = None) -> int:
+    """Fan out to every active target page, in bulk; returns how many pages it reached.
+
+    Mode publish: per page, a published copy of the post (author: the launcher) with its
+    transition, and a target row marked published. Mode reshare task: a pending target row per
+    page, done when the page's operators reshare. All or nothing, in one transaction.
+    """
+    now = now or timezone.now()
+    source = campaign.source_post
+    publish = campaign.mode == CampaignMode.PUBLISH
+    reason = _("Published down the tree from %(unit)s") % {"unit": campaign.unit.full_name}
+    reached = 0
+    with transaction.atomic():
+        # Conditional update: two approvers launching at once cannot both fan out.
+        moved = Campaign.objects.filter(pk=campaign.pk, status=C.DRAFT).update(
+            status=C.LAUNCHED, launched_by=actor, launched_at=now
+        )
+        if not moved:
+            raise ActionError(_("The campaign changed meanwhile; reload and try again."))
+        CampaignTransition.objects.create(
+            campaign=campaign, from_status=C.DRAFT, to_status=C.LAUNCHED, actor=actor, at=now
+        )
+        pages = target_pages(campaign).values_list("pk", "unit_id", "unit__level")
+        for chunk in _batches(pages.order_by("unit__path").iterator(chunk_size=BATCH)):
+            copies: list[Post | None] = [None] * len(chunk)
+            if publish:
+                copies = Post.objects.bulk_create(
+                    [
+                        Post(
+                            page_id=page_id,
+                            author=actor,
+                            category_id=source.category_id,
+                            title=source.title,
+                            body=source.body,
+                            source_url=source.source_url,
+                            tags=source.tags,
+                            state=PostState.PUBLISHED,
+                            publish_at=now,
+                            published_at=now,
+                            regulation_id=source.regulation_id,
+                        )
+                        for page_id, _unit, _level in chunk
+                    ]
+                )
+                PostTransition.objects.bulk_create(
+                    PostTransition(
+                        post_id=copy.pk,
+                        from_state="",
+                        to_state=PostState.PUBLISHED,
+                        actor=actor,
+                        reason=reason,
+                        at=now,
+                    )
+                    for copy in copies
+                )
+            CampaignTarget.objects.bulk_create(
+                CampaignTarget(
+                    campaign_id=campaign.pk,
+                    page_id=page_id,
+                    unit_id=unit_id,
+                    level=level,
+                    status=T.PUBLISHED if publish else T.PENDING,
+                    copy_id=copy.pk if copy else None,
+                    published_at=now if publish else None,
+                    completed_by=actor if publish else None,
+                )
+                for (page_id, unit_id, level), copy in zip(chunk, copies, strict=True)
+            )
+            reached += len(chunk)
+        if not reached:
+            raise ActionError(_("No open page below matches the targets; nothing was sent."))
+    campaign.status, campaign.launched_by, campaign.launched_at = C.LAUNCHED, actor, now
+    return reached
+
+
+def launch(actor: AnyUser, campaign_id: int) -> tuple[Campaign, int]:
+    """Launch the campaign; returns it and the number of pages reached."""
+    campaign = check_launch(actor, campaign_id)
+    return campaign, do_launch(actor, campaign)
+
+
+def check_close(actor: AnyUser, campaign_id: int) -> Campaign:
+    campaign = _campaign(campaign_id)
+    access_unit(actor, campaign.unit_id, Permission.EDIT_POSTS)
+    _check_move(campaign, C.CLOSED)
+    return campaign
+
+
+def do_close(actor: User, campaign: Campaign) -> Campaign:
+    now = timezone.now()
+    with transaction.atomic():
+        moved = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
+            status=C.CLOSED
+        )
+        if not moved:
+            raise ActionError(_("The campaign changed meanwhile; reload and try again."))
+        CampaignTransition.objects.create(
+            campaign=campaign, from_status=campaign.status, to_status=C.CLOSED, actor=actor, at=now
+        )
+    campaign.status = C.CLOSED
+    return campaign
+
+
+def close(actor: AnyUser, campaign_id: int) -> Campaign:
+    """No more reshares are asked for; the compliance figures stay as they are."""
+    return do_close(actor, check_close(actor, campaign_id))
+
+
+# --- reshare tasks ----------------------------------------------------------------------------
+
+
+def check_reshare(actor: AnyUser, target_id: int) -> CampaignTarget:
+    """`actor` runs the target page, the task is open, and the page can publish."""
+    target = access_target_to_reshare(actor, target_id)
+    campaign = target.campaign
+    if campaign.mode != CampaignMode.RESHARE_TASK or campaign.status != C.LAUNCHED:
+        raise ActionError(_("This campaign asks for no resharing now."))
+    if not TARGET_STATES.allowed_for_person(target.status, T.PUBLISHED):
+        raise ActionError(_("This page has already reshared the post."))
+    if target.page.status != PageStatus.ACTIVE:
+        raise ActionError(
+            _("The page %(page)s is not open; posts cannot be published on it.")
+            % {"page": target.page.name}
+        )
+    return target
+
+
+def do_reshare(actor: User, target: CampaignTarget) -> CampaignTarget:
+    """The page's own published copy of the post, and the task marked done."""
+    now = timezone.now()
+    source = target.campaign.source_post
+    with transaction.atomic():
+        # Conditional update first: two operators clicking at once make one copy, not two.
+        claimed = CampaignTarget.objects.filter(pk=target.pk, status=target.status).update(
+            status=T.PUBLISHED, published_at=now, completed_by=actor
+        )
+        if not claimed:
+            raise ActionError(_("This page has already reshared the post."))
+        copy = Post.objects.create(
+            page=target.page,
+            author=actor,
+            category_id=source.category_id,
+            title=source.title,
+            body=source.body,
+            source_url=source.source_url,
+            tags=source.tags,
+            state=PostState.PUBLISHED,
+            publish_at=now,
+            published_at=now,
+            regulation_id=source.regulation_id,
+        )
+        PostTransition.objects.create(
+            post=copy,
+            from_state="",
+            to_state=PostState.PUBLISHED,
+            actor=actor,
+            reason=_("Reshared from %(unit)s") % {"unit": target.campaign.unit.full_name},
+            at=now,
+        )
+        CampaignTarget.objects.filter(pk=target.pk).update(copy=copy)
+    target.status, target.published_at, target.completed_by, target.copy = (
+        T.PUBLISHED,
+        now,
+        actor,
+        copy,
+    )
+    return target
+
+
+def reshare(actor: AnyUser, target_id: int) -> CampaignTarget:
+    return do_reshare(actor, check_reshare(actor, target_id))
+
+
+# --- the worker -------------------------------------------------------------------------------
+
+
+def mark_overdue(now: datetime.datetime | None = None) -> int:
+    """Mark pending targets of launched campaigns whose deadline has passed overdue; returns
+    how many. One conditional UPDATE: safe to run from several workers and again after a crash.
+    """
+    now = now or timezone.now()
+    return CampaignTarget.objects.filter(
+        status=T.PENDING,
+        campaign__status=C.LAUNCHED,
+        campaign__deadline__lt=now,
+    ).update(status=T.OVERDUE, overdue_at=now)

@@ -1,0 +1,235 @@
+"""Reads of campaigns: who sees which part, compliance roll-ups, and the "from" line on copies."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import Membership
+from congdong.accounts.queries import AnyUser
+from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.campaigns.models import (
+    Campaign,
+    CampaignQuerySet,
+    CampaignTarget,
+    Targeting,
+    TargetStatus,
+)
+from congdong.pages.models import Page, PageQuerySet, PageStatus
+from congdong.pages.queries import can_operate
+from congdong.posts.models import Post, PostState
+from congdong.posts.queries import _operable
+from congdong.units.models import Level, Unit
+
+LEVEL_ORDER = [Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
+LAGGARDS_SHOWN = 200
+
+
+def _viewing_paths(user: AnyUser) -> list[str] | None:
+    """Paths where `user` sees units (VIEW_UNIT; every role has it). None: everything."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Permission.VIEW_UNIT in perms]
+    return list(
+        Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True)
+    )
+
+
+def scope_for(campaign: Campaign, paths: list[str] | None) -> list[str] | None:
+    """The part of the campaign's targets a viewer with `paths` sees: all of it (None) when
+    they see the source unit, else their subtrees below it; PermissionDenied when neither."""
+    if paths is None or any(campaign.unit.path.startswith(p) for p in paths):
+        return None
+    below = [p for p in paths if p.startswith(campaign.unit.path)]
+    if not below:
+        raise PermissionDenied(_("This campaign does not reach any of your units."))
+    return below
+
+
+def access_campaign(user: AnyUser, campaign_id: int) -> tuple[Campaign, list[str] | None]:
+    """The campaign and the subtree paths of the targets `user` sees (None: all of them).
+
+    Staff of the source unit or above see every target; staff of a unit below it (a province
+    admin for a central campaign) see the targets in their own subtrees.
+    """
+    campaign = Campaign.objects.standard().filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404
+    return campaign, scope_for(campaign, _viewing_paths(user))
+
+
+def visible_campaigns(user: AnyUser) -> CampaignQuerySet:
+    """Campaigns from the user's units and above them, or reaching below them; newest first."""
+    paths = _viewing_paths(user)
+    campaigns = Campaign.objects.standard()
+    if paths is None:
+        return campaigns
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(unit__path__startswith=path)  # from the user's subtree
+        ancestors = [path[:i] for i in range(Unit.steplen, len(path), Unit.steplen)]
+        q |= Q(unit__path__in=ancestors)  # from above: reaches the user's units
+    return campaigns.filter(q)
+
+
+def target_pages(campaign: Campaign) -> PageQuerySet:
+    """The active pages the campaign reaches: pages of units strictly below its unit (the tree
+    holds one structure below a root), narrowed to the chosen levels or units."""
+    unit = campaign.unit
+    pages = Page.objects.filter(
+        status=PageStatus.ACTIVE, unit__path__startswith=unit.path, unit__depth__gt=unit.depth
+    )
+    if campaign.targeting == Targeting.LEVELS:
+        pages = pages.filter(unit__level__in=campaign.target_levels)
+    elif campaign.targeting == Targeting.UNITS:
+        pages = pages.filter(unit__in=campaign.target_units.all())
+    return pages
+
+
+def source_posts(user: AnyUser, limit: int = 100) -> list[Post]:
+    """Approved or published posts on pages `user` runs, for a new campaign; newest first."""
+    q = _operable(user, "page__")
+    if q is None:
+        return []
+    states = [PostState.APPROVED, PostState.SCHEDULED, PostState.PUBLISHED]
+    posts = Post.objects.standard().filter(q, state__in=states).exclude(page__unit__level="commune")
+    return list(posts.order_by("-updated_at", "-pk")[:limit])
+
+
+def access_target_to_reshare(user: AnyUser, target_id: int) -> CampaignTarget:
+    """The target, if `user` runs its page (editors of the unit or above, co-admins)."""
+    target = (
+        CampaignTarget.objects.select_related(
+            "campaign",
+            "campaign__unit",
+            "campaign__source_post",
+            "page",
+            "page__unit",
+            "page__unit__parent",
+        )
+        .filter(pk=target_id)
+        .first()
+    )
+    if target is None:
+        raise Http404
+    if not can_operate(user, target.page):
+        raise PermissionDenied(
+            _("You are not an operator of the page %(page)s.") % {"page": target.page.name}
+        )
+    return target
+
+
+def open_tasks(user: AnyUser, limit: int = 50) -> list[CampaignTarget]:
+    """Reshare tasks waiting on pages `user` runs, soonest deadline first."""
+    q = _operable(user, "page__")
+    if q is None:
+        return []
+    return list(
+        CampaignTarget.objects.standard()
+        .select_related("campaign", "campaign__source_post", "campaign__unit")
+        .filter(q, status__in=[TargetStatus.PENDING, TargetStatus.OVERDUE])
+        .order_by("campaign__deadline", "pk")[:limit]
+    )
+
+
+# --- compliance -------------------------------------------------------------------------------
+
+
+@dataclass
+class LevelRow:
+    level: str
+    label: str
+    total: int = 0
+    published: int = 0
+    pending: int = 0
+    overdue: int = 0
+    average_delay: datetime.timedelta | None = None
+
+    @property
+    def percent_published(self) -> float:
+        return round(100 * self.published / self.total, 1) if self.total else 0.0
+
+
+@dataclass
+class Compliance:
+    campaign: Campaign
+    scope: list[str] | None  # None: every target
+    levels: list[LevelRow] = field(default_factory=list)
+    laggards: list[CampaignTarget] = field(default_factory=list)
+
+    @property
+    def total(self) -> LevelRow:
+        row = LevelRow("", _("All levels"))
+        for r in self.levels:
+            row.total += r.total
+            row.published += r.published
+            row.pending += r.pending
+            row.overdue += r.overdue
+        return row
+
+
+def compliance(campaign: Campaign, scope: list[str] | None, laggards: int = LAGGARDS_SHOWN):
+    """Targets by level and status with the average time to publish, and the laggards (pending
+    or overdue, in tree order). Two queries, whatever the number of targets."""
+    targets = CampaignTarget.objects.filter(campaign=campaign).within(scope)
+    delay = ExpressionWrapper(F("published_at") - F("campaign__launched_at"), DurationField())
+    grouped = targets.values("level", "status").annotate(
+        n=Count("pk"), delay=Avg(delay, filter=Q(status=TargetStatus.PUBLISHED))
+    )
+    rows = {level: LevelRow(level, Level(level).label) for level in LEVEL_ORDER}
+    for item in grouped:
+        row = rows[item["level"]]
+        row.total += item["n"]
+        setattr(row, item["status"], getattr(row, item["status"]) + item["n"])
+        if item["status"] == TargetStatus.PUBLISHED:
+            row.average_delay = item["delay"]
+    late = (
+        targets.standard()
+        .filter(status__in=[TargetStatus.PENDING, TargetStatus.OVERDUE])
+        .order_by("unit__path")[:laggards]
+    )
+    return Compliance(
+        campaign=campaign,
+        scope=scope,
+        levels=[row for row in rows.values() if row.total],
+        laggards=list(late),
+    )
+
+
+# --- "from <upper unit>" on copies --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    unit: Unit
+    page: Page  # the source post's page
+    post_id: int
+    published: bool  # the source post is public too: the line links to it
+
+
+def origins_of(posts: Iterable[Post]) -> dict[int, Origin]:
+    """For each post that is a campaign copy, the unit (and page) it came from. One query."""
+    ids = [post.pk for post in posts]
+    if not ids:
+        return {}
+    targets = CampaignTarget.objects.filter(copy_id__in=ids).select_related(
+        "campaign__unit", "campaign__source_post__page"
+    )
+    return {
+        t.copy_id: Origin(
+            t.campaign.unit,
+            t.campaign.source_post.page,
+            t.campaign.source_post_id,
+            t.campaign.source_post.state == PostState.PUBLISHED
+            and t.campaign.source_post.page.status == PageStatus.ACTIVE,
+        )
+        for t in targets
+    }

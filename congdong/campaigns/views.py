@@ -1,0 +1,137 @@
+"""Staff screens for campaigns: the list and creation form, the compliance view, launching,
+closing and resharing. Every write goes through `congdong.campaigns.actions`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congdong.accounts.queries import can
+from congdong.accounts.roles import Permission
+from congdong.accounts.views import staff_required
+from congdong.campaigns import actions, queries
+from congdong.campaigns.forms import CampaignForm
+from congdong.campaigns.models import CAMPAIGN_STATES, CampaignStatus
+from congdong.core.errors import ActionError
+from congdong.core.web import form_error
+from congdong.posts.models import Post
+from congdong.units.models import Unit
+
+
+def _unit_ids(post_id: int, codes: list[str]) -> list[int]:
+    """Codes typed in the form, as ids of units in the source post's structure."""
+    structure = Post.objects.filter(pk=post_id).values("page__unit__structure_id")[:1]
+    found = dict(
+        Unit.objects.filter(structure_id__in=structure, code__in=codes).values_list("code", "pk")
+    )
+    missing = [code for code in codes if code not in found]
+    if missing:
+        raise ActionError(
+            _("No unit has the code %(codes)s.") % {"codes": ", ".join(missing)}, field="units"
+        )
+    return list(found.values())
+
+
+@staff_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    """Campaigns the user sees, reshare tasks waiting on their pages, and a new campaign."""
+    posts = queries.source_posts(request.user)
+    form = CampaignForm(request.POST or None, posts=posts)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = actions.create(
+                request.user,
+                data["post"],
+                data["mode"],
+                targeting=data["targeting"],
+                levels=data["levels"],
+                unit_ids=_unit_ids(data["post"], data["units"]) if data["units"] else (),
+                deadline=data["deadline"],
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Campaign prepared; launch it when ready."))
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return render(
+        request,
+        "campaigns/list.html",
+        {
+            "form": form,
+            "posts": posts,
+            "campaigns": list(queries.visible_campaigns(request.user)[:100]),
+            "tasks": queries.open_tasks(request.user),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@staff_required
+def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The compliance view: targets by level and status, time to publish, the laggards; a
+    province admin sees their province's part, staff of the source unit see everything."""
+    campaign, scope = queries.access_campaign(request.user, campaign_id)
+    report = queries.compliance(campaign, scope)
+    full = scope is None
+    return render(
+        request,
+        "campaigns/detail.html",
+        {
+            "campaign": campaign,
+            "report": report,
+            "full": full,
+            "can_launch": full
+            and CAMPAIGN_STATES.allowed(campaign.status, CampaignStatus.LAUNCHED)
+            and can(request.user, campaign.unit, Permission.APPROVE_POSTS),
+            "can_close": full
+            and CAMPAIGN_STATES.allowed(campaign.status, CampaignStatus.CLOSED)
+            and can(request.user, campaign.unit, Permission.EDIT_POSTS),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def launch(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    try:
+        _campaign, reached = actions.launch(request.user, campaign_id)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request, _("Launched: %(count)s pages reached.") % {"count": f"{reached:,}"}
+        )
+    return redirect("campaigns:detail", campaign_id=campaign_id)
+
+
+@staff_required
+@require_POST
+def close(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    try:
+        actions.close(request.user, campaign_id)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The campaign is closed."))
+    return redirect("campaigns:detail", campaign_id=campaign_id)
+
+
+@staff_required
+@require_POST
+def reshare(request: HttpRequest, target_id: int) -> HttpResponse:
+    """A page's operator completes a reshare task: the page gets its own copy of the post."""
+    try:
+        target = actions.reshare(request.user, target_id)
+    except ActionError as exc:
+        if request.htmx:
+            return render(request, "campaigns/_task.html", {"error": str(exc.message)})
+        messages.error(request, str(exc.message))
+    else:
+        if request.htmx:
+            return render(request, "campaigns/_task.html", {"task": target, "done": True})
+        messages.success(request, _("Reshared on %(page)s.") % {"page": target.page.name})
+    return redirect("campaigns:list")

@@ -1,0 +1,61 @@
+"""Pictures and PDF documents attached to a post.
+
+Files are stored under random names (the upload's name is never used as a path); the name the
+author's file had is kept, cleaned, only to show on the link.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congdong.posts.models.post import Post
+
+# The issue's ceiling; the regulation in force may allow fewer.
+MAX_IMAGES_PER_POST = 10
+
+
+class PostImage(models.Model):
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="images", verbose_name=_("post")
+    )
+    # Always a JPEG re-encoded by congdong.core.images.clean_image.
+    file = models.ImageField(_("picture"), upload_to="posts/images/%Y/%m/")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    alt_text = models.CharField(
+        _("description"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("post picture")
+        verbose_name_plural = _("post pictures")
+
+    def __str__(self) -> str:
+        return self.alt_text or self.file.name
+
+
+class PostAttachment(models.Model):
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("post")
+    )
+    file = models.FileField(_("file"), upload_to="posts/files/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("post attachment")
+        verbose_name_plural = _("post attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def size_mb(self) -> float:
+        return self.size / 1_000_000

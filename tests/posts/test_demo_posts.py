@@ -1,0 +1,92 @@
+"""The demo's posts: every state on real pages, made through the actions, created once."""
+
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from django.utils import timezone
+
+from congdong.demo.posts import OTHER_COMMUNES, ensure_posts
+from congdong.pages.actions import do_establish_many
+from congdong.pages.models import PageStatus
+from congdong.posts.models import POST_STATES, Post, PostState
+from congdong.posts.rich_text import clean_html
+from congdong.units.models import Level, Unit
+from tests.conftest import commune_named, unit_2025
+
+pytestmark = pytest.mark.django_db
+S = PostState
+
+
+@pytest.fixture
+def demo_pages(personas):
+    """The pages the demo writes on, as `congdong demo` sets them up."""
+    kinh_bac = commune_named("24", "Kinh Bắc")
+    others = (
+        Unit.objects.in_subtree(unit_2025("24"))
+        .filter(level=Level.COMMUNE)
+        .exclude(pk=kinh_bac.pk)
+        .order_by("path")[:OTHER_COMMUNES]
+    )
+    units = [unit_2025("TW"), unit_2025("01"), unit_2025("24"), kinh_bac, *others]
+    do_establish_many(units, opened_at=timezone.now())
+    return units
+
+
+@pytest.fixture
+def made(demo_pages):
+    started = time.monotonic()
+    count = ensure_posts()
+    return count, time.monotonic() - started
+
+
+def test_a_few_hundred_posts_in_every_state_on_every_page(made, demo_pages):
+    count, seconds = made
+    assert 250 <= count == Post.objects.count()
+    assert seconds < 20  # a few seconds on a laptop; generous for a busy CI machine
+    for unit in demo_pages:
+        states = set(Post.objects.filter(page__unit=unit).values_list("state", flat=True))
+        assert states == set(S.values), unit
+
+
+def test_every_post_has_its_history_of_allowed_moves(made):
+    for post in Post.objects.prefetch_related("transitions"):
+        moves = [(t.from_state, t.to_state) for t in post.transitions.all()]
+        assert moves[0] == ("", S.DRAFT)
+        assert moves[-1][1] == post.state
+        for before, after in moves[1:]:
+            assert after in POST_STATES.next_states(before), (post, moves)
+        times = [t.at for t in post.transitions.all()]
+        assert times == sorted(times) and times[-1] <= timezone.now()
+
+
+def test_rejections_and_hiding_have_reasons(made):
+    for post in Post.objects.filter(state__in=[S.REJECTED, S.HIDDEN]):
+        assert len(post.transitions.order_by("-at", "-pk").first().reason) >= 5
+
+
+def test_published_posts_are_on_active_pages_sanitised_and_spread_over_months(made):
+    published = Post.objects.filter(state=S.PUBLISHED).select_related("page")
+    assert published.count() > 100
+    now = timezone.now()
+    for post in published:
+        assert post.page.status == PageStatus.ACTIVE
+        assert clean_html(post.body) == post.body
+        assert post.published_at <= now
+        assert post.created_at <= post.published_at
+    oldest = min(p.published_at for p in published)
+    assert (now - oldest).days > 60
+
+
+def test_scheduled_posts_are_due_in_the_next_days(made):
+    now = timezone.now()
+    for post in Post.objects.filter(state=S.SCHEDULED):
+        assert now < post.publish_at < now + datetime.timedelta(days=8)
+
+
+def test_ensure_posts_is_idempotent(made):
+    count = Post.objects.count()
+    assert ensure_posts() == 0
+    assert Post.objects.count() == count
