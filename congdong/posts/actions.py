@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -27,16 +27,20 @@ from congdong.pages.queries import access_page_to_operate
 from congdong.posts.media import CleanDocument, CleanPicture, clean_pdf, clean_picture, image_limit
 from congdong.posts.models import (
     POST_STATES,
+    REVISION_STATES,
     Category,
     Post,
     PostAttachment,
     PostImage,
+    PostRevision,
     PostState,
     PostTransition,
+    RevisionState,
 )
 from congdong.posts.queries import (
     access_post_to_approve,
     access_post_to_write,
+    access_revision_to_decide,
     regulation_in_force,
 )
 from congdong.posts.rich_text import clean_html
@@ -269,6 +273,150 @@ def unhide(actor: AnyUser, post_id: int) -> Post:
 
 def archive(actor: AnyUser, post_id: int) -> Post:
     return do_move(actor, check_move(access_post_to_write(actor, post_id), S.ARCHIVED))
+
+
+# --- revisions of published posts -----------------------------------------------------------
+
+R = RevisionState
+REVISED_FIELDS = ("category", "title", "body", "source_url", "tags")
+
+
+@dataclass(frozen=True)
+class Revise:
+    post: Post
+    content: Content
+    needs_approval: bool
+    warnings: str  # the regulation's non-blocking findings, one a line, for the approver
+
+
+def check_revise(actor: AnyUser, post_id: int, fields: Mapping[str, Any]) -> Revise:
+    """`actor` writes on the published post's page and the new text passes the regulation in
+    force (blocking findings raise `RegulationError`, changing nothing)."""
+    post = access_post_to_write(actor, post_id)
+    if post.state != S.PUBLISHED:
+        raise ActionError(
+            _("Only published posts are revised; this post is %(state)s.")
+            % {"state": PostState(post.state).label}
+        )
+    content = clean_content(fields)
+    regulation = regulation_in_force()  # not None: clean_content found a category in it
+    proposed = {f: getattr(content, f) for f in ("title", "body", "source_url", "category")}
+    proposed["image_count"] = post.images.count()
+    findings = check_against_regulation(proposed, post.page, regulation)
+    if any(f.blocking for f in findings):
+        raise RegulationError(findings)
+    # Moving a post into a category whose revisions are checked is itself checked.
+    needs_approval = (
+        post.category.revision_needs_approval or content.category.revision_needs_approval
+    )
+    return Revise(post, content, needs_approval, "\n".join(f.message for f in findings))
+
+
+def do_revise(actor: User, plan: Revise) -> PostRevision:
+    """A pending revision (created, or the waiting one updated) while the published text stays
+    live; or, where the category needs no approval, the post changed now and the change
+    recorded as a revision approved by its editor."""
+    post, content, now = plan.post, plan.content, timezone.now()
+    values = {name: getattr(content, name) for name in REVISED_FIELDS}
+    if not plan.needs_approval:
+        with transaction.atomic():
+            changed = Post.objects.filter(pk=post.pk, state=S.PUBLISHED).update(
+                updated_at=now, **values
+            )
+            if not changed:
+                raise ActionError(_("The post changed meanwhile; reload and try again."))
+            revision = PostRevision.objects.create(
+                post=post,
+                author=actor,
+                state=R.APPROVED,
+                reason=plan.warnings,
+                decided_by=actor,
+                decided_at=now,
+                **values,
+            )
+        for name, value in values.items():
+            setattr(post, name, value)
+        post.updated_at = now
+        return revision
+    try:
+        with transaction.atomic():
+            pending = (
+                PostRevision.objects.select_for_update().filter(post=post, state=R.PENDING).first()
+            )
+            if pending is None:
+                return PostRevision.objects.create(
+                    post=post, author=actor, reason=plan.warnings, **values
+                )
+            # The latest editor answers for the whole text the approver will read.
+            PostRevision.objects.filter(pk=pending.pk, state=R.PENDING).update(
+                author=actor, reason=plan.warnings, updated_at=now, **values
+            )
+    except IntegrityError:  # another edit created the pending revision at the same moment
+        raise ActionError(_("The post changed meanwhile; reload and try again.")) from None
+    pending.refresh_from_db()
+    return pending
+
+
+def revise(actor: AnyUser, post_id: int, fields: Mapping[str, Any]) -> PostRevision:
+    """Edit a published post: pending approval, or applied now (see `do_revise`)."""
+    return do_revise(actor, check_revise(actor, post_id, fields))
+
+
+def check_decide_revision(
+    actor: AnyUser, revision_id: int, to: RevisionState, reason: str = ""
+) -> tuple[PostRevision, str]:
+    """`actor` approves the revision's post (not its author); the move is in the graph; a
+    rejection says why (≥ 5 characters)."""
+    revision = access_revision_to_decide(actor, revision_id)
+    if not REVISION_STATES.allowed_for_person(revision.state, to):
+        raise ActionError(
+            _("This revision is already %(state)s.") % {"state": R(revision.state).label}
+        )
+    reason = " ".join((reason or "").split())
+    if (revision.state, to) in REVISION_STATES.needs_reason and len(reason) < MIN_REASON:
+        raise ActionError(_("Say why (at least 5 characters)."), field="reason")
+    if to == R.APPROVED and revision.post.state not in (S.PUBLISHED, S.HIDDEN):
+        raise ActionError(
+            _("The post is %(state)s now; the revision can only be rejected.")
+            % {"state": PostState(revision.post.state).label}
+        )
+    return revision, reason
+
+
+def do_decide_revision(
+    actor: User, revision: PostRevision, to: RevisionState, reason: str = ""
+) -> PostRevision:
+    """Record the decision if nobody decided meanwhile; an approval copies the text into the
+    post in the same transaction."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Conditional update: two approvers clicking at once cannot both decide.
+        # An approval keeps the regulation's warnings in `reason`; a rejection replaces them.
+        said = {"reason": reason} if to == R.REJECTED else {}
+        decided = PostRevision.objects.filter(pk=revision.pk, state=R.PENDING).update(
+            state=to, decided_by=actor, decided_at=now, updated_at=now, **said
+        )
+        if not decided:
+            raise ActionError(_("The revision changed meanwhile; reload and try again."))
+        if to == R.APPROVED:
+            values = {name: getattr(revision, name) for name in REVISED_FIELDS}
+            Post.objects.filter(pk=revision.post_id).update(updated_at=now, **values)
+    revision.state, revision.decided_by, revision.decided_at = to, actor, now
+    if to == R.REJECTED:
+        revision.reason = reason
+    return revision
+
+
+def approve_revision(actor: AnyUser, revision_id: int) -> PostRevision:
+    """Apply the revision to its post: by an approver of the post, never its author."""
+    revision, _reason = check_decide_revision(actor, revision_id, R.APPROVED)
+    return do_decide_revision(actor, revision, R.APPROVED)
+
+
+def reject_revision(actor: AnyUser, revision_id: int, reason: str) -> PostRevision:
+    """Refuse the revision with a reason its author sees; the published text is unchanged."""
+    revision, reason = check_decide_revision(actor, revision_id, R.REJECTED, reason)
+    return do_decide_revision(actor, revision, R.REJECTED, reason)
 
 
 # --- the worker -----------------------------------------------------------------------------

@@ -14,7 +14,15 @@ from congdong.accounts.queries import AnyUser, can
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
 from congdong.pages.models import Page, PageOperator, PageQuerySet, PageStatus
 from congdong.pages.queries import can_operate
-from congdong.posts.models import ApprovalLevel, Post, PostState, PostTransition, Regulation
+from congdong.posts.models import (
+    ApprovalLevel,
+    Post,
+    PostRevision,
+    PostState,
+    PostTransition,
+    Regulation,
+    RevisionState,
+)
 from congdong.units.models import Unit
 
 
@@ -88,6 +96,47 @@ def access_post_to_approve(user: AnyUser, post_id: int) -> Post:
             }
         )
     return post
+
+
+def access_revision_to_decide(user: AnyUser, revision_id: int) -> PostRevision:
+    """The revision, if `user` may apply or reject it: the authority that approves its post
+    (as `access_post_to_approve`), and not the revision's author."""
+    revision = PostRevision.objects.standard().filter(pk=revision_id).first()
+    if revision is None:
+        raise Http404
+    if user.is_authenticated and revision.author_id == user.pk:
+        raise PermissionDenied(_("You cannot approve or reject a revision you wrote."))
+    post = revision.post
+    unit = approving_unit(post)
+    if not can(user, unit, Permission.APPROVE_POSTS):
+        raise PermissionDenied(
+            _(
+                "Posts in “%(category)s” from %(unit)s are approved by approvers of "
+                "%(approver)s or above."
+            )
+            % {
+                "category": post.category.name,
+                "unit": post.page.unit.full_name,
+                "approver": unit.full_name,
+            }
+        )
+    return revision
+
+
+def may_decide_revision(user: AnyUser, revision: PostRevision) -> bool:
+    """What `access_revision_to_decide` allows, as a yes or no (for showing the buttons)."""
+    if not user.is_authenticated or revision.author_id == user.pk:
+        return False
+    return can(user, approving_unit(revision.post), Permission.APPROVE_POSTS)
+
+
+def revisions_of(post: Post) -> list[PostRevision]:
+    """The post's revisions, newest first, with who proposed and who decided them."""
+    return list(post.revisions.select_related("author", "decided_by", "category"))
+
+
+def pending_revision(post: Post) -> PostRevision | None:
+    return post.revisions.filter(state=RevisionState.PENDING).first()
 
 
 def history_of(post: Post) -> list[PostTransition]:
@@ -213,9 +262,43 @@ def approval_queue(user: AnyUser, limit: int = 100) -> list[Post]:
         within |= Q(page__unit__path__startswith=path)
     queue = []
     for post in candidates.filter(within):
-        approver_path = post.page.unit.path[: approving_depth(post) * Unit.steplen]
-        if any(approver_path.startswith(path) for path in paths):
+        if _approves(paths, post):
             queue.append(post)
+            if len(queue) == limit:
+                break
+    return queue
+
+
+def _approves(paths: list[str], post: Post) -> bool:
+    """Whether approvers on `paths` (a user's APPROVE_POSTS units) decide on `post`."""
+    approver_path = post.page.unit.path[: approving_depth(post) * Unit.steplen]
+    return any(approver_path.startswith(path) for path in paths)
+
+
+def revision_queue(user: AnyUser, limit: int = 100) -> list[PostRevision]:
+    """Pending revisions `user` may apply or reject, oldest first: the rule of
+    `access_revision_to_decide`, decided from the membership paths read once."""
+    if not user.is_authenticated:
+        return []
+    candidates = (
+        PostRevision.objects.standard()
+        .filter(state=RevisionState.PENDING)
+        .exclude(author_id=user.pk)
+        .prefetch_related("post__category__rules")
+        .order_by("updated_at", "pk")
+    )
+    if user.is_superuser:
+        return list(candidates[:limit])
+    paths = _paths_with(user, Permission.APPROVE_POSTS)
+    if not paths:
+        return []
+    within = Q()
+    for path in paths:
+        within |= Q(post__page__unit__path__startswith=path)
+    queue = []
+    for revision in candidates.filter(within):
+        if _approves(paths, revision.post):
+            queue.append(revision)
             if len(queue) == limit:
                 break
     return queue

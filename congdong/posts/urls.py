@@ -8,6 +8,7 @@ urlpatterns = [
     path("lam-viec/tin-bai/<int:post_id>/", views.detail, name="detail"),
     path("lam-viec/tin-bai/<int:post_id>/chuyen/", views.move, name="move"),
     path("lam-viec/tin-bai/<int:post_id>/dang/", views.publish, name="publish"),
+    path("lam-viec/tin-bai/<int:post_id>/sua-doi/", views.revise, name="revise"),
     path("lam-viec/tin-bai/<int:post_id>/tep/", views.add_media, name="add-media"),
     path(
         "lam-viec/tin-bai/<int:post_id>/tep/<str:kind>/<int:media_id>/xoa/",
@@ -17,5 +18,15 @@ urlpatterns = [
     path("lam-viec/duyet-tin/", views.queue, name="queue"),
     path("lam-viec/duyet-tin/<int:post_id>/duyet/", views.approve, name="approve"),
     path("lam-viec/duyet-tin/<int:post_id>/tra-lai/", views.reject, name="reject"),
+    path(
+        "lam-viec/duyet-tin/sua-doi/<int:revision_id>/duyet/",
+        views.approve_revision,
+        name="approve-revision",
+    ),
+    path(
+        "lam-viec/duyet-tin/sua-doi/<int:revision_id>/tra-lai/",
+        views.reject_revision,
+        name="reject-revision",
+    ),
     path("trang/<slug:slug>/tin/<int:post_id>/", views.public_post, name="public"),
 ]

@@ -25,7 +25,8 @@ from congdong.posts.forms import (
     PublishForm,
     ReasonForm,
 )
-from congdong.posts.models import POST_STATES, Post, PostState
+from congdong.posts.models import POST_STATES, Post, PostRevision, PostState, RevisionState
+from congdong.posts.text_diff import revision_changes
 
 S = PostState
 CONTENT = ("category", "title", "body", "source_url", "tags")
@@ -110,10 +111,13 @@ def _detail_page(
     findings: list,
     status: int = 200,
     media_form: MediaForm | None = None,
+    revise_form: PostForm | None = None,
 ) -> HttpResponse:
     if findings:
         status = 400
     operator = can_operate(request.user, post.page)
+    if revise_form is None and operator and post.state == S.PUBLISHED:
+        revise_form = _revise_form(post)
     can_edit_media = operator and post.state in (S.DRAFT, S.REJECTED)
     next_states = POST_STATES.next_states(post.state) if operator else frozenset()
     return render(
@@ -137,9 +141,52 @@ def _detail_page(
             "can_approve": post.state == S.SUBMITTED and queries.may_approve(request.user, post),
             "publish_form": PublishForm(),
             "reason_form": ReasonForm(),
+            "revise_form": revise_form,
+            "revisions": queries.revisions_of(post),
         },
         status=status,
     )
+
+
+def _revise_form(post: Post, data: dict | None = None) -> PostForm:
+    """The edit form of a published post, prefilled with the waiting revision if there is one
+    (a second edit updates it), else with the published text."""
+    pending = queries.pending_revision(post)
+    shown = pending or post
+    initial = {name: getattr(shown, name) for name in CONTENT} | {"category": shown.category.code}
+    form = PostForm(
+        data, initial=initial, regulation=queries.regulation_in_force(), prefix="revise"
+    )
+    form.pending = pending  # the template says which text the form holds
+    return form
+
+
+@staff_required
+@require_POST
+def revise(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Edit a published post: a revision for approval, or applied now where the category's
+    revisions need none."""
+    post = queries.access_post_to_write(request.user, post_id)
+    form = _revise_form(post, request.POST)
+    findings = []
+    if form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in CONTENT}
+        try:
+            revision = actions.revise(request.user, post_id, fields)
+        except RegulationError as exc:
+            findings = exc.findings
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            if revision.state == RevisionState.PENDING:
+                messages.success(
+                    request,
+                    _("Revision sent for approval; the published text stays until it is approved."),
+                )
+            else:
+                messages.success(request, _("The published post was changed."))
+            return redirect("posts:detail", post_id=post_id)
+    return _detail_page(request, post, None, findings, status=400, revise_form=form)
 
 
 @staff_required
@@ -250,6 +297,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "posts/queue.html",
         {
             "posts": queries.approval_queue(request.user),
+            "revisions": [
+                (revision, revision_changes(revision.post, revision))
+                for revision in queries.revision_queue(request.user)
+            ],
             "publish_form": PublishForm(),
             "reason_form": ReasonForm(),
         },
@@ -301,6 +352,48 @@ def reject(request: HttpRequest, post_id: int) -> HttpResponse:
     except ActionError as exc:
         return _decided(request, post, str(exc.message), error=True)
     return _decided(request, post, _("Sent back to the author with your reason."))
+
+
+def _revision_decided(
+    request: HttpRequest, revision: PostRevision, text: str, error: bool = False
+) -> HttpResponse:
+    """After a decision on a revision: its queue item for htmx, else back to the queue."""
+    if request.htmx:
+        changes = revision_changes(revision.post, revision) if error else []
+        return render(
+            request,
+            "posts/_revision_decided.html",
+            {"revision": revision, "changes": changes, "text": text, "error": error},
+        )
+    (messages.error if error else messages.success)(request, text)
+    return redirect("posts:queue")
+
+
+@staff_required
+@require_POST
+def approve_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
+    """Apply the revision to the published post."""
+    revision = queries.access_revision_to_decide(request.user, revision_id)
+    try:
+        revision = actions.approve_revision(request.user, revision_id)
+    except ActionError as exc:
+        return _revision_decided(request, revision, str(exc.message), error=True)
+    return _revision_decided(request, revision, _("Revision approved; the post now shows it."))
+
+
+@staff_required
+@require_POST
+def reject_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
+    """Refuse the revision with a reason; the published text stays."""
+    revision = queries.access_revision_to_decide(request.user, revision_id)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ActionError(_("Say why the revision is refused."), field="reason")
+        revision = actions.reject_revision(request.user, revision_id, form.cleaned_data["reason"])
+    except ActionError as exc:
+        return _revision_decided(request, revision, str(exc.message), error=True)
+    return _revision_decided(request, revision, _("Revision refused with your reason."))
 
 
 # --- public -----------------------------------------------------------------------------------

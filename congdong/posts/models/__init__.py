@@ -10,10 +10,17 @@ from congdong.posts.models.regulation import (
     PhraseAction,
     Regulation,
 )
+from congdong.posts.models.revision import (
+    REVISION_STATES,
+    PostRevision,
+    PostRevisionQuerySet,
+    RevisionState,
+)
 
 __all__ = [
     "MAX_IMAGES_PER_POST",
     "POST_STATES",
+    "REVISION_STATES",
     "ApprovalLevel",
     "ApprovalRule",
     "Category",
@@ -23,7 +30,10 @@ __all__ = [
     "PostAttachment",
     "PostImage",
     "PostQuerySet",
+    "PostRevision",
+    "PostRevisionQuerySet",
     "PostState",
     "PostTransition",
     "Regulation",
+    "RevisionState",
 ]

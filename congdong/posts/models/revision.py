@@ -1,0 +1,98 @@
+"""Revisions of published posts: the edit waits for approval while the published text stays live."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congdong.core.states import StateGraph
+from congdong.posts.models.post import Post
+from congdong.posts.models.regulation import Category
+
+
+class RevisionState(models.TextChoices):
+    PENDING = "pending", _("waiting for approval")
+    APPROVED = "approved", _("applied")
+    REJECTED = "rejected", _("rejected")
+
+
+R = RevisionState
+# An operator edits a published post: the revision waits (pending) for an approver, who applies
+# it or rejects it with a reason. In a category whose revisions need no approval the revision is
+# recorded already approved, by the editor, so the post's history shows every change of text.
+REVISION_STATES = StateGraph(
+    moves={R.PENDING: frozenset({R.APPROVED, R.REJECTED})},
+    needs_reason=frozenset({(R.PENDING, R.REJECTED)}),
+)
+
+
+class PostRevisionQuerySet(models.QuerySet):
+    def standard(self) -> PostRevisionQuerySet:
+        return self.select_related(
+            "post",
+            "post__page",
+            "post__page__unit",
+            "post__page__unit__parent",
+            "post__category",
+            "post__author",
+            "category",
+            "author",
+            "decided_by",
+        )
+
+
+class PostRevision(models.Model):
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("post")
+    )
+    # The proposed content, cleaned as a draft's is.
+    title = models.CharField(_("title"), max_length=500)
+    body = models.TextField(_("body"), blank=True, help_text=_("Sanitised HTML."))
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    tags = models.CharField(_("tags"), max_length=200, blank=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    # PROTECT: part of the audit trail, like a post's author.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="post_revisions",
+        verbose_name=_("author"),
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=RevisionState.choices, default=RevisionState.PENDING
+    )
+    # The rejection's reason; for a pending revision, the regulation's warnings.
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = PostRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("post revision")
+        verbose_name_plural = _("post revisions")
+        constraints = [
+            # A second edit updates the waiting revision rather than queueing another.
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=models.Q(state="pending"),
+                name="one_pending_revision_per_post",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.post} · {self.get_state_display()} ({self.created_at:%Y-%m-%d %H:%M})"
