@@ -8,6 +8,7 @@ urlpatterns = [
     path("lam-viec/don-vi/<int:unit_id>/lap-trang/", views.create, name="create"),
     path("lam-viec/trang/<int:page_id>/", views.settings, name="settings"),
     path("lam-viec/trang/<int:page_id>/trang-thai/", views.move, name="move"),
+    path("lam-viec/trang/<int:page_id>/xem-truoc/", views.preview, name="preview"),
     path("lam-viec/trang/<int:page_id>/hinh-anh/", views.pictures, name="pictures"),
     path("lam-viec/trang/<int:page_id>/dong-quan-tri/", views.add_operator, name="add-operator"),
     path(

@@ -19,7 +19,17 @@ from congdong.units import queries as unit_queries
 
 
 def public_page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = queries.public_page(slug)
+    return _public(request, queries.public_page(slug), preview=False)
+
+
+@staff_required
+def preview(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The public page as citizens will see it, for its admins, before it is opened too."""
+    page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
+    return _public(request, page, preview=True)
+
+
+def _public(request: HttpRequest, page: Page, preview: bool) -> HttpResponse:
     return render(
         request,
         "pages/public.html",
@@ -28,6 +38,7 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
             "unit": page.unit,
             "ancestors": unit_queries.ancestors(page.unit),
             "posts": post_queries.published_posts(page),
+            "preview": preview,
         },
     )
 

@@ -168,3 +168,15 @@ def test_demo_pages_match_the_2022_coverage(personas):
     assert Page.objects.filter(unit=unit_2025("24")).get().slug == (
         "mat-tran-to-quoc-viet-nam-tinh-bac-ninh"
     )
+
+
+def test_admins_preview_a_page_before_it_is_open_and_others_cannot(personas, client):
+    admin = client_for(personas["bacninh.quantri"])
+    set_up(admin, unit_2025("24"))
+    page = Page.objects.get()
+    assert client.get(f"/trang/{page.slug}/").status_code == 404  # not public yet
+    preview = admin.get(f"/lam-viec/trang/{page.pk}/xem-truoc/")
+    assert preview.status_code == 200
+    assert preview.context["preview"] is True and page.name in preview.content.decode()
+    outsider = client_for(personas["hanoi.quantri"]).get(f"/lam-viec/trang/{page.pk}/xem-truoc/")
+    assert outsider.status_code == 403
