@@ -82,6 +82,12 @@ def access_post_to_approve(user: AnyUser, post_id: int) -> Post:
     post = _post_or_404(post_id)
     if user.is_authenticated and post.author_id == user.pk:
         raise PermissionDenied(_("You cannot approve or reject a post you wrote."))
+    _check_approval_authority(user, post)
+    return post
+
+
+def _check_approval_authority(user: AnyUser, post: Post) -> None:
+    """PermissionDenied unless `user` approves at the level the regulation names for `post`."""
     unit = approving_unit(post)
     if not can(user, unit, Permission.APPROVE_POSTS):
         raise PermissionDenied(
@@ -95,7 +101,6 @@ def access_post_to_approve(user: AnyUser, post_id: int) -> Post:
                 "approver": unit.full_name,
             }
         )
-    return post
 
 
 def access_revision_to_decide(user: AnyUser, revision_id: int) -> PostRevision:
@@ -107,19 +112,7 @@ def access_revision_to_decide(user: AnyUser, revision_id: int) -> PostRevision:
     if user.is_authenticated and revision.author_id == user.pk:
         raise PermissionDenied(_("You cannot approve or reject a revision you wrote."))
     post = revision.post
-    unit = approving_unit(post)
-    if not can(user, unit, Permission.APPROVE_POSTS):
-        raise PermissionDenied(
-            _(
-                "Posts in “%(category)s” from %(unit)s are approved by approvers of "
-                "%(approver)s or above."
-            )
-            % {
-                "category": post.category.name,
-                "unit": post.page.unit.full_name,
-                "approver": unit.full_name,
-            }
-        )
+    _check_approval_authority(user, post)
     return revision
 
 
