@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.queries import AnyUser, access_unit, can
 from congdong.accounts.roles import Permission
-from congdong.pages.models import Page, PageQuerySet
+from congdong.pages.models import Page, PageQuerySet, PageStatus
 
 
 def public_page(slug: str) -> Page:
     """An established page by its address (a suspended one shows a notice); 404 otherwise."""
-    page = Page.objects.standard().filter(slug=slug).exclude(status="not_established").first()
+    page = (
+        Page.objects.standard().filter(slug=slug).exclude(status=PageStatus.NOT_ESTABLISHED).first()
+    )
     if page is None:
         raise Http404
     return page

@@ -88,7 +88,7 @@ class PostRevision(models.Model):
             # A second edit updates the waiting revision rather than queueing another.
             models.UniqueConstraint(
                 fields=["post"],
-                condition=models.Q(state="pending"),
+                condition=models.Q(state=RevisionState.PENDING),
                 name="one_pending_revision_per_post",
             ),
         ]
