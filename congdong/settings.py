@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "congdong.pages",
     "congdong.posts",
     "congdong.campaigns",
+    "congdong.engagement",
+    "congdong.insights",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +187,16 @@ SMS_FILE_PATH = Path(os.environ.get("CONGDONG_SMS_FILE", DATA_DIR / "sms.jsonl")
 OTP_TTL_SECONDS = 300
 OTP_MAX_PER_PHONE_PER_HOUR = int(os.environ.get("CONGDONG_OTP_MAX_PER_PHONE", "5"))
 OTP_MAX_PER_IP_PER_HOUR = int(os.environ.get("CONGDONG_OTP_MAX_PER_IP", "5"))
+
+# Per-account limits on what citizens do, per minute (429 with a message past them).
+ENGAGEMENT_LIMITS = {
+    "comment": int(os.environ.get("CONGDONG_LIMIT_COMMENTS", "10")),
+    "reaction": int(os.environ.get("CONGDONG_LIMIT_REACTIONS", "60")),
+    "follow": int(os.environ.get("CONGDONG_LIMIT_FOLLOWS", "30")),
+    "share": int(os.environ.get("CONGDONG_LIMIT_SHARES", "30")),
+}
+# A follow within this many days of opening someone's referral link is attributed to them.
+REFERRAL_FOLLOW_DAYS = int(os.environ.get("CONGDONG_REFERRAL_FOLLOW_DAYS", "7"))
 OTP_MAX_ATTEMPTS = 5
 
 # Serve static files straight from the app folders: the laptop demo needs no collectstatic.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("congdong.pages.urls")),
     path("", include("congdong.posts.urls")),
     path("", include("congdong.campaigns.urls")),
+    path("", include("congdong.engagement.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -18,7 +18,14 @@ from congdong.accounts.queries import AnyUser, access_unit
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
 from congdong.core.images import clean_image
-from congdong.pages.models import PAGE_STATES, Page, PageOperator, PageStatus, PageTransition
+from congdong.pages.models import (
+    PAGE_STATES,
+    CommentPolicy,
+    Page,
+    PageOperator,
+    PageStatus,
+    PageTransition,
+)
 from congdong.pages.naming import base_slug, follows_rule, official_name
 from congdong.pages.queries import access_page
 from congdong.units.models import Unit
@@ -131,6 +138,7 @@ class Profile:
     contact_email: str
     contact_phone: str
     address: str
+    comment_policy: CommentPolicy = CommentPolicy.OPEN
 
 
 def check_profile(actor: AnyUser, page_id: int, **fields: str) -> Profile:
@@ -152,7 +160,16 @@ def check_profile(actor: AnyUser, page_id: int, **fields: str) -> Profile:
         contact_email=(fields.get("contact_email") or "").strip(),
         contact_phone=(fields.get("contact_phone") or "").strip(),
         address=(fields.get("address") or "").strip(),
+        comment_policy=_comment_policy(fields.get("comment_policy"), page.comment_policy),
     )
+
+
+def _comment_policy(value: str | None, current: str) -> CommentPolicy:
+    if not value:
+        return CommentPolicy(current)  # left out (an older API client): unchanged
+    if value not in CommentPolicy.values:
+        raise ActionError(_("Choose how comments are handled."), field="comment_policy")
+    return CommentPolicy(value)
 
 
 def do_profile(profile: Profile) -> Page:
@@ -162,7 +179,17 @@ def do_profile(profile: Profile) -> Page:
     page.contact_email = profile.contact_email
     page.contact_phone = profile.contact_phone
     page.address = profile.address
-    page.save(update_fields=["name", "description", "contact_email", "contact_phone", "address"])
+    page.comment_policy = profile.comment_policy
+    page.save(
+        update_fields=[
+            "name",
+            "description",
+            "contact_email",
+            "contact_phone",
+            "address",
+            "comment_policy",
+        ]
+    )
     return page
 
 

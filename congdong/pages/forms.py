@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.models import Organisation
+from congdong.pages.models import CommentPolicy
 
 
 class ProfileForm(forms.Form):
@@ -17,6 +18,9 @@ class ProfileForm(forms.Form):
     contact_email = forms.EmailField(label=_("Contact email"), required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), required=False, max_length=20)
     address = forms.CharField(label=_("Address of the office"), required=False, max_length=300)
+    comment_policy = forms.ChoiceField(
+        label=_("Comments"), choices=CommentPolicy.choices, required=False
+    )
 
 
 class MoveForm(forms.Form):

@@ -29,6 +29,12 @@ PAGE_STATES = StateGraph(
 )
 
 
+class CommentPolicy(models.TextChoices):
+    OPEN = "open", _("Comments appear at once")
+    REVIEW = "review", _("Comments wait for an operator's review")
+    CLOSED = "closed", _("Comments are closed")
+
+
 class PageQuerySet(models.QuerySet):
     def standard(self) -> PageQuerySet:
         return self.select_related("unit", "unit__structure", "unit__parent")
@@ -60,6 +66,9 @@ class Page(models.Model):
     address = models.CharField(_("address of the office"), max_length=300, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="pages/avatars/", blank=True)
     cover = models.ImageField(_("cover picture"), upload_to="pages/covers/", blank=True)
+    comment_policy = models.CharField(
+        _("comments"), max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.OPEN
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PageQuerySet.as_manager()

@@ -45,6 +45,7 @@ from congdong.posts.queries import (
 )
 from congdong.posts.rich_text import clean_html
 from congdong.posts.rules import Finding, check_against_regulation
+from congdong.posts.search import searchable
 
 S = PostState
 MIN_REASON = 5
@@ -68,6 +69,10 @@ class Content:
     body: str
     source_url: str
     tags: str
+    search_text: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "search_text", searchable(self.title, self.body, self.tags))
 
 
 def clean_content(fields: Mapping[str, Any]) -> Content:
@@ -321,7 +326,7 @@ def do_revise(actor: User, plan: Revise) -> PostRevision:
     if not plan.needs_approval:
         with transaction.atomic():
             changed = Post.objects.filter(pk=post.pk, state=S.PUBLISHED).update(
-                updated_at=now, **values
+                updated_at=now, search_text=content.search_text, **values
             )
             if not changed:
                 raise ActionError(_("The post changed meanwhile; reload and try again."))
@@ -400,7 +405,10 @@ def do_decide_revision(
             raise ActionError(_("The revision changed meanwhile; reload and try again."))
         if to == R.APPROVED:
             values = {name: getattr(revision, name) for name in REVISED_FIELDS}
-            Post.objects.filter(pk=revision.post_id).update(updated_at=now, **values)
+            words = searchable(values["title"], values["body"], values["tags"])
+            Post.objects.filter(pk=revision.post_id).update(
+                updated_at=now, search_text=words, **values
+            )
     revision.state, revision.decided_by, revision.decided_at = to, actor, now
     if to == R.REJECTED:
         revision.reason = reason

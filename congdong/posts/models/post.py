@@ -67,6 +67,9 @@ class Post(models.Model):
     body = models.TextField(_("body"), blank=True, help_text=_("Sanitised HTML."))
     source_url = models.URLField(_("source"), max_length=500, blank=True)
     tags = models.CharField(_("tags"), max_length=200, blank=True)
+    # Title, text and tags folded to lower-case ASCII ("dak lak"), for accent-free search on
+    # SQLite and PostgreSQL alike; written with the text by every write path.
+    search_text = models.TextField(blank=True, editable=False)
     state = models.CharField(
         _("state"), max_length=20, choices=PostState.choices, default=PostState.DRAFT
     )
@@ -91,6 +94,8 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
         indexes = [
             models.Index(fields=["page", "state"]),
+            # Feeds and page lists: a page's published posts, newest first.
+            models.Index(fields=["page", "state", "published_at"]),
             # The worker's sweep: scheduled posts that are due.
             models.Index(fields=["state", "publish_at"]),
         ]

@@ -1,0 +1,30 @@
+"""Who may act on pages and posts (Decree 147/2024: only phone-verified accounts)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import User
+from congdong.accounts.queries import AnyUser
+from congdong.core import ratelimit
+
+
+def check_can_engage(user: AnyUser) -> User:
+    """The account, if it may follow, react, comment and share; PermissionDenied otherwise."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in with your mobile number first."))
+    if not user.is_active:
+        raise PermissionDenied(_("Your account is locked; it cannot do this."))
+    if user.phone_verified_at is None:
+        raise PermissionDenied(
+            _("Only accounts with a verified mobile number can do this (Decree 147/2024/NĐ-CP).")
+        )
+    return user
+
+
+def limit(user: User, scope: str, what: str) -> None:
+    """Count one `scope` action of `user` against its per-minute limit (RateLimited past it)."""
+    per_minute = settings.ENGAGEMENT_LIMITS[scope]
+    ratelimit.hit(scope, user.pk, per_minute, 60, what)

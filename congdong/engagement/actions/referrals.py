@@ -1,0 +1,94 @@
+"""Referral links and shares: every person's links carry their code; a distinct person opening
+one counts one referral for the page (the first referrer gets it)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import User
+from congdong.accounts.queries import AnyUser
+from congdong.core.errors import ActionError
+from congdong.engagement.actions.eligibility import limit
+from congdong.engagement.models import PageCounter, ReferralCode, ReferralOpen, Share, ShareChannel
+from congdong.insights import events
+from congdong.insights.events import EventKind
+from congdong.pages.models import Page
+from congdong.posts.models import Post
+
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud or typed from paper
+
+
+def code_for(user: User) -> str:
+    """`user`'s referral code, made on first use."""
+    found = ReferralCode.objects.filter(user=user).values_list("code", flat=True).first()
+    if found:
+        return found
+    for _attempt in range(5):
+        code = "".join(secrets.choice(ALPHABET) for _ in range(8))
+        try:
+            with transaction.atomic():
+                return ReferralCode.objects.create(user=user, code=code).code
+        except IntegrityError:
+            found = ReferralCode.objects.filter(user=user).values_list("code", flat=True).first()
+            if found:  # a parallel request made it
+                return found
+    raise ActionError(_("Could not make a referral code; try again."))
+
+
+def open_referral(
+    code: str, page: Page, post: Post | None, recipient_key: str
+) -> ReferralOpen | None:
+    """Count a referral if `code` is someone's and this person has not opened the page through
+    a referral before; the new row, or None when nothing was counted."""
+    code = (code or "").strip().lower()[:16]
+    if not code:
+        return None
+    referrer_id = ReferralCode.objects.filter(code=code).values_list("user_id", flat=True).first()
+    if referrer_id is None or recipient_key == f"u{referrer_id}":
+        return None  # unknown code, or someone opening their own link
+    try:
+        with transaction.atomic():
+            made = ReferralOpen.objects.create(
+                referrer_id=referrer_id,
+                page=page,
+                post=post,
+                recipient_key=recipient_key,
+                opened_at=timezone.now(),
+            )
+            PageCounter.objects.get_or_create(page=page)
+            PageCounter.objects.filter(page=page).update(referrals=F("referrals") + 1)
+    except IntegrityError:
+        return None  # this person was referred to this page before
+    events.record(
+        None,
+        EventKind.REFERRAL_OPEN,
+        page_id=page.pk,
+        post_id=post.pk if post else None,
+        user_id=int(recipient_key[1:]) if recipient_key.startswith("u") else None,
+    )
+    return made
+
+
+def share(actor: AnyUser, page: Page, post: Post | None, channel: str) -> Share:
+    """Record that `actor` shared the page or post (the link they got carries their code)."""
+    if not actor.is_authenticated:
+        raise ActionError(_("Sign in to share with your referral link."))
+    if channel not in ShareChannel.values:
+        raise ActionError(_("Choose how you share the link."), field="channel")
+    limit(actor, "share", _("shares"))
+    made = Share.objects.create(
+        user=actor, page=page, post=post, channel=channel, created_at=timezone.now()
+    )
+    events.record(
+        None,
+        EventKind.SHARE,
+        page_id=page.pk,
+        post_id=post.pk if post else None,
+        user_id=actor.pk,
+    )
+    return made

@@ -1,0 +1,335 @@
+"""What citizens do with pages and posts: follows, reactions, comments, shares, referrals and
+the notifications that come of them.
+
+Feeds are assembled on read from `Follow` rows (fan-out on read): publishing on a page with a
+million followers writes nothing here. Only notifications are pushed, in batches, by a sweep.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congdong.core.states import StateGraph
+from congdong.pages.models import Page
+from congdong.posts.models import Post
+
+
+class Follow(models.Model):
+    """`user` follows `page`. Unfollowing deletes the row (the event log keeps the history)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="follows")
+    notify = models.BooleanField(_("notify me of new posts"), default=True)
+    referral = models.ForeignKey(
+        "engagement.ReferralOpen",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The referral this follow is attributed to (within 7 days of opening it)."),
+    )
+    created_at = models.DateTimeField(_("since"), db_index=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [models.UniqueConstraint(fields=["user", "page"], name="follow_unique")]
+        # The notification sweep walks a page's followers by id.
+        indexes = [models.Index(fields=["page", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.page_id}"
+
+
+class PageCounter(models.Model):
+    """Counts shown on a page, kept by the actions that change them (no COUNT over millions)."""
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="counter")
+    followers = models.PositiveBigIntegerField(default=0)
+    referrals = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("page counter")
+        verbose_name_plural = _("page counters")
+
+    def __str__(self) -> str:
+        return f"{self.page_id}: {self.followers} followers, {self.referrals} referrals"
+
+
+class ReactionKind(models.TextChoices):
+    LIKE = "like", _("Like")
+    LOVE = "love", _("Love")
+    SUPPORT = "support", _("Support")
+    THANKS = "thanks", _("Thanks")
+    SAD = "sad", _("Sad")
+
+
+REACTION_EMOJI: dict[str, str] = {
+    ReactionKind.LIKE: "👍",
+    ReactionKind.LOVE: "❤️",
+    ReactionKind.SUPPORT: "👏",
+    ReactionKind.THANKS: "🙏",
+    ReactionKind.SAD: "😢",
+}
+
+
+class Reaction(models.Model):
+    """One reaction per person per post; choosing another kind replaces it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(_("reaction"), max_length=10, choices=ReactionKind.choices)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("reaction")
+        verbose_name_plural = _("reactions")
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="reaction_unique")]
+        indexes = [models.Index(fields=["post", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.post_id}"
+
+
+class CommentState(models.TextChoices):
+    HELD = "held", _("waiting for review")
+    VISIBLE = "visible", _("visible")
+    HIDDEN = "hidden", _("hidden by the page")
+    DELETED = "deleted", _("deleted by its author")
+
+
+C = CommentState
+# A comment is visible at once, or held when the page reviews comments; operators show or hide
+# it (hiding needs a reason, kept as a CommentTransition row); its author may delete it at any
+# time. Deleted is final.
+COMMENT_STATES = StateGraph(
+    moves={
+        C.HELD: frozenset({C.VISIBLE, C.HIDDEN, C.DELETED}),
+        C.VISIBLE: frozenset({C.HIDDEN, C.DELETED}),
+        C.HIDDEN: frozenset({C.VISIBLE, C.DELETED}),
+    },
+    needs_reason=frozenset({(C.VISIBLE, C.HIDDEN), (C.HELD, C.HIDDEN)}),
+)
+
+
+class CommentQuerySet(models.QuerySet):
+    def standard(self) -> CommentQuerySet:
+        return self.select_related("author", "post", "post__page", "post__page__unit")
+
+    def visible(self) -> CommentQuerySet:
+        return self.filter(state=CommentState.VISIBLE)
+
+
+class Comment(models.Model):
+    """A comment on a post, or a reply to one (one level: a reply's parent has no parent).
+
+    `as_page` marks an operator's answer given in the name of the page.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    as_page = models.BooleanField(_("answer of the page"), default=False)
+    body = models.TextField(_("comment"), max_length=2000, help_text=_("Plain text."))
+    state = models.CharField(
+        _("state"), max_length=10, choices=CommentState.choices, default=CommentState.VISIBLE
+    )
+    created_at = models.DateTimeField(_("written at"), db_index=True)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["post", "state", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class CommentTransition(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=10, choices=CommentState.choices, blank=True)
+    to_state = models.CharField(max_length=10, choices=CommentState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("comment state change")
+        verbose_name_plural = _("comment state changes")
+
+    def __str__(self) -> str:
+        return f"{self.comment_id}: {self.from_state or '∅'} → {self.to_state}"
+
+
+class ShareChannel(models.TextChoices):
+    COPY = "copy", _("Copied link")
+    FACEBOOK = "facebook", "Facebook"
+    ZALO = "zalo", "Zalo"
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    OTHER = "other", _("Other")
+
+
+class Share(models.Model):
+    """Someone shared a page or post link (which carries their referral code)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares"
+    )
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="shares")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
+    )
+    channel = models.CharField(max_length=10, choices=ShareChannel.choices)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} shared {self.post_id or self.page_id} ({self.channel})"
+
+
+class ReferralCode(models.Model):
+    """A person's referral code, added to any page or post link they share (`?gt=CODE`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_code"
+    )
+    code = models.CharField(max_length=16, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral code")
+        verbose_name_plural = _("referral codes")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ReferralOpen(models.Model):
+    """A distinct person opened a page (or one of its posts) through someone's referral link.
+
+    One row per page and recipient: the first referrer gets the credit. `recipient_key` is
+    "u<id>" for an account, or the visitor's daily salted id. A follow of the page by the
+    recipient within 7 days sets `followed_at`.
+    """
+
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals_made"
+    )
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="referral_opens")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="referral_opens"
+    )
+    recipient_key = models.CharField(max_length=64)
+    opened_at = models.DateTimeField(db_index=True)
+    followed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "recipient_key"], name="referral_unique")
+        ]
+        indexes = [models.Index(fields=["referrer", "page"])]
+
+    def __str__(self) -> str:
+        return f"{self.referrer_id} → {self.recipient_key} ({self.page_id})"
+
+
+class NotificationKind(models.TextChoices):
+    NEW_POST = "new_post", _("New post on a page you follow")
+    REPLY = "reply", _("Reply to your comment")
+
+
+class Notification(models.Model):
+    """An item in someone's bell. New-post notifications are written in batches by a sweep."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            # A replayed batch writes nothing twice.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "post", "comment"], name="notification_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id}"
+
+
+class PostNotice(models.Model):
+    """Progress of telling a published post's followers about it: the row is the truth.
+
+    The sweep takes followers in id order after `cursor`, a few thousand per step, and moves
+    the cursor with a conditional UPDATE, so a lost or repeated step loses and doubles nothing.
+    """
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="notice")
+    cursor = models.BigIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"post {self.post_id}: {self.sent} sent"
+
+
+class DigestChoice(models.TextChoices):
+    NONE = "none", _("No digest, the bell is enough")
+    EMAIL = "email", _("Daily digest by email")
+    SMS = "sms", _("Daily digest by SMS")
+
+
+class NotificationSettings(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    digest = models.CharField(
+        _("digest"), max_length=10, choices=DigestChoice.choices, default=DigestChoice.NONE
+    )
+    email = models.EmailField(_("email for the digest"), blank=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.digest}"
