@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,8 +43,26 @@ class StaffLoginView(LoginView):
 # ---------------------------------------------------------------- citizens
 
 
+def _safe_next(request: HttpRequest) -> str | None:
+    """The `next` address given to the sign-in, if it is one of ours."""
+    wanted = request.POST.get("next") or request.GET.get("next")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return None
+
+
+def _after_sign_in(request: HttpRequest) -> HttpResponse:
+    """Back where the citizen was (following a page, say), or home."""
+    return redirect(request.session.pop("citizen_next", None) or "core:home")
+
+
 def phone_start(request: HttpRequest) -> HttpResponse:
     """Step 1 of citizen sign-up or login: the phone number; a code is sent to it."""
+    wanted = _safe_next(request)
+    if wanted:
+        request.session["citizen_next"] = wanted
     form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -73,7 +92,7 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
             if citizen is not None:
                 login(request, citizen, backend=BACKEND)
                 messages.success(request, _("Welcome back, %(name)s.") % {"name": citizen})
-                return redirect("core:home")
+                return _after_sign_in(request)
             request.session["verified_phone"] = phone
             return redirect("accounts:citizen-profile")
     elif request.method == "POST":
@@ -101,7 +120,7 @@ def citizen_profile(request: HttpRequest) -> HttpResponse:
             del request.session["verified_phone"]
             login(request, user, backend=BACKEND)
             messages.success(request, _("Your account is ready, %(name)s.") % {"name": user})
-            return redirect("core:home")
+            return _after_sign_in(request)
     return render(
         request, "accounts/citizen_profile.html", {"form": form, "phone": display_phone(phone)}
     )

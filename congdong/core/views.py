@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
+from congdong.engagement import queries as engagement_queries
 from congdong.units import queries
 from congdong.units.models import Structure
 
@@ -21,7 +24,34 @@ def home(request: HttpRequest) -> HttpResponse:
         "provinces": provinces,
         "q": text,
         "results": results,
+        "national": engagement_queries.national_posts(structure.pk if structure else None),
+        "featured": engagement_queries.featured_posts(structure.pk if structure else None),
     }
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "units/_search_results.html", context)
     return render(request, "core/home.html", context)
+
+
+def language(request: HttpRequest, code: str) -> HttpResponse:
+    """The language switch for anonymous visitors: a plain link, so that the pages they see
+    hold no CSRF token and can be cached for everyone. Sets the same cookie as Django's
+    `set_language` (which signed-in people still use, by POST), read by LanguageMiddleware."""
+    if code not in {c for c, _name in settings.LANGUAGES}:
+        raise Http404
+    back = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "/"
+    response = HttpResponseRedirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

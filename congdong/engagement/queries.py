@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
+from congdong.accounts.models import AccountKind
 from congdong.accounts.queries import AnyUser
 from congdong.engagement.models import (
     REACTION_EMOJI,
@@ -20,6 +23,7 @@ from congdong.engagement.models import (
 )
 from congdong.pages.models import Page, PageStatus
 from congdong.posts.models import Post, PostState
+from congdong.units.models import Unit
 
 
 def access_public_page(page_id: int) -> Page:
@@ -74,15 +78,19 @@ def reaction_counts(post: Post, user: AnyUser) -> list[ReactionCount]:
     ]
 
 
-def reaction_totals(post_ids: list[int]) -> dict[int, int]:
-    """Total reactions per post, for lists (one query)."""
-    rows = (
-        Reaction.objects.filter(post_id__in=post_ids)
+def with_reaction_totals(posts: list[Post]) -> list[Post]:
+    """Set `reaction_total` on each post of a list (one query)."""
+    if not posts:
+        return posts
+    rows = dict(
+        Reaction.objects.filter(post_id__in=[p.pk for p in posts])
         .values_list("post_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    return dict(rows)
+    for post in posts:
+        post.reaction_total = rows.get(post.pk, 0)
+    return posts
 
 
 def referral_code(user: AnyUser) -> str | None:
@@ -102,3 +110,120 @@ def referral_for_follow(
         if found is not None:
             return found
     return opens.filter(recipient_key=recipient_key).first()
+
+
+def public_page_with_counts(slug: str, user: AnyUser) -> Page:
+    """The established page at `slug` (404 otherwise) with `followers`, `referrals`,
+    `posts_count` and, for a signed-in person, `following` — all in one query."""
+    counter = PageCounter.objects.filter(page=OuterRef("pk"))
+    published = (
+        Post.objects.filter(page=OuterRef("pk"), state=PostState.PUBLISHED)
+        .order_by()
+        .values("page")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    pages = Page.objects.standard().annotate(
+        followers=Coalesce(Subquery(counter.values("followers")[:1]), 0),
+        referrals=Coalesce(Subquery(counter.values("referrals")[:1]), 0),
+        posts_count=Coalesce(Subquery(published[:1]), 0),
+    )
+    if user.is_authenticated:
+        pages = pages.annotate(
+            following=Exists(Follow.objects.filter(page=OuterRef("pk"), user=user))
+        )
+    page = pages.filter(slug=slug).exclude(status=PageStatus.NOT_ESTABLISHED).first()
+    if page is None:
+        raise Http404
+    if not user.is_authenticated:
+        page.following = False
+    return page
+
+
+def referral_summary(user: AnyUser) -> dict[str, int]:
+    """How many people `user` referred to any page, and how many of them followed."""
+    if not user.is_authenticated:
+        return {"opened": 0, "followed": 0}
+    rows = ReferralOpen.objects.filter(referrer=user).aggregate(
+        opened=Count("pk"), followed=Count("pk", filter=Q(followed_at__isnull=False))
+    )
+    return {"opened": rows["opened"] or 0, "followed": rows["followed"] or 0}
+
+
+def top_pages_by_referrals(within: Unit | None = None, limit: int = 20) -> list[PageCounter]:
+    """The leaderboard of units: pages with the most referrals (inside `within` if given)."""
+    counters = PageCounter.objects.filter(referrals__gt=0, page__status=PageStatus.ACTIVE)
+    if within is not None:
+        counters = counters.filter(page__unit__path__startswith=within.path)
+    return list(
+        counters.select_related("page", "page__unit").order_by("-referrals", "page__name")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Referrer:
+    user_id: int
+    name: str
+    opened: int
+    followed: int
+
+
+def top_staff_referrers(within: list[Unit], limit: int = 20) -> list[Referrer]:
+    """The leaderboard of operators: staff whose links brought people to pages inside `within`."""
+    if not within:
+        return []
+    place = Q()
+    for unit in within:
+        place |= Q(page__unit__path__startswith=unit.path)
+    rows = (
+        ReferralOpen.objects.filter(place, referrer__kind=AccountKind.STAFF)
+        .values("referrer_id", "referrer__full_name", "referrer__username")
+        .annotate(opened=Count("pk"), followed=Count("pk", filter=Q(followed_at__isnull=False)))
+        .order_by("-opened", "referrer_id")[:limit]
+    )
+    return [
+        Referrer(
+            r["referrer_id"],
+            r["referrer__full_name"] or r["referrer__username"],
+            r["opened"],
+            r["followed"],
+        )
+        for r in rows
+    ]
+
+
+def national_posts(structure_id: int | None, limit: int = 4) -> list[Post]:
+    """The newest posts of the central page of a structure (the home page's first section)."""
+    if structure_id is None:
+        return []
+    posts = (
+        Post.objects.filter(
+            state=PostState.PUBLISHED,
+            page__status=PageStatus.ACTIVE,
+            page__unit__structure_id=structure_id,
+            page__unit__depth=1,
+        )
+        .select_related("page", "page__unit", "category")
+        .order_by("-published_at", "-pk")
+    )
+    return list(posts[:limit])
+
+
+def featured_posts(structure_id: int | None, days: int = 30, limit: int = 6) -> list[Post]:
+    """Posts from pages below the centre that people engaged with most in the last `days`."""
+    if structure_id is None:
+        return []
+    since = timezone.now() - datetime.timedelta(days=days)
+    posts = (
+        Post.objects.filter(
+            state=PostState.PUBLISHED,
+            page__status=PageStatus.ACTIVE,
+            page__unit__structure_id=structure_id,
+            page__unit__depth__gt=1,
+            published_at__gte=since,
+        )
+        .annotate(reaction_total=Count("reactions"))
+        .select_related("page", "page__unit", "category")
+        .order_by("-reaction_total", "-published_at", "-pk")
+    )
+    return list(posts[:limit])

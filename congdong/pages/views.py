@@ -11,6 +11,10 @@ from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
 from congdong.core.web import form_error
+from congdong.engagement import queries as engagement_queries
+from congdong.engagement.web import remember, take_referral
+from congdong.insights import events
+from congdong.insights.events import EventKind
 from congdong.pages import actions, queries
 from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus
@@ -19,7 +23,12 @@ from congdong.units import queries as unit_queries
 
 
 def public_page(request: HttpRequest, slug: str) -> HttpResponse:
-    return _public(request, queries.public_page(slug), preview=False)
+    page = engagement_queries.public_page_with_counts(slug, request.user)
+    opened = take_referral(request, page) if page.status == PageStatus.ACTIVE else None
+    events.record(request, EventKind.PAGE_VIEW, page_id=page.pk)
+    response = _public(request, page, preview=False)
+    remember(request, response, opened)
+    return response
 
 
 @staff_required
@@ -30,6 +39,7 @@ def preview(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 def _public(request: HttpRequest, page: Page, preview: bool) -> HttpResponse:
+    posts = engagement_queries.with_reaction_totals(post_queries.published_posts(page))
     return render(
         request,
         "pages/public.html",
@@ -37,7 +47,7 @@ def _public(request: HttpRequest, page: Page, preview: bool) -> HttpResponse:
             "page": page,
             "unit": page.unit,
             "ancestors": unit_queries.ancestors(page.unit),
-            "posts": post_queries.published_posts(page),
+            "posts": posts,
             "preview": preview,
         },
     )

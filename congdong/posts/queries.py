@@ -313,6 +313,7 @@ def public_post(slug: str, post_id: int) -> Post:
     """A published post on an active page at that address; 404 otherwise."""
     post = (
         Post.objects.standard()
+        .prefetch_related("images", "attachments")
         .filter(
             pk=post_id,
             page__slug=slug,

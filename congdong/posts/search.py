@@ -7,5 +7,6 @@ from congdong.posts.rich_text import plain_text
 
 
 def searchable(title: str, body: str, tags: str) -> str:
-    """What `Post.search_text` holds: the title first (ranking reads it), then tags and text."""
-    return fold(f"{title}\n{tags}\n{plain_text(body)}")[:20000]
+    """What `Post.search_text` holds: the folded title on the first line (ranking reads it),
+    then tags and text."""
+    return "\n".join(fold(part) for part in (title, tags, plain_text(body)))[:20000]

@@ -1,7 +1,206 @@
-"""comments views (being built)."""
+"""What citizens do on the public site: search, their feed, follow, react, share and refer."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from urllib.parse import urlencode
 
-urls: list[URLPattern] = []
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congdong.accounts.queries import memberships_of
+from congdong.core.errors import ActionError
+from congdong.core.ratelimit import RateLimited
+from congdong.engagement import feeds, queries, search
+from congdong.engagement.actions import follows, reactions, referrals
+from congdong.engagement.models import ShareChannel
+from congdong.engagement.web import PARAM, remembered_referral
+from congdong.posts.models import Post
+
+
+def sign_in_url(request: HttpRequest, back: str | None = None) -> str:
+    """The citizen sign-in, coming back to `back` (the current page by default)."""
+    back = back or request.get_full_path()
+    return f"{reverse('accounts:phone-start')}?{urlencode({'next': back})}"
+
+
+def _refused(request: HttpRequest, exc: Exception, back: str) -> HttpResponse:
+    """An action refused: say why (htmx: the message in place, with the right status)."""
+    status = (
+        429 if isinstance(exc, RateLimited) else 403 if isinstance(exc, PermissionDenied) else 400
+    )
+    text = str(exc.message) if isinstance(exc, ActionError) else str(exc)
+    if request.htmx:
+        response = render(request, "engagement/_refusal.html", {"message": text}, status=status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        # htmx swaps only 2xx by default; the fragment goes to the message area instead.
+        response["HX-Retarget"] = "#action-message"
+        response["HX-Reswap"] = "innerHTML"
+        return response
+    messages.error(request, text)
+    return redirect(back)
+
+
+# ---------------------------------------------------------------- search and feed
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:200]
+    results = search.search(text) if text else None
+    context = {"q": text, "results": results}
+    if request.htmx and request.htmx.target == "search-found":
+        return render(request, "engagement/_search_results.html", context)
+    return render(request, "engagement/search.html", context)
+
+
+def feed(request: HttpRequest) -> HttpResponse:
+    """A signed-in person's feed: newest posts of the pages they follow."""
+    if not request.user.is_authenticated:
+        return redirect(sign_in_url(request))
+    found = feeds.feed_for(request.user, before=request.GET.get("truoc"))
+    context = {
+        "posts": queries.with_reaction_totals(found.posts),
+        "next_cursor": found.next_cursor,
+        "referred": queries.referral_summary(request.user),
+    }
+    if request.htmx and request.GET.get("truoc"):
+        return render(request, "engagement/_feed_items.html", context)
+    return render(request, "engagement/feed.html", context)
+
+
+# ---------------------------------------------------------------- follow, react
+
+
+@require_POST
+def follow(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = queries.access_public_page(page_id)
+    back = reverse("pages:public", args=[page.slug])
+    if not request.user.is_authenticated:
+        return redirect(sign_in_url(request, back))
+    wanted = request.POST.get("do") != "bo"  # "bo" = bỏ theo dõi (unfollow)
+    try:
+        if wanted:
+            follows.follow(request.user, page.pk, remembered_referral(request, page.pk))
+        else:
+            follows.unfollow(request.user, page.pk)
+    except (ActionError, PermissionDenied) as exc:
+        return _refused(request, exc, back)
+    if request.htmx:
+        page = queries.public_page_with_counts(page.slug, request.user)
+        return render(request, "engagement/_follow.html", {"page": page})
+    if wanted:
+        messages.success(request, _("You follow %(page)s.") % {"page": page.name})
+    else:
+        messages.success(request, _("You no longer follow %(page)s.") % {"page": page.name})
+    return redirect(back)
+
+
+@require_POST
+def react(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = queries.access_public_post(post_id)
+    back = reverse("posts:public", args=[post.page.slug, post.pk])
+    if not request.user.is_authenticated:
+        return redirect(sign_in_url(request, back))
+    try:
+        reactions.react(request.user, post.pk, request.POST.get("kind", ""))
+    except (ActionError, PermissionDenied) as exc:
+        return _refused(request, exc, back)
+    if request.htmx:
+        return render(request, "engagement/_reactions.html", _reaction_context(request, post))
+    return redirect(back)
+
+
+def _reaction_context(request: HttpRequest, post: Post) -> dict:
+    return {"post": post, "reactions": queries.reaction_counts(post, request.user)}
+
+
+# ---------------------------------------------------------------- share and refer
+
+
+def share_panel(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The share box of a page or post: the address with the person's referral code."""
+    page = queries.access_public_page(page_id)
+    post = None
+    if request.GET.get("tin"):
+        try:
+            post = queries.access_public_post(int(request.GET["tin"]))
+        except ValueError:
+            post = None
+        if post is not None and post.page_id != page.pk:
+            post = None
+    target = reverse("posts:public", args=[page.slug, post.pk]) if post else None
+    target = target or reverse("pages:public", args=[page.slug])
+    link = request.build_absolute_uri(target)
+    code = None
+    if request.user.is_authenticated:
+        try:
+            code = referrals.code_for(request.user)
+        except ActionError as exc:
+            return _refused(request, exc, target)
+        link = f"{link}?{PARAM}={code}"
+    context = {
+        "page": page,
+        "post": post,
+        "link": link,
+        "code": code,
+        "channels": ShareChannel,
+        "sign_in": sign_in_url(request, target),
+    }
+    template = "engagement/_share.html" if request.htmx else "engagement/share.html"
+    return render(request, template, context)
+
+
+@require_POST
+def record_share(request: HttpRequest, page_id: int) -> HttpResponse:
+    """Note that the person shared the link (copied it, or sent it by a channel)."""
+    page = queries.access_public_page(page_id)
+    post = None
+    if request.POST.get("tin"):
+        try:
+            post = queries.access_public_post(int(request.POST["tin"]))
+        except ValueError:
+            post = None
+    back = reverse("pages:public", args=[page.slug])
+    try:
+        referrals.share(request.user, page, post, request.POST.get("channel", ""))
+    except (ActionError, PermissionDenied) as exc:
+        return _refused(request, exc, back)
+    if request.htmx:
+        return render(request, "engagement/_shared.html", {})
+    messages.success(request, _("Thank you for sharing."))
+    return redirect(back)
+
+
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    """Referral leaderboard: units (pages) for everyone; operators for staff, in their units."""
+    within_units = []
+    if request.user.is_authenticated and not request.user.is_citizen:
+        seen: list = []
+        for membership in memberships_of(request.user):
+            unit = membership.unit
+            if not any(unit.is_within(top) for top in seen):
+                seen.append(unit)
+        within_units = seen
+    context = {
+        "pages": queries.top_pages_by_referrals(),
+        "operators": queries.top_staff_referrers(within_units),
+        "scoped_to": within_units,
+        "referred": queries.referral_summary(request.user),
+    }
+    return render(request, "engagement/leaderboard.html", context)
+
+
+urls: list[URLPattern] = [
+    path("tim-kiem/", search_view, name="search"),
+    path("bang-tin/", feed, name="feed"),
+    path("gioi-thieu/", leaderboard, name="leaderboard"),
+    path("trang-so/<int:page_id>/theo-doi/", follow, name="follow"),
+    path("trang-so/<int:page_id>/chia-se/", share_panel, name="share"),
+    path("trang-so/<int:page_id>/da-chia-se/", record_share, name="shared"),
+    path("tin-so/<int:post_id>/cam-xuc/", react, name="react"),
+]

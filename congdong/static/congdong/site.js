@@ -1,0 +1,23 @@
+// congdong — small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+  // "Copy link" buttons: <button data-copy="#input-id" data-copied="Copied">.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field) return;
+    var text = field.value || field.textContent;
+    var done = function () {
+      var label = button.getAttribute("data-copied");
+      if (label) { button.textContent = label; }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { field.select(); done(); });
+    } else {
+      field.select();
+      try { document.execCommand("copy"); } catch (e) { /* the text stays selected */ }
+      done();
+    }
+  });
+})();
