@@ -44,6 +44,8 @@ def grant(username: str, unit: Unit, role: Role) -> User:
     user, _ = User.objects.get_or_create(
         username=username, defaults={"kind": AccountKind.STAFF, "full_name": username}
     )
+    if user.memberships.filter(unit=unit, role=role).exists():
+        return user  # granted before: a helper called twice is no error
     org = Organisation.objects.get(code=Organisation.Code.FRONT)
     do_grant(None, Grant(unit=unit, user=user, organisation=org, role=role))
     return user

@@ -28,6 +28,16 @@ def sign_in_url(request: HttpRequest, back: str | None = None) -> str:
     return f"{reverse('accounts:phone-start')}?{urlencode({'next': back})}"
 
 
+def to_sign_in(request: HttpRequest, back: str) -> HttpResponse:
+    """Send a signed-out person to the sign-in (the whole page, also from an htmx request)."""
+    url = sign_in_url(request, back)
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 def _refused(request: HttpRequest, exc: Exception, back: str) -> HttpResponse:
     """An action refused: say why (htmx: the message in place, with the right status)."""
     status = (
@@ -81,7 +91,7 @@ def follow(request: HttpRequest, page_id: int) -> HttpResponse:
     page = queries.access_public_page(page_id)
     back = reverse("pages:public", args=[page.slug])
     if not request.user.is_authenticated:
-        return redirect(sign_in_url(request, back))
+        return to_sign_in(request, back)
     wanted = request.POST.get("do") != "bo"  # "bo" = bỏ theo dõi (unfollow)
     try:
         if wanted:
@@ -105,7 +115,7 @@ def react(request: HttpRequest, post_id: int) -> HttpResponse:
     post = queries.access_public_post(post_id)
     back = reverse("posts:public", args=[post.page.slug, post.pk])
     if not request.user.is_authenticated:
-        return redirect(sign_in_url(request, back))
+        return to_sign_in(request, back)
     try:
         reactions.react(request.user, post.pk, request.POST.get("kind", ""))
     except (ActionError, PermissionDenied) as exc:

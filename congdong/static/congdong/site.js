@@ -1,6 +1,15 @@
 // congdong — small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // A refused action (400 bad input, 403 not allowed, 429 too many) comes back with a fragment
+  // that says why: show it instead of dropping it, as htmx does with errors by default.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 400 || status === 403 || status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // "Copy link" buttons: <button data-copy="#input-id" data-copied="Copied">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
