@@ -1,25 +1,108 @@
-"""The one entry point for events from the public site (views, the beacon, the API).
+"""The one entry point for events from the public site (views, the beacon, actions, the API).
 
-Issue 4 defines the call; the ingestion behind it is built in this module.
+`record()` is all a caller needs. It never raises, never waits on the database, and costs no
+query on the request path:
+
+- **Embedded default** (no REDIS_URL): the event goes into this process's buffer, a list behind
+  a lock. The buffer is written to the `Event` table with one bulk insert by `flush()`: from a
+  flusher thread of this process (every `EVENTS_FLUSH_SECONDS`, or at once when it holds
+  `EVENTS_BUFFER` events), from the worker's `flush-events` job, and at process exit.
+- **At scale** (REDIS_URL set): one XADD to the Redis stream `congdong:events`. The worker job
+  reads the stream through a consumer group in batches, inserts each batch, and only then
+  acknowledges (and deletes) its entries. A worker killed between insert and acknowledgement
+  leaves the entries pending; another flush claims them after `CLAIM_IDLE_MS` and inserts them
+  again, which inserts nothing, because every event carries its id from the moment it was made
+  and inserts skip ids already stored.
+
+The Insights issue adds its counters and reach sketches at the same two places: beside the XADD
+(HINCRBY/PFADD in the same pipeline) or in `store()`, which sees every batch exactly once per
+attempt.
 """
 
 from __future__ import annotations
 
-from django.db import models
+import atexit
+import datetime
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+
+from congdong.insights.models import Event, EventKind, uuid7
+from congdong.insights.visitors import tracking_allowed, visitor_key
+
+__all__ = ["EventKind", "RawEvent", "flush", "record", "record_many", "store"]
+
+logger = logging.getLogger(__name__)
+
+STREAM = "congdong:events"
+GROUP = "congdong-flush"
+# An entry read by a flush that has not acknowledged it for this long is taken over by the
+# next flush: its worker died, or hangs.
+CLAIM_IDLE_MS = 60_000
+# A flush drains at most this many batches, so one job run stays short; the next run goes on.
+MAX_BATCHES = 50
+# How far the buffer may grow past EVENTS_BUFFER while the database cannot be written.
+BUFFER_CAP_FACTOR = 100
+# After Redis failed, record() skips it for this long (the buffer takes the events).
+REDIS_PAUSE_SECONDS = 10.0
 
 
-class EventKind(models.TextChoices):
-    PAGE_VIEW = "page_view", _("page view")
-    POST_VIEW = "post_view", _("post view")
-    FEED_SEEN = "feed_seen", _("feed item seen")
-    REACTION = "reaction", _("reaction")
-    COMMENT = "comment", _("comment")
-    SHARE = "share", _("share")
-    REFERRAL_OPEN = "referral_open", _("referral opened")
-    FOLLOW = "follow", _("follow")
-    UNFOLLOW = "unfollow", _("unfollow")
+class RawEvent(NamedTuple):
+    """An event as buffered and streamed, before it is a row."""
+
+    id: uuid.UUID
+    kind: str
+    page_id: int
+    post_id: int | None
+    user_id: int | None
+    visitor: str
+    at: datetime.datetime
+
+    def row(self) -> Event:
+        return Event(
+            id=self.id,
+            kind=self.kind,
+            page_id=self.page_id,
+            post_id=self.post_id,
+            user_id=self.user_id,
+            visitor=self.visitor,
+            at=self.at,
+            day=timezone.localdate(self.at),
+        )
+
+    def fields(self) -> dict[str, str]:
+        """As a Redis stream entry (strings; short names keep the stream small)."""
+        return {
+            "i": self.id.hex,
+            "k": self.kind,
+            "p": str(self.page_id),
+            "o": "" if self.post_id is None else str(self.post_id),
+            "u": "" if self.user_id is None else str(self.user_id),
+            "v": self.visitor,
+            "t": str(int(self.at.timestamp() * 1_000_000)),
+        }
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, str]) -> RawEvent:
+        return cls(
+            id=uuid.UUID(hex=fields["i"]),
+            kind=fields["k"],
+            page_id=int(fields["p"]),
+            post_id=int(fields["o"]) if fields.get("o") else None,
+            user_id=int(fields["u"]) if fields.get("u") else None,
+            visitor=fields.get("v", ""),
+            at=datetime.datetime.fromtimestamp(int(fields["t"]) / 1_000_000, tz=datetime.UTC),
+        )
 
 
 def record(
@@ -29,6 +112,302 @@ def record(
     page_id: int,
     post_id: int | None = None,
     user_id: int | None = None,
+    visitor: str | None = None,
 ) -> None:
-    """Record one event; never raises and never waits on analytics."""
-    # TODO(issue 4, events helper): buffer and ingest.
+    """Record one event; never raises and never waits on analytics.
+
+    With `request`: the visitor is the signed-in account or today's anonymous id, and nothing
+    is recorded when the person does not allow tracking (Do Not Track, Global Privacy Control,
+    our opt-out cookie) or the browser is only prefetching. Without it (actions that already
+    know who acted): `user_id`, or `visitor` if the caller has an anonymous visitor's key.
+    """
+    record_many(request, kind, [(page_id, post_id)], user_id=user_id, visitor=visitor)
+
+
+def record_many(
+    request: HttpRequest | None,
+    kind: EventKind,
+    items: Iterable[tuple[int, int | None]],
+    *,
+    user_id: int | None = None,
+    visitor: str | None = None,
+) -> None:
+    """Record one event of `kind` per (page id, post id) in `items`, as `record()` does, with
+    one Redis round trip for all of them."""
+    try:
+        if request is not None:
+            if not tracking_allowed(request) or _prefetch(request):
+                return
+            visitor = visitor_key(request)
+            if user_id is None and visitor.startswith("u"):
+                user_id = int(visitor[1:])
+        elif visitor is None:
+            visitor = f"u{user_id}" if user_id is not None else ""
+        now = timezone.now()
+        made = [
+            RawEvent(
+                uuid7(),
+                str(kind),
+                int(page),
+                None if post is None else int(post),
+                user_id,
+                visitor,
+                now,
+            )
+            for page, post in items
+        ]
+        if made:
+            _emit(made)
+    except Exception:
+        logger.exception("events: could not record %s events", kind)
+
+
+def _emit(made: list[RawEvent]) -> None:
+    if settings.REDIS_URL and time.monotonic() >= _state.redis_paused_until:
+        try:
+            with _redis().pipeline(transaction=False) as pipe:
+                for event in made:
+                    pipe.xadd(
+                        STREAM,
+                        event.fields(),
+                        maxlen=settings.EVENTS_STREAM_MAXLEN,
+                        approximate=True,
+                    )
+                pipe.execute()
+            return
+        except Exception:
+            # Redis is down or slow: keep the events here and leave Redis alone for a while,
+            # so requests do not each wait for its timeout. (A pipeline that failed half way
+            # may have added some: they are added again here, and stored once.)
+            _state.redis_paused_until = time.monotonic() + REDIS_PAUSE_SECONDS
+            logger.warning("events: Redis unavailable, buffering in process", exc_info=True)
+    for event in made:
+        _buffer(event)
+
+
+def _prefetch(request: HttpRequest) -> bool:
+    # Link prefetching and prerendering fetch pages nobody may look at.
+    purpose = request.headers.get("Sec-Purpose") or request.headers.get("Purpose") or ""
+    return "prefetch" in purpose
+
+
+# --- The in-process buffer ---------------------------------------------------------------------
+
+
+class _State:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pending: list[RawEvent] = []
+        self.wake = threading.Event()
+        self.flusher: threading.Thread | None = None
+        self.dropped_warned_at = 0.0
+        self.redis_paused_until = 0.0
+        self.redis_client: object | None = None
+
+
+_state = _State()
+
+
+def _buffer(event: RawEvent) -> None:
+    size = settings.EVENTS_BUFFER
+    with _state.lock:
+        if len(_state.pending) >= size * BUFFER_CAP_FACTOR:
+            # The database has not taken events for a long while: drop rather than let the
+            # web process run out of memory.
+            if time.monotonic() - _state.dropped_warned_at > 60:
+                _state.dropped_warned_at = time.monotonic()
+                logger.error("events: buffer full (%d), dropping events", len(_state.pending))
+            return
+        _state.pending.append(event)
+        full = len(_state.pending) >= size
+    if settings.EVENTS_FLUSH_SECONDS > 0:
+        _ensure_flusher()
+        if full:
+            _state.wake.set()
+
+
+def _ensure_flusher() -> None:
+    if _state.flusher is not None and _state.flusher.is_alive():
+        return
+    with _state.lock:
+        if _state.flusher is not None and _state.flusher.is_alive():
+            return
+        _state.flusher = threading.Thread(
+            target=_flush_forever, name="congdong-events-flusher", daemon=True
+        )
+        _state.flusher.start()
+
+
+def _flush_forever() -> None:
+    """The flusher thread: writes the buffer every few seconds, or at once when it is full.
+
+    Off the request threads, so no request waits for (or counts the queries of) a write.
+    """
+    from django.db import close_old_connections
+
+    while True:
+        _state.wake.wait(settings.EVENTS_FLUSH_SECONDS or 5.0)
+        _state.wake.clear()
+        close_old_connections()
+        try:
+            flush_buffer()
+        except Exception:
+            logger.warning("events: flush failed, will retry", exc_info=True)
+
+
+def pending() -> int:
+    """How many events this process holds unwritten."""
+    return len(_state.pending)
+
+
+def flush_buffer() -> int:
+    """Write this process's buffered events; returns how many were in the batch.
+
+    On failure the batch goes back to the front of the buffer and the error is raised.
+    """
+    with _state.lock:
+        batch, _state.pending = _state.pending, []
+    if not batch:
+        return 0
+    try:
+        store(batch)
+    except Exception:
+        with _state.lock:
+            _state.pending[:0] = batch
+        raise
+    return len(batch)
+
+
+def store(batch: Iterable[RawEvent]) -> int:
+    """Insert `batch` in one transaction, skipping ids already stored; returns the batch size.
+
+    Safe to call again with the same events (a replay inserts nothing twice).
+    """
+    rows = [event.row() for event in batch]
+    if rows:
+        with transaction.atomic():
+            Event.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)
+
+
+# --- The Redis stream --------------------------------------------------------------------------
+
+
+def _redis():  # -> redis.Redis
+    client = _state.redis_client
+    if client is None:
+        import redis
+
+        client = redis.Redis.from_url(
+            settings.REDIS_URL,
+            decode_responses=True,
+            # A request gives up on Redis quickly rather than wait for it.
+            socket_timeout=0.5,
+            socket_connect_timeout=0.5,
+            health_check_interval=30,
+        )
+        _state.redis_client = client
+    return client
+
+
+def _consumer() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def _ensure_group(client) -> None:
+    import redis
+
+    try:
+        client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
+    except redis.ResponseError as error:
+        if "BUSYGROUP" not in str(error):
+            raise
+
+
+def read_stream(
+    count: int | None = None, claim_idle_ms: int = CLAIM_IDLE_MS
+) -> list[tuple[str, RawEvent]]:
+    """Take up to `count` entries for this consumer: first those another consumer left
+    unacknowledged for `claim_idle_ms`, else new ones. Returns (entry id, event) pairs."""
+    client = _redis()
+    count = count or settings.EVENTS_BUFFER
+    _ensure_group(client)
+    _next, entries, *_deleted = client.xautoclaim(
+        STREAM, GROUP, _consumer(), min_idle_time=claim_idle_ms, start_id="0-0", count=count
+    )
+    if not entries:
+        answer = client.xreadgroup(GROUP, _consumer(), {STREAM: ">"}, count=count)
+        entries = answer[0][1] if answer else []
+    taken = []
+    for entry_id, fields in entries:
+        if not fields:
+            continue  # deleted while pending
+        try:
+            taken.append((entry_id, RawEvent.from_fields(fields)))
+        except (KeyError, ValueError):
+            logger.error("events: dropping a malformed stream entry %s: %r", entry_id, fields)
+            client.xack(STREAM, GROUP, entry_id)
+            client.xdel(STREAM, entry_id)
+    return taken
+
+
+def acknowledge(entry_ids: list[str]) -> None:
+    """Mark entries as stored: acknowledged in the group and deleted from the stream."""
+    if entry_ids:
+        client = _redis()
+        with client.pipeline(transaction=False) as pipe:
+            pipe.xack(STREAM, GROUP, *entry_ids)
+            pipe.xdel(STREAM, *entry_ids)
+            pipe.execute()
+
+
+def drain_stream(max_batches: int = MAX_BATCHES, claim_idle_ms: int = CLAIM_IDLE_MS) -> int:
+    """Move events from the Redis stream into the table, batch by batch; returns how many."""
+    done = 0
+    for _ in range(max_batches):
+        taken = read_stream(claim_idle_ms=claim_idle_ms)
+        if not taken:
+            break
+        store(event for _entry, event in taken)
+        # Acknowledged only once the rows are committed (or, inside a caller's transaction,
+        # written to it): a crash before this line means the entries are read again.
+        acknowledge([entry for entry, _event in taken])
+        done += len(taken)
+    return done
+
+
+def flush() -> int:
+    """Write everything waiting: this process's buffer, then (with Redis) the stream.
+
+    Returns how many events were handled. The worker job `flush-events` calls this.
+    """
+    done = flush_buffer()
+    if settings.REDIS_URL:
+        done += drain_stream()
+    return done
+
+
+# --- Process life ------------------------------------------------------------------------------
+
+
+def _flush_at_exit() -> None:
+    # Only a process whose flusher thread ran owns its buffer's fate; with the thread off
+    # (EVENTS_FLUSH_SECONDS=0, as under pytest) the buffer is left to flush() and the worker
+    # job, and nothing is written while the interpreter shuts down.
+    if _state.flusher is None or not _state.pending:
+        return
+    try:
+        flush_buffer()
+    except Exception:
+        logger.warning("events: %d events lost at exit", len(_state.pending), exc_info=True)
+
+
+def _after_fork() -> None:
+    # A forked web worker starts empty: the parent's events are the parent's to write (and
+    # would be skipped as duplicates anyway), its thread and Redis connection are not ours.
+    global _state
+    _state = _State()
+
+
+atexit.register(_flush_at_exit)
+os.register_at_fork(after_in_child=_after_fork)

@@ -70,6 +70,7 @@ def open_referral(
         page_id=page.pk,
         post_id=post.pk if post else None,
         user_id=int(recipient_key[1:]) if recipient_key.startswith("u") else None,
+        visitor=None if recipient_key.startswith("u") else recipient_key,
     )
     return made
 

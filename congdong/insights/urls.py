@@ -1,0 +1,4 @@
+from congdong.insights.views import urls
+
+app_name = "insights"
+urlpatterns = urls
