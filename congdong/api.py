@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from congdong.accounts.api import router as accounts_router
 from congdong.campaigns.api import router as campaigns_router
 from congdong.core.errors import ActionError
+from congdong.engagement.api import router as engagement_router
 from congdong.pages.api import router as pages_router
 from congdong.posts.api import router as posts_router
 from congdong.units.api import router as units_router
@@ -15,8 +16,10 @@ api = NinjaAPI(
     title="congdong API",
     version="1",
     description=(
-        "Trang cộng đồng — đơn vị, tài khoản, vai trò, trang, tin bài. "
-        "Units, accounts, roles, pages and posts."
+        "Trang cộng đồng — đơn vị, tài khoản, vai trò, trang, tin bài, tương tác của công dân. "
+        "Units, accounts, roles, pages, posts and citizens' engagement. Mobile apps sign in "
+        "with `/auth/phone/start` and `/auth/phone/verify` and send `Authorization: Bearer "
+        "<token>`."
     ),
     urls_namespace="api",
 )
@@ -25,6 +28,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", pages_router)
 api.add_router("/", posts_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", engagement_router)
 
 
 @api.exception_handler(ActionError)
@@ -42,7 +46,11 @@ def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
             }
             for f in findings
         ]
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    retry_after = getattr(exc, "retry_after", None)  # RateLimited: seconds until the next window
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

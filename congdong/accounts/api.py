@@ -1,10 +1,13 @@
+import datetime
+
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from congdong.accounts import actions, queries
-from congdong.accounts.models import Membership
+from congdong.accounts import actions, queries, tokens
+from congdong.accounts.models import Membership, User
 from congdong.accounts.roles import Role
+from congdong.core.web import client_ip
 
 router = Router(tags=["accounts"])
 
@@ -41,15 +44,64 @@ class NewStaffIn(Schema):
     organisation: str = "mttq"
 
 
-@router.get("/me", response=MeOut, auth=django_auth)
-def me(request: HttpRequest) -> dict:
-    user = request.user
+class PhoneIn(Schema):
+    phone: str
+
+
+class PhoneSentOut(Schema):
+    phone: str  # normalised, to send back with the code
+
+
+class PhoneVerifyIn(Schema):
+    phone: str
+    code: str
+    # Only for a number without an account yet (the web's third step asks for these).
+    full_name: str = ""
+    date_of_birth: datetime.date | None = None
+    device: str = Field("", max_length=100, description="A name for the token, e.g. the phone")
+
+
+class TokenOut(Schema):
+    token: str
+    user: MeOut
+
+
+def _me(user: User) -> dict:
     return {
         "username": user.username,
         "full_name": user.full_name,
         "kind": user.kind,
         "memberships": list(queries.memberships_of(user)),
     }
+
+
+@router.get("/me", response=MeOut, auth=tokens.TOKEN_OR_SESSION)
+def me(request: HttpRequest) -> dict:
+    return _me(request.user)
+
+
+@router.post("/auth/phone/start", response=PhoneSentOut, tags=["auth"])
+def phone_start(request: HttpRequest, body: PhoneIn) -> dict:
+    """Send a 6-digit code by SMS to a Vietnamese mobile number (same limits as the web)."""
+    return {"phone": actions.request_code(body.phone, client_ip(request))}
+
+
+@router.post("/auth/phone/verify", response=TokenOut, tags=["auth"])
+def phone_verify(request: HttpRequest, body: PhoneVerifyIn) -> dict:
+    """Exchange the code for a bearer token (`Authorization: Bearer <token>`), shown only now.
+    A new number also needs `full_name` and `date_of_birth`: without them the answer is 400 on
+    `full_name` and the code stays valid, to be sent again with them."""
+    user, issued = tokens.phone_login(
+        body.phone, body.code, body.full_name, body.date_of_birth, body.device
+    )
+    return {"token": issued.key, "user": _me(user)}
+
+
+@router.post("/auth/logout", response={204: None}, auth=tokens.api_token, tags=["auth"])
+def logout(request: HttpRequest) -> Status[None]:
+    """Revoke the token this request carries."""
+    tokens.do_revoke_token(request.api_token)
+    return Status(204, None)
 
 
 @router.post("/memberships", response={201: MembershipOut}, auth=django_auth)

@@ -161,3 +161,27 @@ class MembershipChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.get_role_display()} · {self.user} · {self.unit}"
+
+
+class ApiToken(models.Model):
+    """A bearer key for the mobile apps, made at phone login. Only its SHA-256 is stored: the
+    key itself is shown once, in the login response. Revoking keeps the row for the record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("account"),
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.name or self.pk}"

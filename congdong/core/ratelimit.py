@@ -18,8 +18,8 @@ from congdong.core.errors import ActionError
 class RateLimited(ActionError):
     """Over a limit: HTTP 429, with the seconds to wait in `retry_after`."""
 
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message, status=429)
+    def __init__(self, message: str, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field, status=429)
         self.retry_after = retry_after
 
 

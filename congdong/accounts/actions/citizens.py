@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from congdong.accounts.models import (
 from congdong.accounts.phones import normalise_mobile
 from congdong.accounts.sms import get_backend
 from congdong.core.errors import ActionError
+from congdong.core.ratelimit import RateLimited
 
 
 def _hash_code(phone: str, code: str) -> str:
@@ -29,22 +30,30 @@ def _hash_code(phone: str, code: str) -> str:
     return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+def _wait(sent: QuerySet, since: datetime.datetime) -> int:
+    """Seconds until the oldest code of the last hour leaves the window."""
+    oldest = sent.order_by("created_at").values_list("created_at", flat=True).first()
+    return max(1, int((oldest - since).total_seconds()) + 1) if oldest else 60
+
+
 def check_request_code(raw_phone: str, ip: str | None) -> str:
     """The normalised number, if another code may be sent to it from this address now."""
     phone = normalise_mobile(raw_phone)
     since = timezone.now() - datetime.timedelta(hours=1)
     recent = PhoneCode.objects.filter(created_at__gte=since)
-    if recent.filter(phone=phone).count() >= settings.OTP_MAX_PER_PHONE_PER_HOUR:
-        raise ActionError(
+    by_phone = recent.filter(phone=phone)
+    if by_phone.count() >= settings.OTP_MAX_PER_PHONE_PER_HOUR:
+        raise RateLimited(
             _("Too many codes were sent to this number in the last hour. Try again later."),
+            retry_after=_wait(by_phone, since),
             field="phone",
-            status=429,
         )
-    if ip and recent.filter(ip=ip).count() >= settings.OTP_MAX_PER_IP_PER_HOUR:
-        raise ActionError(
+    by_ip = recent.filter(ip=ip)
+    if ip and by_ip.count() >= settings.OTP_MAX_PER_IP_PER_HOUR:
+        raise RateLimited(
             _("Too many codes were requested from your network in the last hour. Try again later."),
+            retry_after=_wait(by_ip, since),
             field="phone",
-            status=429,
         )
     return phone
 

@@ -1,0 +1,125 @@
+"""Bearer tokens for the mobile apps: made by a phone login through the API, revoked by logout.
+
+A token is `secrets.token_urlsafe(32)`, shown once; only its SHA-256 is stored, so a copy of the
+database gives no usable keys. Looking the hash up by a unique index is the comparison: the
+key itself is never compared byte by byte, so its timing tells nothing about stored keys.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer, django_auth
+
+from congdong.accounts.actions import citizens
+from congdong.accounts.models import ApiToken, User
+from congdong.accounts.phones import normalise_mobile
+from congdong.accounts.queries import AnyUser
+from congdong.core.errors import ActionError
+
+# `last_used_at` is a hint for people reviewing their devices, not an audit log: writing it on
+# every request would turn each read into a write, so it moves at most this often.
+LAST_USED_STEP = datetime.timedelta(minutes=5)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    key: str  # the only time the key exists outside the client
+
+
+def do_issue_token(user: User, name: str = "") -> IssuedToken:
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], key_hash=hash_key(key), created_at=timezone.now()
+    )
+    return IssuedToken(token, key)
+
+
+def do_revoke_token(token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now())
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The live token with this key and its account (active accounts only); None otherwise."""
+    if not key:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_key(key), revoked_at=None, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_STEP:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer <key>`. The account becomes `request.user` (as with a session), so
+    actions and helpers that read `request.user` need not know how the caller signed in."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = token_for_key(token.strip())
+        if found is None:
+            return None  # unknown or revoked: the next method (the session) may still apply
+        request.user = found.user
+        request.api_token = found  # what logout revokes
+        return found.user
+
+
+api_token = ApiTokenAuth()
+# For endpoints the mobile apps and the web's own scripts both call.
+TOKEN_OR_SESSION = [api_token, django_auth]
+
+
+def caller(request: HttpRequest) -> AnyUser:
+    """Who is asking on an endpoint that needs no sign-in: the bearer's account if a valid key
+    came, else the session's account, else the anonymous user."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, key = header.partition(" ")
+    if scheme.lower() == "bearer":
+        found = token_for_key(key.strip())
+        if found is not None:
+            request.user = found.user
+            return found.user
+    return request.user
+
+
+def phone_login(
+    raw_phone: str,
+    code: str,
+    full_name: str = "",
+    date_of_birth: datetime.date | None = None,
+    device: str = "",
+) -> tuple[User, IssuedToken]:
+    """Sign in (or, for a new number, sign up) with the code sent by SMS, as the web flow does,
+    and issue a token. A new number needs the full name and date of birth the web asks for in
+    its third step; without them this refuses (field `full_name`) and leaves the code unused,
+    so the app can ask for them and send the same code again."""
+    phone = normalise_mobile(raw_phone)
+    row = citizens.check_code(phone, code)
+    citizen = citizens.citizen_for_phone(phone)
+    profile = None
+    if citizen is None:
+        profile = citizens.check_citizen_signup(phone, full_name, date_of_birth)
+    elif not citizen.is_active:
+        raise PermissionDenied(_("Your account is locked; it cannot do this."))
+    if not citizens.do_use_code(row):
+        raise ActionError(_("This code was already used. Ask for a new one."), field="code")
+    if profile is not None:
+        citizen = citizens.do_citizen_signup(profile)
+    return citizen, do_issue_token(citizen, device)
