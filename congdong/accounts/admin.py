@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from congdong.accounts.models import Membership, MembershipChange, Organisation, User
+from congdong.accounts.models import ApiToken, Membership, MembershipChange, Organisation, User
 
 
 @admin.register(User)
@@ -52,4 +52,17 @@ class MembershipChangeAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens of mobile apps: seen and revoked here, never made (the key is shown only once)."""
+
+    list_display = ["user", "name", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["user__username", "user__full_name", "name"]
+    readonly_fields = ["user", "name", "key_hash", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request) -> bool:
         return False
