@@ -44,6 +44,8 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("CONGDONG_DEBUG", False)
+# Benchmark-only views and switches (`congdong bench public-pages`); never on in production.
+BENCH_VIEWS = env_bool("CONGDONG_BENCH_VIEWS", False)
 ALLOWED_HOSTS = env_list("CONGDONG_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CONGDONG_CSRF_TRUSTED_ORIGINS", "")
 
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "congdong.engagement.context.bell",
             ],
         },
     },
@@ -197,6 +200,15 @@ ENGAGEMENT_LIMITS = {
 }
 # A follow within this many days of opening someone's referral link is attributed to them.
 REFERRAL_FOLLOW_DAYS = int(os.environ.get("CONGDONG_REFERRAL_FOLLOW_DAYS", "7"))
+
+# Events for insights (congdong/insights/events.py): events a process holds before writing them
+# (and read from the Redis stream per round), seconds between writes by the web process's own
+# flusher thread (0: none, the worker job alone), beacon posts per visitor per minute.
+EVENTS_BUFFER = int(os.environ.get("CONGDONG_EVENTS_BUFFER", "500"))
+EVENTS_FLUSH_SECONDS = float(os.environ.get("CONGDONG_EVENTS_FLUSH_SECONDS", "5"))
+EVENTS_BEACON_LIMIT = int(os.environ.get("CONGDONG_LIMIT_BEACONS", "30"))
+# Cap of the Redis stream `congdong:events` if the workers stop draining it (~200 bytes each).
+EVENTS_STREAM_MAXLEN = int(os.environ.get("CONGDONG_EVENTS_STREAM_MAXLEN", "2000000"))
 OTP_MAX_ATTEMPTS = 5
 
 # Serve static files straight from the app folders: the laptop demo needs no collectstatic.

@@ -19,10 +19,17 @@ urlpatterns = [
     path("", include("congdong.posts.urls")),
     path("", include("congdong.campaigns.urls")),
     path("", include("congdong.engagement.urls")),
+    path("", include("congdong.insights.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+if settings.BENCH_VIEWS:
+    # The hello-world baseline of `congdong bench public-pages`; never routed otherwise.
+    from congdong.bench.views import hello
+
+    urlpatterns += [path("__bench/hello/", hello)]
 
 if settings.SERVE_MEDIA:
     # The embedded default serves uploads itself; at scale they live on S3-compatible storage

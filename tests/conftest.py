@@ -71,3 +71,11 @@ def client_for(user: User) -> Client:
 
 
 __all__ = ["DEMO_PASSWORD", "client_for", "commune_named", "last_code", "unit_2025"]
+
+
+@pytest.fixture(autouse=True)
+def no_event_flusher_thread(settings):
+    # Events recorded by a test wait in the process's buffer until a test flushes them
+    # (congdong.insights.events.flush); a background thread must not write beside the test's
+    # transaction.
+    settings.EVENTS_FLUSH_SECONDS = 0

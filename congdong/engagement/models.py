@@ -282,11 +282,20 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+        # A replayed batch writes nothing twice. One constraint per kind, on the columns that
+        # kind fills: a unique constraint over a NULL column (`comment` of a new-post
+        # notification) never conflicts, on SQLite and PostgreSQL alike.
         constraints = [
-            # A replayed batch writes nothing twice.
             models.UniqueConstraint(
-                fields=["recipient", "kind", "post", "comment"], name="notification_unique"
-            )
+                fields=["recipient", "post"],
+                condition=models.Q(kind="new_post"),
+                name="notification_new_post_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "comment"],
+                condition=models.Q(kind="reply"),
+                name="notification_reply_unique",
+            ),
         ]
         indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
 

@@ -36,6 +36,9 @@ JOBS: tuple[Job, ...] = (
     # Job(name, dotted path of the task, every=seconds if not WORKER_INTERVAL)
     Job("publish-due-posts", "congdong.posts.tasks.publish_due_posts"),
     Job("mark-overdue-campaign-targets", "congdong.campaigns.tasks.mark_overdue_targets"),
+    Job("flush-events", "congdong.insights.tasks.flush_events", every=5),
+    Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
+    Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),
 )
 
 

@@ -1,7 +1,108 @@
-"""notifications views (being built)."""
+"""The bell: the list of notifications (with what waits on staff), the digest settings and the
+bell fragment htmx refreshes. Writes go through `congdong.engagement.actions.notifications`."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-urls: list[URLPattern] = []
+from congdong.core.errors import ActionError
+from congdong.core.web import form_error
+from congdong.engagement import notifications as reads
+from congdong.engagement.actions import notifications as actions
+from congdong.engagement.models import DigestChoice, NotificationSettings
+
+# Citizens are most of the people with a bell: send the signed-out to the phone sign-in.
+signed_in = login_required(login_url="accounts:phone-start")
+
+
+class SettingsForm(forms.Form):
+    # Kept here rather than in a forms module: two fields, used by this view alone.
+    digest = forms.ChoiceField(
+        label=gettext_lazy("Daily digest"), choices=DigestChoice.choices, widget=forms.RadioSelect
+    )
+    email = forms.CharField(
+        label=gettext_lazy("Email"),
+        required=False,
+        max_length=254,
+        help_text=gettext_lazy("Needed for the email digest only."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+@signed_in
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The newest notifications; those unread are shown as new and become read (seen here)."""
+    items = reads.recent(request.user, limit=50)
+    unread = {item.pk for item in items if item.read_at is None}
+    if unread:
+        # Before rendering, so the bell in the menu of this very page counts them read.
+        actions.mark_read(request.user, unread)
+    return render(
+        request,
+        "engagement/notifications/list.html",
+        {
+            "items": items,
+            "unread": unread,
+            # Computed once for the page and the menu (the view's `bell` hides the lazy one);
+            # its unread ones are those older than the list: offer to mark them all read.
+            "bell": reads.bell(request.user),
+        },
+    )
+
+
+@signed_in
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    actions.mark_read(request.user, "all")
+    return redirect("engagement:notifications")
+
+
+@signed_in
+def bell(request: HttpRequest) -> HttpResponse:
+    """The bell alone, with what waits on staff, for htmx to refresh it in the menu."""
+    return render(
+        request, "engagement/notifications/_bell.html", {"bell": reads.bell(request.user)}
+    )
+
+
+@signed_in
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """How the digest is sent: not at all (the default), by email or by SMS."""
+    saved = NotificationSettings.objects.filter(user=request.user).first()
+    initial = {
+        "digest": saved.digest if saved else DigestChoice.NONE,
+        "email": saved.email if saved and saved.email else request.user.email,
+    }
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_settings(
+                request.user, form.cleaned_data["digest"], form.cleaned_data["email"]
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("engagement:notification-settings")
+    return render(
+        request,
+        "engagement/notifications/settings.html",
+        {"form": form, "has_phone": bool(request.user.phone and request.user.phone_verified_at)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+urls: list[URLPattern] = [
+    path("thong-bao/", notification_list, name="notifications"),
+    path("thong-bao/da-doc/", mark_all_read, name="notifications-read"),
+    path("thong-bao/chuong/", bell, name="bell"),
+    path("thong-bao/cai-dat/", notification_settings, name="notification-settings"),
+]
