@@ -79,3 +79,14 @@ def no_event_flusher_thread(settings):
     # (congdong.insights.events.flush); a background thread must not write beside the test's
     # transaction.
     settings.EVENTS_FLUSH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def fresh_public_cache():
+    # Cached public pages are keyed by address and page id, which the next test's database
+    # reuses: a copy must never outlive its test (nor a rate-limit window).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

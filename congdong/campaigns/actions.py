@@ -28,6 +28,7 @@ from congdong.campaigns.models import (
     TargetStatus,
 )
 from congdong.campaigns.queries import access_target_to_reshare, target_pages
+from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.pages.models import PageStatus
 from congdong.posts.models import Post, PostState, PostTransition
@@ -37,6 +38,8 @@ from congdong.units.models import Level, Unit
 BATCH = 2000  # rows per INSERT: well under SQLite's 32,766 variables, and bounded memory
 SOURCE_STATES = frozenset({PostState.APPROVED, PostState.SCHEDULED, PostState.PUBLISHED})
 LAUNCHABLE_STATES = SOURCE_STATES
+# Past this many pages one global bump is cheaper than a version bump per page.
+BUMP_ALL_OVER = 1000
 C = CampaignStatus
 T = TargetStatus
 
@@ -181,6 +184,7 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
     publish = campaign.mode == CampaignMode.PUBLISH
     reason = _("Published down the tree from %(unit)s") % {"unit": campaign.unit.full_name}
     reached = 0
+    shown: list[int] = []  # pages with a new published copy
     with transaction.atomic():
         # Conditional update: two approvers launching at once cannot both fan out.
         moved = Campaign.objects.filter(pk=campaign.pk, status=C.DRAFT).update(
@@ -225,6 +229,8 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
                     )
                     for copy in copies
                 )
+                if len(shown) <= BUMP_ALL_OVER:
+                    shown += [page_id for page_id, _unit, _level in chunk]
             CampaignTarget.objects.bulk_create(
                 CampaignTarget(
                     campaign_id=campaign.pk,
@@ -241,6 +247,10 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
             reached += len(chunk)
         if not reached:
             raise ActionError(_("No open page below matches the targets; nothing was sent."))
+        if len(shown) > BUMP_ALL_OVER:
+            public_cache.all_changed()
+        elif shown:
+            public_cache.pages_changed(shown)
     campaign.status, campaign.launched_by, campaign.launched_at = C.LAUNCHED, actor, now
     return reached
 
@@ -331,6 +341,7 @@ def do_reshare(actor: User, target: CampaignTarget) -> CampaignTarget:
             at=now,
         )
         CampaignTarget.objects.filter(pk=target.pk).update(copy=copy)
+        public_cache.page_changed(target.page_id)
     target.status, target.published_at, target.completed_by, target.copy = (
         T.PUBLISHED,
         now,

@@ -5,4 +5,5 @@ from congdong.core import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("ngon-ngu/<str:code>/", views.language, name="language"),
 ]

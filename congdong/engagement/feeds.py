@@ -27,7 +27,7 @@ class FeedPage:
 
 
 def parse_cursor(value: str | None) -> tuple[datetime.datetime, int] | None:
-    """"<ISO time>_<post id>" as written by `FeedPage.next_cursor`; None if absent or bad."""
+    """ "<ISO time>_<post id>" as written by `FeedPage.next_cursor`; None if absent or bad."""
     if not value or "_" not in value:
         return None
     stamp, _sep, pk = value.rpartition("_")

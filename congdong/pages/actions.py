@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import AccountKind, Organisation, User
 from congdong.accounts.queries import AnyUser, access_unit
 from congdong.accounts.roles import Permission
+from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.core.images import clean_image
 from congdong.pages.models import (
@@ -122,6 +123,8 @@ def do_move(actor: User | None, move: Move) -> Page:
             reason=move.reason,
             at=timezone.now(),
         )
+        # Directories and unit pages show which pages are open: every cached copy is rebuilt.
+        public_cache.all_changed()
     move.page.status = move.to
     return move.page
 
@@ -190,6 +193,7 @@ def do_profile(profile: Profile) -> Page:
             "comment_policy",
         ]
     )
+    public_cache.page_changed(page.pk)
     return page
 
 
@@ -226,6 +230,7 @@ def do_establish_many(
             ],
             batch_size=4000,
         )
+        public_cache.all_changed()
     return len(pages)
 
 
@@ -257,6 +262,7 @@ def do_pictures(page: Page, cleaned: dict[str, ContentFile]) -> Page:
     page.save(update_fields=list(cleaned))
     for storage, previous in old:  # the replaced files are no longer referenced
         storage.delete(previous)
+    public_cache.page_changed(page.pk)
     return page
 
 

@@ -10,6 +10,7 @@ from congdong.accounts.queries import members_of
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
+from congdong.core.public_cache import cached_response
 from congdong.core.web import form_error
 from congdong.engagement import queries as engagement_queries
 from congdong.engagement.web import remember, take_referral
@@ -26,7 +27,9 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = engagement_queries.public_page_with_counts(slug, request.user)
     opened = take_referral(request, page) if page.status == PageStatus.ACTIVE else None
     events.record(request, EventKind.PAGE_VIEW, page_id=page.pk)
-    response = _public(request, page, preview=False)
+    response = cached_response(
+        request, ("page", page.pk), lambda: _public(request, page, preview=False)
+    )
     remember(request, response, opened)
     return response
 

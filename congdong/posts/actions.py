@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
+from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.pages.models import Page, PageStatus
 from congdong.pages.queries import access_page_to_operate
@@ -105,6 +106,18 @@ def clean_content(fields: Mapping[str, Any]) -> Content:
     if len(tags) > Post._meta.get_field("tags").max_length:
         raise ActionError(_("Too many tags."), field="tags")
     return Content(category, title, clean_html(fields.get("body") or ""), source_url, tags)
+
+
+def _shown_changed(page_id: int, central: bool) -> None:
+    """Anonymous visitors' cached copies of the page (and of the home page, which lists the
+    central page's posts) are rebuilt on their next visit."""
+    public_cache.page_changed(page_id)
+    if central:
+        public_cache.all_changed()
+
+
+def _is_central(page: Page) -> bool:
+    return page.unit.depth == 1
 
 
 def _record(
@@ -204,6 +217,8 @@ def do_move(actor: User | None, move: Move) -> Post:
         if not moved:
             raise ActionError(_("The post changed meanwhile; reload and try again."))
         _record(post, post.state, move.to, actor, move.reason, now)
+        if S.PUBLISHED in (post.state, move.to):
+            _shown_changed(post.page_id, _is_central(post.page))
     # The row now holds exactly these values: no need to read it back.
     for name, value in {"state": move.to, "updated_at": now, **move.changes}.items():
         setattr(post, name, value)
@@ -339,6 +354,7 @@ def do_revise(actor: User, plan: Revise) -> PostRevision:
                 decided_at=now,
                 **values,
             )
+            _shown_changed(post.page_id, _is_central(post.page))
         for name, value in values.items():
             setattr(post, name, value)
         post.updated_at = now
@@ -409,6 +425,7 @@ def do_decide_revision(
             Post.objects.filter(pk=revision.post_id).update(
                 updated_at=now, search_text=words, **values
             )
+            _shown_changed(revision.post.page_id, _is_central(revision.post.page))
     revision.state, revision.decided_by, revision.decided_at = to, actor, now
     if to == R.REJECTED:
         revision.reason = reason
@@ -441,10 +458,10 @@ def publish_due(now: datetime.datetime | None = None) -> int:
     due = (
         Post.objects.filter(state=S.SCHEDULED, publish_at__lte=now)
         .order_by("publish_at", "pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "page_id", "page__unit__depth")
     )
     published = 0
-    for post_id in list(due):
+    for post_id, page_id, depth in list(due):
         with transaction.atomic():
             claimed = Post.objects.filter(pk=post_id, state=S.SCHEDULED).update(
                 state=S.PUBLISHED, published_at=now, updated_at=now
@@ -453,6 +470,7 @@ def publish_due(now: datetime.datetime | None = None) -> int:
                 PostTransition.objects.create(
                     post_id=post_id, from_state=S.SCHEDULED, to_state=S.PUBLISHED, at=now
                 )
+                _shown_changed(page_id, central=depth == 1)
                 published += 1
     return published
 

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
+from congdong.core.public_cache import cached_response
 from congdong.core.web import form_error
+from congdong.engagement import queries as engagement_queries
+from congdong.engagement.views.comments import section_context as comments_section
+from congdong.engagement.web import remember, take_referral
+from congdong.insights import events
+from congdong.insights.events import EventKind
 from congdong.pages.queries import can_operate
 from congdong.posts import actions, queries
 from congdong.posts.actions import RegulationError
@@ -401,4 +407,18 @@ def reject_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
 
 def public_post(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     post = queries.public_post(slug, post_id)
-    return render(request, "posts/public_post.html", {"post": post, "page": post.page})
+    opened = take_referral(request, post.page, post)
+    events.record(request, EventKind.POST_VIEW, page_id=post.page_id, post_id=post.pk)
+
+    def build() -> HttpResponse:
+        context = {
+            "post": post,
+            "page": post.page,
+            "reactions": engagement_queries.reaction_counts(post, request.user),
+            **comments_section(request, post),
+        }
+        return render(request, "posts/public_post.html", context)
+
+    response = cached_response(request, ("page", post.page_id), build)
+    remember(request, response, opened)
+    return response

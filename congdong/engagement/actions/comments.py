@@ -94,7 +94,7 @@ def _refresh_public_copies(comment: Comment) -> None:
     """Anonymous visitors get cached copies of the post page: after a change they can see, the
     next one is built afresh (a held comment changes nothing they see)."""
     page_id = comment.post.page_id
-    transaction.on_commit(lambda: public_cache.bump_page(page_id))
+    public_cache.page_changed(page_id)
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from congdong.bench import publish_down, units_import
+from congdong.bench import public_pages, publish_down, units_import
 
 BENCHMARKS = {
     "units-import": units_import,
     "publish-down": publish_down,
+    "public-pages": public_pages,
 }
 
 
@@ -26,14 +27,34 @@ class Command(BaseCommand):
             help="Run against this existing, empty database (e.g. a scratch PostgreSQL one) "
             "instead of a throwaway SQLite file. Its contents are replaced.",
         )
+        parser.add_argument(
+            "--followers",
+            type=int,
+            help="public-pages: followers of each of the 10 followed pages (default 1,000,000).",
+        )
+        parser.add_argument(
+            "--seconds", type=float, help="public-pages: seconds of load per measure (default 5)."
+        )
 
     def handle(
-        self, *args, name: str | None, json: bool, list: bool, database_url: str | None, **options
+        self,
+        *args,
+        name: str | None,
+        json: bool,
+        list: bool,
+        database_url: str | None,
+        followers: int | None,
+        seconds: float | None,
+        **options,
     ) -> None:
         if list or not name:
             for key, module in BENCHMARKS.items():
                 self.stdout.write(f"{key:<16} {module.__doc__.strip().splitlines()[0]}")
             return
         # Progress goes to stderr so that --json output stays one clean object on stdout.
-        report = BENCHMARKS[name].run(database_url, lambda text: print(text, file=sys.stderr))
+        # Options given only to the benchmarks that take them.
+        extra = {k: v for k, v in {"followers": followers, "seconds": seconds}.items() if v}
+        report = BENCHMARKS[name].run(
+            database_url, lambda text: print(text, file=sys.stderr), **extra
+        )
         self.stdout.write(report.as_json() if json else report.as_table())
