@@ -5,13 +5,20 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from congdong.core.public_cache import cached_response
 from congdong.engagement import queries as engagement_queries
 from congdong.units import queries
 from congdong.units.models import Structure
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The public directory: the provinces of a structure (today's by default)."""
+    """Home: national and featured posts, and the directory of a structure's provinces
+    (today's by default). Visitors get a copy at most 30 s old (featured posts move with
+    reactions anywhere, which bump nothing)."""
+    return cached_response(request, None, lambda: _home(request), timeout=30)
+
+
+def _home(request: HttpRequest) -> HttpResponse:
     structure = queries.structure_or_current(request.GET.get("structure"))
     text = request.GET.get("q", "").strip()
     provinces = queries.provinces(structure) if structure else []
@@ -24,11 +31,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "provinces": provinces,
         "q": text,
         "results": results,
-        "national": engagement_queries.national_posts(structure.pk if structure else None),
-        "featured": engagement_queries.featured_posts(structure.pk if structure else None),
     }
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "units/_search_results.html", context)
+    context["national"] = engagement_queries.national_posts(structure.pk if structure else None)
+    context["featured"] = engagement_queries.featured_posts(structure.pk if structure else None)
     return render(request, "core/home.html", context)
 
 

@@ -36,6 +36,7 @@ from congdong.engagement.web import PARAM, take_referral
 from congdong.insights import events
 from congdong.insights.events import EventKind
 from congdong.pages.models import Page, PageStatus
+from congdong.pages.queries import public_page_ref
 from congdong.posts.models import Post, PostState
 
 router = Router(tags=["engagement"])
@@ -359,7 +360,10 @@ def public_page_posts(
     request: HttpRequest, slug: str, before: str | None = None, limit: int = 20
 ) -> dict:
     """The page's published posts, newest first; `before` is the previous answer's cursor."""
-    page = _active_page(slug, caller(request))
+    page_id, status = public_page_ref(slug)  # the list needs no counts
+    if status != PageStatus.ACTIVE:
+        raise Http404
+    page = queries.public_page_header(page_id)
     found, cursor = _cursor_page(_published(page), before, _limit(limit))
     return {"items": _cards(request, found), "next_cursor": cursor}
 

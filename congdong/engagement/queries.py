@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
 from congdong.accounts.models import AccountKind
 from congdong.accounts.queries import AnyUser
+from congdong.core import public_cache
 from congdong.engagement.models import (
     REACTION_EMOJI,
     Follow,
@@ -22,6 +23,7 @@ from congdong.engagement.models import (
     ReferralOpen,
 )
 from congdong.pages.models import Page, PageStatus
+from congdong.pages.queries import public_page_ref
 from congdong.posts.models import Post, PostState
 from congdong.units.models import Unit
 
@@ -65,15 +67,23 @@ class ReactionCount:
 
 
 def reaction_counts(post: Post, user: AnyUser) -> list[ReactionCount]:
-    """Every reaction kind with its count on `post` and whether `user` chose it (2 queries)."""
-    counts = dict(
-        Reaction.objects.filter(post=post).values_list("kind").annotate(n=Count("pk")).order_by()
+    """Every reaction kind with its count on `post` and whether `user` chose it (one query)."""
+    mine_filter = Q(user=user) if user.is_authenticated else Q(pk__in=[])
+    rows = (
+        Reaction.objects.filter(post=post)
+        .values_list("kind")
+        .annotate(n=Count("pk"), mine=Count("pk", filter=mine_filter))
+        .order_by()
     )
-    mine = None
-    if user.is_authenticated:
-        mine = Reaction.objects.filter(post=post, user=user).values_list("kind", flat=True).first()
+    counts = {kind: (n, bool(mine)) for kind, n, mine in rows}
     return [
-        ReactionCount(kind, label, REACTION_EMOJI[kind], counts.get(kind, 0), kind == mine)
+        ReactionCount(
+            kind,
+            label,
+            REACTION_EMOJI[kind],
+            counts.get(kind, (0, False))[0],
+            counts.get(kind, (0, False))[1],
+        )
         for kind, label in ReactionKind.choices
     ]
 
@@ -112,31 +122,49 @@ def referral_for_follow(
     return opens.filter(recipient_key=recipient_key).first()
 
 
-def public_page_with_counts(slug: str, user: AnyUser) -> Page:
+def public_page_header(page_id: int) -> Page:
+    """The page with its unit and the unit's parent, as the page header shows them.
+
+    Kept in the cache under the page's public version, which every change of its profile,
+    pictures or status bumps (core/public_cache.py): on most visits this reads no row.
+    """
+    key = f"congdong:page-header:{page_id}:{public_cache.version_of(('page', page_id))}"
+    page = cache.get(key)
+    if page is None:
+        # The unit's whole line up to the root comes in the same query (the tree is at most
+        # four levels deep: centre, province, district, commune): the breadcrumb is free.
+        page = Page.objects.select_related(
+            "unit", "unit__parent", "unit__parent__parent", "unit__parent__parent__parent"
+        ).get(pk=page_id)
+        line, unit = [], page.unit.parent
+        while unit is not None:
+            line.insert(0, unit)
+            unit = unit.parent if unit.depth > 1 else None
+        page.ancestors = line
+        cache.set(key, page, timeout=3600)
+    return page
+
+
+def public_page_with_counts(slug: str, user: AnyUser, page_id: int | None = None) -> Page:
     """The established page at `slug` (404 otherwise) with `followers`, `referrals`,
-    `posts_count` and, for a signed-in person, `following` — all in one query."""
-    counter = PageCounter.objects.filter(page=OuterRef("pk"))
-    published = (
-        Post.objects.filter(page=OuterRef("pk"), state=PostState.PUBLISHED)
-        .order_by()
-        .values("page")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    pages = Page.objects.standard().annotate(
-        followers=Coalesce(Subquery(counter.values("followers")[:1]), 0),
-        referrals=Coalesce(Subquery(counter.values("referrals")[:1]), 0),
-        posts_count=Coalesce(Subquery(published[:1]), 0),
+    `posts_count` and `following` (False for visitors): one small query, two signed in, and
+    the page itself from the cache."""
+    if page_id is None:
+        page_id, _status = public_page_ref(slug)
+    page = public_page_header(page_id)
+    counts = Page.objects.filter(pk=page_id).annotate(
+        n=Count("posts", filter=Q(posts__state=PostState.PUBLISHED))
     )
     if user.is_authenticated:
-        pages = pages.annotate(
+        counts = counts.annotate(
             following=Exists(Follow.objects.filter(page=OuterRef("pk"), user=user))
         )
-    page = pages.filter(slug=slug).exclude(status=PageStatus.NOT_ESTABLISHED).first()
-    if page is None:
-        raise Http404
-    if not user.is_authenticated:
-        page.following = False
+    else:
+        counts = counts.annotate(following=Value(False))
+    row = counts.values_list("counter__followers", "counter__referrals", "n", "following").first()
+    followers, referrals, posts, following = row or (0, 0, 0, False)
+    page.followers, page.referrals, page.posts_count = followers or 0, referrals or 0, posts or 0
+    page.following = bool(following)
     return page
 
 

@@ -21,6 +21,19 @@ def public_page(slug: str) -> Page:
     return page
 
 
+def public_page_ref(slug: str) -> tuple[int, str]:
+    """(id, status) of the established page at `slug`, in one light query; 404 otherwise."""
+    found = (
+        Page.objects.filter(slug=slug)
+        .exclude(status=PageStatus.NOT_ESTABLISHED)
+        .values_list("pk", "status")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
 def access_page(user: AnyUser, page_id: int, permission: Permission) -> Page:
     """The page, if `user` holds `permission` on its unit; else PermissionDenied."""
     page = Page.objects.standard().filter(pk=page_id).first()

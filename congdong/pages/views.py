@@ -13,6 +13,8 @@ from congdong.core.errors import ActionError
 from congdong.core.public_cache import cached_response
 from congdong.core.web import form_error
 from congdong.engagement import queries as engagement_queries
+from congdong.engagement.feeds import parse_cursor
+from congdong.engagement.web import PARAM as REFERRAL_PARAM
 from congdong.engagement.web import remember, take_referral
 from congdong.insights import events
 from congdong.insights.events import EventKind
@@ -20,16 +22,25 @@ from congdong.pages import actions, queries
 from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus
 from congdong.posts import queries as post_queries
+from congdong.posts.cards import with_cards
 from congdong.units import queries as unit_queries
+
+PAGE_POSTS = 10  # posts on a page at a time; older ones come by the "older posts" link
 
 
 def public_page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = engagement_queries.public_page_with_counts(slug, request.user)
-    opened = take_referral(request, page) if page.status == PageStatus.ACTIVE else None
-    events.record(request, EventKind.PAGE_VIEW, page_id=page.pk)
-    response = cached_response(
-        request, ("page", page.pk), lambda: _public(request, page, preview=False)
-    )
+    # One cheap lookup before the cache: a cached visit costs this query and nothing else.
+    page_id, status = queries.public_page_ref(slug)
+    opened = None
+    if status == PageStatus.ACTIVE and request.GET.get(REFERRAL_PARAM):
+        opened = take_referral(request, Page(pk=page_id))
+    events.record(request, EventKind.PAGE_VIEW, page_id=page_id)
+
+    def build() -> HttpResponse:
+        page = engagement_queries.public_page_with_counts(slug, request.user, page_id)
+        return _public(request, page, preview=False)
+
+    response = cached_response(request, ("page", page_id), build)
     remember(request, response, opened)
     return response
 
@@ -42,18 +53,26 @@ def preview(request: HttpRequest, page_id: int) -> HttpResponse:
 
 
 def _public(request: HttpRequest, page: Page, preview: bool) -> HttpResponse:
-    posts = engagement_queries.with_reaction_totals(post_queries.published_posts(page))
-    return render(
-        request,
-        "pages/public.html",
-        {
-            "page": page,
-            "unit": page.unit,
-            "ancestors": unit_queries.ancestors(page.unit),
-            "posts": posts,
-            "preview": preview,
-        },
+    older = parse_cursor(request.GET.get("truoc"))
+    posts = post_queries.published_posts(
+        page, PAGE_POSTS + 1, before=older, pictures=False, reaction_totals=True
     )
+    more = len(posts) > PAGE_POSTS
+    posts = with_cards(posts[:PAGE_POSTS], page)
+    last = posts[-1] if posts else None
+    context = {
+        "page": page,
+        "posts": posts,
+        "next_cursor": f"{last.published_at.isoformat()}_{last.pk}" if more and last else None,
+    }
+    if request.htmx and older is not None:
+        return render(request, "posts/_public_cards.html", context)
+    ancestors = getattr(page, "ancestors", None)  # the cached header carries them
+    if ancestors is None:
+        ancestors = unit_queries.ancestors(page.unit)
+    context |= {"unit": page.unit, "ancestors": ancestors}
+    context["preview"] = preview
+    return render(request, "pages/public.html", context)
 
 
 @staff_required

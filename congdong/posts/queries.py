@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -297,15 +298,27 @@ def revision_queue(user: AnyUser, limit: int = 100) -> list[PostRevision]:
     return queue
 
 
-def published_posts(page: Page, limit: int = 20) -> list[Post]:
-    """The page's published posts, newest first (none while the page is not active)."""
+def published_posts(
+    page: Page,
+    limit: int = 10,
+    before: tuple[datetime.datetime, int] | None = None,
+    pictures: bool = True,
+    reaction_totals: bool = False,
+) -> list[Post]:
+    """The page's published posts, newest first, older than `before` (published time, id) if
+    given; none while the page is not active. `pictures=False` leaves the pictures unread (the
+    cached cards of posts/cards.py read them only for cards they render); `reaction_totals`
+    counts each post's reactions in the same query."""
     if page.status != PageStatus.ACTIVE:
         return []
-    posts = (
-        Post.objects.filter(page=page, state=PostState.PUBLISHED)
-        .select_related("category")
-        .prefetch_related("images")  # the list shows each post's first picture
-    )
+    posts = Post.objects.filter(page=page, state=PostState.PUBLISHED).select_related("category")
+    if pictures:
+        posts = posts.prefetch_related("images")  # the list shows each post's first picture
+    if reaction_totals:
+        posts = posts.annotate(reaction_total=Count("reactions"))
+    if before is not None:
+        at, pk = before
+        posts = posts.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
     return list(posts.order_by("-published_at", "-pk")[:limit])
 
 

@@ -40,3 +40,11 @@ def plain_text(body: str) -> str:
     """The text a reader sees in `body` (HTML), entities decoded, spaces collapsed."""
     text = _ANY_TAG.sub("", _BLOCK_TAG.sub(" ", clean_html(body)))
     return _SPACES.sub(" ", html.unescape(text)).strip()
+
+
+def excerpt(body: str, length: int = 280) -> str:
+    """The start of the text of `body` (stored, already sanitised HTML), cut at a word."""
+    text = _SPACES.sub(" ", html.unescape(_ANY_TAG.sub("", _BLOCK_TAG.sub(" ", body)))).strip()
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + "…"

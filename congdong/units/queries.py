@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 
@@ -56,9 +57,15 @@ def provinces(structure: Structure) -> UnitQuerySet:
 
 
 def ancestors(unit: Unit) -> list[Unit]:
-    """From the root down to the unit's parent, in one query."""
-    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth)]
-    return list(Unit.objects.filter(path__in=steps).order_by("depth"))
+    """From the root down to the unit's parent: one query, then from the cache for an hour
+    (units change only by an import, which keeps paths; a renamed unit shows within the hour)."""
+    key = f"congdong:ancestors:{unit.structure_id}:{unit.path}"
+    found = cache.get(key)
+    if found is None:
+        steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth)]
+        found = list(Unit.objects.filter(path__in=steps).order_by("depth"))
+        cache.set(key, found, timeout=3600)
+    return found
 
 
 def summary(structure: Structure) -> dict:

@@ -145,9 +145,7 @@ def test_follows_over_the_limit_get_429_with_a_message(pages, an, settings):
     client = client_for(an)
     targets = [pages.kinh_bac, pages.bac_ninh, pages.ha_noi]
     codes = [
-        client.post(
-            reverse("engagement:follow", args=[p.pk]), HTTP_HX_REQUEST="true"
-        ).status_code
+        client.post(reverse("engagement:follow", args=[p.pk]), HTTP_HX_REQUEST="true").status_code
         for p in targets
     ]
     assert codes == [200, 200, 429]
@@ -191,9 +189,7 @@ def test_no_reaction_to_a_hidden_post(pages, an, personas):
 
 def test_referral_link_counts_one_per_distinct_person_and_attributes_the_follow(pages, an):
     page = pages.kinh_bac
-    panel = client_for(an).get(
-        reverse("engagement:share", args=[page.pk]), HTTP_HX_REQUEST="true"
-    )
+    panel = client_for(an).get(reverse("engagement:share", args=[page.pk]), HTTP_HX_REQUEST="true")
     code = referrals.code_for(an)
     link = f"{reverse('pages:public', args=[page.slug])}?gt={code}"
     assert link in panel.content.decode()
@@ -353,3 +349,14 @@ def test_sign_in_ignores_a_next_address_elsewhere(pages, sms_outbox, an):
     )
     response = client.post(reverse("accounts:phone-verify"), {"code": last_code(sms_outbox)})
     assert response["Location"] == "/"
+
+
+def test_a_page_shows_ten_posts_and_the_older_ones_by_its_link(pages, an):
+    made = [published(pages.kinh_bac, f"Bản tin số {i} của phường") for i in range(12)]
+    url = reverse("pages:public", args=[pages.kinh_bac.slug])
+    html = client_for(an).get(url).content.decode()
+    assert made[-1].title in html and made[2].title in html and made[1].title not in html
+    more = html.split('id="posts-more"')[1].split('href="')[1].split('"')[0]
+    older = Client().get(url + more.replace("&amp;", "&"), HTTP_HX_REQUEST="true")
+    assert made[1].title in older.content.decode() and made[0].title in older.content.decode()
+    assert made[2].title not in older.content.decode()

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.queries import memberships_of
 from congdong.core.errors import ActionError
+from congdong.core.public_cache import cached_response
 from congdong.core.ratelimit import RateLimited
 from congdong.engagement import feeds, queries, search
 from congdong.engagement.actions import follows, reactions, referrals
@@ -60,6 +61,12 @@ def _refused(request: HttpRequest, exc: Exception, back: str) -> HttpResponse:
 
 
 def search_view(request: HttpRequest) -> HttpResponse:
+    """Visitors asking the same words within a minute share one answer (results may miss a
+    post published in that minute)."""
+    return cached_response(request, None, lambda: _search(request), timeout=60)
+
+
+def _search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
     results = search.search(text) if text else None
     context = {"q": text, "results": results}
