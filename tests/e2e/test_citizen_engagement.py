@@ -10,26 +10,14 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from congdong.accounts.models import User
-from congdong.accounts.roles import Role
 from congdong.engagement.models import Comment, Follow, PageCounter, Reaction, ReferralOpen
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
-from congdong.posts import actions as post_actions
 from congdong.posts.default_regulation import ensure_default_regulation
-from congdong.posts.models import Post
 from tests.conftest import commune_named, last_code, unit_2025
-from tests.posts.conftest import grant, write
+from tests.engagement.conftest import published
 
 pytestmark = pytest.mark.e2e
-
-
-def publish(page: CommunityPage, title: str) -> Post:
-    editor = User.objects.get(username="kinhbac.canbo")
-    approver = grant("kinhbac.duyettin", page.unit, Role.APPROVER)
-    draft = write(editor, page, title=title)
-    post_actions.submit(editor, draft.pk)
-    post_actions.approve(approver, draft.pk)
-    return post_actions.publish_or_schedule(editor, draft.pk)
 
 
 @pytest.fixture
@@ -43,7 +31,7 @@ def kinh_bac(e2e_data) -> CommunityPage:
 def test_visitor_finds_follows_reacts_comments_and_refers(
     page: Page, browser: Browser, live_server, kinh_bac, sms_outbox
 ):
-    post = publish(kinh_bac, "Ra quân làm sạch môi trường khu dân cư")
+    post = published(kinh_bac, "Ra quân làm sạch môi trường khu dân cư")
 
     # A visitor searches without accents and opens the commune page.
     page.goto("/")
@@ -113,7 +101,7 @@ def test_visitor_finds_follows_reacts_comments_and_refers(
     expect(page.locator('[data-count="referrals"]')).to_have_text(str(before + 1))
 
     # The page publishes a new post: it is at the top of the first citizen's feed.
-    news = publish(kinh_bac, "Lịch tiếp công dân tháng 12 của phường Kinh Bắc")
+    news = published(kinh_bac, "Lịch tiếp công dân tháng 12 của phường Kinh Bắc")
     page.get_by_role("banner").get_by_role("link", name="Bảng tin của tôi").click()
     first = page.locator("#feed article").first
     expect(first).to_contain_text(news.title)

@@ -8,9 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
 
-from congdong.accounts.models import AccountKind, User
+from congdong.accounts.models import User
 from congdong.engagement.comments import held_for, thread
 from congdong.engagement.models import (
     Comment,
@@ -25,6 +24,7 @@ from congdong.pages.models import CommentPolicy, Page
 from congdong.posts import actions as post_actions
 from congdong.posts.models import Post
 from tests.conftest import client_for
+from tests.engagement.conftest import citizen
 from tests.posts.conftest import submitted
 
 pytestmark = pytest.mark.django_db
@@ -37,17 +37,6 @@ def fresh_cache():
     cache.clear()  # rate-limit windows and double-submit keys must not leak between tests
     yield
     cache.clear()
-
-
-def citizen(phone: str, name: str, verified: bool = True, active: bool = True) -> User:
-    return User.objects.create(
-        username="cd" + phone.lstrip("+"),
-        kind=AccountKind.CITIZEN,
-        phone=phone,
-        full_name=name,
-        phone_verified_at=timezone.now() if verified else None,
-        is_active=active,
-    )
 
 
 @pytest.fixture

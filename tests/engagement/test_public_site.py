@@ -11,16 +11,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from congdong.accounts.models import AccountKind, User
-from congdong.accounts.roles import Role
+from congdong.accounts.models import User
 from congdong.engagement.actions import follows, reactions, referrals
 from congdong.engagement.models import Follow, PageCounter, Reaction, ReferralOpen, Share
 from congdong.engagement.queries import top_pages_by_referrals
 from congdong.pages.models import Page, PageStatus
 from congdong.posts import actions as post_actions
-from congdong.posts.models import Post
 from tests.conftest import client_for
-from tests.posts.conftest import grant, write
+from tests.engagement.conftest import citizen, published
 
 pytestmark = pytest.mark.django_db
 
@@ -30,33 +28,6 @@ def fresh_cache():
     cache.clear()  # rate-limit windows and cached pages must not leak between tests
     yield
     cache.clear()
-
-
-def citizen(phone: str, name: str = "Trần Thị Bình", verified: bool = True) -> User:
-    return User.objects.create(
-        username="cd" + phone.lstrip("+"),
-        kind=AccountKind.CITIZEN,
-        phone=phone,
-        full_name=name,
-        phone_verified_at=timezone.now() if verified else None,
-    )
-
-
-def staff_with(username: str, page: Page, role: Role) -> User:
-    found = User.objects.filter(
-        username=username, memberships__unit=page.unit, memberships__role=role
-    ).first()
-    return found or grant(username, page.unit, role)
-
-
-def published(page: Page, title: str = "Ra quân làm sạch môi trường khu dân cư") -> Post:
-    editor = staff_with(f"bientap.{page.pk}", page, Role.EDITOR)
-    approver = staff_with(f"duyet.{page.pk}", page, Role.APPROVER)
-
-    draft = write(editor, page, title=title)
-    post_actions.submit(editor, draft.pk)
-    post_actions.approve(approver, draft.pk)
-    return post_actions.publish_or_schedule(editor, draft.pk)
 
 
 @pytest.fixture
