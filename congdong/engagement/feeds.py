@@ -47,6 +47,7 @@ def feed_for(user: User, before: str | None = None, limit: int = PAGE_SIZE) -> F
             page_id__in=page_ids, state=PostState.PUBLISHED, page__status=PageStatus.ACTIVE
         )
         .select_related("page", "page__unit", "category")
+        .defer("search_text")  # a feed never shows it
         .order_by("-published_at", "-pk")
     )
     cursor = parse_cursor(before)

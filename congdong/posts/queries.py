@@ -311,7 +311,11 @@ def published_posts(
     counts each post's reactions in the same query."""
     if page.status != PageStatus.ACTIVE:
         return []
-    posts = Post.objects.filter(page=page, state=PostState.PUBLISHED).select_related("category")
+    posts = (
+        Post.objects.filter(page=page, state=PostState.PUBLISHED)
+        .select_related("category")
+        .defer("search_text")  # up to 20,000 characters a post that a list never shows
+    )
     if pictures:
         posts = posts.prefetch_related("images")  # the list shows each post's first picture
     if reaction_totals:

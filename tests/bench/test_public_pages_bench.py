@@ -19,7 +19,8 @@ def test_the_benchmark_prints_its_figures_and_goals_as_one_json_object(capsys):
     for name in ("hello", "cached", "uncached"):
         assert figures[f"{name}_rps"] > 0
         assert figures[f"{name}_errors"] == 0
-    assert figures["cached_x_cache"] == "hit"  # the cached figure really is of cached pages
+    # The cached figure really is of cached pages: after a miss per worker process, hits.
+    assert figures["cached_hits_of_20"] >= 18 and figures["cached_x_cache"] == "hit"
     assert figures["load_tool"] in ("wrk", "python (threads, http.client keep-alive)")
     assert figures["feed_pages"] == 10 and figures["feed_followers_per_page"] == 300
     assert figures["feed_follow_rows"] == 10 * 300 + 10
