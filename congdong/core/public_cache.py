@@ -55,6 +55,11 @@ def _versions(keys: list[str]) -> list[int]:
     return [found[k] for k in keys]
 
 
+def site_version() -> int:
+    """The version of the whole public site (bumped by page status moves, among others)."""
+    return _versions([GLOBAL])[0]
+
+
 def version_of(scope: Scope) -> str:
     """The current version of `scope` and of the site, for keys of other cached reads."""
     return "-".join(map(str, _versions([GLOBAL, _version_key(scope)])))

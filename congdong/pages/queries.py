@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from congdong.accounts.queries import AnyUser, access_unit, can
 from congdong.accounts.roles import Permission
+from congdong.core import public_cache
 from congdong.pages.models import Page, PageQuerySet, PageStatus
 
 
@@ -22,16 +24,24 @@ def public_page(slug: str) -> Page:
 
 
 def public_page_ref(slug: str) -> tuple[int, str]:
-    """(id, status) of the established page at `slug`, in one light query; 404 otherwise."""
-    found = (
-        Page.objects.filter(slug=slug)
-        .exclude(status=PageStatus.NOT_ESTABLISHED)
-        .values_list("pk", "status")
-        .first()
-    )
+    """(id, status) of the established page at `slug`; 404 otherwise.
+
+    Read from the cache under the site's version, which every page status move (and bulk
+    opening) bumps: a cached visit of a public page reads no row at all.
+    """
+    key = f"congdong:page-ref:{public_cache.site_version()}:{slug}"
+    found = cache.get(key)
     if found is None:
-        raise Http404
-    return found
+        found = (
+            Page.objects.filter(slug=slug)
+            .exclude(status=PageStatus.NOT_ESTABLISHED)
+            .values_list("pk", "status")
+            .first()
+        )
+        if found is None:
+            raise Http404
+        cache.set(key, tuple(found), timeout=3600)
+    return tuple(found)
 
 
 def access_page(user: AnyUser, page_id: int, permission: Permission) -> Page:
