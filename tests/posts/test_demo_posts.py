@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import time
 
 import pytest
 from django.utils import timezone
 
+from congdong.demo import posts as demo_posts
 from congdong.demo.posts import OTHER_COMMUNES, ensure_posts
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import PageStatus
@@ -36,16 +36,15 @@ def demo_pages(personas):
 
 
 @pytest.fixture
-def made(demo_pages):
-    started = time.monotonic()
-    count = ensure_posts()
-    return count, time.monotonic() - started
+def made(demo_pages, monkeypatch):
+    # 14 posts a page rather than the demo's 25-70 keep every state on every page and the
+    # suite fast; `congdong demo` itself (tests/core/test_project.py) writes the full number.
+    monkeypatch.setattr(demo_posts, "PER_PAGE", dict.fromkeys(demo_posts.PER_PAGE, 14))
+    return ensure_posts()
 
 
-def test_a_few_hundred_posts_in_every_state_on_every_page(made, demo_pages):
-    count, seconds = made
-    assert 250 <= count == Post.objects.count()
-    assert seconds < 20  # a few seconds on a laptop; generous for a busy CI machine
+def test_posts_in_every_state_on_every_page(made, demo_pages):
+    assert made == Post.objects.count() == 14 * len(demo_pages)
     for unit in demo_pages:
         states = set(Post.objects.filter(page__unit=unit).values_list("state", flat=True))
         assert states == set(S.values), unit
@@ -69,7 +68,7 @@ def test_rejections_and_hiding_have_reasons(made):
 
 def test_published_posts_are_on_active_pages_sanitised_and_spread_over_months(made):
     published = Post.objects.filter(state=S.PUBLISHED).select_related("page")
-    assert published.count() > 100
+    assert published.count() >= 2 * 14  # published posts on several pages
     now = timezone.now()
     for post in published:
         assert post.page.status == PageStatus.ACTIVE
