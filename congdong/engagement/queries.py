@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from congdong.accounts.models import AccountKind
-from congdong.accounts.queries import AnyUser
+from congdong.accounts.queries import AnyUser, memberships_of
 from congdong.core import public_cache
 from congdong.engagement.models import (
     REACTION_EMOJI,
@@ -19,7 +19,6 @@ from congdong.engagement.models import (
     PageCounter,
     Reaction,
     ReactionKind,
-    ReferralCode,
     ReferralOpen,
 )
 from congdong.pages.models import Page, PageStatus
@@ -48,15 +47,6 @@ def access_public_post(post_id: int) -> Post:
     return post
 
 
-def page_counts(page: Page) -> PageCounter:
-    """Followers and referrals of `page` (zeros before anyone followed)."""
-    return PageCounter.objects.filter(page=page).first() or PageCounter(page=page)
-
-
-def is_following(user: AnyUser, page: Page) -> bool:
-    return user.is_authenticated and Follow.objects.filter(user=user, page=page).exists()
-
-
 @dataclass(frozen=True)
 class ReactionCount:
     kind: str
@@ -75,15 +65,10 @@ def reaction_counts(post: Post, user: AnyUser) -> list[ReactionCount]:
         .annotate(n=Count("pk"), mine=Count("pk", filter=mine_filter))
         .order_by()
     )
-    counts = {kind: (n, bool(mine)) for kind, n, mine in rows}
+    counts = {kind: n for kind, n, _mine in rows}
+    mine = {kind for kind, _n, chose in rows if chose}
     return [
-        ReactionCount(
-            kind,
-            label,
-            REACTION_EMOJI[kind],
-            counts.get(kind, (0, False))[0],
-            counts.get(kind, (0, False))[1],
-        )
+        ReactionCount(kind, label, REACTION_EMOJI[kind], counts.get(kind, 0), kind in mine)
         for kind, label in ReactionKind.choices
     ]
 
@@ -101,12 +86,6 @@ def with_reaction_totals(posts: list[Post]) -> list[Post]:
     for post in posts:
         post.reaction_total = rows.get(post.pk, 0)
     return posts
-
-
-def referral_code(user: AnyUser) -> str | None:
-    if not user.is_authenticated:
-        return None
-    return ReferralCode.objects.filter(user=user).values_list("code", flat=True).first()
 
 
 def referral_for_follow(
@@ -194,6 +173,17 @@ class Referrer:
     name: str
     opened: int
     followed: int
+
+
+def top_units_of(user: AnyUser) -> list[Unit]:
+    """The highest units `user` holds a staff role on (none inside another of them)."""
+    if not user.is_authenticated or user.is_citizen:
+        return []
+    tops: list[Unit] = []
+    for membership in memberships_of(user):  # in tree order: parents before their units
+        if not any(membership.unit.is_within(top) for top in tops):
+            tops.append(membership.unit)
+    return tops
 
 
 def top_staff_referrers(within: list[Unit], limit: int = 20) -> list[Referrer]:

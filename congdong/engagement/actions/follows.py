@@ -6,23 +6,16 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.queries import AnyUser
+from congdong.engagement.actions import counters
 from congdong.engagement.actions.eligibility import check_can_engage, limit
-from congdong.engagement.models import Follow, PageCounter, ReferralOpen
+from congdong.engagement.models import Follow, ReferralOpen
 from congdong.engagement.queries import access_public_page, referral_for_follow
 from congdong.insights import events
 from congdong.insights.events import EventKind
-
-
-def _bump(page_id: int, **deltas: int) -> None:
-    PageCounter.objects.get_or_create(page_id=page_id)
-    PageCounter.objects.filter(page_id=page_id).update(
-        **{name: F(name) + delta for name, delta in deltas.items()}
-    )
 
 
 def follow(actor: AnyUser, page_id: int, referral_open_id: int | None = None) -> Follow:
@@ -40,7 +33,7 @@ def follow(actor: AnyUser, page_id: int, referral_open_id: int | None = None) ->
     try:
         with transaction.atomic():
             made = Follow.objects.create(user=user, page=page, created_at=now, referral=referral)
-            _bump(page.pk, followers=1)
+            counters.bump(page.pk, followers=1)
             if referral is not None:
                 ReferralOpen.objects.filter(pk=referral.pk, followed_at__isnull=True).update(
                     followed_at=now
@@ -57,9 +50,7 @@ def unfollow(actor: AnyUser, page_id: int) -> bool:
     with transaction.atomic():
         deleted, _rows = Follow.objects.filter(user=user, page_id=page_id).delete()
         if deleted:
-            PageCounter.objects.filter(page_id=page_id, followers__gt=0).update(
-                followers=F("followers") - 1
-            )
+            counters.bump(page_id, followers=-1)
     if deleted:
         events.record(None, EventKind.UNFOLLOW, page_id=page_id, user_id=user.pk)
     return bool(deleted)

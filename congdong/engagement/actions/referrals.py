@@ -6,15 +6,15 @@ from __future__ import annotations
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError
+from congdong.engagement.actions import counters
 from congdong.engagement.actions.eligibility import limit
-from congdong.engagement.models import PageCounter, ReferralCode, ReferralOpen, Share, ShareChannel
+from congdong.engagement.models import ReferralCode, ReferralOpen, Share, ShareChannel
 from congdong.insights import events
 from congdong.insights.events import EventKind
 from congdong.pages.models import Page
@@ -60,8 +60,7 @@ def open_referral(
                 recipient_key=recipient_key,
                 opened_at=timezone.now(),
             )
-            PageCounter.objects.get_or_create(page=page)
-            PageCounter.objects.filter(page=page).update(referrals=F("referrals") + 1)
+            counters.bump(page.pk, referrals=1)
     except IntegrityError:
         return None  # this person was referred to this page before
     events.record(

@@ -12,7 +12,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdong.accounts.queries import memberships_of
 from congdong.core.errors import ActionError
 from congdong.core.public_cache import cached_response
 from congdong.core.ratelimit import RateLimited
@@ -195,14 +194,7 @@ def record_share(request: HttpRequest, page_id: int) -> HttpResponse:
 
 def leaderboard(request: HttpRequest) -> HttpResponse:
     """Referral leaderboard: units (pages) for everyone; operators for staff, in their units."""
-    within_units = []
-    if request.user.is_authenticated and not request.user.is_citizen:
-        seen: list = []
-        for membership in memberships_of(request.user):
-            unit = membership.unit
-            if not any(unit.is_within(top) for top in seen):
-                seen.append(unit)
-        within_units = seen
+    within_units = queries.top_units_of(request.user)
     context = {
         "pages": queries.top_pages_by_referrals(),
         "operators": queries.top_staff_referrers(within_units),
