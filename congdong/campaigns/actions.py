@@ -30,6 +30,8 @@ from congdong.campaigns.models import (
 from congdong.campaigns.queries import access_target_to_reshare, target_pages
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
+from congdong.insights import events
+from congdong.insights.models import EventKind
 from congdong.pages.models import PageStatus
 from congdong.posts.models import Post, PostState, PostTransition
 from congdong.posts.queries import access_post_to_write
@@ -342,6 +344,16 @@ def do_reshare(actor: User, target: CampaignTarget) -> CampaignTarget:
         )
         CampaignTarget.objects.filter(pk=target.pk).update(copy=copy)
         public_cache.page_changed(target.page_id)
+        transaction.on_commit(
+            lambda: events.record(
+                None,
+                EventKind.RESHARE,
+                page_id=target.page_id,
+                post_id=copy.pk,
+                user_id=actor.pk,
+                at=now,
+            )
+        )
     target.status, target.published_at, target.completed_by, target.copy = (
         T.PUBLISHED,
         now,

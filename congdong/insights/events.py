@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import datetime
+import json
 import logging
 import os
 import socket
@@ -33,14 +34,14 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from congdong.insights import live, rollup
 from congdong.insights.models import Event, EventKind, uuid7
 from congdong.insights.visitors import tracking_allowed, visitor_key
 
-__all__ = ["EventKind", "RawEvent", "flush", "record", "record_many", "store"]
+__all__ = ["EventKind", "RawEvent", "flush", "make", "record", "record_many", "store", "submit"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ GROUP = "congdong-flush"
 # An entry read by a flush that has not acknowledged it for this long is taken over by the
 # next flush: its worker died, or hangs.
 CLAIM_IDLE_MS = 60_000
+# Entries taken per read; each holds one submit()'s events (one to a few hundred).
+STREAM_READ = 100
 # A flush drains at most this many batches, so one job run stays short; the next run goes on.
 MAX_BATCHES = 50
 # How far the buffer may grow past EVENTS_BUFFER while the database cannot be written.
@@ -80,29 +83,43 @@ class RawEvent(NamedTuple):
             day=timezone.localdate(self.at),
         )
 
-    def fields(self) -> dict[str, str]:
-        """As a Redis stream entry (strings; short names keep the stream small)."""
-        return {
-            "i": self.id.hex,
-            "k": self.kind,
-            "p": str(self.page_id),
-            "o": "" if self.post_id is None else str(self.post_id),
-            "u": "" if self.user_id is None else str(self.user_id),
-            "v": self.visitor,
-            "t": str(int(self.at.timestamp() * 1_000_000)),
-        }
+    def packed(self) -> list:
+        """As one item of a Redis stream entry (short, JSON-friendly)."""
+        return [
+            self.id.hex,
+            self.kind,
+            self.page_id,
+            self.post_id,
+            self.user_id,
+            self.visitor,
+            int(self.at.timestamp() * 1_000_000),
+        ]
 
     @classmethod
-    def from_fields(cls, fields: dict[str, str]) -> RawEvent:
+    def unpacked(cls, item: list) -> RawEvent:
+        event_id, kind, page_id, post_id, user_id, visitor, micros = item
         return cls(
-            id=uuid.UUID(hex=fields["i"]),
-            kind=fields["k"],
-            page_id=int(fields["p"]),
-            post_id=int(fields["o"]) if fields.get("o") else None,
-            user_id=int(fields["u"]) if fields.get("u") else None,
-            visitor=fields.get("v", ""),
-            at=datetime.datetime.fromtimestamp(int(fields["t"]) / 1_000_000, tz=datetime.UTC),
+            uuid.UUID(hex=event_id),
+            str(kind),
+            int(page_id),
+            None if post_id is None else int(post_id),
+            None if user_id is None else int(user_id),
+            str(visitor or ""),
+            datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC),
         )
+
+
+def make(
+    kind: EventKind | str,
+    page_id: int,
+    *,
+    post_id: int | None = None,
+    user_id: int | None = None,
+    visitor: str = "",
+    at: datetime.datetime | None = None,
+) -> RawEvent:
+    """An event with its id, for `submit()`: the path for callers that build many at once."""
+    return RawEvent(uuid7(), str(kind), page_id, post_id, user_id, visitor, at or timezone.now())
 
 
 def record(
@@ -113,6 +130,7 @@ def record(
     post_id: int | None = None,
     user_id: int | None = None,
     visitor: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> None:
     """Record one event; never raises and never waits on analytics.
 
@@ -120,8 +138,9 @@ def record(
     is recorded when the person does not allow tracking (Do Not Track, Global Privacy Control,
     our opt-out cookie) or the browser is only prefetching. Without it (actions that already
     know who acted): `user_id`, or `visitor` if the caller has an anonymous visitor's key.
+    `at` (default now) is for loading history: the demo and the 2022 scenario.
     """
-    record_many(request, kind, [(page_id, post_id)], user_id=user_id, visitor=visitor)
+    record_many(request, kind, [(page_id, post_id)], user_id=user_id, visitor=visitor, at=at)
 
 
 def record_many(
@@ -131,6 +150,7 @@ def record_many(
     *,
     user_id: int | None = None,
     visitor: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> None:
     """Record one event of `kind` per (page id, post id) in `items`, as `record()` does, with
     one Redis round trip for all of them."""
@@ -143,7 +163,7 @@ def record_many(
                 user_id = int(visitor[1:])
         elif visitor is None:
             visitor = f"u{user_id}" if user_id is not None else ""
-        now = timezone.now()
+        now = at or timezone.now()
         made = [
             RawEvent(
                 uuid7(),
@@ -157,22 +177,25 @@ def record_many(
             for page, post in items
         ]
         if made:
-            _emit(made)
+            submit(made)
     except Exception:
         logger.exception("events: could not record %s events", kind)
 
 
-def _emit(made: list[RawEvent]) -> None:
+def submit(made: list[RawEvent]) -> None:
+    """Hand over events made by `make()` (or `record_many`): with Redis, one round trip that
+    appends them to the stream as one entry and adds them to today's live counters and reach
+    (`live`); else this process's buffer. Consent is the caller's to check."""
     if settings.REDIS_URL and time.monotonic() >= _state.redis_paused_until:
         try:
             with _redis().pipeline(transaction=False) as pipe:
-                for event in made:
-                    pipe.xadd(
-                        STREAM,
-                        event.fields(),
-                        maxlen=settings.EVENTS_STREAM_MAXLEN,
-                        approximate=True,
-                    )
+                pipe.xadd(
+                    STREAM,
+                    {"e": json.dumps([event.packed() for event in made], separators=(",", ":"))},
+                    maxlen=settings.EVENTS_STREAM_MAXLEN,
+                    approximate=True,
+                )
+                live.add(pipe, made)
                 pipe.execute()
             return
         except Exception:
@@ -279,15 +302,14 @@ def flush_buffer() -> int:
 
 
 def store(batch: Iterable[RawEvent]) -> int:
-    """Insert `batch` in one transaction, skipping ids already stored; returns the batch size.
+    """Insert `batch`, skipping ids already stored, and add the new events to the per-day
+    figures and reach sketches (`rollup`), all in one transaction; returns the batch size.
 
-    Safe to call again with the same events (a replay inserts nothing twice).
+    Safe to call again with the same events: a replay inserts and counts nothing twice.
     """
-    rows = [event.row() for event in batch]
-    if rows:
-        with transaction.atomic():
-            Event.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-    return len(rows)
+    batch = list(batch)
+    rollup.store_batch(batch)
+    return len(batch)
 
 
 # --- The Redis stream --------------------------------------------------------------------------
@@ -328,9 +350,10 @@ def read_stream(
     count: int | None = None, claim_idle_ms: int = CLAIM_IDLE_MS
 ) -> list[tuple[str, RawEvent]]:
     """Take up to `count` entries for this consumer: first those another consumer left
-    unacknowledged for `claim_idle_ms`, else new ones. Returns (entry id, event) pairs."""
+    unacknowledged for `claim_idle_ms`, else new ones. Returns (entry id, event) pairs; an
+    entry holds the events of one `submit()`, so several pairs may share an entry id."""
     client = _redis()
-    count = count or settings.EVENTS_BUFFER
+    count = count or STREAM_READ
     _ensure_group(client)
     _next, entries, *_deleted = client.xautoclaim(
         STREAM, GROUP, _consumer(), min_idle_time=claim_idle_ms, start_id="0-0", count=count
@@ -343,8 +366,8 @@ def read_stream(
         if not fields:
             continue  # deleted while pending
         try:
-            taken.append((entry_id, RawEvent.from_fields(fields)))
-        except (KeyError, ValueError):
+            taken += [(entry_id, RawEvent.unpacked(item)) for item in json.loads(fields["e"])]
+        except (KeyError, ValueError, TypeError):
             logger.error("events: dropping a malformed stream entry %s: %r", entry_id, fields)
             client.xack(STREAM, GROUP, entry_id)
             client.xdel(STREAM, entry_id)
@@ -371,7 +394,7 @@ def drain_stream(max_batches: int = MAX_BATCHES, claim_idle_ms: int = CLAIM_IDLE
         store(event for _entry, event in taken)
         # Acknowledged only once the rows are committed (or, inside a caller's transaction,
         # written to it): a crash before this line means the entries are read again.
-        acknowledge([entry for entry, _event in taken])
+        acknowledge(list(dict.fromkeys(entry for entry, _event in taken)))
         done += len(taken)
     return done
 

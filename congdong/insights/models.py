@@ -26,6 +26,44 @@ class EventKind(models.TextChoices):
     REFERRAL_OPEN = "referral_open", _("referral opened")
     FOLLOW = "follow", _("follow")
     UNFOLLOW = "unfollow", _("unfollow")
+    # A follow attributed to a referral link (opened within REFERRAL_FOLLOW_DAYS before).
+    REFERRAL_FOLLOW = "referral_follow", _("follow after a referral")
+    PUBLISH = "publish", _("post published")
+    # A lower page's own copy of a post published down to it (a campaign task done).
+    RESHARE = "reshare", _("post reshared from a campaign")
+
+
+# What each kind adds to in the per-day figures (DayCount's columns); kinds that are seen
+# content also add the visitor to the reach sketches.
+KIND_COLUMN: dict[str, str] = {
+    EventKind.PAGE_VIEW: "impressions",
+    EventKind.POST_VIEW: "impressions",
+    EventKind.FEED_SEEN: "impressions",
+    EventKind.REACTION: "reactions",
+    EventKind.COMMENT: "comments",
+    EventKind.SHARE: "shares",
+    EventKind.REFERRAL_OPEN: "referrals",
+    EventKind.REFERRAL_FOLLOW: "referral_follows",
+    EventKind.FOLLOW: "followers_gained",
+    EventKind.UNFOLLOW: "followers_lost",
+    EventKind.PUBLISH: "posts",
+    EventKind.RESHARE: "reshares",
+}
+SEEN_KINDS = frozenset(
+    {EventKind.PAGE_VIEW, EventKind.POST_VIEW, EventKind.FEED_SEEN, EventKind.REFERRAL_OPEN}
+)
+COUNT_COLUMNS = (
+    "followers_gained",
+    "followers_lost",
+    "posts",
+    "reshares",
+    "impressions",
+    "reactions",
+    "comments",
+    "shares",
+    "referrals",
+    "referral_follows",
+)
 
 
 def uuid7() -> uuid.UUID:
@@ -64,3 +102,75 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} page {self.page_id} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Span(models.TextChoices):
+    DAY = "d", _("day")
+    MONTH = "m", _("month")
+
+
+class DayCount(models.Model):
+    """One day's (or one calendar month's) additive figures of the pages of one level inside
+    one unit's subtree.
+
+    Every event adds to the row of each unit from its page's unit up to the root, under the
+    page's level, so a subtree's figures for a period are a sum over its own rows (never over
+    its descendants') and Σ children = parent holds by construction. Levels only grow down the
+    tree, so the row at a unit's own level holds exactly that unit's page: a page's figures
+    are read from the same table. Month rows (`span` "m", `day` = the 1st) repeat the sum of
+    their days, so a year is read as 12 rows, not 365.
+    """
+
+    unit_id = models.BigIntegerField(_("unit"))
+    level = models.CharField(_("level"), max_length=10)
+    span = models.CharField(max_length=1, choices=Span.choices, default=Span.DAY)
+    day = models.DateField(_("day"))
+    followers_gained = models.BigIntegerField(default=0)
+    followers_lost = models.BigIntegerField(default=0)
+    posts = models.BigIntegerField(default=0)
+    reshares = models.BigIntegerField(default=0)
+    impressions = models.BigIntegerField(default=0)
+    reactions = models.BigIntegerField(default=0)
+    comments = models.BigIntegerField(default=0)
+    shares = models.BigIntegerField(default=0)
+    referrals = models.BigIntegerField(default=0)
+    referral_follows = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("day's figures")
+        verbose_name_plural = _("day's figures")
+        constraints = [
+            models.UniqueConstraint(fields=["unit_id", "span", "day", "level"], name="daycount_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} {self.level} {self.span} {self.day}"
+
+
+class ReachSketch(models.Model):
+    """The distinct visitors (a HyperLogLog sketch, `insights.sketches`) who saw content of
+    one page (`own`) or of any page in one unit's subtree, over one day or one calendar month.
+
+    Month sketches are kept beside day sketches so a year's reach is a union of about a dozen
+    sketches, not 365. `estimate` is the sketch's own estimate, stored so a time series of
+    daily reach needs no sketch to be read.
+    """
+
+    unit_id = models.BigIntegerField(_("unit"))
+    own = models.BooleanField(_("the unit's own page only"))
+    span = models.CharField(max_length=1, choices=Span.choices)
+    start = models.DateField(_("first day"))
+    sketch = models.BinaryField()
+    estimate = models.FloatField(default=0)
+
+    class Meta:
+        verbose_name = _("reach sketch")
+        verbose_name_plural = _("reach sketches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "own", "span", "start"], name="reachsketch_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} {'own' if self.own else 'subtree'} {self.span} {self.start}"

@@ -23,6 +23,8 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
+from congdong.insights import events
+from congdong.insights.models import EventKind
 from congdong.pages.models import Page, PageStatus
 from congdong.pages.queries import access_page_to_operate
 from congdong.posts.media import CleanDocument, CleanPicture, clean_pdf, clean_picture, image_limit
@@ -114,6 +116,15 @@ def _shown_changed(page_id: int, central: bool) -> None:
     public_cache.page_changed(page_id)
     if central:
         public_cache.all_changed()
+
+
+def _published(post_id: int, page_id: int, actor_id: int | None, at: datetime.datetime) -> None:
+    """Count the post for its page in the insights figures, once the move is committed."""
+    transaction.on_commit(
+        lambda: events.record(
+            None, EventKind.PUBLISH, page_id=page_id, post_id=post_id, user_id=actor_id, at=at
+        )
+    )
 
 
 def _is_central(page: Page) -> bool:
@@ -219,6 +230,8 @@ def do_move(actor: User | None, move: Move) -> Post:
         _record(post, post.state, move.to, actor, move.reason, now)
         if S.PUBLISHED in (post.state, move.to):
             _shown_changed(post.page_id, _is_central(post.page))
+        if move.to == S.PUBLISHED and post.state != S.HIDDEN:  # not a post shown again
+            _published(post.pk, post.page_id, actor.pk if actor else None, now)
     # The row now holds exactly these values: no need to read it back.
     for name, value in {"state": move.to, "updated_at": now, **move.changes}.items():
         setattr(post, name, value)
@@ -471,6 +484,7 @@ def publish_due(now: datetime.datetime | None = None) -> int:
                     post_id=post_id, from_state=S.SCHEDULED, to_state=S.PUBLISHED, at=now
                 )
                 _shown_changed(page_id, central=depth == 1)
+                _published(post_id, page_id, None, now)
                 published += 1
     return published
 

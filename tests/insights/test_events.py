@@ -63,7 +63,7 @@ def test_replaying_a_batch_writes_nothing_twice(post):
         events.record(visit(), EventKind.PAGE_VIEW, page_id=post.page_id)
     events.record(None, EventKind.REACTION, page_id=post.page_id, post_id=post.pk, user_id=7)
     batch = [
-        events.RawEvent.from_fields(event.fields())  # as it comes back from the stream
+        events.RawEvent.unpacked(event.packed())  # as it comes back from the stream
         for event in _take_everything()
     ]
     assert events.store(batch) == 4

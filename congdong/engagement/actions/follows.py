@@ -41,6 +41,8 @@ def follow(actor: AnyUser, page_id: int, referral_open_id: int | None = None) ->
     except IntegrityError:  # the same follow from a parallel request won
         return Follow.objects.get(user=user, page=page)
     events.record(None, EventKind.FOLLOW, page_id=page.pk, user_id=user.pk)
+    if referral is not None:
+        events.record(None, EventKind.REFERRAL_FOLLOW, page_id=page.pk, user_id=user.pk)
     return made
 
 

@@ -1,0 +1,73 @@
+"""Today's figures as they happen, in Redis (only when REDIS_URL is set).
+
+`submit()` adds every event here in the same pipeline as its stream entry: HINCRBY of the
+page's counter for the event's column and PFADD of the visitor to the page's reach for the
+day. Workers turn the stream into the stored figures a few seconds later; these keys answer
+"right now" without waiting for that, and expire after two days. They are a view, never the
+truth: a replayed submit counts twice here, never in the stored figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from congdong.insights.models import KIND_COLUMN, SEEN_KINDS
+
+if TYPE_CHECKING:
+    from congdong.insights.events import RawEvent
+
+KEEP_SECONDS = 2 * 86_400
+
+
+def counter_key(page_id: int, day: datetime.date) -> str:
+    return f"congdong:live:{day:%Y%m%d}:{page_id}"
+
+
+def reach_key(page_id: int, day: datetime.date) -> str:
+    return f"congdong:reach:{day:%Y%m%d}:{page_id}"
+
+
+def add(pipe, events: Iterable[RawEvent]) -> None:
+    """Queue the commands for `events` on a Redis pipeline: one HINCRBY per page and column,
+    one PFADD per page, whatever the number of events."""
+    counts: Counter[tuple[int, datetime.date, str]] = Counter()
+    visitors: dict[tuple[int, datetime.date], set[str]] = defaultdict(set)
+    for event in events:
+        column = KIND_COLUMN.get(event.kind)
+        if column is None:
+            continue
+        day = timezone.localdate(event.at)
+        counts[(event.page_id, day, column)] += 1
+        if event.kind in SEEN_KINDS and event.visitor:
+            visitors[(event.page_id, day)].add(event.visitor)
+    for (page_id, day, column), n in counts.items():
+        pipe.hincrby(counter_key(page_id, day), column, n)
+    for (page_id, day), seen in visitors.items():
+        pipe.pfadd(reach_key(page_id, day), *seen)
+    for page_id, day in {(page, day) for page, day, _column in counts}:
+        pipe.expire(counter_key(page_id, day), KEEP_SECONDS)
+        pipe.expire(reach_key(page_id, day), KEEP_SECONDS)
+
+
+def today(page_id: int) -> dict[str, int] | None:
+    """The page's counters and reach for today so far, or None without Redis."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return None
+    from congdong.insights.events import _redis
+
+    day = timezone.localdate()
+    client = _redis()
+    with client.pipeline(transaction=False) as pipe:
+        pipe.hgetall(counter_key(page_id, day))
+        pipe.pfcount(reach_key(page_id, day))
+        counters, reach = pipe.execute()
+    figures = {column: int(n) for column, n in counters.items()}
+    figures["reach"] = int(reach)
+    return figures

@@ -1,0 +1,203 @@
+"""Stored figures from raw events: the write side of insights.
+
+`store_batch()` runs in the same transaction as nothing else: it inserts the batch's raw
+events, skipping ids already stored (`INSERT … ON CONFLICT DO NOTHING RETURNING id`), and adds
+**only the events that were new** to the per-day counters (`DayCount`) and reach sketches
+(`ReachSketch`) of the page's unit and every unit above it. So a replayed batch, or a worker
+killed half way (its transaction rolls back, its stream entries stay unacknowledged and are
+read again), neither loses nor double-counts anything.
+
+Counters and sketches are read, added to and written back; writers are serialised by a
+transaction-level advisory lock on PostgreSQL and by the database's single writer on SQLite.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from congdong.insights import sketches
+from congdong.insights.models import (
+    COUNT_COLUMNS,
+    KIND_COLUMN,
+    SEEN_KINDS,
+    DayCount,
+    Event,
+    ReachSketch,
+    Span,
+)
+
+if TYPE_CHECKING:
+    from congdong.insights.events import RawEvent
+
+# pg_advisory_xact_lock key: "insights" in ASCII.
+LOCK_KEY = 0x696E7369676874
+INSERT_CHUNK = 1000
+_COLUMNS = ("id", "kind", "page_id", "post_id", "user_id", "visitor", "at", "day")
+
+
+class _Place:
+    """Where a page sits: its unit, the unit's level, and the units from it up to the root."""
+
+    __slots__ = ("chain", "level", "unit_id")
+
+    def __init__(self, unit_id: int, level: str, chain: tuple[int, ...]) -> None:
+        self.unit_id, self.level, self.chain = unit_id, level, chain
+
+
+def store_batch(batch: Sequence[RawEvent]) -> int:
+    """Store `batch` and add its new events to the figures; returns how many were new."""
+    if not batch:
+        return 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        new = _insert_new(batch)
+        if new:
+            add_to_figures(new)
+    return len(new)
+
+
+def _insert_new(batch: Sequence[RawEvent]) -> list[RawEvent]:
+    fields = [Event._meta.get_field(name) for name in _COLUMNS]
+    table = connection.ops.quote_name(Event._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    by_id = {event.id: event for event in batch}
+    inserted: list[RawEvent] = []
+    events = list(by_id.values())
+    for start in range(0, len(events), INSERT_CHUNK):
+        chunk = events[start : start + INSERT_CHUNK]
+        params: list[object] = []
+        for event in chunk:
+            values = (*event[:7], timezone.localdate(event.at))
+            pairs = zip(fields, values, strict=True)
+            params += [field.get_db_prep_save(value, connection) for field, value in pairs]
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (
+            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
+            "ON CONFLICT (id) DO NOTHING RETURNING id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            done = [uuid.UUID(str(value)) for (value,) in cursor.fetchall()]
+        inserted += [by_id[event_id] for event_id in done]
+    return inserted
+
+
+def add_to_figures(events: Iterable[RawEvent]) -> None:
+    """Add `events` (stored once each) to the counters and sketches; inside a transaction."""
+    events = list(events)
+    places = _places({event.page_id for event in events})
+    counts: dict[tuple[int, str, str, datetime.date], dict[str, int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+    seen: dict[tuple[int, bool, str, datetime.date], set[str]] = defaultdict(set)
+    for event in events:
+        place = places.get(event.page_id)
+        column = KIND_COLUMN.get(event.kind)
+        if place is None or column is None:
+            continue  # a page deleted meanwhile, or a kind that counts nothing
+        day = timezone.localdate(event.at)
+        month = day.replace(day=1)
+        for unit_id in place.chain:
+            counts[(unit_id, place.level, Span.DAY, day)][column] += 1
+            counts[(unit_id, place.level, Span.MONTH, month)][column] += 1
+        if event.kind in SEEN_KINDS and event.visitor:
+            seen[(place.unit_id, True, Span.DAY, day)].add(event.visitor)
+            seen[(place.unit_id, True, Span.MONTH, month)].add(event.visitor)
+            for unit_id in place.chain:
+                seen[(unit_id, False, Span.DAY, day)].add(event.visitor)
+                seen[(unit_id, False, Span.MONTH, month)].add(event.visitor)
+    _add_counts(counts)
+    _add_seen(seen)
+
+
+def _places(page_ids: set[int]) -> dict[int, _Place]:
+    from congdong.pages.models import Page
+    from congdong.units.models import Unit
+
+    rows = list(
+        Page.objects.filter(pk__in=page_ids).values_list(
+            "pk", "unit_id", "unit__level", "unit__path"
+        )
+    )
+    step = Unit.steplen
+    prefixes = {path[:end] for *_rest, path in rows for end in range(step, len(path) + 1, step)}
+    ids = dict(Unit.objects.filter(path__in=prefixes).values_list("path", "pk"))
+    return {
+        page_id: _Place(
+            unit_id,
+            level,
+            tuple(ids[path[:end]] for end in range(len(path), 0, -step)),
+        )
+        for page_id, unit_id, level, path in rows
+    }
+
+
+def _add_counts(counts: dict[tuple[int, str, str, datetime.date], dict[str, int]]) -> None:
+    if not counts:
+        return
+    existing = {
+        (row.unit_id, row.level, row.span, row.day): row
+        for row in DayCount.objects.filter(
+            unit_id__in={key[0] for key in counts}, day__in={key[3] for key in counts}
+        )
+    }
+    changed, made = [], []
+    for key, added in counts.items():
+        row = existing.get(key)
+        if row is None:
+            made.append(DayCount(unit_id=key[0], level=key[1], span=key[2], day=key[3], **added))
+            continue
+        for column, n in added.items():
+            setattr(row, column, getattr(row, column) + n)
+        changed.append(row)
+    DayCount.objects.bulk_create(made, batch_size=500)
+    DayCount.objects.bulk_update(changed, COUNT_COLUMNS, batch_size=500)
+
+
+def _add_seen(seen: dict[tuple[int, bool, str, datetime.date], set[str]]) -> None:
+    if not seen:
+        return
+    existing = {
+        (row.unit_id, row.own, row.span, row.start): row
+        for row in ReachSketch.objects.filter(
+            unit_id__in={key[0] for key in seen}, start__in={key[3] for key in seen}
+        )
+    }
+    changed, made = [], []
+    for key, visitors in seen.items():
+        row = existing.get(key)
+        sketch = sketches.load(row.sketch if row else None)
+        sketches.add(sketch, visitors)
+        blob, estimate = sketches.dump(sketch), sketches.estimate(sketch)
+        if row is None:
+            made.append(
+                ReachSketch(
+                    unit_id=key[0],
+                    own=key[1],
+                    span=key[2],
+                    start=key[3],
+                    sketch=blob,
+                    estimate=estimate,
+                )
+            )
+        else:
+            row.sketch, row.estimate = blob, estimate
+            changed.append(row)
+    ReachSketch.objects.bulk_create(made, batch_size=500)
+    ReachSketch.objects.bulk_update(changed, ["sketch", "estimate"], batch_size=200)
+
+
+def prune(before: datetime.date) -> int:
+    """Delete raw events of days before `before`; the figures built from them stay."""
+    start = datetime.datetime.combine(before, datetime.time(), timezone.get_current_timezone())
+    deleted, _detail = Event.objects.filter(at__lt=start).delete()
+    return deleted
