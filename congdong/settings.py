@@ -168,6 +168,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# Our Vietnamese number formats group digits (1.234.567); Django's own do not.
+FORMAT_MODULE_PATH = ["congdong.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -216,6 +218,9 @@ EVENTS_FLUSH_SECONDS = float(os.environ.get("CONGDONG_EVENTS_FLUSH_SECONDS", "5"
 EVENTS_BEACON_LIMIT = int(os.environ.get("CONGDONG_LIMIT_BEACONS", "30"))
 # Cap of the Redis stream `congdong:events` if the workers stop draining it (~200 bytes each).
 EVENTS_STREAM_MAXLEN = int(os.environ.get("CONGDONG_EVENTS_STREAM_MAXLEN", "2000000"))
+# Raw events older than this many days are deleted by the `prune-events` job; the per-day
+# figures and reach sketches built from them are kept.
+EVENTS_RETENTION_DAYS = int(os.environ.get("CONGDONG_EVENTS_RETENTION_DAYS", "90"))
 OTP_MAX_ATTEMPTS = 5
 
 # Serve static files straight from the app folders: the laptop demo needs no collectstatic.

@@ -11,7 +11,7 @@ from django.utils import timezone
 from congdong.accounts.actions import Grant, do_grant
 from congdong.accounts.models import AccountKind, Membership, Organisation, User
 from congdong.accounts.roles import Role
-from congdong.units.models import Level, Unit
+from congdong.units.models import Level, Structure, Unit
 
 # Long enough for the password validators; printed by `congdong demo`, never for production.
 DEMO_PASSWORD = "MatTran@2026"
@@ -26,7 +26,8 @@ class Persona:
 
 
 # Unit lookups: "TW" is the central unit; "24" is Bắc Ninh (2025 code);
-# "24/Kinh Bắc" is the commune-level unit named Kinh Bắc in Bắc Ninh.
+# "24/Kinh Bắc" is the commune-level unit named Kinh Bắc in Bắc Ninh; "2022:TW" is the
+# central unit of the 2022 structure.
 PERSONAS = [
     Persona(
         "tw.bientap",
@@ -59,6 +60,12 @@ PERSONAS = [
         (("mttq", "24", Role.ANALYST),),
     ),
     Persona(
+        "tw.thongke",
+        "Bùi Thị Hạnh",
+        "Cán bộ thống kê Trung ương (national analyst, both structures)",
+        (("mttq", "TW", Role.ANALYST), ("mttq", "2022:TW", Role.ANALYST)),
+    ),
+    Persona(
         "hanoi.quantri",
         "Đỗ Mạnh Cường",
         "Quản trị đơn vị thành phố Hà Nội (city admin)",
@@ -74,7 +81,10 @@ CITIZEN = {
 
 
 def find_unit(lookup: str) -> Unit:
-    units = Unit.objects.filter(structure__code="2025")
+    structure = "2025"
+    if lookup.startswith("2022:"):
+        structure, lookup = "2022", lookup[5:]
+    units = Unit.objects.filter(structure__code=structure)
     if "/" in lookup:
         province_code, name = lookup.split("/", 1)
         province = units.get(code=province_code)
@@ -97,6 +107,11 @@ def ensure_personas() -> list[tuple[Persona, User]]:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             for org_code, lookup, role in persona.roles:
+                if (
+                    lookup.startswith("2022:")
+                    and not Structure.objects.filter(code="2022", units__isnull=False).exists()
+                ):
+                    continue  # a test that loaded only part of the 2025 tree
                 unit = find_unit(lookup)
                 if not Membership.objects.filter(user=user, unit=unit, role=role).exists():
                     org = Organisation.objects.get(code=org_code)

@@ -15,6 +15,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.states import StateGraph
+
 
 class EventKind(models.TextChoices):
     PAGE_VIEW = "page_view", _("page view")
@@ -174,3 +176,84 @@ class ReachSketch(models.Model):
 
     def __str__(self) -> str:
         return f"unit {self.unit_id} {'own' if self.own else 'subtree'} {self.span} {self.start}"
+
+
+# --- Exports (insights.exports.jobs) ---------------------------------------------------------
+# Kept here, after the figures, so the lead's models above stay untouched; the import belongs
+# at the top of the file.
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+    PDF = "pdf", "PDF"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+# A person asks; the worker alone moves the row on: it claims a queued export (a conditional
+# UPDATE, so two workers never run one), writes the file, or records why it failed. A run
+# cut short (worker killed) is found by the sweep and marked failed. The row's timestamps are
+# its history: there is no separate transition table.
+EXPORT_STATES = StateGraph(
+    moves={
+        ExportState.QUEUED: frozenset({ExportState.RUNNING}),
+        ExportState.RUNNING: frozenset({ExportState.DONE, ExportState.FAILED}),
+    },
+    automatic=frozenset(
+        {
+            (ExportState.QUEUED, ExportState.RUNNING),
+            (ExportState.RUNNING, ExportState.DONE),
+            (ExportState.RUNNING, ExportState.FAILED),
+        }
+    ),
+)
+
+
+def export_path(export: Export, filename: str) -> str:
+    # A random folder per file: media may be served by the web server or a proxy, and an
+    # export's figures are for its owner only, so its address must not be guessable.
+    return f"exports/{uuid.uuid4().hex}/{filename}"
+
+
+class Export(models.Model):
+    """A report (`insights.reports.BUILDERS`) of one unit written as a file in the background."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="exports", verbose_name=_("user")
+    )
+    kind = models.CharField(_("report"), max_length=30)
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    # The language the person used when asking: the worker writes the file in it.
+    language = models.CharField(_("language"), max_length=10, default="vi")
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [
+            # The sweep: queued exports, oldest first.
+            models.Index(fields=["state", "created_at"], name="insights_export_state"),
+            models.Index(fields=["user", "created_at"], name="insights_export_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.format} of unit {self.unit_id} ({self.state})"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -66,20 +66,33 @@ def store_batch(batch: Sequence[RawEvent]) -> int:
 
 
 def _insert_new(batch: Sequence[RawEvent]) -> list[RawEvent]:
-    fields = [Event._meta.get_field(name) for name in _COLUMNS]
-    table = connection.ops.quote_name(Event._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    ops = connection.ops
+    table = ops.quote_name(Event._meta.db_table)
+    columns = ", ".join(ops.quote_name(Event._meta.get_field(name).column) for name in _COLUMNS)
+    # The id as the backend stores a UUIDField: native uuid on PostgreSQL, hex text on SQLite.
+    native_uuid = connection.features.has_native_uuid_field
     by_id = {event.id: event for event in batch}
     inserted: list[RawEvent] = []
     events = list(by_id.values())
+    day_of: dict[datetime.date, object] = {}
     for start in range(0, len(events), INSERT_CHUNK):
         chunk = events[start : start + INSERT_CHUNK]
         params: list[object] = []
         for event in chunk:
-            values = (*event[:7], timezone.localdate(event.at))
-            pairs = zip(fields, values, strict=True)
-            params += [field.get_db_prep_save(value, connection) for field, value in pairs]
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            day = timezone.localdate(event.at)
+            if day not in day_of:
+                day_of[day] = ops.adapt_datefield_value(day)
+            params += (
+                event.id if native_uuid else event.id.hex,
+                event.kind,
+                event.page_id,
+                event.post_id,
+                event.user_id,
+                event.visitor,
+                ops.adapt_datetimefield_value(event.at),
+                day_of[day],
+            )
+        row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
         sql = (
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
             "ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -142,58 +155,64 @@ def _places(page_ids: set[int]) -> dict[int, _Place]:
 
 
 def _add_counts(counts: dict[tuple[int, str, str, datetime.date], dict[str, int]]) -> None:
-    if not counts:
-        return
-    existing = {
-        (row.unit_id, row.level, row.span, row.day): row
-        for row in DayCount.objects.filter(
-            unit_id__in={key[0] for key in counts}, day__in={key[3] for key in counts}
-        )
-    }
-    changed, made = [], []
-    for key, added in counts.items():
-        row = existing.get(key)
-        if row is None:
-            made.append(DayCount(unit_id=key[0], level=key[1], span=key[2], day=key[3], **added))
-            continue
-        for column, n in added.items():
-            setattr(row, column, getattr(row, column) + n)
-        changed.append(row)
-    DayCount.objects.bulk_create(made, batch_size=500)
-    DayCount.objects.bulk_update(changed, COUNT_COLUMNS, batch_size=500)
+    # One upsert that adds to what is there: no read, and right under concurrent writers.
+    keys = ("unit_id", "level", "span", "day")
+    _date = _dates()
+    rows = [
+        (unit_id, level, span, _date(day), *(added.get(c, 0) for c in COUNT_COLUMNS))
+        for (unit_id, level, span, day), added in counts.items()
+    ]
+    table = DayCount._meta.db_table
+    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNT_COLUMNS)
+    _upsert(table, (*keys, *COUNT_COLUMNS), ("unit_id", "span", "day", "level"), adds, rows)
 
 
 def _add_seen(seen: dict[tuple[int, bool, str, datetime.date], set[str]]) -> None:
     if not seen:
         return
     existing = {
-        (row.unit_id, row.own, row.span, row.start): row
-        for row in ReachSketch.objects.filter(
+        (unit_id, own, span, start): blob
+        for unit_id, own, span, start, blob in ReachSketch.objects.filter(
             unit_id__in={key[0] for key in seen}, start__in={key[3] for key in seen}
-        )
+        ).values_list("unit_id", "own", "span", "start", "sketch")
     }
-    changed, made = [], []
+    rows = []
+    _date = _dates()
     for key, visitors in seen.items():
-        row = existing.get(key)
-        sketch = sketches.load(row.sketch if row else None)
+        sketch = sketches.load(existing.get(key))
         sketches.add(sketch, visitors)
-        blob, estimate = sketches.dump(sketch), sketches.estimate(sketch)
-        if row is None:
-            made.append(
-                ReachSketch(
-                    unit_id=key[0],
-                    own=key[1],
-                    span=key[2],
-                    start=key[3],
-                    sketch=blob,
-                    estimate=estimate,
-                )
+        unit_id, own, span, start = key
+        rows.append(
+            (unit_id, own, span, _date(start), sketches.dump(sketch), sketches.estimate(sketch))
+        )
+    columns = ("unit_id", "own", "span", "start", "sketch", "estimate")
+    update = "sketch = excluded.sketch, estimate = excluded.estimate"
+    _upsert(ReachSketch._meta.db_table, columns, ("unit_id", "own", "span", "start"), update, rows)
+
+
+def _dates() -> Callable[[datetime.date], object]:
+    # A date as the backend takes it: the date itself on PostgreSQL, ISO text on SQLite.
+    return (lambda day: day) if connection.vendor == "postgresql" else datetime.date.isoformat
+
+
+def _upsert(
+    table: str, columns: Sequence[str], conflict: Sequence[str], update: str, rows: list[tuple]
+) -> None:
+    """INSERT … ON CONFLICT (conflict) DO UPDATE SET update, in chunks (SQLite ≥ 3.24, and
+    PostgreSQL)."""
+    if not rows:
+        return
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_chunk = max(1, 30_000 // len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_chunk):
+            chunk = rows[start : start + per_chunk]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                f"{', '.join([row] * len(chunk))} "
+                f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {update}",
+                [value for values in chunk for value in values],
             )
-        else:
-            row.sketch, row.estimate = blob, estimate
-            changed.append(row)
-    ReachSketch.objects.bulk_create(made, batch_size=500)
-    ReachSketch.objects.bulk_update(changed, ["sketch", "estimate"], batch_size=200)
 
 
 def prune(before: datetime.date) -> int:

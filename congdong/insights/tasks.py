@@ -15,3 +15,35 @@ def flush_events() -> int:
     after their rows are written, and rows already written are skipped.
     """
     return events.flush()
+
+
+@app.task
+def prune_events() -> int:
+    """Delete raw events older than EVENTS_RETENTION_DAYS; returns how many."""
+    import datetime
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from congdong.insights import rollup
+
+    keep_from = timezone.localdate() - datetime.timedelta(days=settings.EVENTS_RETENTION_DAYS)
+    return rollup.prune(keep_from)
+
+
+@app.task
+def run_export(export_id: int) -> bool:
+    """Make the file of one queued export (`insights.exports.jobs`); False if it was not
+    queued any more (another worker or the sweep took it)."""
+    from congdong.insights.exports import jobs
+
+    return jobs.run_export(export_id)
+
+
+@app.task
+def run_exports() -> int:
+    """The sweep: queued exports whose message was lost (or all, without a broker), stale
+    runs, old files; returns how many exports it ran."""
+    from congdong.insights.exports import jobs
+
+    return jobs.run_exports()

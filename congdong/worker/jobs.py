@@ -37,8 +37,10 @@ JOBS: tuple[Job, ...] = (
     Job("publish-due-posts", "congdong.posts.tasks.publish_due_posts"),
     Job("mark-overdue-campaign-targets", "congdong.campaigns.tasks.mark_overdue_targets"),
     Job("flush-events", "congdong.insights.tasks.flush_events", every=5),
+    Job("prune-events", "congdong.insights.tasks.prune_events", every=86_400),
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),
+    Job("run-exports", "congdong.insights.tasks.run_exports", every=5),
 )
 
 

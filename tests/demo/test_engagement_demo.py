@@ -190,3 +190,23 @@ def test_the_persona_citizen_sees_a_lively_feed(made, personas):
     response = client_for(an).get("/bang-tin/")
     assert response.status_code == 200
     assert 'id="feed"' in response.content.decode()
+
+
+def test_the_demos_figures_are_its_rows_replayed_once_through_ingestion(made):
+    from congdong.demo.insights import ensure_history
+    from congdong.insights import figures
+    from congdong.insights.figures import Period
+
+    assert ensure_history() > 0
+    assert ensure_history() == 0  # once
+    all_time = Period(datetime.date(2020, 1, 1), timezone.localdate())
+    for page in Page.objects.filter(follows__isnull=False).distinct().select_related("unit"):
+        own = figures.own(page.unit, all_time)
+        assert own["followers"] == Follow.objects.filter(page=page).count()
+        assert own["referrals"] == ReferralOpen.objects.filter(page=page).count()
+        assert own["reactions"] == Reaction.objects.filter(post__page=page).count()
+        assert own["impressions"] > 0 and own["reach"] > 0
+    nation = unit_2025("TW")
+    total = figures.totals(nation, all_time)
+    assert total["followers"] == Follow.objects.filter(page__unit__structure__code="2025").count()
+    assert total["shares"] == Share.objects.filter(page__unit__structure__code="2025").count()

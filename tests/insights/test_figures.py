@@ -119,7 +119,7 @@ def test_a_period_reads_whole_months_and_the_days_around_them(pages):
 
 def test_a_daily_series_carries_the_follower_total_and_each_days_reach(pages, stored):
     days = figures.series(pages.kinh_bac.unit, Period(D1 - datetime.timedelta(days=1), D2), True)
-    assert [d for d, _f in days][0] == D1 - datetime.timedelta(days=1)
+    assert days[0][0] == D1 - datetime.timedelta(days=1)
     by_day = dict(days)
     assert by_day[D1]["followers"] == 2 and by_day[D2]["followers"] == 1
     assert by_day[D1]["reach"] == pytest.approx(3, abs=0.01)
@@ -167,3 +167,15 @@ def test_old_raw_events_are_pruned_and_the_figures_stay(pages, stored):
     assert rollup.prune(D2) == old
     assert not Event.objects.filter(day__lt=D2).exists()
     assert figures.own(pages.kinh_bac.unit, Period(D1, D2))["impressions"] == 5
+
+
+def test_the_daily_job_prunes_events_past_the_retention(settings, pages):
+    from congdong.insights.tasks import prune_events
+
+    settings.EVENTS_RETENTION_DAYS = 30
+    today = timezone.localdate()
+    old, recent = today - datetime.timedelta(days=31), today - datetime.timedelta(days=29)
+    events.store([*views(pages.kinh_bac, old, ["u1"]), *views(pages.kinh_bac, recent, ["u2"])])
+    assert prune_events() == 1
+    assert list(Event.objects.values_list("day", flat=True)) == [recent]
+    assert figures.own(pages.kinh_bac.unit, Period(old, today))["impressions"] == 2

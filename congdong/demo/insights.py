@@ -1,0 +1,138 @@
+"""The demo's figures: what its people did, replayed as events through the ingestion path.
+
+Every follow, referral open, reaction, comment, share and publication the demo created becomes
+an event at the time it happened; page views, post views and feed items seen are added for the
+last `DAYS` days (more on pages with more followers, fewer at weekends), from the followers
+themselves and from anonymous visitors. All of it goes through `events.store` — the write path
+of the flush — so the dashboards show figures built exactly as in production.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.utils import timezone
+
+from congdong.campaigns.models import CampaignMode, CampaignTarget
+from congdong.engagement.models import Comment, Follow, Reaction, ReferralOpen, Share
+from congdong.insights import events
+from congdong.insights.events import RawEvent
+from congdong.insights.models import DayCount, EventKind
+from congdong.pages.models import Page, PageStatus
+from congdong.posts.models import Post, PostState
+
+SEED = 5_2026
+DAYS = 45
+BATCH = 5000
+# Views per day of a page: a base plus a share of its followers, and anonymous visitors.
+BASE_VIEWS, VIEWS_PER_FOLLOWER, ANONYMOUS_SHARE = 1, 0.1, 0.4
+
+
+def ensure_history(progress: Callable[[str], None] | None = None) -> int:
+    """Replay the demo's activity as events, once; returns how many events were stored."""
+    say = progress or (lambda _text: None)
+    if DayCount.objects.exists():
+        return 0
+    rng = random.Random(SEED)
+    made: list[RawEvent] = [*_actions(), *_views(rng)]
+    made.sort(key=lambda event: event.at)
+    stored = 0
+    for start in range(0, len(made), BATCH):
+        stored += events.store(made[start : start + BATCH])
+        say(f"  figures: {stored:,} / {len(made):,} events")
+    return stored
+
+
+def _event(kind, page_id, at, user_id=None, visitor="", post_id=None) -> RawEvent:
+    if not visitor and user_id is not None:
+        visitor = f"u{user_id}"
+    return events.make(kind, page_id, post_id=post_id, user_id=user_id, visitor=visitor, at=at)
+
+
+def _actions() -> list[RawEvent]:
+    out = []
+    for user_id, page_id, at, referral in Follow.objects.values_list(
+        "user_id", "page_id", "created_at", "referral_id"
+    ):
+        out.append(_event(EventKind.FOLLOW, page_id, at, user_id))
+        if referral:
+            out.append(_event(EventKind.REFERRAL_FOLLOW, page_id, at, user_id))
+    for page_id, post_id, key, at in ReferralOpen.objects.values_list(
+        "page_id", "post_id", "recipient_key", "opened_at"
+    ):
+        user_id = int(key[1:]) if key.startswith("u") else None
+        out.append(_event(EventKind.REFERRAL_OPEN, page_id, at, user_id, key, post_id))
+    for user_id, post_id, page_id, at in Reaction.objects.values_list(
+        "user_id", "post_id", "post__page_id", "created_at"
+    ):
+        out.append(_event(EventKind.REACTION, page_id, at, user_id, post_id=post_id))
+    for user_id, post_id, page_id, at in Comment.objects.values_list(
+        "author_id", "post_id", "post__page_id", "created_at"
+    ):
+        out.append(_event(EventKind.COMMENT, page_id, at, user_id, post_id=post_id))
+    for user_id, post_id, page_id, at in Share.objects.values_list(
+        "user_id", "post_id", "page_id", "created_at"
+    ):
+        out.append(_event(EventKind.SHARE, page_id, at, user_id, post_id=post_id))
+    out += _publications()
+    return out
+
+
+def _publications() -> list[RawEvent]:
+    # Copies placed by a publish-down count for the page that published them (the source
+    # post's page), not for each page below; a page's own reshare is a reshare.
+    copies = dict(
+        CampaignTarget.objects.exclude(copy=None).values_list("copy_id", "campaign__mode")
+    )
+    out = []
+    for post_id, page_id, author_id, at in Post.objects.filter(
+        state__in=[PostState.PUBLISHED, PostState.HIDDEN, PostState.ARCHIVED]
+    ).values_list("pk", "page_id", "author_id", "published_at"):
+        if at is None:
+            continue
+        mode = copies.get(post_id)
+        if mode == CampaignMode.PUBLISH:
+            continue
+        kind = EventKind.RESHARE if mode == CampaignMode.RESHARE_TASK else EventKind.PUBLISH
+        out.append(_event(kind, page_id, at, author_id, post_id=post_id))
+    return out
+
+
+def _views(rng: random.Random) -> list[RawEvent]:
+    followers: dict[int, list[int]] = defaultdict(list)
+    for page_id, user_id in Follow.objects.values_list("page_id", "user_id"):
+        followers[page_id].append(user_id)
+    posts: dict[int, list[int]] = defaultdict(list)
+    for page_id, post_id in Post.objects.filter(state=PostState.PUBLISHED).values_list(
+        "page_id", "pk"
+    ):
+        posts[page_id].append(post_id)
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    out = []
+    for page_id in Page.objects.filter(status=PageStatus.ACTIVE).values_list("pk", flat=True):
+        fans, shown = followers.get(page_id, []), posts.get(page_id, [])
+        if not fans and not shown:
+            continue
+        for back in range(DAYS):
+            day = today - datetime.timedelta(days=back)
+            weekend = 0.6 if day.weekday() >= 5 else 1.0
+            mean = (BASE_VIEWS + VIEWS_PER_FOLLOWER * len(fans)) * weekend
+            for n in range(max(0, round(rng.gauss(mean, mean / 4)))):
+                if fans and rng.random() > ANONYMOUS_SHARE:
+                    user_id, visitor = rng.choice(fans), ""
+                else:
+                    user_id, visitor = None, f"v{day:%m%d}{rng.randrange(40 + len(fans))}"
+                at = datetime.datetime.combine(
+                    day, datetime.time(rng.randrange(6, 23), rng.randrange(60)), tz
+                )
+                if shown and n % 3:
+                    kind = EventKind.FEED_SEEN if user_id and n % 2 else EventKind.POST_VIEW
+                    post_id = rng.choice(shown)
+                else:
+                    kind, post_id = EventKind.PAGE_VIEW, None
+                out.append(_event(kind, page_id, at, user_id, visitor, post_id))
+    return out

@@ -1,0 +1,58 @@
+"""CSV: for machines and for Excel. Numbers unformatted, dates ISO, UTF-8 with a byte-order mark
+(without it Excel reads the file as the local code page and the Vietnamese comes out garbled)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django.utils.translation import gettext as _
+
+from congdong.insights.exports.document import Document, Value
+from congdong.insights.exports.render import Counter, Progress, row_count
+
+# A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Value) -> str | int | float:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def render_csv(document: Document, progress: Progress | None = None) -> bytes:
+    counter = Counter(progress, row_count(document))
+    out = io.StringIO()
+    write = csv.writer(out, lineterminator="\r\n").writerow
+    write([cell(document.title)])
+    for line in document.subtitle:
+        write([cell(line)])
+    if document.cards:
+        write([])
+        write([_("Overview")])
+        write([_("Figure"), _("Value"), _("Note")])
+        for label, value, note in document.cards:
+            write([cell(label), cell(value), cell(note)])
+            counter.add()
+    for table in document.tables:
+        write([])
+        write([cell(table.title)])
+        write([cell(column) for column in table.columns])
+        for row in table.rows:
+            write([cell(value) for value in row])
+            counter.add()
+        if table.note:
+            write([cell(table.note)])
+    if document.definitions:
+        write([])
+        write([_("Definitions")])
+        for name, text in document.definitions:
+            write([cell(name), cell(text)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
