@@ -1,0 +1,399 @@
+"""Coverage: per level, the units with an active page out of the units that exist on a date.
+
+A unit exists on a date when its structure is in force then (`Structure.is_valid_on`): the 2025
+communes do not exist in 2022, and the 2022 districts stop existing on 1 July 2025. A unit of
+a structure that is not in force counts as not existing, so its levels read 0 of 0 (the levels
+are still listed, so a report keeps its shape); `in_force` says which case a caller is in.
+
+A page counts when it was active at the end of that day, Vietnam time, as its `PageTransition`
+rows tell: the latest row at or before midnight says "active". Every way a page is made (one
+by one or `do_establish_many`) writes these rows, so they are the whole history; a page with
+no row yet did not exist that day.
+
+Reads only, and few: one query counts the subtree's units per level, one counts its active
+pages per level for each date asked, whatever the size of the tree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import CharField, Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Substr
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congdong.insights.exports.document import Document, Table
+from congdong.pages.models import Page, PageStatus, PageTransition
+from congdong.units.models import Level, Structure, Unit
+
+COVERAGE_DEFINITION = gettext_lazy(
+    "Per level, units with an active page / units that exist on that date."
+)
+
+LEVEL_ORDER = list(Level.values)  # top-down: central, province, district, commune
+
+
+@dataclass(frozen=True)
+class LevelCoverage:
+    level: str
+    units: int
+    with_page: int
+
+    @property
+    def percent(self) -> float:
+        """Share of units with an active page, in %, rounded to one decimal (0 for no units)."""
+        return round(100 * self.with_page / self.units, 1) if self.units else 0.0
+
+    @property
+    def label(self) -> str:
+        """The level's name as used inside a sentence: "cấp huyện"."""
+        return str(Level(self.level).label)
+
+    @property
+    def heading(self) -> str:
+        """The level's name at the start of a line or cell: "Cấp huyện"."""
+        return first_upper(self.label)
+
+
+def first_upper(text: str) -> str:
+    # Not str.capitalize(): it would lower the rest ("cấp Trung ương" → "Cấp trung ương").
+    return text[:1].upper() + text[1:]
+
+
+def in_force(unit: Unit, as_of: datetime.date) -> bool:
+    """Whether `unit`'s structure (hence the unit) exists on `as_of`."""
+    return unit.structure.is_valid_on(as_of)
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight after `day` in Vietnam: a transition counts for `day` when it is before this."""
+    return datetime.datetime.combine(
+        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+
+
+def _latest_status(page_ref: str, day: datetime.date) -> Coalesce:
+    """The status a page had at the end of `day` ("" when it had no transition yet)."""
+    latest = (
+        PageTransition.objects.filter(page_id=OuterRef(page_ref), at__lt=end_of_day(day))
+        .order_by("-at", "-pk")  # create + activate share one time in bulk: the later row wins
+        .values("to_status")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(""), output_field=CharField())
+
+
+def _active_pages(unit: Unit, day: datetime.date) -> QuerySet[Page]:
+    return (
+        Page.objects.filter(unit__path__startswith=unit.path)
+        .annotate(status_then=_latest_status("pk", day))
+        .filter(status_then=PageStatus.ACTIVE)
+    )
+
+
+def _unit_counts(unit: Unit) -> dict[str, int]:
+    rows = (
+        Unit.objects.in_subtree(unit)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("pk"))
+        .values_list("level", "n")
+    )
+    return dict(rows)
+
+
+def _ordered(counts: dict[str, int], active: dict[str, int], exists: bool) -> list[LevelCoverage]:
+    return [
+        LevelCoverage(
+            level=level,
+            units=counts[level] if exists else 0,
+            with_page=active.get(level, 0) if exists else 0,
+        )
+        for level in LEVEL_ORDER
+        if level in counts
+    ]
+
+
+def _active_counts(unit: Unit, day: datetime.date) -> dict[str, int]:
+    rows = (
+        _active_pages(unit, day)
+        .order_by()
+        .values("unit__level")
+        .annotate(n=Count("pk"))
+        .values_list("unit__level", "n")
+    )
+    return dict(rows)
+
+
+def levels(unit: Unit, as_of: datetime.date) -> list[LevelCoverage]:
+    """Coverage of each level in `unit`'s subtree (its own level first, then down) on `as_of`.
+
+    Two queries. All zeros when the unit's structure is not in force on `as_of`.
+    """
+    counts = _unit_counts(unit)
+    exists = in_force(unit, as_of)
+    active = _active_counts(unit, as_of) if exists else {}
+    return _ordered(counts, active, exists)
+
+
+def history(
+    unit: Unit, start: datetime.date, end: datetime.date, points: int = 12
+) -> list[tuple[datetime.date, list[LevelCoverage]]]:
+    """Coverage on `points` evenly spaced dates from `start` to `end`, both included (fewer
+    when the range has fewer days). One query for the units, then one per date."""
+    if end < start:
+        raise ValueError("end before start")
+    span = (end - start).days
+    if points < 2 or span == 0:
+        days = [end]
+    else:
+        days = sorted(
+            {start + datetime.timedelta(days=round(i * span / (points - 1))) for i in range(points)}
+        )
+    counts = _unit_counts(unit)
+    result = []
+    for day in days:
+        exists = in_force(unit, day)
+        active = _active_counts(unit, day) if exists else {}
+        result.append((day, _ordered(counts, active, exists)))
+    return result
+
+
+def without_page(
+    unit: Unit, as_of: datetime.date, level: str | None = None, limit: int | None = None
+) -> list[Unit]:
+    """The units of `unit`'s subtree that exist on `as_of` and had no active page at the end of
+    that day (no page, a page not yet opened, or suspended), in tree order. One query; each
+    unit comes with its parent and structure."""
+    if not in_force(unit, as_of):
+        return []
+    units = (
+        Unit.objects.in_subtree(unit)
+        .select_related("parent", "structure")
+        .annotate(status_then=_latest_status("page", as_of))
+        .exclude(status_then=PageStatus.ACTIVE)
+        .order_by("path")
+    )
+    if level:
+        units = units.filter(level=level)
+    if limit is not None:
+        units = units[:limit]
+    return list(units)
+
+
+def by_child(unit: Unit, as_of: datetime.date) -> list[tuple[Unit, list[LevelCoverage]]]:
+    """Coverage of each child's subtree (e.g. each province of the country), in tree order.
+    Three queries, however many children."""
+    children = list(Unit.objects.filter(parent=unit).select_related("structure").order_by("path"))
+    prefix_len = unit.depth * Unit.steplen + Unit.steplen
+    exists = in_force(unit, as_of)
+    below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        below.order_by()
+        .annotate(child=Substr("path", 1, prefix_len))
+        .values("child", "level")
+        .annotate(n=Count("pk"))
+        .values_list("child", "level", "n")
+    )
+    for child, level, n in rows:
+        counts.setdefault(child, {})[level] = n
+    active: dict[str, dict[str, int]] = {}
+    if exists:
+        rows = (
+            _active_pages(unit, as_of)
+            .filter(unit__depth__gt=unit.depth)
+            .order_by()
+            .annotate(child=Substr("unit__path", 1, prefix_len))
+            .values("child", "unit__level")
+            .annotate(n=Count("pk"))
+            .values_list("child", "unit__level", "n")
+        )
+        for child, level, n in rows:
+            active.setdefault(child, {})[level] = n
+    return [
+        (child, _ordered(counts.get(child.path, {}), active.get(child.path, {}), exists))
+        for child in children
+    ]
+
+
+def as_dict(
+    unit: Unit, as_of: datetime.date, found: list[LevelCoverage] | None = None
+) -> dict[str, Any]:
+    """{"as_of", "structure", "unit", "levels": {level: {"units", "with_page", "percent"}}}: the
+    JSON of `congdong report coverage` (and of the conference scenario)."""
+    found = levels(unit, as_of) if found is None else found
+    return {
+        "as_of": as_of.isoformat(),
+        "structure": unit.structure.code,
+        "unit": unit.code,
+        "levels": {
+            c.level: {"units": c.units, "with_page": c.with_page, "percent": c.percent}
+            for c in found
+        },
+    }
+
+
+# --- how coverage is written --------------------------------------------------------------
+
+
+def count_text(n: int) -> str:
+    """A count grouped by thousands the way the active language writes it (10.599 in
+    Vietnamese, 10,599 in English)."""
+    # Grouping by 3 is given here: neither the settings nor Django's "vi" formats set
+    # NUMBER_GROUPING, whose default (0) would print 10599.
+    return numberformat.format(
+        n,
+        get_format("DECIMAL_SEPARATOR"),
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+def percent_text(percent: float) -> str:
+    """ "77,7" in Vietnamese, "77.7" in English: one decimal."""
+    return numberformat.format(percent, get_format("DECIMAL_SEPARATOR"), decimal_pos=1)
+
+
+def share_text(coverage: LevelCoverage) -> str:
+    """ "548/705 (77,7 %)"."""
+    return _("%(with_page)s/%(units)s (%(percent)s %%)") % {
+        "with_page": count_text(coverage.with_page),
+        "units": count_text(coverage.units),
+        "percent": percent_text(coverage.percent),
+    }
+
+
+def date_text(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def reported_note(coverage: LevelCoverage, reported: float) -> str:
+    """Why the printed percent differs from a `reported` one (e.g. a press report's 77.8 %),
+    or "" when they agree. When no whole number of units gives the reported figure exactly,
+    says so, naming the counts that come nearest on either side."""
+    reported = round(float(reported), 1)
+    if coverage.units == 0 or coverage.percent == reported:
+        return ""
+    n = coverage.units
+
+    def pct(k: int) -> float:
+        return round(100 * k / n, 1)
+
+    exact = [k for k in range(n + 1) if pct(k) == reported]
+    values = {
+        "reported": percent_text(reported),
+        "units": count_text(n),
+        "level": coverage.label,
+        "printed": percent_text(coverage.percent),
+        "counted": count_text(coverage.with_page),
+    }
+    if exact:
+        return (
+            _(
+                "Reported: %(reported)s %%; counted %(counted)s of %(units)s units at the "
+                "%(level)s, which is %(printed)s %%."
+            )
+            % values
+        )
+    below = max((k for k in range(n + 1) if pct(k) < reported), default=0)
+    above = min((k for k in range(n + 1) if pct(k) > reported), default=n)
+    # The card shows the counted figure; the note gives the counts on either side.
+    return _(
+        "Reported: %(reported)s %%. No whole number of units out of %(units)s gives exactly "
+        "%(reported)s %%: %(below)s gives %(below_pct)s %% and %(above)s gives %(above_pct)s %%."
+    ) % (
+        values
+        | {
+            "below": count_text(below),
+            "below_pct": percent_text(pct(below)),
+            "above": count_text(above),
+            "above_pct": percent_text(pct(above)),
+        }
+    )
+
+
+# --- the export ---------------------------------------------------------------------------
+
+
+def as_of_param(params: dict[str, Any]) -> datetime.date:
+    """The `ngay` parameter (ISO date); today (Vietnam) when absent. ValueError when malformed."""
+    value = params.get("ngay")
+    if not value:
+        return timezone.localdate()
+    if isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(str(value))
+
+
+def scope(unit: Unit | None, params: dict[str, Any], as_of: datetime.date) -> Unit:
+    """The unit a report is about: `unit`, or (from the CLI) the root of the structure named by
+    `cau_truc`, else of the structure in force on `as_of`."""
+    if unit is not None:
+        return unit
+    from congdong.units.queries import current_structure
+
+    code = params.get("cau_truc")
+    structure = Structure.objects.filter(code=code).first() if code else current_structure(as_of)
+    if structure is None:
+        raise ValueError(f"unknown structure {code!r}")
+    return Unit.objects.select_related("structure").get(structure=structure, depth=1)
+
+
+def definition() -> tuple[str, str]:
+    return (_("Coverage"), str(COVERAGE_DEFINITION))
+
+
+def document(unit: Unit | None, params: dict[str, Any]) -> Document:
+    """Coverage per level on `ngay`, and the units without an active page (of level `cap`
+    when given)."""
+    as_of = as_of_param(params)
+    unit = scope(unit, params, as_of)
+    level = params.get("cap") or None
+    if level is not None and level not in LEVEL_ORDER:
+        raise ValueError(f"unknown level {level!r}")
+    found = levels(unit, as_of)
+    missing = without_page(unit, as_of, level=level)
+    subtitle = [
+        unit.full_name,
+        _("As of %(date)s (end of the day)") % {"date": date_text(as_of)},
+        _("Structure: %(name)s") % {"name": unit.structure.name},
+        _("Made on %(date)s") % {"date": date_text(timezone.localdate())},
+    ]
+    if not in_force(unit, as_of):
+        subtitle.append(
+            _("The units of this structure did not exist on %(date)s.") % {"date": date_text(as_of)}
+        )
+    per_level = Table(
+        title=_("Coverage per level"),
+        columns=[_("Level"), _("Units"), _("With an active page"), _("Coverage (%)")],
+        rows=[[c.heading, c.units, c.with_page, c.percent] for c in found],
+    )
+    missing_table = Table(
+        title=_("Units without an active page"),
+        columns=[_("Unit"), _("Level"), _("Belongs to")],
+        rows=[
+            [
+                u.full_name,
+                first_upper(str(Level(u.level).label)),
+                u.parent.full_name if u.parent else "",
+            ]
+            for u in missing
+        ],
+        note=_("Units: %(count)s") % {"count": count_text(len(missing))},
+    )
+    return Document(
+        title=_("Coverage of community pages"),
+        subtitle=subtitle,
+        cards=[(c.heading, share_text(c), "") for c in found],
+        tables=[per_level, missing_table],
+        definitions=[definition()],
+        filename=f"do-phu-{unit.structure.code}-{unit.code.lower()}-{as_of.isoformat()}",
+    )
