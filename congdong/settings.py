@@ -167,9 +167,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
-# Our Vietnamese number formats group digits (1.234.567); Django's own do not.
-FORMAT_MODULE_PATH = ["congdong.formats"]
+# Off: with it on, every id printed into an attribute or address becomes "11.380". Counts are
+# grouped where they are shown, by `core.numbers.grouped` (the `so` filter).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

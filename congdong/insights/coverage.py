@@ -29,6 +29,7 @@ from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congdong.core.numbers import grouped
 from congdong.insights.exports.document import Document, Table
 from congdong.pages.models import Page, PageStatus, PageTransition
 from congdong.units.models import Level, Structure, Unit
@@ -246,15 +247,7 @@ def as_dict(
 def count_text(n: int) -> str:
     """A count grouped by thousands the way the active language writes it (10.599 in
     Vietnamese, 10,599 in English)."""
-    # Grouping by 3 is given here: neither the settings nor Django's "vi" formats set
-    # NUMBER_GROUPING, whose default (0) would print 10599.
-    return numberformat.format(
-        n,
-        get_format("DECIMAL_SEPARATOR"),
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
+    return grouped(n)
 
 
 def percent_text(percent: float) -> str:

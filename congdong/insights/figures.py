@@ -276,6 +276,44 @@ def series(
     return out
 
 
+def pages_ranked_many(
+    unit: Unit,
+    period: Period,
+    orders: list[tuple[str, bool]],
+    n: int = 10,
+) -> list[list[tuple[object, dict[str, float]]]]:
+    """For each (metric, bottom) in `orders`, the `n` active pages of the subtree with the
+    highest (or lowest) metric over the period, pages with nothing counted included at zero.
+    The figures are read once for all orders; only the pages shown become model instances
+    (a national subtree has 11,000 pages)."""
+    from congdong.pages.models import Page, PageStatus
+
+    for metric, _bottom in orders:
+        if metric not in ADDITIVE:
+            raise ValueError(metric)
+    refs = list(
+        Page.objects.filter(status=PageStatus.ACTIVE, unit__path__startswith=unit.path)
+        .order_by()
+        .values_list("pk", "unit_id", "unit__path", "unit__level")
+    )
+    found: dict[int, dict[str, float]] = {}
+    for level in {ref[3] for ref in refs}:
+        ids = Unit.objects.filter(path__startswith=unit.path, level=level).values("pk")
+        for row in _rows(ids, period, level=level).values("unit_id").annotate(**_sums(period)):
+            found[row["unit_id"]] = _finish(row)
+    empty = _finish({})
+    chosen = []
+    for metric, bottom in orders:
+        sign = 1 if bottom else -1
+        chosen.append(
+            sorted(refs, key=lambda ref: (sign * found.get(ref[1], empty)[metric], ref[2]))[:n]
+        )
+    pages = Page.objects.select_related("unit").in_bulk(
+        {ref[0] for refs_ in chosen for ref in refs_}
+    )
+    return [[(pages[ref[0]], dict(found.get(ref[1], empty))) for ref in refs_] for refs_ in chosen]
+
+
 def pages_ranked(
     unit: Unit,
     period: Period,
@@ -285,25 +323,4 @@ def pages_ranked(
 ) -> list[tuple[object, dict[str, float]]]:
     """The active pages of the subtree with the highest (or lowest) `metric` (an additive
     one) over the period, pages with nothing counted included at zero."""
-    from congdong.pages.models import Page, PageStatus
-
-    if metric not in ADDITIVE:
-        raise ValueError(metric)
-    pages = {
-        page.unit_id: page
-        for page in Page.objects.filter(
-            status=PageStatus.ACTIVE, unit__path__startswith=unit.path
-        ).select_related("unit")
-    }
-    figures: dict[int, dict[str, float]] = {}
-    for level in {page.unit.level for page in pages.values()}:
-        ids = Unit.objects.filter(path__startswith=unit.path, level=level).values("pk")
-        for row in _rows(ids, period, level=level).values("unit_id").annotate(**_sums(period)):
-            figures[row["unit_id"]] = _finish(row)
-    empty = _finish({})
-    sign = 1 if bottom else -1
-    ranked = sorted(
-        pages.values(),
-        key=lambda page: (sign * figures.get(page.unit_id, empty)[metric], page.unit.path),
-    )
-    return [(page, figures.get(page.unit_id, empty)) for page in ranked[:n]]
+    return pages_ranked_many(unit, period, [(metric, bottom)], n)[0]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.formats import number_format
+
+from congdong.core.numbers import grouped
 
 register = template.Library()
 
@@ -12,6 +13,6 @@ register = template.Library()
 def so(value: object) -> str:
     """ "số": the number with thousands grouped for the active language; "0" for nothing."""
     try:
-        return number_format(int(value or 0), force_grouping=True)
+        return grouped(int(value or 0))
     except (TypeError, ValueError):
         return "0"

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.utils import formats, numberformat
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -26,6 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from congdong.core.numbers import grouped
 from congdong.insights.exports.document import Document, Value
 from congdong.insights.exports.document import Table as DocTable
 from congdong.insights.exports.render import Counter, Progress, row_count
@@ -59,16 +59,9 @@ def shown(value: Value) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):
-        # Grouping by 3 is given here: neither the settings nor Django's "vi" formats set
-        # NUMBER_GROUPING, whose default (0) would print 1234567.
-        return numberformat.format(
-            round(value, 1) if isinstance(value, float) else value,  # format() truncates
-            formats.get_format("DECIMAL_SEPARATOR"),
-            decimal_pos=1 if isinstance(value, float) else None,
-            grouping=3,
-            thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
-            force_grouping=True,
-        )
+        if isinstance(value, float):  # numberformat truncates: round first
+            return grouped(round(value, 1), 1)
+        return grouped(value)
     if isinstance(value, datetime.datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     if isinstance(value, datetime.date):

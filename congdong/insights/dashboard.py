@@ -1,0 +1,395 @@
+"""A unit's dashboard: the figures of its subtree over a period, as the staff web page, the JSON
+API and the exports show them.
+
+`data()` reads everything once into a `Dashboard`; the view renders it, `document()` turns it
+into an export. Figures come from `insights.figures` (stored roll-ups, never raw events),
+coverage from `insights.coverage`, campaign compliance from the campaign targets' rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congdong.campaigns.models import Campaign, CampaignTarget, TargetStatus
+from congdong.core.errors import ActionError
+from congdong.core.text import fold
+from congdong.insights import coverage, figures, sketches
+from congdong.insights.exports.document import Document, Table, Value
+from congdong.insights.figures import METRIC_BY_KEY, METRICS, Period
+from congdong.pages.models import Page
+from congdong.units.models import Level, Unit
+
+DEFAULT_DAYS = 30
+PRESETS = (7, 30, 90, 365)
+# About three years of days: longer periods are for the yearly reports, not a daily chart.
+MAX_DAYS = 1096
+RANKED = 10
+CAMPAIGNS_SHOWN = 50
+# The cards, in the order they are shown; each carries its metric's definition.
+CARD_KEYS = ("followers", "posts", "impressions", "reach", "referrals", "engagement")
+# The columns of the level, child and page tables.
+TABLE_KEYS = ("followers", "posts", "reshares", "impressions", "reach", "referrals", "engagement")
+COVERAGE_LABEL = gettext_lazy("Coverage")
+COVERAGE_DEFINITION = coverage.COVERAGE_DEFINITION
+
+
+# ---------------------------------------------------------------- the period
+
+
+def parse_date(text: str | None, name: str) -> datetime.date | None:
+    """An ISO date (YYYY-MM-DD) typed in `name`; None when empty; ActionError otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ActionError(
+            _("“%(text)s” is not a date; write it as YYYY-MM-DD.") % {"text": text[:20]},
+            field=name,
+        ) from None
+
+
+def last_day(unit: Unit) -> datetime.date:
+    """The latest day figures of `unit` can be about: today, or the last day of its structure
+    when that is over (the 2022 tree's figures end on 30 June 2025)."""
+    today = timezone.localdate()
+    ended = unit.structure.valid_to
+    return ended if ended is not None and ended < today else today
+
+
+def parse_period(
+    start: str | None,
+    end: str | None,
+    *,
+    names: tuple[str, str] = ("tu", "den"),
+    default_end: datetime.date | None = None,
+) -> Period:
+    """The period from the `tu` and `den` parameters: the last DEFAULT_DAYS days up to
+    `default_end` (today) by default, or up to `den`; ActionError (with the field) when a date
+    is not a date, the start is after the end or the period is longer than MAX_DAYS."""
+    first, last = parse_date(start, names[0]), parse_date(end, names[1])
+    last = last or default_end or timezone.localdate()
+    first = first or last - datetime.timedelta(days=DEFAULT_DAYS - 1)
+    if first > last:
+        raise ActionError(_("The start of the period is after its end."), field=names[0])
+    period = Period(first, last)
+    if period.days > MAX_DAYS:
+        raise ActionError(
+            _("A period can be at most %(days)s days long.") % {"days": MAX_DAYS},
+            field=names[0],
+        )
+    return period
+
+
+def default_period(unit: Unit) -> Period:
+    return Period.last(DEFAULT_DAYS, last_day(unit))
+
+
+# ---------------------------------------------------------------- what the dashboard holds
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    label: str | Promise
+    definition: str | Promise
+    value: float
+    estimated: bool = False
+    low: float | None = None  # reach: the 95 % bounds of the estimate
+    high: float | None = None
+
+
+@dataclass(frozen=True)
+class CampaignRow:
+    campaign: Campaign
+    targets: int
+    done: int
+    pending: int
+    overdue: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.done / self.targets, 1) if self.targets else 0.0
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    period: Period
+    totals: dict[str, float]
+    cards: list[Card]
+    series: list[tuple[datetime.date, dict[str, float]]]
+    levels: list[tuple[str, dict[str, float]]]  # (level, figures without reach)
+    children: list[tuple[Unit, dict[str, float]]]
+    top_pages: list[tuple[Page, dict[str, float]]]
+    bottom_pages: list[tuple[Page, dict[str, float]]]
+    referrals: list[tuple[Page, dict[str, float]]]  # pages with the most referrals
+    campaigns: list[CampaignRow]
+    coverage: list  # coverage.LevelCoverage, today
+    own: dict[str, float] = field(default_factory=dict)  # the unit's own page
+    # (key, name, definition) of every metric shown, coverage last.
+    definitions: list[tuple[str, str | Promise, str | Promise]] = field(default_factory=list)
+
+    @property
+    def campaigns_total(self) -> CampaignRow | None:
+        if not self.campaigns:
+            return None
+        return CampaignRow(
+            campaign=None,  # type: ignore[arg-type]
+            targets=sum(row.targets for row in self.campaigns),
+            done=sum(row.done for row in self.campaigns),
+            pending=sum(row.pending for row in self.campaigns),
+            overdue=sum(row.overdue for row in self.campaigns),
+        )
+
+
+def definitions() -> list[tuple[str, str | Promise, str | Promise]]:
+    """Every metric's key, name and definition (DESIGN.md §4), coverage last."""
+    return [(m.key, m.label, m.definition) for m in METRICS] + [
+        ("coverage", COVERAGE_LABEL, COVERAGE_DEFINITION)
+    ]
+
+
+def cards_of(totals: dict[str, float]) -> list[Card]:
+    out = []
+    for key in CARD_KEYS:
+        metric = METRIC_BY_KEY[key]
+        out.append(
+            Card(
+                key=key,
+                label=metric.label,
+                definition=metric.definition,
+                value=totals.get(key, 0),
+                estimated=metric.estimated,
+                low=totals.get(f"{key}_low") if metric.estimated else None,
+                high=totals.get(f"{key}_high") if metric.estimated else None,
+            )
+        )
+    return out
+
+
+def with_reach(
+    items: list[tuple[Page, dict[str, float]]], period: Period
+) -> list[tuple[Page, dict[str, float]]]:
+    """The pages' figures with each page's own reach over the period (one query for all):
+    `figures.pages_ranked` ranks by additive metrics and leaves reach out."""
+    found = figures.reach_of({page.unit_id for page, _row in items}, period, own=True)
+    out = []
+    for page, row in items:
+        sketch = found.get(page.unit_id)
+        reach = {"reach": 0.0, "reach_low": 0.0, "reach_high": 0.0}
+        if sketch is not None:
+            low, high = sketches.bounds(sketch)
+            reach = {
+                "reach": round(sketches.estimate(sketch), 1),
+                "reach_low": round(low, 1),
+                "reach_high": round(high, 1),
+            }
+        out.append((page, {**row, **reach}))  # a copy: rows may be shared
+    return out
+
+
+def campaign_rows(unit: Unit, period: Period, limit: int = CAMPAIGNS_SHOWN) -> list[CampaignRow]:
+    """Campaigns launched in the period from a unit of the subtree or reaching its pages, with
+    their targets inside the subtree counted by status; newest first. Two queries."""
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.combine(period.start, datetime.time.min, tzinfo=tz)
+    end = datetime.datetime.combine(
+        period.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+    )
+    launched = Q(campaign__launched_at__gte=start, campaign__launched_at__lt=end)
+    grouped = (
+        CampaignTarget.objects.filter(launched, unit__path__startswith=unit.path)
+        .values("campaign_id")
+        .annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=Q(status=TargetStatus.PUBLISHED)),
+            pending=Count("pk", filter=Q(status=TargetStatus.PENDING)),
+            overdue=Count("pk", filter=Q(status=TargetStatus.OVERDUE)),
+        )
+    )
+    counts = {row["campaign_id"]: row for row in grouped}
+    campaigns = (
+        Campaign.objects.standard()
+        .filter(launched_at__gte=start, launched_at__lt=end)
+        .filter(Q(unit__path__startswith=unit.path) | Q(pk__in=list(counts)))
+        .order_by("-launched_at", "-pk")[:limit]
+    )
+    rows = []
+    for campaign in campaigns:
+        row = counts.get(campaign.pk, {})
+        rows.append(
+            CampaignRow(
+                campaign,
+                targets=row.get("n", 0),
+                done=row.get("done", 0),
+                pending=row.get("pending", 0),
+                overdue=row.get("overdue", 0),
+            )
+        )
+    return rows
+
+
+def rankings(unit: Unit, period: Period) -> list[list[tuple[Page, dict[str, float]]]]:
+    """The RANKED pages with the most impressions, the fewest, and the most referrals."""
+    orders = [("impressions", False), ("impressions", True), ("referrals", False)]
+    return figures.pages_ranked_many(unit, period, orders, RANKED)
+
+
+def data(unit: Unit, period: Period) -> Dashboard:
+    """Everything the dashboard of `unit`'s subtree shows for `period`. The caller has checked
+    the viewer's access (`access_insights_unit`)."""
+    totals = figures.totals(unit, period)
+    top, bottom, referred = rankings(unit, period)
+    shown = with_reach(list({page.pk: (page, row) for page, row in top + bottom}.values()), period)
+    reach = {page.pk: row for page, row in shown}
+    return Dashboard(
+        unit=unit,
+        period=period,
+        totals=totals,
+        cards=cards_of(totals),
+        series=figures.series(unit, period),
+        levels=figures.by_level(unit, period),
+        children=figures.by_child(unit, period),
+        own=figures.own(unit, period),
+        top_pages=[(page, reach[page.pk]) for page, _row in top],
+        bottom_pages=[(page, reach[page.pk]) for page, _row in bottom],
+        referrals=[item for item in referred if item[1]["referrals"] > 0],
+        campaigns=campaign_rows(unit, period),
+        coverage=coverage.levels(unit, last_day(unit)),
+        definitions=definitions(),
+    )
+
+
+# ---------------------------------------------------------------- export
+
+
+def level_label(level: str) -> str:
+    return str(Level(level).label).capitalize()
+
+
+def _columns() -> list[str]:
+    return [str(METRIC_BY_KEY[key].label) for key in TABLE_KEYS]
+
+
+def _values(row: dict[str, float], keys=TABLE_KEYS) -> list[Value]:
+    return [row.get(key) if key == "reach" else int(row.get(key, 0)) for key in keys]
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def document(unit: Unit | None, params: dict[str, str]) -> Document:
+    """The dashboard of `unit` as an export (params `tu`, `den`: ISO dates, as on the page);
+    from the CLI (no unit), of the root of the structure `cau_truc`, else the current one."""
+    if unit is None:
+        unit = coverage.scope(None, params, timezone.localdate())
+    period = parse_period(params.get("tu"), params.get("den"), default_end=last_day(unit))
+    board = data(unit, period)
+    cards: list[tuple[str, Value, str]] = []
+    for card in board.cards:
+        note = ""
+        if card.estimated:
+            note = _("estimated; 95%% between %(low)s and %(high)s") % {
+                "low": round(card.low or 0),
+                "high": round(card.high or 0),
+            }
+        cards.append((str(card.label), card.value, note))
+    no_reach = [key for key in TABLE_KEYS if key != "reach"]
+    tables = [
+        Table(
+            _("By level of page"),
+            [_("Level")] + [str(METRIC_BY_KEY[key].label) for key in no_reach],
+            [[level_label(level), *_values(row, no_reach)] for level, row in board.levels],
+            note=_("Reach is not additive: it is given for the whole subtree and each unit."),
+        ),
+        Table(
+            _("By unit below"),
+            [_("Unit"), *_columns()],
+            [[child.full_name, *_values(row)] for child, row in board.children]
+            + [
+                [_("Own page of %(unit)s") % {"unit": unit.full_name}, *_values(board.own)],
+                [_("Total"), *_values(board.totals)],
+            ],
+            note=_("Reach is estimated, and the total's reach is not the sum of the rows."),
+        ),
+        Table(
+            _("Top pages by impressions"),
+            [_("Page"), _("Unit"), *_columns()],
+            [[page.name, page.unit.full_name, *_values(row)] for page, row in board.top_pages],
+        ),
+        Table(
+            _("Bottom pages by impressions"),
+            [_("Page"), _("Unit"), *_columns()],
+            [[page.name, page.unit.full_name, *_values(row)] for page, row in board.bottom_pages],
+        ),
+        Table(
+            _("Campaign compliance"),
+            [
+                _("Campaign"),
+                _("Launched by"),
+                _("Launched on"),
+                _("Target pages"),
+                _("Done"),
+                _("Pending"),
+                _("Overdue"),
+                "%",
+            ],
+            [
+                [
+                    row.campaign.source_post.title,
+                    row.campaign.unit.full_name,
+                    timezone.localdate(row.campaign.launched_at),
+                    row.targets,
+                    row.done,
+                    row.pending,
+                    row.overdue,
+                    row.percent,
+                ]
+                for row in board.campaigns
+            ],
+        ),
+        Table(
+            _("Referral leaderboard"),
+            [_("Page"), _("Unit"), _("Referrals"), _("Follows after a referral")],
+            [
+                [
+                    page.name,
+                    page.unit.full_name,
+                    int(row["referrals"]),
+                    int(row["referral_follows"]),
+                ]
+                for page, row in board.referrals
+            ],
+        ),
+        Table(
+            _("Coverage per level on %(day)s") % {"day": _day(last_day(unit))},
+            [_("Level"), _("Units"), _("With an active page"), "%"],
+            [[level_label(c.level), c.units, c.with_page, c.percent] for c in board.coverage],
+        ),
+    ]
+    return Document(
+        title=_("Figures of %(unit)s") % {"unit": unit.full_name},
+        subtitle=[
+            _("Period: %(start)s – %(end)s")
+            % {"start": _day(period.start), "end": _day(period.end)},
+            _("Structure: %(name)s") % {"name": unit.structure.name},
+            _("Made at %(time)s") % {"time": date_format(timezone.localtime(), "d/m/Y H:i")},
+        ],
+        cards=cards,
+        tables=tables,
+        definitions=[(str(name), str(text)) for _key, name, text in board.definitions],
+        filename="thong-ke-{}-{}-{}".format(
+            fold(unit.name).replace(" ", "-") or unit.code, period.start, period.end
+        ),
+    )
