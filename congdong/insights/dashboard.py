@@ -274,7 +274,7 @@ def data(unit: Unit, period: Period) -> Dashboard:
 
 
 def level_label(level: str) -> str:
-    return str(Level(level).label).capitalize()
+    return coverage.first_upper(str(Level(level).label))
 
 
 def _columns() -> list[str]:
