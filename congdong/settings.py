@@ -218,6 +218,9 @@ EVENTS_FLUSH_SECONDS = float(os.environ.get("CONGDONG_EVENTS_FLUSH_SECONDS", "5"
 EVENTS_BEACON_LIMIT = int(os.environ.get("CONGDONG_LIMIT_BEACONS", "30"))
 # Cap of the Redis stream `congdong:events` if the workers stop draining it (~200 bytes each).
 EVENTS_STREAM_MAXLEN = int(os.environ.get("CONGDONG_EVENTS_STREAM_MAXLEN", "2000000"))
+# A flush takes over stream entries that another worker read and left unacknowledged for this
+# long (it died, or hangs). Tests of a killed worker set it low.
+EVENTS_CLAIM_IDLE_MS = int(os.environ.get("CONGDONG_EVENTS_CLAIM_IDLE_MS", "60000"))
 # Raw events older than this many days are deleted by the `prune-events` job; the per-day
 # figures and reach sketches built from them are kept.
 EVENTS_RETENTION_DAYS = int(os.environ.get("CONGDONG_EVENTS_RETENTION_DAYS", "90"))

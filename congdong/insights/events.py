@@ -10,9 +10,9 @@ query on the request path:
 - **At scale** (REDIS_URL set): one XADD to the Redis stream `congdong:events`. The worker job
   reads the stream through a consumer group in batches, inserts each batch, and only then
   acknowledges (and deletes) its entries. A worker killed between insert and acknowledgement
-  leaves the entries pending; another flush claims them after `CLAIM_IDLE_MS` and inserts them
-  again, which inserts nothing, because every event carries its id from the moment it was made
-  and inserts skip ids already stored.
+  leaves the entries pending; another flush claims them after `EVENTS_CLAIM_IDLE_MS` and
+  inserts them again, which inserts nothing, because every event carries its id from the
+  moment it was made and inserts skip ids already stored.
 
 The Insights issue adds its counters and reach sketches at the same two places: beside the XADD
 (HINCRBY/PFADD in the same pipeline) or in `store()`, which sees every batch exactly once per
@@ -47,9 +47,6 @@ logger = logging.getLogger(__name__)
 
 STREAM = "congdong:events"
 GROUP = "congdong-flush"
-# An entry read by a flush that has not acknowledged it for this long is taken over by the
-# next flush: its worker died, or hangs.
-CLAIM_IDLE_MS = 60_000
 # Entries taken per read; each holds one submit()'s events (one to a few hundred).
 STREAM_READ = 100
 # A flush drains at most this many batches, so one job run stays short; the next run goes on.
@@ -347,7 +344,7 @@ def _ensure_group(client) -> None:
 
 
 def read_stream(
-    count: int | None = None, claim_idle_ms: int = CLAIM_IDLE_MS
+    count: int | None = None, claim_idle_ms: int | None = None
 ) -> list[tuple[str, RawEvent]]:
     """Take up to `count` entries for this consumer: first those another consumer left
     unacknowledged for `claim_idle_ms`, else new ones. Returns (entry id, event) pairs; an
@@ -355,6 +352,10 @@ def read_stream(
     client = _redis()
     count = count or STREAM_READ
     _ensure_group(client)
+    if claim_idle_ms is None:
+        # An entry read by a flush that has not acknowledged it for this long is taken over:
+        # its worker died, or hangs.
+        claim_idle_ms = settings.EVENTS_CLAIM_IDLE_MS
     _next, entries, *_deleted = client.xautoclaim(
         STREAM, GROUP, _consumer(), min_idle_time=claim_idle_ms, start_id="0-0", count=count
     )
@@ -384,7 +385,7 @@ def acknowledge(entry_ids: list[str]) -> None:
             pipe.execute()
 
 
-def drain_stream(max_batches: int = MAX_BATCHES, claim_idle_ms: int = CLAIM_IDLE_MS) -> int:
+def drain_stream(max_batches: int = MAX_BATCHES, claim_idle_ms: int | None = None) -> int:
     """Move events from the Redis stream into the table, batch by batch; returns how many."""
     done = 0
     for _ in range(max_batches):

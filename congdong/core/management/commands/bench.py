@@ -6,12 +6,14 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from congdong.bench import public_pages, publish_down, units_import
+from congdong.bench import ingest, public_pages, publish_down, rollup, units_import
 
 BENCHMARKS = {
     "units-import": units_import,
     "publish-down": publish_down,
     "public-pages": public_pages,
+    "ingest": ingest,
+    "rollup": rollup,
 }
 
 
@@ -35,6 +37,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seconds", type=float, help="public-pages: seconds of load per measure (default 5)."
         )
+        parser.add_argument(
+            "--events",
+            type=int,
+            help="ingest: events to push (default 200,000); rollup: raw events (default 450,000).",
+        )
+        parser.add_argument(
+            "--days", type=int, help="rollup: days of events and of the dashboard (default 365)."
+        )
+        parser.add_argument(
+            "--redis-url",
+            help="ingest: the Redis to measure (default REDIS_URL, else "
+            "redis://127.0.0.1:6379/14); only the bench's own keys are written.",
+        )
 
     def handle(
         self,
@@ -45,6 +60,9 @@ class Command(BaseCommand):
         database_url: str | None,
         followers: int | None,
         seconds: float | None,
+        events: int | None,
+        days: int | None,
+        redis_url: str | None,
         **options,
     ) -> None:
         if list or not name:
@@ -53,7 +71,14 @@ class Command(BaseCommand):
             return
         # Progress goes to stderr so that --json output stays one clean object on stdout.
         # Options given only to the benchmarks that take them.
-        extra = {k: v for k, v in {"followers": followers, "seconds": seconds}.items() if v}
+        given = {
+            "followers": followers,
+            "seconds": seconds,
+            "events": events,
+            "days": days,
+            "redis_url": redis_url,
+        }
+        extra = {k: v for k, v in given.items() if v}
         report = BENCHMARKS[name].run(
             database_url, lambda text: print(text, file=sys.stderr), **extra
         )
