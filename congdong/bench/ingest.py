@@ -10,8 +10,8 @@ way, in the same run; and ≥ 10,000 events/s. Also measured: the flush, stream 
 Needs Redis: `--redis-url`, else REDIS_URL, else redis://127.0.0.1:6379/14. Everything the
 bench writes there is under its own keys (the stream is renamed for the run, the live keys
 are of days in 2001) and deleted afterwards — but for the public-page cache version, which
-opening the run's pages bumps (the cache is in Redis too). The database is a throwaway SQLite file unless
-`--database-url` is given.
+opening the run's pages bumps (the cache is in Redis too). The database is a throwaway SQLite
+file unless `--database-url` is given.
 """
 
 from __future__ import annotations
