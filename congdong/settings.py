@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "congdong.campaigns",
     "congdong.engagement",
     "congdong.insights",
+    "congdong.feedback",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,27 @@ EVENTS_CLAIM_IDLE_MS = int(os.environ.get("CONGDONG_EVENTS_CLAIM_IDLE_MS", "6000
 # figures and reach sketches built from them are kept.
 EVENTS_RETENTION_DAYS = int(os.environ.get("CONGDONG_EVENTS_RETENTION_DAYS", "90"))
 OTP_MAX_ATTEMPTS = 5
+
+# --- Working calendar (congdong/core/clock.py) and citizen feedback (congdong/feedback) ------
+# Working weekdays (ISO: Monday 1 … Sunday 7) and hours, wall time in CALENDAR_TIME_ZONE; public
+# holidays from the `holidays` package for this country ("" for none). Admins add extra days
+# off and make-up working days as core.CalendarDay rows.
+CALENDAR_TIME_ZONE = os.environ.get("CONGDONG_CALENDAR_TIME_ZONE", TIME_ZONE)
+WORKING_WEEKDAYS = [int(d) for d in env_list("CONGDONG_WORKING_WEEKDAYS", "1,2,3,4,5")]
+WORKING_HOURS = env_list("CONGDONG_WORKING_HOURS", "07:30-11:30,13:30-17:00")
+PUBLIC_HOLIDAYS_COUNTRY = os.environ.get("CONGDONG_PUBLIC_HOLIDAYS", "VN")
+# Feedback items one citizen may send per calendar day; deadlines in working hours from the
+# moment of sending (accept; accept when marked urgent; answer: 37.5 = five working days of
+# the default calendar); days after an answer in which the citizen may reopen it, and after
+# which the worker closes it; the version of the consent text citizens agree to (Law 91/2025).
+FEEDBACK_DAILY_LIMIT = int(os.environ.get("CONGDONG_FEEDBACK_DAILY_LIMIT", "10"))
+FEEDBACK_ACCEPT_HOURS = float(os.environ.get("CONGDONG_FEEDBACK_ACCEPT_HOURS", "8"))
+FEEDBACK_URGENT_ACCEPT_HOURS = float(os.environ.get("CONGDONG_FEEDBACK_URGENT_ACCEPT_HOURS", "4"))
+FEEDBACK_ANSWER_HOURS = float(os.environ.get("CONGDONG_FEEDBACK_ANSWER_HOURS", "37.5"))
+FEEDBACK_REOPEN_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_REOPEN_DAYS", "7"))
+FEEDBACK_CLOSE_AFTER_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_CLOSE_AFTER_DAYS", "7"))
+FEEDBACK_CONSENT_VERSION = os.environ.get("CONGDONG_FEEDBACK_CONSENT_VERSION", "2026-01")
+# --- end of calendar and feedback -------------------------------------------------------------
 
 # Serve static files straight from the app folders: the laptop demo needs no collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -284,11 +284,14 @@ def pages_ranked_many(
 ) -> list[list[tuple[object, dict[str, float]]]]:
     """For each (metric, bottom) in `orders`, the `n` active pages of the subtree with the
     highest (or lowest) metric over the period, pages with nothing counted included at zero.
-    The figures are read once for all orders; only the pages shown become model instances
-    (a national subtree has 11,000 pages)."""
+
+    The ranked metrics are summed in one query over the period's own-page rows (whole months
+    and the days at the ends); the full figures are then read for the pages shown only, and
+    only those become model instances (a national subtree has 11,000 pages)."""
     from congdong.pages.models import Page, PageStatus
 
-    for metric, _bottom in orders:
+    metrics = sorted({metric for metric, _bottom in orders})
+    for metric in metrics:
         if metric not in ADDITIVE:
             raise ValueError(metric)
     refs = list(
@@ -296,22 +299,55 @@ def pages_ranked_many(
         .order_by()
         .values_list("pk", "unit_id", "unit__path", "unit__level")
     )
-    found: dict[int, dict[str, float]] = {}
-    for level in {ref[3] for ref in refs}:
-        ids = Unit.objects.filter(path__startswith=unit.path, level=level).values("pk")
-        for row in _rows(ids, period, level=level).values("unit_id").annotate(**_sums(period)):
-            found[row["unit_id"]] = _finish(row)
-    empty = _finish({})
+    ranked = _own_sums(unit, period, metrics)
     chosen = []
     for metric, bottom in orders:
         sign = 1 if bottom else -1
         chosen.append(
-            sorted(refs, key=lambda ref: (sign * found.get(ref[1], empty)[metric], ref[2]))[:n]
+            sorted(refs, key=lambda ref: (sign * ranked.get(ref[1], {}).get(metric, 0), ref[2]))[:n]
         )
-    pages = Page.objects.select_related("unit").in_bulk(
-        {ref[0] for refs_ in chosen for ref in refs_}
-    )
+    shown = {ref for refs_ in chosen for ref in refs_}
+    found: dict[int, dict[str, float]] = {}
+    for level in {ref[3] for ref in shown}:
+        ids = [ref[1] for ref in shown if ref[3] == level]
+        for row in _rows(ids, period, level=level).values("unit_id").annotate(**_sums(period)):
+            found[row["unit_id"]] = _finish(row)
+    pages = Page.objects.select_related("unit").in_bulk({ref[0] for ref in shown})
+    empty = _finish({})
     return [[(pages[ref[0]], dict(found.get(ref[1], empty))) for ref in refs_] for refs_ in chosen]
+
+
+def _own_sums(unit: Unit, period: Period, metrics: list[str]) -> dict[int, dict[str, int]]:
+    """`metrics` of each page of the subtree over the period, from its own-level rows: one
+    grouped query joined to the units (the row's level is its unit's level)."""
+    columns = {metric: [metric] for metric in metrics}
+    if "engagement" in columns:
+        columns["engagement"] = ["reactions", "comments", "shares"]
+    window = _window(period.start, period.end)
+    if "followers" in columns:  # a total at the end: everything before counts too
+        window |= _window(EPOCH, period.start - datetime.timedelta(days=1))
+        columns["followers"] = ["followers_gained", "followers_lost"]
+    needed = sorted({column for cols in columns.values() for column in cols})
+    own_rows = Unit.objects.filter(
+        pk=OuterRef("unit_id"), level=OuterRef("level"), path__startswith=unit.path
+    )
+    rows = (
+        DayCount.objects.filter(window)
+        .filter(Exists(own_rows))
+        .values("unit_id")
+        .annotate(**{f"sum_{column}": Sum(column) for column in needed})
+    )
+    out: dict[int, dict[str, int]] = {}
+    for row in rows:
+        values = {column: int(row[f"sum_{column}"] or 0) for column in needed}
+        figures = {}
+        for metric in metrics:
+            if metric == "followers":
+                figures[metric] = values["followers_gained"] - values["followers_lost"]
+            else:
+                figures[metric] = sum(values[column] for column in columns[metric])
+        out[row["unit_id"]] = figures
+    return out
 
 
 def pages_ranked(

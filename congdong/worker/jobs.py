@@ -38,6 +38,7 @@ JOBS: tuple[Job, ...] = (
     Job("mark-overdue-campaign-targets", "congdong.campaigns.tasks.mark_overdue_targets"),
     Job("flush-events", "congdong.insights.tasks.flush_events", every=5),
     Job("prune-events", "congdong.insights.tasks.prune_events", every=86_400),
+    Job("close-answered-feedback", "congdong.feedback.tasks.close_answered_feedback", every=3600),
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),
     Job("run-exports", "congdong.insights.tasks.run_exports", every=5),

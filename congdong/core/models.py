@@ -1,0 +1,35 @@
+"""Shared data that belongs to no one domain: the working calendar's exceptions.
+
+`CalendarDay` lives here, beside `congdong.core.clock` which reads it, so the clock (used by
+feedback deadlines today, by other timers later) depends on no domain app.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DayKind(models.TextChoices):
+    DAY_OFF = "day_off", _("day off")
+    WORKING_DAY = "working_day", _("working day")
+
+
+class CalendarDay(models.Model):
+    """An exception to the working calendar set by an admin: an extra day off, or a make-up
+    working day (usually a Saturday worked in exchange for a bridge day off).
+
+    It wins over both the weekday rule and the public-holiday list for its date.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()} {self.name}".strip()

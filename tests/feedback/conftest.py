@@ -1,0 +1,105 @@
+"""Feedback tests: citizens made on the spot, the personas, real units of the 2025 tree, and a
+fixed sending time (Tuesday 3 March 2026, 09:00 in Hà Nội) passed to every action as `now`."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from congdong.accounts.models import User
+from congdong.accounts.roles import Role
+from congdong.feedback import actions
+from congdong.feedback.models import Category, Feedback
+from congdong.units.models import Level, Unit
+from tests.conftest import commune_named, unit_2025
+from tests.engagement.conftest import citizen
+from tests.posts.conftest import grant
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+SENT = datetime.datetime(2026, 3, 3, 9, 0, tzinfo=VN)
+TEXT = "Đường liên thôn bị sụt lún sau mưa lớn, xe máy đi lại rất nguy hiểm."
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def vn(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime.datetime:
+    return datetime.datetime(y, m, d, h, mi, tzinfo=VN)
+
+
+@dataclass(frozen=True)
+class Units:
+    kinh_bac: Unit  # phường Kinh Bắc, Bắc Ninh
+    sibling: Unit  # another commune of Bắc Ninh
+    bac_ninh: Unit
+    hanoi_commune: Unit
+    hanoi: Unit
+
+
+@pytest.fixture
+def units(db) -> Units:
+    kinh_bac = commune_named("24", "Kinh Bắc")
+    bac_ninh = unit_2025("24")
+    sibling = (
+        Unit.objects.in_subtree(bac_ninh)
+        .filter(level=Level.COMMUNE)
+        .exclude(pk=kinh_bac.pk)
+        .order_by("code")
+        .first()
+    )
+    hanoi = unit_2025("01")
+    hanoi_commune = Unit.objects.in_subtree(hanoi).filter(level=Level.COMMUNE).order_by("code")[0]
+    return Units(kinh_bac, sibling, bac_ninh, hanoi_commune, hanoi)
+
+
+@pytest.fixture
+def people(personas, units) -> dict[str, User]:
+    """The personas, a citizen, another citizen and a feedback officer of the sibling commune."""
+    return personas | {
+        "an": citizen("+84912000001", "Nguyễn Văn An"),
+        "binh": citizen("+84912000002", "Trần Thị Bình"),
+        "sibling.canbo": grant("sibling.canbo", units.sibling, Role.FEEDBACK_OFFICER),
+    }
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def category(slug: str = "ha-tang-giao-thong") -> Category:
+    return Category.objects.get(slug=slug)
+
+
+def send(who: User, unit: Unit, now: datetime.datetime = SENT, **fields) -> Feedback:
+    """Feedback sent by `who` to `unit` at `now`; `fields` override the defaults."""
+    values = {
+        "category_id": category().pk,
+        "text": TEXT,
+        "public": True,
+        "consent": True,
+        "urgent": False,
+    } | fields
+    return actions.submit(who, unit.pk, now=now, **values)
+
+
+def picture(size=(800, 600), fmt="PNG", name="anh.png") -> SimpleUploadedFile:
+    out = io.BytesIO()
+    Image.new("RGB", size, (166, 27, 27)).save(out, fmt)
+    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def pdf(name="don.pdf", data=PDF) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/pdf")
+
+
+def moves(item: Feedback) -> list[tuple[str, str, str]]:
+    """(action, from, to) of every transition, oldest first."""
+    return list(
+        item.transitions.order_by("at", "pk").values_list("action", "from_state", "to_state")
+    )
