@@ -28,6 +28,7 @@ import time
 import urllib.parse
 from collections import Counter, defaultdict
 
+from congdong.bench import steps
 from congdong.bench.report import Report
 
 GOAL_OVER_MINIMAL = 0.50
@@ -77,7 +78,7 @@ def run(
             [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
         )
         progress(f"{events:,} events on {PAGES} pages, in batches of {BATCH}…")
-        figures |= _child(env, "measure", str(events))
+        figures |= steps.child("congdong.bench.ingest", env, "measure", str(events))
     figures["peak_rss_mb"] = round(
         max(
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
@@ -110,23 +111,7 @@ def _redis_problem(url: str) -> str:
     return ""
 
 
-def _child(env: dict[str, str], *args: str) -> dict:
-    """Run a step of this module in a child process; its last stdout line is JSON."""
-    out = subprocess.run(
-        [sys.executable, "-m", "congdong.bench.ingest", *args],
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 # --- the child step, against the throwaway database and the scratch keys --------------------
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def _pages() -> list[int]:
@@ -137,7 +122,7 @@ def _pages() -> list[int]:
     from congdong.units.actions import do_import_structure
     from congdong.units.models import Unit
 
-    _say("importing a small unit tree (Bắc Ninh, 2025) and opening pages…")
+    steps.say("importing a small unit tree (Bắc Ninh, 2025) and opening pages…")
     do_import_structure("2025", provinces={"24"})
     units = list(Unit.objects.filter(structure__code="2025").order_by("path")[:PAGES])
     do_establish_many(units, opened_at=timezone.now())
@@ -232,10 +217,7 @@ def _clean(client, pages: list[int]) -> None:
 
 
 def _measure(n: int) -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdong.settings")
-    django.setup()
+    steps.setup_django()
     from congdong.insights import events
     from congdong.insights.models import Event
 
@@ -251,14 +233,14 @@ def _measure(n: int) -> None:
         events.flush()
         Event.objects.all().delete()
         made = _made_up(n, pages)
-        _say("minimal pipeline…")
+        steps.say("minimal pipeline…")
         minimal_seconds = _minimal(client, made)
-        _say("our ingestion (make + submit)…")
+        steps.say("our ingestion (make + submit)…")
         ours_seconds = _ours(made)
         if events.pending():
             raise RuntimeError(f"{events.pending()} events fell back to the process buffer")
         entries = client.xlen(events.STREAM)
-        _say("flush: stream → database…")
+        steps.say("flush: stream → database…")
         started = time.perf_counter()
         flushed = 0
         while done := events.flush():

@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 
+from congdong.bench import steps
 from congdong.bench.report import Report
 
 GOAL_CACHED_OVER_HELLO = 0.40
@@ -63,11 +64,11 @@ def run(
             [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
         )
         progress(f"a page with {PAGE_POSTS} published posts…")
-        setup = _child(env, "setup")
+        setup = steps.child("congdong.bench.public_pages", env, "setup")
         figures: dict[str, float | int | str] = {"page": setup["path"]}
         figures |= _serve_and_load(env, setup["path"], seconds, progress)
         progress(f"{FEED_PAGES} pages × {followers:,} followers, {POSTS_PER_FEED_PAGE} posts each…")
-        figures |= _child(env, "feed", str(followers))
+        figures |= steps.child("congdong.bench.public_pages", env, "feed", str(followers))
     peak_kb = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
@@ -84,18 +85,6 @@ def run(
         figures["feed_p95_ms"] < GOAL_FEED_P95_MS and followers >= FOLLOWERS
     )
     return report
-
-
-def _child(env: dict[str, str], *args: str) -> dict:
-    """Run a step of this module in a child process; its last stdout line is JSON."""
-    out = subprocess.run(
-        [sys.executable, "-m", "congdong.bench.public_pages", *args],
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
 
 
 # --- the server and the load ----------------------------------------------------------------
@@ -242,17 +231,6 @@ def _python_load(
 # --- the child steps, against the throwaway database ----------------------------------------
 
 
-def _setup_django() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdong.settings")
-    django.setup()
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
 BODY = (
     "<p>Hưởng ứng Ngày hội Đại đoàn kết toàn dân tộc (18/11), Ban công tác Mặt trận khu dân cư "
     "tổ chức ngày hội, tôn vinh gương người tốt, việc tốt và trao quà cho hộ nghèo, gia đình "
@@ -306,7 +284,7 @@ def _published_posts(pages, per_page: int, author, start) -> int:
 
 def _setup() -> None:
     """A small tree (Bắc Ninh, 2025), pages for it, and one commune page with 20 posts."""
-    _setup_django()
+    steps.setup_django()
     from django.utils import timezone
 
     from congdong.accounts.models import AccountKind, User
@@ -316,7 +294,7 @@ def _setup() -> None:
     from congdong.units.actions import do_import_structure
     from congdong.units.models import Level, Unit
 
-    _say("importing a small unit tree (Bắc Ninh, 2025)…")
+    steps.say("importing a small unit tree (Bắc Ninh, 2025)…")
     do_import_structure("2025", provinces={"24"})
     ensure_default_regulation()
     units = list(Unit.objects.filter(structure__code="2025").order_by("path"))
@@ -343,7 +321,7 @@ def _columns(model, template, vary: list[str]) -> tuple[list[str], list]:
 
 def _feed(followers: int) -> None:
     """10 pages with `followers` followers each and hundreds of posts; time the feed."""
-    _setup_django()
+    steps.setup_django()
     from django.db import connection, transaction
     from django.utils import timezone
     from tqdm import tqdm

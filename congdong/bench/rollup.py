@@ -28,6 +28,7 @@ import tempfile
 import time
 import urllib.parse
 
+from congdong.bench import steps
 from congdong.bench.report import Report
 
 GOAL_P95_MS = 200.0
@@ -66,9 +67,9 @@ def run(
                 [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
             )
             progress(f"the 2022 tree with a page per unit; {events:,} events over {days} days…")
-            figures |= _child(env, "build", str(events), str(days))
+            figures |= steps.child("congdong.bench.rollup", env, "build", str(events), str(days))
             progress("the dashboard, from figures and from raw events…")
-            figures |= _child(env, "measure", str(days))
+            figures |= steps.child("congdong.bench.rollup", env, "measure", str(days))
     finally:
         _admin(server, f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
     figures["peak_rss_mb"] = round(
@@ -105,29 +106,7 @@ def _admin(server: str, sql: str) -> None:
         c.execute(sql)
 
 
-def _child(env: dict[str, str], *args: str) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-m", "congdong.bench.rollup", *args],
-        env=env,
-        check=True,
-        stdout=subprocess.PIPE,
-        text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 # --- the child steps, against the scratch database --------------------------------------------
-
-
-def _setup_django() -> None:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdong.settings")
-    django.setup()
-
-
-def _say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def _store(made: list) -> None:
@@ -160,7 +139,7 @@ def _store(made: list) -> None:
 
 
 def _build(n: int, days: int) -> None:
-    _setup_django()
+    steps.setup_django()
     from django.db import connection
     from django.utils import timezone
     from tqdm import tqdm
@@ -173,7 +152,7 @@ def _build(n: int, days: int) -> None:
     from congdong.units.models import Level, Unit
 
     started = time.perf_counter()
-    _say("importing the 2022 unit tree and opening a page for every unit…")
+    steps.say("importing the 2022 unit tree and opening a page for every unit…")
     do_import_structure("2022")
     units = list(Unit.objects.filter(structure__code="2022").order_by("path"))
     opened = timezone.make_aware(datetime.datetime(2021, 1, 1, 9))
@@ -279,7 +258,7 @@ def _baseline_sql(part: str, root_path: str, child_len: int) -> str:
 
 
 def _measure(days: int) -> None:
-    _setup_django()
+    steps.setup_django()
     from django.db import connection
 
     from congdong.insights import figures
@@ -321,7 +300,7 @@ def _measure(days: int) -> None:
     timings.sort()
     raw = []
     for n in range(BASELINE_RUNS):
-        _say(f"  from raw events, run {n + 1} of {BASELINE_RUNS}…")
+        steps.say(f"  from raw events, run {n + 1} of {BASELINE_RUNS}…")
         start = time.perf_counter()
         from_raw()
         raw.append(1000 * (time.perf_counter() - start))
