@@ -38,7 +38,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from congdong.insights import live, rollup
-from congdong.insights.models import Event, EventKind, uuid7
+from congdong.insights.models import EventKind, uuid7
 from congdong.insights.visitors import tracking_allowed, visitor_key
 
 __all__ = ["EventKind", "RawEvent", "flush", "make", "record", "record_many", "store", "submit"]
@@ -67,18 +67,6 @@ class RawEvent(NamedTuple):
     user_id: int | None
     visitor: str
     at: datetime.datetime
-
-    def row(self) -> Event:
-        return Event(
-            id=self.id,
-            kind=self.kind,
-            page_id=self.page_id,
-            post_id=self.post_id,
-            user_id=self.user_id,
-            visitor=self.visitor,
-            at=self.at,
-            day=timezone.localdate(self.at),
-        )
 
     def packed(self) -> list:
         """As one item of a Redis stream entry (short, JSON-friendly)."""

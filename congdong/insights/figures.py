@@ -103,20 +103,25 @@ METRIC_BY_KEY = {metric.key: metric for metric in METRICS}
 ADDITIVE = (*COUNT_COLUMNS, "engagement", "followers")
 
 
-def _window(start: datetime.date, end: datetime.date) -> Q:
+def _window(start: datetime.date, end: datetime.date, column: str = "day") -> Q:
     """The rows that cover [start, end] exactly once: month rows for the whole months inside,
-    day rows for the days before the first and after the last whole month."""
+    day rows for the days before the first and after the last whole month. `column` is the
+    row's first day: "day" on DayCount, "start" on ReachSketch."""
     if start > end:
         return Q(pk__in=[])
     first = start if start.day == 1 else _next_month(start)
-    after = _next_month(end)
-    last_start = _month_before(after) if _is_month_end(end) else _month_before(end.replace(day=1))
+    month_of_end = end.replace(day=1)
+    last_start = month_of_end if _is_month_end(end) else _month_before(month_of_end)
+
+    def span(kind: str, **bounds: datetime.date) -> Q:
+        return Q(span=kind, **{f"{column}__{op}": day for op, day in bounds.items()})
+
     if first > last_start:  # no whole month inside
-        return Q(span=Span.DAY, day__gte=start, day__lte=end)
+        return span(Span.DAY, gte=start, lte=end)
     return (
-        Q(span=Span.MONTH, day__gte=first, day__lte=last_start)
-        | Q(span=Span.DAY, day__gte=start, day__lt=first)
-        | Q(span=Span.DAY, day__gte=_next_month(last_start), day__lte=end)
+        span(Span.MONTH, gte=first, lte=last_start)
+        | span(Span.DAY, gte=start, lt=first)
+        | span(Span.DAY, gte=_next_month(last_start), lte=end)
     )
 
 
@@ -130,24 +135,6 @@ def _month_before(first: datetime.date) -> datetime.date:
 
 def _is_month_end(day: datetime.date) -> bool:
     return (day + datetime.timedelta(days=1)).day == 1
-
-
-def _sketch_window(start: datetime.date, end: datetime.date) -> Q:
-    # The same split, on ReachSketch's columns.
-    window = _window(start, end)
-    return _rename(window)
-
-
-def _rename(q: Q) -> Q:
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            out.children.append(_rename(child))
-        else:
-            key, value = child
-            out.children.append((key.replace("day", "start"), value))
-    return out
 
 
 def _sums(period: Period) -> dict[str, Sum]:
@@ -187,7 +174,7 @@ def reach_of(unit_ids: Iterable[int], period: Period, own: bool = False) -> dict
     """Each unit's reach sketch over the period (the union of its month and day sketches)."""
     blobs: dict[int, list[bytes]] = defaultdict(list)
     rows = ReachSketch.objects.filter(
-        _sketch_window(period.start, period.end), unit_id__in=list(unit_ids), own=own
+        _window(period.start, period.end, column="start"), unit_id__in=list(unit_ids), own=own
     ).values_list("unit_id", "sketch")
     for unit_id, blob in rows:
         blobs[unit_id].append(blob)
