@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("congdong.campaigns.urls")),
     path("", include("congdong.engagement.urls")),
     path("", include("congdong.insights.urls")),
+    path("", include("congdong.feedback.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

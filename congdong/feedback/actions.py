@@ -35,6 +35,7 @@ from congdong.feedback.models import (
     AttachmentKind,
     Category,
     Feedback,
+    FeedbackAccess,
     FeedbackAction,
     FeedbackAttachment,
     FeedbackState,
@@ -694,3 +695,17 @@ def close_answered(now: datetime.datetime | None = None) -> int:
                 )
                 closed += 1
     return closed
+
+
+def log_access(
+    user: AnyUser,
+    item: Feedback,
+    kind: str = "view",
+    ip: str | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Record that staff member `user` read the individual item (Decree 356/2025). The sender
+    reading their own item is not logged: it is their own data."""
+    if not user.is_authenticated or item.citizen_id == user.pk:
+        return
+    FeedbackAccess.objects.create(feedback=item, user=user, kind=kind, ip=ip, at=_now(now))

@@ -293,3 +293,37 @@ class FeedbackTransition(models.Model):
     def __str__(self) -> str:
         moved = f"{self.from_state or '∅'} → {self.to_state}"
         return f"{self.feedback}: {moved} ({self.at:%Y-%m-%d %H:%M})"
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", pgettext_lazy("feedback access", "opened")
+    ATTACHMENT = "attachment", pgettext_lazy("feedback access", "opened an attachment")
+    API = "api", pgettext_lazy("feedback access", "read through the API")
+    EXPORT = "export", pgettext_lazy("feedback access", "exported")
+
+
+class FeedbackAccess(models.Model):
+    """One reading of an individual item by staff: Decree 356/2025 treats political opinion as
+    sensitive data, so every access to a raw item (not to aggregates) is recorded here.
+    Rows are only ever added (`actions.log_access`); the admin shows them read-only."""
+
+    feedback = models.ForeignKey(
+        Feedback, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("feedback")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("read by"),
+    )
+    kind = models.CharField(_("how"), max_length=12, choices=AccessKind.choices)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access to feedback")
+        verbose_name_plural = _("accesses to feedback")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.feedback} ({self.kind}, {self.at:%Y-%m-%d %H:%M})"
