@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -103,26 +104,67 @@ METRIC_BY_KEY = {metric.key: metric for metric in METRICS}
 ADDITIVE = (*COUNT_COLUMNS, "engagement", "followers")
 
 
-def _window(start: datetime.date, end: datetime.date, column: str = "day") -> Q:
-    """The rows that cover [start, end] exactly once: month rows for the whole months inside,
-    day rows for the days before the first and after the last whole month. `column` is the
-    row's first day: "day" on DayCount, "start" on ReachSketch."""
-    if start > end:
+def _window(
+    start: datetime.date, end: datetime.date, column: str = "day", quarters: bool = True
+) -> Q:
+    """The rows that cover [start, end] exactly once: quarter rows for the whole calendar
+    quarters inside, month rows for the other whole months, day rows for the days at either
+    end. `column` is the row's first day: "day" on DayCount, "start" on ReachSketch (which
+    keeps no quarter sketches: pass quarters=False)."""
+    pieces = [
+        Q(span=kind, **{f"{column}__gte": first, f"{column}__lte": last})
+        for kind, first, last in _pieces(start, end, quarters)
+        if first <= last
+    ]
+    if not pieces:
         return Q(pk__in=[])
-    first = start if start.day == 1 else _next_month(start)
+    window = pieces[0]
+    for piece in pieces[1:]:
+        window |= piece
+    return window
+
+
+def _pieces(
+    start: datetime.date, end: datetime.date, quarters: bool
+) -> list[tuple[str, datetime.date, datetime.date]]:
+    """(span, first row's start, last row's start) ranges; some may be empty (first > last)."""
+    first_month = start if start.day == 1 else _next_month(start)
     month_of_end = end.replace(day=1)
-    last_start = month_of_end if _is_month_end(end) else _month_before(month_of_end)
+    last_month = month_of_end if _is_month_end(end) else _month_before(month_of_end)
+    if first_month > last_month:  # no whole month inside
+        return [(Span.DAY, start, end)]
+    days = [
+        (Span.DAY, start, first_month - datetime.timedelta(days=1)),
+        (Span.DAY, _next_month(last_month), end),
+    ]
+    first_quarter = _quarter_on_or_after(first_month)
+    last_quarter_start = quarter_of(last_month)
+    if _months_after(last_quarter_start, 2) != last_month:  # that quarter is not whole
+        last_quarter_start = _months_after(last_quarter_start, -3)
+    if not quarters or first_quarter > last_quarter_start:
+        return [*days, (Span.MONTH, first_month, last_month)]
+    return [
+        *days,
+        (Span.MONTH, first_month, _months_after(first_quarter, -1)),
+        (Span.QUARTER, first_quarter, last_quarter_start),
+        (Span.MONTH, _months_after(last_quarter_start, 3), last_month),
+    ]
 
-    def span(kind: str, **bounds: datetime.date) -> Q:
-        return Q(span=kind, **{f"{column}__{op}": day for op, day in bounds.items()})
 
-    if first > last_start:  # no whole month inside
-        return span(Span.DAY, gte=start, lte=end)
-    return (
-        span(Span.MONTH, gte=first, lte=last_start)
-        | span(Span.DAY, gte=start, lt=first)
-        | span(Span.DAY, gte=_next_month(last_start), lte=end)
-    )
+def _months_after(first: datetime.date, months: int) -> datetime.date:
+    """The first of the month `months` after (or before, if negative) the month of `first`."""
+    index = first.year * 12 + first.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _quarter_on_or_after(first: datetime.date) -> datetime.date:
+    """The first day of the calendar quarter starting on or after the month of `first`."""
+    return _months_after(first, (3 - (first.month - 1) % 3) % 3)
+
+
+def quarter_of(day: datetime.date) -> datetime.date:
+    """The first day of the calendar quarter holding `day`."""
+    return datetime.date(day.year, day.month - (day.month - 1) % 3, 1)
 
 
 def _next_month(day: datetime.date) -> datetime.date:
@@ -174,7 +216,9 @@ def reach_of(unit_ids: Iterable[int], period: Period, own: bool = False) -> dict
     """Each unit's reach sketch over the period (the union of its month and day sketches)."""
     blobs: dict[int, list[bytes]] = defaultdict(list)
     rows = ReachSketch.objects.filter(
-        _window(period.start, period.end, column="start"), unit_id__in=list(unit_ids), own=own
+        _window(period.start, period.end, column="start", quarters=False),
+        unit_id__in=list(unit_ids),
+        own=own,
     ).values_list("unit_id", "sketch")
     for unit_id, blob in rows:
         blobs[unit_id].append(blob)
@@ -270,71 +314,89 @@ def pages_ranked_many(
     n: int = 10,
 ) -> list[list[tuple[object, dict[str, float]]]]:
     """For each (metric, bottom) in `orders`, the `n` active pages of the subtree with the
-    highest (or lowest) metric over the period, pages with nothing counted included at zero.
+    highest (or lowest) metric over the period, pages with nothing counted included at zero;
+    ties in subtree order.
 
-    The ranked metrics are summed in one query over the period's own-page rows (whole months
-    and the days at the ends); the full figures are then read for the pages shown only, and
-    only those become model instances (a national subtree has 11,000 pages)."""
+    One query sums the ranked metrics over the period's own-page rows and ranks the pages in
+    the database, so only the pages shown leave it (a national subtree has 11,000 pages); the
+    full figures are then read for those pages only."""
     from congdong.pages.models import Page, PageStatus
 
     metrics = sorted({metric for metric, _bottom in orders})
     for metric in metrics:
         if metric not in ADDITIVE:
             raise ValueError(metric)
-    refs = list(
+    sums_sql, sums_params = _own_sums(unit, period, metrics).query.sql_with_params()
+    pages = (
         Page.objects.filter(status=PageStatus.ACTIVE, unit__path__startswith=unit.path)
         .order_by()
-        .values_list("pk", "unit_id", "unit__path", "unit__level")
+        .values("pk", "unit_id", "unit__path", "unit__level")
     )
-    ranked = _own_sums(unit, period, metrics)
-    chosen = []
-    for metric, bottom in orders:
-        sign = 1 if bottom else -1
-        chosen.append(
-            sorted(refs, key=lambda ref: (sign * ranked.get(ref[1], {}).get(metric, 0), ref[2]))[:n]
-        )
-    shown = {ref for refs_ in chosen for ref in refs_}
+    pages_sql, pages_params = pages.query.sql_with_params()
+    values = ", ".join(f'{_ranked_value(metric)} AS "m_{metric}"' for metric in metrics)
+    picks = " UNION ALL ".join(
+        f'SELECT * FROM (SELECT {k} AS "k", "pk", "unit_id", "unit__level", "m_{metric}" AS "v", '
+        f'"unit__path" FROM ranked '
+        f'ORDER BY "m_{metric}" {"ASC" if bottom else "DESC"}, "unit__path" LIMIT {int(n)}) t{k}'
+        for k, (metric, bottom) in enumerate(orders)
+    )
+    sql = (
+        f"WITH sums AS ({sums_sql}), ranked AS ("
+        f'SELECT p."pk", p."unit_id", p."unit__path", p."unit__level", {values} '
+        f'FROM ({pages_sql}) p LEFT JOIN sums s ON s."unit_id" = p."unit_id") {picks}'
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sums_params, *pages_params])
+        rows = cursor.fetchall()
+    chosen: list[list[tuple[int, int, str]]] = [[] for _order in orders]
+    # A union keeps no order between its parts' rows: put each part back in rank order.
+    for k, page_id, unit_id, level, _value, _path in sorted(
+        rows, key=lambda row: (row[0], row[4] if orders[row[0]][1] else -row[4], row[5])
+    ):
+        chosen[k].append((page_id, unit_id, level))
+    shown = {ref for refs in chosen for ref in refs}
     found: dict[int, dict[str, float]] = {}
-    for level in {ref[3] for ref in shown}:
-        ids = [ref[1] for ref in shown if ref[3] == level]
+    for level in {ref[2] for ref in shown}:
+        ids = [ref[1] for ref in shown if ref[2] == level]
         for row in _rows(ids, period, level=level).values("unit_id").annotate(**_sums(period)):
             found[row["unit_id"]] = _finish(row)
-    pages = Page.objects.select_related("unit").in_bulk({ref[0] for ref in shown})
+    objects = Page.objects.select_related("unit").in_bulk({ref[0] for ref in shown})
     empty = _finish({})
-    return [[(pages[ref[0]], dict(found.get(ref[1], empty))) for ref in refs_] for refs_ in chosen]
+    return [[(objects[ref[0]], dict(found.get(ref[1], empty))) for ref in refs] for refs in chosen]
 
 
-def _own_sums(unit: Unit, period: Period, metrics: list[str]) -> dict[int, dict[str, int]]:
-    """`metrics` of each page of the subtree over the period, from its own-level rows: one
-    grouped query joined to the units (the row's level is its unit's level)."""
-    columns = {metric: [metric] for metric in metrics}
-    if "engagement" in columns:
-        columns["engagement"] = ["reactions", "comments", "shares"]
+def _ranked_value(metric: str) -> str:
+    """The SQL for `metric` of a ranked page from its sums (zero for a page without rows)."""
+    if metric == "followers":
+        return 'COALESCE(s."sum_followers_gained", 0) - COALESCE(s."sum_followers_lost", 0)'
+    columns = ["reactions", "comments", "shares"] if metric == "engagement" else [metric]
+    return " + ".join(f'COALESCE(s."sum_{column}", 0)' for column in columns)
+
+
+def _own_sums(unit: Unit, period: Period, metrics: list[str]):
+    """The sums behind `metrics` for each page of the subtree over the period, from its
+    own-level rows: a grouped queryset (unit_id, sum_<column>…) joined to the units (a row's
+    level is its unit's level only for the unit's own page)."""
+    needed = set()
     window = _window(period.start, period.end)
-    if "followers" in columns:  # a total at the end: everything before counts too
-        window |= _window(EPOCH, period.start - datetime.timedelta(days=1))
-        columns["followers"] = ["followers_gained", "followers_lost"]
-    needed = sorted({column for cols in columns.values() for column in cols})
+    for metric in metrics:
+        if metric == "followers":  # a total at the end: everything before counts too
+            window |= _window(EPOCH, period.start - datetime.timedelta(days=1))
+            needed |= {"followers_gained", "followers_lost"}
+        elif metric == "engagement":
+            needed |= {"reactions", "comments", "shares"}
+        else:
+            needed.add(metric)
     own_rows = Unit.objects.filter(
         pk=OuterRef("unit_id"), level=OuterRef("level"), path__startswith=unit.path
     )
-    rows = (
+    return (
         DayCount.objects.filter(window)
         .filter(Exists(own_rows))
+        .order_by()
         .values("unit_id")
-        .annotate(**{f"sum_{column}": Sum(column) for column in needed})
+        .annotate(**{f"sum_{column}": Sum(column) for column in sorted(needed)})
     )
-    out: dict[int, dict[str, int]] = {}
-    for row in rows:
-        values = {column: int(row[f"sum_{column}"] or 0) for column in needed}
-        figures = {}
-        for metric in metrics:
-            if metric == "followers":
-                figures[metric] = values["followers_gained"] - values["followers_lost"]
-            else:
-                figures[metric] = sum(values[column] for column in columns[metric])
-        out[row["unit_id"]] = figures
-    return out
 
 
 def pages_ranked(

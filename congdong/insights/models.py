@@ -109,6 +109,7 @@ class Event(models.Model):
 class Span(models.TextChoices):
     DAY = "d", _("day")
     MONTH = "m", _("month")
+    QUARTER = "q", _("quarter")
 
 
 class DayCount(models.Model):
@@ -120,7 +121,9 @@ class DayCount(models.Model):
     its descendants') and Σ children = parent holds by construction. Levels only grow down the
     tree, so the row at a unit's own level holds exactly that unit's page: a page's figures
     are read from the same table. Month rows (`span` "m", `day` = the 1st) repeat the sum of
-    their days, so a year is read as 12 rows, not 365.
+    their days and quarter rows (`span` "q", `day` = the quarter's 1st) the sum of their
+    months, so a year is read as a few quarters and months plus the days at either end, not
+    365 rows: ranking 11,000 pages over a year reads about 7 rows a page, not 12.
     """
 
     unit_id = models.BigIntegerField(_("unit"))
@@ -144,6 +147,8 @@ class DayCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit_id", "span", "day", "level"], name="daycount_key")
         ]
+        # Ranking every page of a subtree reads one period's rows of all units: by span and day.
+        indexes = [models.Index(fields=["span", "day"], name="daycount_span_day")]
 
     def __str__(self) -> str:
         return f"unit {self.unit_id} {self.level} {self.span} {self.day}"

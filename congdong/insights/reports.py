@@ -19,6 +19,9 @@ BUILDERS: dict[str, str] = {
     "dashboard": "congdong.insights.dashboard.document",
     "coverage": "congdong.insights.coverage.document",
     "conference": "congdong.insights.conference.document",
+    # The people's situation (feedback aggregates): a period and, with `cap`, one row per unit
+    # of that level (the periodic report per level).
+    "situation": "congdong.feedback.situation.document",
 }
 
 

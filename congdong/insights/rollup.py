@@ -119,9 +119,11 @@ def add_to_figures(events: Iterable[RawEvent]) -> None:
             continue  # a page deleted meanwhile, or a kind that counts nothing
         day = timezone.localdate(event.at)
         month = day.replace(day=1)
+        quarter = month.replace(month=month.month - (month.month - 1) % 3)
         for unit_id in place.chain:
             counts[(unit_id, place.level, Span.DAY, day)][column] += 1
             counts[(unit_id, place.level, Span.MONTH, month)][column] += 1
+            counts[(unit_id, place.level, Span.QUARTER, quarter)][column] += 1
         if event.kind in SEEN_KINDS and event.visitor:
             seen[(place.unit_id, True, Span.DAY, day)].add(event.visitor)
             seen[(place.unit_id, True, Span.MONTH, month)].add(event.visitor)

@@ -96,19 +96,21 @@ def test_a_replayed_batch_counts_nothing_twice(pages, stored):
     assert figures.own(pages.kinh_bac.unit, Period(D1, D2))["impressions"] == 6
 
 
-def test_a_period_reads_whole_months_and_the_days_around_them(pages):
+def test_a_period_reads_whole_quarters_months_and_the_days_around_them(pages):
     rng = random.Random(5)
     start = datetime.date(2025, 11, 20)
     batch = []
-    for n in range(120):
+    for n in range(260):
         day = start + datetime.timedelta(days=n)
         batch += views(pages.kinh_bac, day, [f"u{day.toordinal()}-{i}" for i in range(n % 4)])
     events.store(batch)
     per_day = {day: f for day, f in figures.series(pages.kinh_bac.unit, Period(start, day))}
+    # 20/11/2025 – 6/8/2026: whole quarters (Q1, Q2 2026) inside, months and days around them.
     assert DayCount.objects.filter(span=Span.MONTH).exists()
-    for _ in range(40):
-        a = start + datetime.timedelta(days=rng.randrange(120))
-        b = a + datetime.timedelta(days=rng.randrange(100))
+    assert DayCount.objects.filter(span=Span.QUARTER, day=datetime.date(2026, 4, 1)).exists()
+    for _ in range(60):
+        a = start + datetime.timedelta(days=rng.randrange(260))
+        b = a + datetime.timedelta(days=rng.randrange(240))
         period = Period(a, b)
         expected = sum(f["impressions"] for day, f in per_day.items() if a <= day <= b)
         got = figures.own(pages.kinh_bac.unit, period)
@@ -179,3 +181,23 @@ def test_the_daily_job_prunes_events_past_the_retention(settings, pages):
     assert prune_events() == 1
     assert list(Event.objects.values_list("day", flat=True)) == [recent]
     assert figures.own(pages.kinh_bac.unit, Period(old, today))["impressions"] == 2
+
+
+def test_a_year_to_date_reads_three_quarters_two_months_and_the_days_at_the_ends():
+    d = datetime.date
+    pieces = [
+        piece
+        for piece in figures._pieces(d(2025, 11, 27), d(2026, 11, 26), quarters=True)
+        if piece[1] <= piece[2]
+    ]
+    assert sorted(pieces, key=lambda p: p[1]) == [
+        (Span.DAY, d(2025, 11, 27), d(2025, 11, 30)),
+        (Span.MONTH, d(2025, 12, 1), d(2025, 12, 1)),
+        (Span.QUARTER, d(2026, 1, 1), d(2026, 7, 1)),
+        (Span.MONTH, d(2026, 10, 1), d(2026, 10, 1)),
+        (Span.DAY, d(2026, 11, 1), d(2026, 11, 26)),
+    ]
+    # Sketches have no quarter rows: the same period as days and months only.
+    assert (Span.MONTH, d(2025, 12, 1), d(2026, 10, 1)) in figures._pieces(
+        d(2025, 11, 27), d(2026, 11, 26), quarters=False
+    )

@@ -59,6 +59,7 @@ KIND_LABELS = {
     "dashboard": gettext_lazy("Dashboard"),
     "coverage": gettext_lazy("Page coverage"),
     "conference": gettext_lazy("Conference report"),
+    "situation": gettext_lazy("The people's situation"),
 }
 
 

@@ -1,0 +1,48 @@
+"""The demo's feedback: every state of the handling graph, some overdue, escalated and
+transferred items, public answers on Kinh Bắc's page, and made once."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from congdong.demo.feedback import ensure_feedback
+from congdong.feedback import queries
+from congdong.feedback.models import Feedback, FeedbackAction, FeedbackState, FeedbackTransition
+from tests.conftest import commune_named
+from tests.engagement.conftest import citizen
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def made(personas) -> int:
+    for n in range(60):
+        citizen(f"+8491300{n:04d}", f"Công dân {n}")
+    return ensure_feedback(progress=lambda _line: None, items=160)
+
+
+def test_items_are_in_every_state_of_the_handling_graph(made):
+    assert made == 160
+    states = set(Feedback.objects.values_list("state", flat=True))
+    assert states >= {
+        FeedbackState.RECEIVED,
+        FeedbackState.ACCEPTED,
+        FeedbackState.REJECTED,
+        FeedbackState.ASSIGNED,
+        FeedbackState.ANSWERED,
+        FeedbackState.CLOSED,
+    }
+    moves = set(FeedbackTransition.objects.values_list("action", flat=True))
+    assert {FeedbackAction.ESCALATE, FeedbackAction.TRANSFER} <= moves
+    # Made once.
+    assert ensure_feedback(progress=lambda _line: None, items=160) == made
+    assert Feedback.objects.count() == made
+
+
+def test_some_items_are_overdue_every_move_was_in_the_past_and_answers_are_public(made):
+    assert queries.overdue(timezone.now()).exists()
+    assert not FeedbackTransition.objects.filter(at__gt=timezone.now()).exists()
+    answers = list(queries.public_answers(commune_named("24", "Kinh Bắc")))
+    assert answers
+    assert all(item.answer and item.public for item in answers)
