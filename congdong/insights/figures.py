@@ -1,9 +1,9 @@
 """Figures for a unit's subtree or its own page over a period: the read side of insights.
 
 Everything is read from the stored figures (`DayCount`, `ReachSketch`), never from raw events:
-additive metrics are sums of a few rows (whole months from month rows, the days at either end
-from day rows), and reach is the union of sketches, never a sum. The definitions below are
-DESIGN.md §4; dashboards and exports show them next to the figures.
+additive metrics are sums of a few rows (whole quarters and months from quarter and month
+rows, the days at either end from day rows), and reach is the union of sketches, never a sum.
+The definitions below are DESIGN.md §4; dashboards and exports show them next to the figures.
 """
 
 from __future__ import annotations
@@ -14,13 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from congdong.insights import sketches
 from congdong.insights.models import COUNT_COLUMNS, DayCount, ReachSketch, Span
+from congdong.insights.rollup import ten_days_of
 from congdong.units.models import Level, Unit
 
 # Before any event: the start of "all time" for follower totals.
@@ -104,18 +106,84 @@ METRIC_BY_KEY = {metric.key: metric for metric in METRICS}
 ADDITIVE = (*COUNT_COLUMNS, "engagement", "followers")
 
 
+class Window:
+    """The DayCount rows whose sum is a period's figures: some rows added, some taken away (a
+    month row less the few days of it outside the period, when that is fewer rows than the
+    days inside: month rows are the sums of their days)."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.pieces = pieces
+
+    @property
+    def rows(self) -> Q:
+        """The rows to read (an index on span and day finds them)."""
+        return _any([_piece(kind, first, last) for _sign, kind, first, last in self.pieces])
+
+    def total(self, column: str) -> Sum:
+        """SUM of `column` times the row's sign (+1, −1, or 0 outside the window). The sign is
+        one CASE in SQL, not a filter per sum: a dozen sums over filters of a dozen ranges
+        each cost Django more to build than the database to run."""
+        return Sum(F(column) * self._sign(), default=0)
+
+    def _sign(self) -> RawSQL:
+        table = connection.ops.quote_name(DayCount._meta.db_table)
+        span, day = (f"{table}.{connection.ops.quote_name(name)}" for name in ("span", "day"))
+        date = (lambda d: d) if connection.vendor == "postgresql" else datetime.date.isoformat
+        cases, params = [], []
+        for sign, kind, first, last in self.pieces:
+            cases.append(f"WHEN {span} = %s AND {day} >= %s AND {day} <= %s THEN {sign}")
+            params += [kind, date(first), date(last)]
+        sql = f"CASE {' '.join(cases)} ELSE 0 END" if cases else "0"
+        return RawSQL(sql, params, output_field=IntegerField())
+
+
 def _window(
     start: datetime.date, end: datetime.date, column: str = "day", quarters: bool = True
 ) -> Q:
-    """The rows that cover [start, end] exactly once: quarter rows for the whole calendar
-    quarters inside, month rows for the other whole months, day rows for the days at either
-    end. `column` is the row's first day: "day" on DayCount, "start" on ReachSketch (which
-    keeps no quarter sketches: pass quarters=False)."""
-    pieces = [
-        Q(span=kind, **{f"{column}__gte": first, f"{column}__lte": last})
-        for kind, first, last in _pieces(start, end, quarters)
-        if first <= last
-    ]
+    """The rows that cover [start, end] exactly once, none subtracted (what sketches need):
+    quarter rows for the whole calendar quarters inside, month rows for the other whole
+    months, day rows for the days at either end. `column` is the row's first day: "day" on
+    DayCount, "start" on ReachSketch (which keeps no quarter sketches: quarters=False)."""
+    pieces = _pieces(start, end, quarters, subtract=False)
+    return _any([_piece(kind, first, last, column) for _sign, kind, first, last in pieces])
+
+
+def _sketch_window(start: datetime.date, end: datetime.date) -> Q:
+    """The ReachSketch rows whose union is [start, end]: whole quarters and months, then
+    whole ten-day spans (1–10, 11–20, 21–end) and single days for the rest of the ends."""
+    pieces = []
+    for _sign, kind, first, last in _pieces(start, end, quarters=True, subtract=False):
+        if kind != Span.DAY:
+            pieces.append(_piece(kind, first, last, "start"))
+            continue
+        day = first
+        while day <= last:
+            ten_end = _ten_days_end(day)
+            if ten_days_of(day) == day and ten_end <= last:
+                pieces.append(_piece(Span.TEN_DAYS, day, day, "start"))
+                day = ten_end + DAY
+            else:
+                pieces.append(_piece(Span.DAY, day, day, "start"))
+                day += DAY
+    return _any(pieces)
+
+
+def _ten_days_end(day: datetime.date) -> datetime.date:
+    first = ten_days_of(day)
+    return first + datetime.timedelta(days=9) if first.day < 21 else _next_month(day) - DAY
+
+
+def _counts(start: datetime.date, end: datetime.date) -> Window:
+    """The DayCount rows that sum to [start, end]: whole quarters, whole months, and at each
+    end either the days inside or the month less the days outside, whichever reads fewer."""
+    return Window(_pieces(start, end, quarters=True, subtract=True))
+
+
+def _piece(kind: str, first: datetime.date, last: datetime.date, column: str = "day") -> Q:
+    return Q(span=kind, **{f"{column}__gte": first, f"{column}__lte": last})
+
+
+def _any(pieces: list[Q]) -> Q:
     if not pieces:
         return Q(pk__in=[])
     window = pieces[0]
@@ -124,31 +192,73 @@ def _window(
     return window
 
 
+Piece = tuple[int, str, datetime.date, datetime.date]  # sign, span, first and last row start
+
+
 def _pieces(
-    start: datetime.date, end: datetime.date, quarters: bool
-) -> list[tuple[str, datetime.date, datetime.date]]:
-    """(span, first row's start, last row's start) ranges; some may be empty (first > last)."""
+    start: datetime.date, end: datetime.date, quarters: bool, subtract: bool
+) -> list[Piece]:
+    """The signed ranges of rows that sum to [start, end] (empty ranges left out)."""
+    if start > end:
+        return []
     first_month = start if start.day == 1 else _next_month(start)
     month_of_end = end.replace(day=1)
     last_month = month_of_end if _is_month_end(end) else _month_before(month_of_end)
-    if first_month > last_month:  # no whole month inside
-        return [(Span.DAY, start, end)]
-    days = [
-        (Span.DAY, start, first_month - datetime.timedelta(days=1)),
-        (Span.DAY, _next_month(last_month), end),
-    ]
+    if first_month > last_month and start.replace(day=1) == month_of_end:
+        # Inside one month: its days, or the month less the days before and after.
+        pieces = [(1, Span.DAY, start, end)]
+        outside = [(-1, Span.DAY, start.replace(day=1), start - DAY), *_after(end)]
+        return _cheaper(pieces, [(1, Span.MONTH, month_of_end, month_of_end), *outside], subtract)
+    pieces: list[Piece] = []
+    if start.day != 1:  # the end of the first month
+        inside = [(1, Span.DAY, start, first_month - DAY)]
+        less = [(1, Span.MONTH, start.replace(day=1), start.replace(day=1))]
+        pieces += _cheaper(
+            inside, [*less, (-1, Span.DAY, start.replace(day=1), start - DAY)], subtract
+        )
+    if not _is_month_end(end):  # the beginning of the last month
+        inside = [(1, Span.DAY, month_of_end, end)]
+        less = [(1, Span.MONTH, month_of_end, month_of_end), *_after(end)]
+        pieces += _cheaper(inside, less, subtract)
+    if first_month > last_month:
+        return pieces
     first_quarter = _quarter_on_or_after(first_month)
     last_quarter_start = quarter_of(last_month)
     if _months_after(last_quarter_start, 2) != last_month:  # that quarter is not whole
         last_quarter_start = _months_after(last_quarter_start, -3)
     if not quarters or first_quarter > last_quarter_start:
-        return [*days, (Span.MONTH, first_month, last_month)]
-    return [
-        *days,
-        (Span.MONTH, first_month, _months_after(first_quarter, -1)),
-        (Span.QUARTER, first_quarter, last_quarter_start),
-        (Span.MONTH, _months_after(last_quarter_start, 3), last_month),
+        return [*pieces, (1, Span.MONTH, first_month, last_month)]
+    middle = [
+        (1, Span.MONTH, first_month, _months_after(first_quarter, -1)),
+        (1, Span.QUARTER, first_quarter, last_quarter_start),
+        (1, Span.MONTH, _months_after(last_quarter_start, 3), last_month),
     ]
+    return [*pieces, *(piece for piece in middle if piece[2] <= piece[3])]
+
+
+DAY = datetime.timedelta(days=1)
+
+
+def _after(day: datetime.date) -> list[Piece]:
+    """The days of `day`'s month after it, to be taken away (none after today: no rows)."""
+    last = min(_next_month(day) - DAY, timezone.localdate())
+    return [(-1, Span.DAY, day + DAY, last)]
+
+
+def _cheaper(inside: list[Piece], instead: list[Piece], subtract: bool) -> list[Piece]:
+    """`inside`, or `instead` if subtracting is allowed and it reads fewer day rows."""
+    inside = [piece for piece in inside if piece[2] <= piece[3]]
+    if not subtract:
+        return inside
+    instead = [piece for piece in instead if piece[2] <= piece[3]]
+    return instead if _days(instead) < _days(inside) else inside
+
+
+def _days(pieces: list[Piece]) -> int:
+    """How many rows the pieces read at most: a day row a day, one row a month or quarter."""
+    return sum(
+        (last - first).days + 1 if kind == Span.DAY else 1 for _s, kind, first, last in pieces
+    )
 
 
 def _months_after(first: datetime.date, months: int) -> datetime.date:
@@ -179,15 +289,13 @@ def _is_month_end(day: datetime.date) -> bool:
     return (day + datetime.timedelta(days=1)).day == 1
 
 
-def _sums(period: Period) -> dict[str, Sum]:
-    """Aggregates over rows from EPOCH to the period's end: each column inside the period,
-    and the followers' net over all of it (the total at the end)."""
-    inside = _window(period.start, period.end)
-    aggregates = {
-        f"sum_{column}": Sum(column, filter=inside, default=0) for column in COUNT_COLUMNS
-    }
-    aggregates["net_gained"] = Sum("followers_gained", default=0)
-    aggregates["net_lost"] = Sum("followers_lost", default=0)
+def _sums(period: Period) -> dict[str, object]:
+    """Aggregates over the rows of `_rows`: each column inside the period, and the followers'
+    net from EPOCH to the period's end (the total at the end)."""
+    inside, upto = _counts(period.start, period.end), _counts(EPOCH, period.end)
+    aggregates = {f"sum_{column}": inside.total(column) for column in COUNT_COLUMNS}
+    aggregates["net_gained"] = upto.total("followers_gained")
+    aggregates["net_lost"] = upto.total("followers_lost")
     return aggregates
 
 
@@ -204,19 +312,19 @@ def _finish(row: dict, reach: sketches.ds.hll_sketch | None = None) -> dict[str,
 
 
 def _rows(unit_ids, period: Period, level: str | None = None):
-    """Rows of the units (ids, or a values("pk") queryset) from EPOCH to the period's end."""
-    # The period, and everything before it for the follower totals: two windows that cover
-    # [EPOCH, end] once each (one window over all of it would split months differently).
-    before = _window(EPOCH, period.start - datetime.timedelta(days=1))
-    rows = DayCount.objects.filter(_window(period.start, period.end) | before, unit_id__in=unit_ids)
+    """Rows of the units (ids, or a values("pk") queryset) that `_sums` reads: the period's,
+    and those from EPOCH to its end for the follower totals."""
+    inside, upto = _counts(period.start, period.end), _counts(EPOCH, period.end)
+    rows = DayCount.objects.filter(inside.rows | upto.rows, unit_id__in=unit_ids)
     return rows.filter(level=level) if level else rows
 
 
 def reach_of(unit_ids: Iterable[int], period: Period, own: bool = False) -> dict[int, object]:
-    """Each unit's reach sketch over the period (the union of its month and day sketches)."""
+    """Each unit's reach sketch over the period (the union of its month, ten-day and day
+    sketches)."""
     blobs: dict[int, list[bytes]] = defaultdict(list)
     rows = ReachSketch.objects.filter(
-        _window(period.start, period.end, column="start", quarters=False),
+        _sketch_window(period.start, period.end),
         unit_id__in=list(unit_ids),
         own=own,
     ).values_list("unit_id", "sketch")
@@ -274,8 +382,8 @@ def series(
     rows = DayCount.objects.filter(
         unit_id=unit.pk, span=Span.DAY, day__gte=period.start, day__lte=period.end
     )
-    before = DayCount.objects.filter(_window(EPOCH, period.start - datetime.timedelta(days=1)))
-    before = before.filter(unit_id=unit.pk)
+    earlier = _counts(EPOCH, period.start - DAY)
+    before = DayCount.objects.filter(earlier.rows, unit_id=unit.pk)
     if own:
         rows, before = rows.filter(level=unit.level), before.filter(level=unit.level)
     per_day = {
@@ -285,7 +393,7 @@ def series(
         )
     }
     start_total = before.aggregate(
-        gained=Sum("followers_gained", default=0), lost=Sum("followers_lost", default=0)
+        gained=earlier.total("followers_gained"), lost=earlier.total("followers_lost")
     )
     followers = start_total["gained"] - start_total["lost"]
     reach = dict(
@@ -377,25 +485,27 @@ def _own_sums(unit: Unit, period: Period, metrics: list[str]):
     """The sums behind `metrics` for each page of the subtree over the period, from its
     own-level rows: a grouped queryset (unit_id, sum_<column>…) joined to the units (a row's
     level is its unit's level only for the unit's own page)."""
-    needed = set()
-    window = _window(period.start, period.end)
+    inside, upto = _counts(period.start, period.end), _counts(EPOCH, period.end)
+    totals = {}
     for metric in metrics:
         if metric == "followers":  # a total at the end: everything before counts too
-            window |= _window(EPOCH, period.start - datetime.timedelta(days=1))
-            needed |= {"followers_gained", "followers_lost"}
+            totals |= {column: upto for column in ("followers_gained", "followers_lost")}
         elif metric == "engagement":
-            needed |= {"reactions", "comments", "shares"}
+            totals |= dict.fromkeys(("reactions", "comments", "shares"), inside)
         else:
-            needed.add(metric)
+            totals[metric] = inside
+    rows = inside.rows | upto.rows if "followers" in metrics else inside.rows
     own_rows = Unit.objects.filter(
         pk=OuterRef("unit_id"), level=OuterRef("level"), path__startswith=unit.path
     )
     return (
-        DayCount.objects.filter(window)
+        DayCount.objects.filter(rows)
         .filter(Exists(own_rows))
         .order_by()
         .values("unit_id")
-        .annotate(**{f"sum_{column}": Sum(column) for column in sorted(needed)})
+        .annotate(
+            **{f"sum_{column}": window.total(column) for column, window in sorted(totals.items())}
+        )
     )
 
 

@@ -110,6 +110,9 @@ class Span(models.TextChoices):
     DAY = "d", _("day")
     MONTH = "m", _("month")
     QUARTER = "q", _("quarter")
+    # Days 1–10, 11–20 and 21 to the month's end: reach sketches only, so the days at the ends
+    # of a period are a few unions, not up to 30.
+    TEN_DAYS = "t", _("ten days")
 
 
 class DayCount(models.Model):
@@ -158,9 +161,9 @@ class ReachSketch(models.Model):
     """The distinct visitors (a HyperLogLog sketch, `insights.sketches`) who saw content of
     one page (`own`) or of any page in one unit's subtree, over one day or one calendar month.
 
-    Month sketches are kept beside day sketches so a year's reach is a union of about a dozen
-    sketches, not 365. `estimate` is the sketch's own estimate, stored so a time series of
-    daily reach needs no sketch to be read.
+    Ten-day, month and quarter sketches are kept beside day sketches so a year's reach is a
+    union of about fifteen sketches, not 365. `estimate` is the sketch's own estimate, stored
+    so a time series of daily reach needs no sketch to be read.
     """
 
     unit_id = models.BigIntegerField(_("unit"))

@@ -125,13 +125,23 @@ def add_to_figures(events: Iterable[RawEvent]) -> None:
             counts[(unit_id, place.level, Span.MONTH, month)][column] += 1
             counts[(unit_id, place.level, Span.QUARTER, quarter)][column] += 1
         if event.kind in SEEN_KINDS and event.visitor:
-            seen[(place.unit_id, True, Span.DAY, day)].add(event.visitor)
-            seen[(place.unit_id, True, Span.MONTH, month)].add(event.visitor)
-            for unit_id in place.chain:
-                seen[(unit_id, False, Span.DAY, day)].add(event.visitor)
-                seen[(unit_id, False, Span.MONTH, month)].add(event.visitor)
+            spans = (
+                (Span.DAY, day),
+                (Span.TEN_DAYS, ten_days_of(day)),
+                (Span.MONTH, month),
+                (Span.QUARTER, quarter),
+            )
+            for span, start in spans:
+                seen[(place.unit_id, True, span, start)].add(event.visitor)
+                for unit_id in place.chain:
+                    seen[(unit_id, False, span, start)].add(event.visitor)
     _add_counts(counts)
     _add_seen(seen)
+
+
+def ten_days_of(day: datetime.date) -> datetime.date:
+    """The first day of `day`'s ten days: the 1st, the 11th or the 21st."""
+    return day.replace(day=min(day.day - (day.day - 1) % 10, 21))
 
 
 def _places(page_ids: set[int]) -> dict[int, _Place]:

@@ -183,21 +183,29 @@ def test_the_daily_job_prunes_events_past_the_retention(settings, pages):
     assert figures.own(pages.kinh_bac.unit, Period(old, today))["impressions"] == 2
 
 
-def test_a_year_to_date_reads_three_quarters_two_months_and_the_days_at_the_ends():
+def test_a_year_reads_whole_quarters_and_months_and_at_each_end_the_fewer_rows():
     d = datetime.date
-    pieces = [
-        piece
-        for piece in figures._pieces(d(2025, 11, 27), d(2026, 11, 26), quarters=True)
-        if piece[1] <= piece[2]
+    pieces = figures._pieces(d(2024, 8, 5), d(2025, 8, 4), quarters=True, subtract=True)
+    assert sorted(pieces, key=lambda p: (p[2], -p[0])) == [
+        # 5–31 August 2024: the month less its first four days (5 rows, not 27).
+        (1, Span.MONTH, d(2024, 8, 1), d(2024, 8, 1)),
+        (-1, Span.DAY, d(2024, 8, 1), d(2024, 8, 4)),
+        (1, Span.MONTH, d(2024, 9, 1), d(2024, 9, 1)),
+        (1, Span.QUARTER, d(2024, 10, 1), d(2025, 4, 1)),
+        (1, Span.MONTH, d(2025, 7, 1), d(2025, 7, 1)),
+        # 1–4 August 2025: four days, fewer than the month less 27 days.
+        (1, Span.DAY, d(2025, 8, 1), d(2025, 8, 4)),
     ]
-    assert sorted(pieces, key=lambda p: p[1]) == [
-        (Span.DAY, d(2025, 11, 27), d(2025, 11, 30)),
-        (Span.MONTH, d(2025, 12, 1), d(2025, 12, 1)),
-        (Span.QUARTER, d(2026, 1, 1), d(2026, 7, 1)),
-        (Span.MONTH, d(2026, 10, 1), d(2026, 10, 1)),
-        (Span.DAY, d(2026, 11, 1), d(2026, 11, 26)),
+    # Sketches cannot be subtracted, and have no quarters: days and months only.
+    assert figures._pieces(d(2024, 8, 5), d(2025, 8, 4), quarters=False, subtract=False) == [
+        (1, Span.DAY, d(2024, 8, 5), d(2024, 8, 31)),
+        (1, Span.DAY, d(2025, 8, 1), d(2025, 8, 4)),
+        (1, Span.MONTH, d(2024, 9, 1), d(2025, 7, 1)),
     ]
-    # Sketches have no quarter rows: the same period as days and months only.
-    assert (Span.MONTH, d(2025, 12, 1), d(2026, 10, 1)) in figures._pieces(
-        d(2025, 11, 27), d(2026, 11, 26), quarters=False
-    )
+
+
+def test_a_period_ending_today_reads_this_months_row_not_its_days():
+    today = timezone.localdate()
+    pieces = figures._pieces(today - datetime.timedelta(days=364), today, True, subtract=True)
+    # No day of this month is read one by one (no row exists after today to take away).
+    assert not [p for p in pieces if p[1] == Span.DAY and p[3] == today and p[2] < today]

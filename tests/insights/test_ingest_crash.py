@@ -108,14 +108,17 @@ Key = tuple[int, str, str, datetime.date]  # unit, level, span, first day
 
 
 def expected_counts(batch: list[events.RawEvent]) -> dict[Key, dict[str, int]]:
-    """Each event counted once in the day and the month of every unit above its page."""
+    """Each event counted once in the day, the month and the quarter of every unit above its
+    page."""
     pages = {page.pk: page for page in Page.objects.select_related("unit")}
     chains = {page_id: chain(page) for page_id, page in pages.items()}
     counts: dict = defaultdict(lambda: dict.fromkeys(COUNT_COLUMNS, 0))
     for event in batch:
         page, day = pages[event.page_id], timezone.localdate(event.at)
         for unit_id in chains[page.pk]:
-            for span, start in ((Span.DAY, day), (Span.MONTH, day.replace(day=1))):
+            month = day.replace(day=1)
+            quarter = month.replace(month=month.month - (month.month - 1) % 3)
+            for span, start in ((Span.DAY, day), (Span.MONTH, month), (Span.QUARTER, quarter)):
                 counts[(unit_id, page.unit.level, span, start)][KIND_COLUMN[event.kind]] += 1
     return dict(counts)
 

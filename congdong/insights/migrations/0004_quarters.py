@@ -30,7 +30,13 @@ def add_quarters(apps, schema_editor):
             row[n] += value
     DayCount.objects.bulk_create(
         (
-            DayCount(unit_id=unit_id, level=level, span="q", day=quarter, **dict(zip(COLUMNS, row)))
+            DayCount(
+                unit_id=unit_id,
+                level=level,
+                span="q",
+                day=quarter,
+                **dict(zip(COLUMNS, row, strict=True)),
+            )
             for (unit_id, level, quarter), row in totals.items()
         ),
         batch_size=5_000,
@@ -41,26 +47,91 @@ def drop_quarters(apps, schema_editor):
     apps.get_model("insights", "DayCount").objects.filter(span="q").delete()
 
 
-class Migration(migrations.Migration):
+def ten_days_of(day):
+    return day.replace(day=min(day.day - (day.day - 1) % 10, 21))
 
+
+def quarter_of(day):
+    return day.replace(month=day.month - (day.month - 1) % 3)
+
+
+def add_sketches(apps, schema_editor):
+    """Ten-day and quarter reach sketches for the figures stored so far: the unions of their
+    day and month sketches."""
+    _add_sketches(apps, "d", "t", ten_days_of)
+    _add_sketches(apps, "m", "q", quarter_of)
+
+
+def _add_sketches(apps, source, span, first_of):
+    from congdong.insights import sketches
+
+    ReachSketch = apps.get_model("insights", "ReachSketch")
+    days = (
+        ReachSketch.objects.filter(span=source)
+        .order_by("unit_id", "own", "start")
+        .values_list("unit_id", "own", "start", "sketch")
+    )
+    made, key, blobs = [], None, []
+
+    def close():
+        if key is not None:
+            merged = sketches.union(blobs)
+            unit_id, own, start = key
+            made.append(
+                ReachSketch(
+                    unit_id=unit_id,
+                    own=own,
+                    span=span,
+                    start=start,
+                    sketch=sketches.dump(merged),
+                    estimate=sketches.estimate(merged),
+                )
+            )
+
+    for unit_id, own, day, blob in days.iterator(chunk_size=5_000):
+        first = first_of(day)
+        if (unit_id, own, first) != key:
+            close()
+            key, blobs = (unit_id, own, first), []
+            if len(made) >= 5_000:
+                ReachSketch.objects.bulk_create(made)
+                made = []
+        blobs.append(bytes(blob))
+    close()
+    ReachSketch.objects.bulk_create(made)
+
+
+def drop_sketches(apps, schema_editor):
+    apps.get_model("insights", "ReachSketch").objects.filter(span__in=["t", "q"]).delete()
+
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('insights', '0003_exports'),
+        ("insights", "0003_exports"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='daycount',
-            name='span',
-            field=models.CharField(choices=[('d', 'day'), ('m', 'month'), ('q', 'quarter')], default='d', max_length=1),
+            model_name="daycount",
+            name="span",
+            field=models.CharField(
+                choices=[("d", "day"), ("m", "month"), ("q", "quarter"), ("t", "ten days")],
+                default="d",
+                max_length=1,
+            ),
         ),
         migrations.AlterField(
-            model_name='reachsketch',
-            name='span',
-            field=models.CharField(choices=[('d', 'day'), ('m', 'month'), ('q', 'quarter')], max_length=1),
+            model_name="reachsketch",
+            name="span",
+            field=models.CharField(
+                choices=[("d", "day"), ("m", "month"), ("q", "quarter"), ("t", "ten days")],
+                max_length=1,
+            ),
         ),
         migrations.AddIndex(
             model_name="daycount",
             index=models.Index(fields=["span", "day"], name="daycount_span_day"),
         ),
         migrations.RunPython(add_quarters, drop_quarters),
+        migrations.RunPython(add_sketches, drop_sketches),
     ]

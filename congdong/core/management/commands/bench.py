@@ -40,7 +40,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--events",
             type=int,
-            help="ingest: events to push (default 200,000); rollup: raw events (default 450,000).",
+            help=(
+                "ingest: events to push (default 200,000); "
+                "rollup: raw events (default 2,000,000)."
+            ),
         )
         parser.add_argument(
             "--days", type=int, help="rollup: days of events and of the dashboard (default 365)."

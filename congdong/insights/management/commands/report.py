@@ -1,8 +1,11 @@
-"""`congdong report coverage|page`: coverage per level on a day, or one page's own figures.
+"""`congdong report coverage|page|situation`: coverage per level on a day, one page's own
+figures, or the people's situation (feedback aggregates) of a subtree over a period.
 
     congdong report coverage --structure 2022 --as-of 2022-08-05 [--unit CODE]
                              [--format table|json|csv|xlsx|pdf] [--output FILE]
     congdong report page SLUG [--from D] [--to D] [--format table|json]
+    congdong report situation [--unit CODE] [--structure 2025] [--from D --to D | --period 2026-Q1]
+                              [--level commune] [--format table|json|csv|xlsx|pdf] [--output FILE]
 
 The command runs on the server, for its operators: it reads every unit, with no access check.
 Bad input stops it before anything is read or written, with a message in the user's language.
@@ -19,15 +22,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong.core.errors import ActionError
 from congdong.insights import coverage, figures
 from congdong.insights.coverage import LevelCoverage, count_text, date_text, percent_text
 from congdong.insights.figures import METRIC_BY_KEY, Period
 from congdong.pages.models import Page
-from congdong.units.models import Structure, Unit
+from congdong.units.models import Level, Structure, Unit
 from congdong.units.queries import current_structure
 
 COVERAGE_FORMATS = ("table", "json", "csv", "xlsx", "pdf")
 PAGE_FORMATS = ("table", "json")
+SITUATION_FORMATS = ("table", "json", "csv", "xlsx", "pdf")
 # Made by `exports.render`; the binary ones need --output.
 EXPORT_FORMATS = ("csv", "xlsx", "pdf")
 BINARY_FORMATS = ("xlsx", "pdf")
@@ -50,7 +55,10 @@ PAGE_KEYS = (
 
 
 class Command(BaseCommand):
-    help = "Coverage per level on a day (report coverage) or a page's figures (report page)."
+    help = (
+        "Coverage per level on a day (report coverage), a page's figures (report page) or the "
+        "people's situation of a subtree (report situation)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -68,10 +76,27 @@ class Command(BaseCommand):
         page.add_argument("--to", dest="end", help="YYYY-MM-DD (default: today).")
         page.add_argument("--format", default="table", help="|".join(PAGE_FORMATS))
         page.add_argument("--output", help="Write to this file instead of the screen.")
+        sit = sub.add_parser(
+            "situation", help="The people's situation: feedback figures of a subtree (aggregates)."
+        )
+        sit.add_argument("--unit", help="Official code of the unit (default: the whole country).")
+        sit.add_argument("--structure", help="2022 or 2025 (default: the one in force today).")
+        sit.add_argument("--from", dest="start", help="YYYY-MM-DD (default: 30 days before --to).")
+        sit.add_argument("--to", dest="end", help="YYYY-MM-DD (default: today).")
+        sit.add_argument(
+            "--period", help="A month (2026-03) or a quarter (2026-Q1): the periodic report."
+        )
+        sit.add_argument(
+            "--level", help="One row per unit of this level: province, district or commune."
+        )
+        sit.add_argument("--format", default="table", help="|".join(SITUATION_FORMATS))
+        sit.add_argument("--output", help="Write to this file (required for xlsx and pdf).")
 
     def handle(self, *args, action: str, **options: Any) -> None:
         if action == "coverage":
             self.coverage(**options)
+        elif action == "situation":
+            self.situation(**options)
         else:
             self.page(**options)
 
@@ -151,6 +176,55 @@ class Command(BaseCommand):
             text = page_table(page, start_day if start else None, end_day, found)
         self._emit(text.encode("utf-8"), output)
 
+    # ------------------------------------------------------------------ situation
+
+    def situation(
+        self,
+        unit: str | None,
+        structure: str | None,
+        start: str | None,
+        end: str | None,
+        period: str | None,
+        level: str | None,
+        format: str,
+        output: str | None,
+        **options: Any,
+    ) -> None:
+        from congdong.feedback import situation as feedback_situation
+
+        fmt = _format(format, SITUATION_FORMATS)
+        if fmt in BINARY_FORMATS and not output:
+            raise CommandError(
+                _("The %(format)s format is a file: give one with --output.") % {"format": fmt}
+            )
+        if period and (start or end):
+            raise CommandError(_("Give either --period or --from and --to, not both."))
+        if level and level not in Level.values:
+            raise CommandError(
+                _("Unknown level “%(level)s”; choose one of: %(choices)s.")
+                % {"level": level, "choices": ", ".join(Level.values)}
+            )
+        try:
+            chosen = feedback_situation.named_period(period) if period else _period_of(start, end)
+        except ActionError as exc:
+            raise CommandError(str(exc.message)) from None
+        scope = _unit(_structure(structure, timezone.localdate()), unit)
+        if fmt in EXPORT_FORMATS:
+            from congdong.insights.exports import render
+
+            params = {"tu": chosen.start.isoformat(), "den": chosen.end.isoformat()}
+            if level:
+                params["cap"] = level
+            document = feedback_situation.document(scope, params)
+            self._emit(render(document, fmt), output, binary=True)
+            return
+        found = feedback_situation.data(scope, chosen, level=level or "")
+        if fmt == "json":
+            text = json.dumps(feedback_situation.as_dict(found), ensure_ascii=False)
+        else:
+            text = situation_table(found)
+        self._emit(text.encode("utf-8"), output)
+
     def _emit(self, data: bytes, output: str | None, binary: bool = False) -> None:
         """To the file (whole, at once) or to the screen."""
         if output:
@@ -178,6 +252,17 @@ def _date(text: str | None) -> datetime.date | None:
         raise CommandError(
             _("“%(text)s” is not a date; write it as YYYY-MM-DD.") % {"text": text[:20]}
         ) from None
+
+
+def _period_of(start: str | None, end: str | None) -> Period:
+    end_day = _date(end) or timezone.localdate()
+    start_day = _date(start) or end_day - datetime.timedelta(days=29)
+    if start_day > end_day:
+        raise CommandError(
+            _("The period starts (%(start)s) after it ends (%(end)s).")
+            % {"start": date_text(start_day), "end": date_text(end_day)}
+        )
+    return Period(start_day, end_day)
 
 
 def _structure(code: str | None, day: datetime.date) -> Structure:
@@ -246,6 +331,61 @@ def page_table(page: Page, start: datetime.date | None, end: datetime.date, foun
         indent = "  " if key in labels else ""
         rows.append([indent + label, value])
     return "\n".join(lines + _aligned(rows, right=False)) + "\n"
+
+
+def situation_table(found: Any) -> str:
+    """The people's situation as text: overview, by category, by unit below (or by level),
+    response times and deadlines. Aggregates only."""
+    from congdong.feedback import situation as feedback_situation
+
+    unit, period = found.unit, found.period
+    lines = [
+        _("The people's situation: %(unit)s") % {"unit": unit.full_name},
+        _("From %(start)s to %(end)s")
+        % {"start": date_text(period.start), "end": date_text(period.end)},
+        "",
+    ]
+    header = [
+        _("Category"),
+        _("Sent"),
+        _("Not yet answered"),
+        _("Answered"),
+        _("Rejected"),
+        _("Overdue now"),
+    ]
+
+    def row(name: str, n: Any) -> list[str]:
+        return [name, *(count_text(v) for v in (n.sent, n.open, n.answered, n.rejected, n.overdue))]
+
+    categories = [row(c.name, n) for c, n in found.categories] + [row(_("Total"), found.totals)]
+    lines += [*_aligned([header, *categories]), ""]
+    if found.level:
+        units = [row(u.full_name, n) for u, n in found.level_rows]
+    else:
+        units = [row(u.full_name, n) for u, n in found.children]
+        units.append(row(_("Sent to %(unit)s itself") % {"unit": unit.full_name}, found.own))
+    lines += [*_aligned([[_("Unit"), *header[1:]], *units]), ""]
+    hours, percent = feedback_situation.hours_text, feedback_situation.percent_text
+    lines += _aligned(
+        [
+            [_("Step"), _("Items"), _("Median (working hours)"), _("Mean (working hours)"), "%"],
+            [
+                _("Sent → accepted"),
+                count_text(found.to_accept.items),
+                hours(found.to_accept.median),
+                hours(found.to_accept.mean),
+                percent(found.accepted_on_time),
+            ],
+            [
+                _("Sent → answered"),
+                count_text(found.to_answer.items),
+                hours(found.to_answer.median),
+                hours(found.to_answer.mean),
+                percent(found.answered_on_time),
+            ],
+        ]
+    )
+    return "\n".join(lines) + "\n"
 
 
 def _aligned(rows: list[list[str]], right: bool = True) -> list[str]:
