@@ -41,8 +41,7 @@ class Command(BaseCommand):
             "--events",
             type=int,
             help=(
-                "ingest: events to push (default 200,000); "
-                "rollup: raw events (default 2,000,000)."
+                "ingest: events to push (default 200,000); rollup: raw events (default 2,000,000)."
             ),
         )
         parser.add_argument(
