@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
@@ -8,7 +8,14 @@ from congdong.api import api
 
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:
+    if path.startswith(PRIVATE_MEDIA):
+        # Citizens' feedback files are personal data: only the access-checked view
+        # (feedback:attachment) serves them, never their media address.
+        raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request
+
+
+PRIVATE_MEDIA = ("feedback/",)
 
 
 urlpatterns = [
@@ -21,6 +28,7 @@ urlpatterns = [
     path("", include("congdong.engagement.urls")),
     path("", include("congdong.insights.urls")),
     path("", include("congdong.feedback.urls")),
+    path("", include("congdong.handbook.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -259,6 +259,9 @@ class ReferralOpen(models.Model):
 class NotificationKind(models.TextChoices):
     NEW_POST = "new_post", _("New post on a page you follow")
     REPLY = "reply", _("Reply to your comment")
+    # To the handlers of the unit above an item's unit (congdong.feedback.notices).
+    FEEDBACK_LATE_ACCEPT = "feedback_late_accept", _("Feedback below you not accepted in time")
+    FEEDBACK_LATE_ANSWER = "feedback_late_answer", _("Feedback below you not answered in time")
 
 
 class Notification(models.Model):
@@ -267,12 +270,15 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     comment = models.ForeignKey(
         Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    feedback = models.ForeignKey(
+        "feedback.Feedback", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

@@ -57,7 +57,9 @@ def recent(user: AnyUser, limit: int = 50) -> list[Notification]:
         return []
     return list(
         Notification.objects.filter(recipient=user)
-        .select_related("post", "post__page", "comment", "comment__author")
+        .select_related(
+            "post", "post__page", "comment", "comment__author", "feedback", "feedback__unit"
+        )
         .order_by("-created_at", "-pk")[:limit]
     )
 

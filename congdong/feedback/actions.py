@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
+from congdong.core import public_cache
 from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError
 from congdong.engagement.actions.eligibility import check_can_engage
@@ -48,6 +49,7 @@ from congdong.feedback.queries import (
     access_own_feedback,
     can_handle,
 )
+from congdong.pages.models import Page
 from congdong.posts.media import clean_pdf, clean_picture, display_name
 from congdong.units.models import Unit
 from congdong.units.queries import current_structure
@@ -471,6 +473,15 @@ def do_move(actor: User | None, move: Move) -> Feedback:
             now,
             officer=move.officer,
         )
+        if item.public and move.action in (A.ANSWER, A.REOPEN):
+            # The answer appears on (or leaves) pages that anonymous visitors read from the
+            # shared cache: the page of the unit that answers and the page of the unit it was
+            # sent to (see queries.public_answers).
+            sent_to = FeedbackTransition.objects.filter(feedback=item, action=A.SUBMIT)
+            units = {to_unit.pk, *sent_to.values_list("to_unit_id", flat=True)}
+            public_cache.pages_changed(
+                Page.objects.filter(unit_id__in=units).values_list("pk", flat=True)
+            )
     for name, value in values.items():
         setattr(item, name, value)
     return item

@@ -202,6 +202,13 @@ class Feedback(models.Model):
     accept_due = models.DateTimeField(_("accept by"))
     answer_due = models.DateTimeField(_("answer by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The deadline whose lapse the unit above was told about (congdong.feedback.notices): equal
+    # to accept_due (answer_due) once notified. A transfer or reopening sets a new deadline,
+    # which is then notified again if it lapses too; the same deadline never twice.
+    accept_due_notified = models.DateTimeField(
+        _("late acceptance notified for"), null=True, blank=True
+    )
+    answer_due_notified = models.DateTimeField(_("late answer notified for"), null=True, blank=True)
     created_at = models.DateTimeField(_("sent at"))
     updated_at = models.DateTimeField(_("updated at"))
 

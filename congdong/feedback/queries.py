@@ -9,6 +9,7 @@ of an item leaks to an officer of another unit.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
@@ -20,6 +21,8 @@ from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
 from congdong.feedback.models import (
     Category,
     Feedback,
+    FeedbackAction,
+    FeedbackAttachment,
     FeedbackQuerySet,
     FeedbackState,
     FeedbackTransition,
@@ -154,10 +157,185 @@ def overdue(now: datetime.datetime | None = None) -> FeedbackQuerySet:
 
 
 def public_answers(unit: Unit) -> FeedbackQuerySet:
-    """Answered items of `unit` whose sender allowed publishing, newest answer first; show
-    category, text and answer only, never the sender."""
+    """Answered items whose sender allowed publishing, sent to `unit` or answered by it (an
+    item escalated from a commune shows on the commune's page and on the province's), newest
+    answer first; show category, text and answer only, never the sender."""
+    sent_here = FeedbackTransition.objects.filter(action=FeedbackAction.SUBMIT, to_unit=unit)
     return (
         Feedback.objects.select_related("category", "unit")
-        .filter(unit=unit, public=True, state__in=[S.ANSWERED, S.CLOSED])
+        .filter(Q(unit=unit) | Q(pk__in=sent_here.values("feedback_id")))
+        .filter(public=True, state__in=[S.ANSWERED, S.CLOSED])
         .order_by("-answered_at", "-pk")
     )
+
+
+# --- citizens' screens (sending, following an item, public answers) --------------------------
+# (Imports local to these helpers: several people append to this module at once.)
+
+
+def access_attachment(user: AnyUser, attachment_id: int) -> tuple[FeedbackAttachment, Feedback]:
+    """The FeedbackAttachment and its item, if `user` may read the item (its sender, or someone
+    who handles it); Http404 otherwise, exactly as for the item itself."""
+    attachment = FeedbackAttachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment, access_feedback(user, attachment.feedback_id)
+
+
+def send_provinces() -> Any:
+    """The provinces of the structure in force, to choose where feedback goes."""
+    from congdong.units.queries import current_structure, provinces
+
+    structure = current_structure()
+    return provinces(structure) if structure else Unit.objects.none()
+
+
+def send_communes(province_id: int | None) -> Any:
+    """The communes (wards, special zones) under a province of the structure in force, by
+    name; none for anything else."""
+    from congdong.units.models import Level
+
+    province = send_provinces().filter(pk=province_id).first() if province_id else None
+    if province is None:
+        return Unit.objects.none()
+    return (
+        Unit.objects.in_subtree(province)
+        .filter(level=Level.COMMUNE)
+        .select_related("parent")
+        .order_by("name", "pk")
+    )
+
+
+def send_target(unit_id: int | None) -> Unit | None:
+    """The unit feedback is being written to, if it is one of the structure in force."""
+    from congdong.units.queries import current_structure
+
+    structure = current_structure()
+    if not unit_id or structure is None:
+        return None
+    return Unit.objects.standard().filter(pk=unit_id, structure=structure).first()
+
+
+def open_page_of(unit: Unit) -> Any:
+    """The unit's open public page (to link back to it), or None."""
+    from congdong.pages.models import Page, PageStatus
+
+    return Page.objects.filter(unit=unit, status=PageStatus.ACTIVE).first()
+
+
+# --- staff handling: the queue, deadlines, lateness, the unit above -----------------------------
+
+# States whose deadline is the answer (accept_due is met once accepted).
+ANSWER_STATES = (S.ACCEPTED, S.ASSIGNED, S.REOPENED)
+
+
+def with_due(items: FeedbackQuerySet) -> FeedbackQuerySet:
+    """Items annotated with `due`, the deadline they wait on now (None: nothing is due), and
+    sorted nearest deadline first, items with none last (newest first among them)."""
+    from django.db.models import Case, DateTimeField, F, When
+
+    due = Case(
+        When(state=S.RECEIVED, then=F("accept_due")),
+        When(state__in=ANSWER_STATES, then=F("answer_due")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+    return items.annotate(due=due).order_by(F("due").asc(nulls_last=True), "-updated_at", "-pk")
+
+
+def deadline_of(item: Feedback) -> datetime.datetime | None:
+    """The deadline `item` waits on in its state: accepting, answering, or none."""
+    if item.state == S.RECEIVED:
+        return item.accept_due
+    if item.state in ANSWER_STATES:
+        return item.answer_due
+    return None
+
+
+def state_counts(items: FeedbackQuerySet) -> dict[str, int]:
+    """Items per state (every state present, zeros included), in one query."""
+    from django.db.models import Count
+
+    found = dict(items.order_by().values_list("state").annotate(n=Count("pk")))
+    return {state: found.get(state, 0) for state in S.values}
+
+
+def top_units(user: AnyUser) -> list[Unit]:
+    """The units at the top of the subtrees where `user` handles feedback, in tree order."""
+    paths = handling_paths(user)
+    if not paths:
+        return []
+    return list(Unit.objects.standard().filter(path__in=paths).order_by("path"))
+
+
+def overdue_below(user: AnyUser, now: datetime.datetime | None = None) -> FeedbackQuerySet:
+    """Overdue items addressed to units strictly below the units where `user` has a handling
+    role: what the unit above is told about (and may take up, having HANDLE_FEEDBACK there)."""
+    paths = handling_paths(user)
+    if not paths:
+        return Feedback.objects.none()
+    below = Q()
+    for path in paths:
+        below |= Q(unit__path__startswith=path) & ~Q(unit__path=path)
+    return with_due(overdue(now).filter(below))
+
+
+def handlers_above(unit: Unit) -> tuple[Unit | None, list[int]]:
+    """The nearest unit above `unit` where someone handles feedback, and the ids of those
+    active people (officers and admins placed on that unit itself). (None, []) at the top."""
+    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth)]
+    rows = list(
+        Membership.objects.filter(
+            unit__path__in=steps, role__in=HANDLING_ROLES, user__is_active=True
+        )
+        .order_by("-unit__depth", "user_id")
+        .values_list("unit_id", "unit__depth", "user_id")
+    )
+    if not rows:
+        return None, []
+    nearest_id, depth = rows[0][0], rows[0][1]
+    users = sorted({user_id for unit_id, d, user_id in rows if d == depth})
+    return Unit.objects.get(pk=nearest_id), users
+
+
+def queue_units(user: AnyUser, selected: int | None = None) -> list[Unit]:
+    """Units to filter the queue by: the tops of `user`'s subtrees and the units just below
+    them, and, when one is `selected` (within those subtrees), the way down to it and the
+    units just below it. Never a unit outside the subtrees, so the list stays short."""
+    tops = top_units(user)
+    if not tops:
+        return []
+    within = Q()
+    for top in tops:
+        within |= Q(path__startswith=top.path)
+    wanted = Q(pk__in=[top.pk for top in tops]) | Q(parent__in=tops)
+    chosen = Unit.objects.filter(within, pk=selected).first() if selected else None
+    if chosen is not None:
+        steps = [chosen.path[: i * Unit.steplen] for i in range(1, chosen.depth + 1)]
+        wanted |= Q(path__in=steps) | Q(parent=chosen)
+    return list(Unit.objects.filter(within).filter(wanted).order_by("path"))
+
+
+def within_handling(user: AnyUser, unit_id: int | None) -> Unit | None:
+    """The unit, if it is in one of the subtrees where `user` handles feedback."""
+    if not unit_id:
+        return None
+    unit = Unit.objects.standard().filter(pk=unit_id).first()
+    if unit is None or not any(unit.path.startswith(p) for p in handling_paths(user)):
+        return None
+    return unit
+
+
+def transfer_targets(item: Feedback, text: str = "", limit: int = 30) -> list[Unit]:
+    """Units an item may be transferred to: by default its unit's siblings and the unit
+    above (the wrong commune's neighbours); with `text`, units of the same structure whose
+    name matches. Never its own unit."""
+    units = Unit.objects.standard().filter(structure_id=item.unit.structure_id)
+    if text.strip():
+        found = units.search(text).order_by("depth", "path")[:limit]
+    elif item.unit.parent_id is not None:
+        found = units.filter(Q(parent_id=item.unit.parent_id) | Q(pk=item.unit.parent_id))
+        found = found.order_by("depth", "name")
+    else:
+        found = units.filter(parent=item.unit).order_by("name")
+    return [unit for unit in found if unit.pk != item.unit_id]

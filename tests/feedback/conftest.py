@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from congdong.accounts.models import User
@@ -103,3 +104,16 @@ def moves(item: Feedback) -> list[tuple[str, str, str]]:
     return list(
         item.transitions.order_by("at", "pk").values_list("action", "from_state", "to_state")
     )
+
+
+def answered(
+    item: Feedback,
+    officer: User,
+    at: datetime.datetime | None = None,
+    text: str = "Phường đã cho san lấp và trải nhựa lại.",
+) -> Feedback:
+    """The item accepted, assigned to `officer` and answered by them (at `at`, now by default)."""
+    at = at or timezone.now()
+    actions.accept(officer, item.pk, now=at)
+    actions.assign(officer, item.pk, officer.pk, now=at)
+    return actions.answer(officer, item.pk, text, now=at)

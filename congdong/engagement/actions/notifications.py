@@ -240,9 +240,9 @@ def _pending(user_id: int):
 def _send_digest(row: NotificationSettings, now: datetime.datetime) -> bool:
     pending = _pending(row.user_id)
     items = list(
-        pending.select_related("post", "post__page", "comment", "comment__author").order_by(
-            "-created_at", "-pk"
-        )[:DIGEST_LISTED]
+        pending.select_related(
+            "post", "post__page", "comment", "comment__author", "feedback", "feedback__unit"
+        ).order_by("-created_at", "-pk")[:DIGEST_LISTED]
     )
     if not items:
         return False

@@ -1,1 +1,104 @@
-"""placeholder, being written"""
+"""The people's situation (tình hình nhân dân) for analysts: aggregates of citizen feedback over a
+unit's subtree and a period. Units are read through `access_insights_unit` (VIEW_INSIGHTS on the
+unit or above it: another subtree, a sibling or a parent is refused). No item, text, sender or
+tracking code is shown here (Decree 356/2025): individual items are for the handling officers."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from congdong.accounts.views import staff_required
+from congdong.core.errors import ActionError
+from congdong.feedback import situation, topics
+from congdong.insights import dashboard
+from congdong.insights.figures import Period
+from congdong.insights.queries import access_insights_unit, insights_roots
+from congdong.units import queries as unit_queries
+from congdong.units.models import Unit
+
+# The chart's line: Okabe–Ito blue, as on the insights dashboard.
+COLOUR = "#0072B2"
+
+
+def _breadcrumb(unit: Unit, roots: list[Unit]) -> list[Unit]:
+    """The units from the viewer's highest unit above `unit` down to its parent: never a unit
+    above that, whose situation they may not open."""
+    root = next((r for r in roots if unit.is_within(r)), unit)
+    return [a for a in unit_queries.ancestors(unit) if a.depth >= root.depth]
+
+
+def _chart(report: situation.Situation) -> dict:
+    return {
+        "type": "line",
+        "labels": [date_format(day, "d/m/Y") for day, _n in report.series],
+        "datasets": [
+            {
+                "label": str(situation.DEFINITIONS[0][0]),
+                "data": [n for _day, n in report.series],
+                "color": COLOUR,
+            }
+        ],
+    }
+
+
+def _period(request: HttpRequest, today: datetime.date) -> tuple[Period, str]:
+    """The period asked for (`ky`: a month or quarter; else `tu`, `den`), and an error."""
+    try:
+        if request.GET.get("ky"):
+            return situation.named_period(request.GET["ky"]), ""
+        return dashboard.parse_period(
+            request.GET.get("tu"), request.GET.get("den"), default_end=today
+        ), ""
+    except ActionError as exc:
+        return Period.last(dashboard.DEFAULT_DAYS, today), str(exc.message)
+
+
+@staff_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The viewer's subtrees; straight to the report when there is only one."""
+    roots = insights_roots(request.user)
+    if len(roots) == 1:
+        return redirect("feedback:situation-unit", unit_id=roots[0].pk)
+    return render(request, "feedback/situation/index.html", {"roots": roots})
+
+
+@staff_required
+def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """A unit's subtree over a period (`tu`, `den` or `ky`; the last 30 days by default), with
+    one row per unit of the level `cap` when asked (the periodic report per level)."""
+    unit = access_insights_unit(request.user, unit_id)
+    today = timezone.localdate()
+    period, error = _period(request, today)
+    levels = situation.levels_below(unit)
+    level = request.GET.get("cap") or ""
+    if level not in levels:
+        level = ""
+    report = situation.data(unit, period, level=level)
+    found = topics.keywords(unit, period)
+    roots = insights_roots(request.user)
+    return render(
+        request,
+        "feedback/situation/unit.html",
+        {
+            "unit": unit,
+            "period": period,
+            "error": error,
+            "default_days": dashboard.DEFAULT_DAYS,
+            "today": today,
+            "report": report,
+            "topics": found,
+            "chart": _chart(report),
+            "presets": situation.presets(today),
+            "ancestors": _breadcrumb(unit, roots),
+            "definitions": [(str(n), str(t)) for n, t in situation.DEFINITIONS]
+            + [(str(topics.DEFINITION[0]), str(topics.DEFINITION[1]))],
+            "levels": [(value, situation.level_label(value)) for value in levels],
+            "level": level,
+            "export_params": {"tu": period.start, "den": period.end, "cap": level},
+        },
+    )

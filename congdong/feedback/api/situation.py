@@ -1,0 +1,172 @@
+"""The people's situation in the API, for analysts: aggregates and keywords only."""
+
+import datetime
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.core.errors import ActionError
+from congdong.feedback import situation as situation_figures
+from congdong.feedback import topics as situation_topics
+from congdong.insights import dashboard as insights_dashboard
+from congdong.insights.queries import access_insights_unit
+from congdong.units.models import Level
+
+router = Router(tags=["feedback"])
+
+
+class SituationUnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+
+
+class SituationCountsOut(Schema):
+    sent: int
+    open: int
+    answered: int
+    rejected: int
+    overdue: int
+
+
+class SituationCategoryOut(SituationCountsOut):
+    id: int
+    slug: str
+    name: str
+
+
+class SituationChildOut(SituationCountsOut):
+    unit: SituationUnitOut
+
+
+class SituationStateOut(Schema):
+    state: str
+    items: int
+
+
+class SituationPointOut(Schema):
+    start: datetime.date
+    items: int
+
+
+class SituationHoursOut(Schema):
+    items: int
+    median: float | None
+    mean: float | None
+
+
+class SituationRateOut(Schema):
+    on_time: int
+    due: int
+    percent: float | None
+
+
+class SituationOut(Schema):
+    unit: SituationUnitOut
+    start: datetime.date
+    end: datetime.date
+    at: datetime.datetime
+    totals: SituationCountsOut
+    states: list[SituationStateOut]
+    categories: list[SituationCategoryOut]
+    children: list[SituationChildOut]
+    own: SituationCountsOut  # sent to the unit itself
+    series: list[SituationPointOut]
+    series_step: str  # "day" or "week" (each point starts on a Monday)
+    hours_to_accept: SituationHoursOut
+    hours_to_answer: SituationHoursOut
+    accepted_on_time: SituationRateOut
+    answered_on_time: SituationRateOut
+    # Set when response times were computed from the latest N items only.
+    response_times_from_latest: int | None = None
+    level: str | None = None
+    level_units: list[SituationChildOut]
+    definitions: list[dict[str, str]]
+
+
+class KeywordOut(Schema):
+    word: str
+    items: int
+
+
+class CategoryTopicsOut(Schema):
+    category_id: int
+    name: str
+    items: int
+    keywords: list[KeywordOut]
+
+
+class KeywordsOut(Schema):
+    unit: SituationUnitOut
+    start: datetime.date
+    end: datetime.date
+    keywords: list[KeywordOut]
+    by_category: list[CategoryTopicsOut]
+    feedback_read: int
+    feedback_total: int
+    comments_read: int
+    comments_total: int
+    capped: bool
+    note: str
+
+
+def _situation_period(
+    start: str | None, end: str | None, period: str | None
+) -> situation_figures.Period:
+    if period:
+        return situation_figures.named_period(period, field="period")
+    return insights_dashboard.parse_period(start, end, names=("from", "to"))
+
+
+@router.get("/feedback/situation/{unit_id}", response=SituationOut, auth=TOKEN_OR_SESSION)
+def situation(
+    request: HttpRequest,
+    unit_id: int,
+    start: str | None = Query(None, alias="from", description="YYYY-MM-DD; default: 30 days"),
+    end: str | None = Query(None, alias="to", description="YYYY-MM-DD; default: today"),
+    period: str | None = Query(None, description="a month 2026-03 or a quarter 2026-Q1"),
+    level: str | None = Query(None, description="one row per unit of this level"),
+):
+    """The people's situation of the unit's subtree over the period, as aggregates only (no
+    text, sender or tracking code: Decree 356/2025). Analysts and admins of the unit or above
+    it; any other unit is 403."""
+    unit = access_insights_unit(request.user, unit_id)
+    chosen = _situation_period(start, end, period)
+    if level and level not in Level.values:
+        raise ActionError(_("Unknown level."), field="level")
+    data = situation_figures.as_dict(situation_figures.data(unit, chosen, level=level or ""))
+    data["definitions"] = [
+        {"name": str(name), "definition": str(text)} for name, text in situation_figures.DEFINITIONS
+    ]
+    return data
+
+
+@router.get("/feedback/situation/{unit_id}/keywords", response=KeywordsOut, auth=TOKEN_OR_SESSION)
+def situation_keywords(
+    request: HttpRequest,
+    unit_id: int,
+    start: str | None = Query(None, alias="from"),
+    end: str | None = Query(None, alias="to"),
+    period: str | None = Query(None, description="a month 2026-03 or a quarter 2026-Q1"),
+):
+    """The top keywords of the feedback and citizens' comments of the subtree over the period,
+    overall and per category (counts of items, never the texts)."""
+    unit = access_insights_unit(request.user, unit_id)
+    chosen = _situation_period(start, end, period)
+    found = situation_topics.keywords(unit, chosen)
+    return {
+        "unit": {"id": unit.pk, "code": unit.code, "name": unit.full_name, "level": unit.level},
+        "start": chosen.start,
+        "end": chosen.end,
+        "keywords": found.keywords,
+        "by_category": found.by_category,
+        "feedback_read": found.feedback_read,
+        "feedback_total": found.feedback_total,
+        "comments_read": found.comments_read,
+        "comments_total": found.comments_total,
+        "capped": found.capped,
+        "note": found.note,
+    }

@@ -1,0 +1,1 @@
+"""Forms of the feedback screens: citizens' (citizen.py) and staff's (staff.py)."""

@@ -1,0 +1,211 @@
+"""Top topics and keywords of what people raise: feedback texts and citizens' comments of a unit's
+subtree over a period, segmented into Vietnamese words offline (underthesea's CRF model, shipped
+in its wheel: nothing is downloaded at run time).
+
+A keyword is a word of two or more syllables ("giao thông", "rác thải", "ô nhiễm"): single
+syllables in Vietnamese are mostly function words or pieces of a word. Stopwords
+(`stopwords_vi.txt`), numbers, punctuation and proper names (every syllable capitalised, such as
+a person's name) are dropped. A keyword counts once per item it occurs in, and is shown only when
+it occurs in at least MIN_ITEMS items, so that a rare word cannot point at one person.
+Topics are the categories, each with its top keywords. Only counts leave this module: never a
+text.
+
+The work is bounded: the latest MAX_TEXTS feedback items and MAX_TEXTS comments of the period,
+each cut to MAX_CHARS characters, and the output says when the cap was reached. The result is
+cached for CACHE_SECONDS, keyed by what was counted (a new item gives a new key).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from django.core.cache import cache as django_cache
+from django.db.models import Count, Max
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congdong.engagement.models import Comment, CommentState
+from congdong.feedback.models import Category
+from congdong.feedback.situation import bounds, sent_in
+from congdong.insights.figures import Period
+from congdong.units.models import Unit
+
+MAX_TEXTS = 3_000
+MAX_CHARS = 2_000
+MIN_ITEMS = 2
+TOP = 30
+TOP_PER_CATEGORY = 8
+CACHE_SECONDS = 600
+STOPWORDS_FILE = Path(__file__).with_name("stopwords_vi.txt")
+
+DEFINITION: tuple[str | Promise, str | Promise] = (
+    gettext_lazy("Keywords"),
+    gettext_lazy(
+        "Words of two or more syllables in the feedback sent and the citizens' comments "
+        "written in the period (Vietnamese word segmentation), without common words, numbers "
+        "and names; each counted once per item it occurs in, and shown only when it occurs "
+        "in at least two items."
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    word: str
+    items: int  # the feedback items and comments it occurs in
+
+
+@dataclass(frozen=True)
+class CategoryTopics:
+    category_id: int
+    name: str
+    items: int  # feedback items of the category read
+    keywords: list[Keyword]
+
+
+@dataclass
+class Topics:
+    keywords: list[Keyword]
+    by_category: list[CategoryTopics]
+    feedback_read: int
+    feedback_total: int
+    comments_read: int
+    comments_total: int
+    cap: int = MAX_TEXTS
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def capped(self) -> bool:
+        return self.feedback_total > self.feedback_read or self.comments_total > self.comments_read
+
+    @property
+    def note(self) -> str:
+        return " ".join(self.notes)
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """The stopword list: one word a line, `#` starts a comment."""
+    words = set()
+    for line in STOPWORDS_FILE.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip().lower()
+        if word:
+            words.add(" ".join(word.split()))
+    return frozenset(words)
+
+
+def _is_name(syllables: list[str]) -> bool:
+    # "Nguyễn Văn An", "Bắc Ninh": every syllable capitalised. A word opening a sentence has
+    # only its first syllable capitalised ("Rác thải"); a text in capitals is not a name.
+    return all(s[:1].isupper() and not s[1:].isupper() for s in syllables)
+
+
+def words(text: str) -> set[str]:
+    """The distinct keywords of one text, lower-cased."""
+    from underthesea import word_tokenize  # ~0.7 s to load its model: only when needed
+
+    found = set()
+    drop = stopwords()
+    for token in word_tokenize(text[:MAX_CHARS]):
+        syllables = token.split()
+        if len(syllables) < 2 or not all(s.isalpha() for s in syllables):
+            continue
+        if _is_name(syllables):
+            continue
+        word = " ".join(syllables).lower()
+        if word not in drop:
+            found.add(word)
+    return found
+
+
+def _top(counter: Counter[str], n: int) -> list[Keyword]:
+    ranked = sorted(
+        ((word, items) for word, items in counter.items() if items >= MIN_ITEMS),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+    return [Keyword(word, items) for word, items in ranked[:n]]
+
+
+def _comments(unit: Unit, period: Period):
+    start, end = bounds(period)
+    return Comment.objects.filter(
+        post__page__unit__path__startswith=unit.path,
+        state=CommentState.VISIBLE,
+        as_page=False,
+        created_at__gte=start,
+        created_at__lt=end,
+    )
+
+
+def keywords(unit: Unit, period: Period, top: int = TOP) -> Topics:
+    """The top keywords of `unit`'s subtree over `period`, overall and per category. The caller
+    has checked the viewer's access (`insights.queries.access_insights_unit`)."""
+    items = sent_in(unit, period)
+    comments = _comments(unit, period)
+    seen = items.aggregate(n=Count("pk"), last=Max("updated_at"))
+    said = comments.aggregate(n=Count("pk"), last=Max("pk"))
+    key = "feedback:topics:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        unit.pk,
+        period.start,
+        period.end,
+        seen["n"],
+        seen["last"].timestamp() if seen["last"] else 0,
+        said["n"],
+        said["last"] or 0,
+        top,
+        translation.get_language(),
+    )
+    found = django_cache.get(key)
+    if found is None:
+        found = _count(items, comments, seen["n"], said["n"], top)
+        django_cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _count(items, comments, feedback_total: int, comments_total: int, top: int) -> Topics:
+    overall: Counter[str] = Counter()
+    per_category: dict[int, Counter[str]] = {}
+    read_per_category: Counter[int] = Counter()
+    rows = list(items.order_by("-created_at", "-pk").values_list("category_id", "text")[:MAX_TEXTS])
+    for category_id, text in rows:
+        found = words(text)
+        overall.update(found)
+        per_category.setdefault(category_id, Counter()).update(found)
+        read_per_category[category_id] += 1
+    bodies = list(
+        comments.order_by("-created_at", "-pk").values_list("body", flat=True)[:MAX_TEXTS]
+    )
+    for body in bodies:
+        overall.update(words(body))
+    names = dict(Category.objects.filter(pk__in=list(per_category)).values_list("pk", "name"))
+    by_category = [
+        CategoryTopics(
+            category_id, names[category_id], read, _top(per_category[category_id], TOP_PER_CATEGORY)
+        )
+        for category_id, read in sorted(
+            read_per_category.items(), key=lambda kv: (-kv[1], names[kv[0]])
+        )
+    ]
+    result = Topics(
+        keywords=_top(overall, top),
+        by_category=by_category,
+        feedback_read=len(rows),
+        feedback_total=feedback_total,
+        comments_read=len(bodies),
+        comments_total=comments_total,
+    )
+    result.notes.append(
+        _("Read %(items)s feedback items and %(comments)s comments.")
+        % {"items": result.feedback_read, "comments": result.comments_read}
+    )
+    if result.capped:
+        result.notes.append(
+            _("Only the latest %(cap)s feedback items and the latest %(cap)s comments are read.")
+            % {"cap": MAX_TEXTS}
+        )
+    return result
