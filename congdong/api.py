@@ -9,6 +9,7 @@ from congdong.campaigns.api import router as campaigns_router
 from congdong.core.errors import ActionError
 from congdong.engagement.api import router as engagement_router
 from congdong.feedback.api import router as feedback_router
+from congdong.handbook.api import router as handbook_router
 from congdong.insights.api import router as insights_router
 from congdong.pages.api import router as pages_router
 from congdong.posts.api import router as posts_router
@@ -33,6 +34,7 @@ api.add_router("/", campaigns_router)
 api.add_router("/", engagement_router)
 api.add_router("/", insights_router)
 api.add_router("/", feedback_router)
+api.add_router("/", handbook_router)
 
 
 @api.exception_handler(ActionError)

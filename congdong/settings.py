@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "congdong.engagement",
     "congdong.insights",
     "congdong.feedback",
+    "congdong.handbook",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,413 @@
+"""Writes to the handbook and the experience board.
+
+check_* validates and authorises and changes nothing; do_* writes (and records the transition).
+Each function takes an optional `now` (an aware datetime): tests and the demo pass a fixed time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import Membership, User
+from congdong.accounts.queries import AnyUser
+from congdong.core.errors import ActionError
+from congdong.feedback.actions import plain_text
+from congdong.handbook.models import (
+    BOARD_STATES,
+    BoardKind,
+    BoardPost,
+    BoardReply,
+    BoardState,
+    BoardTransition,
+    HandbookPage,
+    HandbookRevision,
+    PageKind,
+)
+from congdong.handbook.queries import (
+    access_handbook_editor,
+    access_handbook_page,
+    access_post_to_answer,
+    require_staff,
+)
+from congdong.units.models import Unit
+
+MAX_PAGE_TITLE = HandbookPage._meta.get_field("title").max_length  # 200
+MAX_PAGE_BODY = HandbookRevision._meta.get_field("body").max_length  # 100,000
+MAX_NOTE = HandbookRevision._meta.get_field("note").max_length  # 300
+MAX_POST_TITLE = BoardPost._meta.get_field("title").max_length  # 200
+MAX_POST_BODY = BoardPost._meta.get_field("body").max_length  # 5,000
+MIN_POST_BODY = 20
+MAX_REPLY = BoardReply._meta.get_field("body").max_length  # 3,000
+MAX_DECISION_NOTE = 2000
+MIN_REASON = 5
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    if now is None:
+        return timezone.now()
+    if timezone.is_naive(now):
+        raise ValueError("`now` must be an aware datetime")
+    return now
+
+
+def _text(value: str | None, field: str, label: str, least: int, most: int) -> str:
+    """Plain text between `least` and `most` characters, or an error naming the field."""
+    text = plain_text(value)
+    if len(text) < least:
+        if least <= 1:
+            raise ActionError(_("%(label)s is required.") % {"label": label}, field=field)
+        raise ActionError(
+            _("%(label)s needs at least %(min)d characters.") % {"label": label, "min": least},
+            field=field,
+        )
+    if len(text) > most:
+        raise ActionError(
+            _("%(label)s has at most %(max)d characters (now %(count)d).")
+            % {"label": label, "max": most, "count": len(text)},
+            field=field,
+        )
+    return text
+
+
+# --- handbook -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageText:
+    title: str
+    body: str
+    note: str
+
+
+def _page_text(title: str | None, body: str | None, note: str | None) -> PageText:
+    # The body is Markdown: kept as typed (line breaks matter), only control characters go.
+    return PageText(
+        title=_text(title, "title", _("The title"), 3, MAX_PAGE_TITLE),
+        body=_text(body, "body", _("The text"), 1, MAX_PAGE_BODY),
+        note=_text(note, "note", _("The note on what changed"), 0, MAX_NOTE),
+    )
+
+
+@dataclass(frozen=True)
+class NewPage:
+    slug: str
+    kind: PageKind
+    order: int
+    text: PageText
+    author: User | None
+    now: datetime.datetime
+
+
+def check_create_page(
+    user: AnyUser,
+    slug: str,
+    title: str,
+    body: str,
+    kind: str = PageKind.GUIDE,
+    order: int = 0,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> NewPage:
+    access_handbook_editor(user)
+    slug = (slug or "").strip().lower()
+    if not SLUG.match(slug) or len(slug) > 80:
+        raise ActionError(
+            _(
+                "The address uses lower-case letters without accents, digits and hyphens "
+                "(at most 80), e.g. huong-dan-van-hanh."
+            ),
+            field="slug",
+        )
+    if HandbookPage.objects.filter(slug=slug).exists():
+        raise ActionError(_("A handbook page already has this address."), field="slug")
+    if kind not in PageKind.values:
+        raise ActionError(_("Choose whether the page is a regulation or a guide."), field="kind")
+    if not 0 <= int(order) <= 1000:
+        raise ActionError(_("The order is a number from 0 to 1000."), field="order")
+    return NewPage(slug, PageKind(kind), int(order), _page_text(title, body, note), user, _now(now))
+
+
+def do_create_page(new: NewPage) -> HandbookPage:
+    with transaction.atomic():
+        try:
+            page = HandbookPage.objects.create(
+                slug=new.slug,
+                title=new.text.title,
+                kind=new.kind,
+                order=new.order,
+                created_at=new.now,
+                updated_at=new.now,
+            )
+        except IntegrityError:
+            raise ActionError(
+                _("A handbook page already has this address."), field="slug"
+            ) from None
+        HandbookRevision.objects.create(
+            page=page,
+            number=1,
+            title=new.text.title,
+            body=new.text.body,
+            note=new.text.note,
+            author=new.author,
+            created_at=new.now,
+        )
+    return page
+
+
+def create_page(user: AnyUser, slug: str, title: str, body: str, **options) -> HandbookPage:
+    """A new handbook page with its first revision (central admins only)."""
+    return do_create_page(check_create_page(user, slug, title, body, **options))
+
+
+@dataclass(frozen=True)
+class Edit:
+    page: HandbookPage
+    number: int  # of the new revision
+    text: PageText
+    author: User
+    now: datetime.datetime
+
+
+def check_edit_page(
+    user: AnyUser,
+    slug: str,
+    title: str,
+    body: str,
+    note: str = "",
+    base: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Edit:
+    """`base` is the revision the editor started from: if someone saved since, the edit is
+    refused rather than silently overwriting their text."""
+    access_handbook_editor(user)
+    page = access_handbook_page(user, slug)
+    latest = page.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    if base is not None and base != latest:
+        raise ActionError(
+            _(
+                "Someone saved this page meanwhile (revision %(number)d). Reload it, then "
+                "make your change again."
+            )
+            % {"number": latest}
+        )
+    text = _page_text(title, body, note)
+    current = page.revisions.filter(number=latest).first()
+    if current is not None and (current.title, current.body) == (text.title, text.body):
+        raise ActionError(_("Nothing changed: the title and the text are as saved."), field="body")
+    return Edit(page, latest + 1, text, user, _now(now))
+
+
+def do_edit_page(edit: Edit) -> HandbookRevision:
+    """A new revision (the page's text is never overwritten)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                revision = HandbookRevision.objects.create(
+                    page=edit.page,
+                    number=edit.number,
+                    title=edit.text.title,
+                    body=edit.text.body,
+                    note=edit.text.note,
+                    author=edit.author,
+                    created_at=edit.now,
+                )
+        except IntegrityError:
+            # Two editors saving at once: the unique (page, number) lets only one through.
+            raise ActionError(
+                _("Someone saved this page meanwhile. Reload it, then make your change again.")
+            ) from None
+        HandbookPage.objects.filter(pk=edit.page.pk).update(
+            title=edit.text.title, updated_at=edit.now
+        )
+    edit.page.title, edit.page.updated_at = edit.text.title, edit.now
+    return revision
+
+
+def edit_page(user: AnyUser, slug: str, title: str, body: str, **options) -> HandbookRevision:
+    """Save a new revision of a page (central admins only)."""
+    return do_edit_page(check_edit_page(user, slug, title, body, **options))
+
+
+# --- experience board -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewPost:
+    author: User
+    unit: Unit
+    kind: BoardKind
+    title: str
+    body: str
+    now: datetime.datetime
+
+
+def check_create_post(
+    user: AnyUser,
+    unit_id: int | None,
+    kind: str,
+    title: str,
+    body: str,
+    now: datetime.datetime | None = None,
+) -> NewPost:
+    """A post is tagged with a unit where the author holds a role themselves."""
+    require_staff(user)
+    membership = (
+        Membership.objects.select_related("unit").filter(user=user, unit_id=unit_id).first()
+        if unit_id
+        else None
+    )
+    if membership is None:
+        raise ActionError(
+            _("Choose one of the units where you hold a role."),
+            field="unit",
+        )
+    if kind not in BoardKind.values:
+        raise ActionError(
+            _("Choose what you share: an experience, a difficulty or a proposal."), field="kind"
+        )
+    return NewPost(
+        author=user,
+        unit=membership.unit,
+        kind=BoardKind(kind),
+        title=_text(title, "title", _("The title"), 5, MAX_POST_TITLE),
+        body=_text(body, "body", _("The text"), MIN_POST_BODY, MAX_POST_BODY),
+        now=_now(now),
+    )
+
+
+def do_create_post(new: NewPost) -> BoardPost:
+    return BoardPost.objects.create(
+        unit=new.unit,
+        author=new.author,
+        kind=new.kind,
+        title=new.title,
+        body=new.body,
+        state=BoardState.OPEN,
+        created_at=new.now,
+        updated_at=new.now,
+    )
+
+
+def create_post(
+    user: AnyUser,
+    unit_id: int | None,
+    kind: str,
+    title: str,
+    body: str,
+    now: datetime.datetime | None = None,
+) -> BoardPost:
+    """Share an experience, a difficulty or a proposal with the levels above."""
+    return do_create_post(check_create_post(user, unit_id, kind, title, body, now))
+
+
+@dataclass(frozen=True)
+class NewReply:
+    post: BoardPost
+    unit: Unit
+    author: User
+    body: str
+    now: datetime.datetime
+
+
+def check_reply(
+    user: AnyUser, post_id: int, body: str, now: datetime.datetime | None = None
+) -> NewReply:
+    post, unit = access_post_to_answer(user, post_id)
+    text = _text(body, "body", _("The answer"), 2, MAX_REPLY)
+    return NewReply(post, unit, user, text, _now(now))
+
+
+def do_reply(new: NewReply) -> BoardReply:
+    with transaction.atomic():
+        reply = BoardReply.objects.create(
+            post=new.post, author=new.author, unit=new.unit, body=new.body, created_at=new.now
+        )
+        BoardPost.objects.filter(pk=new.post.pk).update(updated_at=new.now)
+    return reply
+
+
+def reply(user: AnyUser, post_id: int, body: str, now: datetime.datetime | None = None):
+    """An answer from staff of a unit above the post's unit."""
+    return do_reply(check_reply(user, post_id, body, now))
+
+
+@dataclass(frozen=True)
+class Decision:
+    post: BoardPost
+    unit: Unit
+    actor: User
+    to: BoardState
+    note: str
+    now: datetime.datetime
+
+
+def check_decide(
+    user: AnyUser,
+    post_id: int,
+    decision: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Decision:
+    post, unit = access_post_to_answer(user, post_id)
+    if post.kind != BoardKind.PROPOSAL:
+        raise ActionError(_("Only proposals are accepted or not accepted."), field="decision")
+    if decision not in (BoardState.ACCEPTED, BoardState.DECLINED):
+        raise ActionError(_("Choose: accepted or not accepted."), field="decision")
+    current, to = BoardState(post.state), BoardState(decision)
+    if not BOARD_STATES.allowed_for_person(current, to):
+        raise ActionError(
+            _("This proposal was already decided: %(state)s.") % {"state": current.label},
+            field="decision",
+        )
+    least = MIN_REASON if (current, to) in BOARD_STATES.needs_reason else 0
+    if least and len(plain_text(note)) < least:
+        raise ActionError(
+            _("Say why the proposal is not accepted (at least 5 characters)."), field="note"
+        )
+    text = _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
+    return Decision(post, unit, user, to, text, _now(now))
+
+
+def do_decide(decision: Decision) -> BoardPost:
+    post, now = decision.post, decision.now
+    with transaction.atomic():
+        # Conditional on the state the actor saw: two people deciding at once, one wins.
+        moved = BoardPost.objects.filter(pk=post.pk, state=post.state).update(
+            state=decision.to,
+            decided_by=decision.actor,
+            decided_at=now,
+            decision_note=decision.note,
+            updated_at=now,
+        )
+        if not moved:
+            raise ActionError(_("The proposal was decided meanwhile; reload the page."))
+        BoardTransition.objects.create(
+            post=post,
+            from_state=post.state,
+            to_state=decision.to,
+            actor=decision.actor,
+            unit=decision.unit,
+            note=decision.note,
+            at=now,
+        )
+    post.state, post.decided_by, post.decided_at = decision.to, decision.actor, now
+    post.decision_note, post.updated_at = decision.note, now
+    return post
+
+
+def decide(
+    user: AnyUser,
+    post_id: int,
+    decision: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> BoardPost:
+    """Mark a proposal accepted or not accepted (with a reason), once, from a unit above."""
+    return do_decide(check_decide(user, post_id, decision, note, now))

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from congdong.handbook.models import (
+    BoardPost,
+    BoardReply,
+    BoardTransition,
+    HandbookPage,
+    HandbookRevision,
+)
+
+# Read-only: every change goes through congdong.handbook.actions (new revisions, decisions
+# recorded as transitions), so the admin only shows the rows.
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RevisionInline(admin.TabularInline):
+    model = HandbookRevision
+    extra = 0
+    can_delete = False
+    fields = ["number", "title", "note", "author", "created_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+@admin.register(HandbookPage)
+class HandbookPageAdmin(ReadOnly):
+    list_display = ["title", "slug", "kind", "order", "updated_at"]
+    list_filter = ["kind"]
+    inlines = [RevisionInline]
+
+
+@admin.register(HandbookRevision)
+class HandbookRevisionAdmin(ReadOnly):
+    list_display = ["page", "number", "author", "created_at"]
+    list_select_related = ["page", "author"]
+
+
+class ReplyInline(admin.TabularInline):
+    model = BoardReply
+    extra = 0
+    can_delete = False
+    readonly_fields = ["author", "unit", "body", "created_at"]
+
+
+class TransitionInline(admin.TabularInline):
+    model = BoardTransition
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_state", "to_state", "actor", "unit", "note", "at"]
+
+
+@admin.register(BoardPost)
+class BoardPostAdmin(ReadOnly):
+    list_display = ["title", "kind", "unit", "author", "state", "created_at"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["unit", "author"]
+    search_fields = ["title", "body"]
+    raw_id_fields = ["unit", "author", "decided_by"]
+    inlines = [ReplyInline, TransitionInline]

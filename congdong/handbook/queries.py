@@ -1,0 +1,208 @@
+"""Reads of the handbook and the experience board, and the `access_*` helpers deciding who
+may read, edit, answer and decide.
+
+The handbook is read by every staff member and edited only by the admins of the central unit
+of the structure in force. A board post is seen by staff holding a role on its unit or on a
+unit above it; staff of a sibling branch get Http404, so not even its existence leaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import Membership
+from congdong.accounts.queries import AnyUser, can
+from congdong.accounts.roles import Permission
+from congdong.handbook.models import (
+    BoardKind,
+    BoardPost,
+    BoardPostQuerySet,
+    BoardReply,
+    BoardState,
+    BoardTransition,
+    HandbookPage,
+    HandbookRevision,
+)
+from congdong.units.models import Unit
+from congdong.units.queries import current_structure
+
+
+def require_staff(user: AnyUser) -> None:
+    """Signed in with a staff account (views also check this with `staff_required`)."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in with a staff account."))
+    if user.is_citizen:
+        raise PermissionDenied(_("The workspace is for staff of the Front and the Youth Union."))
+
+
+# --- handbook -------------------------------------------------------------------------------
+
+
+def central_unit() -> Unit | None:
+    """The central unit (the root) of the structure in force."""
+    structure = current_structure()
+    if structure is None:
+        return None
+    return Unit.objects.standard().filter(structure=structure, depth=1).first()
+
+
+def can_edit_handbook(user: AnyUser) -> bool:
+    """Admins of the central unit (MANAGE_PAGE there, which only unit admins hold)."""
+    if not user.is_authenticated or user.is_citizen:
+        return False
+    centre = central_unit()
+    return centre is not None and can(user, centre, Permission.MANAGE_PAGE)
+
+
+def access_handbook_editor(user: AnyUser) -> Unit:
+    """The central unit, if `user` may edit the handbook; else PermissionDenied."""
+    require_staff(user)
+    centre = central_unit()
+    if centre is None or not can(user, centre, Permission.MANAGE_PAGE):
+        raise PermissionDenied(_("Only the admins of the central unit edit the handbook."))
+    return centre
+
+
+def handbook_pages(user: AnyUser) -> list[HandbookPage]:
+    """Every page, in order, each with `revision_count`."""
+    require_staff(user)
+    return list(HandbookPage.objects.annotate(revision_count=Count("revisions")))
+
+
+def access_handbook_page(user: AnyUser, slug: str) -> HandbookPage:
+    require_staff(user)
+    page = HandbookPage.objects.filter(slug=slug).first()
+    if page is None:
+        raise Http404
+    return page
+
+
+def latest_revision(page: HandbookPage) -> HandbookRevision | None:
+    return page.revisions.select_related("author").order_by("-number").first()
+
+
+def revisions(page: HandbookPage) -> list[HandbookRevision]:
+    """Newest first."""
+    return list(page.revisions.select_related("author").order_by("-number"))
+
+
+def access_revision(user: AnyUser, slug: str, number: int) -> HandbookRevision:
+    page = access_handbook_page(user, slug)
+    revision = page.revisions.select_related("author", "page").filter(number=number).first()
+    if revision is None:
+        raise Http404
+    return revision
+
+
+# --- experience board -----------------------------------------------------------------------
+
+
+def role_units(user: AnyUser) -> list[Unit]:
+    """Units where `user` holds a role (the top of each subtree they work in), by path."""
+    if not user.is_authenticated:
+        return []
+    ids = Membership.objects.filter(user=user).values("unit_id")
+    return list(Unit.objects.standard().filter(pk__in=ids).order_by("path"))
+
+
+def _scope(user: AnyUser) -> Q | None:
+    """Posts `user` sees: tagged with a unit where they hold a role or a unit below it. None:
+    everything (a superuser)."""
+    if user.is_superuser:
+        return None
+    paths = Membership.objects.filter(user=user).values_list("unit__path", flat=True)
+    scope = Q(pk__in=[])
+    for path in set(paths):
+        scope |= Q(unit__path__startswith=path)
+    return scope
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    kind: str = ""
+    unit_id: int | None = None  # this unit and the units below it
+    state: str = ""
+
+
+def visible_posts(user: AnyUser, filters: BoardFilter | None = None) -> BoardPostQuerySet:
+    """Board posts `user` sees, newest first, each with `reply_count`."""
+    require_staff(user)
+    qs: BoardPostQuerySet = BoardPost.objects.standard().annotate(reply_count=Count("replies"))
+    scope = _scope(user)
+    if scope is not None:
+        qs = qs.filter(scope)
+    filters = filters or BoardFilter()
+    if filters.kind in BoardKind.values:
+        qs = qs.filter(kind=filters.kind)
+    if filters.state in BoardState.values:
+        qs = qs.filter(state=filters.state)
+    if filters.unit_id:
+        unit = Unit.objects.filter(pk=filters.unit_id).first()
+        qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
+    return qs
+
+
+def filter_units(user: AnyUser) -> list[Unit]:
+    """Units offered in the board's filter: where the user holds a role, and the units of the
+    posts they see (at most 200, by path)."""
+    posted = visible_posts(user).values("unit_id")
+    ids = Membership.objects.filter(user=user).values("unit_id") if user.is_authenticated else []
+    return list(
+        Unit.objects.filter(Q(pk__in=posted) | Q(pk__in=ids)).distinct().order_by("path")[:200]
+    )
+
+
+def access_board_post(user: AnyUser, post_id: int) -> BoardPost:
+    """The post, if `user` sees it; Http404 otherwise (also for other branches of the tree)."""
+    require_staff(user)
+    post = BoardPost.objects.standard().filter(pk=post_id).first()
+    if post is None:
+        raise Http404
+    if not user.is_superuser and not _holds_role_on_or_above(user, post.unit):
+        raise Http404
+    return post
+
+
+def _holds_role_on_or_above(user: AnyUser, unit: Unit) -> bool:
+    paths = Membership.objects.filter(user=user).values_list("unit__path", flat=True)
+    return any(unit.path.startswith(path) for path in paths)
+
+
+def answering_unit(user: AnyUser, post: BoardPost) -> Unit | None:
+    """The unit `user` answers `post` for: the closest unit strictly above the post's unit
+    where they hold a role; None when they hold none (same unit, or not above it at all)."""
+    if not user.is_authenticated or user.is_citizen:
+        return None
+    above = [
+        unit
+        for unit in role_units(user)
+        if post.unit.path.startswith(unit.path) and unit.path != post.unit.path
+    ]
+    if above:
+        return max(above, key=lambda unit: unit.depth)
+    if user.is_superuser and post.unit.parent_id is not None:
+        return post.unit.parent
+    return None
+
+
+def access_post_to_answer(user: AnyUser, post_id: int) -> tuple[BoardPost, Unit]:
+    """The post and the unit `user` answers it for; PermissionDenied for staff of the post's
+    own unit (they see it but do not answer it), Http404 for everyone else."""
+    post = access_board_post(user, post_id)
+    unit = answering_unit(user, post)
+    if unit is None:
+        raise PermissionDenied(_("Only staff of the units above answer and decide on a post."))
+    return post, unit
+
+
+def replies(post: BoardPost) -> list[BoardReply]:
+    return list(post.replies.select_related("author", "unit"))
+
+
+def transitions(post: BoardPost) -> list[BoardTransition]:
+    return list(post.transitions.select_related("actor", "unit"))
