@@ -36,6 +36,12 @@ PERSONAS = [
         (("mttq", "TW", Role.EDITOR), ("mttq", "TW", Role.APPROVER)),
     ),
     Persona(
+        "tw.quantri",
+        "Lương Thị Thu",
+        "Quản trị đơn vị Trung ương (central admin: edits the handbook)",
+        (("mttq", "TW", Role.UNIT_ADMIN),),
+    ),
+    Persona(
         "bacninh.quantri",
         "Nguyễn Thị Lan",
         "Quản trị đơn vị tỉnh Bắc Ninh (province admin)",

@@ -9,6 +9,7 @@ from congdong.accounts.phones import display_phone
 from congdong.demo.campaigns import ensure_campaigns
 from congdong.demo.engagement import ensure_engagement
 from congdong.demo.feedback import ensure_feedback
+from congdong.demo.handbook import ensure_handbook
 from congdong.demo.insights import ensure_history
 from congdong.demo.pages import ensure_pages
 from congdong.demo.personas import CITIZEN, DEMO_PASSWORD, ensure_personas
@@ -42,6 +43,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  engagement: {ensure_engagement(progress=self.stdout.write)}")
         self.stdout.write(f"  {ensure_history(progress=self.stdout.write):,} events for insights")
         self.stdout.write(f"  {ensure_feedback(progress=self.stdout.write)} feedback items")
+        handbook = ensure_handbook()
+        self.stdout.write(
+            f"  handbook: {handbook['pages']} pages, board: {handbook['posts']} posts created"
+        )
         self.stdout.write("4/4 Ready.\n")
         self.print_logins(personas, addrport)
         if not no_serve:
