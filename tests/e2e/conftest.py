@@ -79,3 +79,20 @@ def e2e_data(live_server) -> dict[str, User]:
 
     do_import_structure("2025", provinces={"24", "01"})
     return {user.username: user for _persona, user in ensure_personas()}
+
+
+def sign_in_by_phone(
+    page: Page, outbox: Path, new: tuple[str, str] | None = ("Trần Thị Bình", "1995-03-08")
+) -> None:
+    """On the citizen sign-in page: the phone 0987 654 321, the code the SMS carried, and for
+    a new account (`new`: full name, date of birth) the short profile."""
+    from tests.conftest import last_code
+
+    page.locator("input[name=phone]").fill("0987 654 321")
+    page.locator("main form button[type=submit]").click()
+    page.locator("input[name=code]").fill(last_code(outbox))
+    page.locator("main form button[type=submit]").click()
+    if new is not None:
+        page.locator("input[name=full_name]").fill(new[0])
+        page.locator("input[name=date_of_birth]").fill(new[1])
+        page.locator("main form button[type=submit]").click()

@@ -14,7 +14,8 @@ from congdong.engagement.models import Comment, Follow, PageCounter, Reaction, R
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
 from congdong.posts.default_regulation import ensure_default_regulation
-from tests.conftest import commune_named, last_code, unit_2025
+from tests.conftest import commune_named, unit_2025
+from tests.e2e.conftest import sign_in_by_phone
 from tests.engagement.conftest import published
 
 pytestmark = pytest.mark.e2e
@@ -46,13 +47,7 @@ def test_visitor_finds_follows_reacts_comments_and_refers(
     # Following needs an account: sign up with a phone code, and come back to the page.
     page.locator("#follow-button").click()
     expect(page).to_have_url(re.compile(r"/cong-dan/\?next="))
-    page.locator("input[name=phone]").fill("0987 654 321")
-    page.locator("main form button[type=submit]").click()
-    page.locator("input[name=code]").fill(last_code(sms_outbox))
-    page.locator("main form button[type=submit]").click()
-    page.locator("input[name=full_name]").fill("Trần Thị Bình")
-    page.locator("input[name=date_of_birth]").fill("1995-03-08")
-    page.locator("main form button[type=submit]").click()
+    sign_in_by_phone(page, sms_outbox)
     expect(page).to_have_url(re.compile(rf"/trang/{kinh_bac.slug}/$"))
 
     page.locator("#follow-button").click()

@@ -16,7 +16,8 @@ from congdong.feedback.models import Category, Feedback
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
 from congdong.posts.default_regulation import ensure_default_regulation
-from tests.conftest import commune_named, last_code, unit_2025
+from tests.conftest import commune_named, unit_2025
+from tests.e2e.conftest import sign_in_by_phone
 
 pytestmark = pytest.mark.e2e
 ANSWER = "Ủy ban phường đã cho san lấp, trải nhựa lại đoạn đường; đề nghị bà con đi lại an toàn."
@@ -48,13 +49,7 @@ def test_citizen_sends_feedback_from_the_page_and_reads_the_answer(
 
     # Sending needs a verified phone: sign up on the way, and come back to the form.
     expect(page).to_have_url(re.compile(r"/cong-dan/\?next="))
-    page.locator("input[name=phone]").fill("0987 654 321")
-    page.locator("main form button[type=submit]").click()
-    page.locator("input[name=code]").fill(last_code(sms_outbox))
-    page.locator("main form button[type=submit]").click()
-    page.locator("input[name=full_name]").fill("Trần Thị Bình")
-    page.locator("input[name=date_of_birth]").fill("1995-03-08")
-    page.locator("main form button[type=submit]").click()
+    sign_in_by_phone(page, sms_outbox)
     expect(page).to_have_url(re.compile(rf"/phan-anh/gui/\?don-vi={kinh_bac.unit_id}$"))
     expect(page.locator("#send-to")).to_contain_text("phường Kinh Bắc")
 

@@ -17,8 +17,8 @@ from congdong.feedback.models import Category, Feedback, FeedbackAccess, Feedbac
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
 from congdong.posts.default_regulation import ensure_default_regulation
-from tests.conftest import commune_named, last_code, unit_2025
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.conftest import commune_named, unit_2025
+from tests.e2e.conftest import TIMEOUT_MS, sign_in_by_phone
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 from tests.engagement.conftest import citizen
 
@@ -71,10 +71,7 @@ def test_feedback_from_a_commune_to_the_province_answer(
     sender.goto(f"/trang/{kinh_bac.slug}/")
     sender.get_by_role("link", name="Gửi phản ánh, kiến nghị").click()
     expect(sender).to_have_url(re.compile(r"/cong-dan/\?next="))
-    sender.locator("input[name=phone]").fill("0987 654 321")
-    sender.locator("main form button[type=submit]").click()
-    sender.locator("input[name=code]").fill(last_code(sms_outbox))
-    sender.locator("main form button[type=submit]").click()
+    sign_in_by_phone(sender, sms_outbox, new=None)
     expect(sender).to_have_url(re.compile(rf"/phan-anh/gui/\?don-vi={commune.pk}$"))
     expect(sender.locator("#send-to")).to_contain_text("phường Kinh Bắc")
     sender.get_by_label("Chuyên mục").select_option(label="Hạ tầng, giao thông")
