@@ -202,7 +202,10 @@ def _build(n: int, days: int) -> None:
                 bar.update(len(month))
                 month = []
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum does to a table after many inserts (autovacuum_vacuum_insert_threshold)
+        # and the dashboard reads in steady state: without it the freshly loaded rows are read
+        # with their commit status still unknown, about twice as slowly.
+        cursor.execute("VACUUM ANALYZE")
     from congdong.insights.models import DayCount, ReachSketch
 
     print(
