@@ -12,6 +12,8 @@ OWN_COMMANDS = {
     "report": "Coverage per level on a day (report coverage) or a page's figures (report page).",
     "bench": "Run a benchmark and print its figures (bench --list).",
     "scenario": "Re-create the 2022 conference report from raw events (scenario conference-2022).",
+    "backup": "Back up the database and media into one file (backup PATH).",
+    "restore": "Restore a backup into an empty installation (restore PATH [--force]).",
     "i18n": "Compile the translation catalogues (i18n compile); extract strings (i18n extract).",
     "migrate": "Create or update the database tables.",
     "runserver": "Serve the web app (development server).",
