@@ -26,6 +26,7 @@ from congdong.accounts.forms import (
 )
 from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
+from congdong.core import security
 from congdong.core.errors import ActionError
 from congdong.core.web import client_ip, form_error
 from congdong.pages.queries import operated_pages
@@ -35,9 +36,31 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class StaffLoginView(LoginView):
+    """Password login for staff. LOGIN_FAILURES_LIMIT failures per account or per address in
+    the window refuse further tries (429) until it ends, right password or not: otherwise the
+    limit would only slow a guesser down, not stop one (core/security.py)."""
+
     template_name = "accounts/staff_login.html"
     authentication_form = StaffLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        username = request.POST.get("username", "")
+        wait = security.login_refusal(username, client_ip(request))
+        if wait:
+            # Unbound, so no password is tried; the refusal shows as the form's own error.
+            form = self.get_form_class()(request, initial={"username": username})
+            form.cleaned_data = {}
+            form.add_error(None, security.login_refusal_message(wait))
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: StaffLoginForm) -> HttpResponse:
+        if self.request.POST.get("username"):
+            security.count_login_failure(self.request.POST["username"], client_ip(self.request))
+        return super().form_invalid(form)
 
 
 # ---------------------------------------------------------------- citizens

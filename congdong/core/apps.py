@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "congdong.core"
     label = "core"
     verbose_name = "congdong"
+
+    def ready(self) -> None:
+        from congdong.core import security  # noqa: F401 (connects the login receiver)

@@ -49,3 +49,49 @@ def hit(scope: str, who: object, limit: int, window: int = 60, what: str | None 
             % {"what": what or _("requests"), "limit": limit, "wait": wait},
             retry_after=wait,
         )
+
+
+# ---------------------------------------------------------------- failures and per-request limits
+# Failed staff logins count only failures (a correct password costs nothing), so the check and the
+# count are separate calls: `refuse_if_over` before trying, `count` after a failure.
+
+
+def _window_key(scope: str, who: object, window: int, now: float) -> tuple[str, int]:
+    slot = int(now // window)
+    wait = max(1, int((slot + 1) * window - now) + 1)
+    return f"rl:{scope}:{who}:{slot}", wait
+
+
+def count(scope: str, who: object, window: int) -> int:
+    """Add one to `who`'s count in the current `window`; the new count."""
+    key, _wait = _window_key(scope, who, window, time.time())
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 5)
+        return 1
+
+
+def seconds_blocked(scope: str, who: object, limit: int, window: int) -> int:
+    """Seconds until `who` may try again if `limit` is already used up in this window; else 0."""
+    key, wait = _window_key(scope, who, window, time.time())
+    used = cache.get(key) or 0
+    return wait if used >= limit else 0
+
+
+def allow(scope: str, who: object, limit: int, window: int = 60) -> int:
+    """Count one request; 0 if it is within `limit`, else the seconds to wait (Retry-After).
+
+    The same atomic add + incr as `hit`, without the message: of N parallel callers exactly
+    `limit` get 0 in one window, whichever process they run in (Redis) or thread (local memory).
+    """
+    now = time.time()
+    key, wait = _window_key(scope, who, window, now)
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        used = cache.incr(key)
+    except ValueError:
+        cache.add(key, 1, timeout=window + 5)
+        used = 1
+    return wait if used > limit else 0

@@ -10,6 +10,10 @@
       event.detail.isError = false;
     }
   });
+  // Search-as-you-type forms (<form data-no-submit>): Enter must not leave the page.
+  document.addEventListener("submit", function (event) {
+    if (event.target.matches("form[data-no-submit]")) event.preventDefault();
+  });
   // "Copy link" buttons: <button data-copy="#input-id" data-copied="Copied">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

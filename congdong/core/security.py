@@ -1,0 +1,191 @@
+"""Security middleware: response headers, the staff idle timeout, and the API's request limits.
+
+Django's own SecurityMiddleware and XFrameOptionsMiddleware send nosniff, Referrer-Policy,
+Cross-Origin-Opener-Policy, HSTS (with CONGDONG_HTTPS) and X-Frame-Options; this module adds
+what Django 5.2 lacks (Content-Security-Policy, Permissions-Policy) and the limits of issue 7 §5.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import ngettext
+
+from congdong.core import ratelimit
+from congdong.core.web import client_ip
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Ninja's interactive docs load Swagger UI with inline script; they are a developer's page and
+# keep Django's other headers, but not the strict policy.
+CSP_EXEMPT_PREFIXES = ("/api/v1/docs",)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy (no 'unsafe-inline': templates carry no inline script or style)
+    and Permissions-Policy on every response that does not set its own."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        # Django's debug error pages (DEBUG only) are made of inline style and script.
+        debug_page = settings.DEBUG and response.status_code >= 400
+        if policy and not debug_page and not request.path.startswith(CSP_EXEMPT_PREFIXES):
+            response.headers.setdefault("Content-Security-Policy", policy)
+        if settings.PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+# Last request time of a staff session, in epoch seconds; rewritten at most once a minute so
+# that reading pages does not turn every request into a session write.
+LAST_SEEN = "congdong_last_seen"
+LAST_SEEN_STEP = 60
+
+
+@receiver(user_logged_in)
+def _note_login_as_activity(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """Login is activity: the first pages after it need not write the session again."""
+    if request is not None and hasattr(request, "session") and not user.is_citizen:
+        request.session[LAST_SEEN] = time.time()
+
+
+class StaffIdleMiddleware:
+    """Signs a staff account out after STAFF_IDLE_MINUTES without a request (a shared office
+    computer left open). Citizens keep their sessions: they only act on their own behalf."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        idle = settings.STAFF_IDLE_MINUTES * 60
+        if idle and user is not None and user.is_authenticated and not user.is_citizen:
+            now = time.time()
+            last = request.session.get(LAST_SEEN)
+            if last is not None and now - last > idle:
+                logout(request)  # flushes the session and gives a new key
+                messages.info(
+                    request,
+                    ngettext(
+                        "You were signed out after %(minutes)d minute without activity.",
+                        "You were signed out after %(minutes)d minutes without activity.",
+                        settings.STAFF_IDLE_MINUTES,
+                    )
+                    % {"minutes": settings.STAFF_IDLE_MINUTES},
+                )
+            elif last is None or now - last >= LAST_SEEN_STEP:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class ApiRateLimitMiddleware:
+    """/api/v1/: API_LIMIT_USER requests a minute per signed-in account (bearer token or
+    session), API_LIMIT_ANON per address for anonymous callers. Past it: 429, Retry-After and
+    `{"detail": ...}` in the caller's language (LanguageMiddleware ran before)."""
+
+    prefix = "/api/v1/"
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(self.prefix):
+            refused = self.refuse(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest) -> HttpResponse | None:
+        user_id = _api_user_id(request)
+        if user_id is not None:
+            limit, wait = settings.API_LIMIT_USER, 0
+            if limit:
+                wait = ratelimit.allow("api-user", user_id, limit, 60)
+        else:
+            limit, wait = settings.API_LIMIT_ANON, 0
+            if limit:
+                wait = ratelimit.allow("api-ip", client_ip(request) or "-", limit, 60)
+        if not wait:
+            return None
+        detail = ngettext(
+            "Too many requests: at most %(limit)d a minute. Try again in %(wait)d second.",
+            "Too many requests: at most %(limit)d a minute. Try again in %(wait)d seconds.",
+            wait,
+        ) % {"limit": limit, "wait": wait}
+        response = JsonResponse({"detail": detail}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
+
+def _api_user_id(request: HttpRequest) -> int | None:
+    """The account behind the request: a valid bearer key first (as the API's auth does), else
+    the session. An unknown key counts as anonymous, so guessing keys is limited by address."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, key = header.partition(" ")
+    if scheme.lower() == "bearer" and key.strip():
+        from congdong.accounts.tokens import token_for_key  # accounts imports core
+
+        found = token_for_key(key.strip())
+        if found is not None:
+            return found.user_id
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user.pk
+    return None
+
+
+def login_refusal(username: str, ip: str | None) -> int:
+    """Seconds a staff login must wait: LOGIN_FAILURES_LIMIT failures for this account or from
+    this address in the window block both until the window ends; 0 when it may try."""
+    limit = settings.LOGIN_FAILURES_LIMIT
+    window = settings.LOGIN_FAILURES_MINUTES * 60
+    if not limit:
+        return 0
+    return max(
+        ratelimit.seconds_blocked("login-user", _account_key(username), limit, window),
+        ratelimit.seconds_blocked("login-ip", ip or "-", limit, window) if ip else 0,
+    )
+
+
+def count_login_failure(username: str, ip: str | None) -> None:
+    window = settings.LOGIN_FAILURES_MINUTES * 60
+    ratelimit.count("login-user", _account_key(username), window)
+    if ip:
+        ratelimit.count("login-ip", ip, window)
+
+
+def login_refusal_message(wait: int) -> str:
+    minutes = max(1, (wait + 59) // 60)
+    return ngettext(
+        "Too many failed logins. Try again in %(minutes)d minute.",
+        "Too many failed logins. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def _account_key(username: str) -> str:
+    # Usernames are case-insensitive to people; the cache key must not be a way around.
+    # Hashing keeps the key short and free of characters memcached-style keys refuse.
+    return hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+
+
+__all__ = [
+    "ApiRateLimitMiddleware",
+    "SecurityHeadersMiddleware",
+    "StaffIdleMiddleware",
+    "count_login_failure",
+    "login_refusal",
+    "login_refusal_message",
+]

@@ -1,0 +1,207 @@
+"""Rate limits (issue 7 §5): failed staff logins, the API per account and per address.
+
+The suite runs twice: on SQLite with the in-process cache, and on PostgreSQL with REDIS_URL set,
+where the limiter counts in Redis. "200 parallel requests against a limit of 10: exactly 10
+accepted" is checked both against the limiter from 200 threads and against the live server.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+
+from congdong.accounts.models import User
+from congdong.accounts.tokens import do_issue_token
+from congdong.core import ratelimit
+from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
+
+LOGIN = "/dang-nhap/"
+API = "/api/v1/structures"
+
+
+@pytest.fixture(autouse=True)
+def _login_url_is_the_staff_login():
+    assert reverse("accounts:staff-login") == LOGIN
+
+
+def away_from_minute_edge(seconds: int = 20) -> None:
+    """Limits count in fixed one-minute windows: start a burst with `seconds` left in the
+    window, so that it cannot straddle two windows and get twice the allowance."""
+    left = 60 - time.time() % 60
+    if left < seconds:
+        time.sleep(left + 0.05)
+
+
+def login(client: Client, username: str, password: str, ip: str = "10.0.0.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+# ---------------------------------------------------------------- failed staff logins
+
+
+@pytest.mark.django_db
+def test_five_failed_logins_block_the_account_even_with_the_right_password(personas):
+    client = Client()
+    for attempt in range(5):
+        response = login(client, "kinhbac.canbo", f"wrong-{attempt}", ip=f"10.0.0.{attempt}")
+        assert response.status_code == 200  # the form again, with its error
+    response = login(client, "kinhbac.canbo", DEMO_PASSWORD, ip="10.0.0.99")
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 30 * 60 + 1
+    assert "_auth_user_id" not in client.session
+    assert "Quá nhiều lần đăng nhập sai" in response.content.decode()
+    # Case makes no difference to the count.
+    assert login(client, "KinhBac.CanBo", DEMO_PASSWORD, ip="10.0.0.98").status_code == 429
+    # Another account from the same addresses is not blocked.
+    response = login(client, "bacninh.quantri", DEMO_PASSWORD, ip="10.0.0.97")
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_five_failures_from_one_address_block_that_address_for_every_account(personas):
+    client = Client()
+    for attempt in range(5):
+        login(client, f"nobody{attempt}", "wrong-password", ip="10.9.9.9")
+    response = login(client, "bacninh.quantri", DEMO_PASSWORD, ip="10.9.9.9")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    # The same account from another address logs in.
+    assert login(client, "bacninh.quantri", DEMO_PASSWORD, ip="10.9.9.10").status_code == 302
+
+
+@pytest.mark.django_db
+def test_successful_logins_do_not_count_and_the_limit_is_configurable(personas, settings):
+    settings.LOGIN_FAILURES_LIMIT = 2
+    for _round in range(4):
+        client = Client()
+        assert login(client, "kinhbac.canbo", DEMO_PASSWORD).status_code == 302
+    client = Client()
+    login(client, "kinhbac.canbo", "wrong-1")
+    login(client, "kinhbac.canbo", "wrong-2")
+    assert login(client, "kinhbac.canbo", DEMO_PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_block_ends_with_the_window(personas, settings):
+    settings.LOGIN_FAILURES_LIMIT = 1
+    settings.LOGIN_FAILURES_MINUTES = 1 / 30  # a two-second window
+    client = Client()
+    login(client, "kinhbac.canbo", "wrong")
+    assert login(client, "kinhbac.canbo", DEMO_PASSWORD).status_code == 429
+    time.sleep(2.1)
+    assert login(client, "kinhbac.canbo", DEMO_PASSWORD).status_code == 302
+
+
+# ---------------------------------------------------------------- API
+
+
+@pytest.mark.django_db
+def test_anonymous_api_callers_are_limited_per_address(client, settings):
+    settings.API_LIMIT_ANON = 3
+    away_from_minute_edge()
+    codes = [client.get(API, REMOTE_ADDR="10.1.1.1").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    refused = client.get(API, REMOTE_ADDR="10.1.1.1", HTTP_ACCEPT_LANGUAGE="vi")
+    assert 1 <= int(refused["Retry-After"]) <= 61
+    assert refused.json()["detail"].startswith("Quá nhiều yêu cầu")
+    english = client.get(API, REMOTE_ADDR="10.1.1.1", HTTP_ACCEPT_LANGUAGE="en")
+    assert english.json()["detail"].startswith("Too many requests")
+    # Another address has its own allowance.
+    assert client.get(API, REMOTE_ADDR="10.1.1.2").status_code == 200
+
+
+@pytest.mark.django_db
+def test_signed_in_api_callers_are_limited_per_account_not_per_address(client, personas, settings):
+    settings.API_LIMIT_ANON = 2
+    settings.API_LIMIT_USER = 4
+    away_from_minute_edge()
+    citizen = User.objects.get(phone=CITIZEN["phone"])
+    header = {"HTTP_AUTHORIZATION": f"Bearer {do_issue_token(citizen).key}"}
+    # Four from four addresses (more than the anonymous allowance), then the account is done.
+    codes = [client.get(API, REMOTE_ADDR=f"10.2.0.{i}", **header).status_code for i in range(5)]
+    assert codes == [200, 200, 200, 200, 429]
+    # A second token of the same account shares the count.
+    other = {"HTTP_AUTHORIZATION": f"Bearer {do_issue_token(citizen).key}"}
+    assert client.get(API, **other).status_code == 429
+    # A session counts as the account too.
+    staff = Client()
+    staff.force_login(personas["bacninh.thongke"])
+    assert [staff.get(API).status_code for _ in range(5)] == [200, 200, 200, 200, 429]
+    # An unknown key is anonymous: it is limited by address.
+    bogus = {"HTTP_AUTHORIZATION": "Bearer not-a-key"}
+    assert [client.get(API, REMOTE_ADDR="10.3.0.1", **bogus).status_code for _ in range(3)][
+        -1
+    ] == 429
+
+
+@pytest.mark.django_db
+def test_pages_outside_the_api_are_not_counted(client, settings):
+    settings.API_LIMIT_ANON = 1
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+
+
+# ---------------------------------------------------------------- 200 parallel, limit 10
+
+
+def test_200_threads_against_the_limiter_exactly_10_pass():
+    from django.core.cache import cache
+
+    cache.clear()
+    away_from_minute_edge()
+    start = threading.Barrier(200)
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        start.wait()
+        wait = ratelimit.allow("test-burst", "same-caller", 10, 60)
+        with lock:
+            results.append(wait)
+
+    threads = [threading.Thread(target=one) for _ in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 200
+    assert results.count(0) == 10
+    assert all(1 <= wait <= 61 for wait in results if wait)
+
+
+def test_the_limiter_counts_in_redis_when_redis_url_is_set():
+    backend = django_settings.CACHES["default"]["BACKEND"]
+    if django_settings.REDIS_URL:
+        assert backend.endswith("RedisCache")
+    else:
+        assert backend.endswith("LocMemCache")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_parallel_api_requests_against_a_limit_of_10_exactly_10_accepted(live_server, settings):
+    settings.API_LIMIT_ANON = 10
+    away_from_minute_edge(30)
+    url = live_server.url + API
+
+    def fetch(_n: int) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            if exc.code == 429:
+                assert int(exc.headers["Retry-After"]) >= 1
+            return exc.code
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        codes = list(pool.map(fetch, range(200)))
+    assert len(codes) == 200
+    assert codes.count(200) == 10
+    assert codes.count(429) == 190
