@@ -21,6 +21,11 @@ def check_can_engage(user: AnyUser) -> User:
         raise PermissionDenied(
             _("Only accounts with a verified mobile number can do this (Decree 147/2024/NĐ-CP).")
         )
+    # Locked for repeated violations (congdong.moderation); imported here: moderation
+    # builds on engagement.
+    from congdong.moderation.locks import check_not_locked
+
+    check_not_locked(user)
     return user
 
 

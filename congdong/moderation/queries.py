@@ -1,0 +1,204 @@
+"""Reads of moderation and the `access_*` helpers: a moderator sees and decides the cases of
+units in their subtree only (MODERATE on the item's unit or above); an appeal is decided by a
+moderator of the unit above the item's (the central unit's own moderators at the top)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import Membership, User
+from congdong.accounts.queries import AnyUser, can
+from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.engagement.models import Comment, CommentState
+from congdong.moderation.models import (
+    Appeal,
+    AppealState,
+    Case,
+    CaseQuerySet,
+    CaseState,
+    Lock,
+)
+from congdong.pages.models import PageStatus
+from congdong.posts.models import Post, PostState
+from congdong.units.models import Unit
+
+MODERATING_ROLES = [r for r, perms in ROLE_PERMISSIONS.items() if Permission.MODERATE in perms]
+
+
+def post_key(post_id: int) -> str:
+    return f"p{post_id}"
+
+
+def comment_key(comment_id: int) -> str:
+    return f"c{comment_id}"
+
+
+def moderated_paths(user: AnyUser) -> list[str] | None:
+    """Tree paths of the units where `user` moderates (None: everywhere, a superuser)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    return list(
+        Membership.objects.filter(user=user, role__in=MODERATING_ROLES).values_list(
+            "unit__path", flat=True
+        )
+    )
+
+
+def _in_paths(cases: CaseQuerySet, paths: list[str] | None) -> CaseQuerySet:
+    if paths is None:
+        return cases
+    if not paths:
+        return cases.none()
+    where = Q()
+    for path in paths:
+        where |= Q(unit__path__startswith=path)
+    return cases.filter(where)
+
+
+def queue(user: AnyUser, limit: int = 200) -> list[Case]:
+    """Open cases in `user`'s subtrees, most reported first, each with `.report_list`."""
+    cases = _in_paths(Case.objects.standard().filter(state=CaseState.OPEN), moderated_paths(user))
+    rows = list(cases.prefetch_related("reports", "reports__reporter")[:limit])
+    for case in rows:
+        case.report_list = list(case.reports.all())
+    return rows
+
+
+def appeals_to_decide(user: AnyUser, limit: int = 200) -> list[Appeal]:
+    """Pending appeals `user` may decide (see `may_decide_appeal`)."""
+    paths = moderated_paths(user)
+    rows = (
+        Appeal.objects.select_related("case", "case__unit", "case__unit__parent", "author")
+        .select_related("case__post", "case__comment")
+        .filter(state=AppealState.PENDING)
+        .order_by("created_at", "pk")
+    )
+    if paths is not None:
+        if not paths:
+            return []
+        where = Q()
+        for path in paths:
+            where |= Q(case__unit__path__startswith=path)
+        rows = rows.filter(where)
+    return [a for a in rows[: limit * 2] if may_decide_appeal(user, a)][:limit]
+
+
+def may_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
+    """A moderator of the unit above the item's (the central unit: its own moderators), who
+    did not make the decision appealed against."""
+    case = appeal.case
+    if user.is_authenticated and case.decided_by_id == user.pk:
+        return False
+    above = case.unit.parent if case.unit.depth > 1 else case.unit
+    return can(user, above, Permission.MODERATE)
+
+
+def _case_or_404(case_id: int) -> Case:
+    case = Case.objects.standard().filter(pk=case_id).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def access_case_to_decide(user: AnyUser, case_id: int) -> Case:
+    """The case, if `user` moderates its unit or a unit above; out of scope it does not exist."""
+    case = _case_or_404(case_id)
+    if not can(user, case.unit, Permission.MODERATE):
+        raise Http404
+    return case
+
+
+def access_own_case(user: AnyUser, case_id: int) -> Case:
+    """A case about `user`'s own content (to read it and appeal)."""
+    case = _case_or_404(case_id)
+    if not user.is_authenticated or case.author_id != user.pk:
+        raise Http404
+    return case
+
+
+def access_appeal_to_decide(user: AnyUser, appeal_id: int) -> Appeal:
+    appeal = (
+        Appeal.objects.select_related("case", "case__unit", "case__unit__parent")
+        .filter(pk=appeal_id)
+        .first()
+    )
+    if appeal is None:
+        raise Http404
+    if not can(user, appeal.case.unit, Permission.MODERATE) and not may_decide_appeal(user, appeal):
+        raise Http404
+    if not may_decide_appeal(user, appeal):
+        raise PermissionDenied(
+            _("An appeal is decided by a moderator of the unit above, not by who decided first.")
+        )
+    return appeal
+
+
+def reportable_post(post_id: int) -> Post:
+    """A published post on an active page (what the public sees); else Http404."""
+    post = (
+        Post.objects.standard()
+        .filter(pk=post_id, state=PostState.PUBLISHED, page__status=PageStatus.ACTIVE)
+        .first()
+    )
+    if post is None:
+        raise Http404
+    return post
+
+
+def reportable_comment(comment_id: int) -> Comment:
+    """A visible comment (not the page's own answer) on a published post; else Http404."""
+    comment = (
+        Comment.objects.standard()
+        .filter(
+            pk=comment_id,
+            state=CommentState.VISIBLE,
+            as_page=False,
+            post__state=PostState.PUBLISHED,
+            post__page__status=PageStatus.ACTIVE,
+        )
+        .first()
+    )
+    if comment is None:
+        raise Http404
+    return comment
+
+
+def active_lock(user: User, now: datetime.datetime | None = None) -> Lock | None:
+    """The lock in force on the account at `now`, if any (permanent ones first)."""
+    now = now or timezone.now()
+    return (
+        Lock.objects.filter(user=user, lifted_at__isnull=True, starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by("kind", "-starts_at")  # "permanent" < "temporary": permanent first
+        .first()
+    )
+
+
+def cases_about(user: AnyUser) -> list[Case]:
+    """Decided cases about the user's content, newest first, with their appeal if any."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Case.objects.standard()
+        .select_related("appeal")
+        .filter(author=user)
+        .exclude(state=CaseState.OPEN)
+        .order_by("-decided_at", "-pk")[:100]
+    )
+
+
+def history(case: Case) -> list:
+    return list(case.transitions.select_related("actor"))
+
+
+def unit_of_item(item: Post | Comment) -> Unit:
+    post = item if isinstance(item, Post) else item.post
+    return post.page.unit
