@@ -262,6 +262,9 @@ class NotificationKind(models.TextChoices):
     # To the handlers of the unit above an item's unit (congdong.feedback.notices).
     FEEDBACK_LATE_ACCEPT = "feedback_late_accept", _("Feedback below you not accepted in time")
     FEEDBACK_LATE_ANSWER = "feedback_late_answer", _("Feedback below you not answered in time")
+    # To the unit above (and, past twice the deadline, the central unit): congdong.takedown.
+    TAKEDOWN_LATE = "takedown_late", _("Takedown request below you not acted on in time")
+    TAKEDOWN_VERY_LATE = "takedown_very_late", _("Takedown request over twice its deadline")
 
 
 class Notification(models.Model):
@@ -279,6 +282,13 @@ class Notification(models.Model):
     )
     feedback = models.ForeignKey(
         "feedback.Feedback", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    takedown = models.ForeignKey(
+        "takedown.TakedownRequest",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

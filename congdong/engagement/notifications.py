@@ -58,7 +58,13 @@ def recent(user: AnyUser, limit: int = 50) -> list[Notification]:
     return list(
         Notification.objects.filter(recipient=user)
         .select_related(
-            "post", "post__page", "comment", "comment__author", "feedback", "feedback__unit"
+            "post",
+            "post__page",
+            "comment",
+            "comment__author",
+            "feedback",
+            "feedback__unit",
+            "takedown__unit",
         )
         .order_by("-created_at", "-pk")[:limit]
     )

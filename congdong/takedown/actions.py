@@ -1,0 +1,313 @@
+"""The one write path of takedown requests: intake, act (hide the content), refuse.
+
+Each public function checks (`check_*`: validate and authorise, raising `ActionError` with a
+message for the person, nothing changed) then does (`do_*`). The content itself is hidden
+through the posts' and comments' own moves, so their history, public copies and caches follow.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congdong.accounts.models import User
+from congdong.accounts.queries import AnyUser
+from congdong.core.errors import ActionError
+from congdong.engagement.actions import comments as comment_actions
+from congdong.engagement.models import Comment, CommentState
+from congdong.posts import actions as post_actions
+from congdong.posts.models import Post, PostState
+from congdong.takedown import queries
+from congdong.takedown.models import (
+    TAKEDOWN_STATES,
+    TakedownRequest,
+    TakedownState,
+    TakedownTransition,
+    TargetKind,
+)
+from congdong.units.models import Unit
+
+S = TakedownState
+# Posts an authority can have seen on a page.
+SHOWN_POST_STATES = frozenset({PostState.PUBLISHED, PostState.HIDDEN, PostState.ARCHIVED})
+MAX_NOTE = 2000
+# What the posts' and comments' own moves keep as the reason they were hidden.
+HIDE_REASON_MAX = 500
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+def _text(fields: Mapping[str, Any], name: str, limit: int) -> str:
+    value = fields.get(name)
+    text = " ".join(str(value).split()) if value is not None else ""
+    if len(text) > limit:
+        raise ActionError(
+            _("At most %(max)d characters.") % {"max": limit},
+            field=name,
+        )
+    return text
+
+
+def _note(text: str | None, field: str, empty: str) -> str:
+    note = (text or "").strip()
+    if len(note) < 5:
+        raise ActionError(empty, field=field)
+    if len(note) > MAX_NOTE:
+        raise ActionError(_("At most %(max)d characters.") % {"max": MAX_NOTE}, field=field)
+    return note
+
+
+def deadline(received_at: datetime.datetime, times: float = 1) -> datetime.datetime:
+    """`received_at` plus TAKEDOWN_HOURS (times `times`) of wall-clock time."""
+    return received_at + datetime.timedelta(hours=settings.TAKEDOWN_HOURS * times)
+
+
+def _record(
+    item: TakedownRequest, from_state: str, to: str, actor: User | None, note: str, at: Any
+) -> TakedownTransition:
+    return TakedownTransition.objects.create(
+        request=item, from_state=from_state, to_state=to, actor=actor, note=note, at=at
+    )
+
+
+# --- intake -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Intake:
+    authority: str
+    reference: str
+    contact: str
+    legal_basis: str
+    target: queries.Target
+    unit: Unit
+    received_at: datetime.datetime
+    now: datetime.datetime
+
+
+def _target_id(value: Any) -> int:
+    try:
+        number = int(str(value).strip().lstrip("#"))
+    except (TypeError, ValueError):
+        raise ActionError(
+            _("Give the number of the post or comment (digits only)."), field="target_id"
+        ) from None
+    if number <= 0:
+        raise ActionError(
+            _("Give the number of the post or comment (digits only)."), field="target_id"
+        )
+    return number
+
+
+def check_intake(
+    actor: AnyUser, fields: Mapping[str, Any], now: datetime.datetime | None = None
+) -> Intake:
+    """A request with its body, reference and legal basis, about a post or comment of a page
+    whose unit `actor` moderates or runs (on it or above); received no later than now."""
+    now = _now(now)
+    authority = _text(fields, "authority", 300)
+    if not authority:
+        raise ActionError(_("Name the body that sent the request."), field="authority")
+    reference = _text(fields, "reference", 100)
+    if not reference:
+        raise ActionError(
+            _("Give the reference number of the request document."), field="reference"
+        )
+    contact = _text(fields, "contact", 300)
+    legal_basis = (fields.get("legal_basis") or "").strip()
+    if not legal_basis:
+        raise ActionError(
+            _("Give the legal basis the body cites (e.g. Decree 147/2024/NĐ-CP, Article 23)."),
+            field="legal_basis",
+        )
+    if len(legal_basis) > 2000:
+        raise ActionError(_("At most %(max)d characters.") % {"max": 2000}, field="legal_basis")
+    kind = fields.get("target_kind") or ""
+    if kind not in TargetKind.values:
+        raise ActionError(
+            _("Choose whether the request is about a post or a comment."), field="target_kind"
+        )
+    number = _target_id(fields.get("target_id"))
+    target = queries.find_target(kind, number)
+    if target is None:
+        message = (
+            _("There is no post number %(number)d. Check the number in the request.")
+            if kind == TargetKind.POST
+            else _("There is no comment number %(number)d. Check the number in the request.")
+        )
+        raise ActionError(message % {"number": number}, field="target_id")
+    unit = target.page.unit
+    if not queries.can_handle(actor, unit):
+        raise ActionError(
+            _(
+                "This content is on the page of %(unit)s, outside the units you moderate. "
+                "Pass the request to that unit or to the unit above it."
+            )
+            % {"unit": unit.full_name},
+            field="target_id",
+            status=403,
+        )
+    if kind == TargetKind.POST and target.obj.state not in SHOWN_POST_STATES:
+        # Never published: the authority cannot have seen it, and nothing in the posts' graph
+        # stops a scheduled post (its approvers decide that), so it is not taken in here.
+        raise ActionError(
+            _("Post number %(number)d has not been published; check the number in the request.")
+            % {"number": number},
+            field="target_id",
+        )
+    received_at = fields.get("received_at") or now
+    if received_at > now:
+        raise ActionError(_("The request cannot be received in the future."), field="received_at")
+    return Intake(authority, reference, contact, legal_basis, target, unit, received_at, now)
+
+
+def do_intake(actor: User, intake: Intake) -> TakedownRequest:
+    with transaction.atomic():
+        item = TakedownRequest.objects.create(
+            authority=intake.authority,
+            reference=intake.reference,
+            contact=intake.contact,
+            legal_basis=intake.legal_basis,
+            target_kind=intake.target.kind,
+            target_id=intake.target.obj.pk,
+            target_snapshot=intake.target.text,
+            target_url=intake.target.url,
+            unit=intake.unit,
+            state=S.RECEIVED,
+            received_at=intake.received_at,
+            due_at=deadline(intake.received_at),
+            alarm_central_at=deadline(intake.received_at, 2),
+            recorded_by=actor,
+            created_at=intake.now,
+        )
+        _record(item, "", S.RECEIVED, actor, "", intake.now)
+    return item
+
+
+def intake(
+    actor: AnyUser, fields: Mapping[str, Any], now: datetime.datetime | None = None
+) -> TakedownRequest:
+    """Record an authority's request; its deadline is TAKEDOWN_HOURS after `received_at`."""
+    return do_intake(actor, check_intake(actor, fields, now))
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    item: TakedownRequest
+    to: TakedownState
+    note: str
+    now: datetime.datetime
+
+
+def _check_decision(
+    actor: AnyUser, request_id: int, to: TakedownState, note: str, now: datetime.datetime
+) -> Decision:
+    item = queries.access_takedown(actor, request_id)
+    if not TAKEDOWN_STATES.allowed_for_person(item.state, to):
+        raise ActionError(
+            _("This request was already decided (%(state)s).")
+            % {"state": TakedownState(item.state).label},
+            field="state",
+        )
+    return Decision(item, to, note, now)
+
+
+def _decide(actor: User, d: Decision, changes: dict[str, Any]) -> TakedownRequest:
+    item = d.item
+    values = {"state": d.to, "decided_at": d.now, "decided_by": actor, **changes}
+    # Conditional update: of two moderators (or two clicks) only one decides.
+    moved = TakedownRequest.objects.filter(pk=item.pk, state=item.state).update(**values)
+    if not moved:
+        raise ActionError(_("The request changed meanwhile; reload and try again."))
+    _record(item, item.state, d.to, actor, d.note, d.now)
+    for name, value in values.items():
+        setattr(item, name, value)
+    return item
+
+
+def _hide_reason(item: TakedownRequest) -> str:
+    reason = _("Removed at the request of %(body)s (no. %(ref)s)") % {
+        "body": item.authority,
+        "ref": item.reference,
+    }
+    return reason[:HIDE_REASON_MAX]
+
+
+def _hide_content(actor: User, item: TakedownRequest) -> str:
+    """Hide the content through its own write path; returns what happened, for the record."""
+    reason = _hide_reason(item)
+    if item.target_kind == TargetKind.POST:
+        post = Post.objects.select_related("page").filter(pk=item.target_id).first()
+        if post is None:
+            return _("The post no longer exists.")
+        if post.state != PostState.PUBLISHED:
+            return _("The post was not public (%(state)s); nothing to hide.") % {
+                "state": PostState(post.state).label
+            }
+        post_actions.do_move(actor, post_actions.check_move(post, PostState.HIDDEN, reason))
+        return _("The post was hidden from the page.")
+    comment = Comment.objects.standard().filter(pk=item.target_id).first()
+    if comment is None:
+        return _("The comment no longer exists.")
+    if comment.state in (CommentState.HIDDEN, CommentState.DELETED):
+        return _("The comment was already not shown (%(state)s).") % {
+            "state": CommentState(comment.state).label
+        }
+    comment_actions.do_move(actor, comment_actions.check_move(comment, CommentState.HIDDEN, reason))
+    return _("The comment was hidden from the page.")
+
+
+def check_act(
+    actor: AnyUser, request_id: int, note: str, now: datetime.datetime | None = None
+) -> Decision:
+    note = _note(note, "note", _("Write down what was done (at least 5 characters)."))
+    return _check_decision(actor, request_id, S.ACTIONED, note, _now(now))
+
+
+def do_act(actor: User, d: Decision) -> TakedownRequest:
+    with transaction.atomic():
+        done = _hide_content(actor, d.item)
+        recorded = f"{done}\n{d.note}"
+        return _decide(actor, Decision(d.item, d.to, recorded, d.now), {"action_taken": recorded})
+
+
+def act(
+    actor: AnyUser, request_id: int, note: str, now: datetime.datetime | None = None
+) -> TakedownRequest:
+    """Hide the content (post or comment) and record what was done."""
+    return do_act(actor, check_act(actor, request_id, note, now))
+
+
+def check_refuse(
+    actor: AnyUser, request_id: int, reason: str, now: datetime.datetime | None = None
+) -> Decision:
+    reason = _note(
+        reason,
+        "reason",
+        _("Give the legal reason for refusing (at least 5 characters)."),
+    )
+    return _check_decision(actor, request_id, S.REFUSED, reason, _now(now))
+
+
+def do_refuse(actor: User, d: Decision) -> TakedownRequest:
+    with transaction.atomic():
+        return _decide(actor, d, {"refuse_reason": d.note})
+
+
+def refuse(
+    actor: AnyUser, request_id: int, reason: str, now: datetime.datetime | None = None
+) -> TakedownRequest:
+    """Refuse the request with its legal reason; the content stays as it is."""
+    return do_refuse(actor, check_refuse(actor, request_id, reason, now))

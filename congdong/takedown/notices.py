@@ -1,0 +1,85 @@
+"""Overdue alarms up the tree for takedown requests not decided in time.
+
+Past the deadline, the moderators and admins of the nearest unit above the content's unit are
+told; past twice the deadline, the central unit's admins too. The row is the truth:
+`late_notified_at` (`central_notified_at`) is set by a conditional UPDATE in the same
+transaction as the notifications, so a rerun, a late run or two workers never alarm twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from congdong.engagement.models import Notification, NotificationKind
+from congdong.takedown import queries
+from congdong.takedown.models import TakedownRequest, TakedownState
+from congdong.units.models import Unit
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Alarm:
+    kind: NotificationKind
+    due: str  # the column the alarm waits on
+    notified: str  # the column saying it was raised
+    central: bool  # to the central unit's admins (else the unit above)
+
+
+ALARMS = (
+    Alarm(NotificationKind.TAKEDOWN_LATE, "due_at", "late_notified_at", central=False),
+    Alarm(
+        NotificationKind.TAKEDOWN_VERY_LATE,
+        "alarm_central_at",
+        "central_notified_at",
+        central=True,
+    ),
+)
+
+
+def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> int:
+    """Raise each alarm due at `now` and not yet raised; returns how many were raised. A request
+    with nobody to tell (content of the central unit's own page) is marked told all the same."""
+    now = now or timezone.now()
+    raised = 0
+    for alarm in ALARMS:
+        rows = list(
+            TakedownRequest.objects.filter(
+                state=TakedownState.RECEIVED,
+                **{f"{alarm.due}__lt": now, f"{alarm.notified}__isnull": True},
+            )
+            .order_by(alarm.due, "pk")
+            .values_list("pk", "unit_id")[:batch]
+        )
+        recipients: dict[int, list[int]] = {}
+        for request_id, unit_id in rows:
+            if unit_id not in recipients:
+                unit = Unit.objects.get(pk=unit_id)
+                recipients[unit_id] = (
+                    queries.central_admins(unit) if alarm.central else queries.handlers_above(unit)
+                )
+            with transaction.atomic():
+                claimed = TakedownRequest.objects.filter(
+                    pk=request_id,
+                    state=TakedownState.RECEIVED,
+                    **{f"{alarm.notified}__isnull": True},
+                ).update(**{alarm.notified: now})
+                if not claimed:  # decided or told meanwhile
+                    continue
+                Notification.objects.bulk_create(
+                    [
+                        Notification(
+                            recipient_id=user,
+                            kind=alarm.kind,
+                            takedown_id=request_id,
+                            created_at=now,
+                        )
+                        for user in recipients[unit_id]
+                    ]
+                )
+            raised += 1
+    return raised

@@ -1,0 +1,153 @@
+"""Reads of takedown requests and `access_takedown`, the one place deciding who sees one.
+
+A request concerns the page of a unit: those who moderate it or run it (MODERATE or
+MANAGE_PAGE on the unit or a unit above it: moderators and unit admins) record and decide it.
+Everyone else gets Http404, so not even the existence of a request leaks to another unit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from congdong.accounts.models import Membership
+from congdong.accounts.queries import AnyUser, can
+from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+from congdong.engagement.models import Comment
+from congdong.pages.models import Page
+from congdong.posts.models import Post
+from congdong.takedown.models import (
+    TakedownQuerySet,
+    TakedownRequest,
+    TakedownState,
+    TakedownTransition,
+    TargetKind,
+)
+from congdong.units.models import Unit
+
+S = TakedownState
+HANDLING_PERMISSIONS = (Permission.MODERATE, Permission.MANAGE_PAGE)
+HANDLING_ROLES = [
+    role
+    for role, perms in ROLE_PERMISSIONS.items()
+    if any(p in perms for p in HANDLING_PERMISSIONS)
+]
+
+
+def can_handle(user: AnyUser, unit: Unit) -> bool:
+    return any(can(user, unit, p) for p in HANDLING_PERMISSIONS)
+
+
+def handling_paths(user: AnyUser) -> list[str]:
+    """Tree paths of the units at the top of the subtrees where `user` handles requests."""
+    if not user.is_authenticated:
+        return []
+    paths = sorted(
+        Membership.objects.filter(user=user, role__in=HANDLING_ROLES).values_list(
+            "unit__path", flat=True
+        )
+    )
+    tops: list[str] = []
+    for path in paths:
+        if not any(path.startswith(top) for top in tops):
+            tops.append(path)
+    return tops
+
+
+def may_handle_any(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or handling_paths(user)))
+
+
+def to_handle(user: AnyUser) -> TakedownQuerySet:
+    """Every request `user` may see and decide: about content of a unit in their subtrees."""
+    items = TakedownRequest.objects.standard()
+    if user.is_authenticated and user.is_superuser:
+        return items
+    paths = handling_paths(user)
+    if not paths:
+        return items.none()
+    where = Q()
+    for path in paths:
+        where |= Q(unit__path__startswith=path)
+    return items.filter(where)
+
+
+def access_takedown(user: AnyUser, request_id: int) -> TakedownRequest:
+    """The request, if `user` moderates or runs the page of its unit (on it or above)."""
+    item = TakedownRequest.objects.standard().filter(pk=request_id).first()
+    if item is None or not can_handle(user, item.unit):
+        raise Http404
+    return item
+
+
+def history(item: TakedownRequest) -> list[TakedownTransition]:
+    return list(item.transitions.select_related("actor").order_by("at", "pk"))
+
+
+@dataclass(frozen=True)
+class Target:
+    """The content a request is about, as found now."""
+
+    kind: TargetKind
+    obj: Post | Comment
+    page: Page
+    text: str
+    url: str
+
+
+def find_target(kind: str, target_id: int) -> Target | None:
+    """The post or comment, with its page and its text; None if there is no such content."""
+    if kind == TargetKind.POST:
+        post = Post.objects.select_related("page", "page__unit").filter(pk=target_id).first()
+        if post is None:
+            return None
+        url = f"/trang/{post.page.slug}/tin/{post.pk}/"
+        return Target(TargetKind.POST, post, post.page, f"{post.title}\n\n{post.body}", url)
+    if kind == TargetKind.COMMENT:
+        comment = Comment.objects.standard().filter(pk=target_id).first()
+        if comment is None:
+            return None
+        page = comment.post.page
+        url = f"/trang/{page.slug}/tin/{comment.post_id}/#c{comment.pk}"
+        return Target(TargetKind.COMMENT, comment, page, comment.body, url)
+    return None
+
+
+def overdue(now: datetime.datetime | None = None) -> TakedownQuerySet:
+    """Requests still waiting for a decision after their deadline at `now`."""
+    now = now or timezone.now()
+    return TakedownRequest.objects.standard().filter(state=S.RECEIVED, due_at__lt=now)
+
+
+def handlers_above(unit: Unit) -> list[int]:
+    """Ids of the active moderators and admins placed on the nearest unit above `unit` that has
+    any (the parent, or higher if the parent has nobody); [] at the top."""
+    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth)]
+    rows = list(
+        Membership.objects.filter(
+            unit__path__in=steps, role__in=HANDLING_ROLES, user__is_active=True
+        )
+        .order_by("-unit__depth", "user_id")
+        .values_list("unit__depth", "user_id")
+    )
+    if not rows:
+        return []
+    depth = rows[0][0]
+    return sorted({user_id for d, user_id in rows if d == depth})
+
+
+def central_admins(unit: Unit) -> list[int]:
+    """Ids of the active unit admins of the top of `unit`'s tree (the central unit)."""
+    return sorted(
+        set(
+            Membership.objects.filter(
+                unit__path=unit.path[: Unit.steplen],
+                role=Role.UNIT_ADMIN,
+                user__is_active=True,
+            ).values_list("user_id", flat=True)
+        )
+    )

@@ -1,0 +1,95 @@
+"""Takedown tests: pages of phường Kinh Bắc, a sibling commune, Bắc Ninh and Hà Nội; a post
+published on Kinh Bắc with a citizen's comment; moderators at each level; a fixed receiving time
+(Saturday 7 March 2026, 22:00 in Hà Nội: the 24 hours run through Sunday)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from congdong.accounts.models import User
+from congdong.accounts.roles import Role
+from congdong.engagement.actions import comments as comment_actions
+from congdong.engagement.models import Comment
+from congdong.pages.actions import do_establish_many
+from congdong.pages.models import Page
+from congdong.posts.models import Post
+from congdong.takedown import actions
+from congdong.takedown.models import TakedownRequest
+from congdong.units.models import Level, Unit
+from tests.engagement.conftest import citizen, published
+from tests.posts.conftest import grant, pages, regulation  # noqa: F401 (fixtures)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+RECEIVED = datetime.datetime(2026, 3, 7, 22, 0, tzinfo=VN)
+COMMENT_TEXT = "Bình luận xuyên tạc, kích động chống phá chính quyền địa phương"
+AUTHORITY = "Sở Thông tin và Truyền thông tỉnh Bắc Ninh"
+BASIS = "Nghị định 147/2024/NĐ-CP, Điều 23"
+
+
+def vn(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime.datetime:
+    return datetime.datetime(y, m, d, h, mi, tzinfo=VN)
+
+
+@dataclass
+class World:
+    post: Post
+    comment: Comment
+    author: User
+    kinh_bac: Page
+    sibling: Page
+    commune_mod: User
+    province_mod: User
+    sibling_mod: User
+    hanoi_mod: User
+    people: dict[str, User]
+
+
+@pytest.fixture
+def world(pages, personas) -> World:  # noqa: F811
+    kinh_bac = pages.kinh_bac.unit
+    sibling_unit = (
+        Unit.objects.filter(parent=kinh_bac.parent, level=Level.COMMUNE)
+        .exclude(pk=kinh_bac.pk)
+        .order_by("path")
+        .first()
+    )
+    do_establish_many([sibling_unit], opened_at=timezone.now())
+    post = published(pages.kinh_bac)
+    author = citizen("+84900000001", "Lê Văn Viết")
+    comment = comment_actions.comment(author, post.pk, COMMENT_TEXT)
+    return World(
+        post=post,
+        comment=comment,
+        author=author,
+        kinh_bac=pages.kinh_bac,
+        sibling=Page.objects.get(unit=sibling_unit),
+        commune_mod=grant("kinhbac.kiemduyet", kinh_bac, Role.MODERATOR),
+        province_mod=grant("bacninh.kiemduyet", pages.bac_ninh.unit, Role.MODERATOR),
+        sibling_mod=grant("xakhac.kiemduyet", sibling_unit, Role.MODERATOR),
+        hanoi_mod=grant("hanoi.kiemduyet", pages.ha_noi.unit, Role.MODERATOR),
+        people=personas,
+    )
+
+
+def fields(target_kind: str = "comment", target_id: int | None = None, **more) -> dict:
+    return {
+        "authority": AUTHORITY,
+        "reference": "123/STTTT-TTĐT",
+        "contact": "Phòng Thông tin điện tử, 0222 3822 000",
+        "legal_basis": BASIS,
+        "target_kind": target_kind,
+        "target_id": target_id,
+        **more,
+    }
+
+
+def record(
+    actor: User, target: Post | Comment, now: datetime.datetime = RECEIVED
+) -> TakedownRequest:
+    kind = "post" if isinstance(target, Post) else "comment"
+    return actions.intake(actor, fields(kind, target.pk), now=now)
