@@ -11,8 +11,10 @@ from congdong.engagement.api import router as engagement_router
 from congdong.feedback.api import router as feedback_router
 from congdong.handbook.api import router as handbook_router
 from congdong.insights.api import router as insights_router
+from congdong.moderation.api import router as moderation_router
 from congdong.pages.api import router as pages_router
 from congdong.posts.api import router as posts_router
+from congdong.takedown.api import router as takedown_router
 from congdong.units.api import router as units_router
 
 api = NinjaAPI(
@@ -35,6 +37,8 @@ api.add_router("/", engagement_router)
 api.add_router("/", insights_router)
 api.add_router("/", feedback_router)
 api.add_router("/", handbook_router)
+api.add_router("/", takedown_router)
+api.add_router("/", moderation_router)
 
 
 @api.exception_handler(ActionError)

@@ -63,6 +63,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- Security (congdong/core/security.py; docs/operations.md "Security") ---------------------
+# Failed staff logins allowed per account and per address in a window (then 429, Retry-After).
+LOGIN_FAILURES_LIMIT = int(os.environ.get("CONGDONG_LOGIN_FAILURES", "5"))
+LOGIN_FAILURES_MINUTES = int(os.environ.get("CONGDONG_LOGIN_FAILURES_MINUTES", "30"))
+# Requests a minute to /api/v1/: per signed-in account, and per address for anonymous callers.
+API_LIMIT_USER = int(os.environ.get("CONGDONG_API_LIMIT_USER", "200"))
+API_LIMIT_ANON = int(os.environ.get("CONGDONG_API_LIMIT_ANON", "100"))
+# Staff are signed out after this many minutes without a request (citizens are not).
+STAFF_IDLE_MINUTES = int(os.environ.get("CONGDONG_STAFF_IDLE_MINUTES", "30"))
+# Sent on every response. Location stays allowed for our own pages (a citizen may attach
+# where a problem is); nothing else the pages do not use.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+# No inline script or style anywhere: templates use static files and classes only.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONGDONG_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "frame-ancestors 'none'; form-action 'self'",
+)
+# --- end of security --------------------------------------------------------------------------
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -85,6 +109,8 @@ INSTALLED_APPS = [
     "congdong.insights",
     "congdong.feedback",
     "congdong.handbook",
+    "congdong.moderation",
+    "congdong.takedown",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +123,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "congdong.core.security.SecurityHeadersMiddleware",
+    "congdong.core.security.StaffIdleMiddleware",
+    "congdong.core.security.ApiRateLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -247,6 +276,19 @@ FEEDBACK_ANSWER_HOURS = float(os.environ.get("CONGDONG_FEEDBACK_ANSWER_HOURS", "
 FEEDBACK_REOPEN_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_REOPEN_DAYS", "7"))
 FEEDBACK_CLOSE_AFTER_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_CLOSE_AFTER_DAYS", "7"))
 FEEDBACK_CONSENT_VERSION = os.environ.get("CONGDONG_FEEDBACK_CONSENT_VERSION", "2026-01")
+# Wall-clock hours an authority's takedown request must be acted on (Decree 147/2024: 24).
+TAKEDOWN_HOURS = float(os.environ.get("CONGDONG_TAKEDOWN_HOURS", "24"))
+# Moderation (congdong/moderation, Decree 147/2024): distinct reporters that hide an item until
+# reviewed; reports per citizen per minute; temporary lock after N violations in D days
+# ("5:30,10:90"), its length in days (7-30), and temporary locks before a permanent one.
+MODERATION_HIDE_AFTER = int(os.environ.get("CONGDONG_MODERATION_HIDE_AFTER", "3"))
+MODERATION_REPORT_LIMIT = int(os.environ.get("CONGDONG_MODERATION_REPORT_LIMIT", "10"))
+MODERATION_LOCK_WINDOWS = [
+    tuple(int(n) for n in w.split(":"))
+    for w in env_list("CONGDONG_MODERATION_LOCK_WINDOWS", "5:30,10:90")
+]
+MODERATION_LOCK_DAYS = int(os.environ.get("CONGDONG_MODERATION_LOCK_DAYS", "7"))
+MODERATION_PERMANENT_AFTER = int(os.environ.get("CONGDONG_MODERATION_PERMANENT_AFTER", "3"))
 # --- end of calendar and feedback -------------------------------------------------------------
 
 # Serve static files straight from the app folders: the laptop demo needs no collectstatic.

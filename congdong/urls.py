@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("congdong.insights.urls")),
     path("", include("congdong.feedback.urls")),
     path("", include("congdong.handbook.urls")),
+    path("", include("congdong.takedown.urls")),
+    path("", include("congdong.moderation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
