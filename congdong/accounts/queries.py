@@ -6,6 +6,8 @@ Each helper takes the acting user and returns the object they may act on, or rai
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,6 +18,23 @@ from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from congdong.units.models import Unit, UnitQuerySet
 
 AnyUser = User | AnonymousUser
+
+
+def top_paths(user: AnyUser, roles: Iterable[Role]) -> list[str]:
+    """Tree paths of the units at the top of the subtrees where `user` holds one of `roles`
+    (a role on a unit below one already listed adds nothing)."""
+    if not user.is_authenticated:
+        return []
+    paths = sorted(
+        Membership.objects.filter(user=user, role__in=list(roles)).values_list(
+            "unit__path", flat=True
+        )
+    )
+    tops: list[str] = []
+    for path in paths:
+        if not any(path.startswith(top) for top in tops):
+            tops.append(path)
+    return tops
 
 
 def memberships_of(user: AnyUser) -> MembershipQuerySet:

@@ -23,6 +23,7 @@ from congdong.core.errors import ActionError
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.engagement.models import Comment, CommentState
+from congdong.engagement.queries import access_public_post
 from congdong.moderation import queries
 from congdong.moderation.models import (
     CASE_STATES,
@@ -70,7 +71,7 @@ def check_report(actor: AnyUser, kind: str, item_id: int, reason: str, text: str
         item: Post | Comment = queries.reportable_comment(item_id)
         key = queries.comment_key(item.pk)
     elif kind == "post":
-        item = queries.reportable_post(item_id)
+        item = access_public_post(item_id)
         key = queries.post_key(item.pk)
     else:
         raise ActionError(_("Only posts and comments can be reported."), field="kind")

@@ -141,18 +141,6 @@ def access_appeal_to_decide(user: AnyUser, appeal_id: int) -> Appeal:
     return appeal
 
 
-def reportable_post(post_id: int) -> Post:
-    """A published post on an active page (what the public sees); else Http404."""
-    post = (
-        Post.objects.standard()
-        .filter(pk=post_id, state=PostState.PUBLISHED, page__status=PageStatus.ACTIVE)
-        .first()
-    )
-    if post is None:
-        raise Http404
-    return post
-
-
 def reportable_comment(comment_id: int) -> Comment:
     """A visible comment (not the page's own answer) on a published post; else Http404."""
     comment = (

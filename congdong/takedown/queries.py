@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from congdong.accounts.models import Membership
-from congdong.accounts.queries import AnyUser, can
+from congdong.accounts.queries import AnyUser, can, top_paths
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from congdong.engagement.models import Comment
 from congdong.pages.models import Page
@@ -44,18 +44,7 @@ def can_handle(user: AnyUser, unit: Unit) -> bool:
 
 def handling_paths(user: AnyUser) -> list[str]:
     """Tree paths of the units at the top of the subtrees where `user` handles requests."""
-    if not user.is_authenticated:
-        return []
-    paths = sorted(
-        Membership.objects.filter(user=user, role__in=HANDLING_ROLES).values_list(
-            "unit__path", flat=True
-        )
-    )
-    tops: list[str] = []
-    for path in paths:
-        if not any(path.startswith(top) for top in tops):
-            tops.append(path)
-    return tops
+    return top_paths(user, HANDLING_ROLES)
 
 
 def may_handle_any(user: AnyUser) -> bool:
