@@ -33,6 +33,7 @@ from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.feedback.models import (
     ACTION_FROM,
     FEEDBACK_STATES,
+    AccessKind,
     AttachmentKind,
     Category,
     Feedback,
@@ -711,7 +712,7 @@ def close_answered(now: datetime.datetime | None = None) -> int:
 def log_access(
     user: AnyUser,
     item: Feedback,
-    kind: str = "view",
+    kind: AccessKind = AccessKind.VIEW,
     ip: str | None = None,
     now: datetime.datetime | None = None,
 ) -> None:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congdong.insights import sketches
 from congdong.insights.models import COUNT_COLUMNS, DayCount, ReachSketch, Span
-from congdong.insights.rollup import ten_days_of
+from congdong.insights.rollup import quarter_of, ten_days_of
 from congdong.units.models import Level, Unit
 
 # Before any event: the start of "all time" for follower totals.
@@ -136,17 +136,6 @@ class Window:
             params += [kind, date(first), date(last)]
         sql = f"CASE {' '.join(cases)} ELSE 0 END" if cases else "0"
         return RawSQL(sql, params, output_field=IntegerField())
-
-
-def _window(
-    start: datetime.date, end: datetime.date, column: str = "day", quarters: bool = True
-) -> Q:
-    """The rows that cover [start, end] exactly once, none subtracted (what sketches need):
-    quarter rows for the whole calendar quarters inside, month rows for the other whole
-    months, day rows for the days at either end. `column` is the row's first day: "day" on
-    DayCount, "start" on ReachSketch (which keeps no quarter sketches: quarters=False)."""
-    pieces = _pieces(start, end, quarters, subtract=False)
-    return _any([_piece(kind, first, last, column) for _sign, kind, first, last in pieces])
 
 
 def _sketch_window(start: datetime.date, end: datetime.date) -> Q:
@@ -271,11 +260,6 @@ def _months_after(first: datetime.date, months: int) -> datetime.date:
 def _quarter_on_or_after(first: datetime.date) -> datetime.date:
     """The first day of the calendar quarter starting on or after the month of `first`."""
     return _months_after(first, (3 - (first.month - 1) % 3) % 3)
-
-
-def quarter_of(day: datetime.date) -> datetime.date:
-    """The first day of the calendar quarter holding `day`."""
-    return datetime.date(day.year, day.month - (day.month - 1) % 3, 1)
 
 
 def _next_month(day: datetime.date) -> datetime.date:

@@ -119,7 +119,7 @@ def add_to_figures(events: Iterable[RawEvent]) -> None:
             continue  # a page deleted meanwhile, or a kind that counts nothing
         day = timezone.localdate(event.at)
         month = day.replace(day=1)
-        quarter = month.replace(month=month.month - (month.month - 1) % 3)
+        quarter = quarter_of(day)
         for unit_id in place.chain:
             counts[(unit_id, place.level, Span.DAY, day)][column] += 1
             counts[(unit_id, place.level, Span.MONTH, month)][column] += 1
@@ -137,6 +137,11 @@ def add_to_figures(events: Iterable[RawEvent]) -> None:
                     seen[(unit_id, False, span, start)].add(event.visitor)
     _add_counts(counts)
     _add_seen(seen)
+
+
+def quarter_of(day: datetime.date) -> datetime.date:
+    """The first day of the calendar quarter holding `day`."""
+    return datetime.date(day.year, day.month - (day.month - 1) % 3, 1)
 
 
 def ten_days_of(day: datetime.date) -> datetime.date:
