@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     FEEDBACK_OFFICER = "feedback_officer", _("Feedback officer")
     MODERATOR = "moderator", _("Moderator")
     ANALYST = "analyst", _("Analyst")
+    DATA_PROTECTION = "data_protection", _("Data protection officer")
 
 
 class Permission(models.TextChoices):
@@ -24,6 +25,8 @@ class Permission(models.TextChoices):
     HANDLE_FEEDBACK = "handle_feedback", _("answer citizen feedback")
     MODERATE = "moderate", _("moderate comments")
     VIEW_INSIGHTS = "view_insights", _("read insights")
+    PROTECT_DATA = "protect_data", _("handle personal data requests and breaches")
+    VIEW_AUDIT = "view_audit", _("read the audit log")
 
 
 P = Permission
@@ -34,4 +37,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FEEDBACK_OFFICER: frozenset({P.VIEW_UNIT, P.HANDLE_FEEDBACK}),
     Role.MODERATOR: frozenset({P.VIEW_UNIT, P.MODERATE}),
     Role.ANALYST: frozenset({P.VIEW_UNIT, P.VIEW_INSIGHTS}),
+    # Decree 356/2025 asks for a person or department in charge of personal data protection.
+    Role.DATA_PROTECTION: frozenset({P.VIEW_UNIT, P.PROTECT_DATA, P.VIEW_AUDIT}),
 }

@@ -6,7 +6,16 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from congdong.bench import ingest, public_pages, publish_down, rollup, units_import
+from congdong.bench import (
+    authz,
+    fuzz,
+    ingest,
+    public_pages,
+    publish_down,
+    rollup,
+    units_import,
+    xss,
+)
 
 BENCHMARKS = {
     "units-import": units_import,
@@ -14,6 +23,9 @@ BENCHMARKS = {
     "public-pages": public_pages,
     "ingest": ingest,
     "rollup": rollup,
+    "authz": authz,
+    "fuzz": fuzz,
+    "xss": xss,
 }
 
 
@@ -48,6 +60,12 @@ class Command(BaseCommand):
             "--days", type=int, help="rollup: days of events and of the dashboard (default 365)."
         )
         parser.add_argument(
+            "--cases",
+            type=int,
+            help="authz: least number of permission cases (default 5,000); "
+            "fuzz: least number of API requests (default 10,000); xss: payloads (default all).",
+        )
+        parser.add_argument(
             "--redis-url",
             help="ingest: the Redis to measure (default REDIS_URL, else "
             "redis://127.0.0.1:6379/14); only the bench's own keys are written.",
@@ -65,6 +83,7 @@ class Command(BaseCommand):
         events: int | None,
         days: int | None,
         redis_url: str | None,
+        cases: int | None,
         **options,
     ) -> None:
         if list or not name:
@@ -79,6 +98,7 @@ class Command(BaseCommand):
             "events": events,
             "days": days,
             "redis_url": redis_url,
+            "cases": cases,
         }
         extra = {k: v for k, v in given.items() if v}
         report = BENCHMARKS[name].run(

@@ -1,0 +1,5 @@
+"""fuzz benchmark (being written)."""
+
+
+def run(database_url, say, **options):
+    raise NotImplementedError
