@@ -386,11 +386,10 @@ def _restore_sqlite(db_file: Path) -> None:
 
 def _restore_postgresql(db_file: Path, force: bool) -> None:
     pg_restore = _pg_tool("pg_restore")
-    if force:
-        with connection.cursor() as cursor:
-            for table in connection.introspection.table_names(cursor):
-                cursor.execute(f"DROP TABLE IF EXISTS {_quote(table)} CASCADE")
     connection.close()  # pg_restore must not wait on a lock we hold
+    # With --force, --clean drops each object of the backup inside the same single transaction
+    # that re-creates it: if the restore fails half way, the old database is still there.
+    clean = ["--clean", "--if-exists"] if force else []
     _run(
         [
             pg_restore,
@@ -398,6 +397,7 @@ def _restore_postgresql(db_file: Path, force: bool) -> None:
             "--no-privileges",
             "--exit-on-error",
             "--single-transaction",
+            *clean,
             "--dbname",
             connection.settings_dict["NAME"],
             str(db_file),

@@ -191,6 +191,10 @@ def test_a_restored_backup_has_the_same_rows_figures_and_media(
     assert again.returncode != 0
     assert "--force" in again.stderr
 
+    forced = congdong(empty_target, "restore", "--force", str(archive))  # replaces it in place
+    assert forced.returncode == 0, forced.stderr
+    assert python_in(empty_target, code) == backup.current_counts()
+
 
 # --- refusals: a bad backup or a non-empty target changes nothing ------------------------------
 
