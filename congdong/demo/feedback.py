@@ -214,7 +214,7 @@ def ensure_feedback(progress: Callable[[str], None] = print, items: int = ITEMS)
         slug = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))[0]
         asks, answers = TEXTS[slug]
         text = rng.choice(asks).format(place=rng.choice(PLACES))
-        sent = _working_moment(rng, now - datetime.timedelta(days=rng.uniform(0.05, DAYS)))
+        sent = _working_moment(rng, now - datetime.timedelta(days=rng.uniform(0.05, DAYS)), now)
         who = you if (you is not None and n % 40 == 0) else rng.choice(citizens)
         item = actions.submit(
             who,
@@ -246,12 +246,16 @@ def _handler(item: Feedback, staff: dict[str, User]) -> User:
     return staff["bacninh.quantri"]
 
 
-def _working_moment(rng: random.Random, moment: datetime.datetime) -> datetime.datetime:
-    """`moment` moved to a working day between 7:30 and 16:30 (Vietnam time)."""
+def _working_moment(
+    rng: random.Random, moment: datetime.datetime, now: datetime.datetime
+) -> datetime.datetime:
+    """`moment` moved to a working day between 7:00 and 17:00 (Vietnam time), before `now`."""
     local = timezone.localtime(moment)
-    while local.weekday() >= 5:
+    local = local.replace(hour=rng.choice([7, 8, 9, 10, 13, 14, 15, 16]), minute=rng.randrange(60))
+    # Early in the morning the hour drawn for today can still be to come: take an earlier day.
+    while local.weekday() >= 5 or local >= now:
         local -= datetime.timedelta(days=1)
-    return local.replace(hour=rng.choice([7, 8, 9, 10, 13, 14, 15, 16]), minute=rng.randrange(60))
+    return local
 
 
 def _handle(
