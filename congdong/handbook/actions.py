@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import Membership, User
 from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError
-from congdong.feedback.actions import plain_text
+from congdong.core.text import line, plain
 from congdong.handbook.models import (
     BOARD_STATES,
     BoardKind,
@@ -59,7 +59,7 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
 
 def _text(value: str | None, field: str, label: str, least: int, most: int) -> str:
     """Plain text between `least` and `most` characters, or an error naming the field."""
-    text = plain_text(value)
+    text = plain(value)
     if len(text) < least:
         if least <= 1:
             raise ActionError(_("%(label)s is required.") % {"label": label}, field=field)
@@ -116,7 +116,7 @@ def check_create_page(
     now: datetime.datetime | None = None,
 ) -> NewPage:
     access_handbook_editor(user)
-    slug = (slug or "").strip().lower()
+    slug = line(slug).lower()
     if not SLUG.match(slug) or len(slug) > 80:
         raise ActionError(
             _(
@@ -367,7 +367,7 @@ def check_decide(
             field="decision",
         )
     least = MIN_REASON if (current, to) in BOARD_STATES.needs_reason else 0
-    if least and len(plain_text(note)) < least:
+    if least and len(plain(note)) < least:
         raise ActionError(
             _("Say why the proposal is not accepted (at least 5 characters)."), field="note"
         )

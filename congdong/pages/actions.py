@@ -19,6 +19,7 @@ from congdong.accounts.roles import Permission
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.core.images import clean_image
+from congdong.core.text import line, plain
 from congdong.pages.models import (
     PAGE_STATES,
     CommentPolicy,
@@ -103,7 +104,7 @@ def check_move(actor: AnyUser, page_id: int, to: str, reason: str = "") -> Move:
             },
             field="status",
         )
-    reason = " ".join((reason or "").split())
+    reason = line(reason)
     if (page.status, to) in PAGE_STATES.needs_reason and len(reason) < 5:
         raise ActionError(_("Say why (at least 5 characters)."), field="reason")
     return Move(page, PageStatus(to), reason)
@@ -146,7 +147,7 @@ class Profile:
 
 def check_profile(actor: AnyUser, page_id: int, **fields: str) -> Profile:
     page = access_page(actor, page_id, Permission.MANAGE_PAGE)
-    name = " ".join((fields.get("name") or "").split())
+    name = line(fields.get("name"))
     if not follows_rule(name, page.unit):
         raise ActionError(
             _(
@@ -159,10 +160,10 @@ def check_profile(actor: AnyUser, page_id: int, **fields: str) -> Profile:
     return Profile(
         page=page,
         name=name,
-        description=(fields.get("description") or "").strip(),
-        contact_email=(fields.get("contact_email") or "").strip(),
-        contact_phone=(fields.get("contact_phone") or "").strip(),
-        address=(fields.get("address") or "").strip(),
+        description=plain(fields.get("description")),
+        contact_email=line(fields.get("contact_email")),
+        contact_phone=line(fields.get("contact_phone")),
+        address=line(fields.get("address")),
         comment_policy=_comment_policy(fields.get("comment_policy"), page.comment_policy),
     )
 
@@ -277,7 +278,7 @@ def check_add_operator(
     actor: AnyUser, page_id: int, username: str, organisation: str = "doan"
 ) -> OperatorGrant:
     page = access_page(actor, page_id, Permission.MANAGE_PAGE)
-    user = User.objects.filter(username=(username or "").strip(), kind=AccountKind.STAFF).first()
+    user = User.objects.filter(username=line(username), kind=AccountKind.STAFF).first()
     if user is None or not user.is_active:
         raise ActionError(
             _("There is no active staff account “%(username)s”.") % {"username": username},

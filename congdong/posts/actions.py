@@ -23,6 +23,7 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
+from congdong.core.text import line, plain
 from congdong.insights import events
 from congdong.insights.models import EventKind
 from congdong.pages.models import Page, PageStatus
@@ -90,7 +91,7 @@ def clean_content(fields: Mapping[str, Any]) -> Content:
     category = regulation.categories.filter(code=fields.get("category") or "").first()
     if category is None:
         raise ActionError(_("Choose a category from the list."), field="category")
-    title = " ".join((fields.get("title") or "").split())
+    title = line(fields.get("title"))
     if not title:
         raise ActionError(_("Give the post a title."), field="title")
     if len(title) > Post._meta.get_field("title").max_length:
@@ -103,11 +104,11 @@ def clean_content(fields: Mapping[str, Any]) -> Content:
             raise ActionError(
                 _("The source must be a web address (https://…)."), field="source_url"
             ) from None
-    words = (" ".join(tag.split()) for tag in (fields.get("tags") or "").split(","))
+    words = (line(tag) for tag in plain(fields.get("tags")).split(","))
     tags = ", ".join(tag for tag in words if tag)
     if len(tags) > Post._meta.get_field("tags").max_length:
         raise ActionError(_("Too many tags."), field="tags")
-    return Content(category, title, clean_html(fields.get("body") or ""), source_url, tags)
+    return Content(category, title, clean_html(plain(fields.get("body"))), source_url, tags)
 
 
 def _shown_changed(page_id: int, central: bool) -> None:
@@ -210,7 +211,7 @@ def check_move(post: Post, to: PostState, reason: str = "") -> Move:
             % {"current": PostState(post.state).label, "target": to.label},
             field="state",
         )
-    reason = " ".join((reason or "").split())
+    reason = line(reason)
     if (post.state, to) in POST_STATES.needs_reason and len(reason) < MIN_REASON:
         raise ActionError(_("Say why (at least 5 characters)."), field="reason")
     return Move(post, to, reason)
@@ -406,7 +407,7 @@ def check_decide_revision(
         raise ActionError(
             _("This revision is already %(state)s.") % {"state": R(revision.state).label}
         )
-    reason = " ".join((reason or "").split())
+    reason = line(reason)
     if (revision.state, to) in REVISION_STATES.needs_reason and len(reason) < MIN_REASON:
         raise ActionError(_("Say why (at least 5 characters)."), field="reason")
     if to == R.APPROVED and revision.post.state not in (S.PUBLISHED, S.HIDDEN):

@@ -23,6 +23,7 @@ from congdong.accounts.phones import normalise_mobile
 from congdong.accounts.sms import get_backend
 from congdong.core.errors import ActionError
 from congdong.core.ratelimit import RateLimited
+from congdong.core.text import line
 
 
 def _hash_code(phone: str, code: str) -> str:
@@ -136,7 +137,7 @@ class CitizenProfile:
 def check_citizen_signup(
     phone: str, full_name: str, date_of_birth: datetime.date | None
 ) -> CitizenProfile:
-    name = " ".join((full_name or "").split())
+    name = line(full_name)
     if len(name) < 2 or any(ch.isdigit() for ch in name):
         raise ActionError(_("Enter your full name as on your ID card."), field="full_name")
     today = timezone.localdate()

@@ -19,6 +19,7 @@ from congdong.accounts.models import (
 from congdong.accounts.queries import AnyUser, access_membership, access_unit
 from congdong.accounts.roles import Permission, Role
 from congdong.core.errors import ActionError
+from congdong.core.text import line
 from congdong.units.models import Unit
 
 
@@ -38,7 +39,7 @@ def check_grant(actor: AnyUser, unit_id: int, username: str, role: str, organisa
     org = Organisation.objects.filter(code=organisation).first()
     if org is None:
         raise ActionError(_("Choose an organisation from the list."), field="organisation")
-    user = User.objects.filter(username=(username or "").strip(), kind=AccountKind.STAFF).first()
+    user = User.objects.filter(username=line(username), kind=AccountKind.STAFF).first()
     if user is None or not user.is_active:
         raise ActionError(
             _("There is no active staff account “%(username)s”.") % {"username": username},
@@ -124,7 +125,7 @@ def check_create_staff(
 ) -> NewStaff:
     """A unit admin may open an account for a new colleague, with a role in their subtree."""
     unit = access_unit(actor, unit_id, Permission.MANAGE_MEMBERS)
-    username = (username or "").strip()
+    username = line(username)
     if not (3 <= len(username) <= 50) or not set(username) <= USERNAME_CHARS:
         raise ActionError(
             _(
@@ -137,7 +138,7 @@ def check_create_staff(
         raise ActionError(
             _("The username “%(username)s” is taken.") % {"username": username}, field="username"
         )
-    name = " ".join((full_name or "").split())
+    name = line(full_name)
     if len(name) < 2:
         raise ActionError(_("Enter the person's full name."), field="full_name")
     if role not in Role.values:

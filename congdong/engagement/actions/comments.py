@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import unicodedata
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -20,6 +19,7 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
+from congdong.core.text import line, plain
 from congdong.engagement.actions.eligibility import check_can_engage, limit
 from congdong.engagement.comments import (
     access_comment,
@@ -39,17 +39,13 @@ MAX_REASON = CommentTransition._meta.get_field("reason").max_length
 # The same text by the same person on the same post within this many seconds is a double
 # submit (a double click, a resent form): the first comment is returned, nothing is written.
 DOUBLE_SUBMIT_SECONDS = 10
-KEEP = frozenset("\n\t")
 
 
 def clean_body(text: str | None) -> str:
     """Plain text as stored: control characters removed (but line breaks), ends trimmed.
 
     It is never parsed as HTML: templates escape it on output."""
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        ch for ch in text if ch in KEEP or unicodedata.category(ch) not in ("Cc", "Cs")
-    ).strip()
+    text = plain(text)
     if not text:
         raise ActionError(_("Write something first: the comment is empty."), field="body")
     if len(text) > MAX_BODY:
@@ -295,7 +291,7 @@ class Move:
 
 def check_move(comment: Comment, to: CommentState, reason: str = "") -> Move:
     """The move is in the graph (or already made), with its reason if it needs one."""
-    reason = " ".join((reason or "").split())
+    reason = line(reason)
     if comment.state == to:
         return Move(comment, to, reason)  # a double submit: do_move does nothing
     if not COMMENT_STATES.allowed(comment.state, to):

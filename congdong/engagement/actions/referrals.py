@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError
+from congdong.core.text import line
 from congdong.engagement.actions import counters
 from congdong.engagement.actions.eligibility import limit
 from congdong.engagement.models import ReferralCode, ReferralOpen, Share, ShareChannel
@@ -45,7 +46,7 @@ def open_referral(
 ) -> ReferralOpen | None:
     """Count a referral if `code` is someone's and this person has not opened the page through
     a referral before; the new row, or None when nothing was counted."""
-    code = (code or "").strip().lower()[:16]
+    code = line(code).lower()[:16]
     if not code:
         return None
     referrer_id = ReferralCode.objects.filter(code=code).values_list("user_id", flat=True).first()
