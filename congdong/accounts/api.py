@@ -58,6 +58,10 @@ class PhoneVerifyIn(Schema):
     # Only for a number without an account yet (the web's third step asks for these).
     full_name: str = ""
     date_of_birth: datetime.date | None = None
+    # A new number: true when the citizen agreed to the privacy policy in force (required), and
+    # to the optional daily SMS digest.
+    consent: bool = False
+    digest: bool = False
     device: str = Field("", max_length=100, description="A name for the token, e.g. the phone")
 
 
@@ -89,10 +93,18 @@ def phone_start(request: HttpRequest, body: PhoneIn) -> dict:
 @router.post("/auth/phone/verify", response=TokenOut, tags=["auth"])
 def phone_verify(request: HttpRequest, body: PhoneVerifyIn) -> dict:
     """Exchange the code for a bearer token (`Authorization: Bearer <token>`), shown only now.
-    A new number also needs `full_name` and `date_of_birth`: without them the answer is 400 on
-    `full_name` and the code stays valid, to be sent again with them."""
+    A new number also needs `full_name`, `date_of_birth` and `consent: true` (the privacy policy
+    at /chinh-sach-bao-ve-du-lieu/): without them the answer is 400 on `full_name` or `consent`
+    and the code stays valid, to be sent again with them."""
     user, issued = tokens.phone_login(
-        body.phone, body.code, body.full_name, body.date_of_birth, body.device
+        body.phone,
+        body.code,
+        body.full_name,
+        body.date_of_birth,
+        body.device,
+        consent=body.consent,
+        digest=body.digest,
+        ip=client_ip(request),
     )
     return {"token": issued.key, "user": _me(user)}
 

@@ -48,6 +48,19 @@ class ProfileForm(forms.Form):
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    # Law 91/2025: consent is an explicit act, so never ticked in advance; required, but
+    # checked by congdong.privacy.actions so the refusal is its message.
+    consent = forms.BooleanField(
+        label=_(
+            "I agree to the processing of my personal data for my account, as the personal "
+            "data protection policy describes."
+        ),
+        required=False,
+    )
+    digest = forms.BooleanField(
+        label=_("Optional: send me a daily SMS digest of my unread notifications."),
+        required=False,
+    )
 
 
 class GrantForm(forms.Form):

@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,8 @@ from congdong.core import security
 from congdong.core.errors import ActionError
 from congdong.core.web import client_ip, form_error
 from congdong.pages.queries import operated_pages
+from congdong.privacy import actions as privacy_actions
+from congdong.privacy import policy as privacy_policy
 from congdong.units import queries as unit_queries
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -56,6 +59,17 @@ class StaffLoginView(LoginView):
             response["Retry-After"] = str(wait)
             return response
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: StaffLoginForm) -> HttpResponse:
+        # With two-step sign-in on, the right password is only step 1: nobody is logged in
+        # until the code (congdong/twofactor/signin.py).
+        from congdong.twofactor import signin  # twofactor's views import this module
+
+        user = form.get_user()
+        if signin.needs_code(user):
+            signin.begin(self.request, user, user.backend, self.get_success_url())
+            return redirect("twofactor:code")
+        return super().form_valid(form)
 
     def form_invalid(self, form: StaffLoginForm) -> HttpResponse:
         if self.request.POST.get("username"):
@@ -136,7 +150,12 @@ def citizen_profile(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             profile = actions.check_citizen_signup(phone, data["full_name"], data["date_of_birth"])
-            user = actions.do_citizen_signup(profile)
+            privacy_actions.check_signup_consent(data["consent"])
+            with transaction.atomic():  # no account without its consent record
+                user = actions.do_citizen_signup(profile)
+                privacy_actions.do_signup_consents(
+                    user, digest=data["digest"], ip=client_ip(request)
+                )
         except ActionError as exc:
             form_error(form, exc)
         else:
@@ -145,7 +164,9 @@ def citizen_profile(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your account is ready, %(name)s.") % {"name": user})
             return _after_sign_in(request)
     return render(
-        request, "accounts/citizen_profile.html", {"form": form, "phone": display_phone(phone)}
+        request,
+        "accounts/citizen_profile.html",
+        {"form": form, "phone": display_phone(phone), "policy": privacy_policy.current()},
     )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import secrets
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -29,6 +28,9 @@ from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError
+from congdong.core.text import line, plain
+from congdong.core.uploads import Kind as UploadKind
+from congdong.core.uploads import sniff
 from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.feedback.models import (
     ACTION_FROM,
@@ -52,6 +54,8 @@ from congdong.feedback.queries import (
 )
 from congdong.pages.models import Page
 from congdong.posts.media import clean_pdf, clean_picture, display_name
+from congdong.privacy.consents import record_consent
+from congdong.privacy.models import ConsentPurpose
 from congdong.units.models import Unit
 from congdong.units.queries import current_structure
 
@@ -68,7 +72,6 @@ MAX_PLACE = Feedback._meta.get_field("place").max_length
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 CODE_LENGTH = 6  # 29^6 ≈ 595 million a year: collisions stay rare at any plausible volume
 CODE_TRIES = 5
-KEEP = frozenset("\n\t")
 
 
 def new_code(year: int) -> str:
@@ -84,18 +87,9 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
     return now
 
 
-def plain_text(text: str | None) -> str:
-    """Plain text as stored: line breaks unified, control characters removed (but line breaks
-    and tabs), composed (NFC), ends trimmed. Never parsed as HTML: templates escape it."""
-    text = unicodedata.normalize("NFC", (text or "").replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(
-        ch for ch in text if ch in KEEP or unicodedata.category(ch) not in ("Cc", "Cs")
-    ).strip()
-
-
 def clean_reason(text: str | None, field: str = "reason") -> str:
     """A reason the other party reads: at least 5 characters, at most 2,000."""
-    reason = plain_text(text)
+    reason = plain(text)
     if len(reason) < MIN_REASON:
         raise ActionError(_("Say why (at least 5 characters)."), field=field)
     if len(reason) > MAX_REASON:
@@ -153,7 +147,7 @@ def clean_location(location: Location | Mapping[str, Any] | None) -> Location:
             "lng": location.get("lng", location.get("longitude")),
             "place": location.get("place", ""),
         }
-    place = " ".join(plain_text(str(raw["place"] or "")).split())
+    place = line(str(raw["place"] or ""))
     if len(place) > MAX_PLACE:
         raise ActionError(
             _("The place has at most %(max)d characters.") % {"max": MAX_PLACE}, field="place"
@@ -189,7 +183,7 @@ def clean_files(files: Sequence[UploadedFile]) -> list[CleanFile]:
     out = []
     for upload in files:
         upload.seek(0)
-        is_pdf = upload.read(5) == b"%PDF-"
+        is_pdf = sniff(upload.read(16)) == UploadKind.PDF  # by content (core/uploads.py)
         upload.seek(0)
         if is_pdf:
             document = clean_pdf(upload)
@@ -266,7 +260,7 @@ def check_submit(
     category = Category.objects.filter(pk=category_id, active=True).first()
     if category is None:
         raise ActionError(_("Choose a category from the list."), field="category")
-    body = plain_text(text)
+    body = plain(text)
     if len(body) < MIN_TEXT:
         raise ActionError(
             _("Describe the matter in at least %(min)d characters.") % {"min": MIN_TEXT},
@@ -329,6 +323,14 @@ def do_submit(submission: Submission) -> Feedback:
                 stored.append(attachment.file)
                 attachment.save()
             _record(item, A.SUBMIT, "", S.RECEIVED, s.citizen, "", s.unit, s.unit, s.now)
+            # The citizen's consent register (congdong.privacy) holds this item's consent too.
+            record_consent(
+                s.citizen,
+                ConsentPurpose.FEEDBACK,
+                now=s.now,
+                reference=item.code,
+                version=settings.FEEDBACK_CONSENT_VERSION,
+            )
     except BaseException:
         for file in stored:  # rolled back: the rows are gone, so are their files
             file.storage.delete(file.name)
@@ -557,7 +559,7 @@ def check_answer(
 ) -> Move:
     item = access_feedback_to_handle(actor, feedback_id)
     move = check_move(item, A.ANSWER, now)
-    body = plain_text(text)
+    body = plain(text)
     if len(body) < MIN_TEXT:
         raise ActionError(
             _("Write the answer in at least %(min)d characters.") % {"min": MIN_TEXT},

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
 from congdong.accounts.models import AccountKind, ApiToken, User
 from congdong.accounts.tokens import hash_key
+from congdong.privacy.models import Channel, ConsentPurpose, ConsentRecord
 from tests.conftest import client_for, last_code
 
 pytestmark = pytest.mark.django_db
@@ -55,21 +57,26 @@ def test_a_new_number_signs_up_with_name_and_birth_date(client, sms_outbox):
     assert response.status_code == 400
     assert response.json()["field"] == "full_name"
     assert not User.objects.filter(phone="+84987654321").exists()
-    response = client.post(
-        VERIFY,
-        {
-            "phone": "0987654321",
-            "code": code,
-            "full_name": "Trần Thị Bình",
-            "date_of_birth": "1995-03-08",
-        },
-        content_type="application/json",
-    )
+    profile = {
+        "phone": "0987654321",
+        "code": code,
+        "full_name": "Trần Thị Bình",
+        "date_of_birth": "1995-03-08",
+    }
+    # Without consent to the privacy policy there is no account either, and the code is kept.
+    response = client.post(VERIFY, profile, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["field"] == "consent"
+    assert not User.objects.filter(phone="+84987654321").exists()
+    response = client.post(VERIFY, {**profile, "consent": True}, content_type="application/json")
     assert response.status_code == 200
     user = User.objects.get(phone="+84987654321")
     assert user.kind == AccountKind.CITIZEN and user.phone_verified_at is not None
     assert user.full_name == "Trần Thị Bình"
     assert Client().get(ME, headers=bearer(response.json()["token"])).status_code == 200
+    consent = ConsentRecord.objects.get(user=user)
+    assert consent.purpose == ConsentPurpose.ACCOUNT and consent.how == Channel.API
+    assert consent.policy_version == settings.PRIVACY_POLICY_VERSION
 
 
 def test_a_wrong_code_is_refused_in_vietnamese_unless_english_is_asked(

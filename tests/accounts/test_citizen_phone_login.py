@@ -26,7 +26,8 @@ def test_new_citizen_signs_up_with_a_code(client, sms_outbox):
     code = last_code(sms_outbox)
     assert client.post(VERIFY, {"code": code}).url == PROFILE
     response = client.post(
-        PROFILE, {"full_name": "  Trần   Thị Bình ", "date_of_birth": "1995-03-08"}
+        PROFILE,
+        {"full_name": "  Trần   Thị Bình ", "date_of_birth": "1995-03-08", "consent": "on"},
     )
     assert response.status_code == 302
     user = User.objects.get(phone="+84987654321")
@@ -159,9 +160,13 @@ def test_a_number_that_signed_up_meanwhile_gets_a_message_not_an_error(client, s
     other.post(START, {"phone": "0987654321"})
     other.post(VERIFY, {"code": last_code(sms_outbox)})
     assert (
-        other.post(PROFILE, {"full_name": "Lê Thị Hoa", "date_of_birth": "1990-01-01"}).status_code
+        other.post(
+            PROFILE, {"full_name": "Lê Thị Hoa", "date_of_birth": "1990-01-01", "consent": "on"}
+        ).status_code
         == 302
     )
-    response = client.post(PROFILE, {"full_name": "Lê Thị Hoa", "date_of_birth": "1990-01-01"})
+    response = client.post(
+        PROFILE, {"full_name": "Lê Thị Hoa", "date_of_birth": "1990-01-01", "consent": "on"}
+    )
     assert response.status_code == 200 and response.context["form"].errors
     assert User.objects.filter(phone="+84987654321").count() == 1

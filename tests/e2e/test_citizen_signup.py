@@ -84,6 +84,7 @@ def test_new_citizen_signs_up_with_phone_code_and_profile(page: Page, e2e_data, 
 
     page.locator("input[name=full_name]").fill("Trần Thị Bình")
     page.locator("input[name=date_of_birth]").fill("1995-03-08")
+    page.locator("input[name=consent]").check()  # Law 91/2025: explicit, never pre-ticked
     page.locator("main form button[type=submit]").click()
 
     expect(page).to_have_url(HOME)

@@ -264,7 +264,7 @@ def test_opening_a_shared_link_counts_one_referral_and_credits_a_later_follow(
     assert Client().get(url).json()["referrals"] == 1
     # The visitor signs up in the app and follows, handing back what the page read returned.
     headers = token_for(
-        "0987654321", sms_outbox, full_name="Lê Văn Cường", date_of_birth="1990-01-02"
+        "0987654321", sms_outbox, full_name="Lê Văn Cường", date_of_birth="1990-01-02", consent=True
     )
     follow = f"{API}/pages/{pages.kinh_bac.pk}/follow"
     referral = f"{follow}?referral={opened['referral']}"
@@ -306,7 +306,7 @@ def test_comments_are_written_answered_edited_and_deleted(posts, personas, an, s
     assert mine["state"] == "visible" and mine["mine"] is True
     assert mine["author"] == an_user().full_name
     other = token_for(
-        "0987654321", sms_outbox, full_name="Lê Văn Cường", date_of_birth="1990-01-02"
+        "0987654321", sms_outbox, full_name="Lê Văn Cường", date_of_birth="1990-01-02", consent=True
     )
     reply = Client().post(
         url, {"body": "Đồng ý", "parent_id": mine["id"]}, content_type=JSON, headers=other
@@ -353,7 +353,7 @@ def test_a_reply_notifies_the_author_who_marks_it_read(
     url = f"{API}/posts/{post.pk}/comments"
     with_reply = Client().post(url, {"body": "Hỏi"}, content_type=JSON, headers=an).json()
     other = token_for(
-        "0987654321", sms_outbox, full_name="Lê Văn Cường", date_of_birth="1990-01-02"
+        "0987654321", sms_outbox, full_name="Lê Văn Cường", date_of_birth="1990-01-02", consent=True
     )
     # The reply notification is written after commit, as in production.
     with django_capture_on_commit_callbacks(execute=True):
@@ -393,7 +393,7 @@ def test_a_reply_must_be_to_a_comment_of_the_same_post(posts, an):
 
 def test_a_citizen_account_is_made_by_the_api_with_a_verified_phone(pages, sms_outbox):
     headers = token_for(
-        "0987654321", sms_outbox, full_name="Lê Văn Cường", date_of_birth="1990-01-02"
+        "0987654321", sms_outbox, full_name="Lê Văn Cường", date_of_birth="1990-01-02", consent=True
     )
     assert (
         Client().post(f"{API}/pages/{pages.kinh_bac.pk}/follow", headers=headers).status_code == 200

@@ -31,6 +31,7 @@ from congdong.engagement.models import (
 from congdong.pages.models import Page
 from congdong.posts import actions as post_actions
 from congdong.posts.models import Post
+from congdong.privacy.models import ConsentPurpose, ConsentRecord
 from congdong.worker.jobs import JOBS
 from congdong.worker.loop import Loop
 from tests.conftest import client_for, unit_2025
@@ -284,6 +285,21 @@ def test_the_digest_choice_is_saved(an):
     assert response.status_code == 302
     saved = NotificationSettings.objects.get(user=an)
     assert (saved.digest, saved.email) == (DigestChoice.EMAIL, "an@example.vn")
+
+
+def test_a_citizen_choosing_a_digest_gives_its_consent_and_choosing_none_withdraws_it(an):
+    client = client_for(an)
+    url = reverse("engagement:notification-settings")
+    digest = ConsentRecord.objects.filter(user=an, purpose=ConsentPurpose.DIGEST)
+    client.post(url, {"digest": DigestChoice.EMAIL, "email": "an@example.vn"})
+    client.post(url, {"digest": DigestChoice.SMS, "email": ""})  # another channel, same consent
+    assert digest.count() == 1 and digest.get().active
+
+    assert client.post(url, {"digest": DigestChoice.NONE, "email": ""}).status_code == 302
+
+    assert not digest.get().active
+    saved = NotificationSettings.objects.get(user=an)
+    assert (saved.digest, saved.email) == (DigestChoice.NONE, "")
 
 
 # --- the daily digest ----------------------------------------------------------------------------

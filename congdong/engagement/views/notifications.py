@@ -14,10 +14,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congdong.core.errors import ActionError
-from congdong.core.web import form_error
+from congdong.core.web import client_ip, form_error
 from congdong.engagement import notifications as reads
 from congdong.engagement.actions import notifications as actions
 from congdong.engagement.models import DigestChoice, NotificationSettings
+from congdong.privacy import actions as privacy_actions
 
 # Citizens are most of the people with a bell: send the signed-out to the phone sign-in.
 signed_in = login_required(login_url="accounts:phone-start")
@@ -84,9 +85,11 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.save_settings(
-                request.user, form.cleaned_data["digest"], form.cleaned_data["email"]
-            )
+            digest, email = form.cleaned_data["digest"], form.cleaned_data["email"]
+            if request.user.is_citizen:  # a citizen's digest rests on a recorded consent
+                privacy_actions.set_digest(request.user, digest, email, ip=client_ip(request))
+            else:
+                actions.save_settings(request.user, digest, email)
         except ActionError as exc:
             form_error(form, exc)
         else:

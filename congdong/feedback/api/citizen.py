@@ -10,10 +10,11 @@ from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import field_validator
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.core.api import Pages
 from congdong.core.web import client_ip
 from congdong.feedback import actions as feedback_actions
 from congdong.feedback import queries as feedback_queries
@@ -233,7 +234,7 @@ def send_feedback(
 
 
 @router.get("/me/feedback", response=list[CitizenFeedbackOut], auth=TOKEN_OR_SESSION)
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def my_feedback(request: HttpRequest) -> _Mapped:
     """The caller's feedback, newest first."""
     return _Mapped(feedback_queries.sent_by(request.user), lambda i: _citizen_item(request, i))
@@ -286,14 +287,19 @@ def feedback_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
     found, item = feedback_queries.access_attachment(request.user, attachment_id)
     feedback_actions.log_access(request.user, item, AccessKind.ATTACHMENT, client_ip(request))
     kind = "application/pdf" if found.kind == AttachmentKind.PDF else "image/jpeg"
-    response = FileResponse(found.file.open("rb"), content_type=kind, filename=found.original_name)
+    response = FileResponse(
+        found.file.open("rb"),
+        content_type=kind,
+        filename=found.original_name,
+        as_attachment=found.kind == AttachmentKind.PDF,  # downloaded, never opened here
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 @router.get("/public/units/{unit_id}/feedback-answers", response=list[PublicAnswerOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def public_feedback_answers(request: HttpRequest, unit_id: int) -> _Mapped:
     """Answers the unit published, newest first, without anything about who asked."""
     answers = feedback_queries.public_answers(get_unit(unit_id))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.core.api import MAX_OFFSET
 from congdong.core.errors import ActionError
 from congdong.core.web import client_ip
 from congdong.feedback import actions as handling
@@ -92,7 +93,7 @@ class StaffItemDetailOut(StaffItemOut):
         return handling_queries.history(item)
 
 
-class StaffListOut(Schema):
+class FeedbackStaffListOut(Schema):
     count: int
     items: list[StaffItemOut]
 
@@ -106,7 +107,7 @@ class AssignIn(Schema):
     officer_id: int
 
 
-class AnswerIn(Schema):
+class FeedbackAnswerIn(Schema):
     text: str
 
 
@@ -119,7 +120,7 @@ class TransferIn(Schema):
     reason: str
 
 
-@router.get("/feedback/to-handle", response=StaffListOut, auth=TOKEN_OR_SESSION)
+@router.get("/feedback/to-handle", response=FeedbackStaffListOut, auth=TOKEN_OR_SESSION)
 def to_handle(
     request: HttpRequest,
     state: FeedbackState | None = None,  # one state; default: every open one
@@ -128,7 +129,7 @@ def to_handle(
     category_id: int | None = None,
     overdue: bool = False,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Items the caller handles, nearest deadline first (as the queue). Texts are not logged as
     read here; opening one item is."""
@@ -188,7 +189,7 @@ def assign(request: HttpRequest, feedback_id: int, body: AssignIn):
 @router.post(
     "/feedback/to-handle/{feedback_id}/answer", response=StaffItemOut, auth=TOKEN_OR_SESSION
 )
-def answer(request: HttpRequest, feedback_id: int, body: AnswerIn):
+def answer(request: HttpRequest, feedback_id: int, body: FeedbackAnswerIn):
     """Answer an assigned item; the sender reads the text."""
     return handling.answer(request.user, feedback_id, body.text)
 

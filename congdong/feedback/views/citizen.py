@@ -268,7 +268,12 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     content_type = "application/pdf" if found.kind == "pdf" else "image/jpeg"
-    response = FileResponse(handle, content_type=content_type, filename=found.original_name)
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        filename=found.original_name,
+        as_attachment=found.kind == "pdf",  # documents are downloaded, never opened here
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,0 +1,226 @@
+"""Personal data in the JSON API. Citizens: their consents (list, withdraw), a copy of their data
+(ZIP), correction, account deletion, requests (send, list). Data protection officers of the
+central unit: the requests (list, read, take, answer, refuse). Every call goes through
+`congdong.privacy.actions`; `access_data_request` answers 404 to everyone else."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.privacy import actions, export, queries
+from congdong.privacy.models import (
+    OPEN_STATES,
+    Channel,
+    ConsentPurpose,
+    DataRequest,
+    RequestKind,
+    RequestState,
+)
+
+router = Router(tags=["privacy"])
+API = Channel.API
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: ConsentPurpose
+    purpose_label: str
+    policy_version: str
+    reference: str
+    given_at: datetime.datetime
+    how: str
+    withdrawn_at: datetime.datetime | None
+    withdrawable: bool
+
+    @staticmethod
+    def resolve_purpose_label(item) -> str:
+        return str(ConsentPurpose(item.purpose).label)
+
+
+class RequestOut(Schema):
+    id: int
+    code: str
+    kind: RequestKind
+    text: str
+    state: RequestState
+    answer: str
+    self_service: bool
+    received_at: datetime.datetime
+    due_at: datetime.datetime
+    answered_at: datetime.datetime | None
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(item: DataRequest) -> bool:
+        return item.is_open and item.due_at < timezone.now()
+
+
+class RequestTransitionOut(Schema):
+    from_state: str
+    to_state: str
+    actor_id: int | None
+    note: str
+    at: datetime.datetime
+
+
+class StaffRequestOut(RequestOut):
+    citizen_id: int
+    citizen_name: str
+    handled_by_id: int | None
+
+    @staticmethod
+    def resolve_citizen_name(item: DataRequest) -> str:
+        return item.citizen.full_name
+
+
+class StaffRequestDetailOut(StaffRequestOut):
+    history: list[RequestTransitionOut]
+
+    @staticmethod
+    def resolve_history(item: DataRequest) -> list:
+        return queries.history(item)
+
+
+class StaffListOut(Schema):
+    count: int
+    items: list[StaffRequestOut]
+
+
+class ProfileOut(Schema):
+    full_name: str
+    date_of_birth: datetime.date | None
+    phone: str | None
+
+
+class CorrectIn(Schema):
+    full_name: str
+    date_of_birth: datetime.date | None = None
+
+
+class DeleteIn(Schema):
+    understood: bool = False
+    word: str = ""
+
+
+class RequestIn(Schema):
+    kind: str
+    text: str
+
+
+class AnswerIn(Schema):
+    answer: str
+
+
+class RefuseIn(Schema):
+    reason: str
+
+
+@router.get("/privacy/consents", response=list[ConsentOut], auth=TOKEN_OR_SESSION)
+def consent_list(request: HttpRequest):
+    """The caller's consents, newest first, withdrawn ones included."""
+    actions.check_citizen(request.user)
+    return queries.consents_of(request.user)
+
+
+@router.post("/privacy/consents/{consent_id}/withdraw", response=ConsentOut, auth=TOKEN_OR_SESSION)
+def consent_withdraw(request: HttpRequest, consent_id: int):
+    """Withdraw an optional consent (the digest); the account's is withdrawn by deleting it."""
+    return actions.withdraw(request.user, consent_id, how=API)
+
+
+@router.post(
+    "/privacy/export",
+    auth=TOKEN_OR_SESSION,
+    response={200: None},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "A ZIP of JSON files and a README.txt",
+                "content": {"application/zip": {}},
+            }
+        }
+    },
+)
+def export_zip(request: HttpRequest) -> HttpResponse:
+    """A copy of the caller's data: a ZIP of JSON files with a README in Vietnamese."""
+    now = timezone.now()
+    content = actions.download(request.user, how=API, now=now)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name(now)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/privacy/profile", response=ProfileOut, auth=TOKEN_OR_SESSION)
+def correct(request: HttpRequest, body: CorrectIn):
+    """Correct full name and date of birth (the phone number is changed by no one here)."""
+    return actions.correct(request.user, body.full_name, body.date_of_birth, how=API)
+
+
+@router.post("/privacy/account/delete", response={204: None}, auth=TOKEN_OR_SESSION)
+def delete_account(request: HttpRequest, body: DeleteIn) -> Status[None]:
+    """Delete the caller's account: `understood` true and `word` "XÓA". What is erased and what
+    the law requires to keep is on /cong-dan/du-lieu-ca-nhan/xoa-tai-khoan/."""
+    actions.delete_account(request.user, body.understood, body.word, how=API)
+    return Status(204, None)
+
+
+@router.get("/privacy/requests", response=list[RequestOut], auth=TOKEN_OR_SESSION)
+def request_list(request: HttpRequest):
+    """The caller's requests (their self-service acts included), newest first."""
+    actions.check_citizen(request.user)
+    return list(queries.requests_of(request.user)[:200])
+
+
+@router.post("/privacy/requests", response={201: RequestOut}, auth=TOKEN_OR_SESSION)
+def request_create(request: HttpRequest, body: RequestIn):
+    """Send a request about one's data; answered within 2 working days."""
+    return Status(201, actions.submit(request.user, body.kind, body.text, how=API))
+
+
+@router.get("/privacy/staff/requests", response=StaffListOut, auth=TOKEN_OR_SESSION)
+def staff_list(
+    request: HttpRequest,
+    open_only: bool = Query(False, description="only requests still to answer"),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+):
+    """All citizens' requests, for data protection officers of the central unit (others: an
+    empty list). Nearest deadline first."""
+    items = queries.to_handle(request.user).order_by("due_at", "pk")
+    if open_only:
+        items = items.filter(state__in=OPEN_STATES)
+    return {"count": items.count(), "items": list(items[offset : offset + limit])}
+
+
+@router.get(
+    "/privacy/staff/requests/{request_id}", response=StaffRequestDetailOut, auth=TOKEN_OR_SESSION
+)
+def staff_detail(request: HttpRequest, request_id: int):
+    return queries.access_data_request(request.user, request_id)
+
+
+@router.post(
+    "/privacy/staff/requests/{request_id}/take", response=StaffRequestOut, auth=TOKEN_OR_SESSION
+)
+def staff_take(request: HttpRequest, request_id: int):
+    return actions.take(request.user, request_id)
+
+
+@router.post(
+    "/privacy/staff/requests/{request_id}/answer", response=StaffRequestOut, auth=TOKEN_OR_SESSION
+)
+def staff_answer(request: HttpRequest, request_id: int, body: AnswerIn):
+    return actions.answer(request.user, request_id, body.answer)
+
+
+@router.post(
+    "/privacy/staff/requests/{request_id}/refuse", response=StaffRequestOut, auth=TOKEN_OR_SESSION
+)
+def staff_refuse(request: HttpRequest, request_id: int, body: RefuseIn):
+    return actions.refuse(request.user, request_id, body.reason)

@@ -1,0 +1,341 @@
+"""Screens of personal data: the public privacy policy, the citizen's data page (consents,
+download, correct, delete, requests) and the data protection officers' queue. Reads go through
+`congdong.privacy.queries` (others get 404); writes through `congdong.privacy.actions`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Case, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congdong.accounts.views import staff_required
+from congdong.core.errors import ActionError
+from congdong.core.web import client_ip, form_error
+from congdong.engagement.models import NotificationSettings
+from congdong.privacy import actions, export, policy, queries
+from congdong.privacy.forms import (
+    AnswerForm,
+    CorrectForm,
+    DeleteForm,
+    DigestForm,
+    RefuseForm,
+    RequestForm,
+)
+from congdong.privacy.models import ConsentPurpose, DataRequest, RequestState
+
+PER_PAGE = 25
+
+
+def policy_page(request: HttpRequest, version: str | None = None) -> HttpResponse:
+    """The privacy policy in force, or an earlier version by its number."""
+    shown = policy.get(version) if version else policy.current()
+    if shown is None:
+        raise Http404
+    return render(
+        request,
+        "privacy/policy.html",
+        {
+            "policy": shown,
+            "current": policy.current(),
+            "versions": policy.all_versions(),
+            "dpo": settings.PRIVACY_DPO_CONTACT,
+        },
+    )
+
+
+def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in citizen; others are sent to the phone sign-in, staff refused."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("accounts:phone-start"))
+        if not request.user.is_citizen:
+            raise PermissionDenied(_("This is for citizens' accounts."))
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _my_data(
+    request: HttpRequest,
+    request_form: RequestForm | None = None,
+    digest_form: DigestForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    consents = queries.consents_of(user)
+    digest_on = any(c.active and c.purpose == ConsentPurpose.DIGEST for c in consents)
+    settings_row = NotificationSettings.objects.filter(user=user).first()
+    return render(
+        request,
+        "privacy/my_data.html",
+        {
+            "consents": consents,
+            "digest_on": digest_on,
+            "digest_settings": settings_row,
+            "requests": list(queries.requests_of(user)[:50]),
+            "request_form": request_form or RequestForm(),
+            "digest_form": digest_form or DigestForm(),
+            "policy": policy.current(),
+        },
+        status=status,
+    )
+
+
+@citizen_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return _my_data(request)
+
+
+@require_POST
+@citizen_required
+def download(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    content = actions.download(request.user, now=now)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{export.file_name(now)}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@citizen_required
+def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
+    try:
+        consent = actions.withdraw(request.user, consent_id)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(
+            request,
+            _("Consent withdrawn: %(purpose)s.")
+            % {"purpose": ConsentPurpose(consent.purpose).label},
+        )
+    return redirect("privacy:mine")
+
+
+@require_POST
+@citizen_required
+def give_digest(request: HttpRequest) -> HttpResponse:
+    form = DigestForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.give_digest(
+                request.user,
+                form.cleaned_data["digest"],
+                form.cleaned_data["email"],
+                ip=client_ip(request),
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Thank you: the daily digest is on."))
+            return redirect("privacy:mine")
+    return _my_data(request, digest_form=form, status=400)
+
+
+@require_POST
+@citizen_required
+def new_request(request: HttpRequest) -> HttpResponse:
+    form = RequestForm(request.POST)
+    if form.is_valid():
+        try:
+            item = actions.submit(
+                request.user, form.cleaned_data["kind"], form.cleaned_data["text"]
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your request %(code)s was received; we answer by %(due)s.")
+                % {
+                    "code": item.code,
+                    "due": timezone.localtime(item.due_at).strftime("%d/%m/%Y %H:%M"),
+                },
+            )
+            return redirect("privacy:mine")
+    return _my_data(request, request_form=form, status=400)
+
+
+@citizen_required
+def correct(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = CorrectForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.correct(
+                    user, form.cleaned_data["full_name"], form.cleaned_data["date_of_birth"]
+                )
+            except ActionError as exc:
+                form_error(form, exc)
+            else:
+                messages.success(request, _("Your details were corrected."))
+                return redirect("privacy:mine")
+        elif "date_of_birth" in form.errors:
+            # The action's message, in the user's language, rather than Django's generic one.
+            form.errors["date_of_birth"] = form.error_class([_("Enter a valid date of birth.")])
+        status = 400
+    else:
+        form = CorrectForm(
+            initial={"full_name": user.full_name, "date_of_birth": user.date_of_birth}
+        )
+        status = 200
+    return render(request, "privacy/correct.html", {"form": form}, status=status)
+
+
+@citizen_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.delete_account(
+                request.user, form.cleaned_data["understood"], form.cleaned_data["word"]
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            logout(request)
+            messages.success(
+                request,
+                _(
+                    "Your account was deleted. Your name, phone number and date of birth are "
+                    "erased; the records the law requires are kept without them."
+                ),
+            )
+            return redirect("core:home")
+    return render(
+        request,
+        "privacy/delete.html",
+        {"form": form, "feedback_count": request.user.feedback.count()},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# ---------------------------------------------------------------- data protection officers
+
+
+def _need_officer(request: HttpRequest) -> None:
+    if not queries.can_handle_requests(request.user):
+        raise Http404
+
+
+@staff_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    """Open requests first, nearest deadline first; then the answered ones, latest first."""
+    _need_officer(request)
+    now = timezone.now()
+    items = (
+        queries.to_handle(request.user)
+        .annotate(
+            closed=Case(
+                When(state__in=[RequestState.RECEIVED, RequestState.IN_PROGRESS], then=0),
+                default=1,
+            )
+        )
+        .order_by("closed", "due_at", "pk")
+    )
+    show = request.GET.get("xem", "")
+    if show == "mo":
+        items = items.filter(closed=0)
+    elif show != "tat-ca":
+        # Self-service acts are answered at once: the register keeps them, the queue hides them.
+        items = items.filter(self_service=False)
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "privacy/staff_list.html",
+        {
+            "page": page,
+            "items": page.object_list,
+            "now": now,
+            "show": show,
+            "overdue_count": queries.overdue(now).count(),
+        },
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    item: DataRequest,
+    answer_form: AnswerForm | None = None,
+    refuse_form: RefuseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "privacy/staff_detail.html",
+        {
+            "item": item,
+            "now": timezone.now(),
+            "history": queries.history(item),
+            "answer_form": answer_form or AnswerForm(auto_id="answer-%s"),
+            "refuse_form": refuse_form or RefuseForm(auto_id="refuse-%s"),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def staff_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    return _render_detail(request, queries.access_data_request(request.user, request_id))
+
+
+@require_POST
+@staff_required
+def staff_take(request: HttpRequest, request_id: int) -> HttpResponse:
+    item = queries.access_data_request(request.user, request_id)
+    try:
+        actions.take(request.user, item.pk)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("You are handling this request."))
+    return redirect("privacy:staff-detail", item.pk)
+
+
+@require_POST
+@staff_required
+def staff_answer(request: HttpRequest, request_id: int) -> HttpResponse:
+    item = queries.access_data_request(request.user, request_id)
+    form = AnswerForm(request.POST, auto_id="answer-%s")
+    if form.is_valid():
+        try:
+            actions.answer(request.user, item.pk, form.cleaned_data["answer"])
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The answer was sent to the citizen."))
+            return redirect("privacy:staff-detail", item.pk)
+    return _render_detail(request, item, answer_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def staff_refuse(request: HttpRequest, request_id: int) -> HttpResponse:
+    item = queries.access_data_request(request.user, request_id)
+    form = RefuseForm(request.POST, auto_id="refuse-%s")
+    if form.is_valid():
+        try:
+            actions.refuse(request.user, item.pk, form.cleaned_data["reason"])
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("The refusal and its legal reason were sent."))
+            return redirect("privacy:staff-detail", item.pk)
+    return _render_detail(request, item, refuse_form=form, status=400)
