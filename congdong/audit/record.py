@@ -1,0 +1,66 @@
+"""The one write path of the audit log: `record()` appends a row; nothing changes one."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from congdong.accounts.models import User
+from congdong.accounts.roles import Role
+from congdong.audit.models import AuditEntry, Outcome, Via
+from congdong.audit.targets import Found, unit_title
+
+
+def actor_home(user: User | None) -> Found | None:
+    """The unit at the top of the actor's first subtree (any role): where an action with no
+    object of a known unit is filed, so the actor's own admins see it. One query."""
+    if user is None or user.pk is None:
+        return None
+    from congdong.accounts.models import Membership
+
+    row = (
+        Membership.objects.filter(user=user, role__in=list(Role))
+        .order_by("unit__depth", "unit__path")
+        .values_list("unit_id", "unit__path", "unit__name", "unit__kind")
+        .first()
+    )
+    if row is None:
+        return None
+    return Found("", "", unit_id=row[0], unit_path=row[1], unit_name=unit_title(row[2], row[3]))
+
+
+def record(
+    *,
+    action: str,
+    actor: User | None = None,
+    actor_name: str = "",
+    ip: str | None = None,
+    via: Via = Via.WEB,
+    method: str = "",
+    path: str = "",
+    target: Found | None = None,
+    status: int | None = None,
+    outcome: Outcome | None = None,
+    at: datetime.datetime | None = None,
+) -> AuditEntry:
+    """Append one row. Without a target unit, the row is filed under the actor's top unit."""
+    place = target if target is not None and target.unit_path else actor_home(actor)
+    return AuditEntry.objects.create(
+        at=at or timezone.now(),
+        actor=actor,
+        actor_name=(actor_name or (f"{actor} ({actor.username})" if actor else ""))[:300],
+        ip=ip or None,
+        via=via,
+        method=method[:10],
+        path=path[:500],
+        action=action[:120],
+        object_type=target.object_type if target else "",
+        object_id=target.object_id if target else "",
+        object_text=target.object_text if target else "",
+        unit_id=place.unit_id if place else None,
+        unit_path=place.unit_path if place else "",
+        unit_name=place.unit_name[:200] if place else "",
+        status=status,
+        outcome=outcome or Outcome.DONE,
+    )
