@@ -16,15 +16,13 @@ from django.utils.translation import gettext as _
 
 from congdong.core.errors import ActionError
 from congdong.core.images import clean_image
+from congdong.core.uploads import is_complete_pdf, read_limited
 from congdong.posts.models import MAX_IMAGES_PER_POST, Regulation
 
 MAX_IMAGE_BYTES = 5_000_000
 IMAGE_BOX = (1600, 1600)
 MAX_PDF_BYTES = 10_000_000
-# "%%EOF" ends a PDF, possibly followed by a line break or a little padding some writers add.
-EOF_WINDOW = 2048
 MAX_NAME = 150
-PDF_HEADER = re.compile(rb"%PDF-[12]\.\d")
 
 
 @dataclass(frozen=True)
@@ -90,13 +88,8 @@ def clean_pdf(upload: UploadedFile) -> CleanDocument:
         "name": name,
         "limit": limit,
     }
-    if upload.size is not None and upload.size > MAX_PDF_BYTES:
-        raise ActionError(too_big, field="attachments")
-    upload.seek(0)
-    data = upload.read(MAX_PDF_BYTES + 1)
-    if len(data) > MAX_PDF_BYTES:
-        raise ActionError(too_big, field="attachments")
-    if not PDF_HEADER.match(data) or b"%%EOF" not in data[-EOF_WINDOW:]:
+    data = read_limited(upload, MAX_PDF_BYTES, too_big, "attachments")
+    if not is_complete_pdf(data):
         raise ActionError(
             _("“%(name)s” is not a PDF document. Only PDF files can be attached.") % {"name": name},
             field="attachments",
