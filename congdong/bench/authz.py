@@ -1,5 +1,0 @@
-"""authz benchmark (being written)."""
-
-
-def run(database_url, say, **options):
-    raise NotImplementedError
