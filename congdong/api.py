@@ -2,9 +2,12 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from congdong.accounts.api import router as accounts_router
+from congdong.audit.api import router as audit_router
+from congdong.breaches.api import router as breaches_router
 from congdong.campaigns.api import router as campaigns_router
 from congdong.core.errors import ActionError
 from congdong.engagement.api import router as engagement_router
@@ -14,6 +17,7 @@ from congdong.insights.api import router as insights_router
 from congdong.moderation.api import router as moderation_router
 from congdong.pages.api import router as pages_router
 from congdong.posts.api import router as posts_router
+from congdong.privacy.api import router as privacy_router
 from congdong.takedown.api import router as takedown_router
 from congdong.units.api import router as units_router
 
@@ -39,6 +43,9 @@ api.add_router("/", feedback_router)
 api.add_router("/", handbook_router)
 api.add_router("/", takedown_router)
 api.add_router("/", moderation_router)
+api.add_router("/", audit_router)
+api.add_router("/", breaches_router)
+api.add_router("/", privacy_router)
 
 
 @api.exception_handler(ActionError)
@@ -67,3 +74,12 @@ def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     detail = str(exc) or "Forbidden"
     return api.create_response(request, {"detail": detail}, status=403)
+
+
+@api.exception_handler(OverflowError)
+def number_too_large(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # The API's integers are unbounded and SQLite takes at most 64 bits: an id like
+    # 10**30 in a path or a body fails as it is bound to a query (PostgreSQL just finds
+    # nothing). Whatever overflows in a request came from a number the caller sent.
+    detail = _("A number in this request is too large.")
+    return api.create_response(request, {"detail": detail, "field": None}, status=400)

@@ -6,6 +6,7 @@ from ninja.security import django_auth
 
 from congdong.campaigns import actions, queries
 from congdong.campaigns.models import CampaignMode, CampaignStatus, Targeting, TargetStatus
+from congdong.core.api import Id
 from congdong.units.models import Level
 
 router = Router(tags=["campaigns"])
@@ -16,7 +17,7 @@ class CampaignIn(Schema):
     mode: CampaignMode
     targeting: Targeting = Targeting.ALL_BELOW
     levels: list[Level] = []
-    unit_ids: list[int] = []
+    unit_ids: list[Id] = []
     deadline: datetime.datetime | None = None
 
 

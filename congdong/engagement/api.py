@@ -19,6 +19,7 @@ from ninja import Router, Schema, Status
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.accounts.tokens import TOKEN_OR_SESSION, caller
+from congdong.core.api import Id
 from congdong.core.errors import ActionError
 from congdong.engagement import feeds, queries, search
 from congdong.engagement import notifications as inbox
@@ -105,7 +106,7 @@ class ReactionOut(Schema):
     mine: bool
 
 
-class PostOut(PostCardOut):
+class PublicPostOut(PostCardOut):
     body: str  # HTML, sanitised when written
     source_url: str
     tags: str
@@ -114,7 +115,7 @@ class PostOut(PostCardOut):
     referral: str | None = None
 
 
-class ReplyOut(Schema):
+class CommentReplyOut(Schema):
     id: int
     author: str
     as_page: bool
@@ -125,9 +126,9 @@ class ReplyOut(Schema):
     edited_at: datetime.datetime | None
 
 
-class CommentOut(ReplyOut):
+class CommentOut(CommentReplyOut):
     placeholder: bool  # deleted or hidden, kept only so its replies have context
-    replies: list[ReplyOut]
+    replies: list[CommentReplyOut]
 
 
 class PageCardOut(Schema):
@@ -190,7 +191,7 @@ class NotificationsOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None  # none: all of them
+    ids: list[Id] | None = None  # none: all of them
 
 
 class ReadOut(Schema):
@@ -368,7 +369,7 @@ def public_page_posts(
     return {"items": _cards(request, found), "next_cursor": cursor}
 
 
-@router.get("/public/posts/{post_id}", response=PostOut)
+@router.get("/public/posts/{post_id}", response=PublicPostOut)
 def public_post(request: HttpRequest, post_id: int, gt: str | None = None) -> dict:
     """A published post of an open page: its HTML, pictures, reactions by kind and how many
     visible comments it has. `gt=CODE` counts a referral as on the web."""
@@ -518,7 +519,7 @@ def my_feed(request: HttpRequest, before: str | None = None, limit: int = 20) ->
 # ---------------------------------------------------------------- comments
 
 
-@router.post("/posts/{post_id}/comments", response={201: ReplyOut}, auth=TOKEN_OR_SESSION)
+@router.post("/posts/{post_id}/comments", response={201: CommentReplyOut}, auth=TOKEN_OR_SESSION)
 def write_comment(request: HttpRequest, post_id: int, body: CommentIn) -> Status[dict]:
     """Comment on a post, or reply (`parent_id`). On a page that reviews comments the answer's
     `state` is `held` until an operator shows it."""
@@ -533,7 +534,7 @@ def write_comment(request: HttpRequest, post_id: int, body: CommentIn) -> Status
     return Status(201, _comment_out(made, user))
 
 
-@router.patch("/comments/{comment_id}", response=ReplyOut, auth=TOKEN_OR_SESSION)
+@router.patch("/comments/{comment_id}", response=CommentReplyOut, auth=TOKEN_OR_SESSION)
 def edit_comment(request: HttpRequest, comment_id: int, body: CommentEditIn) -> dict:
     """The author edits their comment (visible or waiting for review)."""
     return _comment_out(comments.edit(request.user, comment_id, body.body), request.user)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 
+from congdong.core.api import MAX_OFFSET
 from congdong.handbook import actions, queries
 from congdong.handbook.models import (
     BoardKind,
@@ -22,7 +23,7 @@ from congdong.handbook.text import render_markdown
 router = Router(tags=["handbook"])
 
 
-class PageOut(Schema):
+class HandbookPageOut(Schema):
     slug: str
     title: str
     kind: PageKind
@@ -43,7 +44,7 @@ class RevisionTextOut(RevisionOut):
     html: str  # rendered and sanitised
 
 
-class PageTextOut(PageOut):
+class PageTextOut(HandbookPageOut):
     revision: RevisionTextOut | None
 
 
@@ -80,7 +81,7 @@ def _page(page: HandbookPage) -> dict:
     }
 
 
-@router.get("/handbook/pages", response=list[PageOut], auth=django_auth)
+@router.get("/handbook/pages", response=list[HandbookPageOut], auth=django_auth)
 def list_pages(request: HttpRequest) -> list[HandbookPage]:
     """Every handbook page, in order (any staff member)."""
     return queries.handbook_pages(request.user)
@@ -130,7 +131,7 @@ class DecisionIn(Schema):
     note: str = ""
 
 
-class ReplyOut(Schema):
+class BoardReplyOut(Schema):
     id: int
     author: str
     unit_id: int
@@ -139,7 +140,7 @@ class ReplyOut(Schema):
     created_at: datetime.datetime
 
 
-class TransitionOut(Schema):
+class BoardTransitionOut(Schema):
     from_state: BoardState
     to_state: BoardState
     actor: str | None
@@ -165,8 +166,8 @@ class BoardPostOut(Schema):
 
 class BoardPostDetailOut(BoardPostOut):
     may_answer: bool
-    replies: list[ReplyOut]
-    transitions: list[TransitionOut]
+    replies: list[BoardReplyOut]
+    transitions: list[BoardTransitionOut]
 
 
 def _post(post: BoardPost, reply_count: int | None = None) -> dict:
@@ -223,13 +224,13 @@ def list_posts(
     unit_id: int | None = None,
     state: BoardState | None = None,
     limit: int = 50,
-    offset: int = 0,
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ) -> list[dict]:
     """Posts the caller sees (their units and below), newest first; `unit_id` keeps that unit
     and the units below it."""
     filters = queries.BoardFilter(kind=kind or "", unit_id=unit_id, state=state or "")
     limit = max(1, min(limit, 200))
-    posts = queries.visible_posts(request.user, filters)[max(offset, 0) : max(offset, 0) + limit]
+    posts = queries.visible_posts(request.user, filters)[offset : offset + limit]
     return [_post(p) for p in posts]
 
 

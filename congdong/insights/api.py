@@ -25,7 +25,7 @@ router = Router(tags=["insights"])
 MAX_PAGES = 100
 
 
-class UnitOut(Schema):
+class UnitBriefOut(Schema):
     id: int
     code: str
     name: str
@@ -59,7 +59,7 @@ class LevelFiguresOut(Schema):
 
 
 class ChildFiguresOut(Schema):
-    unit: UnitOut
+    unit: UnitBriefOut
     figures: FiguresOut
 
 
@@ -76,7 +76,7 @@ class MetricOut(Schema):
 
 
 class UnitFiguresOut(Schema):
-    unit: UnitOut
+    unit: UnitBriefOut
     start: datetime.date
     end: datetime.date
     totals: FiguresOut
@@ -95,7 +95,7 @@ class LevelCoverageOut(Schema):
 
 
 class CoverageOut(Schema):
-    unit: UnitOut
+    unit: UnitBriefOut
     as_of: datetime.date
     levels: list[LevelCoverageOut]
     definition: str
@@ -105,12 +105,12 @@ class PageFiguresOut(Schema):
     page_id: int
     slug: str
     name: str
-    unit: UnitOut
+    unit: UnitBriefOut
     figures: FiguresOut
 
 
 class RankedPagesOut(Schema):
-    unit: UnitOut
+    unit: UnitBriefOut
     start: datetime.date
     end: datetime.date
     metric: str

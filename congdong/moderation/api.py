@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.core.api import Id
 from congdong.moderation import actions, queries
 from congdong.moderation.models import Appeal, AppealState, Case, CaseState, ReportReason
 
@@ -75,7 +76,7 @@ def _case(case: Case) -> dict:
 
 
 class DecideIn(Schema):
-    case_ids: list[int]
+    case_ids: list[Id]
     decision: Literal["keep", "remove"]
     reason: str = ""
 

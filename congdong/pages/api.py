@@ -1,9 +1,10 @@
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from congdong.accounts.roles import Permission
+from congdong.core.api import Pages
 from congdong.pages import actions, queries
 from congdong.pages.models import Page, PageOperator, PageStatus
 
@@ -42,7 +43,7 @@ class OperatorOut(Schema):
     organisation: str = Field(..., alias="organisation.code")
 
 
-class MoveIn(Schema):
+class PageMoveIn(Schema):
     status: str
     reason: str = ""
 
@@ -56,7 +57,7 @@ class ProfileIn(Schema):
 
 
 @router.get("/pages", response=list[PageOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_pages(
     request: HttpRequest, structure: str | None = None, status: PageStatus | None = None
 ):
@@ -76,7 +77,7 @@ def create_page(request: HttpRequest, body: PageIn) -> Status[Page]:
 
 
 @router.post("/pages/{page_id}/status", response=PageOut, auth=django_auth)
-def move_page(request: HttpRequest, page_id: int, body: MoveIn) -> Page:
+def move_page(request: HttpRequest, page_id: int, body: PageMoveIn) -> Page:
     """Open (`active`) or suspend (`suspended`, with a reason) a page."""
     return actions.move_page(request.user, page_id, body.status, body.reason)
 

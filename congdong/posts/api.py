@@ -4,9 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from congdong.core.api import Pages
 from congdong.core.errors import ActionError
 from congdong.pages.models import PageStatus
 from congdong.posts import actions
@@ -52,13 +53,13 @@ class PostOut(Schema):
     published_at: datetime.datetime | None
 
 
-class MoveIn(Schema):
+class PostMoveIn(Schema):
     to: PostState
     reason: str = ""
     publish_at: datetime.datetime | None = None
 
 
-class TransitionOut(Schema):
+class PostTransitionOut(Schema):
     from_state: str
     to_state: str
     actor: str | None = Field(None, alias="actor.username")
@@ -92,7 +93,7 @@ def regulation(request: HttpRequest) -> dict:
 
 
 @router.get("/posts", response=list[PostOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(Pages, page_size=20)
 def list_published(request: HttpRequest, slug: str | None = None):
     """Published posts of open pages, newest first; `slug` is a page's address."""
     posts = Post.objects.standard().filter(
@@ -116,7 +117,7 @@ def edit(request: HttpRequest, post_id: int, body: PostEditIn) -> Post:
 
 
 @router.post("/posts/{post_id}/transitions", response=PostOut, auth=django_auth)
-def move(request: HttpRequest, post_id: int, body: MoveIn) -> Post:
+def move(request: HttpRequest, post_id: int, body: PostMoveIn) -> Post:
     """Move the post along its state graph: submitted, approved, rejected (reason), published
     or scheduled (`publish_at` in the future), hidden (reason), archived. Refusals by the
     regulation come back as 400 with every finding in `findings`."""
@@ -139,7 +140,7 @@ def move(request: HttpRequest, post_id: int, body: MoveIn) -> Post:
     raise ActionError(_("A post cannot be moved back to draft this way."), field="to")
 
 
-@router.get("/posts/{post_id}/history", response=list[TransitionOut], auth=django_auth)
+@router.get("/posts/{post_id}/history", response=list[PostTransitionOut], auth=django_auth)
 def history(request: HttpRequest, post_id: int) -> list[PostTransition]:
     """Every move of the post: for those who write on its page or may approve it."""
     try:

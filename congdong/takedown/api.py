@@ -11,13 +11,14 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.core.api import MAX_OFFSET
 from congdong.takedown import actions, queries
 from congdong.takedown.models import OPEN_STATES, TakedownRequest, TakedownState, TargetKind
 
 router = Router(tags=["takedown"])
 
 
-class TransitionOut(Schema):
+class TakedownTransitionOut(Schema):
     from_state: str
     to_state: str
     actor_id: int | None
@@ -25,7 +26,7 @@ class TransitionOut(Schema):
     at: datetime.datetime
 
 
-class RequestOut(Schema):
+class TakedownRequestOut(Schema):
     id: int
     authority: str
     reference: str
@@ -64,17 +65,17 @@ class RequestOut(Schema):
         return int((item.due_at - timezone.now()).total_seconds() // 60)
 
 
-class RequestDetailOut(RequestOut):
-    history: list[TransitionOut]
+class RequestDetailOut(TakedownRequestOut):
+    history: list[TakedownTransitionOut]
 
     @staticmethod
     def resolve_history(item: TakedownRequest) -> list:
         return queries.history(item)
 
 
-class ListOut(Schema):
+class TakedownListOut(Schema):
     count: int
-    items: list[RequestOut]
+    items: list[TakedownRequestOut]
 
 
 class IntakeIn(Schema):
@@ -91,17 +92,17 @@ class ActIn(Schema):
     note: str
 
 
-class RefuseIn(Schema):
+class TakedownRefuseIn(Schema):
     reason: str
 
 
-@router.get("/takedown/requests", response=ListOut, auth=TOKEN_OR_SESSION)
+@router.get("/takedown/requests", response=TakedownListOut, auth=TOKEN_OR_SESSION)
 def request_list(
     request: HttpRequest,
     open_only: bool = Query(False, description="only requests still to decide"),
     overdue: bool = False,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Requests about content of the caller's units (and below), nearest deadline first."""
     items = queries.to_handle(request.user).order_by("due_at", "pk")
@@ -112,7 +113,7 @@ def request_list(
     return {"count": items.count(), "items": list(items[offset : offset + limit])}
 
 
-@router.post("/takedown/requests", response={201: RequestOut}, auth=TOKEN_OR_SESSION)
+@router.post("/takedown/requests", response={201: TakedownRequestOut}, auth=TOKEN_OR_SESSION)
 def create(request: HttpRequest, body: IntakeIn):
     """Record an authority's request about a post or comment; the timer starts at
     `received_at` (default: now)."""
@@ -124,13 +125,17 @@ def detail(request: HttpRequest, request_id: int):
     return queries.access_takedown(request.user, request_id)
 
 
-@router.post("/takedown/requests/{request_id}/act", response=RequestOut, auth=TOKEN_OR_SESSION)
+@router.post(
+    "/takedown/requests/{request_id}/act", response=TakedownRequestOut, auth=TOKEN_OR_SESSION
+)
 def act(request: HttpRequest, request_id: int, body: ActIn):
     """Hide the content from its page and record what was done."""
     return actions.act(request.user, request_id, body.note)
 
 
-@router.post("/takedown/requests/{request_id}/refuse", response=RequestOut, auth=TOKEN_OR_SESSION)
-def refuse(request: HttpRequest, request_id: int, body: RefuseIn):
+@router.post(
+    "/takedown/requests/{request_id}/refuse", response=TakedownRequestOut, auth=TOKEN_OR_SESSION
+)
+def refuse(request: HttpRequest, request_id: int, body: TakedownRefuseIn):
     """Refuse the request with its legal reason; the content stays."""
     return actions.refuse(request.user, request_id, body.reason)

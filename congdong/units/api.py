@@ -1,8 +1,9 @@
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from congdong.core.api import Pages
 from congdong.core.errors import ActionError
 from congdong.units import queries
 from congdong.units.models import Level, Structure, Unit
@@ -47,7 +48,7 @@ def list_structures(request: HttpRequest) -> list[Structure]:
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def list_units(
     request: HttpRequest,
     structure: str | None = None,
