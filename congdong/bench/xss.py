@@ -1,5 +1,0 @@
-"""xss benchmark (being written)."""
-
-
-def run(database_url, say, **options):
-    raise NotImplementedError
