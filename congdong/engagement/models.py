@@ -265,6 +265,17 @@ class NotificationKind(models.TextChoices):
     # To the unit above (and, past twice the deadline, the central unit): congdong.takedown.
     TAKEDOWN_LATE = "takedown_late", _("Takedown request below you not acted on in time")
     TAKEDOWN_VERY_LATE = "takedown_very_late", _("Takedown request over twice its deadline")
+    # To the page's admins and editors when a takedown request removed its content.
+    TAKEDOWN_ACTED = "takedown_acted", _("Content of your page removed at an authority's request")
+    # To the author of reported content (and, for REPORT_DECIDED, its reporters):
+    # congdong.moderation.notices. Each points to its moderation case.
+    CONTENT_HIDDEN = "content_hidden", _("Your content was hidden after reports")
+    CONTENT_KEPT = "content_kept", _("Your reported content was kept")
+    CONTENT_REMOVED = "content_removed", _("Your content was removed (a violation)")
+    LOCK_TEMPORARY = "lock_temporary", _("Your account was locked for a time")
+    LOCK_PERMANENT = "lock_permanent", _("Your account was locked permanently")
+    APPEAL_DECIDED = "appeal_decided", _("Your appeal was decided")
+    REPORT_DECIDED = "report_decided", _("Your report was decided")
 
 
 class Notification(models.Model):
@@ -289,6 +300,9 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+    )
+    case = models.ForeignKey(
+        "moderation.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

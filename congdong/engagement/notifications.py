@@ -65,6 +65,9 @@ def recent(user: AnyUser, limit: int = 50) -> list[Notification]:
             "feedback",
             "feedback__unit",
             "takedown__unit",
+            "case__post",
+            "case__comment__post",
+            "case__appeal",
         )
         .order_by("-created_at", "-pk")[:limit]
     )

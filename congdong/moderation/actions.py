@@ -20,11 +20,12 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import ratelimit
 from congdong.core.errors import ActionError
+from congdong.core.text import line, plain
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.engagement.models import Comment, CommentState
 from congdong.engagement.queries import access_public_post
-from congdong.moderation import queries
+from congdong.moderation import notices, queries
 from congdong.moderation.models import (
     CASE_STATES,
     Appeal,
@@ -48,7 +49,7 @@ MAX_APPEAL = Appeal._meta.get_field("text").max_length
 
 
 def _words(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return line(text)
 
 
 # --- reports ----------------------------------------------------------------------------------
@@ -156,6 +157,7 @@ def do_report(new: NewReport, now: datetime.datetime | None = None) -> Report:
                     None,
                 )
                 Case.objects.filter(pk=case.pk).update(auto_hidden_at=now)
+                notices.after_commit(notices.hidden, case.pk, at=now)
     except IntegrityError:
         # The same person's second report racing the first: the unique constraint refused it.
         raise ActionError(_("You have already reported this; moderators will review it.")) from None
@@ -229,6 +231,8 @@ def do_decide(actor: User, case: Case, now: datetime.datetime | None = None) -> 
         else:
             _hide(case.item, reason, actor)
             _strike(case, now)
+        # The author, the lock the strike brought (if any) and the reporters.
+        notices.after_commit(notices.decided, case.pk, at=now)
     return case
 
 
@@ -301,7 +305,7 @@ def check_appeal(actor: AnyUser, case_id: int, text: str) -> tuple[Case, str]:
         raise ActionError(_("Only a removal can be appealed."))
     if Appeal.objects.filter(case=case).exists():
         raise ActionError(_("You have already appealed this decision."))
-    text = (text or "").strip()
+    text = plain(text)
     if len(text) < 10:
         raise ActionError(_("Explain your appeal (at least 10 characters)."), field="text")
     if len(text) > MAX_APPEAL:
@@ -324,6 +328,20 @@ def appeal(actor: AnyUser, case_id: int, text: str, now: datetime.datetime | Non
     return do_appeal(actor, *check_appeal(actor, case_id, text), now=now)
 
 
+def check_decide_appeal(actor: AnyUser, appeal_id: int, reason: str) -> tuple[Appeal, str]:
+    """A pending appeal `actor` may decide (a moderator of the unit above, not who removed),
+    with the reason of the decision."""
+    item = queries.access_appeal_to_decide(actor, appeal_id)
+    reason = _words(reason)
+    if item.state != AppealState.PENDING:
+        raise ActionError(_("This appeal was already decided."))
+    if len(reason) < 5:
+        raise ActionError(_("Say why (at least 5 characters)."), field="reason")
+    if len(reason) > MAX_REASON:
+        raise ActionError(_("At most %(max)d characters.") % {"max": MAX_REASON}, field="reason")
+    return item, reason
+
+
 def decide_appeal(
     actor: AnyUser,
     appeal_id: int,
@@ -333,14 +351,17 @@ def decide_appeal(
 ) -> Appeal:
     """A moderator of the unit above upholds the removal, or overturns it: the item is shown
     again, the strike no longer counts and a lock it brought is lifted."""
-    item = queries.access_appeal_to_decide(actor, appeal_id)
-    reason = _words(reason)
-    if item.state != AppealState.PENDING:
-        raise ActionError(_("This appeal was already decided."))
-    if len(reason) < 5:
-        raise ActionError(_("Say why (at least 5 characters)."), field="reason")
-    if len(reason) > MAX_REASON:
-        raise ActionError(_("At most %(max)d characters.") % {"max": MAX_REASON}, field="reason")
+    item, reason = check_decide_appeal(actor, appeal_id, reason)
+    return do_decide_appeal(actor, item, overturn, reason, now)
+
+
+def do_decide_appeal(
+    actor: User,
+    item: Appeal,
+    overturn: bool,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Appeal:
     now = now or timezone.now()
     state = AppealState.OVERTURNED if overturn else AppealState.UPHELD
     with transaction.atomic():
@@ -365,5 +386,6 @@ def decide_appeal(
                 reason=_("Appeal upheld: %(reason)s") % {"reason": reason},
                 at=now,
             )
+        notices.after_commit(notices.appeal_decided, case.pk, at=now)
     item.refresh_from_db()
     return item

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,15 +171,17 @@ def active_lock(user: User, now: datetime.datetime | None = None) -> Lock | None
 
 
 def cases_about(user: AnyUser) -> list[Case]:
-    """Decided cases about the user's content, newest first, with their appeal if any."""
+    """Cases about the user's content, newest first, with their appeal if any: the decided
+    ones and those hidden by reports while waiting for review (the author was told of them;
+    an item reported but still shown is not the author's business until it is decided)."""
     if not user.is_authenticated:
         return []
     return list(
         Case.objects.standard()
         .select_related("appeal")
         .filter(author=user)
-        .exclude(state=CaseState.OPEN)
-        .order_by("-decided_at", "-pk")[:100]
+        .exclude(state=CaseState.OPEN, auto_hidden_at__isnull=True)
+        .order_by(F("decided_at").desc(nulls_first=True), "-opened_at", "-pk")[:100]
     )
 
 

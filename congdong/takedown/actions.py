@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError
+from congdong.core.text import line, plain
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.models import Comment, CommentState
 from congdong.posts import actions as post_actions
 from congdong.posts.models import Post, PostState
-from congdong.takedown import queries
+from congdong.takedown import notices, queries
 from congdong.takedown.models import (
     TAKEDOWN_STATES,
     TakedownRequest,
@@ -48,7 +49,7 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
 
 def _text(fields: Mapping[str, Any], name: str, limit: int) -> str:
     value = fields.get(name)
-    text = " ".join(str(value).split()) if value is not None else ""
+    text = line(str(value)) if value is not None else ""
     if len(text) > limit:
         raise ActionError(
             _("At most %(max)d characters.") % {"max": limit},
@@ -58,7 +59,7 @@ def _text(fields: Mapping[str, Any], name: str, limit: int) -> str:
 
 
 def _note(text: str | None, field: str, empty: str) -> str:
-    note = (text or "").strip()
+    note = plain(text)
     if len(note) < 5:
         raise ActionError(empty, field=field)
     if len(note) > MAX_NOTE:
@@ -123,7 +124,7 @@ def check_intake(
             _("Give the reference number of the request document."), field="reference"
         )
     contact = _text(fields, "contact", 300)
-    legal_basis = (fields.get("legal_basis") or "").strip()
+    legal_basis = plain(fields.get("legal_basis"))
     if not legal_basis:
         raise ActionError(
             _("Give the legal basis the body cites (e.g. Decree 147/2024/NĐ-CP, Article 23)."),
@@ -280,7 +281,11 @@ def do_act(actor: User, d: Decision) -> TakedownRequest:
     with transaction.atomic():
         done = _hide_content(actor, d.item)
         recorded = f"{done}\n{d.note}"
-        return _decide(actor, Decision(d.item, d.to, recorded, d.now), {"action_taken": recorded})
+        item = _decide(actor, Decision(d.item, d.to, recorded, d.now), {"action_taken": recorded})
+        # The page's own staff learn that content left their page, once this is committed.
+        request_id, actor_id = item.pk, actor.pk
+        transaction.on_commit(lambda: notices.tell_page_staff(request_id, actor_id, at=d.now))
+        return item
 
 
 def act(

@@ -1,4 +1,5 @@
-"""Overdue alarms up the tree for takedown requests not decided in time.
+"""Overdue alarms up the tree for takedown requests not decided in time, and the notice to a
+page's staff when a request removed content from it.
 
 Past the deadline, the moderators and admins of the nearest unit above the content's unit are
 told; past twice the deadline, the central unit's admins too. The row is the truth:
@@ -83,3 +84,23 @@ def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> 
                 )
             raised += 1
     return raised
+
+
+def tell_page_staff(request_id: int, actor_id: int | None, *, at: datetime.datetime) -> int:
+    """Tell the admins, editors and operators of the page a request removed content from
+    (not the person who acted); returns how many were told. `do_act` calls it after commit."""
+    item = TakedownRequest.objects.filter(pk=request_id, state=TakedownState.ACTIONED).first()
+    if item is None:
+        return 0
+    rows = [
+        Notification(
+            recipient_id=user,
+            kind=NotificationKind.TAKEDOWN_ACTED,
+            takedown_id=item.pk,
+            created_at=at,
+        )
+        for user in queries.page_staff(item.unit)
+        if user != actor_id
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)

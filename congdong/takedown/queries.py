@@ -18,7 +18,7 @@ from congdong.accounts.models import Membership
 from congdong.accounts.queries import AnyUser, can, top_paths
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from congdong.engagement.models import Comment
-from congdong.pages.models import Page
+from congdong.pages.models import Page, PageOperator
 from congdong.posts.models import Post
 from congdong.takedown.models import (
     TakedownQuerySet,
@@ -140,3 +140,19 @@ def central_admins(unit: Unit) -> list[int]:
             ).values_list("user_id", flat=True)
         )
     )
+
+
+# Who runs a page day to day: told when a takedown request removed content from it.
+PAGE_STAFF_ROLES = (Role.UNIT_ADMIN, Role.EDITOR)
+
+
+def page_staff(unit: Unit) -> list[int]:
+    """Ids of the active admins and editors placed on `unit` itself and of the operators of
+    its page (not those of the units above: they see the request in their list)."""
+    members = Membership.objects.filter(
+        unit=unit, role__in=PAGE_STAFF_ROLES, user__is_active=True
+    ).values_list("user_id", flat=True)
+    operators = PageOperator.objects.filter(page__unit=unit, user__is_active=True).values_list(
+        "user_id", flat=True
+    )
+    return sorted(set(members) | set(operators))
