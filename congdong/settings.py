@@ -73,6 +73,10 @@ API_LIMIT_USER = int(os.environ.get("CONGDONG_API_LIMIT_USER", "200"))
 API_LIMIT_ANON = int(os.environ.get("CONGDONG_API_LIMIT_ANON", "100"))
 # Staff are signed out after this many minutes without a request (citizens are not).
 STAFF_IDLE_MINUTES = int(os.environ.get("CONGDONG_STAFF_IDLE_MINUTES", "30"))
+# Two-step sign-in (congdong/twofactor): when true, staff without an authenticator app are sent
+# to set one up before the workspace, the admin or the API. The issuer names the site in apps.
+STAFF_TOTP_REQUIRED = env_bool("CONGDONG_STAFF_TOTP_REQUIRED", False)
+TOTP_ISSUER = os.environ.get("CONGDONG_TOTP_ISSUER", "Cộng đồng")
 # Sent on every response. Location stays allowed for our own pages (a citizen may attach
 # where a problem is); nothing else the pages do not use.
 PERMISSIONS_POLICY = (
@@ -111,6 +115,10 @@ INSTALLED_APPS = [
     "congdong.handbook",
     "congdong.moderation",
     "congdong.takedown",
+    "congdong.privacy",
+    "congdong.audit",
+    "congdong.breaches",
+    "congdong.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -125,8 +133,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "congdong.core.security.SecurityHeadersMiddleware",
     "congdong.core.security.StaffIdleMiddleware",
+    "congdong.twofactor.middleware.RequireTwoFactorMiddleware",
     "congdong.core.security.ApiRateLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication and the security middleware: records staff writes (congdong/audit).
+    "congdong.audit.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "congdong.urls"
@@ -278,6 +289,19 @@ FEEDBACK_CLOSE_AFTER_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_CLOSE_AFTER_DA
 FEEDBACK_CONSENT_VERSION = os.environ.get("CONGDONG_FEEDBACK_CONSENT_VERSION", "2026-01")
 # Wall-clock hours an authority's takedown request must be acted on (Decree 147/2024: 24).
 TAKEDOWN_HOURS = float(os.environ.get("CONGDONG_TAKEDOWN_HOURS", "24"))
+# Wall-clock hours to notify the personal data protection authority (A05, Ministry of Public
+# Security) of a personal data breach after discovering it (Law 91/2025/QH15: 72).
+BREACH_NOTICE_HOURS = float(os.environ.get("CONGDONG_BREACH_NOTICE_HOURS", "72"))
+# Personal data (congdong/privacy, Law 91/2025/QH15, Decree 356/2025/NĐ-CP): the version of the
+# privacy policy citizens agree to (a template congdong/templates/privacy/policy/<version>.html),
+# working days to answer a citizen's request, and how to reach the data protection officer.
+PRIVACY_POLICY_VERSION = os.environ.get("CONGDONG_PRIVACY_POLICY_VERSION", "2026-11")
+PRIVACY_REQUEST_WORKING_DAYS = float(os.environ.get("CONGDONG_PRIVACY_REQUEST_WORKING_DAYS", "2"))
+PRIVACY_DPO_CONTACT = os.environ.get(
+    "CONGDONG_PRIVACY_DPO_CONTACT",
+    "Bộ phận bảo vệ dữ liệu cá nhân, Cơ quan Ủy ban Trung ương MTTQ Việt Nam, "
+    "46 Tràng Thi, Hoàn Kiếm, Hà Nội",
+)
 # Moderation (congdong/moderation, Decree 147/2024): distinct reporters that hide an item until
 # reviewed; reports per citizen per minute; temporary lock after N violations in D days
 # ("5:30,10:90"), its length in days (7-30), and temporary locks before a permanent one.

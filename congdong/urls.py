@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from congdong.api import api
+from congdong.twofactor.views import admin_login
 
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:
@@ -12,7 +13,15 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
         # Citizens' feedback files are personal data: only the access-checked view
         # (feedback:attachment) serves them, never their media address.
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request
+    # Uploads are data, never pages (core/uploads.py): nothing in them may run here, and a
+    # document is downloaded rather than opened inside the site. The same headers are set by
+    # the reverse proxy when it serves MEDIA_ROOT (docs/operations.md).
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    if not path.lower().endswith((".jpg", ".jpeg")):
+        response["Content-Disposition"] = "attachment"
+    return response
 
 
 PRIVATE_MEDIA = ("feedback/",)
@@ -31,7 +40,13 @@ urlpatterns = [
     path("", include("congdong.handbook.urls")),
     path("", include("congdong.takedown.urls")),
     path("", include("congdong.moderation.urls")),
+    path("", include("congdong.audit.urls")),
+    path("", include("congdong.breaches.urls")),
+    path("", include("congdong.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("congdong.twofactor.urls")),
+    # Before the admin's own login form, which would skip the second step of staff sign-in.
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

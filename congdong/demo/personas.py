@@ -77,6 +77,19 @@ PERSONAS = [
         "Quản trị đơn vị thành phố Hà Nội (city admin)",
         (("mttq", "01", Role.UNIT_ADMIN),),
     ),
+    Persona(
+        "hanoi.kiemduyet",
+        "Phan Thanh Tùng",
+        "Kiểm duyệt viên thành phố Hà Nội (moderator: reports, takedown requests)",
+        (("mttq", "01", Role.MODERATOR),),
+    ),
+    Persona(
+        "tw.baovedulieu",
+        "Đinh Thị Ngọc",
+        "Cán bộ bảo vệ dữ liệu cá nhân Trung ương (data protection officer: requests, breaches, "
+        "audit log)",
+        (("mttq", "TW", Role.DATA_PROTECTION),),
+    ),
     Persona("tiendu.canbo", "Vũ Thị Mai", "Cán bộ chưa có vai trò (staff, no role yet)", ()),
 ]
 CITIZEN = {

@@ -41,6 +41,12 @@ JOBS: tuple[Job, ...] = (
     Job("close-answered-feedback", "congdong.feedback.tasks.close_answered_feedback", every=3600),
     Job("notify-overdue-feedback", "congdong.feedback.tasks.notify_overdue_feedback", every=300),
     Job("notify-overdue-takedowns", "congdong.takedown.tasks.notify_overdue_takedowns", every=60),
+    Job("alarm-overdue-breaches", "congdong.breaches.tasks.alarm_overdue_breaches", every=300),
+    Job(
+        "notify-overdue-data-requests",
+        "congdong.privacy.tasks.notify_overdue_data_requests",
+        every=300,
+    ),
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),
     Job("run-exports", "congdong.insights.tasks.run_exports", every=5),

@@ -70,7 +70,9 @@ def test_citizen_sign_up_gives_a_new_session_key(sms_outbox):
     client.post(START, {"phone": "0987 654 321"})
     client.post(VERIFY, {"code": last_code(sms_outbox)})
     before = session_key(client)
-    response = client.post(PROFILE, {"full_name": "Trần Thị Bình", "date_of_birth": "1995-03-08"})
+    response = client.post(
+        PROFILE, {"full_name": "Trần Thị Bình", "date_of_birth": "1995-03-08", "consent": "on"}
+    )
     assert response.status_code == 302
     assert session_key(client) != before and not session_exists(before)
 

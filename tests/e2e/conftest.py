@@ -95,4 +95,5 @@ def sign_in_by_phone(
     if new is not None:
         page.locator("input[name=full_name]").fill(new[0])
         page.locator("input[name=date_of_birth]").fill(new[1])
+        page.locator("input[name=consent]").check()  # Law 91/2025: explicit consent
         page.locator("main form button[type=submit]").click()
