@@ -41,7 +41,9 @@ BACKEND = "django.contrib.auth.backends.ModelBackend"
 class StaffLoginView(LoginView):
     """Password login for staff. LOGIN_FAILURES_LIMIT failures per account or per address in
     the window refuse further tries (429) until it ends, right password or not: otherwise the
-    limit would only slow a guesser down, not stop one (core/security.py)."""
+    limit would only slow a guesser down, not stop one. Each try is counted before the password
+    is checked and given back when it is right, so parallel guesses cannot slip past the limit
+    (core/security.py)."""
 
     template_name = "accounts/staff_login.html"
     authentication_form = StaffLoginForm
@@ -49,7 +51,7 @@ class StaffLoginView(LoginView):
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         username = request.POST.get("username", "")
-        wait = security.login_refusal(username, client_ip(request))
+        wait = security.reserve_login(username, client_ip(request))
         if wait:
             # Unbound, so no password is tried; the refusal shows as the form's own error.
             form = self.get_form_class()(request, initial={"username": username})
@@ -65,16 +67,13 @@ class StaffLoginView(LoginView):
         # until the code (congdong/twofactor/signin.py).
         from congdong.twofactor import signin  # twofactor's views import this module
 
+        # The right password: the try reserved in post() is not a failure.
+        security.release_login(self.request.POST.get("username", ""), client_ip(self.request))
         user = form.get_user()
         if signin.needs_code(user):
             signin.begin(self.request, user, user.backend, self.get_success_url())
             return redirect("twofactor:code")
         return super().form_valid(form)
-
-    def form_invalid(self, form: StaffLoginForm) -> HttpResponse:
-        if self.request.POST.get("username"):
-            security.count_login_failure(self.request.POST["username"], client_ip(self.request))
-        return super().form_invalid(form)
 
 
 # ---------------------------------------------------------------- citizens

@@ -52,8 +52,8 @@ def hit(scope: str, who: object, limit: int, window: int = 60, what: str | None 
 
 
 # ---------------------------------------------------------------- failures and per-request limits
-# Failed staff logins count only failures (a correct password costs nothing), so the check and the
-# count are separate calls: `refuse_if_over` before trying, `count` after a failure.
+# Failed staff logins: each try is counted before the password is checked (`allow`), and a
+# success gives its count back (`give_back`), so only failures stay counted.
 
 
 def _window_key(scope: str, who: object, window: int, now: float) -> tuple[str, int]:
@@ -62,22 +62,14 @@ def _window_key(scope: str, who: object, window: int, now: float) -> tuple[str, 
     return f"rl:{scope}:{who}:{slot}", wait
 
 
-def count(scope: str, who: object, window: int) -> int:
-    """Add one to `who`'s count in the current `window`; the new count."""
+def give_back(scope: str, who: object, window: int) -> None:
+    """Take back one use counted by `allow` in the current window (a try that succeeded)."""
     key, _wait = _window_key(scope, who, window, time.time())
-    cache.add(key, 0, timeout=window + 5)
     try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        return 1
-
-
-def seconds_blocked(scope: str, who: object, limit: int, window: int) -> int:
-    """Seconds until `who` may try again if `limit` is already used up in this window; else 0."""
-    key, wait = _window_key(scope, who, window, time.time())
-    used = cache.get(key) or 0
-    return wait if used >= limit else 0
+        if cache.decr(key) < 0:
+            cache.set(key, 0, timeout=window + 5)
+    except ValueError:  # the window ended in between: nothing left to take back
+        pass
 
 
 def allow(scope: str, who: object, limit: int, window: int = 60) -> int:

@@ -146,24 +146,40 @@ def _api_user_id(request: HttpRequest) -> int | None:
     return None
 
 
-def login_refusal(username: str, ip: str | None) -> int:
-    """Seconds a staff login must wait: LOGIN_FAILURES_LIMIT failures for this account or from
-    this address in the window block both until the window ends; 0 when it may try."""
+def _login_keys(username: str, ip: str | None) -> list[tuple[str, str]]:
+    keys = [("login-user", _account_key(username))]
+    return [*keys, ("login-ip", ip)] if ip else keys
+
+
+def reserve_login(username: str, ip: str | None) -> int:
+    """Count this try for the account and the address before the password (or code) is
+    checked: 0 if it may go on, else the seconds to wait (and nothing is counted).
+
+    The count is taken atomically (the cache's add + incr), so of any number of parallel tries
+    at most LOGIN_FAILURES_LIMIT in the window get their password checked: counting only after
+    a failure would let a burst of guesses all pass the check before the first one is counted.
+    A try that succeeds gives its count back (`release_login`); a failure keeps it, and the
+    limit reached blocks the right password too until the window ends.
+    """
     limit = settings.LOGIN_FAILURES_LIMIT
-    window = settings.LOGIN_FAILURES_MINUTES * 60
     if not limit:
         return 0
-    return max(
-        ratelimit.seconds_blocked("login-user", _account_key(username), limit, window),
-        ratelimit.seconds_blocked("login-ip", ip or "-", limit, window) if ip else 0,
-    )
+    window = int(settings.LOGIN_FAILURES_MINUTES * 60) or 1
+    keys = _login_keys(username, ip)
+    wait = max(ratelimit.allow(scope, who, limit, window) for scope, who in keys)
+    if wait:
+        for scope, who in keys:
+            ratelimit.give_back(scope, who, window)
+    return wait
 
 
-def count_login_failure(username: str, ip: str | None) -> None:
-    window = settings.LOGIN_FAILURES_MINUTES * 60
-    ratelimit.count("login-user", _account_key(username), window)
-    if ip:
-        ratelimit.count("login-ip", ip, window)
+def release_login(username: str, ip: str | None) -> None:
+    """The try reserved by `reserve_login` succeeded: it is not a failure."""
+    if not settings.LOGIN_FAILURES_LIMIT:
+        return
+    window = int(settings.LOGIN_FAILURES_MINUTES * 60) or 1
+    for scope, who in _login_keys(username, ip):
+        ratelimit.give_back(scope, who, window)
 
 
 def login_refusal_message(wait: int) -> str:
@@ -185,7 +201,7 @@ __all__ = [
     "ApiRateLimitMiddleware",
     "SecurityHeadersMiddleware",
     "StaffIdleMiddleware",
-    "count_login_failure",
-    "login_refusal",
     "login_refusal_message",
+    "release_login",
+    "reserve_login",
 ]

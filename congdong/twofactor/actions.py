@@ -83,8 +83,10 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
     return None
 
 
-def _refuse_if_blocked(user: User, ip: str | None) -> None:
-    wait = security.login_refusal(user.username, ip)
+def _reserve_try(user: User, ip: str | None) -> None:
+    """Count this try before the code is checked (security.reserve_login): parallel guesses
+    cannot slip past the limit; a right code gives the count back."""
+    wait = security.reserve_login(user.username, ip)
     if wait:
         minutes = max(1, (wait + 59) // 60)
         raise RateLimited(
@@ -97,11 +99,6 @@ def _refuse_if_blocked(user: User, ip: str | None) -> None:
             retry_after=wait,
             field="code",
         )
-
-
-def _wrong(user: User, ip: str | None, message: str) -> ActionError:
-    security.count_login_failure(user.username, ip)
-    return ActionError(message, field="code")
 
 
 def use_code(
@@ -118,7 +115,20 @@ def use_code(
     Returns "totp" or "recovery". Raises RateLimited (429) past the failure limit, or
     ActionError on field "code" for a wrong, replayed or spent code, which counts as a failure.
     """
-    _refuse_if_blocked(user, ip)
+    _reserve_try(user, ip)
+    how = _check_code(user, code, recovery=recovery, authenticator=authenticator, now=now)
+    security.release_login(user.username, ip)
+    return how
+
+
+def _check_code(
+    user: User,
+    code: str,
+    *,
+    recovery: bool,
+    authenticator: Authenticator | None,
+    now: float | None,
+) -> str:
     code = (code or "").strip().replace(" ", "")
     now = time.time() if now is None else now
     auth = authenticator or Authenticator.objects.filter(user=user).first()
@@ -128,12 +138,15 @@ def use_code(
         secret = unseal(auth.sealed_secret)
         step = _matching_step(secret, code, now) if secret else None
         if step is None:
-            raise _wrong(user, ip, _("The code is not right. Check the time on your phone."))
+            raise ActionError(
+                _("The code is not right. Check the time on your phone."), field="code"
+            )
         # Conditional update: of two requests with the same code, only one moves the step on.
         moved = Authenticator.objects.filter(pk=auth.pk, last_step__lt=step).update(last_step=step)
         if not moved:
-            raise _wrong(
-                user, ip, _("This code has already been used. Wait for the next one in the app.")
+            raise ActionError(
+                _("This code has already been used. Wait for the next one in the app."),
+                field="code",
             )
         auth.last_step = step
         return "totp"
@@ -143,13 +156,15 @@ def use_code(
             user=user, digest=_recovery_digest(normalised), used_at__isnull=True
         ).update(used_at=timezone.now())
         if not spent:
-            raise _wrong(user, ip, _("This recovery code is wrong or has already been used."))
+            raise ActionError(
+                _("This recovery code is wrong or has already been used."), field="code"
+            )
         return "recovery"
     if recovery:
         message = _("Enter the 6-digit code from your app, or one of your recovery codes.")
     else:
         message = _("Enter the 6-digit code from your app.")
-    raise _wrong(user, ip, message)
+    raise ActionError(message, field="code")
 
 
 # ---------------------------------------------------------------- enrolment
@@ -221,10 +236,10 @@ def disable(user: User, password: str, code: str, ip: str | None) -> None:
     """Turn two-step sign-in off: the password and a current code (or a recovery code) are
     both needed, so a session left open on a shared computer is not enough."""
     _check_enrolled(user)
-    _refuse_if_blocked(user, ip)
+    _reserve_try(user, ip)
     if not user.check_password(password or ""):
-        security.count_login_failure(user.username, ip)
         raise ActionError(_("The password is not right."), field="password")
+    security.release_login(user.username, ip)
     use_code(user, code, ip)
     with transaction.atomic():
         RecoveryCode.objects.filter(user=user).delete()

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from congdong.accounts.models import User
 from congdong.accounts.tokens import do_issue_token
-from congdong.core import ratelimit
+from congdong.core import ratelimit, security
 from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
 
 LOGIN = "/dang-nhap/"
@@ -175,6 +175,41 @@ def test_200_threads_against_the_limiter_exactly_10_pass():
     assert len(results) == 200
     assert results.count(0) == 10
     assert all(1 <= wait <= 61 for wait in results if wait)
+
+
+def test_200_parallel_password_tries_on_one_account_get_exactly_5_checks(settings):
+    """Each try is counted before its password is checked: counting only failures, after the
+    check, let a burst of guesses all through before the first one was counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    away_from_minute_edge()
+    settings.LOGIN_FAILURES_LIMIT = 5
+    start = threading.Barrier(200)
+    waits: list[int] = []
+    lock = threading.Lock()
+
+    def one(n: int) -> None:
+        start.wait()
+        wait = security.reserve_login("kinhbac.canbo", f"10.2.{n // 250}.{n % 250}")
+        with lock:
+            waits.append(wait)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(200)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert waits.count(0) == 5
+    assert all(wait >= 1 for wait in waits if wait)
+    # A right password afterwards is refused too; a success gives its count back.
+    assert security.reserve_login("kinhbac.canbo", "10.3.0.1") >= 1
+    assert security.reserve_login("bacninh.quantri", "10.3.0.2") == 0
+    security.release_login("bacninh.quantri", "10.3.0.2")
+    for _ in range(4):
+        assert security.reserve_login("bacninh.quantri", "10.3.0.2") == 0
+        security.release_login("bacninh.quantri", "10.3.0.2")
+    assert security.reserve_login("bacninh.quantri", "10.3.0.2") == 0
 
 
 def test_the_limiter_counts_in_redis_when_redis_url_is_set():
