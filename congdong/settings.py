@@ -177,7 +177,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Two sites (or a benchmark beside a site) sharing one Redis keep apart by prefix.
+            "KEY_PREFIX": os.environ.get("CONGDONG_CACHE_PREFIX", ""),
+        }
     }
 else:
     # Room for the public pages, post cards, versions and limits (Django's default is 300

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from congdong.bench import (
     authz,
+    burst,
     fuzz,
     ingest,
     public_pages,
@@ -26,6 +27,7 @@ BENCHMARKS = {
     "authz": authz,
     "fuzz": fuzz,
     "xss": xss,
+    "burst": burst,
 }
 
 
@@ -67,8 +69,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--redis-url",
-            help="ingest: the Redis to measure (default REDIS_URL, else "
-            "redis://127.0.0.1:6379/14); only the bench's own keys are written.",
+            help="ingest: the Redis to measure; burst: the Redis of the scale deployment "
+            "(default REDIS_URL, else redis://127.0.0.1:6379/14); only the bench's own keys "
+            "are written.",
         )
 
     def handle(
