@@ -132,6 +132,8 @@ class Submission:
     now: datetime.datetime
     accept_due: datetime.datetime
     answer_due: datetime.datetime
+    channel: str = "web"  # where the consent was given: "web" or "api" (privacy.Channel)
+    ip: str | None = None
 
 
 def clean_location(location: Location | Mapping[str, Any] | None) -> Location:
@@ -246,6 +248,8 @@ def check_submit(
     location: Location | Mapping[str, Any] | None = None,
     files: Sequence[UploadedFile] = (),
     now: datetime.datetime | None = None,
+    channel: str = "web",
+    ip: str | None = None,
 ) -> Submission:
     """A phone-verified citizen under the daily limit sends well-formed feedback to a unit of
     the structure in force, having agreed to the processing of their personal data."""
@@ -296,6 +300,8 @@ def check_submit(
         now,
         accept_due,
         answer_due,
+        channel,
+        ip,
     )
 
 
@@ -328,6 +334,8 @@ def do_submit(submission: Submission) -> Feedback:
                 s.citizen,
                 ConsentPurpose.FEEDBACK,
                 now=s.now,
+                how=s.channel,
+                ip=s.ip,
                 reference=item.code,
                 version=settings.FEEDBACK_CONSENT_VERSION,
             )
@@ -376,11 +384,25 @@ def submit(
     location: Location | Mapping[str, Any] | None = None,
     files: Sequence[UploadedFile] = (),
     now: datetime.datetime | None = None,
+    channel: str = "web",
+    ip: str | None = None,
 ) -> Feedback:
-    """Send feedback to a unit; returns the item with its tracking code and deadlines."""
+    """Send feedback to a unit; returns the item with its tracking code and deadlines.
+    `channel` and `ip` say where the consent to process the sender's data was given."""
     return do_submit(
         check_submit(
-            citizen, unit_id, category_id, text, public, consent, urgent, location, files, now
+            citizen,
+            unit_id,
+            category_id,
+            text,
+            public,
+            consent,
+            urgent,
+            location,
+            files,
+            now,
+            channel,
+            ip,
         )
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from congdong.accounts.tokens import do_issue_token
 from congdong.feedback.models import AccessKind, Feedback, FeedbackAccess, FeedbackState
+from congdong.privacy.models import ConsentPurpose, ConsentRecord
 from tests.feedback.conftest import TEXT, answered, category, pdf, picture, send
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,9 @@ def test_a_citizen_sends_feedback_with_files_and_gets_a_tracking_code(people, un
     assert data["public"] is True and data["latitude"] == 21.186
     assert [f["kind"] for f in data["files"]] == ["picture", "pdf"]
     assert [step["action"] for step in data["history"]] == ["submit"]
+    # The consent register says it was given in the app, from which address, for this item.
+    consent = ConsentRecord.objects.get(user=people["an"], purpose=ConsentPurpose.FEEDBACK)
+    assert (consent.how, consent.ip, consent.reference) == ("api", "127.0.0.1", item.code)
 
 
 @pytest.mark.parametrize(

@@ -228,6 +228,8 @@ def send_feedback(
         urgent=data.urgent,
         location={"lat": data.latitude, "lng": data.longitude, "place": data.place},
         files=files or [],
+        channel="api",
+        ip=client_ip(request),
     )
     item = feedback_queries.access_own_feedback(request.user, item.pk)
     return Status(201, _citizen_detail(request, item))

@@ -91,6 +91,7 @@ def send(request: HttpRequest) -> HttpResponse:
                 urgent=bool(data.get("urgent")),
                 location=form.location(),
                 files=data.get("files") or [],
+                ip=client_ip(request),
             )
         except ActionError as exc:
             form_error(form, replace_field(exc))
