@@ -4,11 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 
 from congdong.accounts.api import router as accounts_router
 from congdong.audit.api import router as audit_router
 from congdong.breaches.api import router as breaches_router
 from congdong.campaigns.api import router as campaigns_router
+from congdong.core.api_errors import translated
 from congdong.core.errors import ActionError
 from congdong.engagement.api import router as engagement_router
 from congdong.feedback.api import router as feedback_router
@@ -68,6 +70,20 @@ def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # pydantic's messages are English: said again in the caller's language (core/api_errors.py).
+    return api.create_response(request, {"detail": translated(exc.errors)}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    detail = str(exc)
+    if detail.startswith("Cannot parse request body"):  # ninja's words for a body it cannot read
+        detail = _("The request body could not be read: it is not valid JSON or form data.")
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
 @api.exception_handler(PermissionDenied)
