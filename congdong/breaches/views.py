@@ -24,7 +24,7 @@ from congdong.breaches.forms import BreachForm, CloseForm, NotifyForm
 from congdong.breaches.models import Breach, BreachState
 from congdong.breaches.notice import draft
 from congdong.core.errors import ActionError
-from congdong.core.web import form_error
+from congdong.core.web import form_error, posted_move
 
 # The same wall-clock countdown as authority takedown requests.
 from congdong.takedown.views import Timer
@@ -134,22 +134,20 @@ def detail(request: HttpRequest, breach_id: int) -> HttpResponse:
 def notify(request: HttpRequest, breach_id: int) -> HttpResponse:
     item = queries.access_breach(request.user, breach_id)
     form = NotifyForm(request.POST, auto_id="notify-%s")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.notify(
-                request.user,
-                item.pk,
-                data["reference"],
-                notified_at=data["notified_at"],
-                late_reason=data["late_reason"],
-            )
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The notice to the authority was recorded."))
-            return redirect("breaches:detail", item.pk)
-    return _render_detail(request, item, notify_form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.notify(
+            request.user,
+            item.pk,
+            data["reference"],
+            notified_at=data["notified_at"],
+            late_reason=data["late_reason"],
+        ),
+        _("The notice to the authority was recorded."),
+        ("breaches:detail", item.pk),
+        lambda: _render_detail(request, item, notify_form=form, status=400),
+    )
 
 
 @require_POST
@@ -157,15 +155,14 @@ def notify(request: HttpRequest, breach_id: int) -> HttpResponse:
 def close(request: HttpRequest, breach_id: int) -> HttpResponse:
     item = queries.access_breach(request.user, breach_id)
     form = CloseForm(request.POST, auto_id="close-%s")
-    if form.is_valid():
-        try:
-            actions.close(request.user, item.pk, form.cleaned_data["note"])
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The breach was closed."))
-            return redirect("breaches:detail", item.pk)
-    return _render_detail(request, item, close_form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.close(request.user, item.pk, data["note"]),
+        _("The breach was closed."),
+        ("breaches:detail", item.pk),
+        lambda: _render_detail(request, item, close_form=form, status=400),
+    )
 
 
 DOWNLOADS = {"txt": ("text/plain", False), "md": ("text/markdown", True)}

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from congdong.core.errors import ActionError
 
@@ -21,3 +26,25 @@ def client_ip(request: HttpRequest) -> str | None:
     # REMOTE_ADDR is set by the server (or by the proxy middleware at scale); the
     # X-Forwarded-For header is not trusted here because a client can forge it.
     return request.META.get("REMOTE_ADDR") or None
+
+
+def posted_move(
+    request: HttpRequest,
+    form: forms.Form,
+    do: Callable[[dict[str, Any]], object],
+    done: str,
+    to: tuple,
+    again: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """A posted form that moves one item on (answer, refuse, close…). A valid form runs
+    `do(cleaned_data)`; an action's refusal goes onto the form. Done: `done` as a message and a
+    redirect to `to` (a URL name and its arguments); else `again()`, the page with the form."""
+    if form.is_valid():
+        try:
+            do(form.cleaned_data)
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(*to)
+    return again()

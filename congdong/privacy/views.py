@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.web import client_ip, form_error
+from congdong.core.web import client_ip, form_error, posted_move
 from congdong.engagement.models import NotificationSettings
 from congdong.privacy import actions, export, policy, queries
 from congdong.privacy.forms import (
@@ -314,15 +314,14 @@ def staff_take(request: HttpRequest, request_id: int) -> HttpResponse:
 def staff_answer(request: HttpRequest, request_id: int) -> HttpResponse:
     item = queries.access_data_request(request.user, request_id)
     form = AnswerForm(request.POST, auto_id="answer-%s")
-    if form.is_valid():
-        try:
-            actions.answer(request.user, item.pk, form.cleaned_data["answer"])
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The answer was sent to the citizen."))
-            return redirect("privacy:staff-detail", item.pk)
-    return _render_detail(request, item, answer_form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.answer(request.user, item.pk, data["answer"]),
+        _("The answer was sent to the citizen."),
+        ("privacy:staff-detail", item.pk),
+        lambda: _render_detail(request, item, answer_form=form, status=400),
+    )
 
 
 @require_POST
@@ -330,12 +329,11 @@ def staff_answer(request: HttpRequest, request_id: int) -> HttpResponse:
 def staff_refuse(request: HttpRequest, request_id: int) -> HttpResponse:
     item = queries.access_data_request(request.user, request_id)
     form = RefuseForm(request.POST, auto_id="refuse-%s")
-    if form.is_valid():
-        try:
-            actions.refuse(request.user, item.pk, form.cleaned_data["reason"])
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The refusal and its legal reason were sent."))
-            return redirect("privacy:staff-detail", item.pk)
-    return _render_detail(request, item, refuse_form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.refuse(request.user, item.pk, data["reason"]),
+        _("The refusal and its legal reason were sent."),
+        ("privacy:staff-detail", item.pk),
+        lambda: _render_detail(request, item, refuse_form=form, status=400),
+    )

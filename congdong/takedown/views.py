@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.web import form_error
+from congdong.core.web import form_error, posted_move
 from congdong.takedown import actions, queries
 from congdong.takedown.forms import ActForm, IntakeForm, RefuseForm
 from congdong.takedown.models import TakedownRequest, TakedownState
@@ -157,15 +157,14 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
 def act(request: HttpRequest, request_id: int) -> HttpResponse:
     item = queries.access_takedown(request.user, request_id)
     form = ActForm(request.POST, auto_id="act-%s")
-    if form.is_valid():
-        try:
-            actions.act(request.user, item.pk, form.cleaned_data["note"])
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The content was removed and the action recorded."))
-            return redirect("takedown:detail", item.pk)
-    return _render_detail(request, item, act_form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.act(request.user, item.pk, data["note"]),
+        _("The content was removed and the action recorded."),
+        ("takedown:detail", item.pk),
+        lambda: _render_detail(request, item, act_form=form, status=400),
+    )
 
 
 @require_POST
@@ -173,12 +172,11 @@ def act(request: HttpRequest, request_id: int) -> HttpResponse:
 def refuse(request: HttpRequest, request_id: int) -> HttpResponse:
     item = queries.access_takedown(request.user, request_id)
     form = RefuseForm(request.POST, auto_id="refuse-%s")
-    if form.is_valid():
-        try:
-            actions.refuse(request.user, item.pk, form.cleaned_data["reason"])
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("The refusal and its legal reason were recorded."))
-            return redirect("takedown:detail", item.pk)
-    return _render_detail(request, item, refuse_form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.refuse(request.user, item.pk, data["reason"]),
+        _("The refusal and its legal reason were recorded."),
+        ("takedown:detail", item.pk),
+        lambda: _render_detail(request, item, refuse_form=form, status=400),
+    )
