@@ -14,8 +14,10 @@ from congdong.bench.authz.oracle import RELATIONS, ROLES
 pytestmark = pytest.mark.slow
 
 
-def test_a_sample_of_the_matrix_has_no_leak_and_covers_every_relation_and_role(capsys):
-    call_command("bench", "authz", "--json", "--cases", "600")
+def test_a_sample_of_the_matrix_has_no_leak_and_covers_every_relation_and_role(
+    capsys, bench_database
+):
+    call_command("bench", "authz", "--json", "--cases", "600", *bench_database)
     report = json.loads(capsys.readouterr().out.strip())
     assert report["benchmark"] == "authz"
     figures = report["figures"]

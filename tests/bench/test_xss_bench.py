@@ -45,12 +45,12 @@ def test_a_sample_spreads_over_the_families():
 
 
 @pytest.mark.slow
-def test_a_sample_of_payloads_in_every_field_executes_nothing_in_chromium(capsys):
+def test_a_sample_of_payloads_in_every_field_executes_nothing_in_chromium(capsys, bench_database):
     if not Path("/usr/bin/chromium").exists():
         if os.environ.get("CONGDONG_REQUIRE_BROWSER"):
             pytest.fail("Chromium not installed; CONGDONG_REQUIRE_BROWSER is set", pytrace=False)
         pytest.skip("Chromium not installed: apt-get install chromium")
-    call_command("bench", "xss", "--json", "--cases", "24")
+    call_command("bench", "xss", "--json", "--cases", "24", *bench_database)
     report = json.loads(capsys.readouterr().out.strip())
     assert report["benchmark"] == "xss"
     figures = report["figures"]
