@@ -132,6 +132,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "congdong.core.security.SecurityHeadersMiddleware",
+    "congdong.core.security.NulRefusalMiddleware",
     "congdong.core.security.StaffIdleMiddleware",
     "congdong.twofactor.middleware.RequireTwoFactorMiddleware",
     "congdong.core.security.ApiRateLimitMiddleware",

@@ -17,6 +17,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congdong.core import ratelimit
@@ -59,6 +60,27 @@ def _note_login_as_activity(sender, request: HttpRequest | None, user, **kwargs)
     """Login is activity: the first pages after it need not write the session again."""
     if request is not None and hasattr(request, "session") and not user.is_citizen:
         request.session[LAST_SEEN] = time.time()
+
+
+class NulRefusalMiddleware:
+    """A NUL character in the address's parameters (`?q=%00`) is never typed by a person, and
+    PostgreSQL cannot compare text with one (an error 500 in any search or filter): such a
+    request is refused with 400 before any view, in the visitor's language. (Bodies are cleaned
+    where they are stored: forms refuse NUL, actions drop control characters.)"""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            detail = _("The address holds a character that is not allowed (NUL).")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": detail}, status=400)
+            return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class StaffIdleMiddleware:
@@ -199,6 +221,7 @@ def _account_key(username: str) -> str:
 
 __all__ = [
     "ApiRateLimitMiddleware",
+    "NulRefusalMiddleware",
     "SecurityHeadersMiddleware",
     "StaffIdleMiddleware",
     "login_refusal_message",

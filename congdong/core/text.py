@@ -15,7 +15,7 @@ def fold(text: str) -> str:
 
     unidecode maps "Đ"/"đ" to "D"/"d", which Unicode decomposition alone does not.
     """
-    return _SPACES.sub(" ", unidecode(text or "")).strip().lower()
+    return _SPACES.sub(" ", unidecode(line(text))).strip().lower()
 
 
 # Line breaks and tabs are the only control characters a person types; the rest (NUL above

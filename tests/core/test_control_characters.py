@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.test import Client
 
 from congdong.accounts.actions.citizens import check_citizen_signup, do_citizen_signup
 from congdong.accounts.roles import Role
@@ -121,3 +122,20 @@ def test_a_page_name_description_and_address(world):  # noqa: F811 (the fixture 
     assert page.address == "Số 1 đường Lý Thái Tổ"
     assert page.contact_phone == "0222 3822 000"
     _clean(page.name)
+
+
+def test_a_nul_in_the_address_is_refused_before_any_search(db):
+    # On PostgreSQL the search compared text with a NUL: an error 500.
+    response = Client().get("/tim-kiem/", {"q": f"Kinh{NUL} Bắc"})
+    assert response.status_code == 400
+    assert "ký tự không được phép" in response.content.decode()
+    response = Client().get("/api/v1/units", {"q": f"{NUL}"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The address holds a character that is not allowed (NUL)."}
+    assert Client().get("/tim-kiem/", {"q": "Kinh Bắc"}).status_code == 200
+
+
+def test_search_words_drop_control_characters():
+    from congdong.core.text import fold
+
+    assert fold(f"Đắk{NUL} Lắk{BELL}") == "dak lak"
