@@ -14,15 +14,13 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 import urllib.parse
 import uuid
 
+from congdong.bench import steps
 from congdong.bench.report import Report
 
 REQUESTS = 200
@@ -55,10 +53,7 @@ def run(database_url: str | None, progress, redis_url: str | None = None) -> Rep
             CONGDONG_CACHE_PREFIX=f"congdong-bench-burst-{uuid.uuid4().hex[:12]}",
         )
         env.pop("REDIS_URL", None)
-        progress("migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        steps.migrate(env, progress)
         problem = _redis_problem(redis_url)
         for deployment, options in DEPLOYMENTS.items():
             if deployment == "scale" and problem:
@@ -67,7 +62,8 @@ def run(database_url: str | None, progress, redis_url: str | None = None) -> Rep
                 continue
             server_env = dict(env, REDIS_URL=redis_url) if deployment == "scale" else env
             progress(f"{deployment}: gunicorn {' '.join(options)}…")
-            with _Server(server_env, options) as port:
+            with steps.gunicorn(server_env, ["--backlog=1024", *options]) as port:
+                time.sleep(1.0)  # every worker up, none still loading when the burst comes
                 for scenario, burst in (("api", _api_burst), ("login", _login_burst)):
                     window = 60 if scenario == "api" else 30 * 60
                     _away_from_window_edge(window, progress)
@@ -191,47 +187,6 @@ def _away_from_window_edge(window: int, progress, least: float = 15.0) -> None:
     if left < least:
         progress(f"  waiting {left:.0f} s for a fresh {window} s window…")
         time.sleep(left + 0.1)
-
-
-class _Server:
-    def __init__(self, env: dict[str, str], options: list[str]) -> None:
-        self.env, self.options = env, options
-
-    def __enter__(self) -> int:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "congdong.wsgi:application",
-                f"--bind=127.0.0.1:{self.port}",
-                "--worker-class=gthread",
-                "--backlog=1024",
-                "--log-level=warning",
-                *self.options,
-            ],
-            env=self.env,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited before serving")
-            try:
-                _request(self.port, "GET", "/")
-                # Every worker up, so none is still loading when the burst comes.
-                time.sleep(1.0)
-                return self.port
-            except OSError:
-                time.sleep(0.2)
-        self.process.terminate()
-        raise RuntimeError("gunicorn did not answer within 60 s")
-
-    def __exit__(self, *exc) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 def _redis_problem(url: str) -> str:

@@ -20,7 +20,6 @@ import json
 import math
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -75,10 +74,7 @@ def run(database_url: str | None, progress, cases: int = CASES) -> Report:
         # Self-contained: the cache in memory and background tasks run inline, in the request
         # that enqueued them (so their errors are the request's), nothing left in a Redis.
         env.pop("REDIS_URL", None)
-        progress("migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        steps.migrate(env, progress)
         progress("the demo's data: units, personas, pages, posts, citizens, feedback…")
         figures: dict[str, float | int | str] = steps.child("congdong.bench.fuzz", env, "seed")
         progress(f"fuzzing {SCHEMA} with at least {cases:,} requests…")

@@ -21,7 +21,6 @@ import json
 import os
 import random
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -73,10 +72,7 @@ def run(
             CONGDONG_EVENTS_FLUSH_SECONDS="0",
             CONGDONG_DEBUG="0",
         )
-        progress("migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        steps.migrate(env, progress)
         progress(f"{events:,} events on {PAGES} pages, in batches of {BATCH}…")
         figures |= steps.child("congdong.bench.ingest", env, "measure", str(events))
     figures["peak_rss_mb"] = round(

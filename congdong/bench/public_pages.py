@@ -16,7 +16,6 @@ import os
 import re
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -59,10 +58,7 @@ def run(
             CONGDONG_DEBUG="0",
             CONGDONG_ALLOWED_HOSTS="127.0.0.1,localhost",
         )
-        progress("migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        steps.migrate(env, progress)
         progress(f"a page with {PAGE_POSTS} published posts…")
         setup = steps.child("congdong.bench.public_pages", env, "setup")
         figures: dict[str, float | int | str] = {"page": setup["path"]}
@@ -90,46 +86,14 @@ def run(
 # --- the server and the load ----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        response.read()
-        return response.status, dict(response.getheaders())
-    finally:
-        conn.close()
-
-
 def _serve_and_load(env: dict[str, str], path: str, seconds: float, progress) -> dict:
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "congdong.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            f"--workers={WORKERS}",
-            "--worker-class=gthread",
-            f"--threads={THREADS}",
-            "--log-level=warning",
-        ],
-        env=env,
-    )
-    try:
-        _wait_until_up(port, server)
+    options = [f"--workers={WORKERS}", f"--threads={THREADS}"]
+    with steps.gunicorn(env, options, ready=HELLO) as port:
         load = _wrk if shutil.which("wrk") else _python_load
         tool = "wrk" if shutil.which("wrk") else "python (threads, http.client keep-alive)"
         progress(f"gunicorn {WORKERS} workers × {THREADS} threads on :{port}; load: {tool}")
         bypass = {"X-Bench-No-Cache": "1"}
-        status, _headers = _get(port, path)
+        status, _headers = steps.get(port, path)
         if status != 200:
             raise RuntimeError(f"{path} answered {status}")
         figures: dict[str, float | int | str] = {"load_tool": tool, "server": "gunicorn"}
@@ -144,7 +108,7 @@ def _serve_and_load(env: dict[str, str], path: str, seconds: float, progress) ->
                 # Each worker process keeps its own cache (no Redis here) and wrk's few
                 # connections may all have gone to one of them: ask on fresh connections, which
                 # the workers share, until both have served the page once.
-                answers = [_get(port, path)[1].get("X-Cache", "") for _ in range(20)]
+                answers = [steps.get(port, path)[1].get("X-Cache", "") for _ in range(20)]
                 figures["cached_hits_of_20"] = answers.count("hit")
                 figures["cached_x_cache"] = answers[-1]
             progress(f"  {name}: {seconds:g} s…")
@@ -155,22 +119,6 @@ def _serve_and_load(env: dict[str, str], path: str, seconds: float, progress) ->
         figures["uncached_over_hello"] = round(figures["uncached_rps"] / figures["hello_rps"], 3)
         figures["load_seconds"] = seconds
         return figures
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _wait_until_up(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited before serving")
-        try:
-            if _get(port, HELLO)[0] == 200:
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 def _wrk(port: int, path: str, headers: dict[str, str], seconds: float) -> tuple[float, int]:

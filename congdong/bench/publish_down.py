@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 
+from congdong.bench import steps
 from congdong.bench.report import Report
 
 GOAL_SECONDS_FULL = 60.0
@@ -30,10 +31,7 @@ def run(database_url: str | None, progress) -> Report:
             CONGDONG_DATA_DIR=tmp,
             DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
         )
-        progress("migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        steps.migrate(env, progress)
         # The child's progress lines go straight to our stderr; its stdout is one JSON line.
         out = subprocess.run(
             [sys.executable, "-m", "congdong.bench.publish_down"],

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 
+from congdong.bench import steps
 from congdong.bench.report import Report
 
 GOAL_SECONDS_2022 = 30.0
@@ -28,10 +29,7 @@ def run(database_url: str | None, progress) -> Report:
             CONGDONG_DATA_DIR=tmp,
             DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
         )
-        progress("migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        steps.migrate(env, progress)
         progress("importing (2022, again 2022, 2025, and one province node by node)…")
         out = subprocess.run(
             [sys.executable, "-m", "congdong.bench.units_import"],

@@ -19,8 +19,6 @@ sample of N cases (every relation and role kept), as CI does.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 
 from congdong.bench import steps
@@ -56,10 +54,7 @@ def run(database_url: str | None, progress, cases: int | None = None) -> Report:
         )
         # The cache in memory and background tasks inline: nothing left in a Redis.
         env.pop("REDIS_URL", None)
-        progress("migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        steps.migrate(env, progress)
         figures = steps.child("congdong.bench.authz", env, "matrix", str(cases or 0))
     leaks = figures.pop("leak_list")
     over = figures.pop("over_refusal_list")

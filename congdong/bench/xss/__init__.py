@@ -21,8 +21,6 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import re
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -30,7 +28,6 @@ from collections import Counter
 from pathlib import Path
 
 from congdong.bench import steps
-from congdong.bench.public_pages import _free_port, _get
 from congdong.bench.report import Report
 from congdong.bench.xss.payloads import MARKER_PATH, decode_marker
 
@@ -113,10 +110,7 @@ def run(database_url: str | None, progress, cases: int | None = None) -> Report:
         # The server's cache is its own (locmem): a shared Redis could hold pages of an
         # earlier run with the same ids.
         env.pop("REDIS_URL", None)
-        progress("migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        steps.migrate(env, progress)
         plan = steps.child("congdong.bench.xss.seed", env, str(cases or "all"))
         figures: dict[str, float | int | str] = {
             "payloads": plan["payloads"],
@@ -176,41 +170,9 @@ def _details(plan: dict, results: dict) -> str:
 
 
 def _serve_and_browse(env: dict[str, str], plan: dict, csp: str | None, progress) -> dict:
-    port = _free_port()
     server_env = dict(env) if csp is None else dict(env, CONGDONG_CSP=csp)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "congdong.wsgi:application",
-            f"--bind=127.0.0.1:{port}",
-            "--workers=2",
-            "--worker-class=gthread",
-            "--threads=4",
-            "--log-level=warning",
-        ],
-        env=server_env,
-    )
-    try:
-        _wait_until_up(port, server)
+    with steps.gunicorn(server_env, ["--workers=2", "--threads=4"]) as port:
         return _browse(f"http://127.0.0.1:{port}", plan, progress)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def _wait_until_up(port: int, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited before serving")
-        try:
-            _get(port, "/")
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 class _Watch:
