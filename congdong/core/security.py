@@ -63,7 +63,7 @@ def _note_login_as_activity(sender, request: HttpRequest | None, user, **kwargs)
 
 
 class NulRefusalMiddleware:
-    """A NUL character in the address's parameters (`?q=%00`) is never typed by a person, and
+    """A NUL character in the address (`?q=%00`, `/trang/a%00/`) is never typed by a person, and
     PostgreSQL cannot compare text with one (an error 500 in any search or filter): such a
     request is refused with 400 before any view, in the visitor's language. (Bodies are cleaned
     where they are stored: forms refuse NUL, actions drop control characters.)"""
@@ -72,7 +72,7 @@ class NulRefusalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.META.get("QUERY_STRING", "") or any(
+        if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):

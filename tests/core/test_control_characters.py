@@ -132,6 +132,7 @@ def test_a_nul_in_the_address_is_refused_before_any_search(db):
     response = Client().get("/api/v1/units", {"q": f"{NUL}"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert response.json() == {"detail": "The address holds a character that is not allowed (NUL)."}
+    assert Client().get("/trang/kinh%00bac/").status_code == 400
     assert Client().get("/tim-kiem/", {"q": "Kinh Bắc"}).status_code == 200
 
 
