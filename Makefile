@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+TEST_DATA_DIR ?= var/test
 
 .PHONY: demo test lint venv messages clean
 
@@ -22,7 +23,7 @@ demo: messages
 	$(BIN)/congdong demo
 
 test: messages
-	CONGDONG_DATA_DIR=var/test $(BIN)/pytest $(PYTEST_ARGS)
+	CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

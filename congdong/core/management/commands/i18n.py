@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import polib
@@ -25,5 +26,10 @@ class Command(BaseCommand):
         for base in settings.LOCALE_PATHS:
             for po_path in sorted(Path(base).glob("*/LC_MESSAGES/*.po")):
                 catalogue = polib.pofile(str(po_path))
-                catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
+                # Written aside then moved into place: two compiles at once (CI's two passes)
+                # never leave a half-written catalogue for the other to read.
+                target = po_path.with_suffix(".mo")
+                aside = target.with_name(f".{target.name}.{os.getpid()}")
+                catalogue.save_as_mofile(str(aside))
+                os.replace(aside, target)
                 self.stdout.write(f"{po_path}: {len(catalogue.translated_entries())} strings")
