@@ -59,6 +59,7 @@ def test_a_sample_of_payloads_in_every_field_executes_nothing_in_chromium(capsys
     assert figures["detector_ok"] is True
     assert figures["renders"] > 24 * len(FIELDS)
     assert figures["insert_errors"] == 0, figures.get("details")
+    assert figures["page_view_errors"] == 0
     assert figures["executed_with_csp"] == 0, figures.get("details")
     assert figures["executed_without_csp"] == 0, figures.get("details")
     assert figures["armed_with_csp"] == 0 and figures["armed_without_csp"] == 0

@@ -25,6 +25,8 @@ from congdong.core.errors import ActionError
 from congdong.core.ratelimit import RateLimited
 from congdong.core.text import line
 
+MAX_NAME = User._meta.get_field("full_name").max_length
+
 
 def _hash_code(phone: str, code: str) -> str:
     key = settings.SECRET_KEY.encode()
@@ -140,6 +142,11 @@ def check_citizen_signup(
     name = line(full_name)
     if len(name) < 2 or any(ch.isdigit() for ch in name):
         raise ActionError(_("Enter your full name as on your ID card."), field="full_name")
+    if len(name) > MAX_NAME:
+        # SQLite stores a longer one; PostgreSQL refused it with an error 500.
+        raise ActionError(
+            _("A name has at most %(max)d characters.") % {"max": MAX_NAME}, field="full_name"
+        )
     today = timezone.localdate()
     if date_of_birth is None or date_of_birth > today or date_of_birth.year < today.year - 120:
         raise ActionError(_("Enter a valid date of birth."), field="date_of_birth")

@@ -22,6 +22,8 @@ from congdong.core.errors import ActionError
 from congdong.core.text import line
 from congdong.units.models import Unit
 
+MAX_NAME = User._meta.get_field("full_name").max_length
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -141,6 +143,10 @@ def check_create_staff(
     name = line(full_name)
     if len(name) < 2:
         raise ActionError(_("Enter the person's full name."), field="full_name")
+    if len(name) > MAX_NAME:
+        raise ActionError(
+            _("A name has at most %(max)d characters.") % {"max": MAX_NAME}, field="full_name"
+        )
     if role not in Role.values:
         raise ActionError(_("Choose a role from the list."), field="role")
     org = Organisation.objects.filter(code=organisation).first()

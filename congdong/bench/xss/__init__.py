@@ -126,7 +126,12 @@ def run(database_url: str | None, progress, cases: int | None = None) -> Report:
             results[mode] = _serve_and_browse(env, plan, csp, progress)
         figures["renders"] = results["with_csp"]["renders"]
         figures["markers_seen_on_lists"] = results["with_csp"]["seen_on_lists"]
-        figures["http_errors"] = results["with_csp"]["http_errors"]
+        # A page refusing its address (400 for a NUL in the search box) is the app saying no;
+        # a 5xx, or a page that did not open, is an error of the app.
+        codes = results["with_csp"]["http_error_codes"]
+        refused = sum(n for code, n in codes.items() if isinstance(code, int) and 400 <= code < 500)
+        figures["page_views_refused_4xx"] = refused
+        figures["page_view_errors"] = sum(codes.values()) - refused
         for mode, result in results.items():
             figures[f"executed_{mode}"] = len(result["executed"])
             figures[f"armed_{mode}"] = len(result["armed"])
@@ -147,6 +152,7 @@ def run(database_url: str | None, progress, cases: int | None = None) -> Report:
         figures["armed_with_csp"] == 0 and figures["armed_without_csp"] == 0
     )
     report.goals["every insert stored or refused, no errors"] = figures["insert_errors"] == 0
+    report.goals["no page view answered 5xx or failed to open"] = figures["page_view_errors"] == 0
     return report
 
 
