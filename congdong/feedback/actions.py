@@ -55,7 +55,7 @@ from congdong.feedback.queries import (
 from congdong.pages.models import Page
 from congdong.posts.media import clean_pdf, clean_picture, display_name
 from congdong.privacy.consents import record_consent
-from congdong.privacy.models import ConsentPurpose
+from congdong.privacy.models import Channel, ConsentPurpose
 from congdong.units.models import Unit
 from congdong.units.queries import current_structure
 
@@ -132,7 +132,7 @@ class Submission:
     now: datetime.datetime
     accept_due: datetime.datetime
     answer_due: datetime.datetime
-    channel: str = "web"  # where the consent was given: "web" or "api" (privacy.Channel)
+    channel: str = Channel.WEB  # where the consent was given
     ip: str | None = None
 
 
@@ -248,7 +248,7 @@ def check_submit(
     location: Location | Mapping[str, Any] | None = None,
     files: Sequence[UploadedFile] = (),
     now: datetime.datetime | None = None,
-    channel: str = "web",
+    channel: str = Channel.WEB,
     ip: str | None = None,
 ) -> Submission:
     """A phone-verified citizen under the daily limit sends well-formed feedback to a unit of
@@ -384,7 +384,7 @@ def submit(
     location: Location | Mapping[str, Any] | None = None,
     files: Sequence[UploadedFile] = (),
     now: datetime.datetime | None = None,
-    channel: str = "web",
+    channel: str = Channel.WEB,
     ip: str | None = None,
 ) -> Feedback:
     """Send feedback to a unit; returns the item with its tracking code and deadlines.

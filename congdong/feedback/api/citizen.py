@@ -24,6 +24,7 @@ from congdong.feedback.models import (
     Feedback,
     FeedbackState,
 )
+from congdong.privacy.models import Channel
 from congdong.units.queries import get_unit
 
 router = Router(tags=["feedback"])
@@ -228,7 +229,7 @@ def send_feedback(
         urgent=data.urgent,
         location={"lat": data.latitude, "lng": data.longitude, "place": data.place},
         files=files or [],
-        channel="api",
+        channel=Channel.API,
         ip=client_ip(request),
     )
     item = feedback_queries.access_own_feedback(request.user, item.pk)
