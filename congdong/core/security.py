@@ -175,7 +175,7 @@ def _login_keys(username: str, ip: str | None) -> list[tuple[str, str]]:
 
 def reserve_login(username: str, ip: str | None) -> int:
     """Count this try for the account and the address before the password (or code) is
-    checked: 0 if it may go on, else the seconds to wait (and nothing is counted).
+    checked: 0 if it may go on, else the seconds to wait.
 
     The count is taken atomically (the cache's add + incr), so of any number of parallel tries
     at most LOGIN_FAILURES_LIMIT in the window get their password checked: counting only after
@@ -187,12 +187,19 @@ def reserve_login(username: str, ip: str | None) -> int:
     if not limit:
         return 0
     window = int(settings.LOGIN_FAILURES_MINUTES * 60) or 1
-    keys = _login_keys(username, ip)
-    wait = max(ratelimit.allow(scope, who, limit, window) for scope, who in keys)
-    if wait:
-        for scope, who in keys:
-            ratelimit.give_back(scope, who, window)
-    return wait
+    counted: list[tuple[str, str]] = []
+    for scope, who in _login_keys(username, ip):
+        wait = ratelimit.allow(scope, who, limit, window)
+        if wait:
+            # The count that refused keeps this try: it is over its limit for the rest of the
+            # window anyway, and taking it back would let it dip under for a moment and refuse
+            # a try that came within the limit. The counts before it never saw a check: they
+            # get theirs back, and the counts after it are not touched.
+            for earlier_scope, earlier_who in counted:
+                ratelimit.give_back(earlier_scope, earlier_who, window)
+            return wait
+        counted.append((scope, who))
+    return 0
 
 
 def release_login(username: str, ip: str | None) -> None:

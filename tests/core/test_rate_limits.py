@@ -7,6 +7,7 @@ accepted" is checked both against the limiter from 200 threads and against the l
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 import urllib.error
@@ -240,3 +241,41 @@ def test_200_parallel_api_requests_against_a_limit_of_10_exactly_10_accepted(liv
     assert len(codes) == 200
     assert codes.count(200) == 10
     assert codes.count(429) == 190
+
+
+def test_200_parallel_tries_on_one_account_from_one_address_get_exactly_10_checks(settings):
+    """The account and the address are two counts. A try refused by one must not take back
+    what it never added, nor push a try that the other allowed over its limit: 200 tries from
+    one address on one account in the same instant leave exactly 10 checked, every time."""
+    settings.LOGIN_FAILURES_LIMIT = 10
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads swap often, as a burst on four processes interleaves
+    try:
+        for round_ in range(5):
+            checked = _parallel_login_tries(200, "kinhbac.canbo", "10.4.0.1").count(0)
+            assert checked == 10, f"round {round_}: {checked} checked"
+    finally:
+        sys.setswitchinterval(switch)
+
+
+def _parallel_login_tries(count: int, username: str, ip: str) -> list[int]:
+    from django.core.cache import cache
+
+    cache.clear()
+    away_from_minute_edge()
+    start = threading.Barrier(count)
+    waits: list[int] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        start.wait()
+        wait = security.reserve_login(username, ip)
+        with lock:
+            waits.append(wait)
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return waits
