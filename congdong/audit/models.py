@@ -120,6 +120,9 @@ class AuditEntry(models.Model):
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.DONE
     )
+    # The hash chain (congdong.audit.chain): the digest of the row before, and of this one.
+    prev = models.CharField(max_length=64, blank=True, default="", editable=False)
+    digest = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -128,6 +131,12 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
         indexes = [models.Index(fields=["unit_path", "at"]), models.Index(fields=["actor", "at"])]
+        constraints = [
+            # Two rows can never follow the same row: the chain has no forks.
+            models.UniqueConstraint(
+                fields=["prev"], condition=~models.Q(prev=""), name="audit_chain_one_next"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

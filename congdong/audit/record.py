@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from congdong.accounts.models import User
 from congdong.accounts.roles import Role
+from congdong.audit import chain
 from congdong.audit.models import AuditEntry, Outcome, Via
 from congdong.audit.targets import Found, unit_title
 
@@ -44,10 +46,12 @@ def record(
     outcome: Outcome | None = None,
     at: datetime.datetime | None = None,
 ) -> AuditEntry:
-    """Append one row. Without a target unit, the row is filed under the actor's top unit."""
+    """Append one row, linked to the last one (see `chain`). Without a target unit, the row is
+    filed under the actor's top unit."""
     place = target if target is not None and target.unit_path else actor_home(actor)
-    return AuditEntry.objects.create(
-        at=at or timezone.now(),
+    at = at or timezone.now()
+    entry = AuditEntry(
+        at=at if timezone.is_aware(at) else timezone.make_aware(at),
         actor=actor,
         actor_name=(actor_name or (f"{actor} ({actor.username})" if actor else ""))[:300],
         ip=ip or None,
@@ -64,3 +68,26 @@ def record(
         status=status,
         outcome=outcome or Outcome.DONE,
     )
+    return _append(entry)
+
+
+APPEND_TRIES = 20
+
+
+def _append(entry: AuditEntry) -> AuditEntry:
+    """Link the row after the last one and insert it. On SQLite the transaction holds the write
+    lock from its start (IMMEDIATE); on PostgreSQL a row appended in between takes the same
+    `prev` first, the unique constraint refuses this one, and it is linked again."""
+    values = {name: getattr(entry, name) for name in chain.FIELDS}
+    for _try in range(APPEND_TRIES):
+        try:
+            with transaction.atomic():
+                last = AuditEntry.objects.order_by("-pk").values_list("digest", flat=True).first()
+                entry.prev = last or chain.GENESIS
+                entry.digest = chain.digest_of(entry.prev, values)
+                entry.save(force_insert=True)
+            return entry
+        except IntegrityError:
+            entry.pk = None
+            entry._state.adding = True
+    raise IntegrityError(f"audit row not linked after {APPEND_TRIES} tries")

@@ -47,6 +47,7 @@ JOBS: tuple[Job, ...] = (
         "congdong.privacy.tasks.notify_overdue_data_requests",
         every=300,
     ),
+    Job("check-audit-chain", "congdong.audit.tasks.check_audit_chain", every=86_400),
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),
     Job("run-exports", "congdong.insights.tasks.run_exports", every=5),

@@ -1,5 +1,5 @@
-"""A backup restored elsewhere keeps the audit log's trigger: the restored log is still
-append-only (SQLite and PostgreSQL).
+"""A backup restored elsewhere keeps the audit log's trigger and its hash chain: the restored log
+is still append-only and verifies with the same head (SQLite and PostgreSQL).
 
 The backed-up installation is a fresh one made in a subprocess (its own data folder, and its
 own scratch database on PostgreSQL): a backup needs committed data, and a transactional test
@@ -7,6 +7,7 @@ here would empty the test database before the other transactional tests."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -61,6 +62,11 @@ def test_the_restored_log_refuses_changes_too(source, tmp_path, empty_target):
     assert made.returncode == 0, made.stderr
     done = congdong(empty_target, "restore", str(archive))
     assert done.returncode == 0, done.stderr
+    # The hash chain comes over whole: the same rows, the same head, every link holding.
+    before, after = (congdong(env, "audit", "verify", "--json") for env in (source, empty_target))
+    assert before.returncode == after.returncode == 0, after.stderr
+    assert json.loads(after.stdout) == json.loads(before.stdout)
+    assert json.loads(after.stdout)["chained"] == 1
     rows, update_refused, delete_refused = python_in(empty_target, TRY_CHANGES)
     assert rows == 1 and update_refused
     # SQLite keeps DELETE possible for Django's flush (migration audit/0002).
