@@ -7,7 +7,9 @@ test builds its own data with the `e2e_data` fixture (Bắc Ninh and Hà Nội o
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,78 @@ def browser() -> Iterator[Browser]:
             browser.close()
     finally:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+class _InFlight:
+    """The live server's WSGI app, counting the requests it is still answering."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        with self.lock:
+            self.count += 1
+        try:
+            answer = self.app(environ, start_response)
+        except BaseException:
+            self.done()
+            raise
+        return _Closing(answer, self.done)
+
+    def done(self) -> None:
+        with self.lock:
+            self.count -= 1
+
+    def wait_quiet(self, settle: float = 0.5, limit: float = 15.0) -> None:
+        """Until no request has been in flight for `settle` seconds (at most `limit`)."""
+        ends = time.monotonic() + limit
+        quiet_since = time.monotonic()
+        while time.monotonic() < ends:
+            if self.count:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= settle:
+                return
+            time.sleep(0.05)
+
+
+class _Closing:
+    def __init__(self, answer: Iterable[bytes], done: Callable[[], None]) -> None:
+        self.answer = answer
+        self.done = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.answer)
+
+    def close(self) -> None:
+        try:
+            if hasattr(self.answer, "close"):
+                self.answer.close()
+        finally:
+            self.done()
+
+
+@pytest.fixture(autouse=True)
+def _server_quiet_before_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each journey, close every browser context and wait until the live server answers
+    nothing, before the database is flushed: a page still open (its beacon every 5 s, a
+    `sendBeacon` on `pagehide`) or a request still being answered would otherwise hold a table
+    of SQLite's shared in-memory database and the flush fails ("database table is locked")."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    live_server = request.getfixturevalue("live_server")
+    # Set up before this fixture, so flushed after its teardown.
+    request.getfixturevalue("transactional_db")
+    httpd = live_server.thread.httpd
+    if not isinstance(httpd.get_app(), _InFlight):
+        httpd.set_app(_InFlight(httpd.get_app()))
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    httpd.get_app().wait_quiet()
 
 
 @pytest.fixture
