@@ -114,9 +114,14 @@ def test_a_row_slipped_in_past_the_app_is_found(rows):
         " '', '')",
         (rows[0].at,),
     )
+    slipped = AuditEntry.objects.order_by("-pk")[0].pk
     code, figures, _said = verify()
-    assert code == 1 and figures["reason"] == "unchained"
-    assert figures["broken_at"] == AuditEntry.objects.order_by("-pk")[0].pk
+    assert code == 1 and figures["reason"] == "unchained" and figures["broken_at"] == slipped
+    # The log goes on: the next row links to the last chained one, and the slipped row is
+    # still the one named.
+    after = record(action="logout", actor_name="Người thử")
+    assert after.prev == rows[-1].digest
+    assert verify()[1]["broken_at"] == slipped
 
 
 def test_rows_cut_off_the_end_are_found_against_a_kept_head(rows):

@@ -7,6 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandParser
 
 from congdong.bench import (
+    audit_chain,
     authz,
     burst,
     fuzz,
@@ -28,6 +29,7 @@ BENCHMARKS = {
     "fuzz": fuzz,
     "xss": xss,
     "burst": burst,
+    "audit-chain": audit_chain,
 }
 
 
@@ -55,7 +57,8 @@ class Command(BaseCommand):
             "--events",
             type=int,
             help=(
-                "ingest: events to push (default 200,000); rollup: raw events (default 2,000,000)."
+                "ingest: events to push (default 200,000); rollup: raw events (default 2,000,000); "
+                "audit-chain: rows each way (default 20,000)."
             ),
         )
         parser.add_argument(
