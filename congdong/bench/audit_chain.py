@@ -11,10 +11,8 @@ database unless `--database-url` is given; `--events` sets the rows (default 20,
 from __future__ import annotations
 
 import json
-import os
 import resource
 import sys
-import tempfile
 import time
 
 from congdong.bench import steps
@@ -26,15 +24,9 @@ GOAL_COST = 2.0
 
 def run(database_url: str | None, progress, events: int | None = None) -> Report:
     rows = events or ROWS
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
-        )
-        steps.migrate(env, progress)
+    with steps.fresh_database(database_url, progress) as env:
         figures = steps.child("congdong.bench.audit_chain", env, str(rows))
-    figures["database"] = "sqlite" if not database_url else database_url.split(":", 1)[0]
+    figures["database"] = steps.database_kind(database_url)
     report = Report("audit-chain", figures)
     report.goals[f"chained append ≤ {GOAL_COST:g} × a plain insert"] = (
         figures["chained_over_plain"] <= GOAL_COST

@@ -14,7 +14,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 
 from congdong.bench import steps
@@ -25,13 +24,7 @@ GOAL_LINEARITY = 1.5
 
 
 def run(database_url: str | None, progress) -> Report:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
-        )
-        steps.migrate(env, progress)
+    with steps.fresh_database(database_url, progress) as env:
         # The child's progress lines go straight to our stderr; its stdout is one JSON line.
         out = subprocess.run(
             [sys.executable, "-m", "congdong.bench.publish_down"],
@@ -41,7 +34,7 @@ def run(database_url: str | None, progress) -> Report:
             text=True,
         ).stdout
     figures = json.loads(out.strip().splitlines()[-1])
-    figures["database"] = "sqlite" if not database_url else database_url.split(":", 1)[0]
+    figures["database"] = steps.database_kind(database_url)
     report = Report("publish-down", figures)
     report.goals["whole 2022 tree in ≤ 60 s"] = figures["seconds_full"] <= GOAL_SECONDS_FULL
     report.goals["linear: full-size s/page ≤ 1.5 × the 1/10 figure"] = (

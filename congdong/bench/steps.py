@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,24 @@ def setup_django() -> None:
 def say(text: str) -> None:
     """Progress, on stderr: stdout carries the step's JSON."""
     print(text, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def fresh_database(database_url: str | None, progress) -> Iterator[dict[str, str]]:
+    """The environment of a bench's child steps: a throwaway data folder, `database_url` (an
+    existing empty database) or a SQLite file in that folder, migrated."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(
+            os.environ,
+            CONGDONG_DATA_DIR=tmp,
+            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
+        )
+        migrate(env, progress)
+        yield env
+
+
+def database_kind(database_url: str | None) -> str:
+    return "sqlite" if not database_url else database_url.split(":", 1)[0]
 
 
 def migrate(env: dict[str, str], progress) -> None:

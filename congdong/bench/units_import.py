@@ -12,7 +12,6 @@ import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 
 from congdong.bench import steps
@@ -23,13 +22,7 @@ SAMPLE_PROVINCE = "27"  # Bắc Ninh in the 2022 structure: 8 districts, 126 com
 
 
 def run(database_url: str | None, progress) -> Report:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
-        )
-        steps.migrate(env, progress)
+    with steps.fresh_database(database_url, progress) as env:
         progress("importing (2022, again 2022, 2025, and one province node by node)…")
         out = subprocess.run(
             [sys.executable, "-m", "congdong.bench.units_import"],
@@ -39,7 +32,7 @@ def run(database_url: str | None, progress) -> Report:
             text=True,
         ).stdout
     figures = json.loads(out.strip().splitlines()[-1])
-    figures["database"] = "sqlite" if not database_url else database_url.split(":", 1)[0]
+    figures["database"] = steps.database_kind(database_url)
     report = Report("units-import", figures)
     report.goals["2022 tree in under 30 s"] = figures["seconds_2022"] < GOAL_SECONDS_2022
     return report
