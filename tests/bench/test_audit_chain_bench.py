@@ -17,8 +17,9 @@ def test_the_benchmark_measures_both_ways_and_names_the_planted_change(capsys, b
     figures = report["figures"]
     assert figures["rows_each_way"] == 300 and figures["verify_rows"] == 600
     assert figures["plain_seconds"] > 0 and figures["chained_seconds"] > 0
+    # The ratio is taken before the seconds are rounded to milliseconds.
     assert figures["chained_over_plain"] == pytest.approx(
-        figures["chained_seconds"] / figures["plain_seconds"], abs=0.01
+        figures["chained_seconds"] / figures["plain_seconds"], rel=0.05
     )
     assert figures["verify_intact"] is True
     assert figures["planted_change_named"] is True
