@@ -50,14 +50,17 @@ def test_a_sample_of_payloads_in_every_field_executes_nothing_in_chromium(capsys
         if os.environ.get("CONGDONG_REQUIRE_BROWSER"):
             pytest.fail("Chromium not installed; CONGDONG_REQUIRE_BROWSER is set", pytrace=False)
         pytest.skip("Chromium not installed: apt-get install chromium")
-    call_command("bench", "xss", "--json", "--cases", "24", *bench_database)
+    # Half the sample on PostgreSQL (bench_database given): the two CI passes run side by side
+    # on two CPUs, and this is the slowest test of each.
+    cases = 12 if bench_database else 24
+    call_command("bench", "xss", "--json", "--cases", str(cases), *bench_database)
     report = json.loads(capsys.readouterr().out.strip())
     assert report["benchmark"] == "xss"
     figures = report["figures"]
-    assert figures["payloads"] == 24 and figures["fields"] == len(FIELDS)
+    assert figures["payloads"] == cases and figures["fields"] == len(FIELDS)
     # The detectors are alive: our own executing control page was caught in both runs.
     assert figures["detector_ok"] is True
-    assert figures["renders"] > 24 * len(FIELDS)
+    assert figures["renders"] > cases * len(FIELDS)
     assert figures["insert_errors"] == 0, figures.get("details")
     assert figures["page_view_errors"] == 0
     assert figures["executed_with_csp"] == 0, figures.get("details")
