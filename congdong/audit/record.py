@@ -72,16 +72,21 @@ def record(
 
 
 APPEND_TRIES = 20
+APPEND_LOCK = 0x61756469745F6C6F  # "audit_lo": the PostgreSQL advisory lock of the appenders
 
 
 def _append(entry: AuditEntry) -> AuditEntry:
-    """Link the row after the last one and insert it. On SQLite the transaction holds the write
-    lock from its start (IMMEDIATE); on PostgreSQL a row appended in between takes the same
-    `prev` first, the unique constraint refuses this one, and it is linked again."""
+    """Link the row after the last one and insert it, one appender at a time: on SQLite the
+    transaction holds the write lock from its start (IMMEDIATE), on PostgreSQL an advisory lock
+    held until the commit. Should two ever read the same last row anyway, the unique `prev`
+    refuses the second, and it is linked again."""
     values = {name: getattr(entry, name) for name in chain.FIELDS}
     for _try in range(APPEND_TRIES):
         try:
             with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
                 entry.prev = _last_digest() or chain.GENESIS
                 entry.digest = chain.digest_of(entry.prev, values)
                 entry.save(force_insert=True)
