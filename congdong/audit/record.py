@@ -84,9 +84,6 @@ def _append(entry: AuditEntry) -> AuditEntry:
     for _try in range(APPEND_TRIES):
         try:
             with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with connection.cursor() as cursor:
-                        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK])
                 entry.prev = _last_digest() or chain.GENESIS
                 entry.digest = chain.digest_of(entry.prev, values)
                 entry.save(force_insert=True)
@@ -98,10 +95,18 @@ def _append(entry: AuditEntry) -> AuditEntry:
 
 
 def _last_digest() -> str | None:
-    """The digest of the last chained row. A row slipped in past the app without one must not
-    stop the log (verify names it). Plain SQL: the ORM would cost more than the whole insert."""
+    """The digest of the last chained row, read by the appender whose turn it is. A row slipped
+    in past the app without a digest must not stop the log (verify names it). Plain SQL: the
+    ORM would cost more than the whole insert."""
     table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    last = f"SELECT digest FROM {table} WHERE digest <> '' ORDER BY id DESC LIMIT 1"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT digest FROM {table} WHERE digest <> '' ORDER BY id DESC LIMIT 1")
+        if connection.vendor == "postgresql":
+            # One round trip, two statements: the turn (an advisory lock held to the commit),
+            # then the read, whose snapshot is taken once the turn came (READ COMMITTED).
+            cursor.execute(f"SELECT pg_advisory_xact_lock({APPEND_LOCK}); {last}")
+            cursor.nextset()
+        else:
+            cursor.execute(last)
         row = cursor.fetchone()
     return row[0] if row else None
