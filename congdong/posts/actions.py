@@ -174,16 +174,25 @@ def check_edit_draft(
     return post, clean_content(fields)
 
 
+def _record_edit(post: Post, actor: User, at: datetime.datetime) -> None:
+    """The history row of an edit of a draft or rejected post: rejected → draft always, and
+    draft → draft when someone other than the author edits it, naming them. These rows are
+    how the history shows who wrote which version, and how `writers_of` knows who may not
+    approve the text (four eyes)."""
+    if post.state == S.REJECTED or actor.pk != post.author_id:
+        _record(post, post.state, S.DRAFT, actor, "", at)
+
+
 def do_edit_draft(actor: User, post: Post, content: Content) -> Post:
     """Save the new content; a rejected post becomes a draft again (rejected → draft)."""
+    now = timezone.now()
     with transaction.atomic():
         updated = Post.objects.filter(pk=post.pk, state=post.state).update(
-            state=S.DRAFT, updated_at=timezone.now(), **content.__dict__
+            state=S.DRAFT, updated_at=now, **content.__dict__
         )
         if not updated:
             raise ActionError(_("The post changed meanwhile; reload and try again."))
-        if post.state == S.REJECTED:
-            _record(post, S.REJECTED, S.DRAFT, actor, "", timezone.now())
+        _record_edit(post, actor, now)
     post.refresh_from_db()
     return post
 
@@ -368,6 +377,7 @@ def do_revise(actor: User, plan: Revise) -> PostRevision:
                 decided_at=now,
                 **values,
             )
+            revision.editors.add(actor)
             _shown_changed(post.page_id, _is_central(post.page))
         for name, value in values.items():
             setattr(post, name, value)
@@ -379,13 +389,17 @@ def do_revise(actor: User, plan: Revise) -> PostRevision:
                 PostRevision.objects.select_for_update().filter(post=post, state=R.PENDING).first()
             )
             if pending is None:
-                return PostRevision.objects.create(
+                created = PostRevision.objects.create(
                     post=post, author=actor, reason=plan.warnings, **values
                 )
-            # The latest editor answers for the whole text the approver will read.
+                created.editors.add(actor)
+                return created
+            # The latest editor answers for the whole text the approver will read; every
+            # earlier writer stays in `editors`, so none of them approves it (four eyes).
             PostRevision.objects.filter(pk=pending.pk, state=R.PENDING).update(
                 author=actor, reason=plan.warnings, updated_at=now, **values
             )
+            pending.editors.add(actor, pending.author_id)
     except IntegrityError:  # another edit created the pending revision at the same moment
         raise ActionError(_("The post changed meanwhile; reload and try again.")) from None
     pending.refresh_from_db()
@@ -552,8 +566,7 @@ def do_add_media(actor: User, upload: MediaUpload) -> Post:
             )
             if not updated:
                 raise ActionError(_("The post changed meanwhile; reload and try again."))
-            if post.state == S.REJECTED:
-                _record(post, S.REJECTED, S.DRAFT, actor, "", now)
+            _record_edit(post, actor, now)
             last = post.images.aggregate(last=Max("order"))["last"]
             first = 0 if last is None else last + 1
             for order, picture in enumerate(upload.pictures, start=first):
@@ -599,13 +612,21 @@ def check_remove_media(
     return item
 
 
-def do_remove_media(item: PostImage | PostAttachment) -> None:
-    storage, name = item.file.storage, item.file.name
+def do_remove_media(actor: User, item: PostImage | PostAttachment) -> None:
+    """Remove the file; a rejected post becomes a draft again, as when its text is edited."""
+    storage, name, post = item.file.storage, item.file.name, item.post
     with transaction.atomic():
+        now = timezone.now()
+        updated = Post.objects.filter(pk=post.pk, state=post.state).update(
+            state=S.DRAFT, updated_at=now
+        )
+        if not updated:
+            raise ActionError(_("The post changed meanwhile; reload and try again."))
+        _record_edit(post, actor, now)
         item.delete()
         # The file goes once the row is surely gone.
         transaction.on_commit(lambda: storage.delete(name))
 
 
 def remove_media(actor: AnyUser, post_id: int, kind: str, media_id: int) -> None:
-    do_remove_media(check_remove_media(actor, post_id, kind, media_id))
+    do_remove_media(actor, check_remove_media(actor, post_id, kind, media_id))

@@ -1,6 +1,5 @@
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -13,7 +12,7 @@ from congdong.pages.models import PageStatus
 from congdong.posts import actions
 from congdong.posts.models import Post, PostState, PostTransition
 from congdong.posts.queries import (
-    access_post_to_approve,
+    access_post_to_read,
     access_post_to_write,
     history_of,
     regulation_in_force,
@@ -142,9 +141,7 @@ def move(request: HttpRequest, post_id: int, body: PostMoveIn) -> Post:
 
 @router.get("/posts/{post_id}/history", response=list[PostTransitionOut], auth=django_auth)
 def history(request: HttpRequest, post_id: int) -> list[PostTransition]:
-    """Every move of the post: for those who write on its page or may approve it."""
-    try:
-        post = access_post_to_write(request.user, post_id)
-    except PermissionDenied:
-        post = access_post_to_approve(request.user, post_id)
-    return history_of(post)
+    """Every move of the post, for those who write on its page or approve where it is
+    decided. A row from "draft" to "draft" is an edit by someone other than the author (its
+    `actor`); a row into "draft" from elsewhere is an edit too (or the creation)."""
+    return history_of(access_post_to_read(request.user, post_id))

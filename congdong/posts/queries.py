@@ -77,12 +77,56 @@ def access_post_to_write(user: AnyUser, post_id: int) -> Post:
     return post
 
 
+# --- four eyes: who wrote a text never approves it -------------------------------------------
+
+
+def _draft_writers(post: Post) -> set[int]:
+    """The author and everyone who edited the post as a draft: each such edit is a move into
+    the draft state recorded with its editor (creation, a rejected post edited, an edit by
+    someone other than the author). Reads `post.transitions.all()`, prefetched in queues."""
+    moved = {t.actor_id for t in post.transitions.all() if t.to_state == PostState.DRAFT}
+    return (moved | {post.author_id}) - {None}
+
+
+def writers_of(post: Post) -> set[int]:
+    """Ids of everyone who wrote any of the post's current text: its draft writers and the
+    writers of every revision applied to it since it was published."""
+    if post.published_at is None:  # never published: no revision was ever applied
+        return _draft_writers(post)
+    applied = PostRevision.objects.filter(post=post, state=RevisionState.APPROVED)
+    revised = set(applied.values_list("author_id", flat=True))
+    revised |= set(applied.values_list("editors", flat=True))
+    return (_draft_writers(post) | revised) - {None}
+
+
+def revision_writers(revision: PostRevision) -> set[int]:
+    """Ids of everyone who wrote the revision's text (reads `revision.editors.all()`)."""
+    return {revision.author_id} | {user.pk for user in revision.editors.all()}
+
+
+def editors_of(post: Post) -> list[User]:
+    """Everyone but the author who wrote some of the post's current text (see `writers_of`),
+    by name: the staff post page says who wrote which version."""
+    others = writers_of(post) - {post.author_id}
+    return list(User.objects.filter(pk__in=others).order_by("full_name", "pk")) if others else []
+
+
+def wrote(user: AnyUser, writers: set[int]) -> bool:
+    return user.is_authenticated and user.pk in writers
+
+
 def access_post_to_approve(user: AnyUser, post_id: int) -> Post:
     """The post, if `user` may approve or reject it: they hold APPROVE_POSTS on the unit the
-    regulation names for its category and level (or above it), and did not write it."""
+    regulation names for its category and level (or above it), and neither wrote nor edited
+    it (four eyes: see `writers_of`)."""
     post = _post_or_404(post_id)
-    if user.is_authenticated and post.author_id == user.pk:
-        raise PermissionDenied(_("You cannot approve or reject a post you wrote."))
+    if wrote(user, writers_of(post)):
+        raise PermissionDenied(
+            _(
+                "You wrote or edited this post, so you cannot approve or reject it: another "
+                "approver must decide on it."
+            )
+        )
     _check_approval_authority(user, post)
     return post
 
@@ -110,8 +154,13 @@ def access_revision_to_decide(user: AnyUser, revision_id: int) -> PostRevision:
     revision = PostRevision.objects.standard().filter(pk=revision_id).first()
     if revision is None:
         raise Http404
-    if user.is_authenticated and revision.author_id == user.pk:
-        raise PermissionDenied(_("You cannot approve or reject a revision you wrote."))
+    if wrote(user, revision_writers(revision)):
+        raise PermissionDenied(
+            _(
+                "You wrote or edited this revision, so you cannot approve or reject it: "
+                "another approver must decide on it."
+            )
+        )
     post = revision.post
     _check_approval_authority(user, post)
     return revision
@@ -119,14 +168,18 @@ def access_revision_to_decide(user: AnyUser, revision_id: int) -> PostRevision:
 
 def may_decide_revision(user: AnyUser, revision: PostRevision) -> bool:
     """What `access_revision_to_decide` allows, as a yes or no (for showing the buttons)."""
-    if not user.is_authenticated or revision.author_id == user.pk:
+    if not user.is_authenticated or wrote(user, revision_writers(revision)):
         return False
     return can(user, approving_unit(revision.post), Permission.APPROVE_POSTS)
 
 
 def revisions_of(post: Post) -> list[PostRevision]:
     """The post's revisions, newest first, with who proposed and who decided them."""
-    return list(post.revisions.select_related("author", "decided_by", "category"))
+    return list(
+        post.revisions.select_related("author", "decided_by", "category").prefetch_related(
+            "editors"
+        )
+    )
 
 
 def pending_revision(post: Post) -> PostRevision | None:
@@ -140,7 +193,7 @@ def history_of(post: Post) -> list[PostTransition]:
 
 def may_approve(user: AnyUser, post: Post) -> bool:
     """What `access_post_to_approve` allows, as a yes or no (for showing the buttons)."""
-    if not user.is_authenticated or post.author_id == user.pk:
+    if not user.is_authenticated or wrote(user, writers_of(post)):
         return False
     return can(user, approving_unit(post), Permission.APPROVE_POSTS)
 
@@ -233,8 +286,9 @@ def approval_queue(user: AnyUser, limit: int = 100) -> list[Post]:
     """Submitted posts `user` may approve or reject, oldest first, with their history.
 
     Candidates are the submitted posts in the subtrees where `user` approves; each is then
-    kept by the rule of `access_post_to_approve` (not the author; APPROVE_POSTS on the unit
-    the regulation names), decided here from the membership paths read once.
+    kept by the rule of `access_post_to_approve` (not a writer; APPROVE_POSTS on the unit
+    the regulation names), decided here from the membership paths and the prefetched history.
+    A submitted post was never published, so its writers are its draft writers.
     """
     if not user.is_authenticated:
         return []
@@ -246,17 +300,17 @@ def approval_queue(user: AnyUser, limit: int = 100) -> list[Post]:
         .prefetch_related("category__rules", Prefetch("transitions", queryset=history))
         .order_by("updated_at", "pk")
     )
-    if user.is_superuser:
-        return list(candidates[:limit])
-    paths = _paths_with(user, Permission.APPROVE_POSTS)
-    if not paths:
-        return []
+    paths: list[str] | None = None  # None: a superuser approves everywhere
     within = Q()
-    for path in paths:
-        within |= Q(page__unit__path__startswith=path)
+    if not user.is_superuser:
+        paths = _paths_with(user, Permission.APPROVE_POSTS)
+        if not paths:
+            return []
+        for path in paths:
+            within |= Q(page__unit__path__startswith=path)
     queue = []
     for post in candidates.filter(within):
-        if _approves(paths, post):
+        if (paths is None or _approves(paths, post)) and user.pk not in _draft_writers(post):
             queue.append(post)
             if len(queue) == limit:
                 break
@@ -278,20 +332,21 @@ def revision_queue(user: AnyUser, limit: int = 100) -> list[PostRevision]:
         PostRevision.objects.standard()
         .filter(state=RevisionState.PENDING)
         .exclude(author_id=user.pk)
-        .prefetch_related("post__category__rules")
+        .prefetch_related("post__category__rules", "editors")
         .order_by("updated_at", "pk")
     )
-    if user.is_superuser:
-        return list(candidates[:limit])
-    paths = _paths_with(user, Permission.APPROVE_POSTS)
-    if not paths:
-        return []
+    paths: list[str] | None = None  # None: a superuser approves everywhere
     within = Q()
-    for path in paths:
-        within |= Q(post__page__unit__path__startswith=path)
+    if not user.is_superuser:
+        paths = _paths_with(user, Permission.APPROVE_POSTS)
+        if not paths:
+            return []
+        for path in paths:
+            within |= Q(post__page__unit__path__startswith=path)
     queue = []
     for revision in candidates.filter(within):
-        if _approves(paths, revision.post):
+        decides = paths is None or _approves(paths, revision.post)
+        if decides and user.pk not in revision_writers(revision):
             queue.append(revision)
             if len(queue) == limit:
                 break

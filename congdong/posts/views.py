@@ -134,6 +134,7 @@ def _detail_page(
             "form": form,
             "findings": findings,
             "history": queries.history_of(post),
+            "editors": queries.editors_of(post),
             "images": list(post.images.all()),
             "attachments": list(post.attachments.all()),
             "can_edit_media": can_edit_media,

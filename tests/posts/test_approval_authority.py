@@ -36,7 +36,10 @@ def test_an_approver_cannot_approve_a_post_they_wrote(personas, pages, commune_a
     with pytest.raises(PermissionDenied) as error:
         actions.approve(commune_approver, post.pk)
     # The author rule, not a lack of authority: this approver decides Kinh Bắc's routine posts.
-    assert str(error.value) == _("You cannot approve or reject a post you wrote.")
+    assert str(error.value) == _(
+        "You wrote or edited this post, so you cannot approve or reject it: another "
+        "approver must decide on it."
+    )
     with pytest.raises(PermissionDenied):
         actions.reject(commune_approver, post.pk, "Tự từ chối bài mình")
     assert state_of(post) == PostState.SUBMITTED
@@ -169,6 +172,7 @@ def test_approving_takes_a_bounded_number_of_queries(
     personas, pages, django_assert_max_num_queries
 ):
     post = submitted(personas["kinhbac.canbo"], pages.kinh_bac, "bau-cu")
-    # The post with its page, unit and category; its rules; the roles; savepoint, write, row.
-    with django_assert_max_num_queries(7):
+    # The post with its page, unit and category; who wrote it (four eyes); its rules; the
+    # roles; savepoint, write, row.
+    with django_assert_max_num_queries(8):
         actions.approve(personas["bacninh.quantri"], post.pk)

@@ -61,6 +61,11 @@ class PostRevision(models.Model):
         related_name="post_revisions",
         verbose_name=_("author"),
     )
+    # Everyone who wrote this revision's text (the author is the latest of them): a second
+    # edit updates the waiting revision, and its earlier writers may not approve it either.
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("written by")
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=RevisionState.choices, default=RevisionState.PENDING
     )
