@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,12 @@ from congdong.campaigns.models import (
     Targeting,
     TargetStatus,
 )
-from congdong.campaigns.queries import access_target_to_reshare, target_pages
+from congdong.campaigns.queries import (
+    access_campaign,
+    access_target_to_reshare,
+    may_launch_text,
+    target_pages,
+)
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.insights import events
@@ -137,11 +142,9 @@ def create(actor: AnyUser, post_id: int, mode: str, **targets) -> Campaign:
     return do_create(actor, check_create(actor, post_id, mode, **targets))
 
 
-def _campaign(campaign_id: int) -> Campaign:
-    campaign = Campaign.objects.standard().filter(pk=campaign_id).first()
-    if campaign is None:
-        raise Http404
-    return campaign
+def _campaign(actor: AnyUser, campaign_id: int) -> Campaign:
+    """The campaign, if `actor` sees it (`access_campaign`: a draft from above is Http404)."""
+    return access_campaign(actor, campaign_id)[0]
 
 
 def _check_move(campaign: Campaign, to: CampaignStatus) -> None:
@@ -154,9 +157,19 @@ def _check_move(campaign: Campaign, to: CampaignStatus) -> None:
 
 
 def check_launch(actor: AnyUser, campaign_id: int) -> Campaign:
-    """`actor` approves posts on the source unit, the post is approved and the campaign a draft."""
-    campaign = _campaign(campaign_id)
+    """`actor` approves posts on the source unit and wrote none of the source text (four eyes:
+    launching approves the text for every page below), the post is approved and the campaign
+    a draft."""
+    campaign = _campaign(actor, campaign_id)
     access_unit(actor, campaign.unit_id, Permission.APPROVE_POSTS)
+    if not may_launch_text(actor, campaign):
+        raise PermissionDenied(
+            _(
+                "You wrote or edited the text of this campaign's post, so you cannot launch "
+                "it: another approver of %(unit)s must launch it."
+            )
+            % {"unit": campaign.unit.full_name}
+        )
     _check_move(campaign, C.LAUNCHED)
     if campaign.source_post.state not in LAUNCHABLE_STATES:
         raise ActionError(
@@ -264,7 +277,7 @@ def launch(actor: AnyUser, campaign_id: int) -> tuple[Campaign, int]:
 
 
 def check_close(actor: AnyUser, campaign_id: int) -> Campaign:
-    campaign = _campaign(campaign_id)
+    campaign = _campaign(actor, campaign_id)
     access_unit(actor, campaign.unit_id, Permission.EDIT_POSTS)
     _check_move(campaign, C.CLOSED)
     return campaign

@@ -24,7 +24,7 @@ from congdong.campaigns.models import (
 from congdong.pages.models import Page, PageQuerySet, PageStatus
 from congdong.pages.queries import can_operate
 from congdong.posts.models import Post, PostState
-from congdong.posts.queries import _operable
+from congdong.posts.queries import _operable, writers_of, wrote
 from congdong.units.models import Level, Unit
 
 LEVEL_ORDER = [Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
@@ -45,9 +45,16 @@ def _viewing_paths(user: AnyUser) -> list[str] | None:
 
 def scope_for(campaign: Campaign, paths: list[str] | None) -> list[str] | None:
     """The part of the campaign's targets a viewer with `paths` sees: all of it (None) when
-    they see the source unit, else their subtrees below it; PermissionDenied when neither."""
+    they see the source unit, else their subtrees below it; PermissionDenied when neither.
+
+    Outside the source unit's subtree a campaign exists only once launched: a draft (and its
+    post, which may not be approved yet) is the upper unit's own work, so it is Http404 below
+    (and elsewhere), like any object out of scope; `visible_campaigns` leaves it out too.
+    """
     if paths is None or any(campaign.unit.path.startswith(p) for p in paths):
         return None
+    if campaign.launched_at is None:
+        raise Http404
     below = [p for p in paths if p.startswith(campaign.unit.path)]
     if not below:
         raise PermissionDenied(_("This campaign does not reach any of your units."))
@@ -67,7 +74,9 @@ def access_campaign(user: AnyUser, campaign_id: int) -> tuple[Campaign, list[str
 
 
 def visible_campaigns(user: AnyUser) -> CampaignQuerySet:
-    """Campaigns from the user's units and above them, or reaching below them; newest first."""
+    """Campaigns from the user's units and below them (drafts too), and launched campaigns
+    from above them (they reach the user's units; a draft from above is not theirs to see);
+    newest first."""
     paths = _viewing_paths(user)
     campaigns = Campaign.objects.standard()
     if paths is None:
@@ -76,8 +85,14 @@ def visible_campaigns(user: AnyUser) -> CampaignQuerySet:
     for path in paths:
         q |= Q(unit__path__startswith=path)  # from the user's subtree
         ancestors = [path[:i] for i in range(Unit.steplen, len(path), Unit.steplen)]
-        q |= Q(unit__path__in=ancestors)  # from above: reaches the user's units
+        q |= Q(unit__path__in=ancestors, launched_at__isnull=False)  # from above, once launched
     return campaigns.filter(q)
+
+
+def may_launch_text(user: AnyUser, campaign: Campaign) -> bool:
+    """Whether `user` wrote none of the source post's current text (four eyes: whoever wrote
+    or edited it, the last editor included, does not send it to every page below)."""
+    return not wrote(user, writers_of(campaign.source_post))
 
 
 def target_pages(campaign: Campaign) -> PageQuerySet:

@@ -77,6 +77,8 @@ def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     campaign, scope = queries.access_campaign(request.user, campaign_id)
     report = queries.compliance(campaign, scope)
     full = scope is None
+    launchable = full and CAMPAIGN_STATES.allowed(campaign.status, CampaignStatus.LAUNCHED)
+    wrote_source = launchable and not queries.may_launch_text(request.user, campaign)
     return render(
         request,
         "campaigns/detail.html",
@@ -84,9 +86,10 @@ def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "campaign": campaign,
             "report": report,
             "full": full,
-            "can_launch": full
-            and CAMPAIGN_STATES.allowed(campaign.status, CampaignStatus.LAUNCHED)
+            "can_launch": launchable
+            and not wrote_source
             and can(request.user, campaign.unit, Permission.APPROVE_POSTS),
+            "wrote_source": wrote_source,
             "can_close": full
             and CAMPAIGN_STATES.allowed(campaign.status, CampaignStatus.CLOSED)
             and can(request.user, campaign.unit, Permission.EDIT_POSTS),

@@ -618,7 +618,9 @@ def _task(world: World, name: str) -> Thing:
 
 
 CAMPAIGN_DRAFT_ACTS = (
-    Act("web detail", "GET", "/lam-viec/chien-dich/{pk}/", reaches),
+    # A draft is the source unit's own work: invisible below it until launched (no upward read).
+    Act("web detail", "GET", "/lam-viec/chien-dich/{pk}/", role_on_or_above),
+    Act("api detail", "GET", "/api/v1/campaigns/{pk}", role_on_or_above, marked=False),
     Act("web launch", "POST", "/lam-viec/chien-dich/{pk}/phat-dong/", perm(APPROVE_POSTS)),
     Act("api launch", "POST", "/api/v1/campaigns/{pk}/launch", perm(APPROVE_POSTS), api=True),
 )
