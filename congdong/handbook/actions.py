@@ -10,6 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -356,6 +357,11 @@ def check_decide(
     now: datetime.datetime | None = None,
 ) -> Decision:
     post, unit = access_post_to_answer(user, post_id)
+    if post.author_id == user.pk:
+        # Four eyes: whoever wrote a proposal never decides on it, even from a unit above.
+        raise PermissionDenied(
+            _("You wrote this proposal, so you cannot decide on it: staff above must decide.")
+        )
     if post.kind != BoardKind.PROPOSAL:
         raise ActionError(_("Only proposals are accepted or not accepted."), field="decision")
     if decision not in (BoardState.ACCEPTED, BoardState.DECLINED):

@@ -214,7 +214,10 @@ def _detail(
     post = queries.access_board_post(request.user, post_id)
     answering = queries.answering_unit(request.user, post)
     can_decide = (
-        answering is not None and post.kind == BoardKind.PROPOSAL and post.state == BoardState.OPEN
+        answering is not None
+        and post.kind == BoardKind.PROPOSAL
+        and post.state == BoardState.OPEN
+        and post.author_id != request.user.pk
     )
     return render(
         request,

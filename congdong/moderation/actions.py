@@ -189,6 +189,11 @@ def check_decide(actor: AnyUser, case_id: int, decision: str, reason: str = "") 
     case = queries.access_case_to_decide(actor, case_id)
     if not actor.is_active:
         raise PermissionDenied(_("Your account is locked; it cannot do this."))
+    if case.author_id == actor.pk:
+        # Four eyes: nobody keeps (or removes) what they wrote themselves.
+        raise PermissionDenied(
+            _("You wrote this content, so you cannot decide on it: another moderator must.")
+        )
     if decision not in (Decision.KEEP, Decision.REMOVE):
         raise ActionError(_("Choose to keep or to remove."), field="decision")
     to = CaseState.KEPT if decision == Decision.KEEP else CaseState.REMOVED
@@ -262,9 +267,12 @@ def decide_many(
             done.append(decide(actor, case_id, decision, reason, now))
         except ActionError as exc:
             refused.append((case_id, str(exc.message)))
-        except (Http404, PermissionDenied):
+        except Http404:
             # Out of the moderator's subtree: said the same way as a case that does not exist.
             refused.append((case_id, _("Case %(id)d was not found.") % {"id": case_id}))
+        except PermissionDenied as exc:
+            # In the subtree but not theirs to decide (a locked account, their own content).
+            refused.append((case_id, str(exc)))
     return done, refused
 
 

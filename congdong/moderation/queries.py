@@ -95,7 +95,8 @@ def may_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
     """A moderator of the unit above the item's (the central unit: its own moderators), who
     did not make the decision appealed against."""
     case = appeal.case
-    if user.is_authenticated and case.decided_by_id == user.pk:
+    # Nor the author of the content (four eyes): a moderator above does not judge their own.
+    if user.is_authenticated and user.pk in (case.decided_by_id, case.author_id):
         return False
     above = case.unit.parent if case.unit.depth > 1 else case.unit
     return can(user, above, Permission.MODERATE)
@@ -136,7 +137,10 @@ def access_appeal_to_decide(user: AnyUser, appeal_id: int) -> Appeal:
         raise Http404
     if not may_decide_appeal(user, appeal):
         raise PermissionDenied(
-            _("An appeal is decided by a moderator of the unit above, not by who decided first.")
+            _(
+                "An appeal is decided by a moderator of the unit above who neither decided "
+                "first nor wrote the content."
+            )
         )
     return appeal
 
