@@ -158,6 +158,17 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return self.body[:60]
 
+    @property
+    def speaker(self) -> str:
+        """Whom the comment is from, wherever a citizen is shown or told of it (the thread,
+        the bell, the digest, the API): the page for an answer given in its name — never the
+        operator who typed it — else the author's name (a citizen's username is made of their
+        phone number: never shown). Needs `post.page` for a page's answer."""
+        if self.as_page:
+            return self.post.page.name
+        author = self.author
+        return author.full_name or ("" if author.is_citizen else author.username)
+
 
 class CommentTransition(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="transitions")
