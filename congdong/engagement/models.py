@@ -240,8 +240,9 @@ class ReferralOpen(models.Model):
     """A distinct person opened a page (or one of its posts) through someone's referral link.
 
     One row per page and recipient: the first referrer gets the credit. `recipient_key` is
-    "u<id>" for an account, or the visitor's daily salted id. A follow of the page by the
-    recipient within 7 days sets `followed_at`.
+    "u<id>" for an account, or the visitor's daily salted id, which stands for a network
+    address (insights.visitors): one anonymous open per address per page per day. A follow of
+    the page by the recipient within 7 days sets `followed_at`.
     """
 
     referrer = models.ForeignKey(

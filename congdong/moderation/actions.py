@@ -132,7 +132,9 @@ def _show(item: Post | Comment, actor: User) -> None:
 
 def do_report(new: NewReport, now: datetime.datetime | None = None) -> Report:
     """Record the report on the item's open case; at the threshold of distinct reporters the
-    item is hidden until a moderator reviews it."""
+    item is hidden until a moderator reviews it — unless it is content of a verified unit page,
+    which reports alone never hide: the case becomes urgent and the moderators of the subtree
+    are told (a province's campaign post must not vanish because three accounts said so)."""
     now = now or timezone.now()
     ratelimit.hit("report", new.reporter.pk, settings.MODERATION_REPORT_LIMIT, 60, _("reports"))
     try:
@@ -149,7 +151,14 @@ def do_report(new: NewReport, now: datetime.datetime | None = None) -> Report:
             # Counted in the database: two reports at once both count.
             reporters = case.reports.count()
             Case.objects.filter(pk=case.pk).update(reporters=reporters)
-            if reporters >= settings.MODERATION_HIDE_AFTER and case.auto_hidden_at is None:
+            if reporters < settings.MODERATION_HIDE_AFTER:
+                pass
+            elif queries.is_official(new.item):
+                # A conditional UPDATE: of two reports crossing the threshold at once, one
+                # marks the case and tells the moderators.
+                if Case.objects.filter(pk=case.pk, urgent_at__isnull=True).update(urgent_at=now):
+                    notices.after_commit(notices.urgent, case.pk, at=now)
+            elif case.auto_hidden_at is None:
                 _hide(
                     new.item,
                     _("Hidden after %(n)d reports, until a moderator reviews it.")
