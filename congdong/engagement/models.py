@@ -288,6 +288,9 @@ class NotificationKind(models.TextChoices):
     LOCK_PERMANENT = "lock_permanent", _("Your account was locked permanently")
     APPEAL_DECIDED = "appeal_decided", _("Your appeal was decided")
     REPORT_DECIDED = "report_decided", _("Your report was decided")
+    # To the moderators of the subtree: content of a verified page reached the threshold of
+    # reports; it stays shown and waits first in their queue (congdong.moderation.notices).
+    REPORTS_URGENT = "reports_urgent", _("Official content reported: review it first")
 
 
 class Notification(models.Model):
