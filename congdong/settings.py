@@ -257,10 +257,15 @@ ENGAGEMENT_LIMITS = {
 }
 # A follow within this many days of opening someone's referral link is attributed to them.
 REFERRAL_FOLLOW_DAYS = int(os.environ.get("CONGDONG_REFERRAL_FOLLOW_DAYS", "7"))
+# New referrals counted per network address per hour for visitors not signed in (0: no limit);
+# past it the page is shown but the open not counted. Each address counts at most once per
+# page per day anyway (engagement/actions/referrals.py).
+REFERRAL_OPEN_LIMIT = int(os.environ.get("CONGDONG_LIMIT_REFERRAL_OPENS", "20"))
 
 # Events for insights (congdong/insights/events.py): events a process holds before writing them
 # (and read from the Redis stream per round), seconds between writes by the web process's own
-# flusher thread (0: none, the worker job alone), beacon posts per visitor per minute.
+# flusher thread (0: none, the worker job alone), beacon posts per minute per account, or per
+# network address for visitors not signed in (never per browser: a script changes that free).
 EVENTS_BUFFER = int(os.environ.get("CONGDONG_EVENTS_BUFFER", "500"))
 EVENTS_FLUSH_SECONDS = float(os.environ.get("CONGDONG_EVENTS_FLUSH_SECONDS", "5"))
 EVENTS_BEACON_LIMIT = int(os.environ.get("CONGDONG_LIMIT_BEACONS", "30"))

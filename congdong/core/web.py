@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,29 @@ def client_ip(request: HttpRequest) -> str | None:
     # REMOTE_ADDR is set by the server (or by the proxy middleware at scale); the
     # X-Forwarded-For header is not trusted here because a client can forge it.
     return request.META.get("REMOTE_ADDR") or None
+
+
+def client_network(request: HttpRequest) -> str | None:
+    """The client's address as one party for anonymous counts and limits: an IPv4 address as
+    it is, an IPv6 address as its /64 network.
+
+    Nothing else the client sends (User-Agent, cookies, other headers, query parameters) goes
+    into it: those cost a script nothing to change on every request. An IPv6 subscriber is
+    given a whole /64 and may change the rest of the address at will, so the /64 is the
+    address that costs something to change.
+    """
+    ip = client_ip(request)
+    if ip is None:
+        return None
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def posted_move(

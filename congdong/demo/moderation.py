@@ -1,7 +1,9 @@
 """Demo moderation on the Hà Nội city page: citizens' reports on a few comments, some hidden by
 reports and waiting for the moderator (the persona `hanoi.kiemduyet`), some kept, some removed;
 one citizen with five violations in three weeks and the temporary lock they bring
-(Decree 147/2024); one removal under appeal, waiting for the central unit.
+(Decree 147/2024); one removal under appeal, waiting for the central unit; and one of the
+city's own posts reported by three accounts, which stays shown and waits first in the queue as
+urgent (content of a verified page is never hidden by reports alone).
 
 The comments are written as rows with their history, like the rest of the demo's comments
 (congdong.demo.engagement), so they can be dated in the past; every report, decision, strike,
@@ -23,7 +25,7 @@ from congdong.demo.personas import CITIZEN, find_unit
 from congdong.engagement.models import Comment, CommentState, CommentTransition
 from congdong.moderation import actions
 from congdong.moderation.models import Appeal, Case, CaseState, Report
-from congdong.moderation.queries import comment_key
+from congdong.moderation.queries import comment_key, post_key
 from congdong.pages.models import CommentPolicy, Page, PageStatus
 from congdong.posts.models import Post, PostState
 
@@ -162,6 +164,12 @@ SCENES = [
     ),
 ]
 CITIZENS_NEEDED = 15
+# Three accounts reporting one of the city's own posts together, a few hours ago.
+OFFICIAL_REPORTS = (
+    (3, "false_info", "Tin này sai sự thật, đề nghị gỡ ngay."),
+    (7, "false_info", "Thông tin không chính xác."),
+    (10, "other", "Bài đăng gây hoang mang dư luận."),
+)
 
 
 @dataclass
@@ -262,6 +270,20 @@ def _play(
         made.appeals += 1
 
 
+def _report_official_post(
+    post: Post, people: list[User], now: datetime.datetime, made: Summary
+) -> None:
+    """Reports on an official post: it stays published, its case is urgent (the actions)."""
+    key = post_key(post.pk)
+    for n, (who, reason, text) in enumerate(OFFICIAL_REPORTS):
+        reporter = people[who]
+        if Report.objects.filter(reporter=reporter, item_key=key).exists():
+            continue
+        when = now - D(hours=3) + D(minutes=12 * n)
+        actions.report(reporter, "post", post.pk, reason, text, now=when)
+        made.reports += 1
+
+
 def ensure_moderation(now: datetime.datetime | None = None) -> Summary:
     """Play the scenes on the Hà Nội page (once); returns what this call added."""
     now = now or timezone.now()
@@ -284,4 +306,7 @@ def ensure_moderation(now: datetime.datetime | None = None) -> Summary:
         )
         made.comments += created
         _play(scene, comment, people, an, staff, at, now, made)
+    official = post_before(posts, now - D(hours=3), 1)
+    if official is not None:
+        _report_official_post(official, people, now, made)
     return made

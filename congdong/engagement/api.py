@@ -392,19 +392,11 @@ def public_post(request: HttpRequest, post_id: int, gt: str | None = None) -> di
     }
 
 
-def _author(comment: Comment) -> str:
-    if comment.as_page:
-        return comment.post.page.name
-    author = comment.author
-    # A citizen's username is made of their phone number: never shown.
-    return author.full_name or ("" if author.is_citizen else author.username)
-
-
 def _comment_out(comment: Comment, user: AnyUser) -> dict:
     shown = not getattr(comment, "placeholder", False)
     return {
         "id": comment.pk,
-        "author": _author(comment),
+        "author": comment.speaker,
         "as_page": comment.as_page,
         "mine": user.is_authenticated and comment.author_id == user.pk,
         "state": comment.state,

@@ -158,6 +158,17 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return self.body[:60]
 
+    @property
+    def speaker(self) -> str:
+        """Whom the comment is from, wherever a citizen is shown or told of it (the thread,
+        the bell, the digest, the API): the page for an answer given in its name — never the
+        operator who typed it — else the author's name (a citizen's username is made of their
+        phone number: never shown). Needs `post.page` for a page's answer."""
+        if self.as_page:
+            return self.post.page.name
+        author = self.author
+        return author.full_name or ("" if author.is_citizen else author.username)
+
 
 class CommentTransition(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="transitions")
@@ -229,8 +240,9 @@ class ReferralOpen(models.Model):
     """A distinct person opened a page (or one of its posts) through someone's referral link.
 
     One row per page and recipient: the first referrer gets the credit. `recipient_key` is
-    "u<id>" for an account, or the visitor's daily salted id. A follow of the page by the
-    recipient within 7 days sets `followed_at`.
+    "u<id>" for an account, or the visitor's daily salted id, which stands for a network
+    address (insights.visitors): one anonymous open per address per page per day. A follow of
+    the page by the recipient within 7 days sets `followed_at`.
     """
 
     referrer = models.ForeignKey(
@@ -276,6 +288,9 @@ class NotificationKind(models.TextChoices):
     LOCK_PERMANENT = "lock_permanent", _("Your account was locked permanently")
     APPEAL_DECIDED = "appeal_decided", _("Your appeal was decided")
     REPORT_DECIDED = "report_decided", _("Your report was decided")
+    # To the moderators of the subtree: content of a verified page reached the threshold of
+    # reports; it stays shown and waits first in their queue (congdong.moderation.notices).
+    REPORTS_URGENT = "reports_urgent", _("Official content reported: review it first")
 
 
 class Notification(models.Model):

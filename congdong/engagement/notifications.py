@@ -60,13 +60,13 @@ def recent(user: AnyUser, limit: int = 50) -> list[Notification]:
         .select_related(
             "post",
             "post__page",
-            "comment",
             "comment__author",
+            "comment__post__page",
             "feedback",
             "feedback__unit",
             "takedown__unit",
-            "case__post",
-            "case__comment__post",
+            "case__post__page",
+            "case__comment__post__page",
             "case__appeal",
         )
         .order_by("-created_at", "-pk")[:limit]

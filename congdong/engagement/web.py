@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
+from congdong.core.web import client_network
 from congdong.engagement.actions.referrals import open_referral
 from congdong.engagement.models import ReferralOpen
 from congdong.insights.visitors import tracking_allowed, visitor_key
@@ -26,7 +27,11 @@ def take_referral(
     code = request.GET.get(PARAM)
     if not code or not tracking_allowed(request):
         return None
-    return open_referral(code, page, post, visitor_key(request))
+    recipient = visitor_key(request)
+    # An anonymous recipient is one network address a day; the address's opens of any page
+    # are limited too (an account is one person, and costs a verified phone to make).
+    address = None if recipient.startswith("u") else (client_network(request) or "-")
+    return open_referral(code, page, post, recipient, address=address)
 
 
 def _remembered(request: HttpRequest) -> dict[str, int]:

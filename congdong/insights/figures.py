@@ -87,9 +87,11 @@ METRICS = [
         "reach",
         _("Reach"),
         _(
-            "Distinct people who saw any content of the page in the period — accounts by id, "
-            "anonymous visitors by a salted hash that rotates daily. Estimated with "
-            "HyperLogLog; a subtree's reach is the union of its pages' sketches, never a sum."
+            "Distinct people who saw any content of the page in the period — signed-in "
+            "accounts by id; visitors not signed in by network address (IPv6: its /64), one "
+            "a day, under a salted hash that rotates daily, whatever their browser says, so "
+            "people sharing an address count once. Estimated with HyperLogLog; a subtree's "
+            "reach is the union of its pages' sketches, never a sum."
         ),
         estimated=True,
     ),
@@ -97,8 +99,11 @@ METRICS = [
         "referrals",
         _("Referrals"),
         _(
-            "Distinct recipients who opened a page or post through someone's referral or share "
-            "link, and the follows that followed."
+            "Recipients who opened a page or post through someone's referral or share link: "
+            "each signed-in account once per page; a visitor not signed in once per network "
+            "address (IPv6: its /64) per page per day, whatever their browser says, with a "
+            "limit per address per hour. Opening one's own link does not count. With the "
+            "follows that followed within 7 days."
         ),
     ),
     Metric("engagement", _("Engagement"), _("Reactions + comments + shares.")),

@@ -32,6 +32,8 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 
 def _over_limit(request: HttpRequest) -> JsonResponse | None:
+    # Per account when signed in, else per network address (the anonymous visitor key has
+    # nothing else in it): a script rotating User-Agents or cookies shares one allowance.
     try:
         hit("beacon", visitor_key(request), settings.EVENTS_BEACON_LIMIT, what=_("beacons"))
     except RateLimited as exc:

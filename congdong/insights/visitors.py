@@ -1,6 +1,13 @@
 """Who is looking, as far as the metrics need to know: an account, or an anonymous visitor
 under a salted id that changes every day (no cookie, nothing to link one day to the next).
 
+An anonymous visitor is their network address (`core.web.client_network`: the IPv4 address,
+the /64 of an IPv6 one) and nothing else: not the User-Agent, a cookie or any header, which a
+script changes for free on every request (one address with 40 User-Agents once made 40
+"people"). People sharing one address (a household, an office, a carrier's NAT) count as one
+anonymous visitor a day: figures err low rather than be bought. Signed-in accounts count one
+each.
+
 The day's salt is random and lives only in the cache (Redis at scale, shared by every process),
 for a day and a half: once it is gone, not even we can recompute which address and browser a
 past day's id stood for, so ids of different days cannot be linked. (A salt derived from the
@@ -22,7 +29,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
-from congdong.core.web import client_ip
+from congdong.core.web import client_network
 
 OPT_OUT_COOKIE = "cd_khong_theo_doi"
 OPT_OUT_MAX_AGE = 365 * 24 * 3600
@@ -63,7 +70,8 @@ def daily_salt(day: datetime.date) -> bytes:
 
 
 def visitor_key(request: HttpRequest, day: datetime.date | None = None) -> str:
-    """ "u<id>" for a signed-in account; else "v<hash>" of the day's salt, address and browser.
+    """ "u<id>" for a signed-in account; else "v<hash>" of the day's salt and the network
+    address: one anonymous visitor per address per day, whatever the browser says.
 
     `day` defaults to today in Vietnam time.
     """
@@ -71,5 +79,5 @@ def visitor_key(request: HttpRequest, day: datetime.date | None = None) -> str:
     if user is not None and user.is_authenticated:
         return f"u{user.pk}"
     day = day or timezone.localdate()
-    seen = f"{client_ip(request) or ''}|{request.headers.get('User-Agent', '')}".encode()
+    seen = (client_network(request) or "").encode()
     return "v" + hmac.new(daily_salt(day), seen, hashlib.sha256).hexdigest()[:31]

@@ -130,9 +130,27 @@ def _show(item: Post | Comment, actor: User) -> None:
         post_actions.do_move(actor, post_actions.check_move(item, PostState.PUBLISHED))
 
 
+def _threshold_reached(
+    item: Post | Comment, case: Case, reporters: int, now: datetime.datetime
+) -> None:
+    """Enough distinct people reported `item`: official content becomes urgent (once: a
+    conditional UPDATE, so of two reports crossing the threshold at once one tells the
+    moderators); anything else is hidden until a moderator reviews it."""
+    if queries.is_official(item):
+        if Case.objects.filter(pk=case.pk, urgent_at__isnull=True).update(urgent_at=now):
+            notices.after_commit(notices.urgent, case.pk, at=now)
+    elif case.auto_hidden_at is None:
+        reason = _("Hidden after %(n)d reports, until a moderator reviews it.") % {"n": reporters}
+        _hide(item, reason, None)
+        Case.objects.filter(pk=case.pk).update(auto_hidden_at=now)
+        notices.after_commit(notices.hidden, case.pk, at=now)
+
+
 def do_report(new: NewReport, now: datetime.datetime | None = None) -> Report:
     """Record the report on the item's open case; at the threshold of distinct reporters the
-    item is hidden until a moderator reviews it."""
+    item is hidden until a moderator reviews it — unless it is content of a verified unit page,
+    which reports alone never hide: the case becomes urgent and the moderators of the subtree
+    are told (a province's campaign post must not vanish because three accounts said so)."""
     now = now or timezone.now()
     ratelimit.hit("report", new.reporter.pk, settings.MODERATION_REPORT_LIMIT, 60, _("reports"))
     try:
@@ -149,15 +167,8 @@ def do_report(new: NewReport, now: datetime.datetime | None = None) -> Report:
             # Counted in the database: two reports at once both count.
             reporters = case.reports.count()
             Case.objects.filter(pk=case.pk).update(reporters=reporters)
-            if reporters >= settings.MODERATION_HIDE_AFTER and case.auto_hidden_at is None:
-                _hide(
-                    new.item,
-                    _("Hidden after %(n)d reports, until a moderator reviews it.")
-                    % {"n": reporters},
-                    None,
-                )
-                Case.objects.filter(pk=case.pk).update(auto_hidden_at=now)
-                notices.after_commit(notices.hidden, case.pk, at=now)
+            if reporters >= settings.MODERATION_HIDE_AFTER:
+                _threshold_reached(new.item, case, reporters, now)
     except IntegrityError:
         # The same person's second report racing the first: the unique constraint refused it.
         raise ActionError(_("You have already reported this; moderators will review it.")) from None

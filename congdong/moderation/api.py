@@ -28,6 +28,8 @@ class ReportOut(Schema):
     case_id: int
     reporters: int
     hidden: bool
+    # Official content (a verified page's) is never hidden by reports: it is urgent instead.
+    urgent: bool = False
 
 
 class ReportLine(Schema):
@@ -47,6 +49,7 @@ class CaseOut(Schema):
     state: CaseState
     reporters: int
     hidden_until_reviewed: bool
+    urgent: bool = False
     opened_at: datetime.datetime
     decided_at: datetime.datetime | None
     reason: str
@@ -65,6 +68,7 @@ def _case(case: Case) -> dict:
         "state": case.state,
         "reporters": case.reporters,
         "hidden_until_reviewed": case.auto_hidden_at is not None and case.state == CaseState.OPEN,
+        "urgent": case.urgent_at is not None and case.state == CaseState.OPEN,
         "opened_at": case.opened_at,
         "decided_at": case.decided_at,
         "reason": case.reason,
@@ -133,13 +137,15 @@ def report(request: HttpRequest, body: ReportIn):
             "case_id": case.pk,
             "reporters": case.reporters,
             "hidden": case.auto_hidden_at is not None,
+            "urgent": case.urgent_at is not None,
         },
     )
 
 
 @router.get("/moderation/queue", response=list[CaseOut], auth=TOKEN_OR_SESSION)
 def queue(request: HttpRequest) -> list[dict]:
-    """Cases waiting for review in the caller's subtrees (MODERATE), most reported first."""
+    """Cases waiting for review in the caller's subtrees (MODERATE): urgent ones (official
+    content reported) first, then the most reported."""
     return [_case(c) for c in queries.queue(request.user)]
 
 

@@ -83,6 +83,10 @@ class Case(models.Model):
     reporters = models.PositiveIntegerField(_("distinct reporters"), default=0)
     # Set when the threshold of reports hid the item: keeping it shows it again.
     auto_hidden_at = models.DateTimeField(null=True, blank=True)
+    # Set instead when the threshold was reached on content of a verified unit page, which
+    # citizens' reports never hide: the case goes first in the queue, and the subtree's
+    # moderators are told.
+    urgent_at = models.DateTimeField(_("urgent since"), null=True, blank=True)
     opened_at = models.DateTimeField(db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(

@@ -1,7 +1,7 @@
 """What moderation tells people, in their bell: the author of reported content (hidden after
-reports, kept, removed, their account locked, their appeal decided) and the reporters (their
-report decided). Each notification points to its case; the author's link is their case page
-(/cong-dan/vi-pham/).
+reports, kept, removed, their account locked, their appeal decided), the reporters (their
+report decided) and the moderators of the subtree (official content reported: urgent). Each
+notification points to its case; the author's link is their case page (/cong-dan/vi-pham/).
 
 The actions call `after_commit`: notifications are written once the decision is committed,
 from ids (a rolled-back decision tells nobody), with one INSERT per decision.
@@ -16,6 +16,7 @@ from django.db import transaction
 
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.moderation.models import Case, CaseState, Lock, LockKind, Report
+from congdong.moderation.queries import moderators_of
 
 K = NotificationKind
 
@@ -39,7 +40,7 @@ def _row(
 
 
 def _case(case_id: int) -> Case | None:
-    return Case.objects.select_related("comment").filter(pk=case_id).first()
+    return Case.objects.select_related("comment", "unit").filter(pk=case_id).first()
 
 
 def tell_author(case_id: int, kind: NotificationKind, *, at: datetime.datetime) -> int:
@@ -69,6 +70,17 @@ def decided(case_id: int, *, at: datetime.datetime) -> int:
         rows.append(_row(case.author_id, kind, case, at))
     reporters = Report.objects.filter(case=case).values_list("reporter_id", flat=True)
     rows += [_row(r, K.REPORT_DECIDED, case, at) for r in reporters if r != case.author_id]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def urgent(case_id: int, *, at: datetime.datetime) -> int:
+    """The moderators of the item's unit and of the units above it: official content reached
+    the threshold of reports and waits, still shown, first in their queue."""
+    case = _case(case_id)
+    if case is None:
+        return 0
+    rows = [_row(user_id, K.REPORTS_URGENT, case, at) for user_id in moderators_of(case.unit)]
     Notification.objects.bulk_create(rows)
     return len(rows)
 

@@ -64,8 +64,10 @@ def _in_paths(cases: CaseQuerySet, paths: list[str] | None) -> CaseQuerySet:
 
 
 def queue(user: AnyUser, limit: int = 200) -> list[Case]:
-    """Open cases in `user`'s subtrees, most reported first, each with `.report_list`."""
+    """Open cases in `user`'s subtrees: the urgent ones first (official content reported, in
+    the order they became urgent), then the most reported; each with `.report_list`."""
     cases = _in_paths(Case.objects.standard().filter(state=CaseState.OPEN), moderated_paths(user))
+    cases = cases.order_by(F("urgent_at").asc(nulls_last=True), "-reporters", "opened_at", "pk")
     rows = list(cases.prefetch_related("reports", "reports__reporter")[:limit])
     for case in rows:
         case.report_list = list(case.reports.all())
@@ -191,6 +193,27 @@ def cases_about(user: AnyUser) -> list[Case]:
 
 def history(case: Case) -> list:
     return list(case.transitions.select_related("actor"))
+
+
+def is_official(item: Post | Comment) -> bool:
+    """Content of a verified unit page — its posts, and the answers it gives in its own name —
+    which citizens' reports alone never hide (it goes to the moderators as urgent instead)."""
+    post = item if isinstance(item, Post) else item.post
+    if isinstance(item, Comment) and not item.as_page:
+        return False
+    return post.page.verified
+
+
+def moderators_of(unit: Unit) -> list[int]:
+    """Active accounts that moderate `unit`: MODERATE on it or on a unit above it."""
+    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
+    return sorted(
+        set(
+            Membership.objects.filter(
+                unit__path__in=steps, role__in=MODERATING_ROLES, user__is_active=True
+            ).values_list("user_id", flat=True)
+        )
+    )
 
 
 def unit_of_item(item: Post | Comment) -> Unit:

@@ -46,8 +46,16 @@ def test_reported_comments_are_waiting_kept_and_removed_with_a_lock_and_an_appea
     assert states.count(CaseState.REMOVED) == 6
     assert states.count(CaseState.KEPT) == 1
     waiting = Case.objects.filter(state=CaseState.OPEN)
-    assert waiting.count() == 3
+    assert waiting.count() == 4
     assert waiting.filter(auto_hidden_at__isnull=False).count() == 2
+    # One of the city's own posts, reported by three accounts: urgent, still published, and
+    # the city's moderator was told.
+    official = waiting.get(post__isnull=False)
+    assert official.urgent_at is not None and official.auto_hidden_at is None
+    assert official.post.state == "published"
+    assert Notification.objects.filter(
+        recipient__username=MODERATOR, kind=K.REPORTS_URGENT, case=official
+    ).exists()
     for case in waiting.filter(auto_hidden_at__isnull=False):
         assert case.comment.state == CommentState.HIDDEN
     lock = Lock.objects.get()

@@ -165,11 +165,13 @@ def test_referral_link_counts_one_per_distinct_person_and_attributes_the_follow(
     link = f"{reverse('pages:public', args=[page.slug])}?gt={code}"
     assert link in panel.content.decode()
 
-    visitor = Client(HTTP_USER_AGENT="Mozilla/5.0 (Android) khách 1")
+    visitor = Client(HTTP_USER_AGENT="Mozilla/5.0 (Android) khách 1", REMOTE_ADDR="203.0.113.1")
     visitor.get(link)
     visitor.get(link)  # the same person again: still one
     assert PageCounter.objects.get(page=page).referrals == 1
-    Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) khách 2").get(link)
+    # Another visitor is another address (a new browser on the same one is not: see
+    # tests/security/test_count_inflation.py).
+    Client(HTTP_USER_AGENT="Mozilla/5.0 (iPhone) khách 2", REMOTE_ADDR="203.0.113.2").get(link)
     assert PageCounter.objects.get(page=page).referrals == 2
     client_for(an).get(link)  # opening your own link is no referral
     assert ReferralOpen.objects.filter(page=page).count() == 2

@@ -241,7 +241,14 @@ def _send_digest(row: NotificationSettings, now: datetime.datetime) -> bool:
     pending = _pending(row.user_id)
     items = list(
         pending.select_related(
-            "post", "post__page", "comment", "comment__author", "feedback", "feedback__unit"
+            "post__page",
+            "comment__author",
+            "comment__post__page",  # a page's answer is told in the page's name
+            "feedback__unit",
+            "takedown__unit",
+            "case__post__page",
+            "case__comment__post__page",
+            "case__appeal",
         ).order_by("-created_at", "-pk")[:DIGEST_LISTED]
     )
     if not items:

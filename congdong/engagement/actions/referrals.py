@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
+from congdong.core import ratelimit
 from congdong.core.errors import ActionError
 from congdong.core.text import line
 from congdong.engagement.actions import counters
@@ -42,16 +44,31 @@ def code_for(user: User) -> str:
 
 
 def open_referral(
-    code: str, page: Page, post: Post | None, recipient_key: str
+    code: str,
+    page: Page,
+    post: Post | None,
+    recipient_key: str,
+    address: str | None = None,
 ) -> ReferralOpen | None:
     """Count a referral if `code` is someone's and this person has not opened the page through
-    a referral before; the new row, or None when nothing was counted."""
+    a referral before; the new row, or None when nothing was counted.
+
+    `recipient_key` is "u<id>" for an account, else the anonymous visitor's key of the day
+    (one per network address a day, insights.visitors): so a page counts each account once
+    and each address at most once a day. `address` (anonymous openers only) is held to
+    REFERRAL_OPEN_LIMIT new referrals an hour, whatever pages they are for."""
     code = line(code).lower()[:16]
     if not code:
         return None
     referrer_id = ReferralCode.objects.filter(code=code).values_list("user_id", flat=True).first()
     if referrer_id is None or recipient_key == f"u{referrer_id}":
         return None  # unknown code, or someone opening their own link
+    if address is not None:
+        if ReferralOpen.objects.filter(page=page, recipient_key=recipient_key).exists():
+            return None  # counted already: it must not use up the address's allowance
+        limit_per_hour = settings.REFERRAL_OPEN_LIMIT
+        if limit_per_hour and ratelimit.allow("referral-open", address, limit_per_hour, 3600):
+            return None  # the page is shown all the same; the open is not counted
     try:
         with transaction.atomic():
             made = ReferralOpen.objects.create(

@@ -19,6 +19,7 @@ from congdong.engagement import feeds, queries, search
 from congdong.engagement.actions import follows, reactions, referrals
 from congdong.engagement.models import ShareChannel
 from congdong.engagement.web import PARAM, remembered_referral
+from congdong.insights.figures import METRIC_BY_KEY
 from congdong.posts.models import Post
 
 
@@ -200,6 +201,8 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         "operators": queries.top_staff_referrers(within_units),
         "scoped_to": within_units,
         "referred": queries.referral_summary(request.user),
+        # The dashboards' definition, word for word: what is ranked here is what is counted there.
+        "referral_definition": METRIC_BY_KEY["referrals"].definition,
     }
     return render(request, "engagement/leaderboard.html", context)
 
