@@ -19,8 +19,10 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from congdong.core.web import trusted_proxies
 
@@ -64,13 +66,25 @@ class RequestGateMiddleware:
             length = 0  # Django reads such a body as empty
         cap = body_cap(request)
         if length > cap:
-            return _answer(
-                request,
-                413,
-                _("The request is too large: at most %(limit)s MB can be sent at once.")
-                % {"limit": f"{cap / 1_000_000:g}"},
-            )
+            return _too_large(request, cap)
         return self.get_response(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400: a multipart form whose fields (not files) pass DATA_UPLOAD_MAX_MEMORY_SIZE
+    is only found too big while Django parses it; that too is a 413 with our message."""
+    if isinstance(exception, RequestDataTooBig):
+        return _too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return defaults.bad_request(request, exception)
+
+
+def _too_large(request: HttpRequest, cap: int) -> HttpResponse:
+    return _answer(
+        request,
+        413,
+        _("The request is too large: at most %(limit)s MB can be sent at once.")
+        % {"limit": f"{cap / 1_000_000:g}"},
+    )
 
 
 def _answer(request: HttpRequest, status: int, detail: str) -> HttpResponse:
