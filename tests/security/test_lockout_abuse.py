@@ -15,6 +15,7 @@ from django.test import Client
 
 from congdong.core import security
 from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
+from congdong.twofactor.models import Authenticator
 from tests.conftest import last_code
 from tests.twofactor.conftest import CODE, DISABLE, LOGIN, Enrolled, enrol, signed_in
 
@@ -64,13 +65,15 @@ def test_the_right_code_signs_in_while_a_guesser_elsewhere_hammers_the_account(e
 def test_two_step_sign_in_can_be_turned_off_while_a_guesser_elsewhere_hammers(enrolled_admin):
     attack(ADMIN)
     owner = Client(REMOTE_ADDR=OWNER_ADDRESS)
-    sign_in(ADMIN, DEMO_PASSWORD, OWNER_ADDRESS, owner)
-    owner.post(CODE, {"code": enrolled_admin.code(1)})
+    assert sign_in(ADMIN, DEMO_PASSWORD, OWNER_ADDRESS, owner)["Location"] == CODE
+    assert owner.post(CODE, {"code": enrolled_admin.code(1)}).status_code == 302
+    assert signed_in(owner)
     response = owner.post(
         DISABLE,
         {"off-password": DEMO_PASSWORD, "off-code": enrolled_admin.recovery_codes[0]},
     )
     assert response.status_code == 302, response.content.decode()
+    assert not Authenticator.objects.filter(user__username=ADMIN).exists()
 
 
 @pytest.mark.django_db
