@@ -27,7 +27,7 @@ from congdong.twofactor import actions as twofactor
 from tests.conftest import last_code
 from tests.twofactor.conftest import enrol
 
-GUESSES = 40
+GUESSES = 60
 ASKER = "203.0.113.20"
 
 
@@ -73,16 +73,20 @@ def outcome(call: Callable[[], object]) -> str:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("round_", range(3))
-def test_parallel_wrong_sms_codes_get_exactly_five_comparisons(sms_outbox, round_):
-    phone = citizens.request_code(CITIZEN["phone"], ASKER)
-    wrong = "000000" if last_code(sms_outbox) != "000000" else "111111"
-    answers = in_parallel(
-        GUESSES, lambda n: outcome(lambda: citizens.check_code(phone, wrong, ASKER))
-    )
-    assert answers.count("compared") == 5
-    assert answers.count("refused") == GUESSES - 5
-    assert PhoneCode.objects.get(phone=phone, used_at=None).attempts == 5
+def test_parallel_wrong_sms_codes_get_exactly_five_comparisons(sms_outbox):
+    # Several rounds: a race shows in some rounds, not all (before, 6 in one round of three).
+    for round_ in range(5):
+        phone = citizens.request_code(f"+8491234560{round_}", ASKER)
+        wrong = "000000" if last_code(sms_outbox) != "000000" else "111111"
+        answers = in_parallel(
+            GUESSES,
+            lambda n, phone=phone, wrong=wrong: outcome(
+                lambda: citizens.check_code(phone, wrong, ASKER)
+            ),
+        )
+        assert answers.count("compared") == 5, f"round {round_}"
+        assert answers.count("refused") == GUESSES - 5
+        assert PhoneCode.objects.get(phone=phone, used_at=None).attempts == 5
 
 
 @pytest.mark.django_db
