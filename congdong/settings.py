@@ -6,11 +6,13 @@ that works on a laptop (SQLite in the data folder, no Redis). See README for the
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -65,9 +67,31 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- Security (congdong/core/security.py; docs/operations.md "Security") ---------------------
-# Failed staff logins allowed per account and per address in a window (then 429, Retry-After).
+# Wrong staff passwords and codes (core/security.py): per account from one address, and per
+# address on any accounts, in a sliding window (then that address gets 429, Retry-After).
+# Failures on an account from everywhere never refuse an address that has not failed; past
+# the limit, addresses that fail wait 1 s, 2 s, 4 s … up to the maximum between tries.
 LOGIN_FAILURES_LIMIT = int(os.environ.get("CONGDONG_LOGIN_FAILURES", "5"))
-LOGIN_FAILURES_MINUTES = int(os.environ.get("CONGDONG_LOGIN_FAILURES_MINUTES", "30"))
+LOGIN_FAILURES_MINUTES = float(os.environ.get("CONGDONG_LOGIN_FAILURES_MINUTES", "30"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CONGDONG_LOGIN_FAILURES_PER_ADDRESS", "20"))
+LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("CONGDONG_LOGIN_DELAY_MAX_SECONDS", "120"))
+# The site's own reverse proxies (addresses or networks, "10.0.0.5,10.1.0.0/24"): only from
+# them is X-Forwarded-For read, to find the client's address for per-address limits and logs
+# (core/web.py client_ip). Empty: REMOTE_ADDR is the client. In production (CONGDONG_HTTPS)
+# the app refuses requests that arrive with X-Forwarded-For while this is empty.
+TRUSTED_PROXIES = env_list("CONGDONG_TRUSTED_PROXIES", "")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CONGDONG_TRUSTED_PROXIES: {_proxy!r} is not an address or a network"
+        ) from None
+# Request bodies (core/gate.py): at most MAX_BODY_MB for anything but a file upload (JSON,
+# forms, beacons), MAX_UPLOAD_MB for a multipart upload (five 10 MB files and the form);
+# past them 413 in the visitor's language, before anything reads the body.
+MAX_BODY_BYTES = int(float(os.environ.get("CONGDONG_MAX_BODY_MB", "2")) * 1_000_000)
+MAX_UPLOAD_BYTES = int(float(os.environ.get("CONGDONG_MAX_UPLOAD_MB", "60")) * 1_000_000)
 # Requests a minute to /api/v1/: per signed-in account, and per address for anonymous callers.
 API_LIMIT_USER = int(os.environ.get("CONGDONG_API_LIMIT_USER", "200"))
 API_LIMIT_ANON = int(os.environ.get("CONGDONG_API_LIMIT_ANON", "100"))
@@ -126,6 +150,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "congdong.core.middleware.LanguageMiddleware",
+    # Before anything reads the body or the client's address (answers in the chosen language).
+    "congdong.core.gate.RequestGateMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -230,8 +256,9 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 SERVE_MEDIA = env_bool("CONGDONG_SERVE_MEDIA", True)
-# Uploads above this are refused before they reach a view (pictures are 5 MB, PDFs 10 MB).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12_000_000
+# Django's own cap on what is not a file (JSON, form fields); core/gate.py refuses bigger
+# bodies with 413 before Django would answer 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12_000_000
 
 LOGGING = {

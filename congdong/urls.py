@@ -63,3 +63,6 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", media_file),
     ]
+
+# A form whose fields pass Django's cap is a 413 with our message, not a bare 400 (core/gate.py).
+handler400 = "congdong.core.gate.bad_request"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.models import Organisation
@@ -17,6 +17,24 @@ class StaffLoginForm(AuthenticationForm):
         if user.is_citizen:
             raise forms.ValidationError(
                 _("Citizens log in with their phone number."), code="citizen"
+            )
+
+
+class StaffPasswordChangeForm(PasswordChangeForm):
+    """Django's form (old password, new one twice), plus the two-step code when it is on: an
+    open session alone must not be enough to take the account over."""
+
+    def __init__(self, user, *args, code_needed: bool = False, **kwargs) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.code_needed = code_needed
+        if code_needed:
+            self.fields["code"] = forms.CharField(
+                label=_("Sign-in code"),
+                help_text=_("A code from the app now, or a recovery code."),
+                max_length=40,
+                widget=forms.TextInput(
+                    attrs={"autocomplete": "one-time-code", "autocapitalize": "off"}
+                ),
             )
 
 

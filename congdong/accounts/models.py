@@ -117,7 +117,10 @@ class PhoneCode(models.Model):
     created_at = models.DateTimeField(db_index=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Tries from the address that asked for the code, and from every other address together:
+    # each has its own allowance, so guesses from elsewhere never spend the asker's tries.
     attempts = models.PositiveSmallIntegerField(default=0)
+    foreign_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("one-time code")

@@ -118,7 +118,7 @@ def phone_login(
     so the app can ask for them and send the same code again. It also needs `consent` to the
     privacy policy in force (Law 91/2025), recorded with the account; `digest` is optional."""
     phone = normalise_mobile(raw_phone)
-    row = citizens.check_code(phone, code)
+    row = citizens.check_code(phone, code, ip)
     citizen = citizens.citizen_for_phone(phone)
     profile = None
     if citizen is None:

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from congdong.accounts import views
 
@@ -7,14 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", views.StaffLoginView.as_view(), name="staff-login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "doi-mat-khau/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:workspace"),
-        ),
-        name="password-change",
-    ),
+    path("doi-mat-khau/", views.StaffPasswordChangeView.as_view(), name="password-change"),
     path("cong-dan/", views.phone_start, name="phone-start"),
     path("cong-dan/xac-minh/", views.phone_verify, name="phone-verify"),
     path("cong-dan/ho-so/", views.citizen_profile, name="citizen-profile"),

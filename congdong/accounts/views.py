@@ -6,12 +6,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +24,7 @@ from congdong.accounts.forms import (
     PhoneForm,
     ProfileForm,
     StaffLoginForm,
+    StaffPasswordChangeForm,
 )
 from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
@@ -38,12 +39,20 @@ from congdong.units import queries as unit_queries
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
+def _refused_form(view, form, wait: int) -> HttpResponse:
+    """The page again with the form unbound (no secret was compared) and the refusal on it."""
+    form.cleaned_data = {}
+    form.add_error(None, security.login_refusal_message(wait))
+    response = view.render_to_response(view.get_context_data(form=form), status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 class StaffLoginView(LoginView):
-    """Password login for staff. LOGIN_FAILURES_LIMIT failures per account or per address in
-    the window refuse further tries (429) until it ends, right password or not: otherwise the
-    limit would only slow a guesser down, not stop one. Each try is counted before the password
-    is checked and given back when it is right, so parallel guesses cannot slip past the limit
-    (core/security.py)."""
+    """Password login for staff. Each try is counted before the password is checked and given
+    back when it is right, so parallel guesses cannot slip past the limit; an address past its
+    limit gets 429, and failures from other addresses never refuse this one's right password
+    (core/security.py, reserve_login)."""
 
     template_name = "accounts/staff_login.html"
     authentication_form = StaffLoginForm
@@ -55,11 +64,7 @@ class StaffLoginView(LoginView):
         if wait:
             # Unbound, so no password is tried; the refusal shows as the form's own error.
             form = self.get_form_class()(request, initial={"username": username})
-            form.cleaned_data = {}
-            form.add_error(None, security.login_refusal_message(wait))
-            response = self.render_to_response(self.get_context_data(form=form), status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            return _refused_form(self, form, wait)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: StaffLoginForm) -> HttpResponse:
@@ -74,6 +79,50 @@ class StaffLoginView(LoginView):
             signin.begin(self.request, user, user.backend, self.get_success_url())
             return redirect("twofactor:code")
         return super().form_valid(form)
+
+
+class StaffPasswordChangeView(PasswordChangeView):
+    """Change one's password: the old password counts as a try at it, like a sign-in (an open
+    session is not an unlimited way to test guesses), and with two-step sign-in on a code
+    from the app (or a recovery code) is asked too."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:workspace")
+    form_class = StaffPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        from congdong.twofactor import signin  # twofactor's views import this module
+
+        return super().get_form_kwargs() | {"code_needed": signin.needs_code(self.request.user)}
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        from congdong.twofactor import actions as twofactor  # as above
+
+        user, ip = request.user, client_ip(request)
+        wait = security.reserve_login(user.username, ip)
+        if wait:
+            unbound = self.get_form_class()(user, code_needed=self.get_form_kwargs()["code_needed"])
+            return _refused_form(self, unbound, wait)
+        form = self.get_form()
+        valid = form.is_valid()
+        if "old_password" not in form.errors:
+            security.release_login(user.username, ip)  # the old password was right
+        status = 400
+        if valid and form.code_needed:
+            # Last, so a code is not spent on a form refused for its new password.
+            try:
+                twofactor.use_code(user, form.cleaned_data["code"], ip)
+            except ActionError as exc:
+                form_error(form, exc)
+                valid, status = False, exc.status
+                wait = getattr(exc, "retry_after", 0)
+        if valid:
+            return self.form_valid(form)
+        response = self.form_invalid(form)
+        response.status_code = status
+        if status == 429:
+            response["Retry-After"] = str(wait)
+        return response
 
 
 # ---------------------------------------------------------------- citizens
@@ -119,7 +168,7 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.verify_code(phone, form.cleaned_data["code"])
+            actions.verify_code(phone, form.cleaned_data["code"], client_ip(request))
         except ActionError as exc:
             form_error(form, exc)
         else:

@@ -2,7 +2,8 @@
 
 Issue 7 §6. Two limits are hit by 200 requests sent at once (200 threads released together):
 anonymous API calls from one address (CONGDONG_API_LIMIT_ANON=10), and wrong passwords for one
-staff account (CONGDONG_LOGIN_FAILURES=10; a refused try never gets its password checked). Each
+staff account from one address (CONGDONG_LOGIN_FAILURES=10; a refused try never gets its
+password checked; failures from other addresses never refuse, see core/security.py). Each
 is measured side by side on the two deployments: "embedded" (one gunicorn process, counts in
 its memory: the laptop) and "scale" (four gunicorn processes sharing the counts in Redis).
 Every refusal must be a 429 with a Retry-After. Runs in a throwaway SQLite database unless

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
+from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -168,56 +169,105 @@ def _api_user_id(request: HttpRequest) -> int | None:
     return None
 
 
-def _login_keys(username: str, ip: str | None) -> list[tuple[str, str]]:
-    keys = [("login-user", _account_key(username))]
-    return [*keys, ("login-ip", ip)] if ip else keys
+# ---------------------------------------------------------------- secrets: passwords and codes
+# The policy (docs/operations.md "Wrong passwords and codes"), for every place a staff secret is
+# checked — the sign-in password, the two-step code and recovery codes, the old password when
+# changing it, the password that turns two-step sign-in off:
+# - a try is counted before the secret is compared, atomically, and given back when it is right;
+# - LOGIN_FAILURES_LIMIT failures on one account from one address, or LOGIN_FAILURES_PER_ADDRESS
+#   from one address on any accounts, in a sliding window: that address is refused (429);
+# - failures on one account from everywhere never refuse anyone: past LOGIN_FAILURES_LIMIT of
+#   them, an address that fails on the account waits before its next try, 1 s doubling with
+#   each further failure up to LOGIN_DELAY_MAX_SECONDS. An address with no failure on the
+#   account is never made to wait, so the right password from the owner's own address always
+#   gets checked, whatever a guesser elsewhere does (issue 15: an outsider could lock chosen
+#   admins out for the 24 hours of a takedown deadline).
+
+
+def _window() -> int:
+    return int(settings.LOGIN_FAILURES_MINUTES * 60) or 1
+
+
+def _pair(username: str, ip: str | None) -> str:
+    return f"{_account_key(username)}:{ip or '-'}"
+
+
+def _hard_limits(username: str, ip: str | None) -> list[tuple[str, str, int]]:
+    """(scope, who, limit) of the counts that refuse an address."""
+    limits = [("login-pair", _pair(username, ip), settings.LOGIN_FAILURES_LIMIT)]
+    if ip and settings.LOGIN_FAILURES_PER_ADDRESS:
+        limits.append(("login-ip", ip, settings.LOGIN_FAILURES_PER_ADDRESS))
+    return limits
+
+
+def login_delay(account_failures: int) -> int:
+    """Seconds an address that failed on an account waits between tries, once the account has
+    `account_failures` failures (from anywhere) in the window: 0 under the limit, then 1, 2,
+    4 … up to LOGIN_DELAY_MAX_SECONDS."""
+    over = account_failures - settings.LOGIN_FAILURES_LIMIT
+    if over < 0:
+        return 0
+    return min(settings.LOGIN_DELAY_MAX_SECONDS, 2 ** min(over, 30))
 
 
 def reserve_login(username: str, ip: str | None) -> int:
-    """Count this try for the account and the address before the password (or code) is
-    checked: 0 if it may go on, else the seconds to wait.
+    """Count this try of a secret for the account and the address before it is compared: 0 if
+    it may go on, else the seconds to wait (Retry-After).
 
-    The count is taken atomically (the cache's add + incr), so of any number of parallel tries
-    at most LOGIN_FAILURES_LIMIT in the window get their password checked: counting only after
-    a failure would let a burst of guesses all pass the check before the first one is counted.
-    A try that succeeds gives its count back (`release_login`); a failure keeps it, and the
-    limit reached blocks the right password too until the window ends.
+    The counts are taken atomically (the cache's add + incr), so of any number of parallel tries
+    at most LOGIN_FAILURES_LIMIT from one address get their secret compared. A try that
+    succeeds gives its counts back (`release_login`); a failure keeps them. A refused try
+    counts nowhere.
     """
     limit = settings.LOGIN_FAILURES_LIMIT
     if not limit:
         return 0
-    window = int(settings.LOGIN_FAILURES_MINUTES * 60) or 1
-    counted: list[tuple[str, str]] = []
-    for scope, who in _login_keys(username, ip):
-        wait = ratelimit.allow(scope, who, limit, window)
+    window = _window()
+    account = _account_key(username)
+    taken: list[tuple[str, str]] = []
+    for scope, who, most in _hard_limits(username, ip):
+        wait = ratelimit.sliding_take(scope, who, most, window)
         if wait:
-            # The count that refused keeps this try: it is over its limit for the rest of the
-            # window anyway, and taking it back would let it dip under for a moment and refuse
-            # a try that came within the limit. The counts before it never saw a check: they
-            # get theirs back, and the counts after it are not touched.
-            for earlier_scope, earlier_who in counted:
-                ratelimit.give_back(earlier_scope, earlier_who, window)
+            for earlier in taken:  # never compared: not a failure
+                ratelimit.sliding_give_back(*earlier, window)
             return wait
-        counted.append((scope, who))
+        taken.append((scope, who))
+    delay = login_delay(ratelimit.sliding_count("login-account", account, window))
+    if delay:
+        # One try per delay from an address on this account: add is atomic, so parallel tries
+        # from it get one through. The gate is keyed by the address; others have their own.
+        gate = f"login-gate:{_pair(username, ip)}"
+        until = time.time() + delay
+        if not cache.add(gate, until, timeout=delay):
+            for earlier in taken:
+                ratelimit.sliding_give_back(*earlier, window)
+            return max(1, int((cache.get(gate) or until) - time.time()) + 1)
+    ratelimit.sliding_take("login-account", account, None, window)
     return 0
 
 
 def release_login(username: str, ip: str | None) -> None:
-    """The try reserved by `reserve_login` succeeded: it is not a failure."""
+    """The try reserved by `reserve_login` succeeded: it is not a failure, and the address
+    need not wait before its next try."""
     if not settings.LOGIN_FAILURES_LIMIT:
         return
-    window = int(settings.LOGIN_FAILURES_MINUTES * 60) or 1
-    for scope, who in _login_keys(username, ip):
-        ratelimit.give_back(scope, who, window)
+    window = _window()
+    for scope, who, _most in _hard_limits(username, ip):
+        ratelimit.sliding_give_back(scope, who, window)
+    ratelimit.sliding_give_back("login-account", _account_key(username), window)
+    cache.delete(f"login-gate:{_pair(username, ip)}")
+
+
+def wait_text(wait: int) -> str:
+    """ "in 40 seconds" or "in 3 minutes": a delay of seconds is not shown as a minute."""
+    if wait < 60:
+        return ngettext("%(n)d second", "%(n)d seconds", wait) % {"n": wait}
+    minutes = (wait + 59) // 60
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
 
 
 def login_refusal_message(wait: int) -> str:
-    minutes = max(1, (wait + 59) // 60)
-    return ngettext(
-        "Too many failed logins. Try again in %(minutes)d minute.",
-        "Too many failed logins. Try again in %(minutes)d minutes.",
-        minutes,
-    ) % {"minutes": minutes}
+    return _("Too many failed logins. Try again in %(wait)s.") % {"wait": wait_text(wait)}
 
 
 def _account_key(username: str) -> str:
@@ -231,7 +281,9 @@ __all__ = [
     "NulRefusalMiddleware",
     "SecurityHeadersMiddleware",
     "StaffIdleMiddleware",
+    "login_delay",
     "login_refusal_message",
     "release_login",
     "reserve_login",
+    "wait_text",
 ]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from congdong.core.errors import ActionError
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def form_error(form: forms.Form, exc: ActionError) -> None:
@@ -24,9 +28,49 @@ def form_error(form: forms.Form, exc: ActionError) -> None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is set by the server (or by the proxy middleware at scale); the
-    # X-Forwarded-For header is not trusted here because a client can forge it.
-    return request.META.get("REMOTE_ADDR") or None
+    """The address of the person's machine, for every per-address limit and log.
+
+    REMOTE_ADDR is the machine that connected. When it is one of CONGDONG_TRUSTED_PROXIES (the
+    site's own reverse proxies), `X-Forwarded-For` is read from the right — each proxy appends
+    the address it saw — past the trusted proxies, to the first address that is not one: what
+    is left of it was written by the client and proves nothing. Without trusted proxies the
+    header is never read (anyone can send it).
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = trusted_proxies()
+    if remote is None or not proxies or not _within(remote, proxies):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    found = remote
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _parse(hop):
+            break  # not an address: what a client wrote, never a proxy; keep the last good one
+        found = hop
+        if not _within(hop, proxies):
+            break
+    return found
+
+
+def trusted_proxies() -> tuple[IPNetwork, ...]:
+    return _networks(tuple(settings.TRUSTED_PROXIES))
+
+
+@functools.cache
+def _networks(spec: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    # Checked when the settings load (congdong/settings.py), so a bad entry stops the start.
+    return tuple(ipaddress.ip_network(item, strict=False) for item in spec)
+
+
+def _parse(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(address)
+    except ValueError:
+        return None
+
+
+def _within(address: str, networks: tuple[IPNetwork, ...]) -> bool:
+    parsed = _parse(address)
+    return parsed is not None and any(parsed in network for network in networks)
 
 
 def client_network(request: HttpRequest) -> str | None:

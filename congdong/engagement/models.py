@@ -379,6 +379,9 @@ class NotificationSettings(models.Model):
         _("digest"), max_length=10, choices=DigestChoice.choices, default=DigestChoice.NONE
     )
     email = models.EmailField(_("email for the digest"), blank=True)
+    # Set when the person opened the link sent to `email` (issue 15): digests go to confirmed
+    # addresses only, so nobody can have them sent to someone else's inbox.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -387,3 +390,7 @@ class NotificationSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.digest}"
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return bool(self.email) and self.email_verified_at is None

@@ -2,9 +2,10 @@
 ten one-time recovery codes.
 
 A code is accepted once: its 30-second step is recorded and that step or an earlier one is
-refused afterwards. Wrong codes count against the same limit as wrong passwords (per account
-and per address, congdong.core.security), so a stolen password gives a guesser five tries in
-half an hour, not a million.
+refused afterwards. Wrong codes count with wrong passwords (congdong.core.security: per account
+from one address, per address, and a growing wait for failing addresses once the account has
+many failures), so a stolen password gives a guesser five tries per address in half an hour,
+not a million, and never lets the guesser lock the owner out.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from congdong.accounts.models import User
 from congdong.core import security
@@ -88,14 +88,8 @@ def _reserve_try(user: User, ip: str | None) -> None:
     cannot slip past the limit; a right code gives the count back."""
     wait = security.reserve_login(user.username, ip)
     if wait:
-        minutes = max(1, (wait + 59) // 60)
         raise RateLimited(
-            ngettext(
-                "Too many wrong codes. Try again in %(minutes)d minute.",
-                "Too many wrong codes. Try again in %(minutes)d minutes.",
-                minutes,
-            )
-            % {"minutes": minutes},
+            _("Too many wrong codes. Try again in %(wait)s.") % {"wait": security.wait_text(wait)},
             retry_after=wait,
             field="code",
         )

@@ -82,6 +82,8 @@ PRODUCTION_ENV = {
     "CONGDONG_HTTPS": "true",
     "CONGDONG_SECRET_KEY": "k7#Qz!v9Lr2@Wm5$Tn8^Yp3&Bx6*Hc4(Jd1)Fg0_Se-Ua+Ri=Ol%Ek~Ns",
     "CONGDONG_ALLOWED_HOSTS": "congdong.mattran.org.vn",
+    # Behind the reverse proxy production runs on (issue 15: congdong.E001 without it).
+    "CONGDONG_TRUSTED_PROXIES": "10.0.0.2",
 }
 CHECK = """
 import json, django

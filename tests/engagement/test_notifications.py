@@ -307,6 +307,8 @@ def test_a_citizen_choosing_a_digest_gives_its_consent_and_choosing_none_withdra
 
 def test_the_email_digest_goes_out_once_a_day(pages, an):
     actions.save_settings(an, DigestChoice.EMAIL, "an@example.vn")
+    # Only to a confirmed address (issue 15; tests/security/test_digest_email_verification.py).
+    actions.confirm_email(actions.confirmation_token(an.pk, "an@example.vn"))
     post = publish(pages.kinh_bac, title="Hiến máu nhân đạo")
     tell(an, post)
 

@@ -89,8 +89,16 @@ def request_code(raw_phone: str, ip: str | None) -> str:
     return phone
 
 
-def check_code(phone: str, code: str) -> PhoneCode:
-    """The newest unused code for `phone`, if `code` matches it; counts a wrong try."""
+def check_code(phone: str, code: str, ip: str | None = None) -> PhoneCode:
+    """The newest unused code for `phone`, if `code` matches it.
+
+    The try is counted before the comparison by a conditional UPDATE (`attempts < limit`), so
+    parallel guesses get at most OTP_MAX_ATTEMPTS comparisons, not as many as arrive before
+    the first wrong one is counted. Tries from the address that asked for the code and from
+    all other addresses have an allowance each: an outsider who knows the number cannot spend
+    the citizen's tries. A right code gives its try back (it may be sent again, say with the
+    name a new account needs).
+    """
     code = (code or "").strip()
     if not (len(code) == 6 and code.isdigit()):
         raise ActionError(_("The code has 6 digits."), field="code")
@@ -101,18 +109,24 @@ def check_code(phone: str, code: str) -> PhoneCode:
         raise ActionError(
             _("This code has expired (codes last 5 minutes). Ask for a new one."), field="code"
         )
-    if row.attempts >= settings.OTP_MAX_ATTEMPTS:
+    column = "attempts" if ip is None or ip == row.ip else "foreign_attempts"
+    limit = settings.OTP_MAX_ATTEMPTS
+    counted = PhoneCode.objects.filter(pk=row.pk, **{f"{column}__lt": limit}).update(
+        **{column: F(column) + 1}
+    )
+    if not counted:
         raise ActionError(_("Too many wrong tries for this code. Ask for a new one."), field="code")
-    if not hmac.compare_digest(row.code_hash, _hash_code(phone, code)):
-        PhoneCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
-        left = settings.OTP_MAX_ATTEMPTS - row.attempts - 1
-        raise ActionError(
-            _("Wrong code. %(left)s tries left.") % {"left": left}
-            if left
-            else _("Wrong code. Ask for a new one."),
-            field="code",
-        )
-    return row
+    if hmac.compare_digest(row.code_hash, _hash_code(phone, code)):
+        PhoneCode.objects.filter(pk=row.pk).update(**{column: F(column) - 1})
+        return row
+    used = PhoneCode.objects.values_list(column, flat=True).get(pk=row.pk)
+    left = max(0, limit - used)
+    raise ActionError(
+        _("Wrong code. %(left)s tries left.") % {"left": left}
+        if left
+        else _("Wrong code. Ask for a new one."),
+        field="code",
+    )
 
 
 def do_use_code(row: PhoneCode) -> bool:
@@ -120,8 +134,8 @@ def do_use_code(row: PhoneCode) -> bool:
     return bool(PhoneCode.objects.filter(pk=row.pk, used_at=None).update(used_at=timezone.now()))
 
 
-def verify_code(phone: str, code: str) -> None:
-    if not do_use_code(check_code(phone, code)):
+def verify_code(phone: str, code: str, ip: str | None = None) -> None:
+    if not do_use_code(check_code(phone, code, ip)):
         raise ActionError(_("This code was already used. Ask for a new one."), field="code")
 
 

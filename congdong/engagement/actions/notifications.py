@@ -9,11 +9,13 @@ each step writes the next batch with one INSERT and moves the cursor with a cond
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from collections.abc import Collection
 from typing import Literal
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -27,6 +29,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.accounts.sms import get_backend
+from congdong.core import ratelimit
 from congdong.core.errors import ActionError
 from congdong.engagement.models import (
     Comment,
@@ -127,11 +130,76 @@ def check_settings(user: AnyUser, digest: str, email: str) -> tuple[User, str, s
 
 
 def save_settings(user: AnyUser, digest: str, email: str) -> NotificationSettings:
-    """Save how `user` wants the digest; ActionError (with the field) when it cannot be sent."""
+    """Save how `user` wants the digest; ActionError (with the field) when it cannot be sent.
+
+    A new address is saved unconfirmed and a link to confirm it is sent to it (after the
+    commit); the email digest waits for the confirmation. Saving an unconfirmed address again
+    sends the link again (at most VERIFY_SENDS_PER_HOUR an hour).
+    """
     account, digest, email = check_settings(user, digest, email)
-    row, _created = NotificationSettings.objects.update_or_create(
-        user=account, defaults={"digest": digest, "email": email}
+    with transaction.atomic():
+        before = NotificationSettings.objects.select_for_update().filter(user=account).first()
+        kept = before is not None and before.email == email
+        row, _created = NotificationSettings.objects.update_or_create(
+            user=account,
+            defaults={
+                "digest": digest,
+                "email": email,
+                "email_verified_at": before.email_verified_at if kept else None,
+            },
+        )
+        if digest == DigestChoice.EMAIL and row.awaiting_confirmation:
+            send = functools.partial(
+                _send_confirmation, account.pk, email, translation.get_language()
+            )
+            transaction.on_commit(send)
+    return row
+
+
+# --- confirming the digest's email address ------------------------------------------------------
+
+VERIFY_SALT = "congdong.engagement.digest-email"
+VERIFY_DAYS = 3
+VERIFY_SENDS_PER_HOUR = 5
+
+
+def confirmation_token(user_id: int, email: str) -> str:
+    return signing.dumps({"u": user_id, "e": email}, salt=VERIFY_SALT, compress=True)
+
+
+def _send_confirmation(user_id: int, email: str, language: str | None) -> None:
+    if ratelimit.sliding_take("digest-confirm", user_id, VERIFY_SENDS_PER_HOUR, 3600):
+        return  # the links sent this hour are still valid: no more mail to that inbox now
+    url = _site_url(reverse("engagement:confirm-email", args=[confirmation_token(user_id, email)]))
+    with translation.override(language or settings.LANGUAGE_CODE):
+        send_mail(
+            _("congdong: confirm your email address for the digest"),
+            render_to_string(
+                "engagement/notifications/confirm_email.txt", {"url": url, "days": VERIFY_DAYS}
+            ),
+            None,
+            [email],
+        )
+
+
+def confirm_email(token: str) -> NotificationSettings:
+    """Mark the address in the link confirmed; ActionError if the link is broken, expired, or
+    for an address that is no longer the saved one."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_DAYS * 86400)
+    except signing.SignatureExpired:
+        raise ActionError(
+            _("This link has expired. Save your email address again to get a new one.")
+        ) from None
+    except signing.BadSignature:
+        raise ActionError(_("This link is not valid.")) from None
+    row = NotificationSettings.objects.filter(user_id=data.get("u"), email=data.get("e")).first()
+    if row is None:
+        raise ActionError(_("This link is for an email address that is no longer saved."))
+    NotificationSettings.objects.filter(pk=row.pk, email_verified_at=None).update(
+        email_verified_at=timezone.now()
     )
+    row.refresh_from_db()
     return row
 
 
@@ -286,7 +354,7 @@ def send_digests(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     due = (
         NotificationSettings.objects.filter(
-            Q(digest=DigestChoice.EMAIL) & ~Q(email="")
+            Q(digest=DigestChoice.EMAIL, email_verified_at__isnull=False) & ~Q(email="")
             | Q(digest=DigestChoice.SMS, user__phone__isnull=False),
             Q(last_digest_at__isnull=True) | Q(last_digest_at__lte=now - DIGEST_EVERY),
             Exists(_pending(OuterRef("user_id"))),

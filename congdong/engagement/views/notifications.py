@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from congdong.core.errors import ActionError
@@ -95,12 +96,33 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("engagement:notification-settings")
+    awaiting = (
+        saved is not None and saved.digest == DigestChoice.EMAIL and saved.awaiting_confirmation
+    )
     return render(
         request,
         "engagement/notifications/settings.html",
-        {"form": form, "has_phone": bool(request.user.phone and request.user.phone_verified_at)},
+        {
+            "form": form,
+            "has_phone": bool(request.user.phone and request.user.phone_verified_at),
+            "awaiting": saved.email if awaiting else "",
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@never_cache
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to a digest's new email address. Opening it shows a button; only the
+    button (a POST) confirms, so a mail scanner that opens links confirms nothing."""
+    context: dict = {}
+    if request.method == "POST":
+        try:
+            context["confirmed"] = actions.confirm_email(token)
+        except ActionError as exc:
+            context["error"] = exc.message
+    status = 400 if "error" in context else 200
+    return render(request, "engagement/notifications/confirm_email.html", context, status=status)
 
 
 urls: list[URLPattern] = [
@@ -108,4 +130,5 @@ urls: list[URLPattern] = [
     path("thong-bao/da-doc/", mark_all_read, name="notifications-read"),
     path("thong-bao/chuong/", bell, name="bell"),
     path("thong-bao/cai-dat/", notification_settings, name="notification-settings"),
+    path("thong-bao/xac-nhan-email/<str:token>/", confirm_email, name="confirm-email"),
 ]
