@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congdong.core import ratelimit
-from congdong.core.web import client_ip
+from congdong.core.web import client_network, network_of
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -139,7 +139,7 @@ class ApiRateLimitMiddleware:
         else:
             limit, wait = settings.API_LIMIT_ANON, 0
             if limit:
-                wait = ratelimit.allow("api-ip", client_ip(request) or "-", limit, 60)
+                wait = ratelimit.allow("api-ip", client_network(request) or "-", limit, 60)
         if not wait:
             return None
         detail = ngettext(
@@ -189,14 +189,15 @@ def _window() -> int:
 
 
 def _pair(username: str, ip: str | None) -> str:
-    return f"{_account_key(username)}:{ip or '-'}"
+    return f"{_account_key(username)}:{network_of(ip) or '-'}"
 
 
 def _hard_limits(username: str, ip: str | None) -> list[tuple[str, str, int]]:
     """(scope, who, limit) of the counts that refuse an address."""
     limits = [("login-pair", _pair(username, ip), settings.LOGIN_FAILURES_LIMIT)]
     if ip and settings.LOGIN_FAILURES_PER_ADDRESS:
-        limits.append(("login-ip", ip, settings.LOGIN_FAILURES_PER_ADDRESS))
+        # An IPv6 client may change its address within its /64 at will: the /64 is one party.
+        limits.append(("login-ip", network_of(ip) or ip, settings.LOGIN_FAILURES_PER_ADDRESS))
     return limits
 
 

@@ -82,7 +82,11 @@ def client_network(request: HttpRequest) -> str | None:
     given a whole /64 and may change the rest of the address at will, so the /64 is the
     address that costs something to change.
     """
-    ip = client_ip(request)
+    return network_of(client_ip(request))
+
+
+def network_of(ip: str | None) -> str | None:
+    """`ip` as one party (see client_network): IPv4 as it is, IPv6 as its /64 network."""
     if ip is None:
         return None
     try:

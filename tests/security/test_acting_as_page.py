@@ -56,6 +56,8 @@ def _bell(user: User) -> str:
 
 def _digest(user: User) -> str:
     notifications.save_settings(user, DigestChoice.EMAIL, "binh@example.vn")
+    # Digests go to a confirmed address only (tests/security/test_digest_email_verification.py).
+    notifications.confirm_email(notifications.confirmation_token(user.pk, "binh@example.vn"))
     mail.outbox.clear()
     assert notifications.send_digests() == 1
     (message,) = mail.outbox

@@ -86,6 +86,18 @@ def test_the_guessing_address_itself_is_refused_even_with_the_right_password(per
 
 
 @pytest.mark.django_db
+def test_an_ipv6_guesser_cannot_escape_the_count_by_changing_address_within_its_64(personas):
+    # An IPv6 subscriber is given a whole /64: each guess from a fresh address in it is still
+    # the same party (core/web.network_of), for the account's pair and for the address count.
+    for n in range(5):
+        assert sign_in(ADMIN, f"sai-{n}", f"2001:db8:7:1::{n + 1:x}").status_code == 200
+    refused = sign_in(ADMIN, DEMO_PASSWORD, "2001:db8:7:1::ff")
+    assert refused.status_code == 429
+    # Another /64 is another party, and the owner's own address is never refused.
+    assert sign_in(ADMIN, DEMO_PASSWORD, OWNER_ADDRESS).status_code == 302
+
+
+@pytest.mark.django_db
 def test_failing_addresses_wait_longer_each_time_once_the_account_is_under_attack(
     personas, settings
 ):
