@@ -13,7 +13,6 @@ import logging
 from collections.abc import Collection
 from typing import Literal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -28,6 +27,7 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.accounts.sms import get_backend
 from congdong.core.errors import ActionError
+from congdong.core.links import absolute_url
 from congdong.engagement.models import (
     Comment,
     CommentState,
@@ -225,13 +225,6 @@ def open_notice_count() -> int:
 # --- the daily digest ---------------------------------------------------------------------------
 
 
-def _site_url(path: str) -> str:
-    """An absolute address for messages sent outside a request (the first allowed host)."""
-    host = next((h for h in settings.ALLOWED_HOSTS if h not in {"*", ""}), "localhost")
-    scheme = "https" if settings.HTTPS else "http"
-    return f"{scheme}://{host.lstrip('.')}{path}"
-
-
 def _pending(user_id: int):
     """Notifications not read in the bell and not yet in a digest: what a digest tells."""
     return Notification.objects.filter(recipient_id=user_id, read_at=None, digested_at=None)
@@ -247,7 +240,7 @@ def _send_digest(row: NotificationSettings, now: datetime.datetime) -> bool:
     if not items:
         return False
     count = pending.count()
-    url = _site_url(reverse("engagement:notifications"))
+    url = absolute_url(reverse("engagement:notifications"))
     # Citizens read Vietnamese; a sweep has no request to take the language from.
     with translation.override("vi"):
         if row.digest == DigestChoice.EMAIL:
