@@ -129,7 +129,11 @@ def test_the_share_link_and_the_api_answers_use_the_site_address(pages):
     api = Client()
     page = api.get(f"/api/v1/public/pages/{pages.kinh_bac.slug}", HTTP_HOST=POISON).json()
     detail = api.get(f"/api/v1/public/posts/{post.pk}", HTTP_HOST=POISON).json()
-    urls = [page["url"], detail["url"], *(i["url"] for i in detail["images"])]
+    key = {"HTTP_AUTHORIZATION": f"Bearer {do_issue_token(an).key}", "HTTP_HOST": POISON}
+    referral = api.get(
+        "/api/v1/me/referral-link", {"page_id": pages.kinh_bac.pk, "post_id": post.pk}, **key
+    ).json()
+    urls = [page["url"], detail["url"], *(i["url"] for i in detail["images"]), referral["url"]]
     assert all(u.startswith(SITE + "/") for u in urls), urls
 
 
