@@ -78,6 +78,8 @@ ALLOWED_HOSTS = env_list("CONGDONG_ALLOWED_HOSTS", "127.0.0.1,localhost")
 if urlsplit(SITE_URL).hostname not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)
 CSRF_TRUSTED_ORIGINS = env_list("CONGDONG_CSRF_TRUSTED_ORIGINS", "")
+if SITE_URL not in CSRF_TRUSTED_ORIGINS:  # forms posted from the site's own address
+    CSRF_TRUSTED_ORIGINS.append(SITE_URL)
 
 # Behind a TLS-terminating proxy in production; off on a laptop so plain http works.
 HTTPS = env_bool("CONGDONG_HTTPS", False)

@@ -213,6 +213,7 @@ def test_the_site_address_is_allowed_whatever_hosts_are_listed(monkeypatch, tmp_
     )
     assert read["SITE_URL"] == "https://congdong.mattran.org.vn"
     assert read["ALLOWED_HOSTS"] == ["127.0.0.1", "congdong.mattran.org.vn"]
+    assert read["CSRF_TRUSTED_ORIGINS"] == ["https://congdong.mattran.org.vn"]
 
 
 @pytest.mark.parametrize(
