@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "congdong"
 
     def ready(self) -> None:
-        from congdong.core import security  # noqa: F401 (connects the login receiver)
+        from congdong.core import links, security  # noqa: F401 (login receiver, deploy check)

@@ -7,7 +7,10 @@ and shared from there. Pages, mails, SMS, API answers and share links all come t
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core import checks
 from django.db.models.fields.files import FieldFile
 
 
@@ -38,3 +41,18 @@ def site_url_serving(addrport: str) -> str:
     if host in ("", "0", "0.0.0.0", "[::]", "::"):
         host = "127.0.0.1"
     return f"http://{host}:{port}"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`check --deploy`: behind TLS, the links the site gives out must be https ones — the
+    default address (the laptop's) in production means every shared link is broken."""
+    if settings.HTTPS and not settings.SITE_URL.startswith("https://"):
+        return [
+            checks.Warning(
+                f"CONGDONG_SITE_URL is {settings.SITE_URL}: links in pages, mails and SMS point "
+                "there. Set it to the site's public https address.",
+                id="congdong.W001",
+            )
+        ]
+    return []

@@ -48,6 +48,7 @@ def test_deploy_check_is_clean_with_production_values(tmp_path):
         "CONGDONG_HTTPS": "true",
         "CONGDONG_SECRET_KEY": "x" * 20 + "a-long-and-random-production-secret-Key-1234567890",
         "CONGDONG_ALLOWED_HOSTS": "congdong.example.vn",
+        "CONGDONG_SITE_URL": "https://congdong.example.vn",
     }
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],

@@ -82,6 +82,7 @@ PRODUCTION_ENV = {
     "CONGDONG_HTTPS": "true",
     "CONGDONG_SECRET_KEY": "k7#Qz!v9Lr2@Wm5$Tn8^Yp3&Bx6*Hc4(Jd1)Fg0_Se-Ua+Ri=Ol%Ek~Ns",
     "CONGDONG_ALLOWED_HOSTS": "congdong.mattran.org.vn",
+    "CONGDONG_SITE_URL": "https://congdong.mattran.org.vn",
 }
 CHECK = """
 import json, django

@@ -264,3 +264,15 @@ def test_no_code_builds_a_link_from_the_request():
             if pattern in text:
                 found.append(f"{path.relative_to(ROOT)}: {pattern}")
     assert found == []
+
+
+def test_the_deploy_check_warns_of_a_site_address_that_is_not_https(settings):
+    from django.core import checks
+
+    settings.HTTPS = True
+    settings.SITE_URL = "http://127.0.0.1:8000"  # the laptop's default, forgotten
+    ids = [m.id for m in checks.run_checks(include_deployment_checks=True)]
+    assert "congdong.W001" in ids
+    settings.SITE_URL = SITE
+    ids = [m.id for m in checks.run_checks(include_deployment_checks=True)]
+    assert "congdong.W001" not in ids
