@@ -10,6 +10,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,8 +49,39 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("CONGDONG_DEBUG", False)
 # Benchmark-only views and switches (`congdong bench public-pages`); never on in production.
 BENCH_VIEWS = env_bool("CONGDONG_BENCH_VIEWS", False)
+
+
+def _site_url() -> str:
+    """The site's one public address, scheme and host (and port), without a trailing slash.
+
+    Every absolute link the site gives out — in pages (canonical, OpenGraph), mails, SMS, API
+    answers and share links — is built from it (`congdong.core.links.absolute_url`), never from
+    the request's Host header, which any client may set and the public page cache would then
+    hand to everyone."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    value = os.environ.get("CONGDONG_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or value != (f"{parts.scheme}://{parts.netloc}")
+    ):
+        raise ImproperlyConfigured(
+            f"CONGDONG_SITE_URL must be like https://congdong.example.vn (got {value!r})"
+        )
+    return value
+
+
+SITE_URL = _site_url()
 ALLOWED_HOSTS = env_list("CONGDONG_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The site answers under its own address whatever else is allowed (the host without its port:
+# Django compares hosts without ports).
+if urlsplit(SITE_URL).hostname not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)
 CSRF_TRUSTED_ORIGINS = env_list("CONGDONG_CSRF_TRUSTED_ORIGINS", "")
+if SITE_URL not in CSRF_TRUSTED_ORIGINS:  # forms posted from the site's own address
+    CSRF_TRUSTED_ORIGINS.append(SITE_URL)
 
 # Behind a TLS-terminating proxy in production; off on a laptop so plain http works.
 HTTPS = env_bool("CONGDONG_HTTPS", False)

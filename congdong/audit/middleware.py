@@ -71,7 +71,7 @@ class AuditMiddleware:
         if _staff(getattr(request, "user", None)) or (
             request.path.startswith(API_PREFIX) and _bearer_staff(request)
         ):
-            request._audit_target = find(match)
+            request._audit_target = find(match, request.method or "")
             request._audit_pending = True
         return None
 

@@ -1,13 +1,14 @@
 """Whole-page cache for anonymous visitors of the public site, invalidated by version numbers.
 
-A cached copy is keyed by the language, the full path (query included), whether htmx asked for
-a fragment, and the current versions of the page it shows (`("page", id)`) and of the whole
-site. Publishing, hiding or editing a post bumps its page's version (`bump_page`), so the next
-visitor misses and sees the change; moves that change directories bump the global version
-(`bump_all`). Nothing is ever deleted by pattern: old copies simply stop being asked for and
-expire. Versions live in the Django cache — per process with the default LocMem backend (one
-web process on a laptop), shared by every process with Redis (REDIS_URL), which a multi-process
-deployment needs for invalidation to reach all of them.
+A cached copy is keyed by the site address, the language, the full path (query included),
+whether htmx asked for a fragment, and the current versions of the page it shows (`("page",
+id)`) and of the whole site — never by the Host header, which no longer changes what a page
+holds (core/links.py). Publishing, hiding or editing a post bumps its page's version
+(`bump_page`), so the next visitor misses and sees the change; moves that change directories
+bump the global version (`bump_all`). Nothing is ever deleted by pattern: old copies simply stop
+being asked for and expire. Versions live in the Django cache — per process with the default
+LocMem backend (one web process on a laptop), shared by every process with Redis (REDIS_URL),
+which a multi-process deployment needs for invalidation to reach all of them.
 
 Counts that change without a bump (followers, reactions) are at most `timeout` seconds old for
 anonymous visitors; signed-in people always get a freshly built page.
@@ -124,8 +125,17 @@ def _key(request: HttpRequest, scope: Scope | None) -> str:
     keys = [GLOBAL] + ([_version_key(scope)] if scope else [])
     versions = _versions(keys)
     fragment = request.headers.get("HX-Target", "-") if request.headers.get("HX-Request") else ""
+    # Never the Host header or the scheme: pages are built from the configured site address
+    # alone (core/links.py), so a request under another host or port gets, and stores, the same
+    # copy as everyone. The site address is in the key so that changing it drops old copies.
     raw = "|".join(
-        [translation.get_language(), request.get_full_path(), fragment, *map(str, versions)]
+        [
+            settings.SITE_URL,
+            translation.get_language(),
+            request.get_full_path(),
+            fragment,
+            *map(str, versions),
+        ]
     )
     return f"{PREFIX}:r:" + hashlib.sha256(raw.encode()).hexdigest()
 

@@ -21,6 +21,7 @@ from congdong.accounts.queries import AnyUser
 from congdong.accounts.tokens import TOKEN_OR_SESSION, caller
 from congdong.core.api import Id
 from congdong.core.errors import ActionError
+from congdong.core.links import absolute_url
 from congdong.engagement import feeds, queries, search
 from congdong.engagement import notifications as inbox
 from congdong.engagement.actions import comments, follows, reactions, referrals
@@ -224,13 +225,13 @@ def _reactions(counts: list[queries.ReactionCount]) -> list[dict]:
 
 
 def _file_url(request: HttpRequest, field: FieldFile) -> str | None:
-    return request.build_absolute_uri(field.url) if field else None
+    return absolute_url(field) if field else None
 
 
 def _page_url(request: HttpRequest, page: Page, post: Post | None = None) -> str:
     if post is not None:
-        return request.build_absolute_uri(reverse("posts:public", args=[page.slug, post.pk]))
-    return request.build_absolute_uri(reverse("pages:public", args=[page.slug]))
+        return absolute_url(reverse("posts:public", args=[page.slug, post.pk]))
+    return absolute_url(reverse("pages:public", args=[page.slug]))
 
 
 def _page_out(request: HttpRequest, page: Page, counts: dict | None = None) -> dict:
@@ -384,9 +385,7 @@ def public_post(request: HttpRequest, post_id: int, gt: str | None = None) -> di
         "body": post.body,
         "source_url": post.source_url,
         "tags": post.tags,
-        "images": [
-            {"url": request.build_absolute_uri(i.file.url), "alt_text": i.alt_text} for i in images
-        ],
+        "images": [{"url": absolute_url(i.file), "alt_text": i.alt_text} for i in images],
         "reaction_counts": _reactions(counts),
         "referral": _signed_referral(opened),
     }

@@ -13,9 +13,11 @@ import logging
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from congdong.accounts.models import User
+from congdong.core.links import absolute_url
 from congdong.privacy import queries
 from congdong.privacy.models import OPEN_STATES, DataRequest
 
@@ -50,6 +52,7 @@ def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> 
     if emails:
         with translation.override("vi"):
             subject = render_to_string("privacy/overdue_email_subject.txt", {"count": len(items)})
-            body = render_to_string("privacy/overdue_email.txt", {"items": items})
+            url = absolute_url(reverse("privacy:staff-list"))
+            body = render_to_string("privacy/overdue_email.txt", {"items": items, "url": url})
         send_mail(" ".join(subject.split()), body, None, emails, fail_silently=True)
     return len(items)

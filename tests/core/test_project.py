@@ -50,6 +50,7 @@ def test_deploy_check_is_clean_with_production_values(tmp_path):
         "CONGDONG_ALLOWED_HOSTS": "congdong.example.vn",
         # Behind the reverse proxy production runs on (issue 15: congdong.E001 without it).
         "CONGDONG_TRUSTED_PROXIES": "10.0.0.2",
+        "CONGDONG_SITE_URL": "https://congdong.example.vn",
     }
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],

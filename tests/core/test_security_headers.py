@@ -84,6 +84,7 @@ PRODUCTION_ENV = {
     "CONGDONG_ALLOWED_HOSTS": "congdong.mattran.org.vn",
     # Behind the reverse proxy production runs on (issue 15: congdong.E001 without it).
     "CONGDONG_TRUSTED_PROXIES": "10.0.0.2",
+    "CONGDONG_SITE_URL": "https://congdong.mattran.org.vn",
 }
 CHECK = """
 import json, django

@@ -136,8 +136,10 @@ def _server_quiet_before_the_flush(request: pytest.FixtureRequest) -> Iterator[N
 
 
 @pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
+def page(browser: Browser, live_server, settings) -> Iterator[Page]:
     """A fresh browser context (no cookies) in Vietnamese, with URLs relative to the server."""
+    # Absolute links (share links, cards) are built from the site address: here, this server.
+    settings.SITE_URL = live_server.url
     context = browser.new_context(locale="vi-VN", base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

@@ -31,6 +31,7 @@ from congdong.accounts.queries import AnyUser
 from congdong.accounts.sms import get_backend
 from congdong.core import ratelimit
 from congdong.core.errors import ActionError
+from congdong.core.links import absolute_url
 from congdong.engagement.models import (
     Comment,
     CommentState,
@@ -170,7 +171,9 @@ def confirmation_token(user_id: int, email: str) -> str:
 def _send_confirmation(user_id: int, email: str, language: str | None) -> None:
     if ratelimit.sliding_take("digest-confirm", user_id, VERIFY_SENDS_PER_HOUR, 3600):
         return  # the links sent this hour are still valid: no more mail to that inbox now
-    url = _site_url(reverse("engagement:confirm-email", args=[confirmation_token(user_id, email)]))
+    url = absolute_url(
+        reverse("engagement:confirm-email", args=[confirmation_token(user_id, email)])
+    )
     with translation.override(language or settings.LANGUAGE_CODE):
         send_mail(
             _("congdong: confirm your email address for the digest"),
@@ -293,13 +296,6 @@ def open_notice_count() -> int:
 # --- the daily digest ---------------------------------------------------------------------------
 
 
-def _site_url(path: str) -> str:
-    """An absolute address for messages sent outside a request (the first allowed host)."""
-    host = next((h for h in settings.ALLOWED_HOSTS if h not in {"*", ""}), "localhost")
-    scheme = "https" if settings.HTTPS else "http"
-    return f"{scheme}://{host.lstrip('.')}{path}"
-
-
 def _pending(user_id: int):
     """Notifications not read in the bell and not yet in a digest: what a digest tells."""
     return Notification.objects.filter(recipient_id=user_id, read_at=None, digested_at=None)
@@ -322,7 +318,7 @@ def _send_digest(row: NotificationSettings, now: datetime.datetime) -> bool:
     if not items:
         return False
     count = pending.count()
-    url = _site_url(reverse("engagement:notifications"))
+    url = absolute_url(reverse("engagement:notifications"))
     # Citizens read Vietnamese; a sweep has no request to take the language from.
     with translation.override("vi"):
         if row.digest == DigestChoice.EMAIL:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congdong.core.errors import ActionError
+from congdong.core.links import absolute_url
 from congdong.core.public_cache import cached_response
 from congdong.core.ratelimit import RateLimited
 from congdong.engagement import feeds, queries, search
@@ -152,7 +153,7 @@ def share_panel(request: HttpRequest, page_id: int) -> HttpResponse:
             post = None
     target = reverse("posts:public", args=[page.slug, post.pk]) if post else None
     target = target or reverse("pages:public", args=[page.slug])
-    link = request.build_absolute_uri(target)
+    link = absolute_url(target)
     code = None
     if request.user.is_authenticated:
         try:

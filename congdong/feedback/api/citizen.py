@@ -15,6 +15,7 @@ from pydantic import field_validator
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.api import Pages
+from congdong.core.links import absolute_url
 from congdong.core.web import client_ip
 from congdong.feedback import actions as feedback_actions
 from congdong.feedback import queries as feedback_queries
@@ -170,7 +171,7 @@ def _citizen_item(request: HttpRequest, item: Feedback) -> dict:
         "reject_reason": item.reject_reason,
         "closed_at": item.closed_at,
         "reopen_until": until,
-        "url": request.build_absolute_uri(reverse("feedback:item", args=[item.pk])),
+        "url": absolute_url(reverse("feedback:item", args=[item.pk])),
     }
 
 
@@ -181,9 +182,7 @@ def _citizen_detail(request: HttpRequest, item: Feedback) -> dict:
             "kind": f.kind,
             "name": f.original_name,
             "size": f.size,
-            "url": request.build_absolute_uri(
-                reverse("api:feedback_attachment", kwargs={"attachment_id": f.pk})
-            ),
+            "url": absolute_url(reverse("api:feedback_attachment", kwargs={"attachment_id": f.pk})),
         }
         for f in item.attachments.all()
     ]

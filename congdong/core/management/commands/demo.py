@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from congdong.accounts.phones import display_phone
+from congdong.core.links import site_url_serving
 from congdong.demo.breaches import ensure_breaches
 from congdong.demo.campaigns import ensure_campaigns
 from congdong.demo.engagement import ensure_engagement
@@ -30,6 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--addrport", default="127.0.0.1:8000")
 
     def handle(self, *args, no_serve: bool, addrport: str, **options) -> None:
+        use_site_url(addrport)
         self.stdout.write("1/4 Database…")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("2/4 Units (2022 and 2025 structures)…")
@@ -59,15 +65,15 @@ class Command(BaseCommand):
         self.stdout.write(f"  {ensure_takedowns()} takedown requests recorded")
         self.stdout.write(f"  {ensure_breaches()} personal data breaches, audit log rows")
         self.stdout.write("4/4 Ready.\n")
-        self.print_logins(personas, addrport)
+        self.print_logins(personas)
         if not no_serve:
             # Scheduled posts are published by this process too: no other server to start.
             start_in_thread()
             self.stdout.write("  background worker running (publishes scheduled posts)")
             call_command("runserver", addrport, use_reloader=False)
 
-    def print_logins(self, personas, addrport: str) -> None:
-        url = f"http://{addrport}"
+    def print_logins(self, personas) -> None:
+        url = settings.SITE_URL
         self.stdout.write(
             self.style.SUCCESS(f"Staff log in at {url}/dang-nhap/ with password {DEMO_PASSWORD}")
         )
@@ -82,3 +88,13 @@ class Command(BaseCommand):
                 f"({CITIZEN['full_name']}); the code is printed in this console."
             )
         )
+
+
+def use_site_url(addrport: str) -> None:
+    """Links in pages, mails and SMS point at the server this command starts, unless the
+    operator set CONGDONG_SITE_URL (a proxy in front, say); its host is allowed either way."""
+    if not os.environ.get("CONGDONG_SITE_URL"):
+        settings.SITE_URL = site_url_serving(addrport)
+    host = urlsplit(settings.SITE_URL).hostname
+    if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, host]
