@@ -67,7 +67,8 @@ class Route:
         return f"{self.method} {self.route}"
 
 
-NOT_OBJECTS = {"code", "version", "kind", "number", "media_id"}  # words, or part of another
+# Words, part of another, or a signed token (the digest address's confirmation: no object).
+NOT_OBJECTS = {"code", "version", "kind", "number", "media_id", "token"}
 
 
 def _web_routes() -> list[Route]:
