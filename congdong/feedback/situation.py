@@ -454,7 +454,7 @@ def data(
     step = TruncWeek if weekly else TruncDate
     dated = items.annotate(step=step("created_at", tzinfo=zone))
     per_step = {
-        (key.date() if isinstance(key, datetime.datetime) else key): tally
+        (timezone.localtime(key, zone).date() if isinstance(key, datetime.datetime) else key): tally
         for key, tally in _by(dated, "step", now).items()
     }
     starts = sorted(
