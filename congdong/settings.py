@@ -357,6 +357,11 @@ FEEDBACK_ANSWER_HOURS = float(os.environ.get("CONGDONG_FEEDBACK_ANSWER_HOURS", "
 FEEDBACK_REOPEN_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_REOPEN_DAYS", "7"))
 FEEDBACK_CLOSE_AFTER_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_CLOSE_AFTER_DAYS", "7"))
 FEEDBACK_CONSENT_VERSION = os.environ.get("CONGDONG_FEEDBACK_CONSENT_VERSION", "2026-01")
+# Aggregate-only opinion data (Decree 356/2025): every figure about what citizens said (the
+# people's situation, keywords) stands for at least this many distinct senders; smaller cells
+# read "< k" and are merged into an "other" row. Response times and on-time shares need this
+# many items. Below 2 would show one person's complaint: refused.
+OPINION_MIN_SENDERS = max(2, int(os.environ.get("CONGDONG_OPINION_MIN_SENDERS", "5")))
 # Wall-clock hours an authority's takedown request must be acted on (Decree 147/2024: 24).
 TAKEDOWN_HOURS = float(os.environ.get("CONGDONG_TAKEDOWN_HOURS", "24"))
 # Wall-clock hours to notify the personal data protection authority (A05, Ministry of Public

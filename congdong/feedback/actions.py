@@ -745,3 +745,22 @@ def log_access(
     if not user.is_authenticated or item.citizen_id == user.pk:
         return
     FeedbackAccess.objects.create(feedback=item, user=user, kind=kind, ip=ip, at=_now(now))
+
+
+def log_accesses(
+    user: AnyUser,
+    items: list[Feedback],
+    kind: AccessKind = AccessKind.LIST,
+    ip: str | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """`log_access` for every item of a list returned with its text (one row each, one
+    insert): a list that shows citizens' texts is as many readings."""
+    if not user.is_authenticated:
+        return
+    at = _now(now)
+    FeedbackAccess.objects.bulk_create(
+        FeedbackAccess(feedback=item, user=user, kind=kind, ip=ip, at=at)
+        for item in items
+        if item.citizen_id != user.pk
+    )

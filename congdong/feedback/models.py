@@ -307,6 +307,8 @@ class AccessKind(models.TextChoices):
     ATTACHMENT = "attachment", pgettext_lazy("feedback access", "opened an attachment")
     API = "api", pgettext_lazy("feedback access", "read through the API")
     EXPORT = "export", pgettext_lazy("feedback access", "exported")
+    # Returned with its text, place and coordinates in a list (the staff API's queue).
+    LIST = "list", pgettext_lazy("feedback access", "read in a list")
 
 
 class FeedbackAccess(models.Model):

@@ -18,17 +18,19 @@ from __future__ import annotations
 import datetime
 import re
 import statistics
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Substr, TruncDate
+from django.db.models.functions import Substr, TruncDate, TruncWeek
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congdong.core.anonymity import Figure, below, figure, is_hidden, min_senders
 from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError
 from congdong.feedback.models import (
@@ -159,39 +161,81 @@ def presets(today: datetime.date) -> list[Preset]:
 # ---------------------------------------------------------------- what the report holds
 
 
-@dataclass(frozen=True)
-class Counts:
-    """Counts of one group of items (a unit's subtree, a category, the whole subtree)."""
+MEASURES = ("sent", "open", "answered", "rejected", "overdue")
 
-    sent: int = 0
-    open: int = 0
-    answered: int = 0  # answered or closed
-    rejected: int = 0
-    overdue: int = 0  # open and past a deadline now
+
+@dataclass(frozen=True)
+class Tally:
+    """Raw counts of one group of items and the distinct senders behind each: never shown,
+    only turned into `Counts` (aggregate-only rule, `congdong.core.anonymity`)."""
+
+    values: tuple[int, ...] = (0,) * len(MEASURES)
+    senders: tuple[int, ...] = (0,) * len(MEASURES)
 
     @classmethod
-    def of(cls, row: dict[str, Any] | None) -> Counts:
+    def of(cls, row: dict[str, Any] | None) -> Tally:
         row = row or {}
-        return cls(**{name: int(row.get(name) or 0) for name in cls.__dataclass_fields__})
+        return cls(
+            tuple(int(row.get(m) or 0) for m in MEASURES),
+            tuple(int(row.get(f"{m}_senders") or 0) for m in MEASURES),
+        )
+
+    @property
+    def people(self) -> int:
+        """Distinct senders of the group's items."""
+        return self.senders[0]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Counts of one group of items (a unit's subtree, a category, the whole subtree) as shown:
+    each an int, or "< k" when it stands for fewer than k distinct senders."""
+
+    sent: Figure = 0
+    open: Figure = 0
+    answered: Figure = 0  # answered or closed
+    rejected: Figure = 0
+    overdue: Figure = 0  # open and past a deadline now
+
+    @classmethod
+    def of(cls, tally: Tally, k: int) -> Counts:
+        shown = {
+            m: figure(v, n, k)
+            for m, v, n in zip(MEASURES, tally.values, tally.senders, strict=True)
+        }
+        # sent = open + answered + rejected: with `sent` shown, one hidden part would be the
+        # difference of the others, so the smallest other part is hidden with it.
+        parts = ("open", "answered", "rejected")
+        if not is_hidden(shown["sent"]) and sum(is_hidden(shown[p]) for p in parts) == 1:
+            visible = sorted((shown[p], p) for p in parts if not is_hidden(shown[p]))
+            shown[visible[0][1]] = below(k)
+        return cls(**shown)
+
+    @classmethod
+    def hidden(cls, k: int) -> Counts:
+        return cls(*(below(k) for _m in MEASURES))
 
 
 @dataclass(frozen=True)
 class Hours:
-    """Working hours to a step over the items that reached it."""
+    """Working hours to a step over the items that reached it (none shown below k items)."""
 
-    items: int
+    items: Figure
     median: float | None
     mean: float | None
 
 
 @dataclass(frozen=True)
 class Rate:
-    on_time: int
-    due: int
+    on_time: Figure
+    due: Figure
+    percent: float | None = None
 
-    @property
-    def percent(self) -> float | None:
-        return round(100 * self.on_time / self.due, 1) if self.due else None
+    @classmethod
+    def of(cls, on_time: int, due: int, k: int) -> Rate:
+        if k > 1 and due < k:
+            return cls(below(k), below(k), None)
+        return cls(on_time, due, round(100 * on_time / due, 1) if due else None)
 
 
 @dataclass
@@ -200,11 +244,11 @@ class Situation:
     period: Period
     now: datetime.datetime
     totals: Counts
-    states: list[tuple[str, str, int]]  # (state, label, items)
+    states: list[tuple[str, str, Figure]]  # (state, label, items)
     categories: list[tuple[Category, Counts]]
     children: list[tuple[Unit, Counts]]
     own: Counts  # addressed to the unit itself
-    series: list[tuple[datetime.date, int]]  # per day, or per week (its Monday)
+    series: list[tuple[datetime.date, Figure]]  # per day, or per week (its Monday)
     weekly: bool
     to_accept: Hours
     to_answer: Hours
@@ -215,6 +259,14 @@ class Situation:
     # The units of one level of the subtree (the periodic report per level), when asked for.
     level: str = ""
     level_rows: list[tuple[Unit, Counts]] = field(default_factory=list)
+    # k, and the rows merged because they stood for fewer than k senders each ("other" in
+    # each table; None when no row was merged).
+    min_senders: int = 1
+    other_categories: Counts | None = None
+    other_children: Counts | None = None
+    other_level: Counts | None = None
+    other_states: Figure | None = None
+    other_series: Figure | None = None
 
 
 def sent_in(unit: Unit, period: Period) -> FeedbackQuerySet:
@@ -231,13 +283,19 @@ def _late(now: datetime.datetime) -> Q:
 
 
 def _counting(now: datetime.datetime) -> dict[str, Count]:
-    return {
-        "sent": Count("pk"),
-        "open": Count("pk", filter=Q(state__in=OPEN)),
-        "answered": Count("pk", filter=Q(state__in=DONE)),
-        "rejected": Count("pk", filter=Q(state=S.REJECTED)),
-        "overdue": Count("pk", filter=_late(now)),
+    """Each measure, and the distinct senders behind it."""
+    filters: dict[str, Q | None] = {
+        "sent": None,
+        "open": Q(state__in=OPEN),
+        "answered": Q(state__in=DONE),
+        "rejected": Q(state=S.REJECTED),
+        "overdue": _late(now),
     }
+    counting: dict[str, Count] = {}
+    for name, condition in filters.items():
+        counting[name] = Count("pk", filter=condition)
+        counting[f"{name}_senders"] = Count("citizen", filter=condition, distinct=True)
+    return counting
 
 
 def _first(action: FeedbackAction) -> Subquery:
@@ -248,20 +306,58 @@ def _first(action: FeedbackAction) -> Subquery:
     )
 
 
-def _grouped(items: FeedbackQuerySet, depth: int, now: datetime.datetime) -> dict[str, Counts]:
-    """Counts per unit path cut to `depth` steps: the subtree of each unit at that depth (and
-    shorter paths for items of units above it)."""
-    rows = (
-        items.annotate(branch=Substr("unit__path", 1, depth * Unit.steplen))
-        .values("branch")
-        .annotate(**_counting(now))
-        .order_by()
+Key = TypeVar("Key", bound=Hashable)
+
+
+def _protect(
+    rows: list[tuple[Key, Tally]], rest: Callable[[list[Key]], Tally], k: int
+) -> tuple[list[tuple[Key, Counts]], Counts | None]:
+    """The rows of one table as shown: a row of fewer than k senders reads "< k" and is merged
+    into "other" (`rest(shown keys)`: the items of the table outside the shown rows, counted
+    again so that its senders are distinct). If "other" itself stands for 1 … k-1 senders, the
+    total minus the shown rows would give it away: the smallest shown rows join it until it
+    stands for k. Returns the rows and "other" (None when nothing was merged)."""
+    if k <= 1:
+        return [(key, Counts.of(t, k)) for key, t in rows], None
+    hidden = {key for key, t in rows if t.people < k}
+    if not hidden:
+        return [(key, Counts.of(t, k)) for key, t in rows], None
+    shown = sorted(
+        ((t.values[0], i) for i, (key, t) in enumerate(rows) if key not in hidden), reverse=True
     )
-    return {row["branch"]: Counts.of(row) for row in rows}
+    merged = rest([rows[i][0] for _n, i in shown])
+    while 0 < merged.people < k and shown:
+        hidden.add(rows[shown.pop()[1]][0])
+        merged = rest([rows[i][0] for _n, i in shown])
+    out = [(key, Counts.hidden(k) if key in hidden else Counts.of(t, k)) for key, t in rows]
+    return out, Counts.of(merged, k)
 
 
-def _hours(calendar: WorkingCalendar, pairs: list[tuple[datetime.datetime, Any]]) -> Hours:
+def _by(items: FeedbackQuerySet, name: str, now: datetime.datetime) -> dict[Any, Tally]:
+    """Tallies per value of the annotation or field `name`."""
+    rows = items.values(name).annotate(**_counting(now)).order_by()
+    return {row[name]: Tally.of(row) for row in rows}
+
+
+def _rest(
+    items: FeedbackQuerySet, name: str, now: datetime.datetime
+) -> Callable[[list[Any]], Tally]:
+    def rest(shown: list[Any]) -> Tally:
+        return Tally.of(items.exclude(**{f"{name}__in": shown}).aggregate(**_counting(now)))
+
+    return rest
+
+
+def _branches(items: FeedbackQuerySet, depth: int) -> FeedbackQuerySet:
+    """Items with `branch`: their unit's path cut to `depth` steps (the subtree of the unit at
+    that depth, or a shorter path for items of units above it)."""
+    return items.annotate(branch=Substr("unit__path", 1, depth * Unit.steplen))
+
+
+def _hours(calendar: WorkingCalendar, pairs: list[tuple[datetime.datetime, Any]], k: int) -> Hours:
     values = [calendar.working_hours_between(a, b) for a, b in pairs if b is not None]
+    if k > 1 and len(values) < k:
+        return Hours(below(k), None, None)
     if not values:
         return Hours(0, None, None)
     return Hours(
@@ -293,62 +389,85 @@ def data(
     level: str = "",
     calendar: WorkingCalendar | None = None,
 ) -> Situation:
-    """The people's situation of `unit`'s subtree over `period`, as figures only. The caller
-    has checked the viewer's access (`insights.queries.access_insights_unit`). `level` adds a
-    row per unit of that level of the subtree (the periodic report per level)."""
+    """The people's situation of `unit`'s subtree over `period`, as figures only, each standing
+    for at least k distinct senders (`congdong.core.anonymity`). The caller has checked the
+    viewer's access (`insights.queries.access_insights_unit`). `level` adds a row per unit of
+    that level of the subtree (the periodic report per level)."""
     now = now or timezone.now()
     calendar = calendar or WorkingCalendar()
+    k = min_senders()
     items = sent_in(unit, period)
     counting = _counting(now)
-    totals = Counts.of(items.aggregate(**counting))
+    totals = Counts.of(Tally.of(items.aggregate(**counting)), k)
 
-    by_state = dict(items.values_list("state").annotate(n=Count("pk")).order_by())
-    states = [(state, str(state.label), by_state.get(state, 0)) for state in STATE_ORDER]
+    by_state = _by(items, "state", now)
+    state_rows, other_states = _protect(
+        [(state, by_state.get(state, Tally())) for state in STATE_ORDER],
+        _rest(items, "state", now),
+        k,
+    )
+    states = [(state, str(S(state).label), n.sent) for state, n in state_rows]
 
-    by_category = {
-        row["category_id"]: Counts.of(row)
-        for row in items.values("category_id").annotate(**counting).order_by()
-    }
-    categories = [
-        (category, by_category.get(category.pk, Counts()))
-        for category in Category.objects.filter(Q(active=True) | Q(pk__in=list(by_category)))
-    ]
+    by_category = _by(items, "category_id", now)
+    shown_categories = list(Category.objects.filter(Q(active=True) | Q(pk__in=list(by_category))))
+    category_rows, other_categories = _protect(
+        [(c.pk, by_category.get(c.pk, Tally())) for c in shown_categories],
+        _rest(items, "category_id", now),
+        k,
+    )
+    categories = list(zip(shown_categories, (n for _pk, n in category_rows), strict=True))
 
-    branches = _grouped(items, unit.depth + 1, now)
-    children = [
-        (child, branches.get(child.path, Counts()))
-        for child in Unit.objects.filter(parent=unit).order_by("path")
-    ]
+    near = _branches(items, unit.depth + 1)
+    branches = _by(near, "branch", now)
+    below_units = list(Unit.objects.filter(parent=unit).order_by("path"))
+    child_rows, other_children = _protect(
+        [(child.path, branches.get(child.path, Tally())) for child in below_units]
+        + [(unit.path, branches.get(unit.path, Tally()))],
+        _rest(near, "branch", now),
+        k,
+    )
+    children = list(zip(below_units, (n for _path, n in child_rows[:-1]), strict=True))
+    own = child_rows[-1][1]
 
     level_rows: list[tuple[Unit, Counts]] = []
+    other_level = None
     depth = level_depth(unit, level) if level else None
     if depth is not None:
-        at_level = _grouped(items, depth, now)
-        level_rows = [
-            (member, at_level.get(member.path, Counts()))
-            for member in Unit.objects.in_subtree(unit)
+        far = _branches(items, depth)
+        at_level = _by(far, "branch", now)
+        members = list(
+            Unit.objects.in_subtree(unit)
             .filter(level=level)
             .select_related("parent")
             .order_by("path")
-        ]
+        )
+        protected, other_level = _protect(
+            [(m.path, at_level.get(m.path, Tally())) for m in members],
+            _rest(far, "branch", now),
+            k,
+        )
+        level_rows = list(zip(members, (n for _path, n in protected), strict=True))
 
     zone = timezone.get_default_timezone()
-    per_day = dict(
-        items.annotate(day=TruncDate("created_at", tzinfo=zone))
-        .values_list("day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     weekly = period.days > DAILY_UP_TO
-    series: list[tuple[datetime.date, int]]
-    if weekly:
-        weeks: dict[datetime.date, int] = {}
-        for day in period.dates():
-            monday = day - datetime.timedelta(days=day.weekday())
-            weeks[monday] = weeks.get(monday, 0) + per_day.get(day, 0)
-        series = list(weeks.items())
-    else:
-        series = [(day, per_day.get(day, 0)) for day in period.dates()]
+    # Weeks are counted in SQL, not summed from days: distinct senders do not add up.
+    step = TruncWeek if weekly else TruncDate
+    dated = items.annotate(step=step("created_at", tzinfo=zone))
+    per_step = {
+        (timezone.localtime(key, zone).date() if isinstance(key, datetime.datetime) else key): tally
+        for key, tally in _by(dated, "step", now).items()
+    }
+    starts = sorted(
+        {day - datetime.timedelta(days=day.weekday()) for day in period.dates()}
+        if weekly
+        else period.dates()
+    )
+    series_rows, other_series = _protect(
+        [(day, per_step.get(day, Tally())) for day in starts],
+        _rest_days(dated, now, weekly),
+        k,
+    )
+    series = [(day, n.sent) for day, n in series_rows]
 
     timed = items.annotate(accepted=_first(A.ACCEPT), answered=_first(A.ANSWER))
     compliance = timed.aggregate(
@@ -376,23 +495,47 @@ def data(
         states=states,
         categories=categories,
         children=children,
-        own=branches.get(unit.path, Counts()),
+        own=own,
         series=series,
         weekly=weekly,
-        to_accept=_hours(calendar, [(sent, accepted) for sent, accepted, _a in stamps]),
-        to_answer=_hours(calendar, [(sent, answered) for sent, _b, answered in stamps]),
-        accepted_on_time=Rate(compliance["accept_on_time"], compliance["accept_counted"]),
-        answered_on_time=Rate(compliance["answer_on_time"], compliance["answer_counted"]),
-        timed_capped=totals.sent > MAX_TIMED,
+        to_accept=_hours(calendar, [(sent, accepted) for sent, accepted, _a in stamps], k),
+        to_answer=_hours(calendar, [(sent, answered) for sent, _b, answered in stamps], k),
+        accepted_on_time=Rate.of(compliance["accept_on_time"], compliance["accept_counted"], k),
+        answered_on_time=Rate.of(compliance["answer_on_time"], compliance["answer_counted"], k),
+        timed_capped=totals.sent > MAX_TIMED if isinstance(totals.sent, int) else False,
         level=level if depth is not None else "",
         level_rows=level_rows,
+        min_senders=k,
+        other_categories=other_categories,
+        other_children=other_children,
+        other_level=other_level,
+        other_states=other_states.sent if other_states else None,
+        other_series=other_series.sent if other_series else None,
     )
+
+
+def _rest_days(
+    dated: FeedbackQuerySet, now: datetime.datetime, weekly: bool
+) -> Callable[[list[datetime.date]], Tally]:
+    """`_rest` for the series: its keys are dates, the annotation a date (or, per week, a
+    datetime on SQLite and PostgreSQL alike), so the shown steps are left out by their span."""
+    zone = timezone.get_default_timezone()
+    length = datetime.timedelta(days=7 if weekly else 1)
+
+    def rest(shown: list[datetime.date]) -> Tally:
+        left = dated
+        for day in shown:
+            start = datetime.datetime.combine(day, datetime.time.min, zone)
+            left = left.exclude(created_at__gte=start, created_at__lt=start + length)
+        return Tally.of(left.aggregate(**_counting(now)))
+
+    return rest
 
 
 # ---------------------------------------------------------------- as data (API, CLI JSON)
 
 
-def counts_dict(counts: Counts) -> dict[str, int]:
+def counts_dict(counts: Counts) -> dict[str, Figure]:
     return {name: getattr(counts, name) for name in Counts.__dataclass_fields__}
 
 
@@ -430,6 +573,13 @@ def as_dict(situation: Situation) -> dict[str, Any]:
         "response_times_from_latest": s.timed_cap if s.timed_capped else None,
         "level": s.level or None,
         "level_units": [{"unit": unit_dict(u), **counts_dict(n)} for u, n in s.level_rows],
+        # Aggregate-only: figures of fewer than k senders read "< k" and are merged into these.
+        "min_senders": s.min_senders,
+        "other_categories": counts_dict(s.other_categories) if s.other_categories else None,
+        "other_children": counts_dict(s.other_children) if s.other_children else None,
+        "other_level_units": counts_dict(s.other_level) if s.other_level else None,
+        "other_states": s.other_states,
+        "other_series": s.other_series,
     }
 
 
@@ -459,6 +609,15 @@ def _count_columns() -> list[str]:
 
 def _count_values(counts: Counts) -> list[Any]:
     return [counts.sent, counts.open, counts.answered, counts.rejected, counts.overdue]
+
+
+def other_label(k: int) -> str:
+    """The row that rows of fewer than k senders each are merged into."""
+    return _("Other (fewer than %(k)s senders each)") % {"k": k}
+
+
+def _other_row(s: Situation, other: Counts | None) -> list[list[Any]]:
+    return [] if other is None else [[other_label(s.min_senders), *_count_values(other)]]
 
 
 def document(unit: Unit | None, params: dict[str, str]) -> Document:
@@ -496,16 +655,16 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             _("By category"),
             [_("Category"), *_count_columns()],
             [[c.name, *_count_values(n)] for c, n in s.categories]
+            + _other_row(s, s.other_categories)
             + [[_("Total"), *_count_values(s.totals)]],
         ),
         Table(
             _("By unit below"),
             [_("Unit"), *_count_columns()],
             [[child.full_name, *_count_values(n)] for child, n in s.children]
-            + [
-                [_("Sent to %(unit)s itself") % {"unit": unit.full_name}, *_count_values(s.own)],
-                [_("Total"), *_count_values(s.totals)],
-            ],
+            + [[_("Sent to %(unit)s itself") % {"unit": unit.full_name}, *_count_values(s.own)]]
+            + _other_row(s, s.other_children)
+            + [[_("Total"), *_count_values(s.totals)]],
         ),
     ]
     if s.level:
@@ -516,7 +675,8 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
                 [
                     [m.full_name, m.parent.full_name if m.parent else "", *_count_values(n)]
                     for m, n in s.level_rows
-                ],
+                ]
+                + [[row[0], "", *row[1:]] for row in _other_row(s, s.other_level)],
             )
         )
     tables += [
@@ -549,12 +709,18 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
         Table(
             _("By state"),
             [_("State"), _("Items")],
-            [[label[:1].upper() + label[1:], n] for _state, label, n in s.states],
+            [[label[:1].upper() + label[1:], n] for _state, label, n in s.states]
+            + (
+                [[other_label(s.min_senders), s.other_states]] if s.other_states is not None else []
+            ),
         ),
         Table(
             _("Per week") if s.weekly else _("Per day"),
             [_("Week from") if s.weekly else _("Day"), _("Sent")],
-            [[day, n] for day, n in s.series],
+            [[day, n] for day, n in s.series]
+            + (
+                [[other_label(s.min_senders), s.other_series]] if s.other_series is not None else []
+            ),
         ),
         Table(
             _("Keywords"),
@@ -581,6 +747,11 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             % {"start": _day(period.start), "end": _day(period.end)},
             _("Structure: %(name)s") % {"name": unit.structure.name},
             _("Aggregates only: no feedback text, sender or tracking code (Decree 356/2025)."),
+            _(
+                "Each figure stands for at least %(k)s distinct senders; smaller ones read "
+                "“< %(k)s” and are merged into “other”."
+            )
+            % {"k": s.min_senders},
             _("Made at %(time)s") % {"time": date_format(timezone.localtime(), "d/m/Y H:i")},
         ],
         cards=cards,

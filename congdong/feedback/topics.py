@@ -6,7 +6,9 @@ A keyword is a word of two or more syllables ("giao thông", "rác thải", "ô 
 syllables in Vietnamese are mostly function words or pieces of a word. Stopwords
 (`stopwords_vi.txt`), numbers, punctuation and proper names (every syllable capitalised, such as
 a person's name) are dropped. A keyword counts once per item it occurs in, and is shown only when
-it occurs in at least MIN_ITEMS items, so that a rare word cannot point at one person.
+it occurs in the items of at least k distinct senders (`congdong.core.anonymity`: feedback
+senders and comment authors together), so that a rare word cannot point at one person; the
+counts of items read are shown the same way.
 Topics are the categories, each with its top keywords. Only counts leave this module: never a
 text.
 
@@ -29,6 +31,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congdong.core.anonymity import Figure, figure, min_senders
 from congdong.engagement.models import Comment, CommentState
 from congdong.feedback.models import Category
 from congdong.feedback.situation import bounds, sent_in
@@ -49,7 +52,7 @@ DEFINITION: tuple[str | Promise, str | Promise] = (
         "Words of two or more syllables in the feedback sent and the citizens' comments "
         "written in the period (Vietnamese word segmentation), without common words, numbers "
         "and names; each counted once per item it occurs in, and shown only when it occurs "
-        "in at least two items."
+        "in the items of at least k different people (k: 5 unless the operator set another)."
     ),
 )
 
@@ -57,14 +60,14 @@ DEFINITION: tuple[str | Promise, str | Promise] = (
 @dataclass(frozen=True)
 class Keyword:
     word: str
-    items: int  # the feedback items and comments it occurs in
+    items: int  # the feedback items and comments it occurs in (of k senders or more)
 
 
 @dataclass(frozen=True)
 class CategoryTopics:
     category_id: int
     name: str
-    items: int  # feedback items of the category read
+    items: Figure  # feedback items of the category read ("< k" below k senders)
     keywords: list[Keyword]
 
 
@@ -72,16 +75,14 @@ class CategoryTopics:
 class Topics:
     keywords: list[Keyword]
     by_category: list[CategoryTopics]
-    feedback_read: int
-    feedback_total: int
-    comments_read: int
-    comments_total: int
+    feedback_read: Figure
+    feedback_total: Figure
+    comments_read: Figure
+    comments_total: Figure
+    capped: bool = False
+    min_senders: int = 1
     cap: int = MAX_TEXTS
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def capped(self) -> bool:
-        return self.feedback_total > self.feedback_read or self.comments_total > self.comments_read
 
     @property
     def note(self) -> str:
@@ -123,9 +124,13 @@ def words(text: str) -> set[str]:
     return found
 
 
-def _top(counter: Counter[str], n: int) -> list[Keyword]:
+def _top(counter: Counter[str], people: dict[str, set[int]], n: int, k: int) -> list[Keyword]:
     ranked = sorted(
-        ((word, items) for word, items in counter.items() if items >= MIN_ITEMS),
+        (
+            (word, items)
+            for word, items in counter.items()
+            if items >= MIN_ITEMS and len(people[word]) >= k
+        ),
         key=lambda pair: (-pair[1], pair[0]),
     )
     return [Keyword(word, items) for word, items in ranked[:n]]
@@ -147,9 +152,13 @@ def keywords(unit: Unit, period: Period, top: int = TOP) -> Topics:
     has checked the viewer's access (`insights.queries.access_insights_unit`)."""
     items = sent_in(unit, period)
     comments = _comments(unit, period)
-    seen = items.aggregate(n=Count("pk"), last=Max("updated_at"))
-    said = comments.aggregate(n=Count("pk"), last=Max("pk"))
-    key = "feedback:topics:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
+    k = min_senders()
+    seen = items.aggregate(
+        n=Count("pk"), people=Count("citizen", distinct=True), last=Max("updated_at")
+    )
+    said = comments.aggregate(n=Count("pk"), people=Count("author", distinct=True), last=Max("pk"))
+    key = "feedback:topics:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        k,
         unit.pk,
         period.start,
         period.end,
@@ -162,47 +171,73 @@ def keywords(unit: Unit, period: Period, top: int = TOP) -> Topics:
     )
     found = django_cache.get(key)
     if found is None:
-        found = _count(items, comments, seen["n"], said["n"], top)
+        found = _count(items, comments, seen, said, top, k)
         django_cache.set(key, found, CACHE_SECONDS)
     return found
 
 
-def _count(items, comments, feedback_total: int, comments_total: int, top: int) -> Topics:
+def _count(items, comments, seen: dict, said: dict, top: int, k: int) -> Topics:
     overall: Counter[str] = Counter()
+    # Who wrote the texts each word occurs in: feedback senders and comment authors are both
+    # accounts, so one person writing both counts once.
+    people: dict[str, set[int]] = {}
     per_category: dict[int, Counter[str]] = {}
+    category_people: dict[int, dict[str, set[int]]] = {}
     read_per_category: Counter[int] = Counter()
-    rows = list(items.order_by("-created_at", "-pk").values_list("category_id", "text")[:MAX_TEXTS])
-    for category_id, text in rows:
+    senders_per_category: dict[int, set[int]] = {}
+    rows = list(
+        items.order_by("-created_at", "-pk").values_list("category_id", "citizen_id", "text")[
+            :MAX_TEXTS
+        ]
+    )
+    for category_id, person, text in rows:
         found = words(text)
         overall.update(found)
         per_category.setdefault(category_id, Counter()).update(found)
+        mine = category_people.setdefault(category_id, {})
+        for word in found:
+            people.setdefault(word, set()).add(person)
+            mine.setdefault(word, set()).add(person)
         read_per_category[category_id] += 1
+        senders_per_category.setdefault(category_id, set()).add(person)
     bodies = list(
-        comments.order_by("-created_at", "-pk").values_list("body", flat=True)[:MAX_TEXTS]
+        comments.order_by("-created_at", "-pk").values_list("author_id", "body")[:MAX_TEXTS]
     )
-    for body in bodies:
-        overall.update(words(body))
+    for person, body in bodies:
+        found = words(body)
+        overall.update(found)
+        for word in found:
+            people.setdefault(word, set()).add(person)
     names = dict(Category.objects.filter(pk__in=list(per_category)).values_list("pk", "name"))
     by_category = [
         CategoryTopics(
-            category_id, names[category_id], read, _top(per_category[category_id], TOP_PER_CATEGORY)
+            category_id,
+            names[category_id],
+            figure(read, len(senders_per_category[category_id]), k),
+            _top(per_category[category_id], category_people[category_id], TOP_PER_CATEGORY, k),
         )
         for category_id, read in sorted(
             read_per_category.items(), key=lambda kv: (-kv[1], names[kv[0]])
         )
     ]
     result = Topics(
-        keywords=_top(overall, top),
+        keywords=_top(overall, people, top, k),
         by_category=by_category,
-        feedback_read=len(rows),
-        feedback_total=feedback_total,
-        comments_read=len(bodies),
-        comments_total=comments_total,
+        feedback_read=figure(len(rows), len({person for _c, person, _t in rows}), k),
+        feedback_total=figure(seen["n"], seen["people"], k),
+        comments_read=figure(len(bodies), len({person for person, _b in bodies}), k),
+        comments_total=figure(said["n"], said["people"], k),
+        capped=seen["n"] > len(rows) or said["n"] > len(bodies),
+        min_senders=k,
     )
     result.notes.append(
         _("Read %(items)s feedback items and %(comments)s comments.")
         % {"items": result.feedback_read, "comments": result.comments_read}
     )
+    if k > 1:
+        result.notes.append(
+            _("A keyword is shown only when at least %(k)s different people wrote it.") % {"k": k}
+        )
     if result.capped:
         result.notes.append(
             _("Only the latest %(cap)s feedback items and the latest %(cap)s comments are read.")

@@ -244,10 +244,10 @@ def as_dict(
 # --- how coverage is written --------------------------------------------------------------
 
 
-def count_text(n: int) -> str:
+def count_text(n: int | str) -> str:
     """A count grouped by thousands the way the active language writes it (10.599 in
-    Vietnamese, 10,599 in English)."""
-    return grouped(n)
+    Vietnamese, 10,599 in English); a hidden figure ("< 5", congdong.core.anonymity) as it is."""
+    return n if isinstance(n, str) else grouped(n)
 
 
 def percent_text(percent: float) -> str:

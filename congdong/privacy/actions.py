@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import ApiToken, PhoneCode, User
 from congdong.accounts.queries import AnyUser
+from congdong.audit.models import Via
+from congdong.audit.record import record
+from congdong.audit.targets import Found
 from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError
 from congdong.core.text import fold, line, plain
@@ -333,6 +336,30 @@ def correct(
 ) -> User:
     """Correct the citizen's full name and date of birth."""
     return do_correct(check_correct(user, full_name, date_of_birth), how)
+
+
+# The audit log's action for an officer's reading of a data request (GET: not recorded by
+# the audit middleware, which records writes).
+READ_ACTION = "privacy:read-request"
+
+
+# --- officers reading a request ----------------------------------------------------------------
+
+
+def log_read(user: AnyUser, item: DataRequest, ip: str | None, api: bool = False) -> None:
+    """A data protection officer was shown the request with the citizen's text and name: one
+    row of the audit log (the access record for data requests; feedback has its own,
+    `feedback.actions.log_access`). Lists show no text and are not logged."""
+    if not user.is_authenticated or item.citizen_id == user.pk:
+        return
+    record(
+        action=READ_ACTION,
+        actor=user,
+        ip=ip,
+        via=Via.API if api else Via.WEB,
+        method="GET",
+        target=Found(DataRequest._meta.model_name, str(item.pk), item.code),
+    )
 
 
 # --- download -------------------------------------------------------------------------------

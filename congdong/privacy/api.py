@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.core.web import client_ip
 from congdong.privacy import actions, export, queries
 from congdong.privacy.models import (
     OPEN_STATES,
@@ -86,9 +87,35 @@ class StaffRequestDetailOut(StaffRequestOut):
         return queries.history(item)
 
 
+class StaffRequestListItemOut(Schema):
+    """A request in the officers' list: no text (open the request to read it, which is logged
+    in the audit log)."""
+
+    id: int
+    code: str
+    kind: RequestKind
+    state: RequestState
+    self_service: bool
+    received_at: datetime.datetime
+    due_at: datetime.datetime
+    answered_at: datetime.datetime | None
+    overdue: bool
+    citizen_id: int
+    citizen_name: str
+    handled_by_id: int | None
+
+    @staticmethod
+    def resolve_overdue(item: DataRequest) -> bool:
+        return item.is_open and item.due_at < timezone.now()
+
+    @staticmethod
+    def resolve_citizen_name(item: DataRequest) -> str:
+        return item.citizen.full_name
+
+
 class StaffListOut(Schema):
     count: int
-    items: list[StaffRequestOut]
+    items: list[StaffRequestListItemOut]
 
 
 class ProfileOut(Schema):
@@ -202,7 +229,10 @@ def staff_list(
     "/privacy/staff/requests/{request_id}", response=StaffRequestDetailOut, auth=TOKEN_OR_SESSION
 )
 def staff_detail(request: HttpRequest, request_id: int):
-    return queries.access_data_request(request.user, request_id)
+    """One request with the citizen's text; every call is a reading, in the audit log."""
+    item = queries.access_data_request(request.user, request_id)
+    actions.log_read(request.user, item, client_ip(request), api=True)
+    return item
 
 
 @router.post(

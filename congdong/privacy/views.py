@@ -293,7 +293,9 @@ def _render_detail(
 
 @staff_required
 def staff_detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    return _render_detail(request, queries.access_data_request(request.user, request_id))
+    item = queries.access_data_request(request.user, request_id)
+    actions.log_read(request.user, item, client_ip(request))
+    return _render_detail(request, item)
 
 
 @require_POST

@@ -62,8 +62,11 @@ def kinh_bac(e2e_data) -> CommunityPage:
 
 
 def test_feedback_from_a_commune_to_the_province_answer(
-    person, kinh_bac: CommunityPage, e2e_data, sms_outbox
+    person, kinh_bac: CommunityPage, e2e_data, sms_outbox, settings
 ):
+    # One item is followed end to end: the situation shows its exact counts with the
+    # aggregate-only rule off (k = 1; tests/security/test_opinion_aggregate.py checks the rule).
+    settings.OPINION_MIN_SENDERS = 1
     commune, province = kinh_bac.unit, unit_2025("24")
 
     # 1. The citizen sends feedback from the commune's page, signing in by phone on the way.

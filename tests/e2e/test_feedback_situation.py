@@ -21,7 +21,12 @@ TEXTS = [
 ROAD = "Mặt đường liên thôn bị sụt lún, xe máy đi lại rất nguy hiểm."
 
 
-def test_the_province_analyst_reads_the_situation_and_not_another_province(page: Page, e2e_data):
+def test_the_province_analyst_reads_the_situation_and_not_another_province(
+    page: Page, e2e_data, settings
+):
+    # Three items from two citizens: exact counts with the aggregate-only rule off (k = 1);
+    # tests/security/test_opinion_aggregate.py checks the rule on every output.
+    settings.OPINION_MIN_SENDERS = 1
     # The live server's database is flushed between tests: the seeded categories too.
     environment, _new = Category.objects.get_or_create(
         slug="moi-truong", defaults={"name": "Môi trường", "order": 1}

@@ -117,3 +117,11 @@ def answered(
     actions.accept(officer, item.pk, now=at)
     actions.assign(officer, item.pk, officer.pk, now=at)
     return actions.answer(officer, item.pk, text, now=at)
+
+
+@pytest.fixture(autouse=True)
+def exact_small_figures(settings):
+    """The feedback tests check the situation report's arithmetic on a handful of items from
+    one or two citizens: the aggregate-only rule (k distinct senders) is off here (k = 1) and
+    tested on its own in tests/security/test_opinion_aggregate.py."""
+    settings.OPINION_MIN_SENDERS = 1

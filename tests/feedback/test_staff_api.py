@@ -33,12 +33,14 @@ def test_the_commune_officer_lists_and_reads_a_kinh_bac_item(people, units):
         units.kinh_bac.pk,
     )
     assert row["overdue"] is True and row["due"] is not None
-    assert not FeedbackAccess.objects.exists()  # a list is not a reading of items
+    # The list carries the texts: each item returned is a reading (issue 15.3).
+    listed = FeedbackAccess.objects.get(feedback=item)
+    assert (listed.user, listed.kind) == (people["kinhbac.canbo"], "list")
     one = client.get(f"{API}/{item.pk}")
     assert one.status_code == 200
     assert one.json()["text"] == item.text
     assert [h["action"] for h in one.json()["history"]] == ["submit"]
-    access = FeedbackAccess.objects.get(feedback=item)
+    access = FeedbackAccess.objects.exclude(pk=listed.pk).get(feedback=item)
     assert (access.user, access.kind) == (people["kinhbac.canbo"], "api")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from congdong.core.anonymity import Below
 from congdong.core.numbers import grouped
 
 register = template.Library()
@@ -12,6 +13,8 @@ register = template.Library()
 @register.filter
 def so(value: object) -> str:
     """ "số": the number with thousands grouped for the active language; "0" for nothing."""
+    if isinstance(value, Below):
+        return value  # "< 5": a figure too small to show (congdong.core.anonymity)
     try:
         return grouped(int(value or 0))
     except (TypeError, ValueError):

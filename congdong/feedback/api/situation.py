@@ -15,6 +15,9 @@ from congdong.insights.queries import access_insights_unit
 from congdong.units.models import Level
 
 router = Router(tags=["feedback"])
+# A count is an int, or the text "< k" when it stands for fewer than k distinct senders
+# (aggregate-only rule, congdong.core.anonymity; k is `min_senders` in the answer).
+Figure = int | str
 
 
 class SituationUnitOut(Schema):
@@ -25,11 +28,11 @@ class SituationUnitOut(Schema):
 
 
 class SituationCountsOut(Schema):
-    sent: int
-    open: int
-    answered: int
-    rejected: int
-    overdue: int
+    sent: Figure
+    open: Figure
+    answered: Figure
+    rejected: Figure
+    overdue: Figure
 
 
 class SituationCategoryOut(SituationCountsOut):
@@ -44,23 +47,23 @@ class SituationChildOut(SituationCountsOut):
 
 class SituationStateOut(Schema):
     state: str
-    items: int
+    items: Figure
 
 
 class SituationPointOut(Schema):
     start: datetime.date
-    items: int
+    items: Figure
 
 
 class SituationHoursOut(Schema):
-    items: int
+    items: Figure
     median: float | None
     mean: float | None
 
 
 class SituationRateOut(Schema):
-    on_time: int
-    due: int
+    on_time: Figure
+    due: Figure
     percent: float | None
 
 
@@ -84,6 +87,13 @@ class SituationOut(Schema):
     response_times_from_latest: int | None = None
     level: str | None = None
     level_units: list[SituationChildOut]
+    min_senders: int
+    # The rows of fewer than k senders each, merged (None when no row was).
+    other_categories: SituationCountsOut | None = None
+    other_children: SituationCountsOut | None = None
+    other_level_units: SituationCountsOut | None = None
+    other_states: Figure | None = None
+    other_series: Figure | None = None
     definitions: list[dict[str, str]]
 
 
@@ -95,7 +105,7 @@ class KeywordOut(Schema):
 class CategoryTopicsOut(Schema):
     category_id: int
     name: str
-    items: int
+    items: Figure
     keywords: list[KeywordOut]
 
 
@@ -105,11 +115,12 @@ class KeywordsOut(Schema):
     end: datetime.date
     keywords: list[KeywordOut]
     by_category: list[CategoryTopicsOut]
-    feedback_read: int
-    feedback_total: int
-    comments_read: int
-    comments_total: int
+    feedback_read: Figure
+    feedback_total: Figure
+    comments_read: Figure
+    comments_total: Figure
     capped: bool
+    min_senders: int
     note: str
 
 
@@ -168,5 +179,6 @@ def situation_keywords(
         "comments_read": found.comments_read,
         "comments_total": found.comments_total,
         "capped": found.capped,
+        "min_senders": found.min_senders,
         "note": found.note,
     }

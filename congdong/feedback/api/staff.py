@@ -1,5 +1,6 @@
-"""Feedback in the API for handling officers: the queue, an item (every reading logged) and
-one call per move of the handling graph."""
+"""Feedback in the API for handling officers: the queue, an item and one call per move of the
+handling graph. Every answer carries citizens' texts, so every item returned — in the queue, on
+its own, after a move — is logged as read (`actions.log_access`, Decree 356/2025)."""
 
 import datetime
 
@@ -120,6 +121,12 @@ class TransferIn(Schema):
     reason: str
 
 
+def _read(request: HttpRequest, item: Feedback) -> Feedback:
+    """A move answers with the item, its text included: that is a reading, logged."""
+    handling.log_access(request.user, item, AccessKind.API, client_ip(request))
+    return item
+
+
 @router.get("/feedback/to-handle", response=FeedbackStaffListOut, auth=TOKEN_OR_SESSION)
 def to_handle(
     request: HttpRequest,
@@ -131,8 +138,8 @@ def to_handle(
     limit: int = Query(50, ge=1, le=200),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
-    """Items the caller handles, nearest deadline first (as the queue). Texts are not logged as
-    read here; opening one item is."""
+    """Items the caller handles, nearest deadline first (as the queue), with their texts:
+    every item returned is logged as read (Decree 356/2025), one access row each."""
     now = timezone.now()
     items = handling_queries.to_handle(request.user)
     if unit_id is not None:
@@ -149,7 +156,9 @@ def to_handle(
     if overdue:
         items = items & handling_queries.overdue(now)
     items = handling_queries.with_due(items).prefetch_related("attachments")
-    return {"count": items.count(), "items": list(items[offset : offset + limit])}
+    found = list(items[offset : offset + limit])
+    handling.log_accesses(request.user, found, AccessKind.LIST, client_ip(request))
+    return {"count": items.count(), "items": found}
 
 
 @router.get("/feedback/to-handle/{feedback_id}", response=StaffItemDetailOut, auth=TOKEN_OR_SESSION)
@@ -166,7 +175,7 @@ def handle_item(request: HttpRequest, feedback_id: int):
 )
 def accept(request: HttpRequest, feedback_id: int):
     """Accept a received item."""
-    return handling.accept(request.user, feedback_id)
+    return _read(request, handling.accept(request.user, feedback_id))
 
 
 @router.post(
@@ -175,7 +184,7 @@ def accept(request: HttpRequest, feedback_id: int):
 def reject(request: HttpRequest, feedback_id: int, body: RejectIn):
     """Reject a received item as out of scope, a duplicate or spam, with a reason the sender
     reads."""
-    return handling.reject(request.user, feedback_id, body.reason_kind, body.reason)
+    return _read(request, handling.reject(request.user, feedback_id, body.reason_kind, body.reason))
 
 
 @router.post(
@@ -183,7 +192,7 @@ def reject(request: HttpRequest, feedback_id: int, body: RejectIn):
 )
 def assign(request: HttpRequest, feedback_id: int, body: AssignIn):
     """Give an accepted, assigned or reopened item to an officer who handles its unit."""
-    return handling.assign(request.user, feedback_id, body.officer_id)
+    return _read(request, handling.assign(request.user, feedback_id, body.officer_id))
 
 
 @router.post(
@@ -191,7 +200,7 @@ def assign(request: HttpRequest, feedback_id: int, body: AssignIn):
 )
 def answer(request: HttpRequest, feedback_id: int, body: FeedbackAnswerIn):
     """Answer an assigned item; the sender reads the text."""
-    return handling.answer(request.user, feedback_id, body.text)
+    return _read(request, handling.answer(request.user, feedback_id, body.text))
 
 
 @router.post(
@@ -200,7 +209,7 @@ def answer(request: HttpRequest, feedback_id: int, body: FeedbackAnswerIn):
 def escalate(request: HttpRequest, feedback_id: int, body: EscalateIn):
     """Send the item to the unit above, saying why; it leaves the caller's hands unless they
     handle feedback there too."""
-    return handling.escalate(request.user, feedback_id, body.reason)
+    return _read(request, handling.escalate(request.user, feedback_id, body.reason))
 
 
 @router.post(
@@ -208,4 +217,4 @@ def escalate(request: HttpRequest, feedback_id: int, body: EscalateIn):
 )
 def transfer(request: HttpRequest, feedback_id: int, body: TransferIn):
     """Send a received or accepted item to another unit of the same structure, saying why."""
-    return handling.transfer(request.user, feedback_id, body.unit_id, body.reason)
+    return _read(request, handling.transfer(request.user, feedback_id, body.unit_id, body.reason))

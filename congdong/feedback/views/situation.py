@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from congdong.accounts.views import staff_required
+from congdong.core.anonymity import below, is_hidden
 from congdong.core.errors import ActionError
 from congdong.feedback import situation, topics
 from congdong.insights import dashboard
@@ -39,7 +40,8 @@ def _chart(report: situation.Situation) -> dict:
         "datasets": [
             {
                 "label": str(situation.DEFINITIONS[0][0]),
-                "data": [n for _day, n in report.series],
+                # A step of fewer than k senders is a gap, never its small number.
+                "data": [None if is_hidden(n) else n for _day, n in report.series],
                 "color": COLOUR,
             }
         ],
@@ -98,6 +100,8 @@ def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
             "definitions": [(str(n), str(t)) for n, t in situation.DEFINITIONS]
             + [(str(topics.DEFINITION[0]), str(topics.DEFINITION[1]))],
             "levels": [(value, situation.level_label(value)) for value in levels],
+            "other_label": situation.other_label(report.min_senders),
+            "small_label": below(report.min_senders),
             "level": level,
             "export_params": {"tu": period.start, "den": period.end, "cap": level},
         },

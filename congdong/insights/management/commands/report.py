@@ -357,13 +357,22 @@ def situation_table(found: Any) -> str:
     def row(name: str, n: Any) -> list[str]:
         return [name, *(count_text(v) for v in (n.sent, n.open, n.answered, n.rejected, n.overdue))]
 
-    categories = [row(c.name, n) for c, n in found.categories] + [row(_("Total"), found.totals)]
+    other = feedback_situation.other_label(found.min_senders)
+
+    def merged(counts: Any) -> list[list[str]]:
+        # The rows of fewer than k senders each (aggregate-only rule), as one.
+        return [row(other, counts)] if counts else []
+
+    categories = [row(c.name, n) for c, n in found.categories]
+    categories += [*merged(found.other_categories), row(_("Total"), found.totals)]
     lines += [*_aligned([header, *categories]), ""]
     if found.level:
         units = [row(u.full_name, n) for u, n in found.level_rows]
+        units += merged(found.other_level)
     else:
         units = [row(u.full_name, n) for u, n in found.children]
         units.append(row(_("Sent to %(unit)s itself") % {"unit": unit.full_name}, found.own))
+        units += merged(found.other_children)
     lines += [*_aligned([[_("Unit"), *header[1:]], *units]), ""]
     hours, percent = feedback_situation.hours_text, feedback_situation.percent_text
     lines += _aligned(
