@@ -58,6 +58,8 @@ TARGETS: tuple[Target, ...] = (
     Target("feedback_id", "feedback.Feedback", "unit", "code"),
     Target("attachment_id", "feedback.FeedbackAttachment", "feedback__unit", ""),
     Target("export_id", "insights.Export", "unit", "kind"),
+    Target("image_id", "posts.PostImage", "post__page__unit", "post__title"),
+    Target("document_id", "posts.PostAttachment", "post__page__unit", "original_name"),
     Target("post_id", "handbook.BoardPost", "unit", "title", routes=("lam-viec/trao-doi/",)),
     Target("post_id", "posts.Post", "page__unit", "title"),
     Target("page_id", "pages.Page", "unit", "name"),

@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "congdong"
 
     def ready(self) -> None:
-        from congdong.core import security  # noqa: F401 (connects the login receiver)
+        from congdong.core import (
+            private_files,  # noqa: F401 (registers its system check)
+            security,  # noqa: F401 (connects the login receiver)
+        )
