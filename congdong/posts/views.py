@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from congdong.accounts.views import staff_required
 from congdong.audit.record import record_read
@@ -439,7 +439,7 @@ def public_post(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 PUBLIC_MEDIA_SECONDS = 300
 
 
-@require_GET
+@require_safe
 def image(request: HttpRequest, image_id: int) -> HttpResponse:
     """A post's picture (a re-encoded JPEG): to anyone once the post is public, before that to
     the staff who may read the post (each opening in the audit log); 404 to anyone else."""
@@ -451,7 +451,7 @@ def image(request: HttpRequest, image_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def document(request: HttpRequest, document_id: int) -> HttpResponse:
     """A post's PDF document, always downloaded; who may have it as for `image`."""
     item, public = queries.access_post_media(request.user, PostAttachment, document_id)
