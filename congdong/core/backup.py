@@ -262,6 +262,17 @@ def make_backup(path: str | Path, progress: Progress = _quiet) -> Made:
     path = Path(path).resolve()
     if path.is_dir():
         path = path / f"congdong-{timezone.localtime(started):%Y%m%d-%H%M%S}.tar.gz"
+    for served in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+        # A backup holds every private file and the database: a served folder would give it
+        # an address (docs/operations.md, "Private files and the reverse proxy").
+        if served and Path(served).resolve() in path.parents:
+            raise BackupError(
+                _(
+                    "A backup holds personal data: write it outside the folder %(folder)s, "
+                    "which is served to anyone. Nothing was written."
+                )
+                % {"folder": Path(served).resolve()}
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
     kind = vendor()
     if kind not in ("sqlite", "postgresql"):

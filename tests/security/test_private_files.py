@@ -13,8 +13,10 @@ from django.apps import apps as django_apps
 from django.core import checks
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.db.models.fields.files import FieldFile
 from django.test import Client
+from django.utils import translation
 
 from congdong.audit.models import AuditEntry
 from congdong.feedback.models import AccessKind, FeedbackAccess, FeedbackAttachment
@@ -233,3 +235,13 @@ def test_post_addresses_in_pages_and_the_api_use_the_checked_view(people, pages)
     assert image.url in html and "/media/" not in html
     answer = Client().get(f"/api/v1/public/posts/{draft.pk}").json()
     assert [i["url"] for i in answer["images"]] == [f"http://testserver{image.url}"]
+
+
+def test_a_backup_is_never_written_into_a_served_folder(roots):
+    """A backup holds every private file and the database: never under a folder with an address."""
+    media_root, _private_root = roots
+    media_root.mkdir(parents=True, exist_ok=True)
+    with translation.override("vi"), pytest.raises(CommandError) as refused:
+        call_command("backup", str(media_root / "sao-luu.tar.gz"), verbosity=0)
+    assert "dữ liệu cá nhân" in str(refused.value)
+    assert not any(media_root.rglob("*.tar.gz*"))
