@@ -187,6 +187,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication, so that it sees every answer given to a signed-in person,
+    # those of the middleware below included: `private, no-store` (core/middleware.py).
+    "congdong.core.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "congdong.core.security.SecurityHeadersMiddleware",
@@ -284,9 +287,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Feedback attachments, exports, post pictures and documents (congdong/core/private_files.py):
+    # under PRIVATE_ROOT, which no address serves; views check access and serve them.
+    "private": {"BACKEND": "congdong.core.private_files.PrivateStorage"},
 }
+# Public files only (page avatars and covers): the reverse proxy may serve this folder.
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Never inside MEDIA_ROOT or STATIC_ROOT (`congdong check` refuses it), never aliased by the proxy.
+PRIVATE_ROOT = Path(os.environ.get("CONGDONG_PRIVATE_ROOT", DATA_DIR / "private")).resolve()
 SERVE_MEDIA = env_bool("CONGDONG_SERVE_MEDIA", True)
 # Django's own cap on what is not a file (JSON, form fields); core/gate.py refuses bigger
 # bodies with 413 before Django would answer 400.

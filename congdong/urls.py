@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
@@ -7,24 +9,22 @@ from django.views.static import serve
 from congdong.api import api
 from congdong.twofactor.views import admin_login
 
+# The only folders of MEDIA_ROOT that hold public files (page avatars and covers), and the
+# only spelling of an address in them: lower-case folders, single slashes, no "." or ".."
+# segment. Private files are not under MEDIA_ROOT at all (core/private_files.py); this
+# closes equivalent spellings (`//`, `./`, `x/../`, `%2e`, `%2F`, other case) by construction.
+PUBLIC_MEDIA = re.compile(r"pages/(avatars|covers)/[A-Za-z0-9_-]+\.jpg")
+
 
 def media_file(request: HttpRequest, path: str) -> HttpResponse:
-    if path.startswith(PRIVATE_MEDIA):
-        # Citizens' feedback files are personal data: only the access-checked view
-        # (feedback:attachment) serves them, never their media address.
+    if not PUBLIC_MEDIA.fullmatch(path):
         raise Http404
     response = serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request
-    # Uploads are data, never pages (core/uploads.py): nothing in them may run here, and a
-    # document is downloaded rather than opened inside the site. The same headers are set by
-    # the reverse proxy when it serves MEDIA_ROOT (docs/operations.md).
+    # Uploads are data, never pages (core/uploads.py): nothing in them may run here. The same
+    # headers are set by the reverse proxy when it serves MEDIA_ROOT (docs/operations.md).
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["X-Content-Type-Options"] = "nosniff"
-    if not path.lower().endswith((".jpg", ".jpeg")):
-        response["Content-Disposition"] = "attachment"
     return response
-
-
-PRIVATE_MEDIA = ("feedback/",)
 
 
 urlpatterns = [

@@ -72,6 +72,8 @@ TARGETS: tuple[Target, ...] = (
         "name",
         ("units", "accounts", "pages", "insights", "feedback"),
     ),
+    Target("image_id", "posts.PostImage", "post__page__unit", "post__title", ("posts",)),
+    Target("document_id", "posts.PostAttachment", "post__page__unit", "original_name", ("posts",)),
 )
 # The admin names its object `object_id` (and `id` for a password): the model is its
 # ModelAdmin's; its unit and text as the line above for the same model says, if one does.

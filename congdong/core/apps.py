@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "congdong"
 
     def ready(self) -> None:
-        from congdong.core import checks, links, security  # noqa: F401 (checks, receiver)
+        from congdong.core import checks, links, private_files, security  # noqa: F401

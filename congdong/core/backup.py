@@ -6,8 +6,9 @@ A backup is a .tar.gz holding `manifest.json` (first), the database and the medi
   runs and writes (`database/congdong.sqlite3`).
 - PostgreSQL: `pg_dump --format=custom` (`database/congdong.pgdump`) taken in the same
   repeatable-read snapshot as the row counts of the manifest, so counts and dump always agree.
-- `media/…`: everything under MEDIA_ROOT (page avatars and covers, feedback attachments,
-  exports not yet expired).
+- `media/…`: everything under MEDIA_ROOT (page avatars and covers, the public files).
+- `private/…`: everything under PRIVATE_ROOT (feedback attachments, post pictures and documents,
+  exports not yet expired; see core/private_files.py).
 
 Insights figures and reach sketches (`insights_daycount`, `insights_reachsketch`) are database
 rows, so they travel with the database. The secret key is not in the backup: keep
@@ -106,6 +107,11 @@ def _media_files(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _file_roots() -> dict[str, Path]:
+    """The folders of files a backup holds, by their folder in the archive."""
+    return {"media": Path(settings.MEDIA_ROOT), "private": Path(settings.PRIVATE_ROOT)}
 
 
 # --- reading a database -------------------------------------------------------------------------
@@ -256,8 +262,18 @@ def make_backup(path: str | Path, progress: Progress = _quiet) -> Made:
     path = Path(path).resolve()
     if path.is_dir():
         path = path / f"congdong-{timezone.localtime(started):%Y%m%d-%H%M%S}.tar.gz"
+    for served in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+        # A backup holds every private file and the database: a served folder would give it
+        # an address (docs/operations.md, "Private files and the reverse proxy").
+        if served and Path(served).resolve() in path.parents:
+            raise BackupError(
+                _(
+                    "A backup holds personal data: write it outside the folder %(folder)s, "
+                    "which is served to anyone. Nothing was written."
+                )
+                % {"folder": Path(served).resolve()}
+            )
     path.parent.mkdir(parents=True, exist_ok=True)
-    media_root = Path(settings.MEDIA_ROOT)
     kind = vendor()
     if kind not in ("sqlite", "postgresql"):
         raise BackupError(_("Backups support SQLite and PostgreSQL only."))
@@ -267,11 +283,15 @@ def make_backup(path: str | Path, progress: Progress = _quiet) -> Made:
         progress(_("Copying the database (%(vendor)s)…") % {"vendor": kind})
         dump = _dump_sqlite if kind == "sqlite" else _dump_postgresql
         counts, migrations = dump(db_file, progress)
-        files = _media_files(media_root)
+        files = {
+            f"{folder}/{file.relative_to(root).as_posix()}": file
+            for folder, root in _file_roots().items()
+            for file in _media_files(root)
+        }
         progress(_("Checking %(n)d media files…") % {"n": len(files)})
         members = {member: sha256_of(db_file)}
-        for file in files:
-            members["media/" + file.relative_to(media_root).as_posix()] = sha256_of(file)
+        for name, file in files.items():
+            members[name] = sha256_of(file)
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -297,8 +317,8 @@ def make_backup(path: str | Path, progress: Progress = _quiet) -> Made:
         with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
             tar.add(manifest_file, arcname=MANIFEST)
             tar.add(db_file, arcname=member)
-            for file in files:
-                tar.add(file, arcname="media/" + file.relative_to(media_root).as_posix())
+            for name, file in files.items():
+                tar.add(file, arcname=name)
         os.replace(partial, path)  # never a half-written backup under the real name
     return Made(path, path.stat().st_size, datetime.datetime.now().timestamp() - clock, manifest)
 
@@ -408,9 +428,10 @@ def _restore_postgresql(db_file: Path, force: bool) -> None:
 def _replace_media(unpacked: Path, media_root: Path, workdir: Path) -> int:
     media_root.parent.mkdir(parents=True, exist_ok=True)
     if media_root.exists():
-        media_root.rename(workdir / "media-before-restore")  # removed with the work folder
+        # Removed with the work folder; a move, as PRIVATE_ROOT may be on another file system.
+        shutil.move(media_root, workdir / f"{unpacked.name}-before-restore")
     if unpacked.is_dir():
-        unpacked.rename(media_root)  # same file system: the work folder is beside it
+        shutil.move(unpacked, media_root)  # a rename when the work folder is beside it
     else:
         media_root.mkdir()
     return len(_media_files(media_root))
@@ -450,14 +471,15 @@ def restore_backup(path: str | Path, force: bool = False, progress: Progress = _
                         "--force to replace it. Nothing was changed."
                     )
                 )
-            if not force and _media_files(media_root):
-                raise BackupError(
-                    _(
-                        "The media folder %(folder)s is not empty. Restore into an empty data "
-                        "folder, or add --force to replace it. Nothing was changed."
+            for root in _file_roots().values():
+                if not force and _media_files(root):
+                    raise BackupError(
+                        _(
+                            "The media folder %(folder)s is not empty. Restore into an empty "
+                            "data folder, or add --force to replace it. Nothing was changed."
+                        )
+                        % {"folder": root}
                     )
-                    % {"folder": media_root}
-                )
             if vendor() == "postgresql":
                 _pg_tool("pg_restore")  # before anything changes
             db_file = workdir / "unpacked" / manifest["database_member"]
@@ -474,7 +496,10 @@ def restore_backup(path: str | Path, force: bool = False, progress: Progress = _
                     % {"tables": "; ".join(wrong[:10])}
                 )
             progress(_("Restoring %(n)d media files…") % {"n": manifest.get("media_files", 0)})
-            media = _replace_media(workdir / "unpacked" / "media", media_root, workdir)
+            media = sum(
+                _replace_media(workdir / "unpacked" / folder, root, workdir)
+                for folder, root in _file_roots().items()
+            )
             progress(_("Migrating…"))
             before = set(MigrationRecorder(connection).applied_migrations())
             call_command("migrate", interactive=False, verbosity=0)

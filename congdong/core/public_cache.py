@@ -179,3 +179,16 @@ def cached_response(
         cache.set(key, (response.content, response["Content-Type"]), timeout)
     response[HEADER] = "miss"
     return response
+
+
+# The response's bytes are the same for everyone and say nothing about who asked (the picture
+# of a public post): browsers and proxies may keep them, even when a signed-in person fetched
+# them. `core.middleware.PrivateCacheMiddleware` leaves such a response as it is.
+SHARED = "congdong_shared"
+
+
+def mark_shared(response: HttpResponse, max_age: int) -> HttpResponse:
+    """Let browsers and shared caches keep `response` for `max_age` seconds."""
+    response["Cache-Control"] = f"public, max-age={max_age}"
+    setattr(response, SHARED, True)
+    return response

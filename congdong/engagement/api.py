@@ -288,7 +288,7 @@ def _card(request: HttpRequest, post: Post, reactions_total: int, comments: int)
         "category": post.category.code,
         "published_at": post.published_at,
         "url": _page_url(request, post.page, post),
-        "image": _file_url(request, images[0].file) if images else None,
+        "image": request.build_absolute_uri(images[0].url) if images else None,
         "reactions": reactions_total,
         "comments": comments,
     }
@@ -385,7 +385,7 @@ def public_post(request: HttpRequest, post_id: int, gt: str | None = None) -> di
         "body": post.body,
         "source_url": post.source_url,
         "tags": post.tags,
-        "images": [{"url": absolute_url(i.file), "alt_text": i.alt_text} for i in images],
+        "images": [{"url": absolute_url(i.url), "alt_text": i.alt_text} for i in images],
         "reaction_counts": _reactions(counts),
         "referral": _signed_referral(opened),
     }

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.core.private_files import private_storage
 from congdong.core.states import StateGraph
 from congdong.units.models import Unit
 
@@ -248,7 +249,7 @@ class FeedbackAttachment(models.Model):
         Feedback, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("feedback")
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
-    file = models.FileField(_("file"), upload_to="feedback/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="feedback/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -15,6 +15,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.private_files import private_storage
 from congdong.core.states import StateGraph
 
 
@@ -224,8 +225,8 @@ EXPORT_STATES = StateGraph(
 
 
 def export_path(export: Export, filename: str) -> str:
-    # A random folder per file: media may be served by the web server or a proxy, and an
-    # export's figures are for its owner only, so its address must not be guessable.
+    # A random folder per file: kept in the private storage (never served by its address),
+    # and a name that is not guessable anyway should a folder ever be exposed by mistake.
     return f"exports/{uuid.uuid4().hex}/{filename}"
 
 
@@ -247,7 +248,9 @@ class Export(models.Model):
         _("state"), max_length=10, choices=ExportState.choices, default=ExportState.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("file"), upload_to=export_path, max_length=200, blank=True)
+    file = models.FileField(
+        _("file"), upload_to=export_path, max_length=200, blank=True, storage=private_storage
+    )
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

@@ -18,6 +18,8 @@ from congdong.pages.queries import can_operate
 from congdong.posts.models import (
     ApprovalLevel,
     Post,
+    PostAttachment,
+    PostImage,
     PostRevision,
     PostState,
     PostTransition,
@@ -208,6 +210,30 @@ def access_post_to_read(user: AnyUser, post_id: int) -> Post:
     raise PermissionDenied(
         _("You are not an operator of the page %(page)s.") % {"page": post.page.name}
     )
+
+
+def is_public(post: Post) -> bool:
+    """Anyone may read the post: published on an active page (as `public_post` serves it)."""
+    return post.state == PostState.PUBLISHED and post.page.status == PageStatus.ACTIVE
+
+
+def access_post_media(
+    user: AnyUser, model: type[PostImage] | type[PostAttachment], media_id: int
+) -> tuple[PostImage | PostAttachment, bool]:
+    """A picture or document of a post, and whether the post is public. Media of a public post
+    are for anyone; of any other post (draft, awaiting approval, hidden…) only for the staff
+    who may read the post (`access_post_to_read`). 404 for everyone else, so that nobody learns
+    which drafts hold files."""
+    item = model.objects.select_related("post__page").filter(pk=media_id).first()
+    if item is None:
+        raise Http404
+    if is_public(item.post):
+        return item, True
+    try:
+        access_post_to_read(user, item.post_id)
+    except PermissionDenied:
+        raise Http404 from None
+    return item, False
 
 
 # --- lists for the staff desk and the approver's queue -----------------------------------------

@@ -9,10 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from congdong.accounts.views import staff_required
+from congdong.audit.record import record_read
 from congdong.core.errors import ActionError
+from congdong.core.private_files import serve_file
 from congdong.core.public_cache import cached_response
 from congdong.core.web import form_error
 from congdong.engagement import queries as engagement_queries
@@ -31,7 +33,15 @@ from congdong.posts.forms import (
     PublishForm,
     ReasonForm,
 )
-from congdong.posts.models import POST_STATES, Post, PostRevision, PostState, RevisionState
+from congdong.posts.models import (
+    POST_STATES,
+    Post,
+    PostAttachment,
+    PostImage,
+    PostRevision,
+    PostState,
+    RevisionState,
+)
 from congdong.posts.text_diff import revision_changes
 
 S = PostState
@@ -423,3 +433,34 @@ def public_post(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     response = cached_response(request, ("page", post.page_id), build)
     remember(request, response, opened)
     return response
+
+
+# Browsers and proxies may keep a public post's picture this long; a post hidden meanwhile
+# stops being served at once by us, and by caches at most this late.
+PUBLIC_MEDIA_SECONDS = 300
+
+
+@require_safe
+def image(request: HttpRequest, image_id: int) -> HttpResponse:
+    """A post's picture (a re-encoded JPEG): to anyone once the post is public, before that to
+    the staff who may read the post (each opening in the audit log); 404 to anyone else."""
+    item, public = queries.access_post_media(request.user, PostImage, image_id)
+    if not public:
+        record_read(request, request.user)
+    return serve_file(
+        item.file, "image/jpeg", shared_seconds=PUBLIC_MEDIA_SECONDS if public else None
+    )
+
+
+@require_safe
+def document(request: HttpRequest, document_id: int) -> HttpResponse:
+    """A post's PDF document, always downloaded; who may have it as for `image`."""
+    item, public = queries.access_post_media(request.user, PostAttachment, document_id)
+    if not public:
+        record_read(request, request.user)
+    return serve_file(
+        item.file,
+        "application/pdf",
+        download_name=item.original_name,
+        shared_seconds=PUBLIC_MEDIA_SECONDS if public else None,
+    )

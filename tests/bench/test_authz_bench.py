@@ -38,7 +38,8 @@ def test_a_sample_of_the_matrix_has_no_leak_and_covers_every_relation_and_role(
 
 @pytest.fixture
 def bench_world(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
     settings.API_LIMIT_USER = 0
     settings.API_LIMIT_ANON = 0
     made = world.build()

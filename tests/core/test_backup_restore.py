@@ -117,6 +117,7 @@ def files_of(root: Path) -> dict[str, bytes]:
 @pytest.fixture
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"  # feedback files (core/private_files.py)
     return settings.MEDIA_ROOT
 
 
@@ -170,11 +171,13 @@ def test_a_restored_backup_has_the_same_rows_figures_and_media(
     print(done.stdout)
     code = "from congdong.core.backup import current_counts; print(json.dumps(current_counts()))"
     assert python_in(empty_target, code) == backup.current_counts()
-    restored_media = Path(empty_target["CONGDONG_DATA_DIR"]) / "media"
+    restored = Path(empty_target["CONGDONG_DATA_DIR"])
     originals = files_of(Path(backup.settings.MEDIA_ROOT))
-    assert any(name.startswith("feedback/") for name in originals)
+    private = files_of(Path(backup.settings.PRIVATE_ROOT))
+    assert any(name.startswith("feedback/") for name in private)
     assert any(name.startswith("pages/avatars/") for name in originals)
-    assert files_of(restored_media) == originals
+    assert files_of(restored / "media") == originals
+    assert files_of(restored / "private") == private
     today = timezone.localdate().isoformat()
     coverage = ("report", "coverage", "--structure", "2025", "--as-of", today, "--unit", "24")
     page = ("report", "page", installation.kinh_bac.slug, "--from", "2026-03-01", "--to", today)

@@ -69,7 +69,8 @@ def people(personas, units) -> dict[str, User]:
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"  # feedback files (core/private_files.py)
     return tmp_path
 
 

@@ -58,6 +58,7 @@ def registered_reports(monkeypatch, settings, tmp_path):
     monkeypatch.setitem(reports.BUILDERS, "tiny", f"{__name__}.tiny_report")
     monkeypatch.setitem(reports.BUILDERS, "broken", f"{__name__}.broken_report")
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

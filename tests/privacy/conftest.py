@@ -58,7 +58,8 @@ class World:
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"  # feedback files (core/private_files.py)
     return tmp_path
 
 

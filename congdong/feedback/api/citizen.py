@@ -16,6 +16,7 @@ from pydantic import field_validator
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.api import Pages
 from congdong.core.links import absolute_url
+from congdong.core.private_files import serve_file
 from congdong.core.web import client_ip
 from congdong.feedback import actions as feedback_actions
 from congdong.feedback import queries as feedback_queries
@@ -288,16 +289,12 @@ def feedback_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
     anyone else."""
     found, item = feedback_queries.access_attachment(request.user, attachment_id)
     feedback_actions.log_access(request.user, item, AccessKind.ATTACHMENT, client_ip(request))
-    kind = "application/pdf" if found.kind == AttachmentKind.PDF else "image/jpeg"
-    response = FileResponse(
-        found.file.open("rb"),
-        content_type=kind,
-        filename=found.original_name,
-        as_attachment=found.kind == AttachmentKind.PDF,  # downloaded, never opened here
+    pdf = found.kind == AttachmentKind.PDF
+    return serve_file(  # from the private storage; documents are downloaded, never opened here
+        found.file,
+        "application/pdf" if pdf else "image/jpeg",
+        download_name=found.original_name if pdf else None,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @router.get("/public/units/{unit_id}/feedback-answers", response=list[PublicAnswerOut])

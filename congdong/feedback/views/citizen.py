@@ -22,13 +22,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congdong.core.errors import ActionError
+from congdong.core.private_files import serve_file
 from congdong.core.public_cache import cached_response
 from congdong.core.web import client_ip, form_error
 from congdong.engagement.queries import access_public_page
 from congdong.engagement.views.citizens import sign_in_url
 from congdong.feedback import actions, queries
 from congdong.feedback.forms.citizen import PUBLIC, ReopenForm, SendForm, TrackForm
-from congdong.feedback.models import OPEN_STATES, AccessKind, Feedback, FeedbackState
+from congdong.feedback.models import (
+    OPEN_STATES,
+    AccessKind,
+    AttachmentKind,
+    Feedback,
+    FeedbackState,
+)
 from congdong.feedback.templatetags.feedback_public import section
 from congdong.pages.queries import public_page_ref
 
@@ -264,20 +271,12 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
         raise Http404
     found, owner = queries.access_attachment(request.user, attachment_id)
     actions.log_access(request.user, owner, AccessKind.ATTACHMENT, client_ip(request))
-    try:
-        handle = found.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    content_type = "application/pdf" if found.kind == "pdf" else "image/jpeg"
-    response = FileResponse(
-        handle,
-        content_type=content_type,
-        filename=found.original_name,
-        as_attachment=found.kind == "pdf",  # documents are downloaded, never opened here
+    pdf = found.kind == AttachmentKind.PDF
+    return serve_file(  # from the private storage; documents are downloaded, never opened here
+        found.file,
+        "application/pdf" if pdf else "image/jpeg",
+        download_name=found.original_name if pdf else None,
     )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # ---------------------------------------------------------------- public answers

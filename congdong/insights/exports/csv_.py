@@ -1,5 +1,6 @@
 """CSV: for machines and for Excel. Numbers unformatted, dates ISO, UTF-8 with a byte-order mark
-(without it Excel reads the file as the local code page and the Vietnamese comes out garbled)."""
+(without it Excel reads the file as the local code page and the Vietnamese comes out garbled).
+Every cell quoted and formula-like text neutralised (congdong/core/spreadsheets.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ import io
 
 from django.utils.translation import gettext as _
 
+from congdong.core.spreadsheets import safe_text
 from congdong.insights.exports.document import Document, Value
 from congdong.insights.exports.render import Counter, Progress, row_count
-
-# A text cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Value) -> str | int | float:
@@ -23,21 +22,20 @@ def cell(value: Value) -> str | int | float:
         return value.isoformat()
     if isinstance(value, int | float):
         return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return safe_text(str(value))
 
 
 def render_csv(document: Document, progress: Progress | None = None) -> bytes:
     counter = Counter(progress, row_count(document))
     out = io.StringIO()
-    write = csv.writer(out, lineterminator="\r\n").writerow
+    write = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerow
     write([cell(document.title)])
     for line in document.subtitle:
         write([cell(line)])
     if document.cards:
         write([])
-        write([_("Overview")])
-        write([_("Figure"), _("Value"), _("Note")])
+        write([cell(_("Overview"))])
+        write([cell(_("Figure")), cell(_("Value")), cell(_("Note"))])
         for label, value, note in document.cards:
             write([cell(label), cell(value), cell(note)])
             counter.add()
@@ -52,7 +50,7 @@ def render_csv(document: Document, progress: Progress | None = None) -> bytes:
             write([cell(table.note)])
     if document.definitions:
         write([])
-        write([_("Definitions")])
+        write([cell(_("Definitions"))])
         for name, text in document.definitions:
             write([cell(name), cell(text)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -15,7 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congdong.accounts.views import staff_required
+from congdong.audit.record import record_read
 from congdong.core.errors import ActionError
+from congdong.core.private_files import serve_file
 from congdong.insights import reports
 from congdong.insights.exports import jobs
 from congdong.insights.exports.render import FORMATS
@@ -91,16 +93,17 @@ def status(request: HttpRequest, export_id: int) -> HttpResponse:
 @staff_required
 @require_GET
 def download(request: HttpRequest, export_id: int) -> FileResponse:
+    """The file, to its owner only (`access_export`), from the private storage; every download
+    is in the audit log."""
     export = jobs.access_export(request.user, export_id)
     if export.state != ExportState.DONE or not export.file:
         raise Http404
-    response = FileResponse(
-        export.file.open("rb"),
-        as_attachment=True,
-        filename=PurePosixPath(export.file.name).name,
-        content_type=FORMATS[export.format][1],
+    response = serve_file(
+        export.file,
+        FORMATS[export.format][1],
+        download_name=PurePosixPath(export.file.name).name,
     )
-    response["Cache-Control"] = "private, no-store"
+    record_read(request, request.user)
     return response
 
 

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from congdong.core.spreadsheets import formula_like
 from congdong.insights.exports.document import Document, Value
 from congdong.insights.exports.render import Counter, Progress, row_count
 
@@ -56,8 +57,11 @@ def _text(value: object) -> str:
 
 def cell(sheet: WriteOnlyWorksheet, value: Value, font: Font | None = None) -> WriteOnlyCell:
     if isinstance(value, str) or not isinstance(value, int | float | datetime.date | None):
-        c = WriteOnlyCell(sheet, _text(value))
+        text = _text(value)
+        c = WriteOnlyCell(sheet, text)
         c.data_type = "s"  # text that starts with "=" stays text, not a formula
+        # …and stays text when someone edits the cell (core/spreadsheets.py).
+        c.quotePrefix = formula_like(text)
     else:
         c = WriteOnlyCell(sheet, value)
         if isinstance(value, bool):

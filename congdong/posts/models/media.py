@@ -7,8 +7,10 @@ author's file had is kept, cleaned, only to show on the link.
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.private_files import private_storage
 from congdong.posts.models.post import Post
 
 # The issue's ceiling; the regulation in force may allow fewer.
@@ -20,7 +22,7 @@ class PostImage(models.Model):
         Post, on_delete=models.CASCADE, related_name="images", verbose_name=_("post")
     )
     # Always a JPEG re-encoded by congdong.core.images.clean_image.
-    file = models.ImageField(_("picture"), upload_to="posts/images/%Y/%m/")
+    file = models.ImageField(_("picture"), upload_to="posts/images/%Y/%m/", storage=private_storage)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     alt_text = models.CharField(
         _("description"),
@@ -38,12 +40,18 @@ class PostImage(models.Model):
     def __str__(self) -> str:
         return self.alt_text or self.file.name
 
+    @property
+    def url(self) -> str:
+        """Its address: a view that serves it to anyone once the post is public, and before
+        that only to the staff who may read the post (the file has no media address)."""
+        return reverse("posts:image", args=[self.pk])
+
 
 class PostAttachment(models.Model):
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("post")
     )
-    file = models.FileField(_("file"), upload_to="posts/files/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="posts/files/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size in bytes"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -55,6 +63,11 @@ class PostAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def url(self) -> str:
+        """Its address (see PostImage.url)."""
+        return reverse("posts:document", args=[self.pk])
 
     @property
     def size_mb(self) -> float:
