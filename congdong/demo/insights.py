@@ -32,7 +32,11 @@ BASE_VIEWS, VIEWS_PER_FOLLOWER, ANONYMOUS_SHARE = 1, 0.1, 0.4
 
 
 def ensure_history(progress: Callable[[str], None] | None = None) -> int:
-    """Replay the demo's activity as events, once; returns how many events were stored."""
+    """Replay the demo's activity as events, once; returns how many events were stored.
+
+    Run it after every other step, with the steps' own events muted (`events.muted`, as
+    `congdong demo` does): the replay is then the only writer of figures, and "already
+    loaded" (any day's figures exist) means this step ran."""
     say = progress or (lambda _text: None)
     if DayCount.objects.exists():
         return 0
@@ -103,17 +107,19 @@ def _publications() -> list[RawEvent]:
 
 def _views(rng: random.Random) -> list[RawEvent]:
     followers: dict[int, list[int]] = defaultdict(list)
-    for page_id, user_id in Follow.objects.values_list("page_id", "user_id"):
+    # Every list in a fixed order: the same seed must make the same views on every database.
+    for page_id, user_id in Follow.objects.order_by("pk").values_list("page_id", "user_id"):
         followers[page_id].append(user_id)
     posts: dict[int, list[int]] = defaultdict(list)
-    for page_id, post_id in Post.objects.filter(state=PostState.PUBLISHED).values_list(
-        "page_id", "pk"
+    for page_id, post_id in (
+        Post.objects.filter(state=PostState.PUBLISHED).order_by("pk").values_list("page_id", "pk")
     ):
         posts[page_id].append(post_id)
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
     out = []
-    for page_id in Page.objects.filter(status=PageStatus.ACTIVE).values_list("pk", flat=True):
+    active = Page.objects.filter(status=PageStatus.ACTIVE).order_by("pk")
+    for page_id in active.values_list("pk", flat=True):
         fans, shown = followers.get(page_id, []), posts.get(page_id, [])
         if not fans and not shown:
             continue
