@@ -26,7 +26,7 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 from congdong.engagement.models import Comment, Follow, Reaction, ReferralOpen, Share
-from congdong.insights import figures
+from congdong.insights import dashboard, figures
 from congdong.insights.figures import Period
 from congdong.insights.models import DayCount, Event
 from congdong.pages.models import Page
@@ -36,8 +36,10 @@ all_time = Period(datetime.date(2020, 1, 1), timezone.localdate())
 nation = Unit.objects.get(structure__code="2025", depth=1)
 now_2025 = {"page__unit__structure__code": "2025"}
 pages = Page.objects.filter(follows__isnull=False).distinct().select_related("unit")
+old = Unit.objects.select_related("structure").get(structure__code="2022", depth=1)
 print(json.dumps({
     "totals": figures.totals(nation, all_time),
+    "ended": figures.totals(old, dashboard.default_period(old))["impressions"],
     "events": dict(Event.objects.values_list("kind").annotate(n=Count("pk")).order_by()),
     "publications": Event.objects.filter(kind="publish").values("post_id").distinct().count(),
     "day_rows": {
@@ -109,3 +111,4 @@ def test_two_fresh_demos_hold_the_same_figures_and_the_figures_are_the_rows(tmp_
         assert shown == follows, slug
     assert first["events"]["publish"] == first["publications"]  # each publication once
     assert first["day_rows"]
+    assert first["ended"] > 0  # the 2022 dashboards open on days with figures
