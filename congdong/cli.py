@@ -6,7 +6,7 @@ import os
 import sys
 
 OWN_COMMANDS = {
-    "demo": "Migrate, load real units and demo personas, print logins, serve on :8000.",
+    "demo": "Build the demo (same data every time), print logins, serve; --addrport HOST:PORT.",
     "worker": "Run background jobs (publish scheduled posts) every 30 s; --once runs one cycle.",
     "units": "Import the 2022/2025 unit trees (units import) or count them (units summary).",
     "report": "Coverage per level on a day (report coverage) or a page's figures (report page).",

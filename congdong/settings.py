@@ -233,6 +233,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        # Seconds a writer waits for another (the embedded worker and event flusher write
+        # beside the web requests) before "database is locked"; Python's default is 5.
+        "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -305,8 +308,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12_000_000
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"congdong": {"handlers": ["console"], "level": "INFO"}},
+    "filters": {"refusals_in_one_line": {"()": "congdong.core.logs.RefusalsInOneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "filters": ["refusals_in_one_line"]},
+    },
+    "loggers": {
+        "congdong": {"handlers": ["console"], "level": "INFO"},
+        # Always on the console (Django's default shows them only with DEBUG, so a server
+        # error in production left no trace): 4xx as one line, 5xx with the traceback.
+        "django.request": {"handlers": ["requests"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # Citizens' one-time codes (accounts.sms). The file backend appends JSON lines to the path.

@@ -6,14 +6,15 @@ A production backend (an SMS gateway) subclasses `SmsBackend` and implements `se
 from __future__ import annotations
 
 import json
-import logging
+import sys
 import threading
 
 from django.conf import settings
+from django.core.management.color import color_style
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger("congdong.sms")
+from congdong.accounts.phones import display_phone
 
 
 class SmsBackend:
@@ -22,10 +23,15 @@ class SmsBackend:
 
 
 class ConsoleBackend(SmsBackend):
-    """Writes the message to the log: for a laptop demo."""
+    """Prints the message on the console, on a line of its own between blank lines and
+    highlighted (when the console shows colours): for a laptop demo, where the person trying
+    it must find the code among the server's request lines."""
 
     def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        line = f">>> SMS {display_phone(phone)}: {text}"
+        # stdout, as the demo's banner: request lines and warnings go to stderr.
+        sys.stdout.write(f"\n{color_style().SUCCESS(line)}\n\n")
+        sys.stdout.flush()
 
 
 class FileBackend(SmsBackend):

@@ -10,6 +10,9 @@ from congdong.engagement import queries as engagement_queries
 from congdong.units import queries
 from congdong.units.models import Structure
 
+# The site's icon (static path), linked from base.html and redirected to from /favicon.ico.
+FAVICON = "congdong/favicon.svg"
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """Home: national and featured posts, and the directory of a structure's provinces

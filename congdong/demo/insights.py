@@ -3,8 +3,10 @@
 Every follow, referral open, reaction, comment, share and publication the demo created becomes
 an event at the time it happened; page views, post views and feed items seen are added for the
 last `DAYS` days (more on pages with more followers, fewer at weekends), from the followers
-themselves and from anonymous visitors. All of it goes through `events.store` — the write path
-of the flush — so the dashboards show figures built exactly as in production.
+themselves and from anonymous visitors; a structure that has ended (2022) gets anonymous
+page views on its last days, where its dashboards open. All of it goes through
+`events.store` — the write path of the flush — so the dashboards show figures built exactly as
+in production.
 """
 
 from __future__ import annotations
@@ -23,21 +25,30 @@ from congdong.insights.events import RawEvent
 from congdong.insights.models import DayCount, EventKind
 from congdong.pages.models import Page, PageStatus
 from congdong.posts.models import Post, PostState
+from congdong.units.models import Level
 
 SEED = 5_2026
 DAYS = 45
 BATCH = 5000
 # Views per day of a page: a base plus a share of its followers, and anonymous visitors.
 BASE_VIEWS, VIEWS_PER_FOLLOWER, ANONYMOUS_SHARE = 1, 0.1, 0.4
+# A structure that has ended (2022) gets anonymous views on its last ENDED_DAYS days, so its
+# dashboards, which open on those days, have figures: views per day by level of the page.
+ENDED_DAYS = 30
+ENDED_VIEWS = {Level.CENTRAL: 20, Level.PROVINCE: 4, Level.DISTRICT: 1}
 
 
 def ensure_history(progress: Callable[[str], None] | None = None) -> int:
-    """Replay the demo's activity as events, once; returns how many events were stored."""
+    """Replay the demo's activity as events, once; returns how many events were stored.
+
+    Run it after every other step, with the steps' own events muted (`events.muted`, as
+    `congdong demo` does): the replay is then the only writer of figures, and "already
+    loaded" (any day's figures exist) means this step ran."""
     say = progress or (lambda _text: None)
     if DayCount.objects.exists():
         return 0
     rng = random.Random(SEED)
-    made: list[RawEvent] = [*_actions(), *_views(rng)]
+    made: list[RawEvent] = [*_actions(), *_views(rng), *_ended_views(rng)]
     made.sort(key=lambda event: event.at)
     stored = 0
     for start in range(0, len(made), BATCH):
@@ -103,17 +114,19 @@ def _publications() -> list[RawEvent]:
 
 def _views(rng: random.Random) -> list[RawEvent]:
     followers: dict[int, list[int]] = defaultdict(list)
-    for page_id, user_id in Follow.objects.values_list("page_id", "user_id"):
+    # Every list in a fixed order: the same seed must make the same views on every database.
+    for page_id, user_id in Follow.objects.order_by("pk").values_list("page_id", "user_id"):
         followers[page_id].append(user_id)
     posts: dict[int, list[int]] = defaultdict(list)
-    for page_id, post_id in Post.objects.filter(state=PostState.PUBLISHED).values_list(
-        "page_id", "pk"
+    for page_id, post_id in (
+        Post.objects.filter(state=PostState.PUBLISHED).order_by("pk").values_list("page_id", "pk")
     ):
         posts[page_id].append(post_id)
     today = timezone.localdate()
     tz = timezone.get_current_timezone()
     out = []
-    for page_id in Page.objects.filter(status=PageStatus.ACTIVE).values_list("pk", flat=True):
+    active = Page.objects.filter(status=PageStatus.ACTIVE).order_by("pk")
+    for page_id in active.values_list("pk", flat=True):
         fans, shown = followers.get(page_id, []), posts.get(page_id, [])
         if not fans and not shown:
             continue
@@ -135,4 +148,31 @@ def _views(rng: random.Random) -> list[RawEvent]:
                 else:
                     kind, post_id = EventKind.PAGE_VIEW, None
                 out.append(_event(kind, page_id, at, user_id, visitor, post_id))
+    return out
+
+
+def _ended_views(rng: random.Random) -> list[RawEvent]:
+    """Anonymous page views on the last days of every structure that has ended, for its
+    central, province and district pages (its commune pages stay quiet)."""
+    tz = timezone.get_current_timezone()
+    out = []
+    pages = (
+        Page.objects.filter(
+            status=PageStatus.ACTIVE,
+            unit__structure__valid_to__lt=timezone.localdate(),
+            unit__level__in=list(ENDED_VIEWS),
+        )
+        .order_by("pk")
+        .values_list("pk", "unit__level", "unit__structure__valid_to")
+    )
+    for page_id, level, ended in pages:
+        mean = ENDED_VIEWS[level]
+        for back in range(ENDED_DAYS):
+            day = ended - datetime.timedelta(days=back)
+            for _n in range(max(0, round(rng.gauss(mean, mean / 4)))):
+                visitor = f"v{day:%y%m%d}{rng.randrange(3 * mean)}"
+                at = datetime.datetime.combine(
+                    day, datetime.time(rng.randrange(6, 23), rng.randrange(60)), tz
+                )
+                out.append(_event(EventKind.PAGE_VIEW, page_id, at, visitor=visitor))
     return out

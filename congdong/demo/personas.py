@@ -38,19 +38,20 @@ PERSONAS = [
     Persona(
         "tw.quantri",
         "Lương Thị Thu",
-        "Quản trị đơn vị Trung ương (central admin: edits the handbook)",
+        "Quản trị đơn vị Trung ương (central unit admin: the handbook, personal data requests)",
         (("mttq", "TW", Role.UNIT_ADMIN),),
     ),
     Persona(
         "bacninh.quantri",
         "Nguyễn Thị Lan",
-        "Quản trị đơn vị tỉnh Bắc Ninh (province admin)",
+        "Quản trị đơn vị tỉnh Bắc Ninh (province unit admin)",
         (("mttq", "24", Role.UNIT_ADMIN),),
     ),
     Persona(
         "kinhbac.canbo",
         "Lê Văn Hùng",
-        "Cán bộ phường Kinh Bắc (commune operator)",
+        "Biên tập viên, cán bộ tiếp nhận phản ánh phường Kinh Bắc "
+        "(commune editor, feedback officer)",
         (("mttq", "24/Kinh Bắc", Role.EDITOR), ("mttq", "24/Kinh Bắc", Role.FEEDBACK_OFFICER)),
     ),
     Persona(
@@ -74,7 +75,7 @@ PERSONAS = [
     Persona(
         "hanoi.quantri",
         "Đỗ Mạnh Cường",
-        "Quản trị đơn vị thành phố Hà Nội (city admin)",
+        "Quản trị đơn vị thành phố Hà Nội (city unit admin)",
         (("mttq", "01", Role.UNIT_ADMIN),),
     ),
     Persona(

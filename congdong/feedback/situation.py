@@ -634,7 +634,7 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
         period = named_period(params["ky"])
     else:
         period = dashboard.parse_period(
-            params.get("tu"), params.get("den"), default_end=timezone.localdate()
+            params.get("tu"), params.get("den"), default_end=dashboard.last_day(unit)
         )
     level = params.get("cap") or ""
     if level and level not in Level.values:

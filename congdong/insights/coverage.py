@@ -316,11 +316,21 @@ def reported_note(coverage: LevelCoverage, reported: float) -> str:
 # --- the export ---------------------------------------------------------------------------
 
 
-def as_of_param(params: dict[str, Any]) -> datetime.date:
-    """The `ngay` parameter (ISO date); today (Vietnam) when absent. ValueError when malformed."""
+def last_day(unit: Unit) -> datetime.date:
+    """The latest day figures of `unit` can be about: today, or the last day of its structure
+    when that is over (the 2022 tree's figures end on 30 June 2025). Every screen, export and
+    report that picks a period or a date by itself ends it here, inside the structure's life."""
+    today = timezone.localdate()
+    ended = unit.structure.valid_to
+    return ended if ended is not None and ended < today else today
+
+
+def as_of_param(params: dict[str, Any], unit: Unit | None = None) -> datetime.date:
+    """The `ngay` parameter (ISO date); when absent, the last day of `unit`'s structure's life
+    (today for the current one). ValueError when malformed."""
     value = params.get("ngay")
     if not value:
-        return timezone.localdate()
+        return last_day(unit) if unit is not None else timezone.localdate()
     if isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(str(value))
@@ -347,7 +357,7 @@ def definition() -> tuple[str, str]:
 def document(unit: Unit | None, params: dict[str, Any]) -> Document:
     """Coverage per level on `ngay`, and the units without an active page (of level `cap`
     when given)."""
-    as_of = as_of_param(params)
+    as_of = as_of_param(params, unit)
     unit = scope(unit, params, as_of)
     level = params.get("cap") or None
     if level is not None and level not in LEVEL_ORDER:

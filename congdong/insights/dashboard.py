@@ -58,12 +58,7 @@ def parse_date(text: str | None, name: str) -> datetime.date | None:
         ) from None
 
 
-def last_day(unit: Unit) -> datetime.date:
-    """The latest day figures of `unit` can be about: today, or the last day of its structure
-    when that is over (the 2022 tree's figures end on 30 June 2025)."""
-    today = timezone.localdate()
-    ended = unit.structure.valid_to
-    return ended if ended is not None and ended < today else today
+last_day = coverage.last_day
 
 
 def parse_period(
@@ -91,7 +86,12 @@ def parse_period(
 
 
 def default_period(unit: Unit) -> Period:
-    return Period.last(DEFAULT_DAYS, last_day(unit))
+    """The last DEFAULT_DAYS days of the structure's life up to today, never before it began."""
+    period = Period.last(DEFAULT_DAYS, last_day(unit))
+    begins = unit.structure.valid_from
+    if begins is not None and begins > period.start:
+        return Period(min(begins, period.end), period.end)
+    return period
 
 
 # ---------------------------------------------------------------- what the dashboard holds

@@ -22,6 +22,8 @@ attempt.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import contextvars
 import datetime
 import json
 import logging
@@ -30,10 +32,11 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -41,7 +44,17 @@ from congdong.insights import live, rollup
 from congdong.insights.models import EventKind, uuid7
 from congdong.insights.visitors import tracking_allowed, visitor_key
 
-__all__ = ["EventKind", "RawEvent", "flush", "make", "record", "record_many", "store", "submit"]
+__all__ = [
+    "EventKind",
+    "RawEvent",
+    "flush",
+    "make",
+    "muted",
+    "record",
+    "record_many",
+    "store",
+    "submit",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -167,10 +180,29 @@ def record_many(
         logger.exception("events: could not record %s events", kind)
 
 
+_muted: contextvars.ContextVar[bool] = contextvars.ContextVar("events_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Within it, events recorded in this context are dropped, not buffered nor streamed.
+
+    For loading data whose events are replayed from its rows afterwards (the demo's set-up,
+    then `demo.insights.ensure_history`): kept, they would be counted twice, and a flusher
+    thread writing them beside the loader made the replay's "already loaded" check race."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def submit(made: list[RawEvent]) -> None:
     """Hand over events made by `make()` (or `record_many`): with Redis, one round trip that
     appends them to the stream as one entry and adds them to today's live counters and reach
     (`live`); else this process's buffer. Consent is the caller's to check."""
+    if _muted.get():
+        return
     if settings.REDIS_URL and time.monotonic() >= _state.redis_paused_until:
         try:
             with _redis().pipeline(transaction=False) as pipe:
@@ -259,6 +291,10 @@ def _flush_forever() -> None:
         close_old_connections()
         try:
             flush_buffer()
+        except OperationalError as error:
+            # The database is busy (SQLite: another writer held it past the timeout): the
+            # batch is back in the buffer and the next round writes it. One line, no traceback.
+            logger.warning("events: flush postponed (%s), will retry", error)
         except Exception:
             logger.warning("events: flush failed, will retry", exc_info=True)
 

@@ -197,7 +197,10 @@ def _add_seen(seen: dict[tuple[int, bool, str, datetime.date], set[str]]) -> Non
     _date = _dates()
     for key, visitors in seen.items():
         sketch = sketches.load(existing.get(key))
-        sketches.add(sketch, visitors)
+        # In a fixed order: the estimate (HIP) depends on the order of the updates, and a set
+        # of strings is iterated in an order that changes with each process's hash seed, so
+        # the same events gave slightly different reach from one run to the next.
+        sketches.add(sketch, sorted(visitors))
         unit_id, own, span, start = key
         rows.append(
             (unit_id, own, span, _date(start), sketches.dump(sketch), sketches.estimate(sketch))

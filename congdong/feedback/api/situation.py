@@ -12,7 +12,7 @@ from congdong.feedback import situation as situation_figures
 from congdong.feedback import topics as situation_topics
 from congdong.insights import dashboard as insights_dashboard
 from congdong.insights.queries import access_insights_unit
-from congdong.units.models import Level
+from congdong.units.models import Level, Unit
 
 router = Router(tags=["feedback"])
 # A count is an int, or the text "< k" when it stands for fewer than k distinct senders
@@ -125,11 +125,13 @@ class KeywordsOut(Schema):
 
 
 def _situation_period(
-    start: str | None, end: str | None, period: str | None
+    unit: Unit, start: str | None, end: str | None, period: str | None
 ) -> situation_figures.Period:
     if period:
         return situation_figures.named_period(period, field="period")
-    return insights_dashboard.parse_period(start, end, names=("from", "to"))
+    return insights_dashboard.parse_period(
+        start, end, names=("from", "to"), default_end=insights_dashboard.last_day(unit)
+    )
 
 
 @router.get("/feedback/situation/{unit_id}", response=SituationOut, auth=TOKEN_OR_SESSION)
@@ -145,7 +147,7 @@ def situation(
     text, sender or tracking code: Decree 356/2025). Analysts and admins of the unit or above
     it; any other unit is 403."""
     unit = access_insights_unit(request.user, unit_id)
-    chosen = _situation_period(start, end, period)
+    chosen = _situation_period(unit, start, end, period)
     if level and level not in Level.values:
         raise ActionError(_("Unknown level."), field="level")
     data = situation_figures.as_dict(situation_figures.data(unit, chosen, level=level or ""))
@@ -166,7 +168,7 @@ def situation_keywords(
     """The top keywords of the feedback and citizens' comments of the subtree over the period,
     overall and per category (counts of items, never the texts)."""
     unit = access_insights_unit(request.user, unit_id)
-    chosen = _situation_period(start, end, period)
+    chosen = _situation_period(unit, start, end, period)
     found = situation_topics.keywords(unit, chosen)
     return {
         "unit": {"id": unit.pk, "code": unit.code, "name": unit.full_name, "level": unit.level},

@@ -9,7 +9,6 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from congdong.accounts.views import staff_required
@@ -74,7 +73,8 @@ def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit's subtree over a period (`tu`, `den` or `ky`; the last 30 days by default), with
     one row per unit of the level `cap` when asked (the periodic report per level)."""
     unit = access_insights_unit(request.user, unit_id)
-    today = timezone.localdate()
+    # The default period ends inside the unit's structure's life (2022: on 30 June 2025).
+    today = dashboard.last_day(unit)
     period, error = _period(request, today)
     levels = situation.levels_below(unit)
     level = request.GET.get("cap") or ""

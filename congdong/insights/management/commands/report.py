@@ -116,8 +116,10 @@ class Command(BaseCommand):
             raise CommandError(
                 _("The %(format)s format is a file: give one with --output.") % {"format": fmt}
             )
-        day = _date(as_of) or timezone.localdate()
-        found = _structure(structure, day)
+        day = _date(as_of)
+        found = _structure(structure, day or timezone.localdate())
+        # No date: the last day of the structure's life (today for the current one).
+        day = day or coverage.last_day(_unit(found, None))
         if not found.is_valid_on(day):
             raise CommandError(
                 _("The units of structure %(code)s did not exist on %(date)s.")
@@ -204,11 +206,15 @@ class Command(BaseCommand):
                 _("Unknown level “%(level)s”; choose one of: %(choices)s.")
                 % {"level": level, "choices": ", ".join(Level.values)}
             )
+        scope = _unit(_structure(structure, timezone.localdate()), unit)
         try:
-            chosen = feedback_situation.named_period(period) if period else _period_of(start, end)
+            chosen = (
+                feedback_situation.named_period(period)
+                if period
+                else _period_of(start, end, coverage.last_day(scope))
+            )
         except ActionError as exc:
             raise CommandError(str(exc.message)) from None
-        scope = _unit(_structure(structure, timezone.localdate()), unit)
         if fmt in EXPORT_FORMATS:
             from congdong.insights.exports import render
 
@@ -254,8 +260,8 @@ def _date(text: str | None) -> datetime.date | None:
         ) from None
 
 
-def _period_of(start: str | None, end: str | None) -> Period:
-    end_day = _date(end) or timezone.localdate()
+def _period_of(start: str | None, end: str | None, last: datetime.date) -> Period:
+    end_day = _date(end) or last
     start_day = _date(start) or end_day - datetime.timedelta(days=29)
     if start_day > end_day:
         raise CommandError(
