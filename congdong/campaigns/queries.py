@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import Membership
 from congdong.accounts.queries import AnyUser
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.campaigns.breakdown import Clock
 from congdong.campaigns.models import (
     Campaign,
     CampaignQuerySet,
@@ -192,8 +193,8 @@ class Compliance:
 
 
 def compliance(campaign: Campaign, scope: list[str] | None, laggards: int = LAGGARDS_SHOWN):
-    """Targets by level and status with the average time to publish, and the laggards (pending
-    or overdue, in tree order). Two queries, whatever the number of targets."""
+    """Targets by level and status with the average time to publish, and the laggards (not
+    done, once the campaign is late or at risk; in tree order). Two queries at most."""
     targets = CampaignTarget.objects.filter(campaign=campaign).within(scope)
     delay = ExpressionWrapper(F("published_at") - F("campaign__launched_at"), DurationField())
     grouped = targets.values("level", "status").annotate(
@@ -206,10 +207,15 @@ def compliance(campaign: Campaign, scope: list[str] | None, laggards: int = LAGG
         setattr(row, item["status"], getattr(row, item["status"]) + item["n"])
         if item["status"] == TargetStatus.PUBLISHED:
             row.average_delay = item["delay"]
+    # Laggards are pages late or at risk by the campaign's clock, not every page still pending
+    # a second after launch.
+    clock = Clock.of(campaign)
     late = (
         targets.standard()
         .filter(status__in=[TargetStatus.PENDING, TargetStatus.OVERDUE])
         .order_by("unit__path")[:laggards]
+        if clock.late or clock.at_risk
+        else []
     )
     return Compliance(
         campaign=campaign,

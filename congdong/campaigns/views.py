@@ -4,7 +4,7 @@ closing and resharing. Every write goes through `congdong.campaigns.actions`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from congdong.accounts.queries import can
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
-from congdong.campaigns import actions, queries
+from congdong.campaigns import actions, breakdown, queries
 from congdong.campaigns.forms import CampaignForm
 from congdong.campaigns.models import CAMPAIGN_STATES, CampaignStatus
 from congdong.core.errors import ActionError
@@ -33,6 +33,15 @@ def _unit_ids(post_id: int, codes: list[str]) -> list[int]:
             _("No unit has the code %(codes)s.") % {"codes": ", ".join(missing)}, field="units"
         )
     return list(found.values())
+
+
+def _int_or_none(value: str | None) -> int | None:
+    """A query-string id; None when absent; Http404 when not a number (a mangled link)."""
+    if value is None or value == "":
+        return None
+    if not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 @staff_required
@@ -72,10 +81,13 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    """The compliance view: targets by level and status, time to publish, the laggards; a
-    province admin sees their province's part, staff of the source unit see everything."""
+    """The compliance view: a row per unit below (?don-vi=<id> drills down, ?sap-xep=<key>
+    sorts), targets by level and status, the laggards; a province admin sees their
+    province's part, staff of the source unit see everything."""
     campaign, scope = queries.access_campaign(request.user, campaign_id)
     report = queries.compliance(campaign, scope)
+    focus = breakdown.focus_of(campaign, scope, _int_or_none(request.GET.get("don-vi")))
+    units = breakdown.breakdown(campaign, scope, focus, request.GET.get("sap-xep", "unit"))
     full = scope is None
     launchable = full and CAMPAIGN_STATES.allowed(campaign.status, CampaignStatus.LAUNCHED)
     wrote_source = launchable and not queries.may_launch_text(request.user, campaign)
@@ -85,6 +97,9 @@ def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         {
             "campaign": campaign,
             "report": report,
+            "units": units,
+            "definitions": breakdown.definitions(units.clock),
+            "columns": breakdown.columns(units.sort),
             "full": full,
             "can_launch": launchable
             and not wrote_source
