@@ -96,18 +96,27 @@ def may_launch_text(user: AnyUser, campaign: Campaign) -> bool:
     return not wrote(user, writers_of(campaign.source_post))
 
 
-def target_pages(campaign: Campaign) -> PageQuerySet:
-    """The active pages the campaign reaches: pages of units strictly below its unit (the tree
-    holds one structure below a root), narrowed to the chosen levels or units."""
-    unit = campaign.unit
+def pages_for(
+    unit: Unit, targeting: str, levels: Iterable[str] = (), units: Iterable[Unit] | None = None
+) -> PageQuerySet:
+    """The active pages of units strictly below `unit` (the tree holds one structure below a
+    root), narrowed to the chosen levels or units: what a launch reaches, and what the form's
+    count ("sẽ gửi tới N trang") says before it."""
     pages = Page.objects.filter(
         status=PageStatus.ACTIVE, unit__path__startswith=unit.path, unit__depth__gt=unit.depth
     )
-    if campaign.targeting == Targeting.LEVELS:
-        pages = pages.filter(unit__level__in=campaign.target_levels)
-    elif campaign.targeting == Targeting.UNITS:
-        pages = pages.filter(unit__in=campaign.target_units.all())
+    if targeting == Targeting.LEVELS:
+        pages = pages.filter(unit__level__in=list(levels))
+    elif targeting == Targeting.UNITS:
+        pages = pages.filter(unit__in=units if units is not None else [])
     return pages
+
+
+def target_pages(campaign: Campaign) -> PageQuerySet:
+    """The active pages the campaign reaches (`pages_for` its targets)."""
+    return pages_for(
+        campaign.unit, campaign.targeting, campaign.target_levels, campaign.target_units.all()
+    )
 
 
 def source_posts(user: AnyUser, limit: int = 100) -> list[Post]:
