@@ -359,6 +359,11 @@ EVENTS_CLAIM_IDLE_MS = int(os.environ.get("CONGDONG_EVENTS_CLAIM_IDLE_MS", "6000
 EVENTS_RETENTION_DAYS = int(os.environ.get("CONGDONG_EVENTS_RETENTION_DAYS", "90"))
 OTP_MAX_ATTEMPTS = 5
 
+# --- Publish-down campaigns (congdong/campaigns) ------------------------------------------------
+# A page that has not published yet is "at risk" once less than this share of the campaign's
+# time (launch → deadline) is left, and "late" once the deadline has passed.
+CAMPAIGN_AT_RISK_SHARE = float(os.environ.get("CONGDONG_CAMPAIGN_AT_RISK_SHARE", "0.25"))
+
 # --- Working calendar (congdong/core/clock.py) and citizen feedback (congdong/feedback) ------
 # Working weekdays (ISO: Monday 1 … Sunday 7) and hours, wall time in CALENDAR_TIME_ZONE; public
 # holidays from the `holidays` package for this country ("" for none). Admins add extra days

@@ -31,13 +31,14 @@ from congdong.campaigns.queries import (
     access_campaign,
     access_target_to_reshare,
     may_launch_text,
+    pages_for,
     target_pages,
 )
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.insights import events
 from congdong.insights.models import EventKind
-from congdong.pages.models import PageStatus
+from congdong.pages.models import PageQuerySet, PageStatus
 from congdong.posts.models import Post, PostState, PostTransition
 from congdong.posts.queries import access_post_to_write
 from congdong.units.models import Level, Unit
@@ -61,26 +62,29 @@ class NewCampaign:
     deadline: datetime.datetime | None
 
 
-def check_create(
+@dataclass(frozen=True)
+class Targets:
+    unit: Unit  # the source page's unit: targets lie strictly below it
+    targeting: Targeting
+    levels: list[str]
+    units: list[Unit]
+
+    def pages(self) -> PageQuerySet:
+        """The pages a launch would reach today (the same query as the launch)."""
+        return pages_for(self.unit, self.targeting, self.levels, self.units)
+
+
+def check_targets(
     actor: AnyUser,
     post_id: int,
-    mode: str,
     targeting: str = Targeting.ALL_BELOW,
     levels: Iterable[str] = (),
     unit_ids: Iterable[int] = (),
-    deadline: datetime.datetime | None = None,
-) -> NewCampaign:
-    """`actor` writes posts on the source page's unit (EDIT_POSTS) and the targets lie below it."""
+) -> tuple[Post, Targets]:
+    """`actor` writes posts on the source page's unit (EDIT_POSTS) and the targets lie below
+    it; changes nothing (the form's count asks it too)."""
     post = access_post_to_write(actor, post_id)
     unit = access_unit(actor, post.page.unit_id, Permission.EDIT_POSTS)
-    if post.state not in SOURCE_STATES | {PostState.DRAFT, PostState.SUBMITTED}:
-        raise ActionError(
-            _("A post that is %(state)s cannot be sent down the tree.")
-            % {"state": PostState(post.state).label},
-            field="post",
-        )
-    if mode not in CampaignMode.values:
-        raise ActionError(_("Choose how the post goes down: publish or reshare."), field="mode")
     if targeting not in Targeting.values:
         raise ActionError(_("Choose which pages below are targeted."), field="targeting")
     if unit.level == Level.COMMUNE:
@@ -107,6 +111,28 @@ def check_create(
                     % {"target": target.full_name, "unit": unit.full_name},
                     field="units",
                 )
+    return post, Targets(unit, Targeting(targeting), levels, units)
+
+
+def check_create(
+    actor: AnyUser,
+    post_id: int,
+    mode: str,
+    targeting: str = Targeting.ALL_BELOW,
+    levels: Iterable[str] = (),
+    unit_ids: Iterable[int] = (),
+    deadline: datetime.datetime | None = None,
+) -> NewCampaign:
+    """`actor` writes posts on the source page's unit (EDIT_POSTS) and the targets lie below it."""
+    post, targets = check_targets(actor, post_id, targeting, levels, unit_ids)
+    if post.state not in SOURCE_STATES | {PostState.DRAFT, PostState.SUBMITTED}:
+        raise ActionError(
+            _("A post that is %(state)s cannot be sent down the tree.")
+            % {"state": PostState(post.state).label},
+            field="post",
+        )
+    if mode not in CampaignMode.values:
+        raise ActionError(_("Choose how the post goes down: publish or reshare."), field="mode")
     if mode == CampaignMode.RESHARE_TASK and deadline is None:
         raise ActionError(_("Give the deadline for resharing."), field="deadline")
     if deadline is not None:
@@ -114,7 +140,9 @@ def check_create(
             raise ActionError(_("Give the deadline with its time zone."), field="deadline")
         if deadline <= timezone.now():
             raise ActionError(_("The deadline must be in the future."), field="deadline")
-    return NewCampaign(post, CampaignMode(mode), Targeting(targeting), levels, units, deadline)
+    return NewCampaign(
+        post, CampaignMode(mode), targets.targeting, targets.levels, targets.units, deadline
+    )
 
 
 def do_create(actor: User, new: NewCampaign) -> Campaign:

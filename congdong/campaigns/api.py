@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
 
-from congdong.campaigns import actions, queries
+from congdong.campaigns import actions, breakdown, queries
 from congdong.campaigns.models import CampaignMode, CampaignStatus, Targeting, TargetStatus
 from congdong.core.api import Id
 from congdong.units.models import Level
@@ -52,11 +52,56 @@ class LaggardOut(Schema):
     status: TargetStatus
 
 
+class UnitRowOut(Schema):
+    unit_id: int
+    unit_name: str
+    own_page: bool  # the focus unit's own page, not a branch below it
+    targets: int
+    done: int
+    pending: int
+    late: int
+    at_risk: int
+    percent_done: float
+    median_seconds_to_publish: float | None
+    p90_seconds_to_publish: float | None
+
+
+class DefinitionOut(Schema):
+    key: str
+    term: str
+    meaning: str
+
+
 class ComplianceOut(Schema):
     campaign: CampaignOut
     whole_campaign: bool  # False: only the caller's part below the source unit
     levels: list[LevelOut]
     laggards: list[LaggardOut]
+    focus_unit_id: int  # the units are its children (?unit_id= drills down)
+    sort: str
+    units: list[UnitRowOut]
+    total: UnitRowOut
+    definitions: list[DefinitionOut]
+
+
+def _seconds(value: datetime.timedelta | None) -> float | None:
+    return value.total_seconds() if value is not None else None
+
+
+def _row(row: breakdown.UnitRow) -> dict:
+    return {
+        "unit_id": row.unit.pk,
+        "unit_name": row.unit.full_name,
+        "own_page": row.own_page,
+        "targets": row.targets,
+        "done": row.done,
+        "pending": row.pending,
+        "late": row.late,
+        "at_risk": row.at_risk,
+        "percent_done": row.percent,
+        "median_seconds_to_publish": _seconds(row.median),
+        "p90_seconds_to_publish": _seconds(row.p90),
+    }
 
 
 class LaunchOut(Schema):
@@ -97,12 +142,26 @@ def launch(request: HttpRequest, campaign_id: int) -> dict:
 
 
 @router.get("/campaigns/{campaign_id}", response=ComplianceOut, auth=django_auth)
-def get(request: HttpRequest, campaign_id: int) -> dict:
-    """The campaign and its compliance by level, with the laggards: all of it for staff of the
-    source unit or above, the caller's subtrees otherwise."""
+def get(
+    request: HttpRequest, campaign_id: int, unit_id: int | None = None, sort: str = "unit"
+) -> dict:
+    """The campaign and its compliance by level, with the laggards (late or at risk), and a row
+    per child unit of `unit_id` (default: the campaign's unit) sorted by `sort` (one of
+    unit, targets, done, pending, late, at_risk, percent, median, p90; "-" before it:
+    descending): all of it for staff of the source unit or above, the caller's subtrees
+    otherwise."""
     campaign, scope = queries.access_campaign(request.user, campaign_id)
     report = queries.compliance(campaign, scope)
+    units = breakdown.breakdown(campaign, scope, breakdown.focus_of(campaign, scope, unit_id), sort)
     return {
+        "focus_unit_id": units.focus.pk,
+        "sort": units.sort,
+        "units": [_row(row) for row in units.rows],
+        "total": _row(units.total),
+        "definitions": [
+            {"key": key, "term": term, "meaning": meaning}
+            for term, meaning, key in breakdown.definitions(units.clock)
+        ],
         "campaign": campaign,
         "whole_campaign": scope is None,
         "levels": [
@@ -113,9 +172,7 @@ def get(request: HttpRequest, campaign_id: int) -> dict:
                 "pending": row.pending,
                 "overdue": row.overdue,
                 "percent_published": row.percent_published,
-                "average_seconds_to_publish": row.average_delay.total_seconds()
-                if row.average_delay is not None
-                else None,
+                "average_seconds_to_publish": _seconds(row.average_delay),
             }
             for row in report.levels
         ],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import Membership
 from congdong.accounts.queries import AnyUser
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.campaigns.breakdown import Clock
 from congdong.campaigns.models import (
     Campaign,
     CampaignQuerySet,
@@ -95,18 +96,27 @@ def may_launch_text(user: AnyUser, campaign: Campaign) -> bool:
     return not wrote(user, writers_of(campaign.source_post))
 
 
-def target_pages(campaign: Campaign) -> PageQuerySet:
-    """The active pages the campaign reaches: pages of units strictly below its unit (the tree
-    holds one structure below a root), narrowed to the chosen levels or units."""
-    unit = campaign.unit
+def pages_for(
+    unit: Unit, targeting: str, levels: Iterable[str] = (), units: Iterable[Unit] | None = None
+) -> PageQuerySet:
+    """The active pages of units strictly below `unit` (the tree holds one structure below a
+    root), narrowed to the chosen levels or units: what a launch reaches, and what the form's
+    count ("sẽ gửi tới N trang") says before it."""
     pages = Page.objects.filter(
         status=PageStatus.ACTIVE, unit__path__startswith=unit.path, unit__depth__gt=unit.depth
     )
-    if campaign.targeting == Targeting.LEVELS:
-        pages = pages.filter(unit__level__in=campaign.target_levels)
-    elif campaign.targeting == Targeting.UNITS:
-        pages = pages.filter(unit__in=campaign.target_units.all())
+    if targeting == Targeting.LEVELS:
+        pages = pages.filter(unit__level__in=list(levels))
+    elif targeting == Targeting.UNITS:
+        pages = pages.filter(unit__in=units if units is not None else [])
     return pages
+
+
+def target_pages(campaign: Campaign) -> PageQuerySet:
+    """The active pages the campaign reaches (`pages_for` its targets)."""
+    return pages_for(
+        campaign.unit, campaign.targeting, campaign.target_levels, campaign.target_units.all()
+    )
 
 
 def source_posts(user: AnyUser, limit: int = 100) -> list[Post]:
@@ -192,8 +202,8 @@ class Compliance:
 
 
 def compliance(campaign: Campaign, scope: list[str] | None, laggards: int = LAGGARDS_SHOWN):
-    """Targets by level and status with the average time to publish, and the laggards (pending
-    or overdue, in tree order). Two queries, whatever the number of targets."""
+    """Targets by level and status with the average time to publish, and the laggards (not
+    done, once the campaign is late or at risk; in tree order). Two queries at most."""
     targets = CampaignTarget.objects.filter(campaign=campaign).within(scope)
     delay = ExpressionWrapper(F("published_at") - F("campaign__launched_at"), DurationField())
     grouped = targets.values("level", "status").annotate(
@@ -206,10 +216,15 @@ def compliance(campaign: Campaign, scope: list[str] | None, laggards: int = LAGG
         setattr(row, item["status"], getattr(row, item["status"]) + item["n"])
         if item["status"] == TargetStatus.PUBLISHED:
             row.average_delay = item["delay"]
+    # Laggards are pages late or at risk by the campaign's clock, not every page still pending
+    # a second after launch.
+    clock = Clock.of(campaign)
     late = (
         targets.standard()
         .filter(status__in=[TargetStatus.PENDING, TargetStatus.OVERDUE])
         .order_by("unit__path")[:laggards]
+        if clock.late or clock.at_risk
+        else []
     )
     return Compliance(
         campaign=campaign,

@@ -4,7 +4,9 @@ closing and resharing. Every write goes through `congdong.campaigns.actions`."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from congdong.accounts.queries import can
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
-from congdong.campaigns import actions, queries
+from congdong.campaigns import actions, breakdown, queries
 from congdong.campaigns.forms import CampaignForm
 from congdong.campaigns.models import CAMPAIGN_STATES, CampaignStatus
 from congdong.core.errors import ActionError
@@ -35,12 +37,76 @@ def _unit_ids(post_id: int, codes: list[str]) -> list[int]:
     return list(found.values())
 
 
+def _int_or_none(value: str | None) -> int | None:
+    """A query-string id; None when absent; Http404 when not a number (a mangled link)."""
+    if value is None or value == "":
+        return None
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
+PICKER_FOUND = 30  # search results shown in the target picker
+
+
+def _roots(posts: list[Post]) -> list[Unit]:
+    """The units whose pages the campaign can start from: the picker's tree starts below them."""
+    found = {p.page.unit.pk: p.page.unit for p in posts}
+    return sorted(found.values(), key=lambda u: u.path)
+
+
+def _below(roots: list[Unit]) -> Q:
+    q = Q(pk__in=[])
+    for root in roots:
+        q |= Q(path__startswith=root.path, depth__gt=root.depth)
+    return q
+
+
+def _found(roots: list[Unit], text: str) -> list[Unit]:
+    """Units below the roots whose name matches `text`, accents and case aside ("bac ninh")."""
+    if not roots or not text.strip():
+        return []
+    units = Unit.objects.standard().filter(_below(roots)).search(text)
+    return list(units.order_by("depth", "path")[:PICKER_FOUND])
+
+
+def _all_ids(data: dict) -> list[int]:
+    """Ticked units and typed codes, as unit ids."""
+    typed = _unit_ids(data["post"], data["units"]) if data.get("units") else []
+    return sorted(set(data.get("unit_ids") or []) | set(typed))
+
+
+def _count(request: HttpRequest, form: CampaignForm) -> tuple[int | None, str]:
+    """How many pages the form's targets reach now (the launch's query), or why not."""
+    if not form.is_valid():
+        return None, _("Correct the form to see how many pages it reaches.")
+    data = form.cleaned_data
+    try:
+        _post, targets = actions.check_targets(
+            request.user, data["post"], data["targeting"], data["levels"], _all_ids(data)
+        )
+    except ActionError as exc:
+        return None, str(exc.message)
+    except PermissionDenied as exc:
+        return None, str(exc) or _("You may not send this post down the tree.")
+    return targets.pages().count(), ""
+
+
 @staff_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    """Campaigns the user sees, reshare tasks waiting on their pages, and a new campaign."""
+    """Campaigns the user sees, reshare tasks waiting on their pages, and a new campaign.
+
+    The form's picker works without JavaScript: its "search" and "count" buttons post the form
+    back (action=tim / dem), which shows the results or the count and creates nothing.
+    """
     posts = queries.source_posts(request.user)
     form = CampaignForm(request.POST or None, posts=posts)
-    if request.method == "POST" and form.is_valid():
+    roots = _roots(posts)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    count, count_error = (None, "")
+    if action in ("tim", "dem"):
+        count, count_error = _count(request, form) if action == "dem" else (None, "")
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             campaign = actions.create(
@@ -49,7 +115,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 data["mode"],
                 targeting=data["targeting"],
                 levels=data["levels"],
-                unit_ids=_unit_ids(data["post"], data["units"]) if data["units"] else (),
+                unit_ids=_all_ids(data),
                 deadline=data["deadline"],
             )
         except ActionError as exc:
@@ -57,6 +123,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Campaign prepared; launch it when ready."))
             return redirect("campaigns:detail", campaign_id=campaign.pk)
+    ticked: set[int] = set()
+    if form.is_bound:
+        form.is_valid()  # run once and kept: the boxes ticked before stay ticked
+        ticked = set(form.cleaned_data.get("unit_ids") or [])
+    text = request.POST.get("tim", "") if request.method == "POST" else ""
+    tree = [(root, list(Unit.objects.filter(parent=root).order_by("path"))) for root in roots]
     return render(
         request,
         "campaigns/list.html",
@@ -65,17 +137,64 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "posts": posts,
             "campaigns": list(queries.visible_campaigns(request.user)[:100]),
             "tasks": queries.open_tasks(request.user),
+            "tree": tree,
+            # Ticked units the tree does not show (found by a search): kept ticked on a repost.
+            "chosen": list(
+                Unit.objects.standard()
+                .filter(_below(roots), pk__in=ticked)
+                .exclude(pk__in=[u.pk for _root, children in tree for u in children])
+                .order_by("path")
+            ),
+            "found": _found(roots, text),
+            "search_text": text,
+            "ticked": ticked,
+            "count": count,
+            "count_error": count_error,
         },
-        status=400 if request.method == "POST" else 200,
+        status=400 if request.method == "POST" and not action else 200,
+    )
+
+
+@staff_required
+@require_POST
+def count(request: HttpRequest) -> HttpResponse:
+    """htmx: "sẽ gửi tới N trang" for the form as it stands, by the launch's own query."""
+    form = CampaignForm(request.POST, posts=queries.source_posts(request.user))
+    found, error = _count(request, form)
+    return render(request, "campaigns/_count.html", {"count": found, "count_error": error})
+
+
+@staff_required
+def picker(request: HttpRequest) -> HttpResponse:
+    """htmx: units to tick — those matching ?tim=<name>, or the children of ?mo=<unit id> —
+    below the units the user can start a campaign from; checkboxes named unit_ids."""
+    roots = _roots(queries.source_posts(request.user))
+    opened = _int_or_none(request.GET.get("mo"))
+    if opened is not None:
+        unit = Unit.objects.filter(
+            _below(roots) | Q(pk__in=[r.pk for r in roots]), pk=opened
+        ).first()
+        if unit is None:
+            raise Http404
+        units = list(Unit.objects.filter(parent=unit).order_by("path"))
+    else:
+        units = _found(roots, request.GET.get("tim", ""))
+    return render(
+        request,
+        "campaigns/_picker_units.html",
+        {"units": units, "ticked": set(), "searched": opened is None},
     )
 
 
 @staff_required
 def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    """The compliance view: targets by level and status, time to publish, the laggards; a
-    province admin sees their province's part, staff of the source unit see everything."""
+    """The compliance view: a row per unit below (?don-vi=<id> drills down, ?sap-xep=<key>
+    sorts), targets by level and status, the laggards; a province admin sees their
+    province's part, staff of the source unit see everything."""
     campaign, scope = queries.access_campaign(request.user, campaign_id)
     report = queries.compliance(campaign, scope)
+    focus = breakdown.focus_of(campaign, scope, _int_or_none(request.GET.get("don-vi")))
+    units = breakdown.breakdown(campaign, scope, focus, request.GET.get("sap-xep", "unit"))
     full = scope is None
     launchable = full and CAMPAIGN_STATES.allowed(campaign.status, CampaignStatus.LAUNCHED)
     wrote_source = launchable and not queries.may_launch_text(request.user, campaign)
@@ -85,6 +204,9 @@ def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
         {
             "campaign": campaign,
             "report": report,
+            "units": units,
+            "definitions": breakdown.definitions(units.clock),
+            "columns": breakdown.columns(units.sort),
             "full": full,
             "can_launch": launchable
             and not wrote_source

@@ -16,10 +16,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
+from congdong.core.durations import duration
 from congdong.core.errors import ActionError
 from congdong.core.web import form_error, posted_move
 from congdong.takedown import actions, queries
@@ -43,18 +43,13 @@ class Timer:
     def __str__(self) -> str:
         if self.decided:
             return ""
-        m = abs(self.minutes)
-        hours, rest = divmod(m, 60)
+        # The one duration formatter (core.durations): "còn 2 giờ 15 phút", "quá hạn 1 ngày 3 giờ".
+        length = duration(abs(self.minutes) * 60)
         if self.minutes > 0:
-            if hours == 0:
-                return ngettext("%(m)d minute left", "%(m)d minutes left", rest) % {"m": rest}
-            return ngettext("%(h)d hour %(m)d min left", "%(h)d hours %(m)d min left", hours) % {
-                "h": hours,
-                "m": rest,
-            }
-        if hours == 0:
-            return _("overdue by less than an hour")
-        return ngettext("overdue by %(h)d hour", "overdue by %(h)d hours", hours) % {"h": hours}
+            return _("%(duration)s left") % {"duration": length}
+        if self.minutes == 0:
+            return _("overdue by less than a minute")
+        return _("overdue by %(duration)s") % {"duration": length}
 
 
 def timer(item: TakedownRequest, now: datetime.datetime) -> Timer:

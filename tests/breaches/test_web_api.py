@@ -40,7 +40,9 @@ def test_a_commune_officer_records_notifies_and_closes_through_the_screens(world
     item = Breach.objects.get()
     assert response.status_code == 302 and response["Location"] == f"{LIST}{item.pk}/"
     detail = client.get(response["Location"]).content.decode()
-    assert DESCRIPTION in detail and "71 giờ" in detail
+    assert (
+        DESCRIPTION in detail and "còn 2 ngày 23 giờ" in detail
+    )  # 71 h left, in words (core.durations)
     assert f'data-id="{item.pk}"' in client.get(LIST).content.decode()
     response = client.post(f"{LIST}{item.pk}/da-thong-bao/", {"reference": "15/TB-MTTQ"})
     assert response.status_code == 302 and Breach.objects.get().state == S.NOTIFIED
