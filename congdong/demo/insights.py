@@ -31,13 +31,14 @@ BATCH = 5000
 BASE_VIEWS, VIEWS_PER_FOLLOWER, ANONYMOUS_SHARE = 1, 0.1, 0.4
 
 
-def ensure_history(progress: Callable[[str], None] | None = None) -> int:
-    """Replay the demo's activity as events, once; returns how many events were stored."""
+def ensure_history(progress: Callable[[str], None] | None = None, days: int = DAYS) -> int:
+    """Replay the demo's activity as events, with `days` of page views, once; returns how many
+    events were stored."""
     say = progress or (lambda _text: None)
     if DayCount.objects.exists():
         return 0
     rng = random.Random(SEED)
-    made: list[RawEvent] = [*_actions(), *_views(rng)]
+    made: list[RawEvent] = [*_actions(), *_views(rng, days)]
     made.sort(key=lambda event: event.at)
     stored = 0
     for start in range(0, len(made), BATCH):
@@ -101,7 +102,7 @@ def _publications() -> list[RawEvent]:
     return out
 
 
-def _views(rng: random.Random) -> list[RawEvent]:
+def _views(rng: random.Random, days: int) -> list[RawEvent]:
     followers: dict[int, list[int]] = defaultdict(list)
     for page_id, user_id in Follow.objects.values_list("page_id", "user_id"):
         followers[page_id].append(user_id)
@@ -117,7 +118,7 @@ def _views(rng: random.Random) -> list[RawEvent]:
         fans, shown = followers.get(page_id, []), posts.get(page_id, [])
         if not fans and not shown:
             continue
-        for back in range(DAYS):
+        for back in range(days):
             day = today - datetime.timedelta(days=back)
             weekend = 0.6 if day.weekday() >= 5 else 1.0
             mean = (BASE_VIEWS + VIEWS_PER_FOLLOWER * len(fans)) * weekend

@@ -6,19 +6,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from congdong.accounts.phones import display_phone
-from congdong.demo.breaches import ensure_breaches
-from congdong.demo.campaigns import ensure_campaigns
-from congdong.demo.engagement import ensure_engagement
-from congdong.demo.feedback import ensure_feedback
-from congdong.demo.handbook import ensure_handbook
-from congdong.demo.insights import ensure_history
-from congdong.demo.moderation import ensure_moderation
-from congdong.demo.pages import ensure_pages
-from congdong.demo.personas import CITIZEN, DEMO_PASSWORD, ensure_personas
-from congdong.demo.posts import ensure_posts
-from congdong.demo.privacy import ensure_privacy
-from congdong.demo.takedown import ensure_takedowns
-from congdong.posts.default_regulation import ensure_default_regulation
+from congdong.demo.build import build
+from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
 from congdong.worker.loop import start_in_thread
 
 
@@ -36,28 +25,7 @@ class Command(BaseCommand):
         for code in ("2022", "2025"):
             call_command("units", "import", "--structure", code, stdout=self.stdout)
         self.stdout.write("3/4 Demo people and pages…")
-        personas = ensure_personas()
-        regulation = ensure_default_regulation()
-        self.stdout.write(f"  information regulation: version {regulation.version}")
-        for structure, count in ensure_pages().items():
-            self.stdout.write(f"  {count} pages created in structure {structure}")
-        self.stdout.write("  demo posts…")
-        self.stdout.write(f"  {ensure_posts()} demo posts created (in every state)")
-        self.stdout.write(f"  campaigns sent to {ensure_campaigns()} pages")
-        self.stdout.write(f"  engagement: {ensure_engagement(progress=self.stdout.write)}")
-        self.stdout.write(f"  {ensure_history(progress=self.stdout.write):,} events for insights")
-        self.stdout.write(f"  {ensure_feedback(progress=self.stdout.write)} feedback items")
-        privacy = ensure_privacy()
-        self.stdout.write(
-            f"  personal data: {privacy['consents']} consents, {privacy['requests']} requests"
-        )
-        handbook = ensure_handbook()
-        self.stdout.write(
-            f"  handbook: {handbook['pages']} pages, board: {handbook['posts']} posts created"
-        )
-        self.stdout.write(f"  moderation: {ensure_moderation()}")
-        self.stdout.write(f"  {ensure_takedowns()} takedown requests recorded")
-        self.stdout.write(f"  {ensure_breaches()} personal data breaches, audit log rows")
+        personas = build(self.stdout.write, import_units=False)
         self.stdout.write("4/4 Ready.\n")
         self.print_logins(personas, addrport)
         if not no_serve:
