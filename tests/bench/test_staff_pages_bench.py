@@ -34,7 +34,7 @@ def sample_demo(db, settings, tmp_path):
 
 def test_every_staff_page_answers_its_persona_and_is_measured(sample_demo):
     said: list[str] = []
-    figures = measure(1, said.append)
+    figures = measure(1, said.append, more_sign_ins=2)
     rows = figures["rows"]
     assert [(row["page"], row["persona"]) for row in rows] == [
         (page.name, page.persona) for page in PAGES
