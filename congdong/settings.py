@@ -260,6 +260,13 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id first (congdong/accounts/hashers.py; docs/operations.md "Passwords"); PBKDF2 after it
+# so that older hashes still verify, and are rehashed with Argon2id at their next sign-in.
+PASSWORD_HASHERS = [
+    "congdong.accounts.hashers.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

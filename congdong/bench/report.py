@@ -22,6 +22,8 @@ class Report:
     name: str
     figures: dict[str, float | int | str] = field(default_factory=dict)
     goals: dict[str, bool] = field(default_factory=dict)
+    # One dict per measured thing (a page…), shown as a table above the figures.
+    rows: list[dict] = field(default_factory=list)
 
     @property
     def goal_met(self) -> bool:
@@ -34,6 +36,7 @@ class Report:
                 "figures": self.figures,
                 "goals": self.goals,
                 "goal_met": self.goal_met,
+                **({"rows": self.rows} if self.rows else {}),
                 "machine": machine(),
             },
             ensure_ascii=False,
@@ -41,7 +44,7 @@ class Report:
 
     def as_table(self) -> str:
         width = max(len(k) for k in [*self.figures, *(f"goal {g}" for g in self.goals)])
-        lines = [f"benchmark {self.name}"]
+        lines = [f"benchmark {self.name}", *self._rows_table()]
         lines += [f"  {k:<{width}}  {v}" for k, v in self.figures.items()]
         lines += [
             f"  {'goal ' + k:<{width}}  {'met' if ok else 'NOT met'}"
@@ -49,3 +52,13 @@ class Report:
         ]
         lines.append(f"  {'goal_met':<{width}}  {self.goal_met}")
         return "\n".join(lines)
+
+    def _rows_table(self) -> list[str]:
+        if not self.rows:
+            return []
+        columns = list(self.rows[0])
+        widths = {c: max(len(c), *(len(str(row.get(c, ""))) for row in self.rows)) for c in columns}
+        line = "  " + "  ".join(f"{{:<{widths[c]}}}" for c in columns)
+        out = [line.format(*columns)]
+        out += [line.format(*(str(row.get(c, "")) for c in columns)) for row in self.rows]
+        return out

@@ -38,17 +38,18 @@ ENDED_DAYS = 30
 ENDED_VIEWS = {Level.CENTRAL: 20, Level.PROVINCE: 4, Level.DISTRICT: 1}
 
 
-def ensure_history(progress: Callable[[str], None] | None = None) -> int:
-    """Replay the demo's activity as events, once; returns how many events were stored.
+def ensure_history(progress: Callable[[str], None] | None = None, days: int = DAYS) -> int:
+    """Replay the demo's activity as events, with `days` of page views, once; returns how many
+    events were stored.
 
     Run it after every other step, with the steps' own events muted (`events.muted`, as
-    `congdong demo` does): the replay is then the only writer of figures, and "already
+    `congdong.demo.build` does): the replay is then the only writer of figures, and "already
     loaded" (any day's figures exist) means this step ran."""
     say = progress or (lambda _text: None)
     if DayCount.objects.exists():
         return 0
     rng = random.Random(SEED)
-    made: list[RawEvent] = [*_actions(), *_views(rng), *_ended_views(rng)]
+    made: list[RawEvent] = [*_actions(), *_views(rng, days), *_ended_views(rng)]
     made.sort(key=lambda event: event.at)
     stored = 0
     for start in range(0, len(made), BATCH):
@@ -112,7 +113,7 @@ def _publications() -> list[RawEvent]:
     return out
 
 
-def _views(rng: random.Random) -> list[RawEvent]:
+def _views(rng: random.Random, days: int) -> list[RawEvent]:
     followers: dict[int, list[int]] = defaultdict(list)
     # Every list in a fixed order: the same seed must make the same views on every database.
     for page_id, user_id in Follow.objects.order_by("pk").values_list("page_id", "user_id"):
@@ -130,7 +131,7 @@ def _views(rng: random.Random) -> list[RawEvent]:
         fans, shown = followers.get(page_id, []), posts.get(page_id, [])
         if not fans and not shown:
             continue
-        for back in range(DAYS):
+        for back in range(days):
             day = today - datetime.timedelta(days=back)
             weekend = 0.6 if day.weekday() >= 5 else 1.0
             mean = (BASE_VIEWS + VIEWS_PER_FOLLOWER * len(fans)) * weekend

@@ -10,19 +10,31 @@ rows tell: the latest row at or before midnight says "active". Every way a page 
 by one or `do_establish_many`) writes these rows, so they are the whole history; a page with
 no row yet did not exist that day.
 
-Reads only, and few: one query counts the subtree's units per level, one counts its active
-pages per level for each date asked, whatever the size of the tree.
+Reads only, and few: one query counts the subtree's units per level, one reads its pages'
+transitions for all the dates asked, whatever the size of the tree or the number of dates.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import CharField, Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Substr
 from django.utils import numberformat, timezone
 from django.utils.formats import get_format
@@ -121,15 +133,39 @@ def _ordered(counts: dict[str, int], active: dict[str, int], exists: bool) -> li
     ]
 
 
-def _active_counts(unit: Unit, day: datetime.date) -> dict[str, int]:
-    rows = (
-        _active_pages(unit, day)
-        .order_by()
-        .values("unit__level")
-        .annotate(n=Count("pk"))
-        .values_list("unit__level", "n")
+def _active_counts_on(unit: Unit, days: list[datetime.date]) -> dict[datetime.date, dict[str, int]]:
+    """Active pages per level in `unit`'s subtree at the end of each of `days`.
+
+    One query: the subtree's page transitions up to the last day, in order, each tagged in SQL
+    with the first of the days it counts for (so no time is converted in Python), walked once.
+    (A subquery per page and per day, as before, took about 0.1 s a day on the 2,100 pages of
+    the 2025 tree: over a second for a year's history of 12 points.)
+    """
+    ends = sorted((end_of_day(day), day) for day in set(days))
+    counts: dict[datetime.date, dict[str, int]] = {day: {} for _end, day in ends}
+    if not ends:
+        return counts
+    first_day = Case(
+        *(When(at__lt=end, then=Value(i)) for i, (end, _day) in enumerate(ends)),
+        output_field=IntegerField(),
     )
-    return dict(rows)
+    moves = (
+        PageTransition.objects.filter(page__unit__path__startswith=unit.path, at__lt=ends[-1][0])
+        .annotate(first_day=first_day)
+        .order_by("page_id", "at", "pk")  # create + activate share one time: the later row wins
+        .values_list("page_id", "page__unit__level", "first_day", "to_status")
+    )
+    for _page_id, page_moves in groupby(moves.iterator(chunk_size=5000), key=itemgetter(0)):
+        history = list(page_moves)
+        level = history[0][1]
+        status, i = "", 0
+        for k, (_end, day) in enumerate(ends):
+            while i < len(history) and history[i][2] <= k:
+                status = history[i][3]
+                i += 1
+            if status == PageStatus.ACTIVE:
+                counts[day][level] = counts[day].get(level, 0) + 1
+    return counts
 
 
 def levels(unit: Unit, as_of: datetime.date) -> list[LevelCoverage]:
@@ -139,7 +175,7 @@ def levels(unit: Unit, as_of: datetime.date) -> list[LevelCoverage]:
     """
     counts = _unit_counts(unit)
     exists = in_force(unit, as_of)
-    active = _active_counts(unit, as_of) if exists else {}
+    active = _active_counts_on(unit, [as_of])[as_of] if exists else {}
     return _ordered(counts, active, exists)
 
 
@@ -147,7 +183,7 @@ def history(
     unit: Unit, start: datetime.date, end: datetime.date, points: int = 12
 ) -> list[tuple[datetime.date, list[LevelCoverage]]]:
     """Coverage on `points` evenly spaced dates from `start` to `end`, both included (fewer
-    when the range has fewer days). One query for the units, then one per date."""
+    when the range has fewer days). Two queries, however many dates."""
     if end < start:
         raise ValueError("end before start")
     span = (end - start).days
@@ -158,12 +194,8 @@ def history(
             {start + datetime.timedelta(days=round(i * span / (points - 1))) for i in range(points)}
         )
     counts = _unit_counts(unit)
-    result = []
-    for day in days:
-        exists = in_force(unit, day)
-        active = _active_counts(unit, day) if exists else {}
-        result.append((day, _ordered(counts, active, exists)))
-    return result
+    active = _active_counts_on(unit, [day for day in days if in_force(unit, day)])
+    return [(day, _ordered(counts, active.get(day, {}), in_force(unit, day))) for day in days]
 
 
 def without_page(
@@ -172,8 +204,17 @@ def without_page(
     """The units of `unit`'s subtree that exist on `as_of` and had no active page at the end of
     that day (no page, a page not yet opened, or suspended), in tree order. One query; each
     unit comes with its parent and structure."""
+    units = without_page_query(unit, as_of, level)
+    if limit is not None:
+        units = units[:limit]
+    return list(units)
+
+
+def without_page_query(unit: Unit, as_of: datetime.date, level: str | None = None) -> QuerySet:
+    """`without_page` as a query, for a screen that shows one page of them (a list would build
+    every unit of the tree without a page, 1,300 in the 2025 tree, to show 50)."""
     if not in_force(unit, as_of):
-        return []
+        return Unit.objects.none()
     units = (
         Unit.objects.in_subtree(unit)
         .select_related("parent", "structure")
@@ -181,11 +222,7 @@ def without_page(
         .exclude(status_then=PageStatus.ACTIVE)
         .order_by("path")
     )
-    if level:
-        units = units.filter(level=level)
-    if limit is not None:
-        units = units[:limit]
-    return list(units)
+    return units.filter(level=level) if level else units
 
 
 def by_child(unit: Unit, as_of: datetime.date) -> list[tuple[Unit, list[LevelCoverage]]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -196,16 +195,15 @@ def unit_coverage(request: HttpRequest, unit_id: int) -> HttpResponse:
     if level is not None and level not in Level.values:
         errors.append(_("“%(level)s” is not a level; every level is shown.") % {"level": level})
         level = None
-    levels = coverage.levels(unit, as_of)
     begins = unit.structure.valid_from
     start = as_of - datetime.timedelta(days=365)
     if begins is not None and begins > start:
         start = min(begins, as_of)
     history = coverage.history(unit, start, as_of, points=HISTORY_POINTS)
-    missing = coverage.without_page(unit, as_of, level=level)
+    levels = history[-1][1]  # the history ends on `as_of`: its last point is the day's figure
+    # A count and one page of units (each with its parent), not every unit without a page.
+    missing = coverage.without_page_query(unit, as_of, level=level)
     page = Paginator(missing, MISSING_PER_PAGE).get_page(request.GET.get("trang"))
-    # Each unit is shown with the unit above it: one query for the page's parents.
-    prefetch_related_objects(list(page.object_list), "parent")
     roots = insights_roots(request.user)
     return render(
         request,

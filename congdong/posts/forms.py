@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congdong.pages.models import Page
+from congdong.core.widgets import LongSelect
 from congdong.posts.models import Regulation
 
 # Staff schedule in Vietnam's time whatever their browser says; the site works in one zone.
@@ -37,12 +37,12 @@ class PostForm(forms.Form):
 
 
 class NewPostForm(PostForm):
-    page = forms.TypedChoiceField(label=_("Page"), coerce=int)
+    page = forms.TypedChoiceField(label=_("Page"), coerce=int, widget=LongSelect)
     field_order = ["page", "category", "title", "body", "source_url", "tags"]
 
-    def __init__(self, *args, pages: list[Page], **kwargs) -> None:
+    def __init__(self, *args, pages: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["page"].choices = [(p.pk, p.name) for p in pages]
+        self.fields["page"].choices = pages
 
 
 class ReasonForm(forms.Form):

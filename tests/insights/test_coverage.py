@@ -215,8 +215,22 @@ def test_the_whole_2022_tree_takes_a_handful_of_queries(
         coverage.by_child(tree, CONFERENCE_DAY)
     with django_assert_max_num_queries(1):
         coverage.without_page(tree, CONFERENCE_DAY)
-    with django_assert_max_num_queries(13):
+    # One query for the units, one for the pages' transitions, however many dates (a query
+    # a date made the dashboard's year of history take over a second on the demo data).
+    with django_assert_max_num_queries(2):
         coverage.history(tree, datetime.date(2022, 1, 1), CONFERENCE_DAY)
+
+
+def test_each_point_of_the_history_is_that_days_coverage(bac_ninh_2022):
+    # Around the openings of 1 and 2 March (two just after midnight).
+    days = [datetime.date(2022, 2, 28) + datetime.timedelta(days=n) for n in range(4)]
+    for tree in (bac_ninh_2022, root("2022")):
+        found = coverage.history(tree, days[0], days[-1], points=4)
+        assert [day for day, _levels in found] == days
+        for day, levels in found:
+            assert levels == coverage.levels(tree, day)
+    found = coverage.history(bac_ninh_2022, days[0], days[-1], points=4)
+    assert [by_level(levels)[Level.COMMUNE][0] for _day, levels in found] == [0, 10, 12, 12]
 
 
 def test_percent_is_rounded_to_one_decimal():

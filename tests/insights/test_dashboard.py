@@ -16,6 +16,7 @@ from congdong.insights import dashboard, events
 from congdong.insights.figures import ADDITIVE, METRIC_BY_KEY, METRICS, Period
 from congdong.insights.models import EventKind, Export
 from congdong.insights.tasks import run_exports
+from congdong.pages.actions import do_establish_many
 from congdong.units.models import Level, Unit
 from tests.campaigns.conftest import central_approver, central_post, launched, tree
 from tests.conftest import client_for, unit_2025
@@ -342,6 +343,24 @@ def test_the_coverage_drill_down_lists_units_without_a_page(personas, ingested):
     # The second page of the list goes on from the first.
     second = client.get(coverage_url(bac_ninh), {"cap": Level.COMMUNE, "trang": 2})
     assert not listed & {u.pk for u in second.context["missing"].object_list}
+
+
+def test_the_coverage_page_of_the_whole_tree_takes_a_bounded_number_of_queries(
+    personas, django_assert_max_num_queries
+):
+    # A few pages, so that the list of units without one is long (3,000 units): the page
+    # reads one page of them, and its year of history in one query (it took 21 queries and
+    # over a second on the demo data, a query per point of the history).
+    centre = Unit.objects.get(structure__code="2025", depth=1)
+    do_establish_many(list(Unit.objects.in_subtree(centre)[:200]), opened_at=timezone.now())
+    client = client_for(personas["tw.thongke"])
+    client.get(coverage_url(centre))
+    with django_assert_max_num_queries(10):
+        response = client.get(coverage_url(centre))
+    assert response.status_code == 200
+    assert len(response.context["history"]) == 12
+    assert response.context["levels"] == response.context["history"][-1][1]
+    assert len(response.context["missing"].object_list) == 50
 
 
 def test_the_coverage_page_explains_bad_input(personas, ingested):

@@ -3,9 +3,14 @@ regulation (refusals change nothing), editing a rejected post, and the desk's gr
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from congdong.pages.actions import do_establish_many
+from congdong.pages.models import Page
 from congdong.posts import actions
 from congdong.posts.models import Post, PostState, PostTransition
 from tests.conftest import client_for
@@ -164,3 +169,44 @@ def test_hide_needs_a_reason_and_unhide_shows_it_again(personas, pages):
     assert Post.objects.get(pk=post.pk).state == PostState.PUBLISHED
     client.post(url, {"to": "archived"})
     assert Post.objects.get(pk=post.pk).state == PostState.ARCHIVED
+
+
+def test_the_central_editor_is_offered_every_page_below_and_keeps_the_choice_on_an_error(
+    personas, pages
+):
+    # A central editor runs every page of the tree: thousands of options on the demo data,
+    # written out by LongSelect in one pass (a template per option took about a second).
+    from congdong.units.models import Unit
+
+    extra = list(Unit.objects.filter(structure__code="2025", level="commune")[:300])
+    do_establish_many(extra, opened_at=timezone.now())
+    client = client_for(personas["tw.bientap"])
+    html = client.get(DESK).content.decode()
+    options = re.findall(
+        r'<option value="(\d+)"', html.split('name="page"', 1)[1].split("</select>")[0]
+    )
+    assert {int(pk) for pk in options} >= {pages.kinh_bac.pk, pages.ha_noi.pk} | {
+        page.pk for page in Page.objects.filter(unit__in=extra)
+    }
+    response = client.post(DESK, new_post(pages.ha_noi, title="", save="1"))
+    assert response.status_code == 400
+    chosen = re.findall(r'<option value="(\d+)" selected>', response.content.decode())
+    assert chosen == [str(pages.ha_noi.pk)]
+
+
+def test_long_select_writes_what_djangos_select_writes():
+    from django import forms
+
+    from congdong.core.widgets import LongSelect
+
+    choices = [(1, "Trang A & B"), (2, "<Trang> “Kinh Bắc”"), (3, "Trang C")]
+    attrs = {"id": "id_page", "required": True, "aria-invalid": "true"}
+    plain = forms.Select(choices=choices).render("page", 2, attrs)
+    fast = LongSelect(choices=choices).render("page", 2, attrs)
+    assert _normalised(fast) == _normalised(plain)
+
+
+def _normalised(html: str) -> str:
+    from django.test.html import parse_html
+
+    return str(parse_html(html))

@@ -15,6 +15,7 @@ from congdong.bench import (
     public_pages,
     publish_down,
     rollup,
+    staff_pages,
     units_import,
     xss,
 )
@@ -30,6 +31,7 @@ BENCHMARKS = {
     "xss": xss,
     "burst": burst,
     "audit-chain": audit_chain,
+    "staff-pages": staff_pages,
 }
 
 
@@ -77,6 +79,15 @@ class Command(BaseCommand):
             "are written.",
         )
 
+        parser.add_argument(
+            "--requests", type=int, help="staff-pages: requests to each page (default 20)."
+        )
+        parser.add_argument(
+            "--sample",
+            action="store_true",
+            help="staff-pages: a smaller demo data set (fewer citizens and feedback items).",
+        )
+
     def handle(
         self,
         *args,
@@ -90,6 +101,8 @@ class Command(BaseCommand):
         days: int | None,
         redis_url: str | None,
         cases: int | None,
+        requests: int | None = None,
+        sample: bool = False,
         **options,
     ) -> None:
         if list or not name:
@@ -105,6 +118,8 @@ class Command(BaseCommand):
             "days": days,
             "redis_url": redis_url,
             "cases": cases,
+            "requests": requests,
+            "sample": sample,
         }
         extra = {k: v for k, v in given.items() if v}
         report = BENCHMARKS[name].run(

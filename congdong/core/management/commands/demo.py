@@ -11,20 +11,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from congdong.accounts.phones import display_phone
 from congdong.core.links import site_url_serving
-from congdong.demo.breaches import ensure_breaches
-from congdong.demo.campaigns import ensure_campaigns
-from congdong.demo.engagement import CITIZENS, ensure_engagement
-from congdong.demo.feedback import ensure_feedback
-from congdong.demo.handbook import ensure_handbook
-from congdong.demo.insights import ensure_history
-from congdong.demo.moderation import ensure_moderation
-from congdong.demo.pages import ensure_pages
-from congdong.demo.personas import CITIZEN, DEMO_PASSWORD, ensure_personas
-from congdong.demo.posts import ensure_posts
-from congdong.demo.privacy import ensure_privacy
-from congdong.demo.takedown import ensure_takedowns
-from congdong.insights import events
-from congdong.posts.default_regulation import ensure_default_regulation
+from congdong.demo.build import build
+from congdong.demo.engagement import CITIZENS
+from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
 from congdong.worker.loop import start_in_thread
 
 
@@ -54,13 +43,7 @@ class Command(BaseCommand):
         for code in ("2022", "2025"):
             call_command("units", "import", "--structure", code, stdout=self.stdout)
         self.stdout.write("3/4 Demo people and pages…")
-        # The set-up's actions record events (publications, follows …); the history step
-        # replays every row as an event afterwards, so those are dropped rather than counted
-        # twice — and no flusher thread writes figures beside the set-up (which made the
-        # history step skip itself, or fail with "database is locked").
-        with events.muted():
-            personas = self.set_up(citizens)
-        self.stdout.write(f"  {ensure_history(progress=self.stdout.write):,} events for insights")
+        personas = build(self.stdout.write, import_units=False, citizens=citizens)
         self.stdout.write("4/4 Ready.\n")
         self.print_logins(personas)
         if not no_serve:
@@ -68,32 +51,6 @@ class Command(BaseCommand):
             start_in_thread()
             self.stdout.write("  background worker running (publishes scheduled posts)")
             call_command("runserver", addrport, use_reloader=False)
-
-    def set_up(self, citizens: int) -> list:
-        """Every demo row but the figures, each step once (a second run adds nothing)."""
-        personas = ensure_personas()
-        regulation = ensure_default_regulation()
-        self.stdout.write(f"  information regulation: version {regulation.version}")
-        for structure, count in ensure_pages().items():
-            self.stdout.write(f"  {count} pages created in structure {structure}")
-        self.stdout.write("  demo posts…")
-        self.stdout.write(f"  {ensure_posts()} demo posts created (in every state)")
-        self.stdout.write(f"  campaigns sent to {ensure_campaigns()} pages")
-        made = ensure_engagement(citizens=citizens, progress=self.stdout.write)
-        self.stdout.write(f"  engagement: {made}")
-        self.stdout.write(f"  {ensure_feedback(progress=self.stdout.write)} feedback items")
-        privacy = ensure_privacy()
-        self.stdout.write(
-            f"  personal data: {privacy['consents']} consents, {privacy['requests']} requests"
-        )
-        handbook = ensure_handbook()
-        self.stdout.write(
-            f"  handbook: {handbook['pages']} pages, board: {handbook['posts']} posts created"
-        )
-        self.stdout.write(f"  moderation: {ensure_moderation()}")
-        self.stdout.write(f"  {ensure_takedowns()} takedown requests recorded")
-        self.stdout.write(f"  {ensure_breaches()} personal data breaches, audit log rows")
-        return personas
 
     def print_logins(self, personas) -> None:
         url = settings.SITE_URL
