@@ -4,16 +4,18 @@ task in progress with laggards (and one with overdue pages), made through the ac
 from __future__ import annotations
 
 import datetime
+import random
 
 from django.db import transaction
 from django.utils import timezone
 
 from congdong.accounts.models import User
 from congdong.campaigns import actions
-from congdong.campaigns.models import Campaign, CampaignMode, CampaignTarget
+from congdong.campaigns.models import Campaign, CampaignMode, CampaignTarget, CampaignTransition
 from congdong.demo.personas import find_unit
 from congdong.pages.models import Page
 from congdong.posts import actions as posts
+from congdong.posts.models import Post, PostTransition
 
 # Share of the Bắc Ninh reshare tasks already done: the rest are the laggards.
 RESHARED_SHARE = 0.6
@@ -77,4 +79,25 @@ def ensure_campaigns() -> int:
         # Demo data only: move the deadline into the past, then let the worker's sweep run.
         Campaign.objects.filter(pk=late.pk).update(deadline=now - datetime.timedelta(days=1))
         actions.mark_overdue(now)
+        # Demo data only: the reshare tasks were launched days ago and done over hours, as
+        # pages really follow a task (the campaign page's median and p90 time to publish).
+        rng = random.Random(2026)
+        _backdate(task, now - datetime.timedelta(days=1), rng)
+        _backdate(late, now - datetime.timedelta(days=4), rng)
     return national + tasks + late_count
+
+
+def _backdate(campaign: Campaign, launched: datetime.datetime, rng: random.Random) -> None:
+    """Move a demo task's launch to `launched` and its pages' reshares to 20 minutes to 20
+    hours after it (the copies, their history and the task rows alike)."""
+    moved = launched - Campaign.objects.get(pk=campaign.pk).launched_at
+    Campaign.objects.filter(pk=campaign.pk).update(launched_at=launched)
+    for transition in CampaignTransition.objects.filter(campaign=campaign):
+        CampaignTransition.objects.filter(pk=transition.pk).update(at=transition.at + moved)
+    done = CampaignTarget.objects.filter(campaign=campaign, published_at__isnull=False)
+    for target in done.order_by("pk"):
+        at = launched + datetime.timedelta(minutes=rng.randint(20, 20 * 60))
+        CampaignTarget.objects.filter(pk=target.pk).update(published_at=at)
+        if target.copy_id:
+            Post.objects.filter(pk=target.copy_id).update(publish_at=at, published_at=at)
+            PostTransition.objects.filter(post_id=target.copy_id).update(at=at)

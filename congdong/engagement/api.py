@@ -288,7 +288,7 @@ def _card(request: HttpRequest, post: Post, reactions_total: int, comments: int)
         "category": post.category.code,
         "published_at": post.published_at,
         "url": _page_url(request, post.page, post),
-        "image": request.build_absolute_uri(images[0].url) if images else None,
+        "image": absolute_url(images[0].url) if images else None,
         "reactions": reactions_total,
         "comments": comments,
     }

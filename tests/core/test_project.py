@@ -74,37 +74,6 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
 
 
 @pytest.mark.slow
-def test_demo_without_serving_prepares_everything_and_prints_logins(tmp_path):
-    result = congdong(
-        "demo", "--no-serve", env={"CONGDONG_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
-    )
-    assert result.returncode == 0, result.stderr
-    for login in (
-        "tw.bientap",
-        "bacninh.quantri",
-        "kinhbac.canbo",
-        "kinhbac.doanvien",
-        "bacninh.thongke",
-        "0912 345 678",
-    ):
-        assert login in result.stdout
-    summary = congdong(
-        "units",
-        "summary",
-        "--structure",
-        "2025",
-        "--format",
-        "json",
-        env={"CONGDONG_DATA_DIR": str(tmp_path), "DATABASE_URL": ""},
-    )
-    assert json.loads(summary.stdout)["levels"]["commune"] == 3321
-    again = congdong(
-        "demo", "--no-serve", env={"CONGDONG_DATA_DIR": str(tmp_path), "DATABASE_URL": ""}
-    )
-    assert again.returncode == 0 and "nothing changed" in again.stdout
-
-
-@pytest.mark.slow
 def test_units_import_bench_prints_one_json_object_with_goal_met(tmp_path):
     result = congdong("bench", "units-import", "--json", env={"CONGDONG_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr

@@ -18,9 +18,15 @@ from pathlib import Path
 
 import pytest
 
+from congdong.demo.personas import PERSONAS
 from tests.core.test_backup_restore import ROOT, python_in
 
 CITIZENS = "300"
+SUMMARY = """
+from congdong.units.models import Level, Unit
+print(json.dumps({"communes_2025": Unit.objects.filter(
+    structure__code="2025", level=Level.COMMUNE).count()}))
+"""
 FIGURES = """
 import datetime
 from django.db.models import Count
@@ -112,3 +118,21 @@ def test_two_fresh_demos_hold_the_same_figures_and_the_figures_are_the_rows(tmp_
     assert first["events"]["publish"] == first["publications"]  # each publication once
     assert first["day_rows"]
     assert first["ended"] > 0  # the 2022 dashboards open on days with figures
+
+    # The newcomer's console: every login, the citizen's number; the real 2025 tree.
+    for login in (*(p.username for p in PERSONAS), "admin", "0912 345 678"):
+        assert login in outputs[0][0], login
+    summary = python_in(_env(dirs[0]), SUMMARY)
+    assert summary["communes_2025"] == 3321
+    # A second run on the same folder adds nothing.
+    again = subprocess.run(
+        [sys.executable, "-m", "congdong.cli", "demo", "--no-serve", "--citizens", CITIZENS],
+        cwd=ROOT,
+        env=_env(dirs[0]),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "nothing changed" in again.stdout
+    assert python_in(_env(dirs[0]), FIGURES) == first

@@ -35,7 +35,7 @@ from congdong.handbook.models import BoardPost, HandbookPage
 from congdong.insights.models import Export
 from congdong.moderation.models import Appeal, Case
 from congdong.pages.models import Page, PageOperator
-from congdong.posts.models import Category, Post, PostRevision
+from congdong.posts.models import Category, Post, PostAttachment, PostImage, PostRevision
 from congdong.privacy.models import ConsentRecord, DataRequest
 from congdong.takedown.models import TakedownRequest
 from congdong.units.models import Level, Unit
@@ -275,6 +275,11 @@ def world(personas, regulation) -> World:
             pk=SAME, slug=HANDBOOK_SLUG, title="Sổ tay kiểm thử", created_at=now, updated_at=now
         ),
         "unit": u[12],
+        # A picture and a document of the news post (served by the posts app's file views).
+        "image": PostImage.objects.create(pk=SAME, post=post, file="posts/images/a.jpg"),
+        "document": PostAttachment.objects.create(
+            pk=SAME, post=post, file="posts/files/a.pdf", original_name="a.pdf", size=1
+        ),
     }
     units = {
         "page": u[0],
@@ -294,6 +299,8 @@ def world(personas, regulation) -> World:
         "membership": u[10],
         "operator": u[11],
         "unit": u[12],
+        "image": u[0],
+        "document": u[0],
         "data_request": None,
         "consent": None,
         "handbook_page": None,
@@ -319,6 +326,8 @@ BY_KEYWORD = (
     ("consent_id", "consent"),
     ("breach_id", "breach"),
     ("attachment_id", "attachment"),
+    ("image_id", "image"),
+    ("document_id", "document"),
     ("feedback_id", "feedback"),
     ("export_id", "export"),
     ("post_id", "post"),

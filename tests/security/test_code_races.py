@@ -42,7 +42,10 @@ def in_parallel(count: int, guess: Callable[[int], str]) -> list[str]:
     def one(n: int) -> None:
         connections[DEFAULT_DB_ALIAS] = shared
         gate.wait()
-        answer = guess(n)
+        try:
+            answer = guess(n)
+        except Exception as exc:
+            answer = f"error: {exc!r}"
         with lock:
             answers.append(answer)
 
@@ -84,7 +87,7 @@ def test_parallel_wrong_sms_codes_get_exactly_five_comparisons(sms_outbox):
                 lambda: citizens.check_code(phone, wrong, ASKER)
             ),
         )
-        assert answers.count("compared") == 5, f"round {round_}"
+        assert answers.count("compared") == 5, f"round {round_}: {sorted(set(answers))}"
         assert answers.count("refused") == GUESSES - 5
         assert PhoneCode.objects.get(phone=phone, used_at=None).attempts == 5
 
@@ -98,7 +101,7 @@ def test_parallel_guesses_from_other_addresses_have_their_own_five(sms_outbox):
         GUESSES,
         lambda n: outcome(lambda: citizens.check_code(phone, wrong, f"198.51.100.{n}")),
     )
-    assert answers.count("compared") == 5
+    assert answers.count("compared") == 5, sorted(set(answers))
     # The asker's own tries are untouched: the right code still works from there.
     assert citizens.check_code(phone, right, ASKER).phone == phone
 

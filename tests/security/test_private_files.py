@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import translation
 
 from congdong.audit.models import AuditEntry
+from congdong.core.links import absolute_url
 from congdong.feedback.models import AccessKind, FeedbackAccess, FeedbackAttachment
 from congdong.insights.exports import jobs
 from congdong.pages.actions import check_pictures, do_pictures
@@ -234,7 +235,7 @@ def test_post_addresses_in_pages_and_the_api_use_the_checked_view(people, pages)
     html = Client().get(f"/trang/{pages.kinh_bac.slug}/tin/{draft.pk}/").content.decode()
     assert image.url in html and "/media/" not in html
     answer = Client().get(f"/api/v1/public/posts/{draft.pk}").json()
-    assert [i["url"] for i in answer["images"]] == [f"http://testserver{image.url}"]
+    assert [i["url"] for i in answer["images"]] == [absolute_url(image.url)]
 
 
 def test_a_backup_is_never_written_into_a_served_folder(roots):

@@ -131,6 +131,8 @@ PAGES: tuple[StaffPage, ...] = (
     StaffPage("posts:queue", PROVINCE),
     StaffPage("campaigns:list", EDITOR),
     StaffPage("campaigns:detail", EDITOR, _campaign),
+    # The target picker's search, as the editor types a province's name (an htmx fragment).
+    StaffPage("campaigns:picker", EDITOR, query="?tim=bac+ninh"),
     StaffPage("engagement:comment-queue", COMMUNE),
     StaffPage("insights:dashboard", ANALYST),
     StaffPage("insights:dashboard-unit", ANALYST, _unit("TW")),
@@ -189,6 +191,7 @@ ACTIONS = frozenset(
         "posts:approve-revision",
         "posts:reject-revision",
         "campaigns:launch",
+        "campaigns:count",  # the picker's live count: a POST of the form as it stands
         "campaigns:close",
         "campaigns:reshare",
         "insights:export-start",
