@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import ApiToken, PhoneCode, User
 from congdong.accounts.queries import AnyUser
 from congdong.core.clock import WorkingCalendar
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.text import fold, line, plain
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.actions import counters
@@ -72,7 +72,7 @@ def check_citizen(user: AnyUser) -> User:
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in with your mobile number first."))
     if not user.is_citizen:
-        raise PermissionDenied(_("This is for citizens' accounts."))
+        raise CitizenAccountNeeded()
     if not user.is_active:
         raise PermissionDenied(_("This account no longer exists."))
     return user
