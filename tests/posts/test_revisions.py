@@ -115,12 +115,12 @@ def test_approving_with_htmx_answers_with_the_queue_item(personas, post):
     assert Post.objects.get(pk=post.pk).body == NEW_BODY
 
 
-def test_another_province_admin_gets_403_deciding_the_revision(personas, post):
+def test_another_province_admin_gets_404_deciding_the_revision(personas, post):
     revision = actions.revise(personas["kinhbac.canbo"], post.pk, edit(post, body=NEW_BODY))
     client = client_for(personas["hanoi.quantri"])
     assert client.get(QUEUE).context["revisions"] == []
-    assert client.post(approve_url(revision)).status_code == 403
-    assert client.post(reject_url(revision), {"reason": "Không phù hợp"}).status_code == 403
+    assert client.post(approve_url(revision)).status_code == 404  # out of scope
+    assert client.post(reject_url(revision), {"reason": "Không phù hợp"}).status_code == 404
     assert PostRevision.objects.get(pk=revision.pk).state == RevisionState.PENDING
 
 
