@@ -297,9 +297,12 @@ def test_the_whole_2022_tree_takes_a_bounded_number_of_queries(
     assert {c.level: c.units for c in board.coverage}[Level.COMMUNE] == 10_599
 
 
-def test_campaign_compliance_counts_the_targets_in_the_subtree(personas, tree, central_post):
+def test_campaign_compliance_counts_the_targets_in_the_subtree(
+    personas, tree, central_post, central_approver
+):
+    # Launched by the second central approver: tw.bientap wrote the post (four eyes).
     campaign = launched(
-        personas["tw.bientap"], personas["tw.bientap"], central_post, CampaignMode.RESHARE_TASK
+        personas["tw.bientap"], central_approver, central_post, CampaignMode.RESHARE_TASK
     )
     bac_ninh = tree.bac_ninh.unit
     in_bac_ninh = Unit.objects.in_subtree(bac_ninh).count()  # every unit of it has a page
