@@ -94,12 +94,18 @@ def access_unit(user: AnyUser, unit_id: int, permission: Permission) -> Unit:
     PermissionDenied (with the reason) inside it."""
     unit = _unit_or_404(unit_id)
     require_scope(user, unit)
+    require_permission(user, unit, permission)
+    return unit
+
+
+def require_permission(user: AnyUser, unit: Unit, permission: Permission) -> None:
+    """PermissionDenied, naming the right and the unit, unless `user` holds `permission` on
+    `unit`. For an object `user` already sees (its access_* helper checked the scope)."""
     if not can(user, unit, permission):
         raise PermissionDenied(
             _("You have no right to %(action)s at %(unit)s.")
             % {"action": Permission(permission).label, "unit": unit.full_name}
         )
-    return unit
 
 
 def access_membership(user: AnyUser, membership_id: int) -> Membership:
