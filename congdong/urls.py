@@ -27,6 +27,9 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
     return response
 
 
+# A citizen-only action refused to a staff account says what to do (CitizenAccountNeeded).
+handler403 = "congdong.core.views.permission_denied"
+
 urlpatterns = [
     path("", include("congdong.core.urls")),
     path("", include("congdong.units.urls")),

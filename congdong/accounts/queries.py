@@ -64,6 +64,24 @@ def can(user: AnyUser, unit: Unit, permission: Permission) -> bool:
     return permission in permissions_on(user, unit)
 
 
+def in_scope(user: AnyUser, unit: Unit) -> bool:
+    """`unit` is in one of `user`'s subtrees: they hold some role on it or on a unit above it.
+
+    Outside their scope an object does not exist for a person: every `access_*` helper answers
+    Http404 there, with no detail (not its title, page or category), and keeps
+    PermissionDenied (with a reason) for someone who sees the object but lacks the right.
+    """
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(roles_on(user, unit))
+
+
+def require_scope(user: AnyUser, unit: Unit) -> None:
+    """Http404 unless `unit` is in `user`'s scope (see `in_scope`)."""
+    if not in_scope(user, unit):
+        raise Http404
+
+
 def _unit_or_404(unit_id: int) -> Unit:
     unit = Unit.objects.standard().filter(pk=unit_id).first()
     if unit is None:
@@ -72,14 +90,22 @@ def _unit_or_404(unit_id: int) -> Unit:
 
 
 def access_unit(user: AnyUser, unit_id: int, permission: Permission) -> Unit:
-    """The unit, if `user` holds `permission` on it; else PermissionDenied."""
+    """The unit, if `user` holds `permission` on it; Http404 outside their scope,
+    PermissionDenied (with the reason) inside it."""
     unit = _unit_or_404(unit_id)
+    require_scope(user, unit)
+    require_permission(user, unit, permission)
+    return unit
+
+
+def require_permission(user: AnyUser, unit: Unit, permission: Permission) -> None:
+    """PermissionDenied, naming the right and the unit, unless `user` holds `permission` on
+    `unit`. For an object `user` already sees (its access_* helper checked the scope)."""
     if not can(user, unit, permission):
         raise PermissionDenied(
             _("You have no right to %(action)s at %(unit)s.")
             % {"action": Permission(permission).label, "unit": unit.full_name}
         )
-    return unit
 
 
 def access_membership(user: AnyUser, membership_id: int) -> Membership:
@@ -100,8 +126,7 @@ def workspace_units(user: AnyUser) -> UnitQuerySet:
 
 def subtree_search(user: AnyUser, root: Unit, text: str, limit: int = 20) -> list[Unit]:
     """Units under `root` matching `text`, for staff choosing where to act."""
-    if not can(user, root, Permission.VIEW_UNIT):
-        raise PermissionDenied
+    require_scope(user, root)
     return list(Unit.objects.standard().in_subtree(root).search(text).order_by("path")[:limit])
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
-from congdong.accounts.queries import AnyUser, access_unit
+from congdong.accounts.queries import AnyUser, access_unit, require_permission
 from congdong.accounts.roles import Permission
 from congdong.campaigns.models import (
     CAMPAIGN_STATES,
@@ -189,7 +189,8 @@ def check_launch(actor: AnyUser, campaign_id: int) -> Campaign:
     launching approves the text for every page below), the post is approved and the campaign
     a draft."""
     campaign = _campaign(actor, campaign_id)
-    access_unit(actor, campaign.unit_id, Permission.APPROVE_POSTS)
+    # They see the campaign (a launched one reaches them): a missing right is a 403.
+    require_permission(actor, campaign.unit, Permission.APPROVE_POSTS)
     if not may_launch_text(actor, campaign):
         raise PermissionDenied(
             _(
@@ -306,7 +307,7 @@ def launch(actor: AnyUser, campaign_id: int) -> tuple[Campaign, int]:
 
 def check_close(actor: AnyUser, campaign_id: int) -> Campaign:
     campaign = _campaign(actor, campaign_id)
-    access_unit(actor, campaign.unit_id, Permission.EDIT_POSTS)
+    require_permission(actor, campaign.unit, Permission.EDIT_POSTS)
     _check_move(campaign, C.CLOSED)
     return campaign
 

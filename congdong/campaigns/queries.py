@@ -23,7 +23,7 @@ from congdong.campaigns.models import (
     TargetStatus,
 )
 from congdong.pages.models import Page, PageQuerySet, PageStatus
-from congdong.pages.queries import can_operate
+from congdong.pages.queries import can_operate, require_page_scope
 from congdong.posts.models import Post, PostState
 from congdong.posts.queries import _operable, writers_of, wrote
 from congdong.units.models import Level, Unit
@@ -46,7 +46,8 @@ def _viewing_paths(user: AnyUser) -> list[str] | None:
 
 def scope_for(campaign: Campaign, paths: list[str] | None) -> list[str] | None:
     """The part of the campaign's targets a viewer with `paths` sees: all of it (None) when
-    they see the source unit, else their subtrees below it; PermissionDenied when neither.
+    they see the source unit, else their subtrees below it; Http404 when neither (a sibling
+    branch: out of scope, so the campaign does not exist for them).
 
     Outside the source unit's subtree a campaign exists only once launched: a draft (and its
     post, which may not be approved yet) is the upper unit's own work, so it is Http404 below
@@ -58,7 +59,7 @@ def scope_for(campaign: Campaign, paths: list[str] | None) -> list[str] | None:
         raise Http404
     below = [p for p in paths if p.startswith(campaign.unit.path)]
     if not below:
-        raise PermissionDenied(_("This campaign does not reach any of your units."))
+        raise Http404
     return below
 
 
@@ -145,6 +146,7 @@ def access_target_to_reshare(user: AnyUser, target_id: int) -> CampaignTarget:
     )
     if target is None:
         raise Http404
+    require_page_scope(user, target.page)
     if not can_operate(user, target.page):
         raise PermissionDenied(
             _("You are not an operator of the page %(page)s.") % {"page": target.page.name}

@@ -10,4 +10,5 @@ urlpatterns = [
     path("ngon-ngu/<str:code>/", views.language, name="language"),
     # Browsers ask for /favicon.ico before (or without) reading the page's <link rel="icon">.
     path("favicon.ico", RedirectView.as_view(url=static(views.FAVICON), permanent=True)),
+    path("tai-khoan-cong-dan/", views.citizen_needed, name="citizen-needed"),
 ]

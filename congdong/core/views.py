@@ -3,8 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views import defaults
 
+from congdong.core.errors import CitizenAccountNeeded, citizen_needed_message
 from congdong.core.public_cache import cached_response
 from congdong.engagement import queries as engagement_queries
 from congdong.units import queries
@@ -65,3 +68,36 @@ def language(request: HttpRequest, code: str) -> HttpResponse:
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
     return response
+
+
+def _safe_back(request: HttpRequest, value: str | None) -> str:
+    if value and url_has_allowed_host_and_scheme(
+        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return value
+    return "/"
+
+
+def _citizen_needed(request: HttpRequest, back: str, status: int) -> HttpResponse:
+    """Why a staff account cannot do a citizen's action, and the way to a citizen account:
+    log out, then sign in with a mobile number, coming back to `back`."""
+    phone = reverse("accounts:phone-start") + "?" + urlencode({"next": back})
+    return render(
+        request,
+        "core/citizen_needed.html",
+        {"back": back, "phone_sign_in": phone, "message": citizen_needed_message()},
+        status=status,
+    )
+
+
+def citizen_needed(request: HttpRequest) -> HttpResponse:
+    """The explanation page that public pages link to (`?next=` the page to come back to)."""
+    return _citizen_needed(request, _safe_back(request, request.GET.get("next")), 200)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 403: a citizen-only action refused to a staff account gets the page that says
+    what to do; any other refusal shows its reason (403.html)."""
+    if isinstance(exception, CitizenAccountNeeded):
+        return _citizen_needed(request, request.get_full_path(), 403)
+    return defaults.permission_denied(request, exception)

@@ -22,7 +22,14 @@ from congdong.accounts.models import AccountKind, Membership, Organisation, User
 from congdong.accounts.roles import Role
 from congdong.demo.personas import DEMO_PASSWORD, find_unit
 from congdong.handbook import actions
-from congdong.handbook.models import BoardKind, BoardPost, BoardState, HandbookPage, PageKind
+from congdong.handbook.models import (
+    BoardKind,
+    BoardPost,
+    BoardState,
+    HandbookPage,
+    PageKind,
+    RevisionState,
+)
 from congdong.posts.default_regulation import DEFAULT_CATEGORIES, DEFAULT_PHRASES
 from congdong.posts.models import ApprovalLevel, PhraseAction
 from congdong.units.models import Level, Unit
@@ -30,6 +37,9 @@ from congdong.units.models import Level, Unit
 # The central unit admin who keeps the handbook (no persona holds that role), and operators
 # of Bắc Ninh communes besides kinhbac.canbo: (username, full name, unit lookup, role).
 HANDBOOK_ADMIN = ("tw.quantri", "Lương Thị Thu", "TW", Role.UNIT_ADMIN)
+# A second central admin publishes the versions the first one writes (four eyes: nobody
+# publishes a handbook version they wrote).
+HANDBOOK_PUBLISHER = ("tw.banhanh", "Đặng Quốc Bảo", "TW", Role.UNIT_ADMIN)
 OPERATORS = [
     ("quevo.canbo", "Nguyễn Đình Khôi", "24/Quế Võ", Role.EDITOR),
     ("giabinh.canbo", "Trần Thị Huyền", "24/Gia Bình", Role.EDITOR),
@@ -42,6 +52,7 @@ APPROVAL = {
     ApprovalLevel.PROVINCE: "Cấp tỉnh",
     ApprovalLevel.CENTRAL: "Trung ương",
 }
+HOUR = datetime.timedelta(hours=1)
 LEVEL_NAME = {Level.COMMUNE: "cấp xã", Level.PROVINCE: "cấp tỉnh", Level.DISTRICT: "cấp huyện"}
 
 
@@ -366,6 +377,7 @@ def ensure_handbook() -> dict[str, int]:
     made = {"pages": 0, "posts": 0}
     with transaction.atomic():
         admin = _staff(*HANDBOOK_ADMIN, login=True)
+        publisher = _staff(*HANDBOOK_PUBLISHER, login=True)
         for slug, title, kind, order, text in PAGES:
             if HandbookPage.objects.filter(slug=slug).exists():
                 continue
@@ -373,15 +385,22 @@ def ensure_handbook() -> dict[str, int]:
             actions.create_page(
                 admin, slug, title, text(), kind=kind, order=order, note="Ban hành", now=created_at
             )
+            actions.decide_version(
+                publisher, slug, 1, RevisionState.PUBLISHED, now=created_at + HOUR
+            )
             made["pages"] += 1
             if kind == PageKind.REGULATION:
-                actions.edit_page(
+                later = created_at + datetime.timedelta(days=15)
+                revision = actions.edit_page(
                     admin,
                     slug,
                     title,
                     regulation_text(second=True),
                     note="Bổ sung quy định về tài khoản nhận ủng hộ",
-                    now=created_at + datetime.timedelta(days=15),
+                    now=later,
+                )
+                actions.decide_version(
+                    publisher, slug, revision.number, RevisionState.PUBLISHED, now=later + HOUR
                 )
         if BoardPost.objects.exists():
             return made

@@ -14,7 +14,7 @@ from congdong.accounts.queries import AnyUser, can
 from congdong.accounts.roles import Permission
 from congdong.engagement.models import Comment, CommentState
 from congdong.pages.models import PageOperator
-from congdong.pages.queries import can_operate
+from congdong.pages.queries import can_operate, require_page_scope
 from congdong.posts.models import Post
 from congdong.posts.queries import operable_pages
 
@@ -115,6 +115,7 @@ def _comment_or_404(comment_id: int) -> Comment:
 def access_comment_to_operate(user: AnyUser, comment_id: int) -> Comment:
     """The comment, if `user` operates the page of its post; else PermissionDenied."""
     comment = _comment_or_404(comment_id)
+    require_page_scope(user, comment.post.page)
     if not can_operate(user, comment.post.page):
         raise PermissionDenied(
             _("You are not an operator of the page %(page)s.") % {"page": comment.post.page.name}

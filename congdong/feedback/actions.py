@@ -16,7 +16,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
@@ -27,7 +26,7 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.clock import WorkingCalendar
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.text import line, plain
 from congdong.core.uploads import Kind as UploadKind
 from congdong.core.uploads import sniff
@@ -256,7 +255,7 @@ def check_submit(
     now = _now(now)
     user = check_can_engage(citizen)
     if not user.is_citizen:
-        raise PermissionDenied(_("Feedback is sent from a citizen's account."))
+        raise CitizenAccountNeeded()
     unit = Unit.objects.standard().filter(pk=unit_id).first()
     structure = current_structure(timezone.localdate(now))
     if unit is None or structure is None or unit.structure_id != structure.pk:

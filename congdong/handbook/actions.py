@@ -21,6 +21,7 @@ from congdong.core.errors import ActionError
 from congdong.core.text import line, plain
 from congdong.handbook.models import (
     BOARD_STATES,
+    HANDBOOK_STATES,
     BoardKind,
     BoardPost,
     BoardReply,
@@ -28,12 +29,15 @@ from congdong.handbook.models import (
     BoardTransition,
     HandbookPage,
     HandbookRevision,
+    HandbookTransition,
     PageKind,
+    RevisionState,
 )
 from congdong.handbook.queries import (
     access_handbook_editor,
     access_handbook_page,
     access_post_to_answer,
+    access_revision_to_decide,
     require_staff,
 )
 from congdong.units.models import Unit
@@ -158,12 +162,14 @@ def do_create_page(new: NewPage) -> HandbookPage:
             note=new.text.note,
             author=new.author,
             created_at=new.now,
+            state=RevisionState.PROPOSED,
         )
     return page
 
 
 def create_page(user: AnyUser, slug: str, title: str, body: str, **options) -> HandbookPage:
-    """A new handbook page with its first revision (central admins only)."""
+    """A new handbook page with its first version, proposed (central admins only): staff read
+    it once another central admin publishes it."""
     return do_create_page(check_create_page(user, slug, title, body, **options))
 
 
@@ -206,7 +212,8 @@ def check_edit_page(
 
 
 def do_edit_page(edit: Edit) -> HandbookRevision:
-    """A new revision (the page's text is never overwritten)."""
+    """A new version, proposed: staff keep reading the published one until another central
+    admin publishes it (the page's text is never overwritten)."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -218,22 +225,105 @@ def do_edit_page(edit: Edit) -> HandbookRevision:
                     note=edit.text.note,
                     author=edit.author,
                     created_at=edit.now,
+                    state=RevisionState.PROPOSED,
                 )
         except IntegrityError:
             # Two editors saving at once: the unique (page, number) lets only one through.
             raise ActionError(
                 _("Someone saved this page meanwhile. Reload it, then make your change again.")
             ) from None
-        HandbookPage.objects.filter(pk=edit.page.pk).update(
-            title=edit.text.title, updated_at=edit.now
-        )
-    edit.page.title, edit.page.updated_at = edit.text.title, edit.now
     return revision
 
 
 def edit_page(user: AnyUser, slug: str, title: str, body: str, **options) -> HandbookRevision:
-    """Save a new revision of a page (central admins only)."""
+    """Save a new version of a page, proposed (central admins only)."""
     return do_edit_page(check_edit_page(user, slug, title, body, **options))
+
+
+@dataclass(frozen=True)
+class VersionDecision:
+    revision: HandbookRevision
+    actor: User
+    to: RevisionState
+    note: str
+    now: datetime.datetime
+
+
+def check_decide_version(
+    user: AnyUser,
+    slug: str,
+    number: int,
+    decision: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> VersionDecision:
+    """Publish a proposed version or send it back with a reason: a central admin who wrote
+    none of its text (`access_revision_to_decide`)."""
+    revision = access_revision_to_decide(user, slug, number)
+    if decision not in (RevisionState.PUBLISHED, RevisionState.RETURNED):
+        raise ActionError(_("Choose: publish or send back."), field="decision")
+    current, to = RevisionState(revision.state), RevisionState(decision)
+    if not HANDBOOK_STATES.allowed_for_person(current, to):
+        raise ActionError(
+            _("This version was already decided: %(state)s.") % {"state": current.label},
+            field="decision",
+        )
+    newer = revision.page.revisions.filter(
+        number__gt=revision.number, state=RevisionState.PUBLISHED
+    ).exists()
+    if newer and to == RevisionState.PUBLISHED:
+        raise ActionError(
+            _("A newer version of this page is already published; this one cannot replace it."),
+            field="decision",
+        )
+    if (current, to) in HANDBOOK_STATES.needs_reason and len(plain(note)) < MIN_REASON:
+        raise ActionError(
+            _("Say why the version is sent back (at least 5 characters)."), field="note"
+        )
+    text = _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
+    return VersionDecision(revision, user, to, text, _now(now))
+
+
+def do_decide_version(decision: VersionDecision) -> HandbookRevision:
+    revision, now = decision.revision, decision.now
+    with transaction.atomic():
+        # Conditional on the state the actor saw: two admins deciding at once, one wins.
+        moved = HandbookRevision.objects.filter(pk=revision.pk, state=revision.state).update(
+            state=decision.to, decided_by=decision.actor, decided_at=now,
+            decision_note=decision.note,
+        )  # fmt: skip
+        if not moved:
+            raise ActionError(_("The version was decided meanwhile; reload the page."))
+        HandbookTransition.objects.create(
+            revision=revision,
+            from_state=revision.state,
+            to_state=decision.to,
+            actor=decision.actor,
+            note=decision.note,
+            at=now,
+        )
+        if decision.to == RevisionState.PUBLISHED:
+            # The page's title is the one staff read: the published version's.
+            HandbookPage.objects.filter(pk=revision.page_id).update(
+                title=revision.title, updated_at=now
+            )
+            revision.page.title, revision.page.updated_at = revision.title, now
+    revision.state, revision.decided_by, revision.decided_at = decision.to, decision.actor, now
+    revision.decision_note = decision.note
+    return revision
+
+
+def decide_version(
+    user: AnyUser,
+    slug: str,
+    number: int,
+    decision: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> HandbookRevision:
+    """Publish a proposed handbook version (staff read it from then on) or send it back with
+    a reason; never by someone who wrote it."""
+    return do_decide_version(check_decide_version(user, slug, number, decision, note, now))
 
 
 # --- experience board -----------------------------------------------------------------------

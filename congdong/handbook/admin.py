@@ -24,7 +24,7 @@ class RevisionInline(admin.TabularInline):
     model = HandbookRevision
     extra = 0
     can_delete = False
-    fields = ["number", "title", "note", "author", "created_at"]
+    fields = ["number", "title", "note", "author", "created_at", "state", "decided_by"]
     readonly_fields = fields
     show_change_link = True
 
@@ -38,8 +38,9 @@ class HandbookPageAdmin(ReadOnly):
 
 @admin.register(HandbookRevision)
 class HandbookRevisionAdmin(ReadOnly):
-    list_display = ["page", "number", "author", "created_at"]
-    list_select_related = ["page", "author"]
+    list_display = ["page", "number", "author", "created_at", "state", "decided_by"]
+    list_select_related = ["page", "author", "decided_by"]
+    list_filter = ["state"]
 
 
 class ReplyInline(admin.TabularInline):

@@ -17,6 +17,7 @@ from congdong.handbook.models import (
     HandbookPage,
     HandbookRevision,
     PageKind,
+    RevisionState,
 )
 from congdong.handbook.text import render_markdown
 
@@ -37,6 +38,10 @@ class RevisionOut(Schema):
     note: str
     author: str | None
     created_at: datetime.datetime
+    state: RevisionState
+    decided_by: str | None  # who published it or sent it back
+    decided_at: datetime.datetime | None
+    decision_note: str  # why it was sent back
 
 
 class RevisionTextOut(RevisionOut):
@@ -45,7 +50,7 @@ class RevisionTextOut(RevisionOut):
 
 
 class PageTextOut(HandbookPageOut):
-    revision: RevisionTextOut | None
+    revision: RevisionTextOut | None  # the published version (None before the first)
 
 
 class PageEditIn(Schema):
@@ -53,6 +58,11 @@ class PageEditIn(Schema):
     body: str
     note: str = ""
     base: int | None = None  # the revision the edit started from; refused if another is newer
+
+
+class VersionDecisionIn(Schema):
+    decision: RevisionState  # published or returned
+    note: str = ""  # required to send back
 
 
 def _revision(revision: HandbookRevision | None, text: bool = False) -> dict | None:
@@ -64,6 +74,10 @@ def _revision(revision: HandbookRevision | None, text: bool = False) -> dict | N
         "note": revision.note,
         "author": str(revision.author) if revision.author else None,
         "created_at": revision.created_at,
+        "state": revision.state,
+        "decided_by": str(revision.decided_by) if revision.decided_by else None,
+        "decided_at": revision.decided_at,
+        "decision_note": revision.decision_note,
     }
     if text:
         out |= {"body": revision.body, "html": render_markdown(revision.body)}
@@ -77,7 +91,7 @@ def _page(page: HandbookPage) -> dict:
         "kind": page.kind,
         "order": page.order,
         "updated_at": page.updated_at,
-        "revision": _revision(queries.latest_revision(page), text=True),
+        "revision": _revision(queries.published_revision(page), text=True),
     }
 
 
@@ -93,23 +107,38 @@ def read_page(request: HttpRequest, slug: str) -> dict:
     return _page(queries.access_handbook_page(request.user, slug))
 
 
-@router.post("/handbook/pages/{slug}/revisions", response={201: PageTextOut}, auth=django_auth)
+@router.post("/handbook/pages/{slug}/revisions", response={201: RevisionTextOut}, auth=django_auth)
 def edit_page(request: HttpRequest, slug: str, body: PageEditIn):
-    """Save a new revision (admins of the central unit only)."""
-    actions.edit_page(request.user, slug, body.title, body.body, note=body.note, base=body.base)
-    return Status(201, _page(queries.access_handbook_page(request.user, slug)))
+    """Save a new version, proposed (admins of the central unit only): the page keeps its
+    published version until another central admin publishes this one."""
+    revision = actions.edit_page(
+        request.user, slug, body.title, body.body, note=body.note, base=body.base
+    )
+    return Status(201, _revision(revision, text=True))
 
 
 @router.get("/handbook/pages/{slug}/revisions", response=list[RevisionOut], auth=django_auth)
 def list_revisions(request: HttpRequest, slug: str) -> list[dict]:
     """The page's revisions, newest first."""
     page = queries.access_handbook_page(request.user, slug)
-    return [_revision(r) for r in queries.revisions(page)]
+    return [_revision(r) for r in queries.revisions(request.user, page)]
 
 
 @router.get("/handbook/pages/{slug}/revisions/{number}", response=RevisionTextOut, auth=django_auth)
 def read_revision(request: HttpRequest, slug: str, number: int) -> dict | None:
     return _revision(queries.access_revision(request.user, slug, number), text=True)
+
+
+@router.post(
+    "/handbook/pages/{slug}/revisions/{number}/decision",
+    response=RevisionTextOut,
+    auth=django_auth,
+)
+def decide_version(request: HttpRequest, slug: str, number: int, body: VersionDecisionIn) -> dict:
+    """Publish a proposed version or send it back with a reason (a central admin who wrote
+    none of it; 403 for its writers)."""
+    revision = actions.decide_version(request.user, slug, number, body.decision, body.note)
+    return _revision(revision, text=True)
 
 
 # --- experience board -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from congdong.handbook.models import BoardKind, BoardState, PageKind
+from congdong.handbook.models import BoardKind, BoardState, PageKind, RevisionState
 from congdong.units.models import Unit
 
 # The kinds and states are lower-case words inside sentences; a list of options starts each
@@ -100,3 +100,20 @@ class BoardFilterForm(forms.Form):
     def __init__(self, *args, units: list[Unit], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("All units")), *((u.pk, u.full_name) for u in units)]
+
+
+class VersionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (RevisionState.PUBLISHED, pgettext_lazy("handbook decision", "Publish")),
+            (RevisionState.RETURNED, pgettext_lazy("handbook decision", "Send back")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the version is sent back."),
+    )

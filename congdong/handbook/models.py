@@ -43,8 +43,27 @@ class HandbookPage(models.Model):
         return self.title
 
 
+class RevisionState(models.TextChoices):
+    PROPOSED = "proposed", pgettext_lazy("handbook version", "proposed")
+    PUBLISHED = "published", pgettext_lazy("handbook version", "published")
+    RETURNED = "returned", pgettext_lazy("handbook version", "sent back")
+
+
+R = RevisionState
+# A saved version is a proposal until another central admin decides on it (four eyes: nobody
+# who wrote it, see `queries.revision_writers`):
+#   proposed → published (staff read it from then on) | returned (the reason is required).
+# Readers keep the newest published version meanwhile. People decide every move; each is a
+# HandbookTransition row.
+HANDBOOK_STATES = StateGraph(
+    moves={R.PROPOSED: frozenset({R.PUBLISHED, R.RETURNED})},
+    needs_reason=frozenset({(R.PROPOSED, R.RETURNED)}),
+)
+
+
 class HandbookRevision(models.Model):
-    """One saved version of a page: rows are only ever added, never changed."""
+    """One saved version of a page. Its text is never changed; only its state moves
+    (proposed → published or sent back), recorded in `transitions`."""
 
     page = models.ForeignKey(
         HandbookPage, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("page")
@@ -63,6 +82,20 @@ class HandbookRevision(models.Model):
         verbose_name=_("author"),
     )
     created_at = models.DateTimeField(_("saved at"))
+    # Existing rows were in force when saved: the migration marks them published.
+    state = models.CharField(
+        _("state"), max_length=10, choices=RevisionState.choices, default=RevisionState.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("published or sent back by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason for sending back"), blank=True)
 
     class Meta:
         ordering = ["page", "-number"]
@@ -74,6 +107,29 @@ class HandbookRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} #{self.number}"
+
+
+class HandbookTransition(models.Model):
+    """One decision on a handbook version: the audit log and the history staff read."""
+
+    revision = models.ForeignKey(
+        HandbookRevision, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(max_length=10, choices=RevisionState.choices)
+    to_state = models.CharField(max_length=10, choices=RevisionState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("handbook version decision")
+        verbose_name_plural = _("handbook version decisions")
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.from_state} → {self.to_state}"
 
 
 # --- experience board -----------------------------------------------------------------------

@@ -27,6 +27,8 @@ from congdong.handbook.models import (
     BoardTransition,
     HandbookPage,
     HandbookRevision,
+    HandbookTransition,
+    RevisionState,
 )
 from congdong.units.models import Unit
 from congdong.units.queries import current_structure
@@ -69,32 +71,117 @@ def access_handbook_editor(user: AnyUser) -> Unit:
 
 
 def handbook_pages(user: AnyUser) -> list[HandbookPage]:
-    """Every page, in order, each with `revision_count`."""
+    """Every page, in order, each with `revision_count` and `published_count`; a page with no
+    published version yet is listed for the handbook's editors only."""
     require_staff(user)
-    return list(HandbookPage.objects.annotate(revision_count=Count("revisions")))
+    pages = HandbookPage.objects.annotate(
+        revision_count=Count("revisions"),
+        published_count=Count("revisions", filter=Q(revisions__state=RevisionState.PUBLISHED)),
+    )
+    if not can_edit_handbook(user):
+        pages = pages.filter(published_count__gt=0)
+    return list(pages)
 
 
 def access_handbook_page(user: AnyUser, slug: str) -> HandbookPage:
+    """The page; a page with no published version yet exists for its editors only."""
     require_staff(user)
     page = HandbookPage.objects.filter(slug=slug).first()
     if page is None:
+        raise Http404
+    if (
+        not can_edit_handbook(user)
+        and not page.revisions.filter(state=RevisionState.PUBLISHED).exists()
+    ):
         raise Http404
     return page
 
 
 def latest_revision(page: HandbookPage) -> HandbookRevision | None:
+    """The newest saved version, whatever its state (what an editor starts from)."""
     return page.revisions.select_related("author").order_by("-number").first()
 
 
-def revisions(page: HandbookPage) -> list[HandbookRevision]:
-    """Newest first."""
-    return list(page.revisions.select_related("author").order_by("-number"))
+def published_revision(page: HandbookPage) -> HandbookRevision | None:
+    """The version staff read: the newest published one (None before the first)."""
+    return (
+        page.revisions.select_related("author", "decided_by")
+        .filter(state=RevisionState.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def revisions(user: AnyUser, page: HandbookPage) -> list[HandbookRevision]:
+    """Newest first, with who wrote and who decided each; the published ones only for staff
+    who do not edit the handbook."""
+    qs = page.revisions.select_related("author", "decided_by").order_by("-number")
+    if not can_edit_handbook(user):
+        qs = qs.filter(state=RevisionState.PUBLISHED)
+    return list(qs)
+
+
+def revision_writers(revision: HandbookRevision) -> set[int]:
+    """Ids of everyone who wrote the version's text: its author and the authors of the
+    versions saved since the published one before it (each edit starts from the newest
+    version, so an unpublished one's text is carried into the next)."""
+    before = (
+        HandbookRevision.objects.filter(
+            page_id=revision.page_id, number__lt=revision.number, state=RevisionState.PUBLISHED
+        )
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+        or 0
+    )
+    authors = HandbookRevision.objects.filter(
+        page_id=revision.page_id, number__gt=before, number__lte=revision.number
+    ).values_list("author_id", flat=True)
+    return set(authors) - {None}
+
+
+def may_publish(user: AnyUser, revision: HandbookRevision) -> bool:
+    """What `access_revision_to_decide` allows, as a yes or no (for showing the buttons)."""
+    return (
+        revision.state == RevisionState.PROPOSED
+        and can_edit_handbook(user)
+        and user.pk not in revision_writers(revision)
+    )
+
+
+def access_revision_to_decide(user: AnyUser, slug: str, number: int) -> HandbookRevision:
+    """The version, if `user` may publish it or send it back: a central admin who wrote none
+    of its text (four eyes: see `revision_writers`)."""
+    access_handbook_editor(user)
+    revision = access_revision(user, slug, number)
+    if user.pk in revision_writers(revision):
+        raise PermissionDenied(
+            _(
+                "You wrote or edited this version, so you cannot publish it or send it back: "
+                "another admin of the central unit must decide on it."
+            )
+        )
+    return revision
+
+
+def decisions(page: HandbookPage) -> list[HandbookTransition]:
+    """Every decision on the page's versions, oldest first."""
+    return list(
+        HandbookTransition.objects.filter(revision__page=page)
+        .select_related("actor", "revision")
+        .order_by("at", "pk")
+    )
 
 
 def access_revision(user: AnyUser, slug: str, number: int) -> HandbookRevision:
     page = access_handbook_page(user, slug)
-    revision = page.revisions.select_related("author", "page").filter(number=number).first()
-    if revision is None:
+    revision = (
+        page.revisions.select_related("author", "decided_by", "page").filter(number=number).first()
+    )
+    # A version not published is the editors' work in progress: readers never see it.
+    if revision is None or (
+        revision.state != RevisionState.PUBLISHED and not can_edit_handbook(user)
+    ):
         raise Http404
     return revision
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("lam-viec/so-tay/<slug:slug>/lich-su/", views.history, name="history"),
     path("lam-viec/so-tay/<slug:slug>/lich-su/so-sanh/", views.compare, name="compare"),
     path("lam-viec/so-tay/<slug:slug>/lich-su/<int:number>/", views.revision, name="revision"),
+    path(
+        "lam-viec/so-tay/<slug:slug>/lich-su/<int:number>/quyet-dinh/",
+        views.revision_decide,
+        name="revision-decide",
+    ),
     path("lam-viec/trao-doi/", views.board, name="board"),
     path("lam-viec/trao-doi/<int:post_id>/", views.board_post, name="board-post"),
     path("lam-viec/trao-doi/<int:post_id>/tra-loi/", views.board_reply, name="board-reply"),

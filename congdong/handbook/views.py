@@ -20,8 +20,9 @@ from congdong.handbook.forms import (
     NewPageForm,
     PageEditForm,
     ReplyForm,
+    VersionDecisionForm,
 )
-from congdong.handbook.models import BoardKind, BoardState
+from congdong.handbook.models import BoardKind, BoardState, RevisionState
 from congdong.handbook.text import line_diff, render_markdown
 
 # --- handbook -------------------------------------------------------------------------------
@@ -49,7 +50,13 @@ def index(request: HttpRequest) -> HttpResponse:
             except ActionError as exc:
                 form_error(form, exc)
             else:
-                messages.success(request, _("The page is created."))
+                messages.success(
+                    request,
+                    _(
+                        "The page is created as a proposal: staff read it once another admin "
+                        "of the central unit publishes it."
+                    ),
+                )
                 return redirect("handbook:page", slug=page.slug)
     return render(
         request,
@@ -61,8 +68,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The published version; editors also see that a newer one waits for a decision."""
     handbook_page = queries.access_handbook_page(request.user, slug)
-    revision = queries.latest_revision(handbook_page)
+    revision = queries.published_revision(handbook_page)
+    editor = queries.can_edit_handbook(request.user)
+    latest = queries.latest_revision(handbook_page) if editor else None
     return render(
         request,
         "handbook/page.html",
@@ -70,7 +80,8 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
             "page": handbook_page,
             "revision": revision,
             "html": render_markdown(revision.body if revision else ""),
-            "editor": queries.can_edit_handbook(request.user),
+            "editor": editor,
+            "proposed": latest if latest and latest.state == RevisionState.PROPOSED else None,
         },
     )
 
@@ -102,7 +113,12 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
             form_error(form, exc)
         else:
             messages.success(
-                request, _("Saved as revision %(number)d.") % {"number": revision.number}
+                request,
+                _(
+                    "Saved as revision %(number)d, proposed: staff keep reading the published "
+                    "text until another admin of the central unit publishes it."
+                )
+                % {"number": revision.number},
             )
             return redirect("handbook:page", slug=slug)
     return render(
@@ -119,15 +135,20 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "handbook/history.html",
-        {"page": handbook_page, "revisions": queries.revisions(handbook_page)},
+        {"page": handbook_page, "revisions": queries.revisions(request.user, handbook_page)},
     )
 
 
-@staff_required
-def revision(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    """An old revision as readers saw it then."""
+def _revision(
+    request: HttpRequest,
+    slug: str,
+    number: int,
+    form: VersionDecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     old = queries.access_revision(request.user, slug, number)
-    latest = queries.latest_revision(old.page)
+    latest = queries.published_revision(old.page)
+    may_decide = queries.may_publish(request.user, old)
     return render(
         request,
         "handbook/revision.html",
@@ -136,8 +157,43 @@ def revision(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "revision": old,
             "latest": latest,
             "html": render_markdown(old.body),
+            "decide_form": (form or VersionDecisionForm()) if may_decide else None,
+            "wrote_it": request.user.pk in queries.revision_writers(old),
         },
+        status=status,
     )
+
+
+@staff_required
+def revision(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A version as readers saw it (or, proposed, as they will): with the publish and send
+    back buttons for a central admin who wrote none of it."""
+    return _revision(request, slug, number)
+
+
+@staff_required
+@require_POST
+def revision_decide(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """Publish a proposed version or send it back (403 for whoever wrote it)."""
+    queries.access_revision_to_decide(request.user, slug, number)
+    form = VersionDecisionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            done = actions.decide_version(
+                request.user, slug, number, data["decision"], data["note"]
+            )
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            if done.state == RevisionState.PUBLISHED:
+                messages.success(
+                    request, _("Version %(number)d is published.") % {"number": number}
+                )
+                return redirect("handbook:page", slug=slug)
+            messages.success(request, _("Version %(number)d is sent back.") % {"number": number})
+            return redirect("handbook:history", slug=slug)
+    return _revision(request, slug, number, form=form, status=400)
 
 
 def _number(value: str | None) -> int:

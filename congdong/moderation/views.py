@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
 from congdong.core.web import form_error
+from congdong.engagement.actions.eligibility import require_citizen_account
 from congdong.engagement.queries import access_public_post
 from congdong.engagement.views.citizens import to_sign_in
 from congdong.moderation import actions, queries
@@ -32,6 +33,7 @@ def _item_url(item) -> str:
 def _report(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return to_sign_in(request, request.get_full_path())
+    require_citizen_account(request.user)  # a staff account: the way to a citizen's one
     item = queries.reportable_comment(item_id) if kind == "comment" else access_public_post(item_id)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

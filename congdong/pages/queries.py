@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from congdong.accounts.queries import AnyUser, access_unit, can
+from congdong.accounts.queries import AnyUser, can, in_scope
 from congdong.accounts.roles import Permission
 from congdong.core import public_cache
 from congdong.pages.models import Page, PageQuerySet, PageStatus
@@ -45,11 +45,16 @@ def public_page_ref(slug: str) -> tuple[int, str]:
 
 
 def access_page(user: AnyUser, page_id: int, permission: Permission) -> Page:
-    """The page, if `user` holds `permission` on its unit; else PermissionDenied."""
+    """The page, if `user` holds `permission` on its unit; Http404 outside their scope (see
+    `sees_page`), PermissionDenied inside it (a co-admin opening the page's settings)."""
     page = Page.objects.standard().filter(pk=page_id).first()
-    if page is None:
+    if page is None or not sees_page(user, page):
         raise Http404
-    access_unit(user, page.unit_id, permission)
+    if not can(user, page.unit, permission):
+        raise PermissionDenied(
+            _("You have no right to %(action)s at %(unit)s.")
+            % {"action": Permission(permission).label, "unit": page.unit.full_name}
+        )
     return page
 
 
@@ -69,9 +74,23 @@ def can_operate(user: AnyUser, page: Page) -> bool:
     return user.is_authenticated and page.operators.filter(user=user).exists()
 
 
+def sees_page(user: AnyUser, page: Page) -> bool:
+    """The page's staff side exists for `user`: its unit is in their scope (`in_scope`) or
+    they co-run it through a page-only grant."""
+    if in_scope(user, page.unit):
+        return True
+    return user.is_authenticated and page.operators.filter(user=user).exists()
+
+
+def require_page_scope(user: AnyUser, page: Page) -> None:
+    """Http404 unless the page is in `user`'s scope (see `sees_page`)."""
+    if not sees_page(user, page):
+        raise Http404
+
+
 def access_page_to_operate(user: AnyUser, page_id: int) -> Page:
     page = Page.objects.standard().filter(pk=page_id).first()
-    if page is None:
+    if page is None or not sees_page(user, page):
         raise Http404
     if not can_operate(user, page):
         raise PermissionDenied(

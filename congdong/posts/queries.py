@@ -14,7 +14,7 @@ from congdong.accounts.models import Membership, User
 from congdong.accounts.queries import AnyUser, can
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
 from congdong.pages.models import Page, PageOperator, PageQuerySet, PageStatus
-from congdong.pages.queries import can_operate
+from congdong.pages.queries import can_operate, require_page_scope
 from congdong.posts.models import (
     ApprovalLevel,
     Post,
@@ -69,9 +69,16 @@ def approving_unit(post: Post) -> Unit:
     return Unit.objects.standard().get(path=unit.path[: depth * Unit.steplen])
 
 
+def _post_in_scope(user: AnyUser, post_id: int) -> Post:
+    """The post, if its page is in `user`'s scope; Http404 otherwise (no title, no page)."""
+    post = _post_or_404(post_id)
+    require_page_scope(user, post.page)
+    return post
+
+
 def access_post_to_write(user: AnyUser, post_id: int) -> Post:
     """The post, if `user` operates its page (editors of the unit or above, co-admins)."""
-    post = _post_or_404(post_id)
+    post = _post_in_scope(user, post_id)
     if not can_operate(user, post.page):
         raise PermissionDenied(
             _("You are not an operator of the page %(page)s.") % {"page": post.page.name}
@@ -121,7 +128,7 @@ def access_post_to_approve(user: AnyUser, post_id: int) -> Post:
     """The post, if `user` may approve or reject it: they hold APPROVE_POSTS on the unit the
     regulation names for its category and level (or above it), and neither wrote nor edited
     it (four eyes: see `writers_of`)."""
-    post = _post_or_404(post_id)
+    post = _post_in_scope(user, post_id)
     if wrote(user, writers_of(post)):
         raise PermissionDenied(
             _(
@@ -156,6 +163,7 @@ def access_revision_to_decide(user: AnyUser, revision_id: int) -> PostRevision:
     revision = PostRevision.objects.standard().filter(pk=revision_id).first()
     if revision is None:
         raise Http404
+    require_page_scope(user, revision.post.page)
     if wrote(user, revision_writers(revision)):
         raise PermissionDenied(
             _(
@@ -202,7 +210,7 @@ def may_approve(user: AnyUser, post: Post) -> bool:
 
 def access_post_to_read(user: AnyUser, post_id: int) -> Post:
     """The post, if `user` operates its page or approves posts where it is decided."""
-    post = _post_or_404(post_id)
+    post = _post_in_scope(user, post_id)
     if can_operate(user, post.page) or (
         user.is_authenticated and can(user, approving_unit(post), Permission.APPROVE_POSTS)
     ):

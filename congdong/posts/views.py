@@ -211,6 +211,8 @@ def revise(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def move(request: HttpRequest, post_id: int) -> HttpResponse:
     """Hide (with a reason), show again, or archive a published post."""
+    # Out of scope, the post does not exist: 404 before the form is even read.
+    queries.access_post_to_write(request.user, post_id)
     to = request.POST.get("to", "")
     reason = request.POST.get("reason", "")
     try:

@@ -25,7 +25,7 @@ from congdong.audit.models import Via
 from congdong.audit.record import record
 from congdong.audit.targets import Found
 from congdong.core.clock import WorkingCalendar
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.text import fold, line, plain
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.actions import counters
@@ -75,7 +75,7 @@ def check_citizen(user: AnyUser) -> User:
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in with your mobile number first."))
     if not user.is_citizen:
-        raise PermissionDenied(_("This is for citizens' accounts."))
+        raise CitizenAccountNeeded()
     if not user.is_active:
         raise PermissionDenied(_("This account no longer exists."))
     return user

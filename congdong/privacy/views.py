@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.web import client_ip, form_error, posted_move
 from congdong.engagement.models import NotificationSettings
 from congdong.privacy import actions, export, policy, queries
@@ -64,7 +63,7 @@ def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("accounts:phone-start"))
         if not request.user.is_citizen:
-            raise PermissionDenied(_("This is for citizens' accounts."))
+            raise CitizenAccountNeeded()
         return view(request, *args, **kwargs)
 
     return wrapped

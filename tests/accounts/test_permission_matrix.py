@@ -10,6 +10,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from congdong.accounts.models import Membership, Organisation, User
 from congdong.accounts.queries import access_unit, can
@@ -77,8 +79,11 @@ def test_access_helpers_follow_the_subtree(holder, role, home, place):
     for permission in Permission:
         expected = inside(place) and permission in ROLE_PERMISSIONS[role]
         assert can(user, unit, permission) is expected, (role, home, place, permission)
-        if not expected:
-            with pytest.raises(Exception, match=unit.full_name):
+        if not expected and inside(place):  # seen, not allowed: 403 naming the unit
+            with pytest.raises(PermissionDenied, match=unit.full_name):
+                access_unit(user, unit.pk, permission)
+        elif not expected:  # out of scope: a plain 404, nothing named
+            with pytest.raises(Http404):
                 access_unit(user, unit.pk, permission)
 
 
@@ -89,20 +94,22 @@ def test_http_workspace_grant_and_api_follow_the_subtree(personas, holder, role,
     client = client_for(user)
     may_view = inside(place)
     may_grant = inside(place) and role == Role.UNIT_ADMIN
+    # Refused inside one's subtree: 403 with the reason; outside it: a plain 404.
+    refused = 403 if may_view else 404
 
     page = client.get(f"/lam-viec/don-vi/{unit.pk}/")
-    assert page.status_code == (200 if may_view else 403)
+    assert page.status_code == (200 if may_view else 404)
 
     form = {"username": "tiendu.canbo", "role": "editor", "organisation": "mttq"}
     response = client.post(f"/lam-viec/don-vi/{unit.pk}/cap-quyen/", form)
-    assert response.status_code == (302 if may_grant else 403)
+    assert response.status_code == (302 if may_grant else refused)
 
     api = client.post(
         "/api/v1/memberships",
         {"unit_id": unit.pk, "username": "tiendu.canbo", "role": "analyst"},
         content_type="application/json",
     )
-    assert api.status_code == (201 if may_grant else 403)
+    assert api.status_code == (201 if may_grant else refused)
     granted = Membership.objects.filter(user=personas["tiendu.canbo"], unit=unit)
     assert granted.count() == (2 if may_grant else 0)
 

@@ -1,4 +1,5 @@
-"""Journey: the central admin edits a handbook page (a new revision appears in its history);
+"""Journey: the central admin edits a handbook page (a new version appears in its history,
+proposed; another central admin publishes it);
 a commune officer posts a proposal on the experience board; the province admin answers it and
 accepts it; the officer sees it accepted; another province cannot open it."""
 
@@ -32,6 +33,9 @@ def test_handbook_edit_and_a_proposal_accepted_by_the_province(page: Page, e2e_d
     )
     admin.set_password(DEMO_PASSWORD)
     admin.save()
+    publisher = grant("tw.banhanh", admin.memberships.get().unit, Role.UNIT_ADMIN)
+    publisher.set_password(DEMO_PASSWORD)
+    publisher.save()
     actions.create_page(
         admin,
         "quy-che-thong-tin",
@@ -39,6 +43,7 @@ def test_handbook_edit_and_a_proposal_accepted_by_the_province(page: Page, e2e_d
         "## Điều 1. Phạm vi\n\nQuy chế áp dụng với Trang cộng đồng các cấp.",
         kind=PageKind.REGULATION,
     )
+    actions.decide_version(publisher, "quy-che-thong-tin", 1, "published")
 
     # The central admin edits the regulation from the workspace.
     staff_login(page, "tw.quantri")
@@ -55,12 +60,26 @@ def test_handbook_edit_and_a_proposal_accepted_by_the_province(page: Page, e2e_d
     form.locator("button[type=submit]").click()
     expect(page).to_have_url(url_ending("/lam-viec/so-tay/quy-che-thong-tin/"))
     expect(page.locator(".msg.success")).to_be_visible()
-    expect(page.locator(".markdown-body h2").nth(1)).to_have_text("Điều 2. Kêu gọi ủng hộ")
+    # Proposed: the page still shows version 1 and says a version waits to be published.
+    expect(page.locator("#proposed-version")).to_be_visible()
+    expect(page.locator(".markdown-body h2")).to_have_count(1)
     page.locator("#history-link").click()
     expect(page.locator("#revisions tbody tr")).to_have_count(2)
     expect(page.locator("#revisions tr[data-number='2']")).to_contain_text("Bổ sung Điều 2")
     page.locator("#compare-form button[type=submit]").click()
     expect(page.locator("#diff tr.insert").first).to_be_visible()
+    page.goto("/lam-viec/so-tay/quy-che-thong-tin/lich-su/2/")
+    expect(page.locator("#four-eyes-note")).to_be_visible()  # its writer does not publish it
+
+    # Another central admin publishes it: staff read it from then on.
+    page.context.clear_cookies()
+    staff_login(page, "tw.banhanh")
+    page.goto("/lam-viec/so-tay/quy-che-thong-tin/lich-su/2/")
+    decide = page.locator("#version-decide-form")
+    decide.locator("select[name=decision]").select_option("published")
+    decide.locator("button[type=submit]").click()
+    expect(page).to_have_url(url_ending("/lam-viec/so-tay/quy-che-thong-tin/"))
+    expect(page.locator(".markdown-body h2").nth(1)).to_have_text("Điều 2. Kêu gọi ủng hộ")
 
     # The Kinh Bắc officer posts a proposal for their ward.
     page.context.clear_cookies()

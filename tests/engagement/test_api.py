@@ -210,7 +210,8 @@ def test_a_staff_account_without_a_verified_phone_cannot_follow(pages, personas)
     english = client_for(staff).post(
         f"{API}/pages/{pages.kinh_bac.pk}/follow", headers={"Accept-Language": "en"}
     )
-    assert english.json()["detail"].startswith("Only accounts with a verified mobile number")
+    # A staff account is told a citizen's account is needed, and how to get one.
+    assert english.json()["detail"].startswith("This is done from a citizen's account")
     assert not Follow.objects.exists()
 
 

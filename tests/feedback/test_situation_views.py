@@ -83,23 +83,25 @@ def test_drilling_down_to_a_commune_and_choosing_a_period(people, units, sent):
 
 
 def test_the_analyst_of_bac_ninh_cannot_open_ha_noi_anywhere(people, units, sent):
+    # Another province is out of their scope: 404, as any object (test_out_of_scope_404.py).
     client = client_for(people["bacninh.thongke"])
-    assert client.get(page_of(units.hanoi)).status_code == 403
-    assert client.get(page_of(units.hanoi_commune)).status_code == 403
+    assert client.get(page_of(units.hanoi)).status_code == 404
+    assert client.get(page_of(units.hanoi_commune)).status_code == 404
     api = f"/api/v1/feedback/situation/{units.hanoi.pk}"
-    assert client.get(api).status_code == 403
-    assert client.get(api + "/keywords").status_code == 403
+    assert client.get(api).status_code == 404
+    assert client.get(api + "/keywords").status_code == 404
     response = client.post(
         reverse("insights:export-start"),
         {"kind": "situation", "unit": units.hanoi.pk, "format": "xlsx"},
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Export.objects.exists()
 
 
 def test_a_commune_officer_without_the_analyst_role_cannot_open_the_province(people, units):
     client = client_for(people["kinhbac.canbo"])
-    assert client.get(page_of(units.bac_ninh)).status_code == 403
+    # The province above is out of a commune officer's scope: 404.
+    assert client.get(page_of(units.bac_ninh)).status_code == 404
 
 
 def test_the_api_gives_the_figures_and_keywords_of_the_province(people, units, sent):

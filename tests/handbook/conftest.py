@@ -12,7 +12,7 @@ import pytest
 from congdong.accounts.models import User
 from congdong.accounts.roles import Role
 from congdong.handbook import actions
-from congdong.handbook.models import BoardKind, BoardPost, HandbookPage, PageKind
+from congdong.handbook.models import BoardKind, BoardPost, HandbookPage, PageKind, RevisionState
 from congdong.units.models import Level, Unit
 from tests.conftest import commune_named, unit_2025
 from tests.posts.conftest import grant
@@ -61,9 +61,11 @@ def units(db) -> Units:
 def people(personas, units) -> dict[str, User]:
     """The personas, plus: tw.quantri (unit admin of the central unit), sibling.canbo (editor of
     a sibling commune in Bắc Ninh), hanoi.canbo (editor of a commune of Hà Nội), and
-    kinhbac.dongnghiep (a second editor of Kinh Bắc)."""
+    kinhbac.dongnghiep (a second editor of Kinh Bắc), tw.banhanh (a second central admin: publishes
+    what tw.quantri writes)."""
     return personas | {
         "tw.quantri": grant("tw.quantri", units.centre, Role.UNIT_ADMIN),
+        "tw.banhanh": grant("tw.banhanh", units.centre, Role.UNIT_ADMIN),
         "sibling.canbo": grant("sibling.canbo", units.sibling, Role.EDITOR),
         "hanoi.canbo": grant("hanoi.canbo", units.hanoi_commune, Role.EDITOR),
         "kinhbac.dongnghiep": grant("kinhbac.dongnghiep", units.kinh_bac, Role.EDITOR),
@@ -72,7 +74,8 @@ def people(personas, units) -> dict[str, User]:
 
 @pytest.fixture
 def regulation(people) -> HandbookPage:
-    return actions.create_page(
+    """Written by tw.quantri, version 1 published by tw.banhanh."""
+    page = actions.create_page(
         people["tw.quantri"],
         "quy-che-thong-tin",
         "Quy chế thông tin, tuyên truyền",
@@ -81,6 +84,8 @@ def regulation(people) -> HandbookPage:
         note="Ban hành",
         now=AT,
     )
+    actions.decide_version(people["tw.banhanh"], page.slug, 1, RevisionState.PUBLISHED, now=AT)
+    return page
 
 
 def proposal(people: dict[str, User], units: Units, **fields) -> BoardPost:

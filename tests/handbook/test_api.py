@@ -26,7 +26,7 @@ def test_the_central_admin_saves_a_revision_through_the_api(people, regulation):
     body = {"title": "Quy chế", "body": REGULATION + "\nThêm.", "note": "Bổ sung", "base": 1}
     response = admin.post(url, body, content_type="application/json")
     assert response.status_code == 201
-    assert response.json()["revision"]["number"] == 2
+    assert response.json()["number"] == 2 and response.json()["state"] == "proposed"
     listed = admin.get(url).json()
     assert [(r["number"], r["note"]) for r in listed] == [(2, "Bổ sung"), (1, "Ban hành")]
     old = admin.get(f"{url}/1").json()

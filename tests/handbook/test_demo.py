@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from congdong.demo.handbook import ensure_handbook
-from congdong.handbook.models import BoardPost, BoardReply, BoardState, HandbookPage
+from congdong.handbook.models import (
+    BoardPost,
+    BoardReply,
+    BoardState,
+    HandbookPage,
+    HandbookRevision,
+    RevisionState,
+)
 from congdong.handbook.text import render_markdown
 from tests.conftest import client_for
 
@@ -13,6 +20,10 @@ def test_the_demo_handbook_loads_once(personas):
     assert ensure_handbook() == {"pages": 0, "posts": 0}
     regulation = HandbookPage.objects.get(slug="quy-che-thong-tin-tuyen-truyen")
     assert regulation.revisions.count() == 2
+    # Four eyes in the demo too: every version was published by someone who did not write it.
+    for revision in HandbookRevision.objects.all():
+        assert revision.state == RevisionState.PUBLISHED
+        assert revision.decided_by is not None and revision.decided_by != revision.author
     html = render_markdown(regulation.revisions.get(number=2).body)
     assert "<table>" in html and "Cứu trợ thiên tai, bão lũ" in html
     assert BoardPost.objects.filter(state=BoardState.ACCEPTED).count() == 1

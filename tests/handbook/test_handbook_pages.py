@@ -51,10 +51,18 @@ def test_the_central_admin_saves_a_new_revision_and_the_old_one_is_kept(people, 
     assert first.body == REGULATION.strip()  # never overwritten
     assert second.body == body.strip() and second.note == "Bổ sung Điều 3"
     assert second.author == people["tw.quantri"]
-    html = client.get(URL).content.decode()
+    # Proposed: staff keep reading version 1 until another central admin publishes it.
+    reader = client_for(people["kinhbac.canbo"])
+    assert "Điều 3. Trách nhiệm" not in reader.get(URL).content.decode()
+    assert 'id="proposed-version"' in client.get(URL).content.decode()
+    publisher = client_for(people["tw.banhanh"])
+    decided = publisher.post(URL + "lich-su/2/quyet-dinh/", {"decision": "published"})
+    assert decided.status_code == 302
+    html = reader.get(URL).content.decode()
     assert "Điều 3. Trách nhiệm" in html
     history = client.get(URL + "lich-su/").content.decode()
     assert "Bổ sung Điều 3" in history and 'data-number="1"' in history
+    assert str(people["tw.banhanh"]) in history
 
 
 @pytest.mark.parametrize("name", ["bacninh.quantri", "kinhbac.canbo", "tw.bientap"])
@@ -105,6 +113,7 @@ def test_script_tags_and_javascript_links_are_not_kept(people, regulation):
         '<b onclick="x()">đậm</b>'
     )
     assert edit(client, body=body).status_code == 302
+    actions.decide_version(people["tw.banhanh"], regulation.slug, 2, "published")
     html = client.get(URL).content.decode()
     # Raw HTML is shown as text, never as markup; the javascript: link is not a link.
     assert "<script>alert" not in html and "&lt;script&gt;" in html

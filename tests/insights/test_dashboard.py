@@ -155,16 +155,19 @@ def test_the_analyst_of_bac_ninh_is_refused_ha_noi_and_the_centre(personas, inge
     ha_noi = unit_2025("01")
     centre = Unit.objects.get(structure__code="2025", depth=1)
     ha_noi_commune = Unit.objects.filter(parent=ha_noi).order_by("path").first()
-    for unit in (ha_noi, centre, ha_noi_commune):
-        assert client.get(url(unit)).status_code == 403
-        assert client.get(coverage_url(unit)).status_code == 403
+    for unit in (ha_noi, centre, ha_noi_commune):  # out of their scope: 404, as any object
+        assert client.get(url(unit)).status_code == 404
+        assert client.get(coverage_url(unit)).status_code == 404
 
 
 def test_staff_without_the_analyst_role_and_citizens_see_no_figures(personas, ingested):
     bac_ninh = ingested.bac_ninh.unit
-    assert client_for(personas["tiendu.canbo"]).get(url(bac_ninh)).status_code == 403
-    # A commune operator holds no figures role on the province above them.
-    assert client_for(personas["kinhbac.canbo"]).get(url(bac_ninh)).status_code == 403
+    # No role at all, or a role on a commune below: the province is out of their scope (404).
+    assert client_for(personas["tiendu.canbo"]).get(url(bac_ninh)).status_code == 404
+    assert client_for(personas["kinhbac.canbo"]).get(url(bac_ninh)).status_code == 404
+    # On their own commune, the operator sees the unit but holds no figures role: 403.
+    kinh_bac = ingested.kinh_bac.unit
+    assert client_for(personas["kinhbac.canbo"]).get(url(kinh_bac)).status_code == 403
 
 
 def test_the_breadcrumb_starts_at_the_viewers_own_unit(personas, ingested):
@@ -266,7 +269,7 @@ def test_the_dashboard_export_is_made_by_the_worker_for_the_analysts_province_on
     refused = client.post(
         reverse("insights:export-start"), {**form, "unit": ingested.ha_noi.unit_id}
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 404  # another province: out of scope
     assert Export.objects.count() == 1
 
 

@@ -58,7 +58,7 @@ def test_another_province_or_the_centre_is_refused_by_session_and_token(personas
         for unit in (ha_noi, centre):
             for what in ("figures", "coverage", "pages"):
                 response = client.get(f"{API}/{unit.pk}/{what}")
-                assert response.status_code == 403, (unit, what)
+                assert response.status_code == 404, (unit, what)  # out of scope
                 assert "impressions" not in response.content.decode()
 
 

@@ -44,8 +44,9 @@ def test_admin_grants_a_youth_union_member_this_page_only(personas, pages):
     assert can_operate(member, kinh_bac)
     assert not can_operate(member, sibling)
     member_client = client_for(member)
-    # Nothing else: not the unit's workspace, not its settings, not other pages.
-    assert member_client.get(f"/lam-viec/don-vi/{kinh_bac.unit_id}/").status_code == 403
+    # Nothing else: not the unit's workspace (outside their scope: 404), not the page's
+    # settings (their page, but not their right: 403), not other pages.
+    assert member_client.get(f"/lam-viec/don-vi/{kinh_bac.unit_id}/").status_code == 404
     assert member_client.get(f"/lam-viec/trang/{kinh_bac.pk}/").status_code == 403
     assert add(member_client, kinh_bac, "tiendu.canbo").status_code == 403
     assert kinh_bac.name in member_client.get("/lam-viec/").content.decode()
@@ -61,8 +62,8 @@ def test_unit_editors_operate_their_page_without_a_grant(personas, pages):
 
 def test_only_page_admins_grant_co_admins(personas, pages):
     kinh_bac, _ = pages
-    for username in ("kinhbac.canbo", "hanoi.quantri"):
-        assert add(client_for(personas[username]), kinh_bac, "tiendu.canbo").status_code == 403
+    for username, status in (("kinhbac.canbo", 403), ("hanoi.quantri", 404)):
+        assert add(client_for(personas[username]), kinh_bac, "tiendu.canbo").status_code == status
     assert not PageOperator.objects.exists()
 
 

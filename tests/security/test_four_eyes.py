@@ -1,6 +1,7 @@
 """Four eyes, always: nobody approves text they wrote or edited — drafts, revisions, campaign
-sources, board proposals, moderation — on the web and the API alike; every edit of a draft by
-someone other than its author is a history row naming the editor, shown to staff."""
+sources, handbook versions, board proposals, moderation — on the web and the API alike; every
+edit of a draft by someone other than its author is a history row naming the editor, shown to
+staff."""
 
 from __future__ import annotations
 
@@ -330,3 +331,108 @@ def test_a_moderator_does_not_decide_on_a_reported_post_they_wrote(personas, pag
     other = grant("bacninh.kiemduyet", pages.bac_ninh.unit, Role.MODERATOR)
     moderation_actions.decide(other, case.pk, "keep")
     assert Case.objects.get(pk=case.pk).state == CaseState.KEPT
+
+
+# --- handbook versions ----------------------------------------------------------------------
+
+HANDBOOK = "/lam-viec/so-tay/huong-dan-dang-tin/"
+REFUSED_VERSION = "Bạn đã viết hoặc sửa phiên bản này nên không thể ban hành hay trả lại"
+
+
+@pytest.fixture
+def central_admins(personas) -> dict[str, User]:
+    """tw.quantri (a persona) and two more admins of the central unit."""
+    centre = personas["tw.quantri"].memberships.get().unit
+    return {
+        "tw.quantri": personas["tw.quantri"],
+        "tw.banhanh": grant("tw.banhanh", centre, Role.UNIT_ADMIN),
+        "tw.thuky": grant("tw.thuky", centre, Role.UNIT_ADMIN),
+    }
+
+
+def _guide(writer: User):
+    from congdong.handbook import actions as handbook_actions
+
+    return handbook_actions.create_page(
+        writer, "huong-dan-dang-tin", "Hướng dẫn đăng tin", "Bước 1. Chọn chuyên mục."
+    )
+
+
+def decide_version(who: User, number: int, via: str, decision: str = "published", note=""):
+    data = {"decision": decision, "note": note}
+    if via == "web":
+        return client_for(who).post(f"{HANDBOOK}lich-su/{number}/quyet-dinh/", data, **VI)
+    url = f"{API}/handbook/pages/huong-dan-dang-tin/revisions/{number}/decision"
+    return api(client_for(who), "post", url, data)
+
+
+@pytest.mark.parametrize("via", ["web", "api"])
+def test_a_handbook_version_is_not_published_by_its_writer(personas, central_admins, via):
+    from congdong.handbook.models import HandbookRevision
+    from congdong.handbook.models import RevisionState as VersionState
+
+    writer, publisher = central_admins["tw.quantri"], central_admins["tw.banhanh"]
+    _guide(writer)
+    reader = client_for(personas["kinhbac.canbo"])
+    assert reader.get(HANDBOOK).status_code == 404  # nothing published yet
+    mine = client_for(writer).get(f"{HANDBOOK}lich-su/1/").content.decode()
+    assert "version-decide-form" not in mine and "four-eyes-note" in mine
+    for decision in ("published", "returned"):
+        refused = decide_version(writer, 1, via, decision, note="Chưa đủ nội dung.")
+        assert refused.status_code == 403
+        assert REFUSED_VERSION in said(refused)
+    assert HandbookRevision.objects.get(number=1).state == VersionState.PROPOSED
+    assert (
+        "version-decide-form" in client_for(publisher).get(f"{HANDBOOK}lich-su/1/").content.decode()
+    )
+    assert decide_version(publisher, 1, via).status_code in (200, 302)
+    assert "Bước 1. Chọn chuyên mục." in reader.get(HANDBOOK).content.decode()
+    # The history names who wrote and who published each version (web and API).
+    history = reader.get(f"{HANDBOOK}lich-su/").content.decode()
+    assert "tw.quantri" in history or writer.full_name in history
+    assert str(publisher) in history
+    listed = reader.get(f"{API}/handbook/pages/huong-dan-dang-tin/revisions").json()
+    assert [(r["author"], r["decided_by"], r["state"]) for r in listed] == [
+        (str(writer), str(publisher), "published")
+    ]
+
+
+@pytest.mark.parametrize("via", ["web", "api"])
+def test_a_writer_of_an_unpublished_version_does_not_publish_the_one_built_on_it(
+    personas, central_admins, via
+):
+    """Each edit starts from the newest version: tw.quantri's text of version 2 is carried into
+    tw.banhanh's version 3, so neither of them publishes version 3; tw.thuky does."""
+    from congdong.handbook import actions as handbook_actions
+
+    writer, second, third = (central_admins[n] for n in ("tw.quantri", "tw.banhanh", "tw.thuky"))
+    _guide(writer)
+    handbook_actions.decide_version(second, "huong-dan-dang-tin", 1, "published")
+    handbook_actions.edit_page(writer, "huong-dan-dang-tin", "Hướng dẫn đăng tin", "Bước 1, 2.")
+    handbook_actions.edit_page(second, "huong-dan-dang-tin", "Hướng dẫn đăng tin", "Bước 1-3.")
+    reader = client_for(personas["kinhbac.canbo"])
+    for who in (writer, second):
+        refused = decide_version(who, 3, via)
+        assert refused.status_code == 403 and REFUSED_VERSION in said(refused)
+    assert "Bước 1. Chọn chuyên mục." in reader.get(HANDBOOK).content.decode()
+    assert decide_version(third, 3, via).status_code in (200, 302)
+    assert "Bước 1-3." in reader.get(HANDBOOK).content.decode()
+
+
+def test_a_version_sent_back_says_why_and_the_published_one_stays(personas, central_admins):
+    from congdong.handbook import actions as handbook_actions
+
+    writer, publisher = central_admins["tw.quantri"], central_admins["tw.banhanh"]
+    _guide(writer)
+    handbook_actions.decide_version(publisher, "huong-dan-dang-tin", 1, "published")
+    handbook_actions.edit_page(writer, "huong-dan-dang-tin", "Hướng dẫn đăng tin", "Sai nội dung.")
+    no_reason = decide_version(publisher, 2, "web", "returned")
+    assert no_reason.status_code == 400
+    assert "Hãy nói vì sao phiên bản bị trả lại" in no_reason.content.decode()
+    returned = decide_version(publisher, 2, "api", "returned", note="Sai quy trình, xem lại.")
+    assert returned.status_code == 200 and returned.json()["state"] == "returned"
+    reader = client_for(personas["kinhbac.canbo"])
+    assert "Bước 1. Chọn chuyên mục." in reader.get(HANDBOOK).content.decode()
+    assert reader.get(f"{HANDBOOK}lich-su/2/").status_code == 404  # never read by staff
+    seen = client_for(writer).get(f"{HANDBOOK}lich-su/2/").content.decode()
+    assert "Sai quy trình, xem lại." in seen

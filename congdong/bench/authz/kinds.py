@@ -831,6 +831,17 @@ BOARD_ACTS = (
 )
 
 
+def _publisher():
+    """A second superuser, never an actor of the matrix: publishes what `world.setup` wrote."""
+    from congdong.accounts.models import AccountKind, User
+
+    user, _created = User.objects.get_or_create(
+        username="az.publisher",
+        defaults={"kind": AccountKind.STAFF, "is_superuser": True, "is_staff": True},
+    )
+    return user
+
+
 def _handbook(world: World, name: str) -> Thing:
     from congdong.handbook import actions
 
@@ -838,6 +849,9 @@ def _handbook(world: World, name: str) -> Thing:
     page = actions.create_page(
         world.setup, "bench-phan-quyen", "Sổ tay phân quyền", f"Nội dung sổ tay {marker}."
     )
+    # A version is read once published, by someone other than its writer (four eyes).
+    publisher = _publisher()
+    actions.decide_version(publisher, page.slug, 1, "published")
     return _thing(world, "handbook", name, page.pk, marker=marker, ids={"slug": page.slug})
 
 

@@ -9,6 +9,14 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import ratelimit
+from congdong.core.errors import CitizenAccountNeeded
+
+
+def require_citizen_account(user: AnyUser) -> None:
+    """CitizenAccountNeeded for a signed-in staff account (one without a verified mobile
+    number): citizens' actions answer it with the way to a citizen account, not a bare 403."""
+    if user.is_authenticated and not user.is_citizen and user.phone_verified_at is None:
+        raise CitizenAccountNeeded()
 
 
 def check_can_engage(user: AnyUser) -> User:
@@ -17,6 +25,7 @@ def check_can_engage(user: AnyUser) -> User:
         raise PermissionDenied(_("Sign in with your mobile number first."))
     if not user.is_active:
         raise PermissionDenied(_("Your account is locked; it cannot do this."))
+    require_citizen_account(user)
     if user.phone_verified_at is None:
         raise PermissionDenied(
             _("Only accounts with a verified mobile number can do this (Decree 147/2024/NĐ-CP).")

@@ -12,7 +12,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.private_files import serve_file
 from congdong.core.public_cache import cached_response
 from congdong.core.web import client_ip, form_error
@@ -59,7 +58,7 @@ def _citizen_or_sign_in(request: HttpRequest) -> HttpResponse | None:
     coming back here). A staff account is told feedback is sent from a citizen's account."""
     user = request.user
     if user.is_authenticated and not user.is_citizen:
-        raise PermissionDenied(_("Feedback is sent from a citizen's account."))
+        raise CitizenAccountNeeded()
     if not user.is_authenticated or user.phone_verified_at is None or not user.is_active:
         return redirect(sign_in_url(request))
     return None
