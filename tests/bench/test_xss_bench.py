@@ -52,7 +52,7 @@ def test_a_sample_of_payloads_in_every_field_executes_nothing_in_chromium(capsys
         pytest.skip("Chromium not installed: apt-get install chromium")
     # Half the sample on PostgreSQL (bench_database given): the two CI passes run side by side
     # on two CPUs, and this is the slowest test of each.
-    cases = 12 if bench_database else 24
+    cases = 12 if bench_database else 16
     call_command("bench", "xss", "--json", "--cases", str(cases), *bench_database)
     report = json.loads(capsys.readouterr().out.strip())
     assert report["benchmark"] == "xss"

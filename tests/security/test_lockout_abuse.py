@@ -112,8 +112,11 @@ def test_failing_addresses_wait_longer_each_time_once_the_account_is_under_attac
         assert refused.status_code == 429
         assert "giây" in refused.content.decode()  # a wait of seconds is said in seconds
         waits.append(int(refused["Retry-After"]))
-    # 1 s, 2 s, 4 s after the 5th, 6th and 7th failures, then no more than the maximum.
-    assert [w in (d, d + 1) for w, d in zip(waits, [1, 2, 4, 4], strict=True)] == [True] * 4
+    # 1 s, 2 s, 4 s after the 5th, 6th and 7th failures, then no more than the maximum
+    # (test_the_wait_grows_by_doubling_up_to_the_maximum checks the schedule itself). What a
+    # refusal says is what is left of the wait, so a slow machine may see less of it.
+    assert [1 <= w <= d + 1 for w, d in zip(waits, [1, 2, 4, 4], strict=True)] == [True] * 4
+    assert waits[2] > 1  # the wait did grow past the first one
     # Meanwhile an address that has not failed signs in at once.
     assert sign_in(ADMIN, DEMO_PASSWORD, OWNER_ADDRESS).status_code == 302
 
