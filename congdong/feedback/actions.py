@@ -34,6 +34,7 @@ from congdong.core.uploads import sniff
 from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.feedback.models import (
     ACTION_FROM,
+    ANSWER_WITHOUT_ASSIGNING,
     FEEDBACK_STATES,
     AccessKind,
     AttachmentKind,
@@ -51,6 +52,7 @@ from congdong.feedback.queries import (
     access_feedback_to_handle,
     access_own_feedback,
     can_handle,
+    may_answer,
 )
 from congdong.pages.models import Page
 from congdong.posts.media import clean_pdf, clean_picture, display_name
@@ -581,6 +583,14 @@ def check_answer(
 ) -> Move:
     item = access_feedback_to_handle(actor, feedback_id)
     move = check_move(item, A.ANSWER, now)
+    if not may_answer(actor, item):
+        raise ActionError(
+            _(
+                "Only the officer who accepted the feedback may answer it before it is "
+                "assigned: assign it to an officer first."
+            ),
+            field="state",
+        )
     body = plain(text)
     if len(body) < MIN_TEXT:
         raise ActionError(
@@ -592,14 +602,18 @@ def check_answer(
             _("An answer has at most %(max)d characters.") % {"max": MAX_ANSWER}, field="answer"
         )
     changes = {"answer": body, "answered_at": move.now, "answered_by": actor}
-    return Move(item, A.ANSWER, move.to, move.now, body, changes=changes)
+    # Answered without an assignment (by the officer who accepted it): the answer makes them
+    # its officer, in the item and in the history row.
+    officer = actor if item.state in ANSWER_WITHOUT_ASSIGNING else None
+    return Move(item, A.ANSWER, move.to, move.now, body, changes=changes, officer=officer)
 
 
 def answer(
     actor: AnyUser, feedback_id: int, text: str, now: datetime.datetime | None = None
 ) -> Feedback:
     """Answer an assigned item: by its officer, or anyone else who handles feedback for its
-    unit (a colleague, an admin above). The text is also kept in the history."""
+    unit (a colleague, an admin above); or an accepted one, by the officer who accepted it
+    (`queries.may_answer`). The text is also kept in the history."""
     return do_move(actor, check_answer(actor, feedback_id, text, now))
 
 
