@@ -27,7 +27,7 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.clock import WorkingCalendar
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.core.uploads import Kind as UploadKind
 from congdong.core.uploads import sniff
@@ -259,36 +259,46 @@ def check_submit(
     user = check_can_engage(citizen)
     if not user.is_citizen:
         raise PermissionDenied(_("Feedback is sent from a citizen's account."))
+    # Every field is checked before any refusal is told: the citizen corrects all at once.
+    refusals = Refusals()
     unit = Unit.objects.standard().filter(pk=unit_id).first()
     structure = current_structure(timezone.localdate(now))
-    if unit is None or structure is None or unit.structure_id != structure.pk:
-        raise ActionError(_("Choose the unit to send your feedback to."), field="unit")
+    with refusals:
+        if unit is None or structure is None or unit.structure_id != structure.pk:
+            raise ActionError(_("Choose the unit to send your feedback to."), field="unit")
     category = Category.objects.filter(pk=category_id, active=True).first()
-    if category is None:
-        raise ActionError(_("Choose a category from the list."), field="category")
+    with refusals:
+        if category is None:
+            raise ActionError(_("Choose a category from the list."), field="category")
     body = plain(text)
-    if len(body) < MIN_TEXT:
-        raise ActionError(
-            _("Describe the matter in at least %(min)d characters.") % {"min": MIN_TEXT},
-            field="text",
-        )
-    if len(body) > MAX_TEXT:
-        raise ActionError(
-            _("Feedback has at most %(max)d characters; this has %(n)d.")
-            % {"max": MAX_TEXT, "n": len(body)},
-            field="text",
-        )
-    if not consent:
-        raise ActionError(
-            _(
-                "Agree to the processing of your personal data for handling this feedback "
-                "(Law 91/2025/QH15) to send it."
-            ),
-            field="consent",
-        )
-    where = clean_location(location)
+    with refusals:
+        if len(body) < MIN_TEXT:
+            raise ActionError(
+                _("Describe the matter in at least %(min)d characters.") % {"min": MIN_TEXT},
+                field="text",
+            )
+        if len(body) > MAX_TEXT:
+            raise ActionError(
+                _("Feedback has at most %(max)d characters; this has %(n)d.")
+                % {"max": MAX_TEXT, "n": len(body)},
+                field="text",
+            )
+    with refusals:
+        if not consent:
+            raise ActionError(
+                _(
+                    "Agree to the processing of your personal data for handling this feedback "
+                    "(Law 91/2025/QH15) to send it."
+                ),
+                field="consent",
+            )
+    with refusals:
+        where = clean_location(location)
+    with refusals:
+        cleaned = clean_files(list(files))
+    refusals.raise_any()
+    # The daily limit (429) is told once the input is right: it is no field's fault.
     check_daily_limit(user, now)
-    cleaned = clean_files(list(files))
     accept_due, answer_due = _deadlines(now, bool(urgent))
     return Submission(
         user,
