@@ -33,6 +33,16 @@ def form_error(form: forms.Form, exc: ActionError) -> None:
             focused = True
 
 
+def rule_errors(form: forms.Form, check: Callable[[dict[str, Any]], object]) -> None:
+    """On a form the form layer refused, also run the action's `check_*` (which writes nothing)
+    on what it has, so that one submit tells the rules' refusals of the other fields too
+    (issue 16.9); a field the form refused keeps only the form's message (`form_error`)."""
+    try:
+        check(form.cleaned_data)
+    except ActionError as exc:
+        form_error(form, exc)
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The address of the person's machine, for every per-address limit and log.
 

@@ -538,12 +538,16 @@ def check_reject(
     now: datetime.datetime | None = None,
 ) -> Move:
     item = access_feedback_to_handle(actor, feedback_id)
-    if reason_kind not in RejectReason.values:
-        raise ActionError(
-            _("Choose why the feedback is rejected: out of scope, duplicate, or spam."),
-            field="reason_kind",
-        )
-    move = check_move(item, A.REJECT, now, text)
+    refusals = Refusals()  # the choice and the text are both told in one submit
+    with refusals:
+        if reason_kind not in RejectReason.values:
+            raise ActionError(
+                _("Choose why the feedback is rejected: out of scope, duplicate, or spam."),
+                field="reason_kind",
+            )
+    with refusals:
+        move = check_move(item, A.REJECT, now, text)
+    refusals.raise_any()
     return Move(
         item, A.REJECT, move.to, move.now, move.reason, changes={"reject_reason": reason_kind}
     )

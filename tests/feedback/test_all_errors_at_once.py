@@ -9,6 +9,7 @@ from django.test import Client
 
 from congdong.feedback.models import Feedback, FeedbackAttachment
 from tests.conftest import client_for
+from tests.feedback.conftest import send
 from tests.feedback.test_citizen_api import app
 from tests.feedback.test_citizen_api import fields as api_fields
 from tests.feedback.test_citizen_views import SEND, form
@@ -69,3 +70,15 @@ def test_the_api_answers_every_bad_field_at_once(people, units):
     assert body["field"] == body["errors"][0]["field"]  # one-error clients still read a message
     assert all(e["detail"] for e in body["errors"])
     assert not Feedback.objects.exists()
+
+
+def test_a_rejection_without_its_kind_and_text_is_told_both_at_once(people, units):
+    # The web form only (the API's schema refuses a missing kind before any rule is read).
+    item = send(people["an"], units.kinh_bac)
+    response = client_for(people["kinhbac.canbo"]).post(
+        f"/lam-viec/phan-anh/{item.pk}/tu-choi/", {"reason_kind": "", "reason": "x"}
+    )
+    assert response.status_code == 400
+    told = response.content.decode()
+    assert "Vui lòng chọn lý do từ chối" in told and "tối thiểu 5 ký tự" in told
+    assert Feedback.objects.get(pk=item.pk).state == "received"
