@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
 from congdong.core.public_cache import cached_response
-from congdong.core.web import form_error
+from congdong.core.web import form_error, rule_errors
 from congdong.engagement import queries as engagement_queries
 from congdong.engagement.views.comments import section_context as comments_section
 from congdong.engagement.web import remember, take_referral
@@ -76,6 +76,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             findings = exc.findings
         except ActionError as exc:
             form_error(form, exc)
+    elif request.method == "POST":
+        rule_errors(form, actions.clean_content)
     return render(
         request,
         "posts/desk.html",
@@ -107,6 +109,8 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
                 findings = exc.findings
             except ActionError as exc:
                 form_error(form, exc)
+        else:
+            rule_errors(form, actions.clean_content)
     return _detail_page(request, post, form, findings, status=400 if form and form.errors else 200)
 
 
