@@ -11,7 +11,7 @@ from congdong.audit.api import router as audit_router
 from congdong.breaches.api import router as breaches_router
 from congdong.campaigns.api import router as campaigns_router
 from congdong.core.api_errors import translated
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, ActionErrors
 from congdong.engagement.api import router as engagement_router
 from congdong.feedback.api import router as feedback_router
 from congdong.handbook.api import router as handbook_router
@@ -53,6 +53,8 @@ api.add_router("/", privacy_router)
 @api.exception_handler(ActionError)
 def action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
     body = {"detail": str(exc.message), "field": exc.field}
+    if isinstance(exc, ActionErrors):  # several fields refused at once: all of them
+        body["errors"] = [{"field": e.field, "detail": str(e.message)} for e in exc.errors]
     findings = getattr(exc, "findings", None)  # the regulation's objections, one per item
     if findings:
         body["findings"] = [

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -29,8 +30,8 @@ from congdong.accounts.forms import (
 from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
 from congdong.core import security
-from congdong.core.errors import ActionError
-from congdong.core.web import client_ip, form_error
+from congdong.core.errors import ActionError, Refusals
+from congdong.core.web import client_ip, form_error, rule_errors
 from congdong.pages.queries import operated_pages
 from congdong.privacy import actions as privacy_actions
 from congdong.privacy import policy as privacy_policy
@@ -188,17 +189,33 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _check_profile(phone: str, data: dict[str, Any]) -> actions.CitizenProfile:
+    """The profile's rules and the consent's, all told at once (issue 16.9)."""
+    refusals = Refusals()
+    profile = None
+    with refusals:
+        profile = actions.check_citizen_signup(
+            phone, data.get("full_name", ""), data.get("date_of_birth")
+        )
+    with refusals:
+        privacy_actions.check_signup_consent(data.get("consent", False))
+    refusals.raise_any()
+    assert profile is not None  # raise_any raised otherwise
+    return profile
+
+
 def citizen_profile(request: HttpRequest) -> HttpResponse:
     """Step 3 for a new citizen: full name and date of birth, then the account exists."""
     phone = request.session.get("verified_phone")
     if not phone:
         return redirect("accounts:phone-start")
     form = ProfileForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        rule_errors(form, lambda data: _check_profile(phone, data))
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
-            profile = actions.check_citizen_signup(phone, data["full_name"], data["date_of_birth"])
-            privacy_actions.check_signup_consent(data["consent"])
+            profile = _check_profile(phone, data)
             with transaction.atomic():  # no account without its consent record
                 user = actions.do_citizen_signup(profile)
                 privacy_actions.do_signup_consents(

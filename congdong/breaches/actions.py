@@ -21,7 +21,7 @@ from congdong.accounts.queries import AnyUser, can
 from congdong.accounts.roles import Permission
 from congdong.breaches import queries
 from congdong.breaches.models import BREACH_STATES, Breach, BreachState, BreachTransition
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import plain
 from congdong.units.models import Unit
 
@@ -83,68 +83,72 @@ def check_record(
     except (TypeError, ValueError):
         unit_id = 0
     unit = Unit.objects.standard().filter(pk=unit_id).first() if unit_id > 0 else None
-    if unit is None:
-        raise ActionError(_("Choose the unit where the breach happened."), field="unit_id")
-    if not can(actor, unit, Permission.PROTECT_DATA):
-        raise ActionError(
-            _("You do not handle personal data protection at %(unit)s.") % {"unit": unit.full_name},
-            field="unit_id",
-            status=403,
-        )
-    discovered_at = _moment(fields.get("discovered_at"), "discovered_at") or now
-    if discovered_at > now:
-        raise ActionError(
-            _("The breach cannot be discovered in the future."), field="discovered_at"
-        )
-    occurred_at = _moment(fields.get("occurred_at"), "occurred_at")
-    if occurred_at is not None and occurred_at > discovered_at:
-        raise ActionError(
-            _("The breach cannot have happened after it was discovered."), field="occurred_at"
-        )
-    subjects = fields.get("subjects_count")
-    if subjects in ("", None):
-        subjects = None
-    else:
-        try:
-            subjects = int(subjects)
-        except (TypeError, ValueError):
+    # Every field is checked before any refusal is told: the form shows them all (issue 16.9).
+    refusals = Refusals()
+    with refusals:
+        if unit is None:
+            raise ActionError(_("Choose the unit where the breach happened."), field="unit_id")
+        if not can(actor, unit, Permission.PROTECT_DATA):
             raise ActionError(
-                _("Give the number of people affected in digits."), field="subjects_count"
-            ) from None
-        if not 0 <= subjects <= MAX_SUBJECTS:
-            raise ActionError(
-                _("Give the number of people affected in digits."), field="subjects_count"
+                _("You do not handle personal data protection at %(unit)s.")
+                % {"unit": unit.full_name},
+                field="unit_id",
+                status=403,
             )
-    values = {
-        "discovered_at": discovered_at,
-        "occurred_at": occurred_at,
-        "description": _text(
-            fields,
-            "description",
-            5000,
-            _("Describe what happened (at least 10 characters)."),
-            least=10,
-        ),
-        "data_categories": _text(
-            fields,
-            "data_categories",
+    discovered_at = now
+    with refusals:
+        discovered_at = _moment(fields.get("discovered_at"), "discovered_at") or now
+        if discovered_at > now:
+            raise ActionError(
+                _("The breach cannot be discovered in the future."), field="discovered_at"
+            )
+    occurred_at = None
+    with refusals:
+        occurred_at = _moment(fields.get("occurred_at"), "occurred_at")
+        if occurred_at is not None and occurred_at > discovered_at:
+            raise ActionError(
+                _("The breach cannot have happened after it was discovered."), field="occurred_at"
+            )
+    subjects = fields.get("subjects_count")
+    with refusals:
+        if subjects in ("", None):
+            subjects = None
+        else:
+            try:
+                subjects = int(subjects)
+            except (TypeError, ValueError):
+                raise ActionError(
+                    _("Give the number of people affected in digits."), field="subjects_count"
+                ) from None
+            if not 0 <= subjects <= MAX_SUBJECTS:
+                raise ActionError(
+                    _("Give the number of people affected in digits."), field="subjects_count"
+                )
+    texts = {
+        "description": (5000, _("Describe what happened (at least 10 characters)."), 10),
+        "data_categories": (
             2000,
             _("Say which kinds of personal data are concerned (e.g. full names, phone numbers)."),
+            1,
         ),
-        "subjects_count": subjects,
-        "consequences": _text(
-            fields, "consequences", 3000, _("Describe the likely consequences for the people.")
-        ),
-        "measures": _text(
-            fields, "measures", 3000, _("Say what was done and what is planned to limit the harm.")
-        ),
-        "contact": _text(
-            fields,
-            "contact",
+        "consequences": (3000, _("Describe the likely consequences for the people."), 1),
+        "measures": (3000, _("Say what was done and what is planned to limit the harm."), 1),
+        "contact": (
             300,
             _("Name the person the authority can contact (name, position, phone)."),
+            1,
         ),
     }
+    values: dict[str, Any] = {
+        "discovered_at": discovered_at,
+        "occurred_at": occurred_at,
+        "subjects_count": subjects,
+    }
+    for name, (limit, empty, least) in texts.items():
+        with refusals:
+            values[name] = _text(fields, name, limit, empty, least=least)
+    refusals.raise_any()
+    assert unit is not None  # refused above otherwise
     return NewBreach(unit, values, now)
 
 

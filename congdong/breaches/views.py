@@ -24,7 +24,7 @@ from congdong.breaches.forms import BreachForm, CloseForm, NotifyForm
 from congdong.breaches.models import Breach, BreachState
 from congdong.breaches.notice import draft
 from congdong.core.errors import ActionError
-from congdong.core.web import form_error, posted_move
+from congdong.core.web import form_error, posted_move, rule_errors
 
 # The same wall-clock countdown as authority takedown requests.
 from congdong.takedown.views import Timer
@@ -92,6 +92,8 @@ def new(request: HttpRequest) -> HttpResponse:
                     % {"due": timezone.localtime(item.notice_due_at).strftime("%d/%m/%Y %H:%M")},
                 )
                 return redirect("breaches:detail", item.pk)
+        else:
+            rule_errors(form, lambda data: actions.check_record(request.user, data))
     else:
         form = BreachForm(units=units)
     return render(

@@ -37,3 +37,52 @@ def citizen_needed_message() -> str:
         "in with your mobile number (a code comes by SMS; a new number gets a citizen account) "
         "to do it as a citizen."
     )
+
+
+class ActionErrors(ActionError):
+    """Several refusals of one input at once, each with its field: a form shows them all in one
+    submit (issue 16.9) and the API answers them all. The first is also `message`/`field`, so
+    code that handles one `ActionError` still says something true."""
+
+    def __init__(self, errors: list[ActionError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, first.field, max(e.status for e in errors))
+        self.errors = errors
+
+
+def each(exc: ActionError) -> list[ActionError]:
+    """The refusals `exc` carries: itself, or each of an `ActionErrors`."""
+    return list(exc.errors) if isinstance(exc, ActionErrors) else [exc]
+
+
+class Refusals:
+    """Gathers the refusals of a check, so that it tells every field's problem at once rather
+    than stopping at the first:
+
+        refusals = Refusals()
+        with refusals:
+            unit = clean_unit(...)      # may raise ActionError(field="unit")
+        with refusals:
+            text = clean_text(...)      # checked even when the unit was refused
+        refusals.raise_any()            # one ActionError, or ActionErrors for several
+
+    Only `ActionError` is gathered; anything else (a permission refused) goes through at once.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[ActionError] = []
+
+    def __enter__(self) -> Refusals:
+        return self
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> bool:
+        if isinstance(exc, ActionError):
+            self.errors.extend(each(exc))
+            return True
+        return False
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ActionErrors(self.errors)

@@ -13,18 +13,34 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, each
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def form_error(form: forms.Form, exc: ActionError) -> None:
-    """Show an action's refusal on the form field it concerns (or the whole form)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, str(exc.message))
-    if field:
-        # The browser scrolls to and focuses the field to correct, wherever it is on the page.
-        form.fields[field].widget.attrs["autofocus"] = True
+    """Show an action's refusal on the form field it concerns (or the whole form); every one
+    of them when it refused several fields at once (`ActionErrors`)."""
+    focused = any("autofocus" in f.widget.attrs for f in form.fields.values())
+    for one in each(exc):
+        field = one.field if one.field in form.fields else None
+        if field and field in form.errors:
+            continue  # the form refused this field's value already: one message is enough
+        form.add_error(field, str(one.message))
+        if field and not focused:
+            # The browser scrolls to and focuses the first field to correct, wherever it is.
+            form.fields[field].widget.attrs["autofocus"] = True
+            focused = True
+
+
+def rule_errors(form: forms.Form, check: Callable[[dict[str, Any]], object]) -> None:
+    """On a form the form layer refused, also run the action's `check_*` (which writes nothing)
+    on what it has, so that one submit tells the rules' refusals of the other fields too
+    (issue 16.9); a field the form refused keeps only the form's message (`form_error`)."""
+    try:
+        check(form.cleaned_data)
+    except ActionError as exc:
+        form_error(form, exc)
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -26,13 +26,14 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.clock import WorkingCalendar
-from congdong.core.errors import ActionError, CitizenAccountNeeded
+from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import line, plain
 from congdong.core.uploads import Kind as UploadKind
 from congdong.core.uploads import sniff
 from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.feedback.models import (
     ACTION_FROM,
+    ANSWER_WITHOUT_ASSIGNING,
     FEEDBACK_STATES,
     AccessKind,
     AttachmentKind,
@@ -50,6 +51,7 @@ from congdong.feedback.queries import (
     access_feedback_to_handle,
     access_own_feedback,
     can_handle,
+    may_answer,
 )
 from congdong.pages.models import Page
 from congdong.posts.media import clean_pdf, clean_picture, display_name
@@ -256,36 +258,46 @@ def check_submit(
     user = check_can_engage(citizen)
     if not user.is_citizen:
         raise CitizenAccountNeeded()
+    # Every field is checked before any refusal is told: the citizen corrects all at once.
+    refusals = Refusals()
     unit = Unit.objects.standard().filter(pk=unit_id).first()
     structure = current_structure(timezone.localdate(now))
-    if unit is None or structure is None or unit.structure_id != structure.pk:
-        raise ActionError(_("Choose the unit to send your feedback to."), field="unit")
+    with refusals:
+        if unit is None or structure is None or unit.structure_id != structure.pk:
+            raise ActionError(_("Choose the unit to send your feedback to."), field="unit")
     category = Category.objects.filter(pk=category_id, active=True).first()
-    if category is None:
-        raise ActionError(_("Choose a category from the list."), field="category")
+    with refusals:
+        if category is None:
+            raise ActionError(_("Choose a category from the list."), field="category")
     body = plain(text)
-    if len(body) < MIN_TEXT:
-        raise ActionError(
-            _("Describe the matter in at least %(min)d characters.") % {"min": MIN_TEXT},
-            field="text",
-        )
-    if len(body) > MAX_TEXT:
-        raise ActionError(
-            _("Feedback has at most %(max)d characters; this has %(n)d.")
-            % {"max": MAX_TEXT, "n": len(body)},
-            field="text",
-        )
-    if not consent:
-        raise ActionError(
-            _(
-                "Agree to the processing of your personal data for handling this feedback "
-                "(Law 91/2025/QH15) to send it."
-            ),
-            field="consent",
-        )
-    where = clean_location(location)
+    with refusals:
+        if len(body) < MIN_TEXT:
+            raise ActionError(
+                _("Describe the matter in at least %(min)d characters.") % {"min": MIN_TEXT},
+                field="text",
+            )
+        if len(body) > MAX_TEXT:
+            raise ActionError(
+                _("Feedback has at most %(max)d characters; this has %(n)d.")
+                % {"max": MAX_TEXT, "n": len(body)},
+                field="text",
+            )
+    with refusals:
+        if not consent:
+            raise ActionError(
+                _(
+                    "Agree to the processing of your personal data for handling this feedback "
+                    "(Law 91/2025/QH15) to send it."
+                ),
+                field="consent",
+            )
+    with refusals:
+        where = clean_location(location)
+    with refusals:
+        cleaned = clean_files(list(files))
+    refusals.raise_any()
+    # The daily limit (429) is told once the input is right: it is no field's fault.
     check_daily_limit(user, now)
-    cleaned = clean_files(list(files))
     accept_due, answer_due = _deadlines(now, bool(urgent))
     return Submission(
         user,
@@ -525,12 +537,16 @@ def check_reject(
     now: datetime.datetime | None = None,
 ) -> Move:
     item = access_feedback_to_handle(actor, feedback_id)
-    if reason_kind not in RejectReason.values:
-        raise ActionError(
-            _("Choose why the feedback is rejected: out of scope, duplicate, or spam."),
-            field="reason_kind",
-        )
-    move = check_move(item, A.REJECT, now, text)
+    refusals = Refusals()  # the choice and the text are both told in one submit
+    with refusals:
+        if reason_kind not in RejectReason.values:
+            raise ActionError(
+                _("Choose why the feedback is rejected: out of scope, duplicate, or spam."),
+                field="reason_kind",
+            )
+    with refusals:
+        move = check_move(item, A.REJECT, now, text)
+    refusals.raise_any()
     return Move(
         item, A.REJECT, move.to, move.now, move.reason, changes={"reject_reason": reason_kind}
     )
@@ -580,6 +596,14 @@ def check_answer(
 ) -> Move:
     item = access_feedback_to_handle(actor, feedback_id)
     move = check_move(item, A.ANSWER, now)
+    if not may_answer(actor, item):
+        raise ActionError(
+            _(
+                "Only the officer who accepted the feedback may answer it before it is "
+                "assigned: assign it to an officer first."
+            ),
+            field="state",
+        )
     body = plain(text)
     if len(body) < MIN_TEXT:
         raise ActionError(
@@ -591,14 +615,18 @@ def check_answer(
             _("An answer has at most %(max)d characters.") % {"max": MAX_ANSWER}, field="answer"
         )
     changes = {"answer": body, "answered_at": move.now, "answered_by": actor}
-    return Move(item, A.ANSWER, move.to, move.now, body, changes=changes)
+    # Answered without an assignment (by the officer who accepted it): the answer makes them
+    # its officer, in the item and in the history row.
+    officer = actor if item.state in ANSWER_WITHOUT_ASSIGNING else None
+    return Move(item, A.ANSWER, move.to, move.now, body, changes=changes, officer=officer)
 
 
 def answer(
     actor: AnyUser, feedback_id: int, text: str, now: datetime.datetime | None = None
 ) -> Feedback:
     """Answer an assigned item: by its officer, or anyone else who handles feedback for its
-    unit (a colleague, an admin above). The text is also kept in the history."""
+    unit (a colleague, an admin above); or an accepted one, by the officer who accepted it
+    (`queries.may_answer`). The text is also kept in the history."""
     return do_move(actor, check_answer(actor, feedback_id, text, now))
 
 

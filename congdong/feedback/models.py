@@ -65,6 +65,9 @@ OPEN_STATES = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED})
 # Handling, as the addressed unit's officers (HANDLE_FEEDBACK on it or above) move it:
 #   received → accepted | rejected (a RejectReason and a text the citizen reads);
 #   accepted → assigned (an officer of the unit) → answered (the text the citizen reads);
+#   accepted → answered directly, by the officer who accepted it only (a commune with one
+#   officer need not assign the item to themself first): the answer records them as its
+#   officer (`ANSWER_WITHOUT_ASSIGNING`); anyone else needs the item assigned first.
 #   assigned → assigned: handed to another officer.
 # Escalate (to the parent unit, with a reason) from received, accepted, assigned and reopened:
 #   received stays received (the parent triages it); otherwise the item lands accepted at the
@@ -81,7 +84,7 @@ OPEN_STATES = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED})
 FEEDBACK_STATES = StateGraph(
     moves={
         S.RECEIVED: frozenset({S.ACCEPTED, S.REJECTED, S.RECEIVED}),
-        S.ACCEPTED: frozenset({S.ASSIGNED, S.ACCEPTED, S.RECEIVED}),
+        S.ACCEPTED: frozenset({S.ASSIGNED, S.ANSWERED, S.ACCEPTED, S.RECEIVED}),
         S.ASSIGNED: frozenset({S.ANSWERED, S.ASSIGNED, S.ACCEPTED}),
         S.ANSWERED: frozenset({S.CLOSED, S.REOPENED}),
         S.CLOSED: frozenset({S.REOPENED}),
@@ -107,12 +110,17 @@ ACTION_FROM: dict[FeedbackAction, frozenset[FeedbackState]] = {
     A.ACCEPT: frozenset({S.RECEIVED}),
     A.REJECT: frozenset({S.RECEIVED}),
     A.ASSIGN: frozenset({S.ACCEPTED, S.ASSIGNED, S.REOPENED}),
-    A.ANSWER: frozenset({S.ASSIGNED}),
+    A.ANSWER: frozenset({S.ASSIGNED, S.ACCEPTED}),
     A.ESCALATE: frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED}),
     A.TRANSFER: frozenset({S.RECEIVED, S.ACCEPTED}),
     A.REOPEN: frozenset({S.ANSWERED, S.CLOSED}),
     A.CLOSE: frozenset({S.ANSWERED}),
 }
+
+
+# The states an item is answered from by the officer who accepted it, without an assignment
+# (see the graph's comment); from the others' hands it must be assigned first.
+ANSWER_WITHOUT_ASSIGNING: frozenset[FeedbackState] = frozenset({S.ACCEPTED})
 
 
 def landing(action: FeedbackAction, current: FeedbackState) -> FeedbackState:

@@ -19,6 +19,8 @@ from congdong.accounts.models import Membership, User
 from congdong.accounts.queries import AnyUser, can, top_paths
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
 from congdong.feedback.models import (
+    ACTION_FROM,
+    ANSWER_WITHOUT_ASSIGNING,
     Category,
     Feedback,
     FeedbackAction,
@@ -110,6 +112,23 @@ def find_by_code(user: AnyUser, code: str) -> Feedback:
     if item_id is None:
         raise Http404
     return access_feedback(user, item_id)
+
+
+def may_answer(user: AnyUser, item: Feedback) -> bool:
+    """Whether the item's state lets `user` answer it: an assigned item, by anyone who handles
+    it; an accepted one (`ANSWER_WITHOUT_ASSIGNING`) by the officer whose acceptance brought it
+    there only — its last move is their accept (an item escalated to accepted has none)."""
+    if item.state not in ACTION_FROM[FeedbackAction.ANSWER]:
+        return False
+    if item.state not in ANSWER_WITHOUT_ASSIGNING:
+        return True
+    last = item.transitions.order_by("-at", "-pk").values("action", "actor_id").first()
+    return (
+        user.is_authenticated
+        and last is not None
+        and last["action"] == FeedbackAction.ACCEPT
+        and last["actor_id"] == user.pk
+    )
 
 
 def history(item: Feedback) -> list[FeedbackTransition]:

@@ -35,6 +35,8 @@ from congdong.moderation.models import (
     CaseTransition,
     Lock,
     LockKind,
+    ModerationAccess,
+    ModerationAccessKind,
     Report,
     ReportReason,
     Strike,
@@ -408,3 +410,29 @@ def do_decide_appeal(
         notices.after_commit(notices.appeal_decided, case.pk, at=now)
     item.refresh_from_db()
     return item
+
+
+# --- staff reading citizens' private text -------------------------------------------------------
+
+
+def log_accesses(
+    user: AnyUser,
+    cases: Iterable[Case],
+    kind: ModerationAccessKind,
+    ip: str | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Record that staff member `user` was shown citizens' private text about `cases` (the
+    reports' details, or the appeal): one row per case, one insert (issue 15.3, as
+    `feedback.actions.log_accesses`)."""
+    if not user.is_authenticated:
+        return
+    at = now or timezone.now()
+    ModerationAccess.objects.bulk_create(
+        ModerationAccess(case=case, user=user, kind=kind, ip=ip, at=at) for case in cases
+    )
+
+
+def shows_report_text(case: Case) -> bool:
+    """Whether a case carries a reporter's free-text details (those with none need no row)."""
+    return any(r.text for r in getattr(case, "report_list", []))

@@ -11,8 +11,16 @@ from ninja import Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.api import Id
+from congdong.core.web import client_ip
 from congdong.moderation import actions, queries
-from congdong.moderation.models import Appeal, AppealState, Case, CaseState, ReportReason
+from congdong.moderation.models import (
+    Appeal,
+    AppealState,
+    Case,
+    CaseState,
+    ModerationAccessKind,
+    ReportReason,
+)
 
 router = Router(tags=["moderation"])
 
@@ -146,7 +154,15 @@ def report(request: HttpRequest, body: ReportIn):
 def queue(request: HttpRequest) -> list[dict]:
     """Cases waiting for review in the caller's subtrees (MODERATE): urgent ones (official
     content reported) first, then the most reported."""
-    return [_case(c) for c in queries.queue(request.user)]
+    cases = queries.queue(request.user)
+    # Reporters' details are citizens' private text: one access row per case returned with them.
+    actions.log_accesses(
+        request.user,
+        [c for c in cases if actions.shows_report_text(c)],
+        ModerationAccessKind.REPORTS,
+        client_ip(request),
+    )
+    return [_case(c) for c in cases]
 
 
 @router.post("/moderation/decisions", response=DecideOut, auth=TOKEN_OR_SESSION)
@@ -173,7 +189,12 @@ def appeal(request: HttpRequest, case_id: int, body: AppealIn):
 
 @router.get("/moderation/appeals", response=list[AppealOut], auth=TOKEN_OR_SESSION)
 def appeals(request: HttpRequest) -> list[dict]:
-    return [_appeal(a) for a in queries.appeals_to_decide(request.user)]
+    rows = queries.appeals_to_decide(request.user)
+    # Each appeal's text is returned: one access row per appeal (its case).
+    actions.log_accesses(
+        request.user, [a.case for a in rows], ModerationAccessKind.APPEAL, client_ip(request)
+    )
+    return [_appeal(a) for a in rows]
 
 
 @router.post("/moderation/appeals/{appeal_id}/decision", response=AppealOut, auth=TOKEN_OR_SESSION)
@@ -181,4 +202,6 @@ def decide_appeal(request: HttpRequest, appeal_id: int, body: AppealDecisionIn) 
     made = actions.decide_appeal(
         request.user, appeal_id, body.decision == "overturned", body.reason
     )
+    # The answer carries the appeal's text back to the moderator: read, so logged.
+    actions.log_accesses(request.user, [made.case], ModerationAccessKind.APPEAL, client_ip(request))
     return _appeal(made)

@@ -251,3 +251,31 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal {self.case_id} ({self.state})"
+
+
+class ModerationAccessKind(models.TextChoices):
+    # The reporters' free-text details of a case (the queue, a decision's answer).
+    REPORTS = "reports", _("read the reports' details")
+    # The author's appeal text (the appeals to decide, a decision's answer).
+    APPEAL = "appeal", _("read the appeal")
+
+
+class ModerationAccess(models.Model):
+    """One reading by staff of citizens' private text in moderation — reports' details or an
+    appeal — modelled on `feedback.FeedbackAccess` (issue 15.3): a list that shows those texts
+    writes one row per case it shows (one insert). Rows are only ever added
+    (`actions.log_accesses`)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=ModerationAccessKind.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access to a moderation case")
+        verbose_name_plural = _("accesses to moderation cases")
+
+    def __str__(self) -> str:
+        return f"{self.user} → case {self.case_id} ({self.kind}, {self.at:%Y-%m-%d %H:%M})"

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.web import form_error
+from congdong.core.web import client_ip, form_error
 from congdong.engagement.actions.eligibility import require_citizen_account
 from congdong.engagement.queries import access_public_post
 from congdong.engagement.views.citizens import to_sign_in
 from congdong.moderation import actions, queries
 from congdong.moderation.forms import AppealDecisionForm, AppealForm, DecideForm, ReportForm
+from congdong.moderation.models import ModerationAccessKind
 from congdong.posts.models import Post
 
 
@@ -88,20 +89,31 @@ def queue(request: HttpRequest) -> HttpResponse:
             for _id, message in refused:
                 messages.error(request, message)
             return redirect("moderation:queue")
+    cases = queries.queue(request.user)
+    # The reporters' details are citizens' private text: one access row per case shown with them.
+    actions.log_accesses(
+        request.user,
+        [c for c in cases if actions.shows_report_text(c)],
+        ModerationAccessKind.REPORTS,
+        client_ip(request),
+    )
     return render(
         request,
         "moderation/queue.html",
-        {"cases": queries.queue(request.user), "form": form},
+        {"cases": cases, "form": form},
         status=400 if form.errors else 200,
     )
 
 
 @staff_required
 def appeals(request: HttpRequest) -> HttpResponse:
+    rows = queries.appeals_to_decide(request.user)
+    # Each appeal's text is shown: one access row per appeal (its case).
+    actions.log_accesses(
+        request.user, [a.case for a in rows], ModerationAccessKind.APPEAL, client_ip(request)
+    )
     return render(
-        request,
-        "moderation/appeals.html",
-        {"appeals": queries.appeals_to_decide(request.user), "form": AppealDecisionForm()},
+        request, "moderation/appeals.html", {"appeals": rows, "form": AppealDecisionForm()}
     )
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.insights import events
 from congdong.insights.models import EventKind
@@ -88,26 +88,32 @@ def clean_content(fields: Mapping[str, Any]) -> Content:
     regulation = regulation_in_force()
     if regulation is None:
         raise ActionError(_("No information regulation is in force; ask an administrator."))
+    refusals = Refusals()  # every field's problem told at once (issue 16.9)
     category = regulation.categories.filter(code=fields.get("category") or "").first()
-    if category is None:
-        raise ActionError(_("Choose a category from the list."), field="category")
+    with refusals:
+        if category is None:
+            raise ActionError(_("Choose a category from the list."), field="category")
     title = line(fields.get("title"))
-    if not title:
-        raise ActionError(_("Give the post a title."), field="title")
-    if len(title) > Post._meta.get_field("title").max_length:
-        raise ActionError(_("The title is far too long."), field="title")
+    with refusals:
+        if not title:
+            raise ActionError(_("Give the post a title."), field="title")
+        if len(title) > Post._meta.get_field("title").max_length:
+            raise ActionError(_("The title is far too long."), field="title")
     source_url = (fields.get("source_url") or "").strip()
-    if source_url:
-        try:
-            URLValidator(schemes=["http", "https"])(source_url)
-        except ValidationError:
-            raise ActionError(
-                _("The source must be a web address (https://…)."), field="source_url"
-            ) from None
+    with refusals:
+        if source_url:
+            try:
+                URLValidator(schemes=["http", "https"])(source_url)
+            except ValidationError:
+                raise ActionError(
+                    _("The source must be a web address (https://…)."), field="source_url"
+                ) from None
     words = (line(tag) for tag in plain(fields.get("tags")).split(","))
     tags = ", ".join(tag for tag in words if tag)
-    if len(tags) > Post._meta.get_field("tags").max_length:
-        raise ActionError(_("Too many tags."), field="tags")
+    with refusals:
+        if len(tags) > Post._meta.get_field("tags").max_length:
+            raise ActionError(_("Too many tags."), field="tags")
+    refusals.raise_any()
     return Content(category, title, clean_html(plain(fields.get("body"))), source_url, tags)
 
 

@@ -16,7 +16,7 @@ from congdong.audit.record import record_read
 from congdong.core.errors import ActionError
 from congdong.core.private_files import serve_file
 from congdong.core.public_cache import cached_response
-from congdong.core.web import form_error
+from congdong.core.web import form_error, rule_errors
 from congdong.engagement import queries as engagement_queries
 from congdong.engagement.views.comments import section_context as comments_section
 from congdong.engagement.web import remember, take_referral
@@ -87,6 +87,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             findings = exc.findings
         except ActionError as exc:
             form_error(form, exc)
+    elif request.method == "POST":
+        rule_errors(form, actions.clean_content)
     return render(
         request,
         "posts/desk.html",
@@ -118,6 +120,8 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
                 findings = exc.findings
             except ActionError as exc:
                 form_error(form, exc)
+        else:
+            rule_errors(form, actions.clean_content)
     return _detail_page(request, post, form, findings, status=400 if form and form.errors else 200)
 
 

@@ -25,7 +25,7 @@ from congdong.audit.models import Via
 from congdong.audit.record import record
 from congdong.audit.targets import Found
 from congdong.core.clock import WorkingCalendar
-from congdong.core.errors import ActionError, CitizenAccountNeeded
+from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import fold, line, plain
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.actions import counters
@@ -296,12 +296,16 @@ def check_correct(
 ) -> Correction:
     """The same rules as at sign-up; the phone number is not changed here."""
     citizen = check_citizen(user)
+    refusals = Refusals()  # both fields told at once (issue 16.9)
     name = line(full_name)
-    if len(name) < 2 or len(name) > 150 or any(ch.isdigit() for ch in name):
-        raise ActionError(_("Enter your full name as on your ID card."), field="full_name")
+    with refusals:
+        if len(name) < 2 or len(name) > 150 or any(ch.isdigit() for ch in name):
+            raise ActionError(_("Enter your full name as on your ID card."), field="full_name")
     today = timezone.localdate()
-    if date_of_birth is None or date_of_birth > today or date_of_birth.year < today.year - 120:
-        raise ActionError(_("Enter a valid date of birth."), field="date_of_birth")
+    with refusals:
+        if date_of_birth is None or date_of_birth > today or date_of_birth.year < today.year - 120:
+            raise ActionError(_("Enter a valid date of birth."), field="date_of_birth")
+    refusals.raise_any()
     if name == citizen.full_name and date_of_birth == citizen.date_of_birth:
         raise ActionError(
             _("These are already your details: nothing to correct."), field="full_name"
@@ -493,19 +497,24 @@ def check_submit(
     user: AnyUser, kind: str, text: str, now: datetime.datetime | None = None
 ) -> NewRequest:
     citizen = check_citizen(user)
-    if kind not in RequestKind.values:
-        raise ActionError(_("Choose what your request is about."), field="kind")
+    refusals = Refusals()  # both fields told at once (issue 16.9)
+    with refusals:
+        if kind not in RequestKind.values:
+            raise ActionError(_("Choose what your request is about."), field="kind")
     body = plain(text)
-    if len(body) < MIN_TEXT:
-        raise ActionError(
-            _("Describe your request in at least %(min)d characters.") % {"min": MIN_TEXT},
-            field="text",
-        )
-    if len(body) > MAX_TEXT:
-        raise ActionError(
-            _("At most %(max)d characters; this has %(n)d.") % {"max": MAX_TEXT, "n": len(body)},
-            field="text",
-        )
+    with refusals:
+        if len(body) < MIN_TEXT:
+            raise ActionError(
+                _("Describe your request in at least %(min)d characters.") % {"min": MIN_TEXT},
+                field="text",
+            )
+        if len(body) > MAX_TEXT:
+            raise ActionError(
+                _("At most %(max)d characters; this has %(n)d.")
+                % {"max": MAX_TEXT, "n": len(body)},
+                field="text",
+            )
+    refusals.raise_any()
     if DataRequest.objects.open().filter(citizen=citizen).count() >= MAX_OPEN_REQUESTS:
         raise ActionError(
             _(

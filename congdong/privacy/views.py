@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError, CitizenAccountNeeded
-from congdong.core.web import client_ip, form_error, posted_move
+from congdong.core.web import client_ip, form_error, posted_move, rule_errors
 from congdong.engagement.models import NotificationSettings
 from congdong.privacy import actions, export, policy, queries
 from congdong.privacy.forms import (
@@ -168,6 +168,10 @@ def new_request(request: HttpRequest) -> HttpResponse:
                 },
             )
             return redirect("privacy:mine")
+    else:
+        rule_errors(
+            form, lambda d: actions.check_submit(request.user, d.get("kind", ""), d.get("text", ""))
+        )
     return _my_data(request, request_form=form, status=400)
 
 
@@ -186,9 +190,16 @@ def correct(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your details were corrected."))
                 return redirect("privacy:mine")
-        elif "date_of_birth" in form.errors:
-            # The action's message, in the user's language, rather than Django's generic one.
-            form.errors["date_of_birth"] = form.error_class([_("Enter a valid date of birth.")])
+        else:
+            if "date_of_birth" in form.errors:
+                # The action's message, in the user's language, rather than Django's generic one.
+                form.errors["date_of_birth"] = form.error_class([_("Enter a valid date of birth.")])
+            rule_errors(
+                form,
+                lambda d: actions.check_correct(
+                    user, d.get("full_name", ""), d.get("date_of_birth")
+                ),
+            )
         status = 400
     else:
         form = CorrectForm(

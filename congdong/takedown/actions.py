@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.models import Comment, CommentState
@@ -109,29 +109,8 @@ def _target_id(value: Any) -> int:
     return number
 
 
-def check_intake(
-    actor: AnyUser, fields: Mapping[str, Any], now: datetime.datetime | None = None
-) -> Intake:
-    """A request with its body, reference and legal basis, about a post or comment of a page
-    whose unit `actor` moderates or runs (on it or above); received no later than now."""
-    now = _now(now)
-    authority = _text(fields, "authority", 300)
-    if not authority:
-        raise ActionError(_("Name the body that sent the request."), field="authority")
-    reference = _text(fields, "reference", 100)
-    if not reference:
-        raise ActionError(
-            _("Give the reference number of the request document."), field="reference"
-        )
-    contact = _text(fields, "contact", 300)
-    legal_basis = plain(fields.get("legal_basis"))
-    if not legal_basis:
-        raise ActionError(
-            _("Give the legal basis the body cites (e.g. Decree 147/2024/NĐ-CP, Article 23)."),
-            field="legal_basis",
-        )
-    if len(legal_basis) > 2000:
-        raise ActionError(_("At most %(max)d characters.") % {"max": 2000}, field="legal_basis")
+def _intake_target(actor: AnyUser, fields: Mapping[str, Any]) -> tuple[queries.Target, Unit]:
+    """The post or comment a request is about, on a page of a unit `actor` handles."""
     kind = fields.get("target_kind") or ""
     if kind not in TargetKind.values:
         raise ActionError(
@@ -165,9 +144,46 @@ def check_intake(
             % {"number": number},
             field="target_id",
         )
+    return target, unit
+
+
+def check_intake(
+    actor: AnyUser, fields: Mapping[str, Any], now: datetime.datetime | None = None
+) -> Intake:
+    """A request with its body, reference and legal basis, about a post or comment of a page
+    whose unit `actor` moderates or runs (on it or above); received no later than now."""
+    now = _now(now)
+    # Every field is checked before any refusal is told: the form shows them all at once.
+    refusals = Refusals()
+    authority = _text(fields, "authority", 300)
+    with refusals:
+        if not authority:
+            raise ActionError(_("Name the body that sent the request."), field="authority")
+    reference = _text(fields, "reference", 100)
+    with refusals:
+        if not reference:
+            raise ActionError(
+                _("Give the reference number of the request document."), field="reference"
+            )
+    contact = _text(fields, "contact", 300)
+    legal_basis = plain(fields.get("legal_basis"))
+    with refusals:
+        if not legal_basis:
+            raise ActionError(
+                _("Give the legal basis the body cites (e.g. Decree 147/2024/NĐ-CP, Article 23)."),
+                field="legal_basis",
+            )
+        if len(legal_basis) > 2000:
+            raise ActionError(_("At most %(max)d characters.") % {"max": 2000}, field="legal_basis")
+    with refusals:
+        target, unit = _intake_target(actor, fields)
     received_at = fields.get("received_at") or now
-    if received_at > now:
-        raise ActionError(_("The request cannot be received in the future."), field="received_at")
+    with refusals:
+        if received_at > now:
+            raise ActionError(
+                _("The request cannot be received in the future."), field="received_at"
+            )
+    refusals.raise_any()
     return Intake(authority, reference, contact, legal_basis, target, unit, received_at, now)
 
 

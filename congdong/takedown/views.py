@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from congdong.accounts.views import staff_required
 from congdong.core.durations import duration
 from congdong.core.errors import ActionError
-from congdong.core.web import form_error, posted_move
+from congdong.core.web import form_error, posted_move, rule_errors
 from congdong.takedown import actions, queries
 from congdong.takedown.forms import ActForm, IntakeForm, RefuseForm
 from congdong.takedown.models import TakedownRequest, TakedownState
@@ -106,6 +106,8 @@ def intake(request: HttpRequest) -> HttpResponse:
                     % {"due": timezone.localtime(item.due_at).strftime("%d/%m/%Y %H:%M")},
                 )
                 return redirect("takedown:detail", item.pk)
+        else:
+            rule_errors(form, lambda data: actions.check_intake(request.user, data))
     else:
         initial = {k: request.GET[k] for k in ("target_kind", "target_id") if k in request.GET}
         form = IntakeForm(initial=initial)

@@ -5,6 +5,9 @@ A staff answer that carries a citizen's feedback text or place — a list, an it
 a move, through the web or the API — writes one `FeedbackAccess` row per item it carries;
 answers that carry none (the web queue, the people's situation) need none. A data request's
 text read by a data protection officer is one row of the audit log; their lists carry no text.
+Moderation follows the same rule: the reporters' free-text details and an author's appeal are
+citizens' private text, so every answer to a moderator that carries them writes one
+`ModerationAccess` row per case it carries.
 Each path is tried by a persona allowed to use it, and must answer 200 with something in it."""
 
 from __future__ import annotations
@@ -17,14 +20,19 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from congdong.accounts.roles import Role
 from congdong.audit.models import AuditEntry
+from congdong.engagement.actions import comments as comment_actions
 from congdong.feedback import actions as feedback_actions
 from congdong.feedback.models import Feedback, FeedbackAccess
+from congdong.moderation import actions as moderation_actions
+from congdong.moderation.models import Case, ModerationAccess
 from congdong.privacy import actions as privacy_actions
 from congdong.privacy.models import DataRequest
 from tests.conftest import client_for
-from tests.engagement.conftest import citizen
+from tests.engagement.conftest import citizen, published
 from tests.feedback.conftest import category, media_root, people, units  # noqa: F401
+from tests.posts.conftest import grant, pages, regulation  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +220,91 @@ def test_each_data_request_text_an_officer_is_shown_leaves_an_audit_row(path, wo
                 and e.actor.username == "tw.baovedulieu"
                 for e in reads
             ), f"{item.code}: text shown without an audit row"
+
+
+# ---------------------------------------------------------------- moderation
+
+
+@dataclass
+class Moderation:
+    reported: list[Case]  # open cases whose reports carry details
+    appealed: Case  # a removal its author appealed
+    markers: dict[int, str]  # case id → the citizen's private text about it
+    moderator: Client  # the Kinh Bắc moderator (the queue)
+    above: Client  # the Bắc Ninh moderator (the appeals)
+
+
+@pytest.fixture
+def moderation(pages) -> Moderation:
+    post = published(pages.kinh_bac)
+    author = citizen("+84914000301", "Tác Giả Bình Luận")
+    mod = grant("kinhbac.kiemduyet", pages.kinh_bac.unit, Role.MODERATOR)
+    above = grant("bacninh.kiemduyet", pages.bac_ninh.unit, Role.MODERATOR)
+    markers: dict[int, str] = {}
+    reported = []
+    for n in range(2):
+        comment = comment_actions.comment(author, post.pk, f"Bình luận số {n} cần xem lại")
+        detail = f"Người báo cáo số {n} cho biết địa chỉ nhà riêng {n + 301}."
+        made = moderation_actions.report(
+            citizen(f"+8491400040{n}", f"Người báo cáo {n}"), "comment", comment.pk, "abuse", detail
+        )
+        markers[made.case_id] = detail
+        reported.append(Case.objects.get(pk=made.case_id))
+    comment = comment_actions.comment(author, post.pk, "Bình luận bị gỡ")
+    made = moderation_actions.report(
+        citizen("+84914000410", "Người khác"), "comment", comment.pk, "abuse"
+    )
+    appealed = moderation_actions.decide(mod, made.case_id, "remove", "Lời lẽ xúc phạm")
+    text = "Tôi bị ốm nằm viện số 17, người nhà viết thay, xin xem lại."
+    moderation_actions.appeal(author, appealed.pk, text)
+    markers[appealed.pk] = text
+    return Moderation(reported, appealed, markers, client_for(mod), client_for(above))
+
+
+def moderation_web_queue(m: Moderation):
+    return m.moderator.get("/lam-viec/kiem-duyet/")
+
+
+def moderation_api_queue(m: Moderation):
+    return m.moderator.get("/api/v1/moderation/queue")
+
+
+def moderation_web_appeals(m: Moderation):
+    return m.above.get("/lam-viec/kiem-duyet/khang-nghi/")
+
+
+def moderation_api_appeals(m: Moderation):
+    return m.above.get("/api/v1/moderation/appeals")
+
+
+def moderation_api_appeal_decision(m: Moderation):
+    return m.above.post(
+        f"/api/v1/moderation/appeals/{m.appealed.appeal.pk}/decision",
+        {"decision": "upheld", "reason": "Vẫn vi phạm quy định"},
+        content_type="application/json",
+    )
+
+
+MODERATION_PATHS = [
+    moderation_web_queue,
+    moderation_api_queue,
+    moderation_web_appeals,
+    moderation_api_appeals,
+    moderation_api_appeal_decision,
+]
+
+
+@pytest.mark.parametrize("path", MODERATION_PATHS, ids=lambda f: f.__name__)
+def test_each_moderation_text_staff_are_shown_leaves_an_access_row(path, moderation):
+    response = path(moderation)
+    assert response.status_code == 200
+    body = _body(response)
+    shown = [case_id for case_id, text in moderation.markers.items() if text in body]
+    assert shown, "the path shows none of the citizens' texts: the test proves nothing"
+    for case_id in moderation.markers:
+        rows = ModerationAccess.objects.filter(case_id=case_id).count()
+        assert rows == (1 if case_id in shown else 0), f"case {case_id}: {rows} access rows"
+    assert set(ModerationAccess.objects.values_list("user__username", flat=True)) <= {
+        "kinhbac.kiemduyet",
+        "bacninh.kiemduyet",
+    }

@@ -21,7 +21,7 @@ from congdong.accounts.models import (
 )
 from congdong.accounts.phones import normalise_mobile
 from congdong.accounts.sms import get_backend
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.ratelimit import RateLimited
 from congdong.core.text import line
 
@@ -153,19 +153,26 @@ class CitizenProfile:
 def check_citizen_signup(
     phone: str, full_name: str, date_of_birth: datetime.date | None
 ) -> CitizenProfile:
+    refusals = Refusals()  # every field's problem told at once (issue 16.9)
     name = line(full_name)
-    if len(name) < 2 or any(ch.isdigit() for ch in name):
-        raise ActionError(_("Enter your full name as on your ID card."), field="full_name")
-    if len(name) > MAX_NAME:
-        # SQLite stores a longer one; PostgreSQL refused it with an error 500.
-        raise ActionError(
-            _("A name has at most %(max)d characters.") % {"max": MAX_NAME}, field="full_name"
-        )
+    with refusals:
+        if len(name) < 2 or any(ch.isdigit() for ch in name):
+            raise ActionError(_("Enter your full name as on your ID card."), field="full_name")
+        if len(name) > MAX_NAME:
+            # SQLite stores a longer one; PostgreSQL refused it with an error 500.
+            raise ActionError(
+                _("A name has at most %(max)d characters.") % {"max": MAX_NAME}, field="full_name"
+            )
     today = timezone.localdate()
-    if date_of_birth is None or date_of_birth > today or date_of_birth.year < today.year - 120:
-        raise ActionError(_("Enter a valid date of birth."), field="date_of_birth")
-    if citizen_for_phone(phone) is not None:
-        raise ActionError(_("This number already has an account. Log in instead."), field="phone")
+    with refusals:
+        if date_of_birth is None or date_of_birth > today or date_of_birth.year < today.year - 120:
+            raise ActionError(_("Enter a valid date of birth."), field="date_of_birth")
+    with refusals:
+        if citizen_for_phone(phone) is not None:
+            raise ActionError(
+                _("This number already has an account. Log in instead."), field="phone"
+            )
+    refusals.raise_any()
     return CitizenProfile(phone=phone, full_name=name, date_of_birth=date_of_birth)
 
 

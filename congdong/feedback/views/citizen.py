@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdong.core.errors import ActionError, CitizenAccountNeeded
+from congdong.core.errors import ActionError, ActionErrors, CitizenAccountNeeded
 from congdong.core.private_files import serve_file
 from congdong.core.public_cache import cached_response
 from congdong.core.web import client_ip, form_error
@@ -37,6 +37,7 @@ from congdong.feedback.models import (
 )
 from congdong.feedback.templatetags.feedback_public import section
 from congdong.pages.queries import public_page_ref
+from congdong.units.models import Unit
 
 S = FeedbackState
 MY_PAGE = 20  # items of "my feedback" at a time
@@ -84,10 +85,14 @@ def send(request: HttpRequest) -> HttpResponse:
         initial={"unit": unit.pk},
     )
     status = 200
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        valid = form.is_valid()
         data = form.cleaned_data
+        # A form the form layer refused is still checked by the action's rules (nothing is
+        # written), so that one submit tells every field's problem (issue 16.9).
+        send_or_check = actions.submit if valid else actions.check_submit
         try:
-            item = actions.submit(
+            item = send_or_check(
                 request.user,
                 unit.pk,
                 data.get("category") or 0,
@@ -103,11 +108,17 @@ def send(request: HttpRequest) -> HttpResponse:
             form_error(form, replace_field(exc))
             status = exc.status  # 429 past the daily limit
         else:
+            if not valid:
+                return _send_page(request, form, unit, 400)
             messages.success(
                 request,
                 _("Your feedback is sent. Its tracking code is %(code)s.") % {"code": item.code},
             )
             return redirect(f"{reverse('feedback:item', args=[item.pk])}?moi=1")
+    return _send_page(request, form, unit, status if status != 200 else 400 if form.errors else 200)
+
+
+def _send_page(request: HttpRequest, form: SendForm, unit: Unit, status: int) -> HttpResponse:
     return render(
         request,
         "feedback/citizen/send.html",
@@ -119,12 +130,14 @@ def send(request: HttpRequest) -> HttpResponse:
             "max_files": actions.MAX_FILES,
             "limit": settings.FEEDBACK_DAILY_LIMIT,
         },
-        status=status if status != 200 else 400 if form.errors else 200,
+        status=status,
     )
 
 
 def replace_field(exc: ActionError) -> ActionError:
     """The action's refusal, named after this form's field that holds the value."""
+    if isinstance(exc, ActionErrors):
+        return ActionErrors([replace_field(one) for one in exc.errors])
     if exc.field in FIELD_OF:
         return ActionError(exc.message, field=FIELD_OF[exc.field], status=exc.status)
     return exc

@@ -170,6 +170,10 @@ def _move_forms(
     allowed = [a for a in MOVES.values() if item.state in ACTION_FROM[a]]
     if A.ESCALATE in allowed and item.unit.parent_id is None:
         allowed.remove(A.ESCALATE)
+    if A.ANSWER in allowed and not queries.may_answer(request.user, item):
+        allowed.remove(A.ANSWER)  # accepted: the officer who accepted it only, others assign
+    if bound is not None and bound[0] not in allowed:
+        allowed.append(bound[0])  # a refused move's form stays, to show why it was refused
     q = request.GET.get("q", "")[:100]
     out: list[tuple[str, str, forms.Form | None]] = []
     for action in allowed:
