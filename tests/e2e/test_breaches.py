@@ -35,7 +35,7 @@ def test_province_admin_records_a_breach_drafts_the_notice_and_marks_it_sent(pag
     page.locator("#breach-form button[type=submit]").click()
     item = Breach.objects.get()
     expect(page).to_have_url(url_ending(f"/lam-viec/su-co-du-lieu/{item.pk}/"))
-    expect(page.locator("#item-timer")).to_contain_text("71 giờ")
+    expect(page.locator("#item-timer")).to_contain_text("còn 2 ngày 23 giờ")
     assert item.unit.name == "Bắc Ninh"
 
     page.locator("#notice-link").click()

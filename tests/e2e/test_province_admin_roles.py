@@ -85,14 +85,12 @@ def test_province_admin_grants_role_below_and_is_refused_elsewhere(page: Page, e
     assert membership.organisation.code == Organisation.Code.FRONT
     assert membership.granted_by == admin
 
-    # A commune of Hà Nội is outside the admin's subtree: 403 with the reason.
+    # A commune of Hà Nội is outside the admin's subtree: not found, naming nothing (16.12).
     hanoi_commune = a_hanoi_commune()
     response = page.goto(workspace_url(hanoi_commune))
     assert response is not None
-    assert response.status == 403
-    reason = page.get_by_role("main").get_by_role("alert")
-    expect(reason).to_be_visible()
-    expect(reason).to_contain_text(hanoi_commune.full_name)
+    assert response.status == 404
+    expect(page.get_by_role("main")).not_to_contain_text(hanoi_commune.full_name)
     expect(page.locator("#unit-q")).to_have_count(0)
     expect(page.locator("form[action$='/cap-quyen/']")).to_have_count(0)
 
@@ -103,9 +101,9 @@ def test_province_admin_grants_role_below_and_is_refused_elsewhere(page: Page, e
         form={"username": "tiendu.canbo", "role": "editor", "organisation": "mttq"},
         headers={"X-CSRFToken": csrf},
     )
-    assert refused.status == 403
-    # The refusal comes from the permission check (it names the unit), not from CSRF.
-    assert hanoi_commune.full_name in refused.text()
+    # The refusal comes from the scope check (not found), not from CSRF (which answers 403).
+    assert refused.status == 404
+    assert hanoi_commune.full_name not in refused.text()
     assert not Membership.objects.filter(unit=hanoi_commune).exists()
     assert list(Membership.objects.filter(user=tiendu)) == [membership]
 
