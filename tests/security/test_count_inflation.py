@@ -153,7 +153,9 @@ def test_rotating_user_agents_share_one_beacon_allowance_per_address(post, send,
     for i in range(10):
         send(scripted(i), post)
     flush_events()
-    assert Event.objects.filter(kind=EventKind.FEED_SEEN).count() == 3
+    # Three a minute per address, whatever the browser says (before: all ten). A run that
+    # straddles the minute's edge meets two windows, so at most six.
+    assert 3 <= Event.objects.filter(kind=EventKind.FEED_SEEN).count() <= 6
 
 
 def test_the_beacon_refuses_the_fourth_browser_of_one_address(post, settings):

@@ -198,6 +198,7 @@ ACTIONS = frozenset(
         "feedback:staff-move",
         "handbook:board-reply",
         "handbook:board-decide",
+        "handbook:revision-decide",  # publish or send back a version (four eyes)
         "takedown:act",
         "takedown:refuse",
         "moderation:decide-appeal",
