@@ -35,7 +35,7 @@ from congdong.campaigns.queries import (
     target_pages,
 )
 from congdong.core import public_cache
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.insights import events
 from congdong.insights.models import EventKind
 from congdong.pages.models import PageQuerySet, PageStatus
@@ -123,16 +123,32 @@ def check_create(
     unit_ids: Iterable[int] = (),
     deadline: datetime.datetime | None = None,
 ) -> NewCampaign:
-    """`actor` writes posts on the source page's unit (EDIT_POSTS) and the targets lie below it."""
-    post, targets = check_targets(actor, post_id, targeting, levels, unit_ids)
-    if post.state not in SOURCE_STATES | {PostState.DRAFT, PostState.SUBMITTED}:
-        raise ActionError(
-            _("A post that is %(state)s cannot be sent down the tree.")
-            % {"state": PostState(post.state).label},
-            field="post",
-        )
-    if mode not in CampaignMode.values:
-        raise ActionError(_("Choose how the post goes down: publish or reshare."), field="mode")
+    """`actor` writes posts on the source page's unit (EDIT_POSTS) and the targets lie below it.
+
+    Every field's problem is told at once."""
+    post = access_post_to_write(actor, post_id)
+    refusals = Refusals()
+    with refusals:
+        targets = check_targets(actor, post_id, targeting, levels, unit_ids)[1]
+    with refusals:
+        if post.state not in SOURCE_STATES | {PostState.DRAFT, PostState.SUBMITTED}:
+            raise ActionError(
+                _("A post that is %(state)s cannot be sent down the tree.")
+                % {"state": PostState(post.state).label},
+                field="post",
+            )
+    with refusals:
+        if mode not in CampaignMode.values:
+            raise ActionError(_("Choose how the post goes down: publish or reshare."), field="mode")
+    with refusals:
+        _check_deadline(mode, deadline)
+    refusals.raise_any()
+    return NewCampaign(
+        post, CampaignMode(mode), targets.targeting, targets.levels, targets.units, deadline
+    )
+
+
+def _check_deadline(mode: str, deadline: datetime.datetime | None) -> None:
     if mode == CampaignMode.RESHARE_TASK and deadline is None:
         raise ActionError(_("Give the deadline for resharing."), field="deadline")
     if deadline is not None:
@@ -140,9 +156,6 @@ def check_create(
             raise ActionError(_("Give the deadline with its time zone."), field="deadline")
         if deadline <= timezone.now():
             raise ActionError(_("The deadline must be in the future."), field="deadline")
-    return NewCampaign(
-        post, CampaignMode(mode), targets.targeting, targets.levels, targets.units, deadline
-    )
 
 
 def do_create(actor: User, new: NewCampaign) -> Campaign:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import Membership, User
 from congdong.accounts.queries import AnyUser
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.handbook.models import (
     BOARD_STATES,
@@ -93,11 +93,16 @@ class PageText:
 
 def _page_text(title: str | None, body: str | None, note: str | None) -> PageText:
     # The body is Markdown: kept as typed (line breaks matter), only control characters go.
-    return PageText(
-        title=_text(title, "title", _("The title"), 3, MAX_PAGE_TITLE),
-        body=_text(body, "body", _("The text"), 1, MAX_PAGE_BODY),
-        note=_text(note, "note", _("The note on what changed"), 0, MAX_NOTE),
-    )
+    # Every field's problem is told at once.
+    refusals = Refusals()
+    with refusals:
+        clean_title = _text(title, "title", _("The title"), 3, MAX_PAGE_TITLE)
+    with refusals:
+        clean_body = _text(body, "body", _("The text"), 1, MAX_PAGE_BODY)
+    with refusals:
+        clean_note = _text(note, "note", _("The note on what changed"), 0, MAX_NOTE)
+    refusals.raise_any()
+    return PageText(title=clean_title, body=clean_body, note=clean_note)
 
 
 @dataclass(frozen=True)
@@ -122,21 +127,30 @@ def check_create_page(
 ) -> NewPage:
     access_handbook_editor(user)
     slug = line(slug).lower()
-    if not SLUG.match(slug) or len(slug) > 80:
-        raise ActionError(
-            _(
-                "The address uses lower-case letters without accents, digits and hyphens "
-                "(at most 80), e.g. huong-dan-van-hanh."
-            ),
-            field="slug",
-        )
-    if HandbookPage.objects.filter(slug=slug).exists():
-        raise ActionError(_("A handbook page already has this address."), field="slug")
-    if kind not in PageKind.values:
-        raise ActionError(_("Choose whether the page is a regulation or a guide."), field="kind")
-    if not 0 <= int(order) <= 1000:
-        raise ActionError(_("The order is a number from 0 to 1000."), field="order")
-    return NewPage(slug, PageKind(kind), int(order), _page_text(title, body, note), user, _now(now))
+    refusals = Refusals()  # every field's problem told at once
+    with refusals:
+        if not SLUG.match(slug) or len(slug) > 80:
+            raise ActionError(
+                _(
+                    "The address uses lower-case letters without accents, digits and hyphens "
+                    "(at most 80), e.g. huong-dan-van-hanh."
+                ),
+                field="slug",
+            )
+        if HandbookPage.objects.filter(slug=slug).exists():
+            raise ActionError(_("A handbook page already has this address."), field="slug")
+    with refusals:
+        if kind not in PageKind.values:
+            raise ActionError(
+                _("Choose whether the page is a regulation or a guide."), field="kind"
+            )
+    with refusals:
+        if not 0 <= int(order) <= 1000:
+            raise ActionError(_("The order is a number from 0 to 1000."), field="order")
+    with refusals:
+        text = _page_text(title, body, note)
+    refusals.raise_any()
+    return NewPage(slug, PageKind(kind), int(order), text, user, _now(now))
 
 
 def do_create_page(new: NewPage) -> HandbookPage:

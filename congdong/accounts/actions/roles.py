@@ -18,7 +18,7 @@ from congdong.accounts.models import (
 )
 from congdong.accounts.queries import AnyUser, access_membership, access_unit
 from congdong.accounts.roles import Permission, Role
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line
 from congdong.units.models import Unit
 
@@ -34,26 +34,46 @@ class Grant:
 
 
 def check_grant(actor: AnyUser, unit_id: int, username: str, role: str, organisation: str) -> Grant:
-    """The actor manages members on the unit; the account, role and organisation exist."""
+    """The actor manages members on the unit; the account, role and organisation exist.
+
+    Every field's problem is told at once."""
     unit = access_unit(actor, unit_id, Permission.MANAGE_MEMBERS)
+    refusals = Refusals()
+    with refusals:
+        chosen = _clean_role(role)
+    with refusals:
+        org = _clean_organisation(organisation)
+    with refusals:
+        user = User.objects.filter(username=line(username), kind=AccountKind.STAFF).first()
+        if user is None or not user.is_active:
+            raise ActionError(
+                _("There is no active staff account “%(username)s”.") % {"username": username},
+                field="username",
+            )
+        if (
+            role in Role.values
+            and Membership.objects.filter(user=user, unit=unit, role=role).exists()
+        ):
+            raise ActionError(
+                _("%(user)s already has this role at %(unit)s.")
+                % {"user": user, "unit": unit.full_name},
+                field="role",
+            )
+    refusals.raise_any()
+    return Grant(unit=unit, user=user, organisation=org, role=chosen)
+
+
+def _clean_role(role: str) -> Role:
     if role not in Role.values:
         raise ActionError(_("Choose a role from the list."), field="role")
-    org = Organisation.objects.filter(code=organisation).first()
+    return Role(role)
+
+
+def _clean_organisation(code: str) -> Organisation:
+    org = Organisation.objects.filter(code=code).first()
     if org is None:
         raise ActionError(_("Choose an organisation from the list."), field="organisation")
-    user = User.objects.filter(username=line(username), kind=AccountKind.STAFF).first()
-    if user is None or not user.is_active:
-        raise ActionError(
-            _("There is no active staff account “%(username)s”.") % {"username": username},
-            field="username",
-        )
-    if Membership.objects.filter(user=user, unit=unit, role=role).exists():
-        raise ActionError(
-            _("%(user)s already has this role at %(unit)s.")
-            % {"user": user, "unit": unit.full_name},
-            field="role",
-        )
-    return Grant(unit=unit, user=user, organisation=org, role=Role(role))
+    return org
 
 
 def do_grant(actor: User, grant: Grant) -> Membership:
@@ -125,9 +145,36 @@ def check_create_staff(
     role: str,
     organisation: str,
 ) -> NewStaff:
-    """A unit admin may open an account for a new colleague, with a role in their subtree."""
+    """A unit admin may open an account for a new colleague, with a role in their subtree.
+
+    Every field's problem is told at once."""
     unit = access_unit(actor, unit_id, Permission.MANAGE_MEMBERS)
     username = line(username)
+    name = line(full_name)
+    refusals = Refusals()
+    with refusals:
+        _check_new_username(username)
+    with refusals:
+        if len(name) < 2:
+            raise ActionError(_("Enter the person's full name."), field="full_name")
+        if len(name) > MAX_NAME:
+            raise ActionError(
+                _("A name has at most %(max)d characters.") % {"max": MAX_NAME}, field="full_name"
+            )
+    with refusals:
+        chosen = _clean_role(role)
+    with refusals:
+        org = _clean_organisation(organisation)
+    with refusals:
+        try:
+            validate_password(password, User(username=username, full_name=name))
+        except ValidationError as exc:
+            raise ActionError(" ".join(exc.messages), field="password") from exc
+    refusals.raise_any()
+    return NewStaff(unit, username, name, password, org, chosen)
+
+
+def _check_new_username(username: str) -> None:
     if not (3 <= len(username) <= 50) or not set(username) <= USERNAME_CHARS:
         raise ActionError(
             _(
@@ -140,23 +187,6 @@ def check_create_staff(
         raise ActionError(
             _("The username “%(username)s” is taken.") % {"username": username}, field="username"
         )
-    name = line(full_name)
-    if len(name) < 2:
-        raise ActionError(_("Enter the person's full name."), field="full_name")
-    if len(name) > MAX_NAME:
-        raise ActionError(
-            _("A name has at most %(max)d characters.") % {"max": MAX_NAME}, field="full_name"
-        )
-    if role not in Role.values:
-        raise ActionError(_("Choose a role from the list."), field="role")
-    org = Organisation.objects.filter(code=organisation).first()
-    if org is None:
-        raise ActionError(_("Choose an organisation from the list."), field="organisation")
-    try:
-        validate_password(password, User(username=username, full_name=name))
-    except ValidationError as exc:
-        raise ActionError(" ".join(exc.messages), field="password") from exc
-    return NewStaff(unit, username, name, password, org, Role(role))
 
 
 def do_create_staff(actor: User, new: NewStaff) -> Membership:
