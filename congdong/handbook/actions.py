@@ -275,7 +275,12 @@ def check_decide_version(
     none of its text (`access_revision_to_decide`)."""
     revision = access_revision_to_decide(user, slug, number)
     if decision not in (RevisionState.PUBLISHED, RevisionState.RETURNED):
-        raise ActionError(_("Choose: publish or send back."), field="decision")
+        refusals = Refusals()  # a missing choice and a bad note are told together
+        with refusals:
+            raise ActionError(_("Choose: publish or send back."), field="decision")
+        with refusals:
+            _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
+        refusals.raise_any()
     current, to = RevisionState(revision.state), RevisionState(decision)
     if not HANDBOOK_STATES.allowed_for_person(current, to):
         raise ActionError(
@@ -368,21 +373,27 @@ def check_create_post(
         if unit_id
         else None
     )
-    if membership is None:
-        raise ActionError(
-            _("Choose one of the units where you hold a role."),
-            field="unit",
-        )
-    if kind not in BoardKind.values:
-        raise ActionError(
-            _("Choose what you share: an experience, a difficulty or a proposal."), field="kind"
-        )
+    refusals = Refusals()  # every field's problem told at once
+    with refusals:
+        if membership is None:
+            raise ActionError(_("Choose one of the units where you hold a role."), field="unit")
+    with refusals:
+        if kind not in BoardKind.values:
+            raise ActionError(
+                _("Choose what you share: an experience, a difficulty or a proposal."),
+                field="kind",
+            )
+    with refusals:
+        clean_title = _text(title, "title", _("The title"), 5, MAX_POST_TITLE)
+    with refusals:
+        clean_body = _text(body, "body", _("The text"), MIN_POST_BODY, MAX_POST_BODY)
+    refusals.raise_any()
     return NewPost(
         author=user,
         unit=membership.unit,
         kind=BoardKind(kind),
-        title=_text(title, "title", _("The title"), 5, MAX_POST_TITLE),
-        body=_text(body, "body", _("The text"), MIN_POST_BODY, MAX_POST_BODY),
+        title=clean_title,
+        body=clean_body,
         now=_now(now),
     )
 
@@ -469,7 +480,12 @@ def check_decide(
     if post.kind != BoardKind.PROPOSAL:
         raise ActionError(_("Only proposals are accepted or not accepted."), field="decision")
     if decision not in (BoardState.ACCEPTED, BoardState.DECLINED):
-        raise ActionError(_("Choose: accepted or not accepted."), field="decision")
+        refusals = Refusals()  # a missing choice and a bad note are told together
+        with refusals:
+            raise ActionError(_("Choose: accepted or not accepted."), field="decision")
+        with refusals:
+            _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
+        refusals.raise_any()
     current, to = BoardState(post.state), BoardState(decision)
     if not BOARD_STATES.allowed_for_person(current, to):
         raise ActionError(

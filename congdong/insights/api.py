@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.insights import coverage, dashboard, figures
 from congdong.insights.figures import METRICS
 from congdong.insights.queries import access_insights_unit
@@ -213,16 +213,20 @@ def unit_pages(
     `metric` over the period; an additive metric (reach cannot be ranked by a sum)."""
     unit = access_insights_unit(request.user, unit_id)
     period = _period(unit, start, end)
-    if metric not in figures.ADDITIVE:
-        raise ActionError(
-            _("“%(metric)s” cannot be ranked; use one of: %(choices)s.")
-            % {"metric": metric[:40], "choices": ", ".join(figures.ADDITIVE)},
-            field="metric",
-        )
-    if not 1 <= limit <= MAX_PAGES:
-        raise ActionError(
-            _("The limit is between 1 and %(max)s.") % {"max": MAX_PAGES}, field="limit"
-        )
+    refusals = Refusals()  # both parameters told at once
+    with refusals:
+        if metric not in figures.ADDITIVE:
+            raise ActionError(
+                _("“%(metric)s” cannot be ranked; use one of: %(choices)s.")
+                % {"metric": metric[:40], "choices": ", ".join(figures.ADDITIVE)},
+                field="metric",
+            )
+    with refusals:
+        if not 1 <= limit <= MAX_PAGES:
+            raise ActionError(
+                _("The limit is between 1 and %(max)s.") % {"max": MAX_PAGES}, field="limit"
+            )
+    refusals.raise_any()
     ranked = figures.pages_ranked(unit, period, metric, n=limit, bottom=bottom)
     return {
         "unit": _unit(unit),

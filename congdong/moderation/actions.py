@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import ratelimit
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.actions.eligibility import check_can_engage
@@ -78,13 +78,17 @@ def check_report(actor: AnyUser, kind: str, item_id: int, reason: str, text: str
         key = queries.post_key(item.pk)
     else:
         raise ActionError(_("Only posts and comments can be reported."), field="kind")
-    if reason not in ReportReason.values:
-        raise ActionError(_("Choose why you report it."), field="reason")
     text = _words(text)
-    if reason == ReportReason.OTHER and not text:
-        raise ActionError(_("Say in a few words what is wrong."), field="text")
-    if len(text) > MAX_TEXT:
-        raise ActionError(_("At most %(max)d characters.") % {"max": MAX_TEXT}, field="text")
+    refusals = Refusals()  # every field's problem told at once
+    with refusals:
+        if reason not in ReportReason.values:
+            raise ActionError(_("Choose why you report it."), field="reason")
+    with refusals:
+        if reason == ReportReason.OTHER and not text:
+            raise ActionError(_("Say in a few words what is wrong."), field="text")
+        if len(text) > MAX_TEXT:
+            raise ActionError(_("At most %(max)d characters.") % {"max": MAX_TEXT}, field="text")
+    refusals.raise_any()
     author_id = item.author_id
     if author_id == user.pk:
         raise ActionError(_("You cannot report what you wrote yourself."))
@@ -207,10 +211,18 @@ def check_decide(actor: AnyUser, case_id: int, decision: str, reason: str = "") 
         raise PermissionDenied(
             _("You wrote this content, so you cannot decide on it: another moderator must.")
         )
-    if decision not in (Decision.KEEP, Decision.REMOVE):
-        raise ActionError(_("Choose to keep or to remove."), field="decision")
-    to = CaseState.KEPT if decision == Decision.KEEP else CaseState.REMOVED
     reason = _words(reason)
+    if decision not in (Decision.KEEP, Decision.REMOVE):
+        refusals = Refusals()  # a missing choice and a too long reason are told together
+        with refusals:
+            raise ActionError(_("Choose to keep or to remove."), field="decision")
+        with refusals:
+            if len(reason) > MAX_REASON:
+                raise ActionError(
+                    _("At most %(max)d characters.") % {"max": MAX_REASON}, field="reason"
+                )
+        refusals.raise_any()
+    to = CaseState.KEPT if decision == Decision.KEEP else CaseState.REMOVED
     if not CASE_STATES.allowed(case.state, to):
         raise ActionError(
             _("This case was already decided (%(state)s).") % {"state": CaseState(case.state).label}

@@ -17,7 +17,7 @@ from congdong.accounts.models import AccountKind, Organisation, User
 from congdong.accounts.queries import AnyUser, access_unit
 from congdong.accounts.roles import Permission
 from congdong.core import public_cache
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.images import clean_image
 from congdong.core.text import line, plain
 from congdong.pages.models import (
@@ -279,14 +279,18 @@ def check_add_operator(
 ) -> OperatorGrant:
     page = access_page(actor, page_id, Permission.MANAGE_PAGE)
     user = User.objects.filter(username=line(username), kind=AccountKind.STAFF).first()
-    if user is None or not user.is_active:
-        raise ActionError(
-            _("There is no active staff account “%(username)s”.") % {"username": username},
-            field="username",
-        )
     org = Organisation.objects.filter(code=organisation).first()
-    if org is None:
-        raise ActionError(_("Choose an organisation from the list."), field="organisation")
+    refusals = Refusals()  # both fields told at once
+    with refusals:
+        if user is None or not user.is_active:
+            raise ActionError(
+                _("There is no active staff account “%(username)s”.") % {"username": username},
+                field="username",
+            )
+    with refusals:
+        if org is None:
+            raise ActionError(_("Choose an organisation from the list."), field="organisation")
+    refusals.raise_any()
     if PageOperator.objects.filter(page=page, user=user).exists():
         raise ActionError(
             _("%(user)s already co-runs this page.") % {"user": user}, field="username"

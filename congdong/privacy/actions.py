@@ -393,13 +393,17 @@ def check_delete(
     user: AnyUser, understood: bool, word: str, now: datetime.datetime | None = None
 ) -> Erasure:
     citizen = check_citizen(user)
-    if not understood:
-        raise ActionError(
-            _("Tick the box to confirm you understand what is erased and what is kept."),
-            field="understood",
-        )
-    if fold(word) != DELETE_WORD:
-        raise ActionError(_("Type XÓA to confirm."), field="word")
+    refusals = Refusals()  # both confirmations told at once
+    with refusals:
+        if not understood:
+            raise ActionError(
+                _("Tick the box to confirm you understand what is erased and what is kept."),
+                field="understood",
+            )
+    with refusals:
+        if fold(word) != DELETE_WORD:
+            raise ActionError(_("Type XÓA to confirm."), field="word")
+    refusals.raise_any()
     now = _now(now)
     if active_lock(citizen, now) is not None:
         # Otherwise deleting and signing up again with the same number would lift the lock.

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congdong.accounts.queries import AnyUser
-from congdong.core.errors import ActionError
+from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import fold
 from congdong.insights import reports
 from congdong.insights.exports.document import Document
@@ -117,15 +117,21 @@ def check_request_export(
 ) -> ExportRequest:
     """A valid request by `user`, or ActionError (bad input, too many exports waiting);
     PermissionDenied / Http404 when the unit's figures are not theirs to read."""
-    if kind not in reports.BUILDERS:
-        raise ActionError(_("Unknown report."), field="kind")
-    if fmt not in ExportFormat.values:
-        raise ActionError(_("Choose CSV, XLSX or PDF."), field="format")
-    try:
-        unit_pk = int(unit_id or "")
-    except (TypeError, ValueError):
-        raise ActionError(_("Choose a unit."), field="unit") from None
-    clean = clean_params(params)
+    refusals = Refusals()  # every field's problem told at once
+    with refusals:
+        if kind not in reports.BUILDERS:
+            raise ActionError(_("Unknown report."), field="kind")
+    with refusals:
+        if fmt not in ExportFormat.values:
+            raise ActionError(_("Choose CSV, XLSX or PDF."), field="format")
+    with refusals:
+        try:
+            unit_pk = int(unit_id or "")
+        except (TypeError, ValueError):
+            raise ActionError(_("Choose a unit."), field="unit") from None
+    with refusals:
+        clean = clean_params(params)
+    refusals.raise_any()
     unit = access_insights_unit(user, unit_pk)
     waiting = Export.objects.filter(
         user_id=user.pk, state__in=(ExportState.QUEUED, ExportState.RUNNING)
