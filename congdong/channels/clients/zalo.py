@@ -199,11 +199,10 @@ class ZaloClient:
                 expires_in=int(body.get("expires_in") or 0),
             )
         code = _int(body.get("error"))
-        message = " — ".join(
-            str(body[key])
-            for key in ("error_name", "error_reason", "error_description")
-            if body.get(key)
-        ) or str(body.get("message", "no token in the answer"))
+        parts = (body.get(key) for key in ("error_name", "error_reason", "error_description"))
+        message = " — ".join(dict.fromkeys(str(part) for part in parts if part)) or str(
+            body.get("message", "no token in the answer")
+        )
         if response.status_code >= 500:
             raise ServerError(message, code=code, status=response.status_code)
         raise InvalidToken(message, code=code, status=response.status_code)
