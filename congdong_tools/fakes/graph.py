@@ -187,6 +187,7 @@ class FakeGraph(FakeServer):
         "fail",
         "clear_faults",
         "posts",
+        "add_comment",
         "comments_on",
     )
 
@@ -328,6 +329,31 @@ class FakeGraph(FakeServer):
         with self.lock:
             return [c for c in self.comments.values() if c.object_id == object_id]
 
+    def add_comment(
+        self,
+        page_id: str,
+        *,
+        message: str = "Xin chào",
+        post_id: str | None = None,
+        from_id: str = "555000111",
+        from_name: str = "Nguyễn Văn A",
+    ) -> FakeComment:
+        """A citizen's comment on a post of the Page (its latest post if `post_id` is None)."""
+        with self.lock:
+            if post_id is None:
+                posts = self.posts(page_id)
+                post_id = posts[-1].id if posts else f"{page_id}_{next(self._ids)}"
+            comment = FakeComment(
+                id=f"{post_id.split('_')[-1]}_{next(self._ids)}",
+                object_id=post_id,
+                message=message,
+                from_id=from_id,
+                from_name=from_name,
+                created_time=_now(),
+            )
+            self.comments[comment.id] = comment
+        return comment
+
     # --- webhooks out ----------------------------------------------------------------------
 
     def send_feed_comment(
@@ -348,19 +374,10 @@ class FakeGraph(FakeServer):
 
         Signed with the app secret (or `secret`, to test a wrong one). Facebook retries failed
         deliveries; here only if `retries` > 0. Returns the comment and the last answer."""
-        with self.lock:
-            if post_id is None:
-                posts = self.posts(page_id)
-                post_id = posts[-1].id if posts else f"{page_id}_{next(self._ids)}"
-            comment = FakeComment(
-                id=f"{post_id.split('_')[-1]}_{next(self._ids)}",
-                object_id=post_id,
-                message=message,
-                from_id=from_id,
-                from_name=from_name,
-                created_time=_now(),
-            )
-            self.comments[comment.id] = comment
+        comment = self.add_comment(
+            page_id, message=message, post_id=post_id, from_id=from_id, from_name=from_name
+        )
+        post_id = comment.object_id
         now = int(time.time())
         payload = {
             "object": "page",
@@ -410,7 +427,7 @@ class FakeGraph(FakeServer):
         answer = None
         for _attempt in range(retries + 1):
             try:
-                answer = httpx.post(to_url, content=body, headers=headers, timeout=timeout)
+                answer = self.http.post(to_url, content=body, headers=headers, timeout=timeout)
             except httpx.HTTPError:
                 answer = None
                 continue
@@ -425,7 +442,7 @@ class FakeGraph(FakeServer):
             "hub.challenge": str(secrets.randbelow(10**9)),
             "hub.verify_token": verify_token,
         }
-        return httpx.get(to_url, params=params, timeout=5)
+        return self.http.get(to_url, params=params, timeout=5)
 
     # --- plumbing --------------------------------------------------------------------------
 

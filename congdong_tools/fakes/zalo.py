@@ -302,7 +302,7 @@ class FakeZalo(FakeServer):
         answer = None
         for _attempt in range(retries + 1):
             try:
-                answer = httpx.post(to_url, content=body, headers=headers, timeout=timeout)
+                answer = self.http.post(to_url, content=body, headers=headers, timeout=timeout)
             except httpx.HTTPError:
                 answer = None
                 continue
