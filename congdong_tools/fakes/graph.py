@@ -230,8 +230,11 @@ class FakeGraph(FakeServer):
         self.route("POST", rf"/{v}/(?P<page_id>\d+)/feed", self.page_publish)
         self.route("GET", rf"/{v}/(?P<page_id>\d+)/feed", self.page_feed)
         self.route("POST", rf"/{v}/(?P<page_id>\d+)/photos", self.page_photo)
-        self.route("GET", rf"/{v}/(?P<page_id>\d+)/insights", self.page_insights)
-        self.route("GET", rf"/{v}/(?P<page_id>\d+)/insights/(?P<metric>\w+)", self.page_insights)
+        # A Page's insights, or a post's ("{page_id}_{post_id}").
+        self.route("GET", rf"/{v}/(?P<object_id>[\d_]+)/insights", self.page_insights)
+        self.route(
+            "GET", rf"/{v}/(?P<object_id>[\d_]+)/insights/(?P<metric>\w+)", self.page_insights
+        )
         self.route("POST", rf"/{v}/(?P<page_id>\d+)/subscribed_apps", self.page_subscribe)
         self.route("GET", rf"/{v}/(?P<object_id>[\d_]+)/comments", self.object_comments)
         self.route("POST", rf"/{v}/(?P<object_id>[\d_]+)/comments", self.object_reply)
@@ -844,11 +847,14 @@ class FakeGraph(FakeServer):
     # --- insights --------------------------------------------------------------------------
 
     def page_insights(
-        self, request: Request, version: str, page_id: str, metric: str | None = None
+        self, request: Request, version: str, object_id: str, metric: str | None = None
     ) -> Response:
+        page_id = self._object_page(object_id)
         token = self._guard(request, NEEDS["insights"], page_id)
         if isinstance(token, Response):
             return token
+        if page_id is None:
+            return _error(400, 100, f"(#100) Object with ID '{object_id}' does not exist")
         names = [metric] if metric else (request.param("metric") or "").split(",")
         names = [n for n in names if n]
         if not names:
@@ -883,7 +889,8 @@ class FakeGraph(FakeServer):
             day = since
             while day < until:
                 end = (day + timedelta(days=1)).strftime("%Y-%m-%dT08:00:00+0000")
-                values.append({"value": self._value(page, name, day), "end_time": end})
+                value = self._value(page, object_id, name, day)
+                values.append({"value": value, "end_time": end})
                 day += timedelta(days=1)
             data.append(
                 {
@@ -892,14 +899,14 @@ class FakeGraph(FakeServer):
                     "values": values,
                     "title": name.replace("_", " ").title(),
                     "description": f"Daily: {name}",
-                    "id": f"{page_id}/insights/{name}/{period}",
+                    "id": f"{object_id}/insights/{name}/{period}",
                 }
             )
         return Response(200, {"data": data, "paging": {}})
 
     @staticmethod
-    def _value(page: FakePage, metric: str, day: date) -> Any:
-        seeded = page.insights.get(metric, {})
+    def _value(page: FakePage, object_id: str, metric: str, day: date) -> Any:
+        seeded = page.insights.get(metric, {}) if object_id == page.id else {}
         if day in seeded:
             return seeded[day]
         if metric.endswith("_city"):
@@ -907,7 +914,7 @@ class FakeGraph(FakeServer):
         if metric == "page_follows":
             return page.followers
         # Stable pseudo-random figures: the same page, metric and day give the same value.
-        digest = hashlib.sha256(f"{page.id}:{metric}:{day}".encode()).digest()
+        digest = hashlib.sha256(f"{object_id}:{metric}:{day}".encode()).digest()
         return int.from_bytes(digest[:2], "big") % max(10, page.followers // 10 or 100)
 
     # --- comments --------------------------------------------------------------------------

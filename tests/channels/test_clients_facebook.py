@@ -473,3 +473,33 @@ def test_invalid_metric_only_on_insights_calls(fake_graph, graph_client, page_to
     )
     assert set(result.dropped) == {"page_follows", "page_media_view"}
     assert result.values == {}
+
+
+def test_a_posts_insights_come_the_same_way(fake_graph, graph_client, page_token):
+    post_id = graph_client.publish(PAGE, page_token, message="Bài viết")
+    result = graph_client.insights(
+        post_id,
+        page_token,
+        metrics=["post_total_media_view_unique", "post_impressions_unique"],
+        since=date(2026, 1, 1),
+        until=date(2026, 1, 3),
+    )
+    assert set(result.dropped) == {"post_impressions_unique"}
+    assert len(result.values["post_total_media_view_unique"]) == 3
+
+
+def test_from_settings_reads_the_channel_settings(fake_graph, settings):
+    settings.FACEBOOK_GRAPH_URL = fake_graph.url
+    settings.FACEBOOK_DIALOG_URL = fake_graph.url
+    settings.FACEBOOK_GRAPH_VERSION = "v23.0"
+    settings.FACEBOOK_APP_ID = fake_graph.app_id
+    settings.FACEBOOK_APP_SECRET = fake_graph.app_secret
+    settings.CHANNEL_TIMEOUT = 3
+    user_token = fake_graph.add_user(ADMIN)
+    with GraphClient.from_settings() as client:
+        assert client.timeout == 3
+        assert client.login_url(redirect_uri="http://x/cb", state="s", scopes=[]).startswith(
+            f"{fake_graph.url}/v23.0/dialog/oauth?"
+        )
+        assert client.permissions(user_token)["pages_manage_posts"] == "granted"
+    assert ("GET", "/v23.0/me/permissions") in fake_graph.calls

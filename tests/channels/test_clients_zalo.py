@@ -322,3 +322,16 @@ def test_an_unreachable_zalo_is_a_server_error(fake_zalo):
         pytest.raises(ServerError),
     ):
         client.oa_info("token")
+
+
+def test_from_settings_reads_the_channel_settings(fake_zalo, settings, oa):
+    settings.ZALO_OAUTH_URL = fake_zalo.url
+    settings.ZALO_API_URL = fake_zalo.url
+    settings.ZALO_APP_ID = fake_zalo.app_id
+    settings.ZALO_SECRET_KEY = fake_zalo.secret_key
+    settings.CHANNEL_TIMEOUT = 3
+    access, refresh = fake_zalo.tokens_for(OA)
+    with ZaloClient.from_settings() as client:
+        assert client.timeout == 3
+        assert client.oa_info(access)["oa_id"] == OA
+        assert client.refresh(refresh).access_token
