@@ -27,6 +27,7 @@ import itertools
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html import escape
@@ -209,10 +210,12 @@ class FakeGraph(FakeServer):
         self.users: dict[str, FakeUser] = {}
         self.pages: dict[str, FakePage] = {}
         self.tokens: dict[str, FakeToken] = {}
+        self.page_tokens: dict[tuple[str, str, bool], FakeToken] = {}
         self.codes: dict[str, tuple[str, str]] = {}
         self.dialog_user: str | None = None
         self.retired: dict[str, str | None] = dict(RETIRED_METRICS)
         self.feed: list[FakePost] = []
+        self.feed_by_page: dict[str, list[FakePost]] = {}
         self.comments: dict[str, FakeComment] = {}
         self.page_window: RateWindow | None = None
         self.app_window: RateWindow | None = None
@@ -322,7 +325,7 @@ class FakeGraph(FakeServer):
 
     def posts(self, page_id: str) -> list[FakePost]:
         with self.lock:
-            return [post for post in self.feed if post.page_id == page_id]
+            return list(self.feed_by_page.get(page_id, ()))
 
     def post_count(self, page_id: str, message: str) -> int:
         """How many times this exact message went to this Page (to assert "exactly once")."""
@@ -448,6 +451,20 @@ class FakeGraph(FakeServer):
         return self.http.get(to_url, params=params, timeout=5)
 
     # --- plumbing --------------------------------------------------------------------------
+
+    def _add_post(self, post: FakePost) -> None:
+        self.feed.append(post)
+        self.feed_by_page.setdefault(post.page_id, []).append(post)
+
+    def _page_token(self, user_token: FakeToken, page_id: str) -> FakeToken:
+        """The Page's token for this person: the same one each time while it is valid."""
+        key = (user_token.user_id, page_id, user_token.long_lived)
+        token = self.page_tokens.get(key)
+        if token is None or token.expired:
+            token = self._issue("page", user_token.user_id, page_id)
+            token.long_lived = user_token.long_lived
+            self.page_tokens[key] = token
+        return token
 
     def _issue(self, kind: str, user_id: str, page_id: str | None = None) -> FakeToken:
         prefix = "EAAP" if kind == "page" else "EAAU"
@@ -697,23 +714,25 @@ class FakeGraph(FakeServer):
         if isinstance(token, Response):
             return token
         with self.lock:
-            rows = []
-            for page in self.pages.values():
-                tasks = page.admins.get(token.user_id)
-                if tasks is None:
-                    continue
-                page_token = self._issue("page", token.user_id, page.id)
-                page_token.long_lived = token.long_lived
-                rows.append(
-                    {
-                        "id": page.id,
-                        "name": page.name,
-                        "access_token": page_token.value,
-                        "category": "Government Organization",
-                        "tasks": list(tasks),
-                    }
-                )
-        return self._page_of(request, rows)
+            mine = [
+                (p, p.admins[token.user_id])
+                for p in self.pages.values()
+                if token.user_id in p.admins
+            ]
+
+        def row(item: tuple[FakePage, tuple[str, ...]]) -> dict[str, Any]:
+            page, tasks = item
+            with self.lock:
+                page_token = self._page_token(token, page.id)
+            return {
+                "id": page.id,
+                "name": page.name,
+                "access_token": page_token.value,
+                "category": "Government Organization",
+                "tasks": list(tasks),
+            }
+
+        return self._page_of(request, mine, row)
 
     def me_permissions(self, request: Request, version: str) -> Response:
         token = self._guard(request, None)
@@ -733,11 +752,15 @@ class FakeGraph(FakeServer):
                     other.expired = True
         return Response(200, {"success": True})
 
-    def _page_of(self, request: Request, rows: list[dict[str, Any]]) -> Response:
+    def _page_of(
+        self, request: Request, rows: list[Any], make: Callable[[Any], Any] | None = None
+    ) -> Response:
         """One page of a list with Graph's cursors (`after` is the offset, base64-free)."""
         limit = min(int(request.param("limit") or self.page_size), self.page_size)
         start = int(request.param("after") or 0)
         chunk = rows[start : start + limit]
+        if make is not None:
+            chunk = [make(item) for item in chunk]
         body: dict[str, Any] = {"data": chunk}
         paging: dict[str, Any] = {"cursors": {"before": str(start), "after": str(start + limit)}}
         if start + limit < len(rows):
@@ -794,7 +817,7 @@ class FakeGraph(FakeServer):
             scheduled = request.param("scheduled_publish_time")
             post.scheduled_publish_time = int(scheduled) if scheduled else None
         with self.lock:
-            self.feed.append(post)
+            self._add_post(post)
         return Response(200, {"id": post.id})
 
     def page_photo(self, request: Request, version: str, page_id: str) -> Response:
@@ -815,7 +838,7 @@ class FakeGraph(FakeServer):
             image_bytes=len(image or b""),
         )
         with self.lock:
-            self.feed.append(post)
+            self._add_post(post)
         return Response(200, {"id": photo_id, "post_id": post.id})
 
     def page_feed(self, request: Request, version: str, page_id: str) -> Response:
@@ -949,7 +972,8 @@ class FakeGraph(FakeServer):
         token = self._guard(request, NEEDS["moderate"], page_id)
         if isinstance(token, Response):
             return token
-        if object_id not in self.comments and not any(p.id == object_id for p in self.feed):
+        posts = self.posts(object_id.split("_")[0])
+        if object_id not in self.comments and not any(p.id == object_id for p in posts):
             return _error(400, 100, f"(#100) Object with ID '{object_id}' does not exist")
         message = request.param("message") or ""
         if not message:
