@@ -27,6 +27,7 @@ import itertools
 import json
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -188,6 +189,8 @@ class FakeGraph(FakeServer):
         "fail",
         "clear_faults",
         "posts",
+        "post_count",
+        "duplicate_posts",
         "add_comment",
         "comments_on",
     )
@@ -330,6 +333,12 @@ class FakeGraph(FakeServer):
     def post_count(self, page_id: str, message: str) -> int:
         """How many times this exact message went to this Page (to assert "exactly once")."""
         return sum(1 for post in self.posts(page_id) if post.message == message)
+
+    def duplicate_posts(self) -> dict[tuple[str, str], int]:
+        """Every (page_id, message) posted more than once, with how many times."""
+        with self.lock:
+            counts = Counter((post.page_id, post.message) for post in self.feed)
+        return {key: n for key, n in counts.items() if n > 1}
 
     def comments_on(self, object_id: str) -> list[FakeComment]:
         with self.lock:

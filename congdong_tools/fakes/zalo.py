@@ -22,6 +22,7 @@ import itertools
 import json
 import secrets
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -135,6 +136,8 @@ class FakeZalo(FakeServer):
         "clear_faults",
         "articles",
         "broadcasts",
+        "broadcast_count",
+        "duplicate_broadcasts",
     )
 
     def __init__(
@@ -232,6 +235,12 @@ class FakeZalo(FakeServer):
     def broadcast_count(self, oa_id: str, article_id: str) -> int:
         """How many times this article went out from this OA (to assert "exactly once")."""
         return sum(1 for b in self.broadcasts(oa_id) if b.article_id == article_id)
+
+    def duplicate_broadcasts(self) -> dict[tuple[str, str], int]:
+        """Every (oa_id, article_id) broadcast more than once, with how many times."""
+        with self.lock:
+            counts = Counter((sent.oa_id, sent.article_id) for sent in self.sent)
+        return {key: n for key, n in counts.items() if n > 1}
 
     # --- webhooks out ----------------------------------------------------------------------
 

@@ -184,3 +184,15 @@ def test_the_fake_runs_as_a_process_seeded_from_a_file(graph_process):
     assert post_id.startswith(f"{PAGE}_")
     posts = httpx.post(f"{url}/_fake/posts", json={"page_id": PAGE}).json()["result"]
     assert [p["message"] for p in posts] == ["Từ tiến trình riêng"]
+
+
+def test_duplicate_posts_are_counted_per_page_and_message(fake_graph, graph_client):
+    token = fake_graph.add_user("1")
+    fake_graph.add_page(PAGE, "MTTQ Bắc Ninh", admins=["1"])
+    fake_graph.add_page("222", "MTTQ Kinh Bắc", admins=["1"])
+    grants = {g.id: g.access_token for g in graph_client.accounts(token)}
+    for page_id in (PAGE, "222"):
+        graph_client.publish(page_id, grants[page_id], message="Lời kêu gọi")
+    assert fake_graph.duplicate_posts() == {}
+    graph_client.publish(PAGE, grants[PAGE], message="Lời kêu gọi")
+    assert fake_graph.duplicate_posts() == {(PAGE, "Lời kêu gọi"): 2}

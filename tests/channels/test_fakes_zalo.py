@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import httpx
 
+from congdong.channels.clients.zalo import ZaloClient, pkce_pair
 from congdong.channels.signatures import zalo_signature_ok
 
 OA = "579745863508352884"
@@ -66,3 +69,62 @@ def test_answers_use_zalos_error_envelope(fake_zalo):
     answer = httpx.get(f"{fake_zalo.url}/v2.0/oa/getoa", headers={"access_token": "nope"})
     assert answer.status_code == 200  # Zalo says errors in the body
     assert answer.json() == {"error": -216, "message": "Access token is invalid"}
+
+
+def test_duplicate_broadcasts_are_counted_per_oa_and_article(fake_zalo, zalo_client):
+    fake_zalo.add_oa(OA, "MTTQ Bắc Ninh")
+    access, _refresh = fake_zalo.tokens_for(OA)
+    article_token = zalo_client.create_article(
+        access,
+        title="T",
+        author="A",
+        description="D",
+        cover_url="https://x/c.jpg",
+        body_html="<p>x</p>",
+    )
+    article_id = zalo_client.verify_article(access, article_token)
+    zalo_client.broadcast(access, article_id=article_id)
+    assert fake_zalo.duplicate_broadcasts() == {}
+    zalo_client.broadcast(access, article_id=article_id)
+    assert fake_zalo.duplicate_broadcasts() == {(OA, article_id): 2}
+
+
+def test_the_fake_runs_as_a_process_seeded_from_a_file(tmp_path):
+    seed = tmp_path / "seed.json"
+    seed.write_text(
+        json.dumps([{"add_oa": {"oa_id": OA, "name": "MTTQ Bắc Ninh", "followers": 3}}]),
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "congdong_tools.fakes.zalo",
+            "--port",
+            "0",
+            "--app-id",
+            "42",
+            "--app-secret",
+            "demo-secret",
+            "--seed",
+            str(seed),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+        verifier, challenge = pkce_pair()
+        with ZaloClient(
+            oauth_url=url, api_url=url, app_id="42", secret_key="demo-secret", timeout=5
+        ) as client:
+            consent = client.permission_url(
+                redirect_uri="http://127.0.0.1:9/cb", code_challenge=challenge, state="s"
+            )
+            answer = httpx.post(consent, data=dict(httpx.URL(consent).params) | {"oa_id": OA})
+            code = httpx.URL(answer.headers["location"]).params["code"]
+            tokens = client.exchange_code(code=code, code_verifier=verifier)
+            assert client.followers(tokens.access_token)[0] == 3
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
