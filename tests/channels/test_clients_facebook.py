@@ -411,14 +411,17 @@ def test_a_slow_answer_is_a_timeout(fake_graph, graph_client, page_token):
         graph_client.publish(PAGE, page_token, message="x")
     assert time.monotonic() - started < 2
     assert slow.value.retryable
+    # The fake holds before doing anything, but the client cannot know that.
+    assert slow.value.outcome_unknown
     assert fake_graph.posts(PAGE) == []
 
 
 def test_a_timeout_after_the_post_was_made_leaves_the_post(fake_graph, graph_client, page_token):
     # The case that makes blind retries post twice: the delivery state must come from our rows.
     fake_graph.fail("timeout", seconds=5, after_action=True)
-    with pytest.raises(Timeout):
+    with pytest.raises(Timeout) as lost:
         graph_client.publish(PAGE, page_token, message="đã đăng")
+    assert lost.value.outcome_unknown  # the request went out: look before retrying
     assert fake_graph.post_count(PAGE, "đã đăng") == 1
 
 
@@ -429,9 +432,10 @@ def test_an_unreachable_graph_is_a_server_error(fake_graph):
         GraphClient(
             base_url=url, dialog_url=url, version="v24.0", app_id="1", app_secret="s", timeout=1
         ) as client,
-        pytest.raises(ServerError),
+        pytest.raises(ServerError) as unreachable,
     ):
         client.page(PAGE, "token")
+    assert not unreachable.value.outcome_unknown  # nothing was sent
 
 
 def test_tokens_travel_in_headers_with_an_appsecret_proof(fake_graph, graph_client, page_token):

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from congdong.channels.clients import ChannelError
+from congdong.channels.clients import ChannelError, was_sent
 
 __all__ = [
     "GraphClient",
@@ -65,8 +65,9 @@ class GraphError(ChannelError):
         usage: dict[str, Any] | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        outcome_unknown: bool = False,
     ) -> None:
-        super().__init__(message, retry_after=retry_after)
+        super().__init__(message, retry_after=retry_after, outcome_unknown=outcome_unknown)
         self.code = code
         self.subcode = subcode
         self.type = type
@@ -512,9 +513,15 @@ class GraphClient:
                 method, path, params=params, data=data, files=files, headers=headers
             )
         except httpx.TimeoutException as error:
-            raise Timeout(f"no answer within {self.timeout} s ({type(error).__name__})") from None
+            raise Timeout(
+                f"no answer within {self.timeout} s ({type(error).__name__})",
+                outcome_unknown=was_sent(error),
+            ) from None
         except httpx.TransportError as error:
-            raise ServerError(f"Facebook could not be reached ({type(error).__name__})") from None
+            raise ServerError(
+                f"Facebook could not be reached ({type(error).__name__})",
+                outcome_unknown=was_sent(error),
+            ) from None
         usage = parse_usage(response.headers)
         if usage:
             self.last_usage = usage

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from congdong.channels.clients import ChannelError
+from congdong.channels.clients import ChannelError, was_sent
 
 __all__ = [
     "InvalidToken",
@@ -53,8 +53,9 @@ class ZaloError(ChannelError):
         code: int | None = None,
         status: int | None = None,
         retry_after: float | None = None,
+        outcome_unknown: bool = False,
     ) -> None:
-        super().__init__(message, retry_after=retry_after)
+        super().__init__(message, retry_after=retry_after, outcome_unknown=outcome_unknown)
         self.code = code
         self.status = status
 
@@ -316,9 +317,15 @@ class ZaloClient:
         try:
             return self._http.request(method, url, **kwargs)
         except httpx.TimeoutException as error:
-            raise Timeout(f"no answer within {self.timeout} s ({type(error).__name__})") from None
+            raise Timeout(
+                f"no answer within {self.timeout} s ({type(error).__name__})",
+                outcome_unknown=was_sent(error),
+            ) from None
         except httpx.TransportError as error:
-            raise ServerError(f"Zalo could not be reached ({type(error).__name__})") from None
+            raise ServerError(
+                f"Zalo could not be reached ({type(error).__name__})",
+                outcome_unknown=was_sent(error),
+            ) from None
 
     @staticmethod
     def _json(response: httpx.Response) -> dict[str, Any]:
