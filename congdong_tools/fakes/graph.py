@@ -92,6 +92,7 @@ NEEDS = {
     "accounts": "pages_show_list",
     "publish": "pages_manage_posts",
     "insights": "read_insights",
+    "read_feed": "pages_read_engagement",
     "read_comments": "pages_read_user_engagement",
     "moderate": "pages_manage_engagement",
     "subscribe": "pages_manage_metadata",
@@ -851,11 +852,16 @@ class FakeGraph(FakeServer):
         return Response(200, {"id": photo_id, "post_id": post.id})
 
     def page_feed(self, request: Request, version: str, page_id: str) -> Response:
-        token = self._guard(request, NEEDS["read_comments"], page_id)
+        token = self._guard(request, NEEDS["read_feed"], page_id)
         if isinstance(token, Response):
             return token
         rows = [
-            {"id": p.id, "message": p.message, "created_time": p.created_time}
+            {
+                "id": p.id,
+                "message": p.message,
+                "created_time": p.created_time,
+                "permalink_url": f"https://www.facebook.com/{p.id.replace('_', '/posts/')}",
+            }
             for p in reversed(self.posts(page_id))
             if p.published
         ]

@@ -423,6 +423,10 @@ def test_a_timeout_after_the_post_was_made_leaves_the_post(fake_graph, graph_cli
         graph_client.publish(PAGE, page_token, message="đã đăng")
     assert lost.value.outcome_unknown  # the request went out: look before retrying
     assert fake_graph.post_count(PAGE, "đã đăng") == 1
+    # Looking at the feed tells the delivery it did post.
+    [latest] = graph_client.feed(PAGE, page_token, limit=5)
+    assert latest["message"] == "đã đăng"
+    assert latest["permalink_url"].startswith("https://www.facebook.com/")
 
 
 def test_an_unreachable_graph_is_a_server_error(fake_graph):

@@ -364,6 +364,18 @@ class GraphClient:
         answer = self._call("POST", f"/{page_id}/photos", token=token, data=data, files=files)
         return str(answer.get("post_id") or answer["id"])
 
+    def feed(self, page_id: str, token: str, *, limit: int = 25) -> list[dict[str, Any]]:
+        """The Page's latest posts, newest first (id, message, created_time, permalink_url).
+
+        How a delivery whose answer was lost (`outcome_unknown`) finds out whether it posted."""
+        answer = self._call(
+            "GET",
+            f"/{page_id}/feed",
+            token=token,
+            params={"fields": "id,message,created_time,permalink_url", "limit": limit},
+        )
+        return list(answer.get("data") or ())
+
     def subscribe(self, page_id: str, token: str, fields: Iterable[str] = ("feed",)) -> None:
         """Install the app's webhooks on the Page (`POST /{page}/subscribed_apps`)."""
         self._call(
