@@ -9,6 +9,7 @@ import json
 import re
 import threading
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -356,6 +357,7 @@ def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
             try:
                 response = fake.dispatch(request)
             except Exception as error:  # a bug in the fake: say so rather than hang the client
+                traceback.print_exc()
                 response = Response(500, {"fake_bug": repr(error)})
             if response.status == 0:  # a timeout fault that ends with a dropped connection
                 self.close_connection = True
