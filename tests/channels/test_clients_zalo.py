@@ -6,6 +6,7 @@ import base64
 import hashlib
 import re
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -22,9 +23,16 @@ from congdong.channels.clients.zalo import (
     pkce_challenge,
     pkce_pair,
 )
+from congdong_tools.fakes.receiver import Receiver
 
 OA = "579745863508352884"
 REDIRECT = "http://127.0.0.1:9/zalo/cb"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

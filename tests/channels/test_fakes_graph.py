@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,8 +15,15 @@ import pytest
 
 from congdong.channels.clients.facebook import GraphClient, Timeout
 from congdong.channels.signatures import facebook_signature_ok
+from congdong_tools.fakes.receiver import Receiver
 
 PAGE = "104870475678912"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as endpoint:
+        yield endpoint
 
 
 def test_the_feed_comment_webhook_is_signed_with_the_app_secret(fake_graph, receiver):

@@ -5,13 +5,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 
 import httpx
+import pytest
 
 from congdong.channels.clients.zalo import ZaloClient, pkce_pair
 from congdong.channels.signatures import zalo_signature_ok
+from congdong_tools.fakes.receiver import Receiver
 
 OA = "579745863508352884"
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with Receiver() as endpoint:
+        yield endpoint
 
 
 def test_the_user_text_event_is_signed_the_zalo_way(fake_zalo, receiver):
