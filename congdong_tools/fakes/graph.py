@@ -183,6 +183,8 @@ class FakeGraph(FakeServer):
     control_methods = (
         "add_user",
         "add_page",
+        "token_for",
+        "expire_token",
         "grant",
         "set_insight",
         "retire_metric",

@@ -131,6 +131,8 @@ class FakeZalo(FakeServer):
     control_methods = (
         "add_oa",
         "add_follower",
+        "tokens_for",
+        "expire_token",
         "rate_limit",
         "fail",
         "clear_faults",

@@ -173,8 +173,10 @@ def graph_process(tmp_path: Path):
 def test_the_fake_runs_as_a_process_seeded_from_a_file(graph_process):
     url = graph_process
     assert url.startswith("http://127.0.0.1:")
-    # Only seeding and inspection are open to other processes; the demo logs in through the dialog.
-    assert httpx.post(f"{url}/_fake/token_for", json={"user_id": "1"}).status_code == 404
+    # Seeding and inspection are open to other processes (the demo, the benchmark); nothing else.
+    assert httpx.post(f"{url}/_fake/stop", json={}).status_code == 404
+    seeded = httpx.post(f"{url}/_fake/token_for", json={"user_id": "1", "page_id": PAGE})
+    assert seeded.json()["result"].startswith("EAAP")
     with GraphClient(
         base_url=url,
         dialog_url=url,
