@@ -16,6 +16,7 @@ from congdong.channels.clients.facebook import (
     ServerError,
     Timeout,
     TokenExpired,
+    parse_usage,
 )
 
 PAGE = "104870475678912"
@@ -511,3 +512,23 @@ def test_from_settings_reads_the_channel_settings(fake_graph, settings):
         )
         assert client.permissions(user_token)["pages_manage_posts"] == "granted"
     assert ("GET", "/v23.0/me/permissions") in fake_graph.calls
+
+
+def test_usage_headers_in_the_documented_shapes_are_read():
+    # The examples of https://developers.facebook.com/docs/graph-api/overview/rate-limiting/
+    headers = httpx.Headers(
+        {
+            "X-App-Usage": '{"call_count":28,"total_time":25,"total_cputime":25}',
+            "X-Business-Use-Case-Usage": '{"112233445566778899":[{"type":"pages",'
+            '"call_count":100,"total_cputime":25,"total_time":25,'
+            '"estimated_time_to_regain_access":19}]}',
+            "X-Page-Usage": "not json",
+        }
+    )
+    usage = parse_usage(headers)
+    assert usage["app"]["call_count"] == 28
+    assert usage["business"]["112233445566778899"][0]["type"] == "pages"
+    assert "page" not in usage  # unreadable: left out, not an error
+    assert usage["percent"] == 100
+    assert usage["regain_seconds"] == 19 * 60
+    assert parse_usage(httpx.Headers({})) == {}
