@@ -12,7 +12,8 @@ headers on every answer. Faults (`fail(kind, times=, after=, target=page_id, pat
 - "server_error": HTTP 500 with code 1 and `is_transient`, or option `html=True` for a bare 502.
 - "timeout": hold the call `seconds` (default 30) — option `after_action=True` does the work
   first and then holds the answer, as when a post is made but its answer is lost.
-- "invalid_metric": (#100) on the next insights call whatever the metrics.
+- "invalid_metric": (#100) on the next insights call whatever the metrics (option `message`
+  for another (#100), e.g. about the dates).
 
 Metrics: `retire_metric(name, since_version=None)` makes a metric fail the *whole* request with
 (#100), as Graph does. `rate_limit(calls, window)` enforces a real limit per Page (80001) or
@@ -628,7 +629,8 @@ class FakeGraph(FakeServer):
             self.sleep(float(fault.options.get("seconds", 30)))
             return Response(0)
         if kind == "invalid_metric" and "/insights" in request.path:
-            return _error(400, 100, INVALID_METRIC_MESSAGE, type="OAuthException")
+            message = fault.options.get("message", INVALID_METRIC_MESSAGE)
+            return _error(400, 100, message, type="OAuthException")
         return None
 
     # --- login -----------------------------------------------------------------------------

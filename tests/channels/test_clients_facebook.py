@@ -11,6 +11,7 @@ import pytest
 from congdong.channels.clients.facebook import (
     GraphClient,
     GraphError,
+    InvalidMetric,
     PermissionMissing,
     RateLimited,
     ServerError,
@@ -532,3 +533,19 @@ def test_usage_headers_in_the_documented_shapes_are_read():
     assert usage["percent"] == 100
     assert usage["regain_seconds"] == 19 * 60
     assert parse_usage(httpx.Headers({})) == {}
+
+
+def test_another_100_on_insights_is_an_error_not_a_dropped_metric(
+    fake_graph, graph_client, page_token
+):
+    fake_graph.fail("invalid_metric", message="(#100) The since parameter must be a date")
+    with pytest.raises(GraphError) as refused:
+        graph_client.insights(
+            PAGE,
+            page_token,
+            metrics=["page_follows"],
+            since=date(2026, 1, 1),
+            until=date(2026, 1, 2),
+        )
+    assert refused.value.code == 100
+    assert not isinstance(refused.value, InvalidMetric)

@@ -578,7 +578,9 @@ class GraphClient:
             return RateLimited(message, retry_after=regain, **kwargs)
         if code == 10 or (code is not None and 200 <= code <= 299):
             return PermissionMissing(message, **kwargs)
-        if code == 100 and insights:
+        # Only the metric refusal: another (#100) on insights (a bad date, say) is not a reason
+        # to stop asking for a metric.
+        if code == 100 and insights and "metric" in message.lower():
             return InvalidMetric(message, **kwargs)
         if code in (1, 2) or status >= 500 or error.get("is_transient"):
             return ServerError(message, **kwargs)
