@@ -6,7 +6,8 @@ answers in Graph's shapes (`{"data": [...], "paging": ...}`, `{"error": {...}}`)
 headers on every answer. Faults (`fail(kind, times=, after=, target=page_id, path=)`):
 
 - "token_expired": (#190, subcode 463) — the token is refused.
-- "permission_missing": (#200) "Requires <permission> permission" (option `permission`).
+- "permission_missing": (#200) "Requires <permission> permission" (option `permission`;
+  option `code=10` for the (#10) wording).
 - "rate_limited": option `code` 80001 (default; `X-Business-Use-Case-Usage` at 100 %), 4
   (`X-App-Usage`), 32 (`X-Page-Usage`), 17 or 613; option `regain_minutes` (default 1).
 - "server_error": HTTP 500 with code 1 and `is_transient`, or option `html=True` for a bare 502.
@@ -597,6 +598,10 @@ class FakeGraph(FakeServer):
             )
         if kind == "permission_missing":
             permission = fault.options.get("permission", "pages_manage_posts")
+            if fault.options.get("code") == 10:
+                return _error(
+                    403, 10, f"(#10) This endpoint requires the '{permission}' permission"
+                )
             return _error(403, 200, f"(#200) Requires {permission} permission to manage the object")
         if kind == "rate_limited":
             code = int(fault.options.get("code", 80001))

@@ -329,6 +329,11 @@ def test_a_missing_permission_names_the_permission(fake_graph, graph_client, pag
     with pytest.raises(PermissionMissing) as forced:
         graph_client.page(PAGE, page_token)
     assert forced.value.permission == "pages_manage_engagement"
+    fake_graph.fail("permission_missing", code=10, permission="pages_read_engagement")
+    with pytest.raises(PermissionMissing) as older_wording:
+        graph_client.page(PAGE, page_token)
+    assert older_wording.value.code == 10
+    assert older_wording.value.permission == "pages_read_engagement"
 
 
 @pytest.mark.parametrize(
