@@ -11,13 +11,13 @@ from django.utils.translation import gettext
 
 from congdong.campaigns import actions as campaign_actions
 from congdong.campaigns.models import CampaignMode
-from congdong.insights import dashboard
+from congdong.insights import coverage, dashboard
 from congdong.insights.figures import METRIC_BY_KEY
 from congdong.units.models import Level, Unit
 from tests.campaigns.conftest import central_approver, central_post, launched, tree
 from tests.conftest import client_for
 from tests.insights.exported import excel_shows, exported, on_page, vietnamese_number
-from tests.insights.test_dashboard import PERIOD, ingested, url
+from tests.insights.test_dashboard import PERIOD, coverage_url, ingested, url
 
 __all__ = ["central_approver", "central_post", "ingested", "tree"]  # fixtures used here
 
@@ -69,6 +69,19 @@ def test_a_count_in_the_thousands_is_grouped_the_same_on_the_page_and_in_the_fil
     units, _with_page, percent = files.xlsx_row(level, sheet="Độ phủ theo cấp")[1:4]
     assert (units.value, excel_shows(units)) == (10_599, shown)
     assert (percent.value, excel_shows(percent)) == (0.0, "0,0 %")
+
+
+def test_the_count_of_units_without_a_page_is_grouped_in_the_heading_as_in_the_export(personas):
+    centre = Unit.objects.get(structure__code="2022", depth=1)
+    as_of = {"ngay": "2022-08-05"}
+    page = client_for(personas["admin"]).get(coverage_url(centre), as_of).content.decode()
+    heading = on_page(page, r'<h2 id="missing-h">(.*?)</h2>')
+    count = heading.split()[0]
+    assert "." in count  # "11.xxx đơn vị chưa có trang…", not "11xxx"
+
+    files = exported(coverage.document(centre, as_of))
+    assert gettext("Units: %(count)s") % {"count": count} in files.pdf
+    assert [gettext("Units: %(count)s") % {"count": count}] in files.csv
 
 
 def test_campaign_compliance_reads_the_same_on_both_pages_and_in_the_files(
