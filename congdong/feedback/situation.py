@@ -37,6 +37,7 @@ from congdong.core.numbers import (
     format_date,
     format_datetime,
     format_decimal,
+    format_int,
     format_percent,
 )
 from congdong.core.spreadsheets import sheet_name_fits
@@ -720,7 +721,8 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             ],
             note=_("The last column is the share handled by the deadline (see the definitions).")
             + (
-                " " + _("Response times from the latest %(n)s items.") % {"n": s.timed_cap}
+                " "
+                + _("Response times from the latest %(n)s items.") % {"n": format_int(s.timed_cap)}
                 if s.timed_capped
                 else ""
             ),
