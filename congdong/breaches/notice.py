@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils import timezone, translation
 
 from congdong.breaches.models import Breach
-from congdong.core.numbers import grouped
+from congdong.core.numbers import format_int
 from congdong.units.models import Kind, Unit
 
 AUTHORITY = "Cục An ninh mạng và phòng, chống tội phạm sử dụng công nghệ cao (A05), Bộ Công an"
@@ -103,7 +103,7 @@ class Notice:
 
 
 def _count(n: int | None) -> str:
-    return "chưa xác định" if n is None else f"khoảng {grouped(n)} người"
+    return "chưa xác định" if n is None else f"khoảng {format_int(n)} người"
 
 
 def draft(item: Breach, today: datetime.date | None = None) -> Notice:

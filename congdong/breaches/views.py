@@ -24,6 +24,7 @@ from congdong.breaches.forms import BreachForm, CloseForm, NotifyForm
 from congdong.breaches.models import Breach, BreachState
 from congdong.breaches.notice import draft
 from congdong.core.errors import ActionError
+from congdong.core.numbers import format_datetime
 from congdong.core.web import form_error, posted_move, rule_errors
 
 # The same wall-clock countdown as authority takedown requests.
@@ -89,7 +90,7 @@ def new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("The breach was recorded; notify the authority by %(due)s.")
-                    % {"due": timezone.localtime(item.notice_due_at).strftime("%d/%m/%Y %H:%M")},
+                    % {"due": format_datetime(item.notice_due_at)},
                 )
                 return redirect("breaches:detail", item.pk)
         else:

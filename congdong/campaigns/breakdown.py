@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.campaigns.models import Campaign, CampaignTarget, TargetStatus
+from congdong.core.numbers import format_percent
 from congdong.units.models import Unit
 
 # ?sap-xep=<key> (or -<key>, descending) on the page and `sort` in the API.
@@ -187,7 +188,7 @@ def breakdown(
 
 def definitions(clock: Clock) -> list[tuple[str, str, str]]:
     """(term, meaning, key) for each figure: shown under the table and given by the API."""
-    share = f"{round(clock.share * 100)}%"
+    share = format_percent(clock.share * 100, places=0)
     return [
         (_("Done"), _("The page has published the post (its own copy)."), "done"),
         (

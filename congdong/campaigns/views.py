@@ -18,6 +18,7 @@ from congdong.campaigns import actions, breakdown, queries
 from congdong.campaigns.forms import CampaignForm
 from congdong.campaigns.models import CAMPAIGN_STATES, CampaignStatus
 from congdong.core.errors import ActionError
+from congdong.core.numbers import format_int
 from congdong.core.web import form_error
 from congdong.posts.models import Post
 from congdong.units.models import Unit
@@ -228,7 +229,7 @@ def launch(request: HttpRequest, campaign_id: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(
-            request, _("Launched: %(count)s pages reached.") % {"count": f"{reached:,}"}
+            request, _("Launched: %(count)s pages reached.") % {"count": format_int(reached)}
         )
     return redirect("campaigns:detail", campaign_id=campaign_id)
 

@@ -35,3 +35,41 @@ def formula_like(text: str) -> bool:
 def safe_text(text: str) -> str:
     """`text` as a CSV cell no spreadsheet evaluates: an apostrophe in front when formula-like."""
     return "'" + text if formula_like(text) else text
+
+
+# Excel refuses these in a sheet name, a name longer than 31 characters, and one that starts or
+# ends with an apostrophe; it compares names ignoring case.
+SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_MAX = 31
+
+
+def sheet_name_fits(name: str) -> bool:
+    """Whether Excel accepts `name` as a sheet's name (uniqueness aside)."""
+    return (
+        bool(name.strip())
+        and len(name) <= SHEET_MAX
+        and not SHEET_FORBIDDEN.search(name)
+        and not name.startswith("'")
+        and not name.endswith("'")
+    )
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """`name` as the title of a new sheet, unchanged, after checking that Excel accepts it and
+    that no sheet in `taken` (casefolded names, updated here) has it already.
+
+    Raises ValueError otherwise: a sheet's name is chosen to fit (a short Vietnamese name, the
+    long title going in the sheet's first row), never cut — a cut name reads "Tỷ lệ đăng đúng
+    hạn theo cấp đơ". Names are fixed texts of the code, so the tests over every workbook and
+    both languages catch a name that does not fit before anyone sees one.
+    """
+    name = str(name)
+    if not sheet_name_fits(name):
+        raise ValueError(
+            f"not a sheet name Excel accepts (at most {SHEET_MAX} characters, "
+            f"none of []:*?/\\, no apostrophe at either end): {name!r}"
+        )
+    if name.casefold() in taken:
+        raise ValueError(f"two sheets named {name!r}")
+    taken.add(name.casefold())
+    return name

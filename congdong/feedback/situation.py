@@ -25,7 +25,6 @@ from typing import Any, TypeVar
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Substr, TruncDate, TruncWeek
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +32,15 @@ from django.utils.translation import gettext_lazy
 from congdong.core.anonymity import Figure, below, figure, is_hidden, min_senders
 from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError
+from congdong.core.numbers import (
+    Percent,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_int,
+    format_percent,
+)
+from congdong.core.spreadsheets import sheet_name_fits
 from congdong.feedback.models import (
     Category,
     Feedback,
@@ -235,7 +243,7 @@ class Rate:
     def of(cls, on_time: int, due: int, k: int) -> Rate:
         if k > 1 and due < k:
             return cls(below(k), below(k), None)
-        return cls(on_time, due, round(100 * on_time / due, 1) if due else None)
+        return cls(on_time, due, Percent(round(100 * on_time / due, 1)) if due else None)
 
 
 @dataclass
@@ -587,15 +595,17 @@ def as_dict(situation: Situation) -> dict[str, Any]:
 
 
 def _day(day: datetime.date) -> str:
-    return date_format(day, "d/m/Y")
+    return format_date(day)
 
 
 def hours_text(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}".replace(".", ",")
+    """ "3,5" working hours; "—" for none (core.numbers, as on the page)."""
+    return format_decimal(value)
 
 
 def percent_text(rate: Rate) -> str:
-    return "—" if rate.percent is None else f"{rate.percent:.1f} %".replace(".", ",")
+    """ "87,5 %"; "—" when nothing was due."""
+    return format_percent(rate.percent)
 
 
 def level_label(level: str) -> str:
@@ -618,6 +628,16 @@ def other_label(k: int) -> str:
 
 def _other_row(s: Situation, other: Counts | None) -> list[list[Any]]:
     return [] if other is None else [[other_label(s.min_senders), *_count_values(other)]]
+
+
+def keywords_sheet(category: str, number: int, taken: set[str]) -> str:
+    """The sheet of a category's keywords: "Từ khóa - Đất đai" when that fits a sheet's
+    name, else "Từ khóa 3" (the category's full name heads the sheet)."""
+    named = _("Keywords - %(category)s") % {"category": category}
+    if sheet_name_fits(named) and named.casefold() not in taken:
+        taken.add(named.casefold())
+        return named
+    return _("Keywords %(number)s") % {"number": number}
 
 
 def document(unit: Unit | None, params: dict[str, str]) -> Document:
@@ -701,7 +721,8 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             ],
             note=_("The last column is the share handled by the deadline (see the definitions).")
             + (
-                " " + _("Response times from the latest %(n)s items.") % {"n": s.timed_cap}
+                " "
+                + _("Response times from the latest %(n)s items.") % {"n": format_int(s.timed_cap)}
                 if s.timed_capped
                 else ""
             ),
@@ -729,15 +750,16 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             note=found.note,
         ),
     ]
-    for group in found.by_category:
-        if group.keywords:
-            tables.append(
-                Table(
-                    _("Keywords: %(category)s") % {"category": group.name},
-                    [_("Keyword"), _("Items")],
-                    [[k.word, k.items] for k in group.keywords],
-                )
+    taken: set[str] = set()
+    for number, group in enumerate((g for g in found.by_category if g.keywords), start=1):
+        tables.append(
+            Table(
+                _("Keywords: %(category)s") % {"category": group.name},
+                [_("Keyword"), _("Items")],
+                [[k.word, k.items] for k in group.keywords],
+                sheet=keywords_sheet(group.name, number, taken),
             )
+        )
     definitions = [(str(name), str(text)) for name, text in DEFINITIONS]
     definitions.append((str(topics.DEFINITION[0]), str(topics.DEFINITION[1])))
     return Document(
@@ -752,7 +774,7 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
                 "“< %(k)s” and are merged into “other”."
             )
             % {"k": s.min_senders},
-            _("Made at %(time)s") % {"time": date_format(timezone.localtime(), "d/m/Y H:i")},
+            _("Made at %(time)s") % {"time": format_datetime(timezone.now())},
         ],
         cards=cards,
         tables=tables,

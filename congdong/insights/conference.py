@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong.core.numbers import round_int
 from congdong.insights import coverage, figures
 from congdong.insights.coverage import LevelCoverage, count_text, date_text
 from congdong.insights.exports.document import Document, Table, Value
@@ -69,11 +70,8 @@ def page_cards(own: dict[str, float]) -> list[tuple[str, Value, str]]:
     for key in CARD_KEYS:
         label = str(METRIC_BY_KEY[key].label)
         if key == "reach":
-            note = _("estimated; 95%% between %(low)s and %(high)s") % {
-                "low": count_text(round(own.get("reach_low", 0))),
-                "high": count_text(round(own.get("reach_high", 0))),
-            }
-            cards.append((label, round(own.get("reach", 0)), note))
+            note = figures.estimate_note(own.get("reach_low", 0), own.get("reach_high", 0))
+            cards.append((label, round_int(own.get("reach", 0)), note))
             continue
         note = ""
         if key == "referrals":
@@ -129,7 +127,7 @@ def child_table(
             row.append(f"{count_text(c.with_page)}/{count_text(c.units)}")
         found = rows_figures.get(child.pk, {})
         row.extend(
-            round(found.get(key, 0)) if key == "reach" else int(found.get(key, 0))
+            round_int(found.get(key, 0)) if key == "reach" else int(found.get(key, 0))
             for key in ROW_KEYS
         )
         rows.append(row)

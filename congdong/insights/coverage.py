@@ -36,12 +36,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Substr
-from django.utils import numberformat, timezone
-from django.utils.formats import get_format
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
-from congdong.core.numbers import grouped
+from congdong.core.numbers import Percent, format_date, format_decimal, format_int
 from congdong.insights.exports.document import Document, Table
 from congdong.pages.models import Page, PageStatus, PageTransition
 from congdong.units.models import Level, Structure, Unit
@@ -60,9 +59,9 @@ class LevelCoverage:
     with_page: int
 
     @property
-    def percent(self) -> float:
+    def percent(self) -> Percent:
         """Share of units with an active page, in %, rounded to one decimal (0 for no units)."""
-        return round(100 * self.with_page / self.units, 1) if self.units else 0.0
+        return Percent(round(100 * self.with_page / self.units, 1) if self.units else 0.0)
 
     @property
     def label(self) -> str:
@@ -284,12 +283,13 @@ def as_dict(
 def count_text(n: int | str) -> str:
     """A count grouped by thousands the way the active language writes it (10.599 in
     Vietnamese, 10,599 in English); a hidden figure ("< 5", congdong.core.anonymity) as it is."""
-    return n if isinstance(n, str) else grouped(n)
+    return format_int(n)
 
 
 def percent_text(percent: float) -> str:
-    """ "77,7" in Vietnamese, "77.7" in English: one decimal."""
-    return numberformat.format(percent, get_format("DECIMAL_SEPARATOR"), decimal_pos=1)
+    """ "77,7" in Vietnamese, "77.7" in English: one decimal, for messages that put the sign
+    themselves ("%(percent)s %%"); a figure on its own takes `core.numbers.format_percent`."""
+    return format_decimal(percent)
 
 
 def share_text(coverage: LevelCoverage) -> str:
@@ -302,7 +302,7 @@ def share_text(coverage: LevelCoverage) -> str:
 
 
 def date_text(day: datetime.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day)
 
 
 def reported_note(coverage: LevelCoverage, reported: float) -> str:
@@ -428,6 +428,7 @@ def document(unit: Unit | None, params: dict[str, Any]) -> Document:
             for u in missing
         ],
         note=_("Units: %(count)s") % {"count": count_text(len(missing))},
+        sheet=pgettext("sheet name", "Units without a page"),
     )
     return Document(
         title=_("Coverage of community pages"),

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from congdong.campaigns.models import Campaign, CampaignTarget, TargetStatus
 from congdong.core.errors import ActionError
+from congdong.core.numbers import Percent, format_date, format_datetime, round_int
 from congdong.core.text import fold
 from congdong.insights import coverage, figures, sketches
 from congdong.insights.exports.document import Document, Table, Value
@@ -107,6 +107,11 @@ class Card:
     low: float | None = None  # reach: the 95 % bounds of the estimate
     high: float | None = None
 
+    @property
+    def note(self) -> str:
+        """What the card says under an estimated figure (the same words as the exports)."""
+        return figures.estimate_note(self.low, self.high) if self.estimated else ""
+
 
 @dataclass(frozen=True)
 class CampaignRow:
@@ -117,8 +122,8 @@ class CampaignRow:
     overdue: int
 
     @property
-    def percent(self) -> float:
-        return round(100 * self.done / self.targets, 1) if self.targets else 0.0
+    def percent(self) -> Percent:
+        return Percent(round(100 * self.done / self.targets, 1) if self.targets else 0.0)
 
 
 @dataclass
@@ -282,11 +287,11 @@ def _columns() -> list[str]:
 
 
 def _values(row: dict[str, float], keys=TABLE_KEYS) -> list[Value]:
-    return [row.get(key) if key == "reach" else int(row.get(key, 0)) for key in keys]
+    return [round_int(row.get(key, 0)) if key == "reach" else int(row.get(key, 0)) for key in keys]
 
 
 def _day(day: datetime.date) -> str:
-    return date_format(day, "d/m/Y")
+    return format_date(day)
 
 
 def document(unit: Unit | None, params: dict[str, str]) -> Document:
@@ -298,13 +303,9 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
     board = data(unit, period)
     cards: list[tuple[str, Value, str]] = []
     for card in board.cards:
-        note = ""
-        if card.estimated:
-            note = _("estimated; 95%% between %(low)s and %(high)s") % {
-                "low": round(card.low or 0),
-                "high": round(card.high or 0),
-            }
-        cards.append((str(card.label), card.value, note))
+        # An estimated count is a whole number of people, wherever it is shown.
+        value = round_int(card.value) if card.estimated else card.value
+        cards.append((str(card.label), value, card.note))
     no_reach = [key for key in TABLE_KEYS if key != "reach"]
     tables = [
         Table(
@@ -327,11 +328,13 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             _("Top pages by impressions"),
             [_("Page"), _("Unit"), *_columns()],
             [[page.name, page.unit.full_name, *_values(row)] for page, row in board.top_pages],
+            sheet=pgettext("sheet name", "Most viewed pages"),
         ),
         Table(
             _("Bottom pages by impressions"),
             [_("Page"), _("Unit"), *_columns()],
             [[page.name, page.unit.full_name, *_values(row)] for page, row in board.bottom_pages],
+            sheet=pgettext("sheet name", "Least viewed pages"),
         ),
         Table(
             _("Campaign compliance"),
@@ -376,6 +379,7 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             _("Coverage per level on %(day)s") % {"day": _day(last_day(unit))},
             [_("Level"), _("Units"), _("With an active page"), "%"],
             [[level_label(c.level), c.units, c.with_page, c.percent] for c in board.coverage],
+            sheet=_("Coverage per level"),
         ),
     ]
     return Document(
@@ -384,7 +388,7 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             _("Period: %(start)s – %(end)s")
             % {"start": _day(period.start), "end": _day(period.end)},
             _("Structure: %(name)s") % {"name": unit.structure.name},
-            _("Made at %(time)s") % {"time": date_format(timezone.localtime(), "d/m/Y H:i")},
+            _("Made at %(time)s") % {"time": format_datetime(timezone.now())},
         ],
         cards=cards,
         tables=tables,

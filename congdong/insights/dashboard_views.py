@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
+from congdong.core.numbers import format_date
 from congdong.insights import coverage, dashboard
 from congdong.insights.figures import METRIC_BY_KEY, Metric, Period
 from congdong.insights.queries import access_insights_unit, insights_roots
@@ -53,7 +53,7 @@ def _other_structures(unit: Unit, roots: list[Unit]) -> list[Unit]:
 
 
 def _day(day: datetime.date) -> str:
-    return date_format(day, "d/m/Y")
+    return format_date(day)
 
 
 @staff_required

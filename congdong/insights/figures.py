@@ -19,8 +19,10 @@ from django.db.models import Exists, F, IntegerField, OuterRef, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.numbers import format_range
 from congdong.insights import sketches
 from congdong.insights.models import COUNT_COLUMNS, DayCount, ReachSketch, Span
 from congdong.insights.rollup import quarter_of, ten_days_of
@@ -109,6 +111,16 @@ METRICS = [
     Metric("engagement", _("Engagement"), _("Reactions + comments + shares.")),
 ]
 METRIC_BY_KEY = {metric.key: metric for metric in METRICS}
+
+
+def estimate_note(low: float | None, high: float | None) -> str:
+    """What goes with an estimated figure, the same on the page, in exports and on the
+    command line: "ước tính; khoảng tin cậy 95%: 6.686–6.907"."""
+    return gettext("estimated; 95%% interval: %(range)s") % {
+        "range": format_range(low or 0, high or 0)
+    }
+
+
 ADDITIVE = (*COUNT_COLUMNS, "engagement", "followers")
 
 

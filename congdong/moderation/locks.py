@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
+from congdong.core.numbers import format_datetime
 from congdong.moderation.queries import active_lock
 
 
@@ -21,5 +21,5 @@ def check_not_locked(user: User) -> None:
         )
     raise PermissionDenied(
         _("Your account is locked for repeated violations until %(until)s (Decree 147/2024).")
-        % {"until": formats.date_format(timezone.localtime(lock.ends_at), "d/m/Y H:i")}
+        % {"until": format_datetime(lock.ends_at)}
     )

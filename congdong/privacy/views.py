@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError, CitizenAccountNeeded
+from congdong.core.numbers import format_datetime
 from congdong.core.web import client_ip, form_error, posted_move, rule_errors
 from congdong.engagement.models import NotificationSettings
 from congdong.privacy import actions, export, policy, queries
@@ -164,7 +165,7 @@ def new_request(request: HttpRequest) -> HttpResponse:
                 _("Your request %(code)s was received; we answer by %(due)s.")
                 % {
                     "code": item.code,
-                    "due": timezone.localtime(item.due_at).strftime("%d/%m/%Y %H:%M"),
+                    "due": format_datetime(item.due_at),
                 },
             )
             return redirect("privacy:mine")

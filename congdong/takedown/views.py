@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from congdong.accounts.views import staff_required
 from congdong.core.durations import duration
 from congdong.core.errors import ActionError
+from congdong.core.numbers import format_datetime
 from congdong.core.web import form_error, posted_move, rule_errors
 from congdong.takedown import actions, queries
 from congdong.takedown.forms import ActForm, IntakeForm, RefuseForm
@@ -103,7 +104,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("The request was recorded; it must be decided by %(due)s.")
-                    % {"due": timezone.localtime(item.due_at).strftime("%d/%m/%Y %H:%M")},
+                    % {"due": format_datetime(item.due_at)},
                 )
                 return redirect("takedown:detail", item.pk)
         else:

@@ -67,7 +67,7 @@ def test_the_launcher_sees_every_province_in_a_few_queries(
     assert units.total.targets == len(pages_below(tree.centre))
     page = response.content.decode()
     assert 'id="by-unit"' in page and "Trễ hạn" in page and "Có nguy cơ trễ" in page
-    assert "25%" in page  # the at-risk share, in the definitions shown
+    assert "25 %" in page  # the at-risk share, in the definitions shown (core.numbers)
     assert "0:00:" not in page  # durations in words, never str(timedelta)
     # A fresh campaign is neither late nor at risk: no page is a laggard yet.
     assert units.total.late == units.total.at_risk == 0

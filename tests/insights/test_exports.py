@@ -16,10 +16,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from congdong.core.numbers import Percent
+from congdong.core.spreadsheets import sheet_title
 from congdong.insights.exports import render
 from congdong.insights.exports.document import Document, Table
 from congdong.insights.exports.pdf import shown
-from congdong.insights.exports.xlsx import sheet_name
 
 DAY = datetime.date(2026, 11, 26)
 DAY_AS_READ = datetime.datetime(2026, 11, 26)  # a spreadsheet's dates have a time
@@ -46,24 +47,25 @@ def document(rows: int = 3) -> Document:
                 ]
                 + [["Xã chưa có trang", 0, None, None]],
                 note="Tiếp cận: ước tính",
+                sheet="Theo xã phường 2025",
             )
         ],
         definitions=[("Tiếp cận", "Số người khác nhau đã xem nội dung (ước tính).")],
     )
 
 
-def test_csv_reads_back_with_its_vietnamese_text_plain_numbers_and_iso_dates():
+def test_csv_reads_back_with_its_vietnamese_text_plain_numbers_as_shown_and_iso_dates():
     data = render(document(), "csv")
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["Báo cáo Tỉnh Bắc Ninh"]
     assert rows[1:3] == [["Phạm vi: Tỉnh Bắc Ninh"], ["Từ 01/11/2026 đến 26/11/2026"]]
-    assert ["Tiếp cận", "48012.46", "ước tính"] in rows
+    assert ["Tiếp cận", "48012.5", "ước tính"] in rows  # one decimal, as the PDF shows it
     assert ["Người theo dõi", "1234567", ""] in rows
     header = rows.index(["Đơn vị", "Lượt hiển thị", "Tiếp cận", "Ngày mở trang"])
     assert rows[header - 1] == ["Theo đơn vị: xã/phường [2025]"]
     assert rows[header + 1] == ["Phường Kinh Bắc", "1000", "0.0", "2026-11-26"]
-    assert rows[header + 2] == ["Phường Kinh Bắc 1", "1001", "1.25", "2026-11-26"]
+    assert rows[header + 2] == ["Phường Kinh Bắc 1", "1001", "1.3", "2026-11-26"]  # half up
     assert rows[header + 4] == ["Xã chưa có trang", "0", "", ""]
     assert rows[-1] == ["Tiếp cận", "Số người khác nhau đã xem nội dung (ước tính)."]
 
@@ -79,7 +81,7 @@ def test_csv_keeps_text_that_a_spreadsheet_would_run_as_a_formula_as_text():
 def test_xlsx_has_an_overview_a_sheet_per_table_and_the_definitions():
     book = load_workbook(io.BytesIO(render(document(), "xlsx")))
     overview, table, definitions = book.worksheets
-    assert book.sheetnames[1] == "Theo đơn vị xã phường 2025"
+    assert book.sheetnames[1] == "Theo xã phường 2025"  # its chosen name, never a cut title
     assert overview.title == _("Overview")
     assert definitions.title == _("Definitions")
 
@@ -90,14 +92,14 @@ def test_xlsx_has_an_overview_a_sheet_per_table_and_the_definitions():
     ]
     cards = {row[0]: row[1:] for row in overview.iter_rows(min_row=6, values_only=True)}
     assert cards["Người theo dõi"][0] == 1234567
-    assert cards["Tiếp cận"] == (48012.46, "ước tính")
+    assert cards["Tiếp cận"] == (48012.5, "ước tính")
 
     assert table["A1"].value == "Theo đơn vị: xã/phường [2025]"
     assert [c.value for c in table[2]] == ["Đơn vị", "Lượt hiển thị", "Tiếp cận", "Ngày mở trang"]
     assert all(c.font.b for c in table[2])
     assert table.freeze_panes == "A3"  # the header stays in view
     name, count, reach, opened = table[4]
-    assert (name.value, count.value, reach.value) == ("Phường Kinh Bắc 1", 1001, 1.25)
+    assert (name.value, count.value, reach.value) == ("Phường Kinh Bắc 1", 1001, 1.3)
     assert (count.number_format, reach.number_format) == ("#,##0", "#,##0.0")
     assert opened.value.date() == DAY and opened.number_format == "dd/mm/yyyy"
     assert [c.value for c in table[6]] == ["Xã chưa có trang", 0, None, None]
@@ -116,15 +118,25 @@ def test_xlsx_formula_like_text_stays_text():
     assert sheet["A3"].value == "=1+1" and sheet["A3"].data_type == "s"
 
 
-def test_sheet_names_are_ones_excel_accepts_and_unique():
+def test_a_sheet_name_is_taken_as_chosen_or_refused_never_cut():
     taken: set[str] = set()
-    long = "Phường Kinh Bắc: số liệu theo ngày [tháng 11/2026] và hơn nữa"
-    first, second = sheet_name(long, taken), sheet_name(long, taken)
-    assert len(first) <= 31 and len(second) <= 31
-    assert first != second and second.endswith("(2)")
-    assert not re.search(r"[\[\]:*?/\\]", first + second)
-    assert sheet_name("TỔNG QUAN", {"tổng quan"}) == "TỔNG QUAN (2)"  # Excel ignores case
-    assert sheet_name("'[]'", taken)  # nothing left of it: still a name
+    assert sheet_title("Trang xem nhiều nhất", taken) == "Trang xem nhiều nhất"
+    for refused in (
+        "Các trang có nhiều lượt hiển thị nhất",  # 37 characters: choose a shorter name
+        "Từ khóa: Đất đai",  # Excel refuses ":" (and []*?/\)
+        "'Tổng quan'",
+        " ",
+        "TRANG XEM NHIỀU NHẤT",  # Excel ignores case: the same name twice
+    ):
+        with pytest.raises(ValueError):
+            sheet_title(refused, taken)
+    assert taken == {"trang xem nhiều nhất"}
+
+
+def test_a_table_whose_title_is_no_sheet_name_and_that_has_no_short_name_is_refused():
+    doc = Document("t", tables=[Table("Các trang có nhiều lượt hiển thị nhất", ["a"], [[1]])])
+    with pytest.raises(ValueError):
+        render(doc, "xlsx")
 
 
 def test_big_tables_are_written_with_progress_rising_to_one():
@@ -138,7 +150,7 @@ def test_big_tables_are_written_with_progress_rising_to_one():
     sheet = load_workbook(io.BytesIO(data), read_only=True).worksheets[1]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 + 12_001 + 2  # title, header, rows, blank, note
-    assert rows[-4] == ("Phường Kinh Bắc 11999", 12_999, 11_999 * 1.25, DAY_AS_READ)
+    assert rows[-4] == ("Phường Kinh Bắc 11999", 12_999, 14_998.8, DAY_AS_READ)
 
 
 # --- PDF: read back with a small reader of what reportlab writes ----------------------------
@@ -231,6 +243,8 @@ def test_values_are_shown_the_vietnamese_way_in_the_pdf():
     assert shown(1234567) == "1.234.567"
     assert shown(12.34) == "12,3"
     assert shown(1234.56) == "1.234,6"
+    assert shown(0.25) == "0,3"  # half up, not to even
+    assert shown(Percent(12.5)) == "12,5 %"
     assert shown(DAY) == "26/11/2026"
     assert shown(None) == "—"
     assert shown("Phường Kinh Bắc") == "Phường Kinh Bắc"

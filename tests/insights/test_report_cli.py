@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
+from congdong.core.numbers import format_percent
 from congdong.insights import coverage, events
 from congdong.insights.models import EventKind
 from congdong.pages.actions import do_establish_many
@@ -124,10 +125,10 @@ def test_coverage_table_lines_up_each_level(opened):
     rows = lines[-len(found) :]
     for line, level in zip(rows, found, strict=True):
         assert line.startswith(level.heading)
-        assert line.split()[-3:] == [
+        assert line.split()[-4:] == [
             coverage.count_text(level.units),
             coverage.count_text(level.with_page),
-            coverage.percent_text(level.percent),
+            *format_percent(level.percent).split(),  # "0,0 %", as on the page
         ]
     assert len({len(line) for line in rows}) == 1  # right-aligned columns end together
 

@@ -66,7 +66,17 @@ def document(texts: list[str]) -> Document:
         title=texts[0],
         subtitle=texts[1:3],
         cards=[(text, 5, text) for text in texts],
-        tables=[Table(texts[0], [texts[1], "Số"], [[text, -5] for text in texts], note=texts[2])],
+        # A sheet's name is chosen by the code (core.spreadsheets.sheet_title); the dangerous
+        # title heads the sheet as text.
+        tables=[
+            Table(
+                texts[0],
+                [texts[1], "Số"],
+                [[text, -5] for text in texts],
+                note=texts[2],
+                sheet="Bảng",
+            )
+        ],
         definitions=[(text, text) for text in texts],
     )
 

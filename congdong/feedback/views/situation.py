@@ -9,11 +9,11 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.formats import date_format
 
 from congdong.accounts.views import staff_required
 from congdong.core.anonymity import below, is_hidden
 from congdong.core.errors import ActionError
+from congdong.core.numbers import format_date
 from congdong.feedback import situation, topics
 from congdong.insights import dashboard
 from congdong.insights.figures import Period
@@ -35,7 +35,7 @@ def _breadcrumb(unit: Unit, roots: list[Unit]) -> list[Unit]:
 def _chart(report: situation.Situation) -> dict:
     return {
         "type": "line",
-        "labels": [date_format(day, "d/m/Y") for day, _n in report.series],
+        "labels": [format_date(day) for day, _n in report.series],
         "datasets": [
             {
                 "label": str(situation.DEFINITIONS[0][0]),

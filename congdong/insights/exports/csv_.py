@@ -1,28 +1,26 @@
-"""CSV: for machines and for Excel. Numbers unformatted, dates ISO, UTF-8 with a byte-order mark
-(without it Excel reads the file as the local code page and the Vietnamese comes out garbled).
+"""CSV: for machines and for Excel. Numbers unformatted but rounded as the page shows them
+(`core.numbers.plain`: 6795 for a reach the page shows as 6.795), dates ISO, UTF-8 with a
+byte-order mark (without it Excel reads the file as the local code page and the Vietnamese
+comes out garbled).
 Every cell quoted and formula-like text neutralised (congdong/core/spreadsheets.py)."""
 
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 
 from django.utils.translation import gettext as _
 
+from congdong.core.numbers import plain
 from congdong.core.spreadsheets import safe_text
 from congdong.insights.exports.document import Document, Value
 from congdong.insights.exports.render import Counter, Progress, row_count
 
 
 def cell(value: Value) -> str | int | float:
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return value
-    return safe_text(str(value))
+    if isinstance(value, str):
+        return safe_text(value)
+    return plain(value)
 
 
 def render_csv(document: Document, progress: Progress | None = None) -> bytes:

@@ -1,7 +1,9 @@
 """What an export holds, whatever its format: a title, cards, tables and the metric definitions.
 
 Builders (`insights.reports`) make a `Document`; `insights.exports.render` writes it as CSV,
-XLSX or PDF. Values stay typed (int, float, date, str, None) until a renderer formats them.
+XLSX or PDF. Values stay typed (int, float, `Percent`, date, str, None) until a renderer
+formats them, each through `core.numbers`, so a figure reads the same in every format and on
+the page it comes from.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-Value = str | int | float | datetime.date | None
+from congdong.core.numbers import Percent
+
+Value = str | int | float | Percent | datetime.date | None
 
 
 @dataclass
@@ -18,6 +22,9 @@ class Table:
     columns: list[str]
     rows: list[list[Value]]
     note: str = ""
+    # The name of its XLSX sheet, at most 31 characters (core.spreadsheets.sheet_title); the
+    # title when empty. The title itself heads the sheet, however long.
+    sheet: str = ""
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 Text is set in DejaVu Sans, shipped in `congdong/static/fonts` and embedded (subset) in every
 file: the PDF base fonts have no Vietnamese letters, and no font may be assumed on the
-reader's machine. Numbers follow the active language (1.234.567 and 12,5 in Vietnamese).
+reader's machine. Numbers follow the active language (1.234.567, 12,5 and 12,5 % in
+Vietnamese), written by `core.numbers` as on the page.
 """
 
 from __future__ import annotations
 
-import datetime
 import io
 from functools import cache
 from pathlib import Path
@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from congdong.core.numbers import grouped
+from congdong.core.numbers import format_value
 from congdong.insights.exports.document import Document, Value
 from congdong.insights.exports.document import Table as DocTable
 from congdong.insights.exports.render import Counter, Progress, row_count
@@ -52,21 +52,9 @@ def register_fonts() -> None:
 
 
 def shown(value: Value) -> str:
-    """A value as the reader sees it: grouped numbers with one decimal for floats, dd/mm/yyyy
-    dates, "—" for nothing."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        if isinstance(value, float):  # numberformat truncates: round first
-            return grouped(round(value, 1), 1)
-        return grouped(value)
-    if isinstance(value, datetime.datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
+    """A value as the reader sees it, written by `core.numbers` as on the page: grouped
+    counts, one decimal for measures, "12,5 %", dd/mm/yyyy dates, "—" for nothing."""
+    return format_value(value)
 
 
 def _styles(size: float) -> dict[str, ParagraphStyle]:

@@ -1,5 +1,9 @@
 """XLSX: a sheet "Tổng quan" (title, subtitle, cards), one sheet per table, and "Định nghĩa".
 
+Sheets have short names that fit Excel's 31 characters (`Table.sheet`, checked by
+`core.spreadsheets.sheet_title`); each table's full title is the first row of its sheet.
+Numbers are numbers with a format that shows them as the page does (`core.numbers`).
+
 Written in openpyxl's write-only mode whatever the size: rows stream to the file instead of
 being held as cell objects (a 100,000-row table stays in tens of MB), and one code path serves
 small and large reports alike. Column widths are fitted from the first rows, before writing.
@@ -9,7 +13,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
@@ -20,35 +23,16 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from congdong.core.spreadsheets import formula_like
+from congdong.core.numbers import format_value, xlsx_number_format, xlsx_value
+from congdong.core.spreadsheets import formula_like, sheet_title
 from congdong.insights.exports.document import Document, Value
 from congdong.insights.exports.render import Counter, Progress, row_count
 
-INTEGER = "#,##0"
-DECIMAL = "#,##0.0"
-DATE = "dd/mm/yyyy"
-DATETIME = "dd/mm/yyyy hh:mm"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-# Excel refuses these in a sheet name, and names longer than 31 characters.
-SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-SHEET_MAX = 31
 # Rows looked at to fit a column's width; the widest text among them sets it.
 WIDTH_SAMPLE = 500
 WIDTH_MIN, WIDTH_MAX = 8, 60
-
-
-def sheet_name(title: str, taken: set[str]) -> str:
-    """`title` as a sheet name Excel accepts: no []:*?/\\, at most 31 characters, not starting
-    or ending with an apostrophe, and unique in the workbook (Excel ignores case)."""
-    base = " ".join(SHEET_FORBIDDEN.sub(" ", str(title)).split()).strip("'").strip() or _("Table")
-    name, n = base[:SHEET_MAX].strip(), 1
-    while name.casefold() in taken:
-        n += 1
-        suffix = f" ({n})"
-        name = base[: SHEET_MAX - len(suffix)].strip() + suffix
-    taken.add(name.casefold())
-    return name
 
 
 def _text(value: object) -> str:
@@ -63,17 +47,11 @@ def cell(sheet: WriteOnlyWorksheet, value: Value, font: Font | None = None) -> W
         # …and stays text when someone edits the cell (core/spreadsheets.py).
         c.quotePrefix = formula_like(text)
     else:
-        c = WriteOnlyCell(sheet, value)
-        if isinstance(value, bool):
-            pass
-        elif isinstance(value, int):
-            c.number_format = INTEGER
-        elif isinstance(value, float):
-            c.number_format = DECIMAL
-        elif isinstance(value, datetime.datetime):
-            c.number_format = DATETIME
-        elif isinstance(value, datetime.date):
-            c.number_format = DATE
+        # A number stays a number, rounded as the page shows it, with a format that displays
+        # it as the page does (core.numbers).
+        c = WriteOnlyCell(sheet, xlsx_value(value))
+        if (number_format := xlsx_number_format(value)) is not None:
+            c.number_format = number_format
     if font is not None:
         c.font = font
     return c
@@ -86,10 +64,8 @@ def _shown_width(value: Value) -> int:
         return 16
     if isinstance(value, datetime.date):
         return 10
-    if isinstance(value, int):
-        return len(f"{value:,}")
-    if isinstance(value, float):
-        return len(f"{value:,.1f}")
+    if isinstance(value, int | float):
+        return len(format_value(value))
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
@@ -105,10 +81,14 @@ def fit_widths(sheet: WriteOnlyWorksheet, rows: Sequence[Sequence[Value]]) -> No
 
 def render_xlsx(document: Document, progress: Progress | None = None) -> bytes:
     counter = Counter(progress, row_count(document))
-    book = Workbook(write_only=True)
+    # Every name checked before anything is written: a refused one stops the export whole.
     taken: set[str] = set()
+    overview_name = sheet_title(_("Overview"), taken)
+    names = [sheet_title(table.sheet or table.title, taken) for table in document.tables]
+    definitions_name = sheet_title(_("Definitions"), taken) if document.definitions else ""
+    book = Workbook(write_only=True)
 
-    overview = book.create_sheet(sheet_name(_("Overview"), taken))
+    overview = book.create_sheet(overview_name)
     header = [_("Figure"), _("Value"), _("Note")]
     fit_widths(overview, [header, *[list(card) for card in document.cards]])
     overview.column_dimensions["A"].width = max(overview.column_dimensions["A"].width or 0, 40)
@@ -122,9 +102,9 @@ def render_xlsx(document: Document, progress: Progress | None = None) -> bytes:
             overview.append([cell(overview, label), cell(overview, value), cell(overview, note)])
             counter.add()
 
-    for table in document.tables:
-        sheet = book.create_sheet(sheet_name(table.title, taken))
-        # The full title on the first row (the sheet's name may be cut short), the header
+    for table, name in zip(document.tables, names, strict=True):
+        sheet = book.create_sheet(name)
+        # The full title on the first row (the sheet's name is a short one), the header
         # frozen under it so it stays in view while scrolling.
         sheet.freeze_panes = "A3"
         fit_widths(sheet, [table.columns, *table.rows])
@@ -138,7 +118,7 @@ def render_xlsx(document: Document, progress: Progress | None = None) -> bytes:
             sheet.append([cell(sheet, table.note)])
 
     if document.definitions:
-        sheet = book.create_sheet(sheet_name(_("Definitions"), taken))
+        sheet = book.create_sheet(definitions_name)
         sheet.column_dimensions["A"].width = 30
         sheet.column_dimensions["B"].width = 100
         sheet.append([cell(sheet, _("Figure"), BOLD), cell(sheet, _("Definition"), BOLD)])

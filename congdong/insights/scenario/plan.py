@@ -144,20 +144,7 @@ def report(central: Unit, plan: Plan) -> tuple[dict, dict]:
 
 def as_text(document) -> dict:
     """The document with every value written as the active language writes it."""
-    from congdong.insights.coverage import count_text, date_text, percent_text
-
-    def text(value) -> str:
-        if value is None:
-            return "—"
-        if isinstance(value, bool):
-            return str(value)
-        if isinstance(value, int):
-            return count_text(value)
-        if isinstance(value, float):
-            return percent_text(value)
-        if isinstance(value, datetime.date):
-            return date_text(value)
-        return str(value)
+    from congdong.core.numbers import format_value as text
 
     return {
         "title": str(document.title),

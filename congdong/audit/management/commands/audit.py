@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from congdong.audit import chain
 from congdong.audit.integrity import verify_log
-from congdong.core.numbers import grouped
+from congdong.core.numbers import format_int
 
 
 def reasons() -> dict[str, str]:
@@ -54,7 +54,7 @@ class Command(BaseCommand):
     def _progress(self, verbosity: int):
         def progress(rows: int) -> None:
             if verbosity > 0:
-                self.stderr.write(_("%(rows)s rows checked…") % {"rows": grouped(rows)})
+                self.stderr.write(_("%(rows)s rows checked…") % {"rows": format_int(rows)})
 
         return progress
 

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.core.errors import ActionError
+from congdong.core.numbers import format_percent
 from congdong.insights import coverage, figures
-from congdong.insights.coverage import LevelCoverage, count_text, date_text, percent_text
-from congdong.insights.figures import METRIC_BY_KEY, Period
+from congdong.insights.coverage import LevelCoverage, count_text, date_text
+from congdong.insights.figures import METRIC_BY_KEY, Period, estimate_note
 from congdong.pages.models import Page
 from congdong.units.models import Level, Structure, Unit
 from congdong.units.queries import current_structure
@@ -301,7 +302,7 @@ def coverage_table(unit: Unit, as_of: datetime.date, levels: list[LevelCoverage]
     ]
     header = [_("Level"), _("Units"), _("With an active page"), "%"]
     rows = [
-        [c.heading, count_text(c.units), count_text(c.with_page), percent_text(c.percent)]
+        [c.heading, count_text(c.units), count_text(c.with_page), format_percent(c.percent)]
         for c in levels
     ]
     return "\n".join(lines + _aligned([header, *rows])) + "\n"
@@ -326,11 +327,8 @@ def page_table(page: Page, start: datetime.date | None, end: datetime.date, foun
     for key in PAGE_KEYS:
         label = str(METRIC_BY_KEY[key].label) if key in METRIC_BY_KEY else labels[key]
         if key == "reach":
-            value = _("%(estimate)s (estimated; 95%% between %(low)s and %(high)s)") % {
-                "estimate": count_text(round(found["reach"])),
-                "low": count_text(round(found["reach_low"])),
-                "high": count_text(round(found["reach_high"])),
-            }
+            note = estimate_note(found["reach_low"], found["reach_high"])
+            value = f"{count_text(found['reach'])} ({note})"
         else:
             value = count_text(int(found.get(key, 0)))
         # The parts of a figure are indented under it.
