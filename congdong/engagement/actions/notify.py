@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from unidecode import unidecode
 
 from congdong.accounts.models import User
 from congdong.accounts.sms import get_backend
@@ -142,7 +143,9 @@ def _send(item: Notification, now: datetime.datetime) -> bool:
                 [email],
             )
         if phone:
-            get_backend().send(phone, f"congdong: {text} {context['url']}")
+            # Without diacritics, like the code and digest SMS: GSM-7 fits 160 characters in a
+            # segment where Vietnamese letters (UCS-2) fit 70, and every phone shows it.
+            get_backend().send(phone, unidecode(f"congdong: {text} {context['url']}"))
     return True
 
 
