@@ -4,8 +4,9 @@ email of the kinds that cannot wait for the daily digest (`INSTANT_KINDS`).
 The bell's rows are written in the caller's transaction, with the state change they tell: a
 rolled-back change tells nobody, and a change is told once per person (the row's `key` is
 unique per recipient, so a retried action or sweep adds nothing). The SMS and email go after
-the commit, from ids; each row is claimed by a conditional UPDATE of `delivered_at`, so a
-retried task or the sweep never sends it twice. Who may be told is the caller's business: the
+the commit, from ids, by a task (with a broker) or the worker's sweep (without one, as in the
+laptop demo); each row is claimed by a conditional UPDATE of `delivered_at`, so a retried task
+or the sweep never sends it twice. Who may be told is the caller's business: the
 apps pick recipients with their own `access_*` rules (congdong.feedback.notices,
 congdong.privacy.notices).
 """
@@ -16,6 +17,7 @@ import datetime
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -80,6 +82,10 @@ def notify(
 def _enqueue(key: str, recipients: list[int]) -> None:
     from congdong.engagement.tasks import deliver_notifications
 
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        # Without a broker, .delay() would send inside the request (or, in the demo's build,
+        # print hundreds of old SMS): the embedded worker's sweep sends them instead.
+        return
     ids = list(
         Notification.objects.filter(
             key=key, recipient_id__in=recipients, deliver=True, delivered_at=None
@@ -171,8 +177,8 @@ def deliver(ids: Iterable[int], now: datetime.datetime | None = None) -> int:
         claimed = Notification.objects.filter(pk=item.pk, delivered_at=None).update(
             delivered_at=now
         )
-        if not claimed:
-            continue
+        if not claimed or item.created_at < now - DELIVER_WINDOW:
+            continue  # sent by another worker; or stale news, left to the bell
         try:
             went = _send(item, now)
         except Exception:
@@ -183,6 +189,16 @@ def deliver(ids: Iterable[int], now: datetime.datetime | None = None) -> int:
             sent += 1
             Notification.objects.filter(pk=item.pk, digested_at=None).update(digested_at=now)
     return sent
+
+
+def settle(now: datetime.datetime | None = None) -> int:
+    """Mark every notification still to send as sent, without sending it; returns how many.
+
+    For history written after the fact (the demo's weeks of feedback): it is in the bell, and
+    nobody is to get an SMS about it now."""
+    return Notification.objects.filter(deliver=True, delivered_at=None).update(
+        delivered_at=now or timezone.now()
+    )
 
 
 def deliver_pending(now: datetime.datetime | None = None, batch: int = DELIVER_BATCH) -> int:
