@@ -314,6 +314,8 @@ class NotificationKind(models.TextChoices):
     PRIVACY_ANSWERED = "privacy_answered", _("Your personal data request was answered")
     PRIVACY_OVERDUE = "privacy_overdue", _("Your personal data request is late")
     PRIVACY_NEW = "privacy_new", _("New personal data request")
+    # An authority's takedown request about content of their unit, to its moderators and admins.
+    TAKEDOWN_NEW = "takedown_new", _("Takedown request to handle")
 
 
 K = NotificationKind
@@ -338,6 +340,7 @@ INSTANT_KINDS = frozenset(
         K.PRIVACY_ANSWERED,
         K.PRIVACY_OVERDUE,
         K.PRIVACY_NEW,
+        K.TAKEDOWN_NEW,
     }
 )
 

@@ -51,6 +51,7 @@ def notify(
     at: datetime.datetime,
     feedback_id: int | None = None,
     data_request_id: int | None = None,
+    takedown_id: int | None = None,
 ) -> int:
     """Put a notification of `kind` in the bell of each of `recipients` (user ids), once per
     `key` (the state change told); the instant kinds also go by SMS and email after the commit.
@@ -67,6 +68,7 @@ def notify(
                 key=key,
                 feedback_id=feedback_id,
                 data_request_id=data_request_id,
+                takedown_id=takedown_id,
                 created_at=at,
                 deliver=instant,
             )
@@ -114,6 +116,8 @@ def link(item: Notification) -> str:
         if item.data_request.citizen_id == item.recipient_id:
             return reverse("privacy:mine") + f"#request-{item.data_request_id}"
         return reverse("privacy:staff-detail", args=[item.data_request_id])
+    if item.takedown_id:
+        return reverse("takedown:detail", args=[item.takedown_id])
     return reverse("engagement:notifications")
 
 
@@ -161,6 +165,7 @@ def _notifications():
         "feedback__unit",
         "feedback__category",
         "data_request",
+        "takedown__unit",
     )
 
 
