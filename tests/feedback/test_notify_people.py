@@ -229,7 +229,7 @@ def test_the_sender_reads_it_in_the_bell_in_vietnamese_with_a_link(people, units
     actions.answer(people["kinhbac.canbo"], item.pk, ANSWER, now=LATER)
     page = client_for(people["an"]).get("/thong-bao/").content.decode()
     assert f'href="/phan-anh/{item.pk}/"' in page
-    assert f"đã trả lời phản ánh {item.code} của bạn" in page
+    assert f"Phường Kinh Bắc đã trả lời phản ánh {item.code} của bạn" in page
     assert "/lam-viec/" not in page
     staff = client_for(people["kinhbac.canbo"]).get("/thong-bao/").content.decode()
     assert f'href="/lam-viec/phan-anh/{item.pk}/"' in staff
