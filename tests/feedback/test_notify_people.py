@@ -234,3 +234,17 @@ def test_the_sender_reads_it_in_the_bell_in_vietnamese_with_a_link(people, units
     staff = client_for(people["kinhbac.canbo"]).get("/thong-bao/").content.decode()
     assert f'href="/lam-viec/phan-anh/{item.pk}/"' in staff
     assert f"Phản ánh mới {item.code}" in staff
+
+
+def test_the_api_gives_the_same_text_and_the_link(people, units):
+    item = send(people["an"], units.kinh_bac)
+    actions.accept(people["kinhbac.canbo"], item.pk, now=LATER)
+    bell = client_for(people["an"]).get("/api/v1/me/notifications").json()
+    accepted = next(i for i in bell["items"] if i["kind"] == K.FEEDBACK_ACCEPTED)
+    assert accepted["text"] == (
+        f"Phường Kinh Bắc đã tiếp nhận phản ánh {item.code} của bạn và đang xử lý."
+    )
+    assert accepted["url"].endswith(f"/phan-anh/{item.pk}/")
+    # The officer's link is the handling screen.
+    theirs = client_for(people["kinhbac.canbo"]).get("/api/v1/me/notifications").json()
+    assert theirs["items"][0]["url"].endswith(f"/lam-viec/phan-anh/{item.pk}/")
