@@ -19,9 +19,24 @@ from congdong.demo.personas import Persona, ensure_personas
 from congdong.demo.posts import ensure_posts
 from congdong.demo.privacy import ensure_privacy
 from congdong.demo.takedown import ensure_takedowns
+from congdong.engagement.actions import notify
+from congdong.engagement.models import Notification
+from congdong.feedback.notices import notify_overdue as feedback_overdue
 from congdong.insights import events
 from congdong.posts.default_regulation import ensure_default_regulation
+from congdong.privacy.notices import notify_overdue as privacy_overdue
 from congdong.units.actions import do_import_structure
+
+
+def settle_notifications() -> int:
+    """The weeks of history above told people in their bells (feedback received, answered,
+    late …): the overdue sweeps run now, and none of it goes out by SMS or email when the demo
+    starts — the console is for the sign-in codes. Returns how many notifications there are."""
+    feedback_overdue()
+    privacy_overdue()
+    notify.settle()
+    return Notification.objects.count()
+
 
 SAMPLE_CITIZENS = 150
 SAMPLE_ITEMS = 60
@@ -66,6 +81,7 @@ def build(
         say(f"  moderation: {ensure_moderation()}")
         say(f"  {ensure_takedowns()} takedown requests recorded")
         say(f"  {ensure_breaches()} personal data breaches, audit log rows")
+        say(f"  {settle_notifications()} notifications in the bells")
     history = ensure_history(progress=say, days=SAMPLE_DAYS if sample else DAYS)
     say(f"  {history:,} events for insights")
     return personas

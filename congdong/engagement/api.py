@@ -12,6 +12,7 @@ from django.core import signing
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.db.models.fields.files import FieldFile
 from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
@@ -24,7 +25,7 @@ from congdong.core.errors import ActionError
 from congdong.core.links import absolute_url
 from congdong.engagement import feeds, queries, search
 from congdong.engagement import notifications as inbox
-from congdong.engagement.actions import comments, follows, reactions, referrals
+from congdong.engagement.actions import comments, follows, notify, reactions, referrals
 from congdong.engagement.actions import notifications as notices
 from congdong.engagement.comments import access_comment, read_thread
 from congdong.engagement.models import (
@@ -179,6 +180,7 @@ class NotificationOut(Schema):
     kind: str
     created_at: datetime.datetime
     read: bool
+    text: str  # what the bell says, in the request's language
     post_id: int | None
     post_title: str | None
     page_name: str | None
@@ -543,22 +545,31 @@ def delete_comment(request: HttpRequest, comment_id: int) -> Status[None]:
 
 def _notification_out(request: HttpRequest, item: Notification) -> dict:
     post = item.post
+    if post:
+        url = _page_url(request, post.page, post)
+    elif item.feedback_id or item.data_request_id or item.takedown_id:
+        url = absolute_url(notify.link(item))  # the item, for its sender or its handlers
+    else:
+        url = None
+    text = render_to_string("engagement/notifications/instant_text.txt", {"item": item}, request)
     return {
         "id": item.pk,
         "kind": item.kind,
         "created_at": item.created_at,
         "read": item.read_at is not None,
+        "text": " ".join(text.split()),
         "post_id": item.post_id,
         "post_title": post.title if post else None,
         "page_name": post.page.name if post else None,
         "comment_id": item.comment_id,
-        "url": _page_url(request, post.page, post) if post else None,
+        "url": url,
     }
 
 
 @router.get("/me/notifications", response=NotificationsOut, auth=TOKEN_OR_SESSION)
 def my_notifications(request: HttpRequest, limit: int = 50) -> dict:
-    """The newest notifications (new posts of followed pages, replies to my comments)."""
+    """The newest notifications: new posts of followed pages, replies to my comments, each step
+    of my feedback and personal data requests, work landing in my queue (staff)."""
     items = inbox.recent(request.user, limit=_limit(limit))
     return {
         "unread": inbox.unread_count(request.user),

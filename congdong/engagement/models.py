@@ -291,6 +291,58 @@ class NotificationKind(models.TextChoices):
     # To the moderators of the subtree: content of a verified page reached the threshold of
     # reports; it stays shown and waits first in their queue (congdong.moderation.notices).
     REPORTS_URGENT = "reports_urgent", _("Official content reported: review it first")
+    # Issue 16.3: every step a citizen waits for, and work landing in a staff member's queue,
+    # through `congdong.engagement.actions.notify.notify` (congdong.feedback.notices,
+    # congdong.privacy.notices). These go out at once by SMS and email too (`INSTANT_KINDS`).
+    # To the sender of the feedback:
+    FEEDBACK_RECEIVED = "feedback_received", _("Your feedback was received")
+    FEEDBACK_ACCEPTED = "feedback_accepted", _("Your feedback was accepted")
+    FEEDBACK_REJECTED = "feedback_rejected", _("Your feedback was rejected")
+    FEEDBACK_TRANSFERRED = "feedback_transferred", _("Your feedback was transferred")
+    FEEDBACK_ESCALATED = "feedback_escalated", _("Your feedback went to the unit above")
+    FEEDBACK_OVERDUE = "feedback_overdue", _("Your feedback is late")
+    FEEDBACK_ANSWERED = "feedback_answered", _("Your feedback was answered")
+    FEEDBACK_CLOSED = "feedback_closed", _("Your feedback was closed")
+    # To the feedback officers of the unit it lands at (or the officer it is given to):
+    FEEDBACK_NEW = "feedback_new", _("New feedback for your unit")
+    FEEDBACK_TRANSFER_IN = "feedback_transfer_in", _("Feedback transferred to your unit")
+    FEEDBACK_ESCALATE_IN = "feedback_escalate_in", _("Feedback escalated to your unit")
+    FEEDBACK_ASSIGNED = "feedback_assigned", _("Feedback assigned to you")
+    FEEDBACK_REOPENED = "feedback_reopened", _("Feedback reopened by its sender")
+    # Personal data requests: to the citizen, and to the data protection officers.
+    PRIVACY_RECEIVED = "privacy_received", _("Your personal data request was received")
+    PRIVACY_ANSWERED = "privacy_answered", _("Your personal data request was answered")
+    PRIVACY_OVERDUE = "privacy_overdue", _("Your personal data request is late")
+    PRIVACY_NEW = "privacy_new", _("New personal data request")
+    # An authority's takedown request about content of their unit, to its moderators and admins.
+    TAKEDOWN_NEW = "takedown_new", _("Takedown request to handle")
+
+
+K = NotificationKind
+# Told at once through the person's channels (SMS, email) besides the bell; the rest wait for
+# the daily digest. Each is one step of something the person waits for or must act on.
+INSTANT_KINDS = frozenset(
+    {
+        K.FEEDBACK_RECEIVED,
+        K.FEEDBACK_ACCEPTED,
+        K.FEEDBACK_REJECTED,
+        K.FEEDBACK_TRANSFERRED,
+        K.FEEDBACK_ESCALATED,
+        K.FEEDBACK_OVERDUE,
+        K.FEEDBACK_ANSWERED,
+        K.FEEDBACK_CLOSED,
+        K.FEEDBACK_NEW,
+        K.FEEDBACK_TRANSFER_IN,
+        K.FEEDBACK_ESCALATE_IN,
+        K.FEEDBACK_ASSIGNED,
+        K.FEEDBACK_REOPENED,
+        K.PRIVACY_RECEIVED,
+        K.PRIVACY_ANSWERED,
+        K.PRIVACY_OVERDUE,
+        K.PRIVACY_NEW,
+        K.TAKEDOWN_NEW,
+    }
+)
 
 
 class Notification(models.Model):
@@ -319,9 +371,19 @@ class Notification(models.Model):
     case = models.ForeignKey(
         "moderation.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    data_request = models.ForeignKey(
+        "privacy.DataRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The state change told ("feedback-move:123"): one notification per person and change, so a
+    # retried action or sweep tells nobody twice. Empty for the kinds with their own constraint.
+    key = models.CharField(max_length=80, blank=True, default="")
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)
+    # INSTANT_KINDS: sent by SMS and email as the person's settings say, once (the row is the
+    # truth: a conditional UPDATE of `delivered_at` claims it; the sweep sends what is left).
+    deliver = models.BooleanField(default=False)
+    delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -341,8 +403,21 @@ class Notification(models.Model):
                 condition=models.Q(kind="reply"),
                 name="notification_reply_unique",
             ),
+            models.UniqueConstraint(
+                fields=["recipient", "key"],
+                condition=~models.Q(key=""),
+                name="notification_key_unique",
+            ),
         ]
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"]),
+            # The delivery sweep: what is still to send.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(deliver=True, delivered_at=None),
+                name="notification_to_deliver",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
@@ -383,6 +458,12 @@ class NotificationSettings(models.Model):
     # addresses only, so nobody can have them sent to someone else's inbox.
     email_verified_at = models.DateTimeField(null=True, blank=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # Each step of what the person waits for (their feedback, their data requests) or must act
+    # on (work landing in their queue), told at once besides the bell: by SMS to their verified
+    # mobile number, by email to the confirmed address above. On unless turned off: a person
+    # without a row gets these defaults (`congdong.engagement.actions.notify`).
+    instant_sms = models.BooleanField(_("tell me at once by SMS"), default=True)
+    instant_email = models.BooleanField(_("tell me at once by email"), default=True)
 
     class Meta:
         verbose_name = _("notification settings")

@@ -68,6 +68,8 @@ def recent(user: AnyUser, limit: int = 50) -> list[Notification]:
             "case__post__page",
             "case__comment__post__page",
             "case__appeal",
+            "feedback__category",
+            "data_request",
         )
         .order_by("-created_at", "-pk")[:limit]
     )

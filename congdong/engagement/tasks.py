@@ -30,3 +30,19 @@ def notify_followers(batch: int = notifications.NOTICE_BATCH, budget: float = 10
 def send_digests() -> int:
     """Send the daily digests that are due; returns how many were sent."""
     return notifications.send_digests(timezone.now())
+
+
+@app.task
+def deliver_notifications(ids: list[int]) -> int:
+    """Send these notifications by SMS and email as their recipients chose; returns how many."""
+    from congdong.engagement.actions import notify
+
+    return notify.deliver(ids, timezone.now())
+
+
+@app.task
+def deliver_pending_notifications() -> int:
+    """The sweep: send the notifications a lost task left behind; returns how many."""
+    from congdong.engagement.actions import notify
+
+    return notify.deliver_pending(timezone.now())

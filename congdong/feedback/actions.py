@@ -31,6 +31,7 @@ from congdong.core.text import line, plain
 from congdong.core.uploads import Kind as UploadKind
 from congdong.core.uploads import sniff
 from congdong.engagement.actions.eligibility import check_can_engage
+from congdong.feedback import notices
 from congdong.feedback.models import (
     ACTION_FROM,
     ANSWER_WITHOUT_ASSIGNING,
@@ -339,7 +340,8 @@ def do_submit(submission: Submission) -> Feedback:
                 attachment.file.save(clean.content.name, clean.content, save=False)
                 stored.append(attachment.file)
                 attachment.save()
-            _record(item, A.SUBMIT, "", S.RECEIVED, s.citizen, "", s.unit, s.unit, s.now)
+            sent = _record(item, A.SUBMIT, "", S.RECEIVED, s.citizen, "", s.unit, s.unit, s.now)
+            notices.tell_move(item, sent)
             # The citizen's consent register (congdong.privacy) holds this item's consent too.
             record_consent(
                 s.citizen,
@@ -497,7 +499,7 @@ def do_move(actor: User | None, move: Move) -> Feedback:
         ).update(**values)
         if not moved:
             raise ActionError(_("The feedback changed meanwhile; reload and try again."))
-        _record(
+        made = _record(
             item,
             move.action,
             item.state,
@@ -509,6 +511,7 @@ def do_move(actor: User | None, move: Move) -> Feedback:
             now,
             officer=move.officer,
         )
+        notices.tell_move(item, made)
         if item.public and move.action in (A.ANSWER, A.REOPEN):
             # The answer appears on (or leaves) pages that anonymous visitors read from the
             # shared cache: the page of the unit that answers and the page of the unit it was
@@ -747,7 +750,7 @@ def close_answered(now: datetime.datetime | None = None) -> int:
                 state=S.CLOSED, closed_at=now, updated_at=now
             )
             if claimed:
-                FeedbackTransition.objects.create(
+                made = FeedbackTransition.objects.create(
                     feedback_id=item_id,
                     action=A.CLOSE,
                     from_state=S.ANSWERED,
@@ -756,6 +759,7 @@ def close_answered(now: datetime.datetime | None = None) -> int:
                     to_unit_id=unit_id,
                     at=now,
                 )
+                notices.tell_move(Feedback.objects.get(pk=item_id), made)
                 closed += 1
     return closed
 

@@ -1,4 +1,13 @@
-"""Overdue notices: the unit above is told, once per lapsed deadline, of items its units below did
+"""What feedback tells people (issue 16.3), and the overdue notices.
+
+Each move of an item tells, through `notify()`, its sender of every step they wait for
+(received, accepted, rejected, transferred, escalated, answered, closed by the worker; late, from
+the overdue sweep) and the staff whose queue it lands in (new or transferred or escalated to their
+unit: `queries.handlers_at`; assigned to them; reopened by its sender). The notifications are
+written with the move, in its transaction, one per person and move; whoever made the move is
+not told of it (but for the sender's receipt).
+
+Overdue notices: the unit above is told, once per lapsed deadline, of items its units below did
 not accept or answer in time (issue 6: "overdue items are … notified to the unit above").
 
 The row is the truth: `Feedback.accept_due_notified` (`answer_due_notified`) holds the deadline
@@ -16,9 +25,16 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from congdong.engagement.actions.notify import notify
 from congdong.engagement.models import Notification, NotificationKind
-from congdong.feedback.models import Feedback, FeedbackState
-from congdong.feedback.queries import ANSWER_STATES, handlers_above, overdue
+from congdong.feedback.models import Feedback, FeedbackAction, FeedbackState, FeedbackTransition
+from congdong.feedback.queries import (
+    ANSWER_STATES,
+    can_handle,
+    handlers_above,
+    handlers_at,
+    overdue,
+)
 from congdong.units.models import Unit
 
 S = FeedbackState
@@ -64,9 +80,9 @@ def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> 
             .filter(state__in=lapse.states)
             .filter(_not_told(lapse))
             .order_by(lapse.due, "pk")
-            .values_list("pk", "state", "unit_id", lapse.due)[:batch]
+            .values_list("pk", "state", "unit_id", lapse.due, "citizen_id")[:batch]
         )
-        for item_id, state, unit_id, due in rows:
+        for item_id, state, unit_id, due, citizen_id in rows:
             if unit_id not in above:
                 _unit, above[unit_id] = handlers_above(Unit.objects.get(pk=unit_id))
             with transaction.atomic():
@@ -87,5 +103,62 @@ def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> 
                         for user in above[unit_id]
                     ]
                 )
+                # The sender too: their item is late, and its page says who holds it.
+                notify(
+                    [citizen_id],
+                    K.FEEDBACK_OVERDUE,
+                    key=f"feedback-late:{lapse.due}:{due.isoformat()}",
+                    at=now,
+                    feedback_id=item_id,
+                )
             told += 1
+    return told
+
+
+# --- each move, to its sender and to the staff it lands with --------------------------------
+
+A = FeedbackAction
+# What the sender is told of each move (none: a move they made, or one inside the unit).
+TO_SENDER: dict[FeedbackAction, NotificationKind] = {
+    A.SUBMIT: K.FEEDBACK_RECEIVED,
+    A.ACCEPT: K.FEEDBACK_ACCEPTED,
+    A.REJECT: K.FEEDBACK_REJECTED,
+    A.TRANSFER: K.FEEDBACK_TRANSFERRED,
+    A.ESCALATE: K.FEEDBACK_ESCALATED,
+    A.ANSWER: K.FEEDBACK_ANSWERED,
+    A.CLOSE: K.FEEDBACK_CLOSED,  # by the worker only: the sender closing it is not told
+}
+# What the staff of the unit the item lands at are told.
+TO_UNIT: dict[FeedbackAction, NotificationKind] = {
+    A.SUBMIT: K.FEEDBACK_NEW,
+    A.TRANSFER: K.FEEDBACK_TRANSFER_IN,
+    A.ESCALATE: K.FEEDBACK_ESCALATE_IN,
+    A.REOPEN: K.FEEDBACK_REOPENED,
+}
+
+
+def tell_move(item: Feedback, move: FeedbackTransition) -> int:
+    """Tell the sender and the staff concerned of `move` (just recorded, in the caller's
+    transaction); returns how many people were addressed."""
+    action = FeedbackAction(move.action)
+    key = f"feedback-move:{move.pk}"
+    actor = move.actor_id
+    told = 0
+    kind = TO_SENDER.get(action)
+    # The receipt is the one move the sender is told of although they made it: it confirms
+    # the code and where the item went.
+    if kind is not None and (item.citizen_id != actor or action == A.SUBMIT):
+        told += notify([item.citizen_id], kind, key=key, at=move.at, feedback_id=item.pk)
+    staff: set[int] = set()
+    kind = TO_UNIT.get(action)
+    if kind is not None:
+        staff = set(handlers_at(move.to_unit))
+        if action == A.REOPEN and item.answered_by_id and can_handle(item.answered_by, item.unit):
+            staff.add(item.answered_by_id)  # who answered it hears it was not enough
+    elif action == A.ASSIGN and move.officer_id:
+        kind, staff = K.FEEDBACK_ASSIGNED, {move.officer_id}
+    staff.discard(actor)
+    staff.discard(item.citizen_id)
+    if kind is not None and staff:
+        told += notify(staff, kind, key=key, at=move.at, feedback_id=item.pk)
     return told

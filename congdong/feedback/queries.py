@@ -306,6 +306,25 @@ def handlers_above(unit: Unit) -> tuple[Unit | None, list[int]]:
     return Unit.objects.get(pk=nearest_id), users
 
 
+def handlers_at(unit: Unit) -> list[int]:
+    """Ids of the active people whose queue an item of `unit` lands in: those handling
+    feedback placed on `unit` itself, or, if it has nobody, on the nearest unit above that has
+    someone. Never a sibling's (their role covers another subtree) and, while the unit has its
+    own officers, not every admin above it either."""
+    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
+    rows = list(
+        Membership.objects.filter(
+            unit__path__in=steps, role__in=HANDLING_ROLES, user__is_active=True
+        )
+        .order_by("-unit__depth", "user_id")
+        .values_list("unit__depth", "user_id")
+    )
+    if not rows:
+        return []
+    depth = rows[0][0]
+    return sorted({user_id for d, user_id in rows if d == depth})
+
+
 def queue_units(user: AnyUser, selected: int | None = None) -> list[Unit]:
     """Units to filter the queue by: the tops of `user`'s subtrees and the units just below
     them, and, when one is `selected` (within those subtrees), the way down to it and the

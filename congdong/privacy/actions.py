@@ -42,7 +42,7 @@ from congdong.engagement.models import (
 )
 from congdong.moderation.models import Case
 from congdong.moderation.queries import active_lock
-from congdong.privacy import export, queries
+from congdong.privacy import export, notices, queries
 from congdong.privacy.consents import record_consent
 from congdong.privacy.models import (
     REQUEST_STATES,
@@ -542,7 +542,8 @@ def do_submit(new: NewRequest, how: str = Channel.WEB) -> DataRequest:
             received_at=new.now,
             due_at=deadline(new.now),
         )
-        _record(item, "", S.RECEIVED, new.citizen, "", new.now)
+        received = _record(item, "", S.RECEIVED, new.citizen, "", new.now)
+        notices.tell_move(item, received)
     return item
 
 
@@ -591,7 +592,8 @@ def _decide(actor: User, d: Decision) -> DataRequest:
         moved = DataRequest.objects.filter(pk=item.pk, state=item.state).update(**values)
         if not moved:
             raise ActionError(_("The request changed meanwhile; reload and try again."))
-        _record(item, item.state, d.to, actor, d.note, d.now)
+        made = _record(item, item.state, d.to, actor, d.note, d.now)
+        notices.tell_move(item, made)
     for name, value in values.items():
         setattr(item, name, value)
     return item

@@ -198,13 +198,27 @@ def moderation(user: User) -> dict[str, Any]:
 
 
 def notifications(user: User) -> dict[str, Any]:
-    settings_row = NotificationSettings.objects.filter(user=user).values("digest", "email").first()
+    settings_row = (
+        NotificationSettings.objects.filter(user=user)
+        .values("digest", "email", "instant_sms", "instant_email")
+        .first()
+    )
+    default = {"digest": "none", "email": "", "instant_sms": True, "instant_email": True}
     return {
-        "settings": settings_row or {"digest": "none", "email": ""},
+        "settings": settings_row or default,
         "notifications": _rows(
             Notification.objects.filter(recipient=user)
             .order_by("created_at", "pk")
-            .values("kind", "created_at", "read_at", post_number=F("post_id"))
+            .values(
+                "kind",
+                "created_at",
+                "read_at",
+                # When it went by SMS or email as well (issue 16.3), and what it was about.
+                "delivered_at",
+                post_number=F("post_id"),
+                feedback_code=F("feedback__code"),
+                request_number=F("data_request_id"),
+            )
         ),
     }
 

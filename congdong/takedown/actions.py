@@ -206,7 +206,8 @@ def do_intake(actor: User, intake: Intake) -> TakedownRequest:
             recorded_by=actor,
             created_at=intake.now,
         )
-        _record(item, "", S.RECEIVED, actor, "", intake.now)
+        received = _record(item, "", S.RECEIVED, actor, "", intake.now)
+        notices.tell_received(item, received)
     return item
 
 

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from congdong.engagement.actions.notify import notify
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.takedown import queries
-from congdong.takedown.models import TakedownRequest, TakedownState
+from congdong.takedown.models import TakedownRequest, TakedownState, TakedownTransition
 from congdong.units.models import Unit
 
 BATCH = 500
@@ -104,3 +105,17 @@ def tell_page_staff(request_id: int, actor_id: int | None, *, at: datetime.datet
     ]
     Notification.objects.bulk_create(rows)
     return len(rows)
+
+
+def tell_received(item: TakedownRequest, move: TakedownTransition) -> int:
+    """A request just recorded (in the caller's transaction) lands in the queue of the
+    moderators and admins of its content's unit (`queries.handlers_at`), the one who recorded
+    it aside (issue 16.3: a request to handle, addressed to their unit)."""
+    staff = [pk for pk in queries.handlers_at(item.unit) if pk != move.actor_id]
+    return notify(
+        staff,
+        NotificationKind.TAKEDOWN_NEW,
+        key=f"takedown-move:{move.pk}",
+        at=move.at,
+        takedown_id=item.pk,
+    )

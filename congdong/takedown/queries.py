@@ -129,6 +129,24 @@ def handlers_above(unit: Unit) -> list[int]:
     return sorted({user_id for d, user_id in rows if d == depth})
 
 
+def handlers_at(unit: Unit) -> list[int]:
+    """Ids of the active moderators and admins whose queue a request about content of `unit`
+    lands in: those placed on `unit`, or, if it has nobody, on the nearest unit above that has
+    someone. Never a sibling's."""
+    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
+    rows = list(
+        Membership.objects.filter(
+            unit__path__in=steps, role__in=HANDLING_ROLES, user__is_active=True
+        )
+        .order_by("-unit__depth", "user_id")
+        .values_list("unit__depth", "user_id")
+    )
+    if not rows:
+        return []
+    depth = rows[0][0]
+    return sorted({user_id for d, user_id in rows if d == depth})
+
+
 def central_admins(unit: Unit) -> list[int]:
     """Ids of the active unit admins of the top of `unit`'s tree (the central unit)."""
     return sorted(

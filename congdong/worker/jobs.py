@@ -50,6 +50,11 @@ JOBS: tuple[Job, ...] = (
     Job("check-audit-chain", "congdong.audit.tasks.check_audit_chain", every=86_400),
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),
+    Job(
+        "deliver-notifications",
+        "congdong.engagement.tasks.deliver_pending_notifications",
+        every=10,
+    ),
     Job("run-exports", "congdong.insights.tasks.run_exports", every=5),
 )
 

@@ -6,10 +6,15 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from congdong.accounts.models import User
+from congdong.demo.build import settle_notifications
 from congdong.demo.feedback import ensure_feedback
+from congdong.demo.personas import CITIZEN
+from congdong.engagement.actions.notify import deliver_pending
+from congdong.engagement.models import Notification, NotificationKind
 from congdong.feedback import queries
 from congdong.feedback.models import Feedback, FeedbackAction, FeedbackState, FeedbackTransition
-from tests.conftest import commune_named
+from tests.conftest import client_for, commune_named
 from tests.engagement.conftest import citizen
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +51,21 @@ def test_some_items_are_overdue_every_move_was_in_the_past_and_answers_are_publi
     answers = list(queries.public_answers(commune_named("24", "Kinh Bắc")))
     assert answers
     assert all(item.answer and item.public for item in answers)
+
+
+def test_the_demo_citizen_and_officers_find_the_news_in_their_bells_and_no_sms_is_due(
+    made, personas, sms_outbox
+):
+    you = User.objects.get(phone=CITIZEN["phone"])
+    theirs = list(Feedback.objects.filter(citizen=you).values_list("pk", "code"))
+    assert theirs
+    received = Notification.objects.filter(recipient=you, kind=NotificationKind.FEEDBACK_RECEIVED)
+    assert sorted(received.values_list("feedback_id", flat=True)) == sorted(p for p, _c in theirs)
+    officer = Notification.objects.filter(recipient=personas["kinhbac.canbo"])
+    assert officer.filter(kind=NotificationKind.FEEDBACK_NEW).exists()
+    page = client_for(you).get("/thong-bao/").content.decode()
+    assert all(code in page for _pk, code in theirs)
+    # The history is told in the bells, not by SMS when the demo starts.
+    settle_notifications()
+    assert deliver_pending() == 0
+    assert not sms_outbox.exists()

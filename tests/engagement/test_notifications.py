@@ -357,3 +357,38 @@ def test_no_digest_for_people_who_did_not_ask_or_read_everything(pages, an):
     actions.mark_read(an, "all")
     assert tasks.send_digests() == 0  # read in the bell already
     assert mail.outbox == []
+
+
+# --- told at once (issue 16.3): the choice of channels ---------------------------------------
+
+
+def test_being_told_at_once_is_on_by_default_and_can_be_turned_off(an):
+    client = client_for(an)
+    url = reverse("engagement:notification-settings")
+    page = client.get(url).text
+    assert 'id="id_instant_sms" checked' in page and 'id="id_instant_email" checked' in page
+    assert "Báo ngay cho tôi qua SMS" in page
+    # An unticked box is not sent: SMS off, email kept.
+    response = client.post(url, {"digest": DigestChoice.NONE, "email": "", "instant_email": "on"})
+    assert response.status_code == 302
+    saved = NotificationSettings.objects.get(user=an)
+    assert (saved.instant_sms, saved.instant_email) == (False, True)
+    assert 'id="id_instant_sms">' in client.get(url).text
+
+
+def test_staff_told_at_once_by_email_confirm_the_address_first(
+    personas, django_capture_on_commit_callbacks
+):
+    officer = personas["kinhbac.canbo"]
+    url = reverse("engagement:notification-settings")
+    with_email = {"digest": DigestChoice.NONE, "email": "hung@example.vn", "instant_email": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(officer).post(url, with_email).status_code == 302
+    saved = NotificationSettings.objects.get(user=officer)
+    assert (saved.email, saved.email_verified_at, saved.instant_email) == (
+        "hung@example.vn",
+        None,
+        True,
+    )
+    (message,) = mail.outbox  # the link to confirm it; nothing is sent there before
+    assert message.to == ["hung@example.vn"] and "/thong-bao/xac-nhan-email/" in message.body

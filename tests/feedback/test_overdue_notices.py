@@ -28,9 +28,10 @@ AFTER_ACCEPT_DUE = vn(2026, 3, 4, 10, 0)
 
 
 def notices(kind: str | None = None) -> list[tuple[int, str, int]]:
-    rows = Notification.objects.filter(feedback__isnull=False)
-    if kind:
-        rows = rows.filter(kind=kind)
+    """The notices to the unit above (the sender's and the handlers' own are
+    tests/feedback/test_notify_people.py's)."""
+    late = [K.FEEDBACK_LATE_ACCEPT, K.FEEDBACK_LATE_ANSWER]
+    rows = Notification.objects.filter(feedback__isnull=False, kind__in=[kind] if kind else late)
     return sorted(rows.values_list("recipient_id", "kind", "feedback_id"))
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from congdong.accounts.models import User
+from congdong.demo.personas import CITIZEN
 from congdong.demo.privacy import ensure_privacy
+from congdong.engagement.models import Notification, NotificationKind
 from congdong.privacy import queries
 from congdong.privacy.models import ConsentPurpose, ConsentRecord, DataRequest, RequestState
 from tests.engagement.conftest import citizen
@@ -24,3 +27,11 @@ def test_the_demo_makes_consents_and_requests_once(personas):
     # The central admin persona sees the register.
     assert queries.to_handle(personas["tw.quantri"]).count() == DataRequest.objects.count()
     assert ensure_privacy() == {"consents": 0, "requests": 0}
+    # The demo citizen was told of their answered request; the officers of each new one.
+    you = User.objects.get(phone=CITIZEN["phone"])
+    told = Notification.objects.filter(recipient=you, data_request__isnull=False)
+    assert {NotificationKind.PRIVACY_RECEIVED, NotificationKind.PRIVACY_ANSWERED} <= set(
+        told.values_list("kind", flat=True)
+    )
+    officer = Notification.objects.filter(recipient=personas["tw.quantri"])
+    assert officer.filter(kind=NotificationKind.PRIVACY_NEW).count() == 4

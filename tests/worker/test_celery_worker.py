@@ -95,3 +95,46 @@ def test_a_celery_worker_publishes_the_due_post(due_and_future, celery_queue):
     assert published == 1
     assert (state(due), state(future)) == (PostState.PUBLISHED, PostState.SCHEDULED)
     assert due.transitions.filter(to_state=PostState.PUBLISHED, actor=None).count() == 1
+
+
+@pytest.fixture
+def sms_file(tmp_path, monkeypatch, settings) -> Path:
+    """SMS of this process and of the worker process (started after this) land in one file."""
+    path = tmp_path / "sms.jsonl"
+    monkeypatch.setenv("CONGDONG_SMS_BACKEND", "congdong.accounts.sms.FileBackend")
+    monkeypatch.setenv("CONGDONG_SMS_FILE", str(path))
+    settings.SMS_BACKEND, settings.SMS_FILE_PATH = "congdong.accounts.sms.FileBackend", path
+    return path
+
+
+def test_a_celery_worker_sends_the_sms_of_a_feedback_step_once(
+    due_and_future, sms_file, celery_queue
+):
+    from congdong.engagement.models import Notification, NotificationKind
+    from congdong.engagement.tasks import deliver_notifications
+    from congdong.feedback import actions as feedback
+    from congdong.feedback.models import Category
+    from tests.conftest import commune_named
+    from tests.engagement.conftest import citizen
+
+    category, _new = Category.objects.get_or_create(
+        slug="ha-tang-giao-thong", defaults={"name": "Hạ tầng, giao thông", "order": 1}
+    )
+    sender = citizen("+84912000777", "Nguyễn Văn An")
+    text = "Đèn đường ngõ 5 hỏng đã hai tuần, đề nghị sửa sớm."
+    item = feedback.submit(
+        sender, commune_named("24", "Kinh Bắc").pk, category.pk, text, public=False, consent=True
+    )
+    told = Notification.objects.filter(recipient=sender, kind=NotificationKind.FEEDBACK_RECEIVED)
+    ids = list(told.values_list("pk", flat=True))
+    for attempt in range(2):  # a retried message sends nothing more
+        result = deliver_notifications.apply_async(args=[ids], queue=celery_queue)
+        try:
+            sent = result.get(timeout=60)
+        except CeleryTimeout:
+            pytest.fail("the Celery worker did not answer within 60 s (its log is below)")
+        finally:
+            result.forget()
+        assert sent == (1 if attempt == 0 else 0)
+    (line,) = sms_file.read_text(encoding="utf-8").splitlines()
+    assert item.code in line and sender.phone in line

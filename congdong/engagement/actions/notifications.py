@@ -157,6 +157,24 @@ def save_settings(user: AnyUser, digest: str, email: str) -> NotificationSetting
     return row
 
 
+def save_instant(user: AnyUser, sms: bool, email: bool) -> NotificationSettings:
+    """Save whether `user` is told at once, by SMS (to their verified mobile number) and by
+    email (to the confirmed address of their settings), of each step of what they wait for or
+    must act on (`INSTANT_KINDS`). An address not confirmed yet gets its confirmation link."""
+    account = _account(user)
+    with transaction.atomic():
+        row, _created = NotificationSettings.objects.update_or_create(
+            user=account, defaults={"instant_sms": bool(sms), "instant_email": bool(email)}
+        )
+        # The digest's own save sends the link when the digest goes by email.
+        if email and row.awaiting_confirmation and row.digest != DigestChoice.EMAIL:
+            send = functools.partial(
+                _send_confirmation, account.pk, row.email, translation.get_language()
+            )
+            transaction.on_commit(send)
+    return row
+
+
 # --- confirming the digest's email address ------------------------------------------------------
 
 VERIFY_SALT = "congdong.engagement.digest-email"
@@ -313,6 +331,8 @@ def _send_digest(row: NotificationSettings, now: datetime.datetime) -> bool:
             "case__post__page",
             "case__comment__post__page",
             "case__appeal",
+            "feedback__category",
+            "data_request",
         ).order_by("-created_at", "-pk")[:DIGEST_LISTED]
     )
     if not items:

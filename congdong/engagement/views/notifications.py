@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -36,6 +37,16 @@ class SettingsForm(forms.Form):
         max_length=254,
         help_text=gettext_lazy("Needed for the email digest only."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    instant_sms = forms.BooleanField(
+        label=gettext_lazy("Tell me at once by SMS"),
+        required=False,
+        help_text=gettext_lazy("To your verified mobile number."),
+    )
+    instant_email = forms.BooleanField(
+        label=gettext_lazy("Tell me at once by email"),
+        required=False,
+        help_text=gettext_lazy("To the confirmed email address above."),
     )
 
 
@@ -77,20 +88,36 @@ def bell(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 def notification_settings(request: HttpRequest) -> HttpResponse:
-    """How the digest is sent: not at all (the default), by email or by SMS."""
+    """How the digest is sent (not at all by default, by email or by SMS), and whether each step
+    of what the person waits for or must act on is also told at once by SMS and email."""
     saved = NotificationSettings.objects.filter(user=request.user).first()
     initial = {
         "digest": saved.digest if saved else DigestChoice.NONE,
         "email": saved.email if saved and saved.email else request.user.email,
+        # Without a row, the model's defaults: told at once by both.
+        "instant_sms": saved.instant_sms if saved else True,
+        "instant_email": saved.instant_email if saved else True,
     }
     form = SettingsForm(request.POST or None, initial=initial)
+    if request.user.is_citizen:
+        form.fields["email"].help_text = gettext_lazy(
+            "For the email digest; being told at once by email uses the same confirmed address."
+        )
+    else:
+        form.fields["email"].help_text = gettext_lazy(
+            "For the email digest and for being told at once by email; we send a link to "
+            "confirm it first."
+        )
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            digest, email = form.cleaned_data["digest"], form.cleaned_data["email"]
-            if request.user.is_citizen:  # a citizen's digest rests on a recorded consent
-                privacy_actions.set_digest(request.user, digest, email, ip=client_ip(request))
-            else:
-                actions.save_settings(request.user, digest, email)
+            digest, email = data["digest"], data["email"]
+            with transaction.atomic():
+                if request.user.is_citizen:  # a citizen's digest rests on a recorded consent
+                    privacy_actions.set_digest(request.user, digest, email, ip=client_ip(request))
+                else:
+                    actions.save_settings(request.user, digest, email)
+                actions.save_instant(request.user, data["instant_sms"], data["instant_email"])
         except ActionError as exc:
             form_error(form, exc)
         else:
