@@ -230,11 +230,16 @@ def access_post_media(
 ) -> tuple[PostImage | PostAttachment, bool]:
     """A picture or document of a post, and whether the post is public. Media of a public post
     are for anyone; of any other post (draft, awaiting approval, hidden…) only for the staff
-    who may read the post (`access_post_to_read`). 404 for everyone else, so that nobody learns
-    which drafts hold files."""
+    who may read the post (`access_post_to_read`); a picture in no post yet only for whoever
+    uploaded it. 404 for everyone else, so that nobody learns which drafts hold files."""
     item = model.objects.select_related("post__page").filter(pk=media_id).first()
     if item is None:
         raise Http404
+    if item.post_id is None:
+        # A picture uploaded in the editor and not yet saved with a post: its uploader's only.
+        if not user.is_authenticated or getattr(item, "uploaded_by_id", None) != user.pk:
+            raise Http404
+        return item, False
     if is_public(item.post):
         return item, True
     try:

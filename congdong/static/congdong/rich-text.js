@@ -1,0 +1,217 @@
+// The staff's rich-text editor: django-prose-editor's Tiptap build, served from our static
+// files, on every <textarea data-rich-text> (congdong/core/widgets.py RichTextarea). Without
+// JavaScript the textarea stays and takes HTML; either way the server's sanitiser
+// (congdong/posts/rich_text.py) decides what is kept, and the editor offers only that:
+// paragraphs, headings 2–4, bold, italics, underline, strike, lists, quotations, lines, links,
+// and pictures of our own with a description.
+//
+// Not Tiptap's own <style> injection (injectCSS: false): the Content-Security-Policy allows
+// no inline style; editor.css and rich-text.css carry the styles instead.
+import {
+  Blockquote,
+  Bold,
+  BulletList,
+  crel,
+  Document,
+  Dropcursor,
+  Editor,
+  Gapcursor,
+  HardBreak,
+  Heading,
+  History,
+  HorizontalRule,
+  Image,
+  Italic,
+  Link,
+  ListItem,
+  Menu,
+  OrderedList,
+  Paragraph,
+  Strike,
+  Text,
+  Underline,
+} from "../django_prose_editor/editor.js"
+
+const actuallyEmpty = (html) => (/^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html)
+
+function csrfToken(textarea) {
+  const input = textarea.form?.querySelector("input[name=csrfmiddlewaretoken]")
+  return input ? input.value : ""
+}
+
+function pageOf(textarea) {
+  if (textarea.dataset.page) return textarea.dataset.page
+  const field = textarea.dataset.pageField && document.getElementById(textarea.dataset.pageField)
+  return field ? field.value : ""
+}
+
+// A dialog to upload a picture and describe it; resolves with {src, alt} or null.
+function pictureDialog(textarea, words) {
+  return new Promise((resolve) => {
+    const id = `${textarea.id}-picture`
+    const error = crel("div", { className: "error", role: "alert", id: `${id}-error` })
+    const file = crel("input", {
+      type: "file",
+      id: `${id}-file`,
+      name: "image",
+      accept: "image/jpeg,image/png,image/webp,image/gif",
+    })
+    const alt = crel("input", { type: "text", id: `${id}-alt`, name: "alt_text", maxLength: 300 })
+    const upload = crel("button", { type: "submit", textContent: words["picture.upload"] })
+    const cancel = crel("button", { type: "button", className: "secondary", textContent: words.Cancel })
+    const form = crel("form", { method: "dialog", noValidate: true }, [
+      crel("h3", { textContent: words.picture, id: `${id}-title` }),
+      crel("div", { className: "field" }, [
+        crel("label", { htmlFor: file.id, textContent: words["picture.file"] }),
+        file,
+      ]),
+      crel("div", { className: "field" }, [
+        crel("label", { htmlFor: alt.id, textContent: words["picture.alt"] }),
+        alt,
+      ]),
+      error,
+      crel("div", { className: "prose-editor-dialog-buttons" }, [upload, cancel]),
+    ])
+    const dialog = crel("dialog", { className: "prose-editor-dialog rich-text-picture" }, [form])
+    dialog.setAttribute("aria-labelledby", `${id}-title`)
+    document.body.append(dialog)
+    let result = null
+    const fail = (message) => {
+      error.textContent = message
+      upload.disabled = false
+      upload.textContent = words["picture.upload"]
+    }
+    cancel.addEventListener("click", () => dialog.close())
+    dialog.addEventListener("close", () => {
+      dialog.remove()
+      resolve(result)
+    })
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault()
+      const page = pageOf(textarea)
+      if (!page) return fail(words["picture.no_page"])
+      if (!file.files.length) return fail(words["picture.no_file"])
+      if (!alt.value.trim()) return fail(words["picture.no_alt"])
+      const body = new FormData()
+      body.append("page", page)
+      body.append("image", file.files[0])
+      body.append("alt_text", alt.value)
+      upload.disabled = true
+      upload.textContent = words["picture.uploading"]
+      try {
+        const response = await fetch(textarea.dataset.uploadUrl, {
+          method: "POST",
+          body,
+          headers: { "X-CSRFToken": csrfToken(textarea) },
+          credentials: "same-origin",
+        })
+        const answer = await response.json().catch(() => ({}))
+        if (!response.ok) return fail(answer.error || words["picture.failed"])
+        result = { src: answer.src, alt: answer.alt }
+        dialog.close()
+      } catch (_e) {
+        fail(words["picture.failed"])
+      }
+    })
+    dialog.showModal()
+    file.focus()
+  })
+}
+
+// django-prose-editor's menu names its buttons in English (or not at all): name them in
+// the page's language, by their data-name.
+function translateMenu(wrapper, words) {
+  const menubar = wrapper.querySelector(".prose-menubar")
+  if (menubar) {
+    menubar.setAttribute("role", "toolbar")
+    menubar.setAttribute("aria-label", words.toolbar)
+  }
+  for (const item of wrapper.querySelectorAll(".prose-menubar [data-name]")) {
+    const word = words[item.dataset.name]
+    if (!word) continue
+    item.title = word
+    item.setAttribute("aria-label", word)
+    const option = item.querySelector("h2, h3, h4, p")
+    if (option && item.classList.contains("prose-menubar__option")) option.textContent = word
+  }
+}
+
+function start(textarea) {
+  if (textarea.closest(".prose-editor")) return
+  const words = JSON.parse(textarea.dataset.richText || "{}")
+  const wrapper = crel("div", { className: "prose-editor rich-text" })
+  textarea.before(wrapper)
+  wrapper.append(textarea)
+  const label = document.querySelector(`label[for="${textarea.id}"]`)
+  if (label && !label.id) label.id = `${textarea.id}-label`
+  const attributes = { role: "textbox", "aria-multiline": "true" }
+  if (label) attributes["aria-labelledby"] = label.id
+  const described = textarea.getAttribute("aria-describedby")
+  if (described) attributes["aria-describedby"] = described
+  if (textarea.getAttribute("aria-invalid")) attributes["aria-invalid"] = "true"
+
+  const editor = new Editor({
+    element: wrapper,
+    injectCSS: false,
+    editorProps: { attributes },
+    extensions: [
+      Document,
+      Paragraph,
+      Text,
+      HardBreak,
+      Dropcursor,
+      Gapcursor,
+      History,
+      Menu,
+      Bold,
+      Italic,
+      Underline,
+      Strike,
+      Heading.configure({ levels: [2, 3, 4] }),
+      BulletList,
+      OrderedList.configure({ enableListAttributes: false }),
+      ListItem,
+      Blockquote,
+      HorizontalRule,
+      Link.configure({ enableTarget: false }),
+      Image.configure({ inline: false, allowBase64: false }),
+    ],
+    content: textarea.value,
+    onUpdate({ editor }) {
+      textarea.value = actuallyEmpty(editor.getHTML())
+    },
+  })
+
+  if (label) label.addEventListener("click", () => editor.commands.focus())
+
+  const menubar = wrapper.querySelector(".prose-menubar")
+  if (menubar && textarea.dataset.uploadUrl) {
+    const button = crel("button", {
+      type: "button",
+      className: "prose-menubar__button material-icons",
+      textContent: "image",
+      title: words.picture,
+      "aria-label": words.picture,
+      "data-name": "picture",
+    })
+    button.addEventListener("click", async (event) => {
+      event.preventDefault()
+      const picture = await pictureDialog(textarea, words)
+      if (picture) editor.chain().focus().setImage(picture).run()
+      else editor.commands.focus()
+    })
+    menubar.append(crel("div", { className: "prose-menubar__group" }, [button]))
+  }
+  translateMenu(wrapper, words)
+  textarea.dataset.richTextReady = "1"
+  return editor
+}
+
+for (const textarea of document.querySelectorAll("textarea[data-rich-text]")) {
+  try {
+    start(textarea)
+  } catch (error) {
+    // The textarea stays: the post can still be written, as HTML.
+    console.error("rich-text editor:", error)
+  }
+}
