@@ -482,7 +482,8 @@ def image(request: HttpRequest, image_id: int) -> HttpResponse:
     """A post's picture (a re-encoded JPEG): to anyone once the post is public, before that to
     the staff who may read the post (each opening in the audit log); 404 to anyone else."""
     item, public = queries.access_post_media(request.user, PostImage, image_id)
-    if not public:
+    # A picture in no post yet is its uploader's own, opened while writing: nothing to audit.
+    if not public and item.post_id is not None:
         record_read(request, request.user)
     return serve_file(
         item.file, "image/jpeg", shared_seconds=PUBLIC_MEDIA_SECONDS if public else None

@@ -120,6 +120,9 @@ function pictureDialog(textarea, words) {
 
 // django-prose-editor's menu names its buttons in English (or not at all): name them in
 // the page's language, by their data-name.
+// Buttons that do something once rather than switch a format on and off.
+const ACTIONS = new Set(["picture", "history:undo", "history:redo", "horizontalRule", "unlink"])
+
 function translateMenu(wrapper, words) {
   const menubar = wrapper.querySelector(".prose-menubar")
   if (menubar) {
@@ -134,6 +137,26 @@ function translateMenu(wrapper, words) {
     const option = item.querySelector("h2, h3, h4, p")
     if (option && item.classList.contains("prose-menubar__option")) option.textContent = word
   }
+}
+
+function addPictureButton(wrapper, textarea, editor, words) {
+  const menubar = wrapper.querySelector(".prose-menubar")
+  if (!menubar || !textarea.dataset.uploadUrl) return
+  const button = crel("button", {
+    type: "button",
+    className: "prose-menubar__button material-icons",
+    textContent: "image",
+    title: words.picture,
+    "aria-label": words.picture,
+    "data-name": "picture",
+  })
+  button.addEventListener("click", async (event) => {
+    event.preventDefault()
+    const picture = await pictureDialog(textarea, words)
+    if (picture) editor.chain().focus().setImage(picture).run()
+    else editor.commands.focus()
+  })
+  menubar.append(crel("div", { className: "prose-menubar__group" }, [button]))
 }
 
 function start(textarea) {
@@ -162,7 +185,17 @@ function start(textarea) {
       Dropcursor,
       Gapcursor,
       History,
-      Menu,
+      // Buttons only, no drop-down: every one reachable by Tab and named (translateMenu).
+      Menu.configure({
+        groups: [
+          { group: "blockType -lists" },
+          { group: "lists" },
+          { group: "nodes -blockType -lists" },
+          { group: "marks" },
+          { group: "link" },
+          { group: "history" },
+        ],
+      }),
       Bold,
       Italic,
       Underline,
@@ -183,26 +216,35 @@ function start(textarea) {
   })
 
   if (label) label.addEventListener("click", () => editor.commands.focus())
-
-  const menubar = wrapper.querySelector(".prose-menubar")
-  if (menubar && textarea.dataset.uploadUrl) {
-    const button = crel("button", {
-      type: "button",
-      className: "prose-menubar__button material-icons",
-      textContent: "image",
-      title: words.picture,
-      "aria-label": words.picture,
-      "data-name": "picture",
-    })
-    button.addEventListener("click", async (event) => {
-      event.preventDefault()
-      const picture = await pictureDialog(textarea, words)
-      if (picture) editor.chain().focus().setImage(picture).run()
-      else editor.commands.focus()
-    })
-    menubar.append(crel("div", { className: "prose-menubar__group" }, [button]))
-  }
-  translateMenu(wrapper, words)
+  // The menu is built when the editor is created (after this function returns).
+  editor.on("create", () => {
+    addPictureButton(wrapper, textarea, editor, words)
+    translateMenu(wrapper, words)
+    // A toolbar button pressed right after selecting text with the keyboard: ProseMirror
+    // reads the browser's selection a moment later, and the button's command would act on
+    // the selection before (and put it back). Read it now, and keep the focus in the text.
+    const menubar = wrapper.querySelector(".prose-menubar")
+    // Toggle buttons say whether they are on, for screen readers as for eyes (the class).
+    const states = () => {
+      for (const button of wrapper.querySelectorAll(".prose-menubar__button[data-name]")) {
+        if (!ACTIONS.has(button.dataset.name)) {
+          button.setAttribute("aria-pressed", String(button.classList.contains("active")))
+        }
+        button.setAttribute("aria-disabled", String(button.classList.contains("disabled")))
+      }
+    }
+    editor.on("transaction", states)
+    states()
+    menubar?.addEventListener(
+      "mousedown",
+      (event) => {
+        if (!event.target.closest("button")) return
+        event.preventDefault()
+        editor.view.domObserver?.flush?.()
+      },
+      true,
+    )
+  })
   textarea.dataset.richTextReady = "1"
   return editor
 }
