@@ -136,3 +136,28 @@ def test_the_operator_writes_a_post_with_bold_a_list_and_a_picture_before_saving
 
     assert elsewhere == []
     assert refused == []
+
+
+def test_without_javascript_the_body_is_a_labelled_textarea_of_html(
+    browser, live_server, e2e_data, settings
+):
+    ensure_default_regulation()
+    unit = commune_named("24", "Kinh Bắc")
+    do_establish_many([unit], opened_at=timezone.now())
+    kinh_bac = CommunityPage.objects.get(unit=unit)
+    context = browser.new_context(
+        locale="vi-VN", base_url=live_server.url, java_script_enabled=False
+    )
+    page = context.new_page()
+    staff_login(page, "kinhbac.canbo")
+    page.goto("/lam-viec/tin-bai/")
+    form = page.locator("#new-post")
+    form.locator("select[name=page]").select_option(str(kinh_bac.pk))
+    form.locator("select[name=category]").select_option("hoat-dong-mat-tran")
+    form.locator("input[name=title]").fill(TITLE)
+    form.get_by_label("Nội dung").fill("<p><b>Chào</b> bà con</p><script>alert(1)</script>")
+    form.locator("button[name=save]").click()
+    post = Post.objects.get()
+    expect(page).to_have_url(url_ending(f"/lam-viec/tin-bai/{post.pk}/"))
+    assert post.body == "<p><b>Chào</b> bà con</p>"
+    context.close()

@@ -239,3 +239,19 @@ def test_one_person_cannot_fill_the_disk_with_pictures_never_saved(personas, pag
     response = upload(client_for(kinhbac), pages.kinh_bac, picture(small))
     assert response.status_code == 400
     assert "lưu tin bài trước" in response.json()["error"]
+
+
+def test_the_published_post_shows_its_pictures_in_the_text_to_anyone(
+    personas, pages, commune_approver
+):
+    kinhbac = personas["kinhbac.canbo"]
+    image = actions.upload_inline_picture(kinhbac, pages.kinh_bac.pk, picture(), ALT)
+    post = write(kinhbac, pages.kinh_bac, body=f'<p>Chào</p><img src="{image.url}" alt="{ALT}">')
+    actions.submit(kinhbac, post.pk)
+    actions.approve(commune_approver, post.pk)
+    actions.publish_or_schedule(commune_approver, post.pk, None)
+    reader = Client()
+    html = reader.get(f"/trang/{pages.kinh_bac.slug}/tin/{post.pk}/").content.decode()
+    assert f'<img src="{image.url}" alt="{ALT}">' in html
+    assert html.count(image.url) >= 1 and "post-images" not in html  # no second copy below
+    assert reader.get(image.url).status_code == 200
