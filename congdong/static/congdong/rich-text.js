@@ -32,6 +32,41 @@ import {
   Underline,
 } from "../django_prose_editor/editor.js"
 
+// Our own pictures' addresses (posts:image); the server keeps no other picture in a text.
+const OWN_PICTURE = /^\/tep\/tin-bai\/anh\/\d+\/$/
+const EMOJI = /^[\p{Extended_Pictographic}\p{Emoji_Component}\u200d\ufe0f\s]+$/u
+
+// Pasted HTML as the server will keep it (congdong/posts/rich_text.py), so that the writer
+// sees now what will be published: Word's list bullets (conditional "supportLists" parts)
+// go; pictures from elsewhere go (Word's file:// clips, Facebook's emoji pictures become the
+// emoji); a picture is uploaded and described with the toolbar's button instead.
+function cleanPastedHTML(html) {
+  // Style blocks, style attributes and event handlers go before any parsing: Chromium reports
+  // each one the CSP refuses even in a document apart from the page (where none would apply
+  // or run anyway). What these rough patterns miss is still refused, and removed below.
+  const pasted = new DOMParser().parseFromString(
+    html
+      .replace(/<!\[if !supportLists\]>[\s\S]*?<!\[endif\]>/gi, "")
+      .replace(/<style[\s\S]*?<\/style>/gi, "")
+      .replace(/\s(?:style|on[a-z]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, ""),
+    "text/html",
+  )
+  for (const junk of pasted.body.querySelectorAll("script, style, meta, link, xml, svg, iframe, object")) {
+    junk.remove()
+  }
+  for (const element of pasted.body.querySelectorAll("*")) {
+    for (const name of element.getAttributeNames()) {
+      if (name === "style" || name === "class" || name.startsWith("on")) element.removeAttribute(name)
+    }
+  }
+  for (const img of pasted.body.querySelectorAll("img")) {
+    if (OWN_PICTURE.test(img.getAttribute("src") || "")) continue
+    const alt = (img.getAttribute("alt") || "").trim()
+    img.replaceWith(alt && EMOJI.test(alt) ? alt : "")
+  }
+  return pasted.body.innerHTML
+}
+
 const actuallyEmpty = (html) => (/^<(\w+)(\s[^>]*)?><\/\1>$/i.test(html) ? "" : html)
 
 function csrfToken(textarea) {
@@ -176,7 +211,7 @@ function start(textarea) {
   const editor = new Editor({
     element: wrapper,
     injectCSS: false,
-    editorProps: { attributes },
+    editorProps: { attributes, transformPastedHTML: cleanPastedHTML },
     extensions: [
       Document,
       Paragraph,
@@ -207,7 +242,13 @@ function start(textarea) {
       Blockquote,
       HorizontalRule,
       Link.configure({ enableTarget: false }),
-      Image.configure({ inline: false, allowBase64: false }),
+      // Only our own pictures are pictures; false: not this rule; null: this rule, and the
+      // attributes (src, alt) are read as Tiptap's Image reads them.
+      Image.extend({
+        parseHTML: () => [
+          { tag: "img[src]", getAttrs: (img) => (OWN_PICTURE.test(img.getAttribute("src")) ? null : false) },
+        ],
+      }).configure({ inline: false, allowBase64: false }),
     ],
     content: textarea.value,
     onUpdate({ editor }) {
