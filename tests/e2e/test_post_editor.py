@@ -85,7 +85,16 @@ def test_the_operator_writes_a_post_with_bold_a_list_and_a_picture_before_saving
     expect(form.locator("textarea[name=body]")).to_be_hidden()
     toolbar = page.get_by_role("toolbar", name="Định dạng văn bản")
 
-    body.click()
+    # By keyboard: one Tab stop for the toolbar (arrows move in it), the next Tab the text.
+    form.locator("input[name=title]").focus()
+    press(page, "Tab")
+    expect(toolbar.get_by_role("button", name="Tiêu đề mục")).to_be_focused()
+    press(page, "ArrowRight")
+    expect(toolbar.get_by_role("button", name="Tiêu đề phụ")).to_be_focused()
+    press(page, "End")
+    expect(toolbar.get_by_role("button", name="Chèn ảnh")).to_be_focused()
+    press(page, "Tab")
+    expect(body).to_be_focused()
     page.keyboard.type("Sáng Chủ nhật, bà con khu phố dự ngày hội.")
     press(page, "Shift+Home")
     bold = toolbar.get_by_role("button", name="Chữ đậm")

@@ -194,6 +194,34 @@ function addPictureButton(wrapper, textarea, editor, words) {
   menubar.append(crel("div", { className: "prose-menubar__group" }, [button]))
 }
 
+// One Tab stop for the whole toolbar (WAI-ARIA's toolbar pattern): the arrow keys, Home and
+// End move between its buttons; Tab goes on to the text.
+function rovingFocus(menubar) {
+  const buttons = () =>
+    [...menubar.querySelectorAll("button")].filter((button) => button.offsetParent !== null)
+  const current = (chosen) => {
+    for (const button of menubar.querySelectorAll("button")) button.tabIndex = button === chosen ? 0 : -1
+  }
+  current(buttons()[0])
+  menubar.addEventListener("focusin", (event) => {
+    if (event.target.matches("button")) current(event.target)
+  })
+  menubar.addEventListener("keydown", (event) => {
+    const all = buttons()
+    const at = all.indexOf(document.activeElement)
+    if (at === -1) return
+    const next = {
+      ArrowRight: all[(at + 1) % all.length],
+      ArrowLeft: all[(at - 1 + all.length) % all.length],
+      Home: all[0],
+      End: all[all.length - 1],
+    }[event.key]
+    if (!next) return
+    event.preventDefault()
+    next.focus()
+  })
+}
+
 function start(textarea) {
   if (textarea.closest(".prose-editor")) return
   const words = JSON.parse(textarea.dataset.richText || "{}")
@@ -276,6 +304,7 @@ function start(textarea) {
     }
     editor.on("transaction", states)
     states()
+    if (menubar) rovingFocus(menubar)
     menubar?.addEventListener(
       "mousedown",
       (event) => {
