@@ -71,6 +71,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return " ".join(value.split())[:300]
     if tag == "a" and attribute == "href":
         return _plain_link(value)
+    if attribute == "title" and not value.strip():
+        return None  # the editor's link dialog sends an empty one
     return value
 
 

@@ -109,6 +109,17 @@ def test_the_operator_writes_a_post_with_bold_a_list_and_a_picture_before_saving
     page.keyboard.type("Thể thao")
     press(page, "Enter")
     press(page, "Enter")  # out of the list
+    page.keyboard.type("Xem cổng thông tin")
+    for _ in "cổng thông tin":
+        press(page, "Shift+ArrowLeft")
+    toolbar.get_by_role("button", name="Đường dẫn").click()
+    link = page.get_by_role("dialog")
+    link.get_by_label("Địa chỉ web").fill("https://kinhbac.bacninh.gov.vn/")
+    link.get_by_role("button", name="Lưu đường dẫn").click()
+    expect(link).to_be_hidden()
+    expect(body.get_by_role("link", name="cổng thông tin")).to_be_visible()
+    press(page, "End")
+    press(page, "Enter")
 
     # A picture, before the post exists: uploaded, described, put into the text.
     toolbar.get_by_role("button", name="Chèn ảnh").click()
@@ -129,6 +140,10 @@ def test_the_operator_writes_a_post_with_bold_a_list_and_a_picture_before_saving
     expect(page).to_have_url(url_ending(f"/lam-viec/tin-bai/{post.pk}/"))
     assert "<strong>Sáng Chủ nhật, bà con khu phố dự ngày hội.</strong>" in post.body
     assert "<ul><li><p>Văn nghệ</p></li><li><p>Thể thao</p></li></ul>" in post.body
+    assert (
+        '<p>Xem <a href="https://kinhbac.bacninh.gov.vn/" rel="noopener noreferrer nofollow">'
+        "cổng thông tin</a></p>"
+    ) in post.body
     assert f'<img src="/tep/tin-bai/anh/{uploaded.pk}/" alt="{ALT}">' in post.body
     uploaded.refresh_from_db()
     assert uploaded.post_id == post.pk  # attached by the save
