@@ -16,7 +16,7 @@ from PIL import Image
 from congdong.accounts.models import AccountKind, User
 from congdong.accounts.roles import Role
 from congdong.posts import actions
-from congdong.posts.models import PostImage, PostState
+from congdong.posts.models import PostImage, PostState, RevisionState
 from tests.conftest import client_for
 from tests.posts.conftest import grant, write
 
@@ -201,6 +201,8 @@ def test_a_revision_of_a_published_post_takes_its_new_pictures(personas, pages, 
     actions.approve(commune_approver, post.pk)
     post = actions.publish_or_schedule(commune_approver, post.pk, None)
     assert post.state == PostState.PUBLISHED
+    post.category.revision_needs_approval = True  # the revision waits for an approver
+    post.category.save()
     image = actions.upload_inline_picture(kinhbac, pages.kinh_bac.pk, picture(), ALT)
     body = post.body + f'<img src="{image.url}" alt="{ALT}">'
     fields = {"category": post.category.code, "title": post.title, "body": body}
@@ -208,6 +210,12 @@ def test_a_revision_of_a_published_post_takes_its_new_pictures(personas, pages, 
     assert revision.body == body
     image.refresh_from_db()
     assert image.post == post
+    # Not public before the revision is approved: the published text does not show it yet.
+    assert Client().get(image.url).status_code == 404
+    assert client_for(kinhbac).get(image.url).status_code == 200
+    assert revision.state == RevisionState.PENDING
+    actions.approve_revision(commune_approver, revision.pk)
+    assert Client().get(image.url).status_code == 200
 
 
 def test_pictures_no_post_took_are_swept_after_a_day_with_their_files(
