@@ -159,6 +159,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "ninja",
+    # Only for its static files (the rich-text editor's module, CSS and icon font, served by us);
+    # congdong/core/widgets.py RichTextarea and congdong/static/congdong/rich-text.js use them.
+    "django_prose_editor",
     "congdong.core",
     "congdong.units",
     "congdong.accounts",

@@ -47,7 +47,7 @@ from congdong.posts.queries import (
     access_revision_to_decide,
     regulation_in_force,
 )
-from congdong.posts.rich_text import clean_html
+from congdong.posts.rich_text import clean_html, inline_pictures
 from congdong.posts.rules import Finding, check_against_regulation
 from congdong.posts.search import searchable
 
@@ -113,8 +113,18 @@ def clean_content(fields: Mapping[str, Any]) -> Content:
     with refusals:
         if len(tags) > Post._meta.get_field("tags").max_length:
             raise ActionError(_("Too many tags."), field="tags")
+    body = clean_html(plain(fields.get("body")))
+    with refusals:
+        if any(not picture.alt.strip() for picture in inline_pictures(body)):
+            raise ActionError(
+                _(
+                    "Describe every picture in the text (what it shows), for people who "
+                    "cannot see it."
+                ),
+                field="body",
+            )
     refusals.raise_any()
-    return Content(category, title, clean_html(plain(fields.get("body"))), source_url, tags)
+    return Content(category, title, body, source_url, tags)
 
 
 def _shown_changed(page_id: int, central: bool) -> None:
@@ -160,6 +170,7 @@ def do_create_draft(actor: User, page: Page, content: Content) -> Post:
     with transaction.atomic():
         post = Post.objects.create(page=page, author=actor, **content.__dict__)
         _record(post, "", S.DRAFT, actor, "", timezone.now())
+        _attach_inline_pictures(actor, post, content.body)
     return post
 
 
@@ -199,6 +210,7 @@ def do_edit_draft(actor: User, post: Post, content: Content) -> Post:
         if not updated:
             raise ActionError(_("The post changed meanwhile; reload and try again."))
         _record_edit(post, actor, now)
+        _attach_inline_pictures(actor, post, content.body, drop_unused=True)
     post.refresh_from_db()
     return post
 
@@ -367,6 +379,9 @@ def do_revise(actor: User, plan: Revise) -> PostRevision:
     recorded as a revision approved by its editor."""
     post, content, now = plan.post, plan.content, timezone.now()
     values = {name: getattr(content, name) for name in REVISED_FIELDS}
+    # The revision's new pictures belong to the post from now on (the published text, which
+    # does not name them yet, keeps its own); they are kept even if the revision is refused.
+    _attach_inline_pictures(actor, post, content.body)
     if not plan.needs_approval:
         with transaction.atomic():
             changed = Post.objects.filter(pk=post.pk, state=S.PUBLISHED).update(
@@ -636,3 +651,115 @@ def do_remove_media(actor: User, item: PostImage | PostAttachment) -> None:
 
 def remove_media(actor: AnyUser, post_id: int, kind: str, media_id: int) -> None:
     do_remove_media(actor, check_remove_media(actor, post_id, kind, media_id))
+
+
+# --- pictures in the text ----------------------------------------------------------------------
+
+# Uploaded in the editor and never saved with a post: deleted after this long.
+STALE_INLINE_PICTURE = datetime.timedelta(days=1)
+# Pictures a person may have uploaded and not yet saved with a post, against a full disk.
+MAX_PENDING_INLINE_PICTURES = 30
+
+
+def check_upload_inline_picture(
+    actor: AnyUser, page_id: int, upload: UploadedFile | None, alt_text: str
+) -> tuple[Page, CleanPicture]:
+    """A picture to put in the text of a post on the page, before the post exists: `actor`
+    operates the page, describes the picture, and it is a picture of at most 5 MB (re-encoded
+    as JPEG). Changes nothing."""
+    page = access_page_to_operate(actor, page_id)
+    refusals = Refusals()
+    with refusals:
+        if upload is None:
+            raise ActionError(_("Choose a picture to upload."), field="image")
+    with refusals:
+        if not " ".join((alt_text or "").split()):
+            raise ActionError(
+                _("Describe the picture (what it shows), for people who cannot see it."),
+                field="alt_text",
+            )
+    refusals.raise_any()
+    pending = PostImage.objects.filter(
+        post__isnull=True,
+        uploaded_by=actor,
+        created_at__gte=timezone.now() - STALE_INLINE_PICTURE,
+    ).count()
+    if pending >= MAX_PENDING_INLINE_PICTURES:
+        raise ActionError(
+            _(
+                "You have uploaded %(count)d pictures not yet saved with a post; "
+                "save the post first."
+            )
+            % {"count": pending},
+            field="image",
+        )
+    try:
+        picture = clean_picture(upload, alt_text)
+    except ActionError as exc:
+        raise ActionError(exc.message, field="image") from exc
+    return page, picture
+
+
+def do_upload_inline_picture(actor: User, page: Page, picture: CleanPicture) -> PostImage:
+    """Store the picture, attached to no post yet; the save of the post that names it in its
+    text attaches it (`_attach_inline_pictures`)."""
+    image = PostImage(page=page, uploaded_by=actor, inline=True, alt_text=picture.alt_text)
+    image.file.save(picture.content.name, picture.content, save=False)
+    try:
+        image.save()
+    except BaseException:
+        image.file.storage.delete(image.file.name)
+        raise
+    return image
+
+
+def upload_inline_picture(
+    actor: AnyUser, page_id: int, upload: UploadedFile | None, alt_text: str
+) -> PostImage:
+    return do_upload_inline_picture(
+        actor, *check_upload_inline_picture(actor, page_id, upload, alt_text)
+    )
+
+
+def _attach_inline_pictures(actor: User, post: Post, body: str, drop_unused: bool = False) -> None:
+    """Attach to `post` the pictures its text names that `actor` uploaded and no post holds
+    yet (somebody else's upload, or another post's picture, is never taken over). With
+    `drop_unused` (a draft's text replaced), the post's pictures in the text that the text no
+    longer names are deleted, so that they stop counting against the regulation's limit."""
+    named = [picture.image_id for picture in inline_pictures(body)]
+    if named:
+        last = post.images.aggregate(last=Max("order"))["last"]
+        first = 0 if last is None else last + 1
+        free = PostImage.objects.filter(pk__in=named, post__isnull=True, uploaded_by=actor)
+        for order, image_id in enumerate(free.order_by("pk").values_list("pk", flat=True)):
+            PostImage.objects.filter(pk=image_id, post__isnull=True).update(
+                post=post, page=post.page, order=first + order
+            )
+    if drop_unused:
+        _delete_pictures(post.images.filter(inline=True).exclude(pk__in=named))
+
+
+def _delete_pictures(images: Any) -> int:
+    """Delete the rows; their files once the deletion is committed."""
+    names = [(image.file.storage, image.file.name) for image in images]
+    deleted = images.filter(pk__in=[image.pk for image in images]).delete()[0] if names else 0
+
+    def remove_files() -> None:
+        for storage, name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    return deleted
+
+
+def delete_stale_inline_pictures(now: datetime.datetime | None = None) -> int:
+    """Delete pictures uploaded in the editor that no saved post took within a day; returns
+    how many. A sweep: it reads the rows each time."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            PostImage.objects.filter(post__isnull=True, created_at__lt=now - STALE_INLINE_PICTURE)
+        )
+        if not stale:
+            return 0
+        return _delete_pictures(PostImage.objects.filter(pk__in=[image.pk for image in stale]))

@@ -4,10 +4,11 @@ import datetime
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congdong.core.widgets import LongSelect
+from congdong.core.widgets import LongSelect, RichTextarea
 from congdong.posts.models import Regulation
 
 # Staff schedule in Vietnam's time whatever their browser says; the site works in one zone.
@@ -22,18 +23,30 @@ class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Body"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 10}),
-        help_text=_("Paragraphs, bold, italics, lists and links are kept; other tags are dropped."),
+        widget=RichTextarea(attrs={"rows": 10}),
+        help_text=_(
+            "Paragraphs, headings, bold, italics, lists, links and described pictures are kept; "
+            "other formatting (pasted from Word or Facebook too) is dropped."
+        ),
     )
     source_url = forms.CharField(label=_("Source (link)"), required=False, max_length=500)
     tags = forms.CharField(
         label=_("Tags"), required=False, max_length=200, help_text=_("Separated by commas.")
     )
 
-    def __init__(self, *args, regulation: Regulation | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, regulation: Regulation | None = None, page_id: int | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         categories = regulation.categories.all() if regulation else []
         self.fields["category"].choices = [("", "—")] + [(c.code, c.name) for c in categories]
+        # Pictures go into the text before the post is saved, for the post's page.
+        self.fields["body"].widget = RichTextarea(
+            attrs={"rows": 10},
+            upload_url=reverse("posts:inline-picture"),
+            page_id=page_id,
+            page_field="" if page_id else self["page"].auto_id if "page" in self.fields else "",
+        )
 
 
 class NewPostForm(PostForm):
@@ -106,3 +119,11 @@ class MediaForm(forms.Form):
         required=False,
         widget=MultipleFileInput(attrs={"accept": "application/pdf"}),
     )
+
+
+class InlinePictureForm(forms.Form):
+    """A picture uploaded by the editor into the text of a post (saved or not yet)."""
+
+    page = forms.IntegerField(label=_("Page"))
+    image = forms.FileField(label=_("Picture"), required=False)
+    alt_text = forms.CharField(label=_("What the picture shows"), required=False, max_length=300)

@@ -230,12 +230,21 @@ def access_post_media(
 ) -> tuple[PostImage | PostAttachment, bool]:
     """A picture or document of a post, and whether the post is public. Media of a public post
     are for anyone; of any other post (draft, awaiting approval, hidden…) only for the staff
-    who may read the post (`access_post_to_read`). 404 for everyone else, so that nobody learns
-    which drafts hold files."""
+    who may read the post (`access_post_to_read`), and so is a picture of a public post's text
+    that its published text does not show; a picture in no post yet only for whoever uploaded
+    it. 404 for everyone else, so that nobody learns which drafts hold files."""
     item = model.objects.select_related("post__page").filter(pk=media_id).first()
     if item is None:
         raise Http404
-    if is_public(item.post):
+    if item.post_id is None:
+        # A picture uploaded in the editor and not yet saved with a post: its uploader's only.
+        if not user.is_authenticated or getattr(item, "uploaded_by_id", None) != user.pk:
+            raise Http404
+        return item, False
+    # A picture of the text is public only while the published text shows it: not one added
+    # by a revision still waiting for approval, nor one a revision took out.
+    shown = not getattr(item, "inline", False) or f'src="{item.url}"' in item.post.body
+    if shown and is_public(item.post):
         return item, True
     try:
         access_post_to_read(user, item.post_id)

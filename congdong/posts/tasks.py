@@ -15,3 +15,9 @@ def publish_due_posts() -> int:
     A sweep: it reads the rows, so a lost or duplicated message loses or repeats nothing.
     """
     return actions.publish_due(timezone.now())
+
+
+@app.task
+def delete_stale_inline_pictures() -> int:
+    """Delete pictures uploaded in the editor that no post took within a day (a sweep)."""
+    return actions.delete_stale_inline_pictures(timezone.now())

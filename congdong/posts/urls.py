@@ -10,6 +10,7 @@ urlpatterns = [
     path("lam-viec/tin-bai/<int:post_id>/dang/", views.publish, name="publish"),
     path("lam-viec/tin-bai/<int:post_id>/sua-doi/", views.revise, name="revise"),
     path("lam-viec/tin-bai/<int:post_id>/tep/", views.add_media, name="add-media"),
+    path("lam-viec/tin-bai/anh-trong-bai/", views.inline_picture, name="inline-picture"),
     path(
         "lam-viec/tin-bai/<int:post_id>/tep/<str:kind>/<int:media_id>/xoa/",
         views.remove_media,

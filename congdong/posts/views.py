@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from congdong.posts import actions, queries
 from congdong.posts.actions import RegulationError
 from congdong.posts.forms import (
     VIETNAM,
+    InlinePictureForm,
     MediaForm,
     NewPostForm,
     PostForm,
@@ -107,7 +108,10 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
     if editable:
         initial = {name: getattr(post, name) for name in CONTENT} | {"category": post.category.code}
         form = PostForm(
-            request.POST or None, initial=initial, regulation=queries.regulation_in_force()
+            request.POST or None,
+            initial=initial,
+            regulation=queries.regulation_in_force(),
+            page_id=post.page_id,
         )
     if request.method == "POST":
         if form is None:
@@ -150,7 +154,7 @@ def _detail_page(
             "findings": findings,
             "history": queries.history_of(post),
             "editors": queries.editors_of(post),
-            "images": list(post.images.all()),
+            "images": post.gallery,
             "attachments": list(post.attachments.all()),
             "can_edit_media": can_edit_media,
             "media_form": (media_form or MediaForm()) if can_edit_media else None,
@@ -177,7 +181,11 @@ def _revise_form(post: Post, data: dict | None = None) -> PostForm:
     shown = pending or post
     initial = {name: getattr(shown, name) for name in CONTENT} | {"category": shown.category.code}
     form = PostForm(
-        data, initial=initial, regulation=queries.regulation_in_force(), prefix="revise"
+        data,
+        initial=initial,
+        regulation=queries.regulation_in_force(),
+        prefix="revise",
+        page_id=post.page_id,
     )
     form.pending = pending  # the template says which text the form holds
     return form
@@ -293,6 +301,28 @@ def add_media(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
+def inline_picture(request: HttpRequest) -> JsonResponse:
+    """The editor's upload of a picture into the text, before or after the post is saved: JSON
+    with the picture's address and description, or the refusal with status 400 (404 for a
+    page outside the user's scope, 403 for one they see but do not run)."""
+    form = InlinePictureForm(request.POST, request.FILES)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return JsonResponse({"error": str(first)}, status=400)
+    try:
+        image = actions.upload_inline_picture(
+            request.user,
+            form.cleaned_data["page"],
+            form.cleaned_data["image"],
+            form.cleaned_data["alt_text"],
+        )
+    except ActionError as exc:
+        return JsonResponse({"error": str(exc.message), "field": exc.field}, status=400)
+    return JsonResponse({"id": image.pk, "src": image.url, "alt": image.alt_text}, status=201)
+
+
+@staff_required
+@require_POST
 def remove_media(request: HttpRequest, post_id: int, kind: str, media_id: int) -> HttpResponse:
     try:
         actions.remove_media(request.user, post_id, kind, media_id)
@@ -307,7 +337,7 @@ def _edit_form(post: Post) -> PostForm | None:
     if post.state not in (S.DRAFT, S.REJECTED):
         return None
     initial = {name: getattr(post, name) for name in CONTENT} | {"category": post.category.code}
-    return PostForm(initial=initial, regulation=queries.regulation_in_force())
+    return PostForm(initial=initial, regulation=queries.regulation_in_force(), page_id=post.page_id)
 
 
 # --- the approver's queue ---------------------------------------------------------------------
@@ -452,7 +482,8 @@ def image(request: HttpRequest, image_id: int) -> HttpResponse:
     """A post's picture (a re-encoded JPEG): to anyone once the post is public, before that to
     the staff who may read the post (each opening in the audit log); 404 to anyone else."""
     item, public = queries.access_post_media(request.user, PostImage, image_id)
-    if not public:
+    # A picture in no post yet is its uploader's own, opened while writing: nothing to audit.
+    if not public and item.post_id is not None:
         record_read(request, request.user)
     return serve_file(
         item.file, "image/jpeg", shared_seconds=PUBLIC_MEDIA_SECONDS if public else None

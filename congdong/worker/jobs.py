@@ -35,6 +35,11 @@ class Job:
 JOBS: tuple[Job, ...] = (
     # Job(name, dotted path of the task, every=seconds if not WORKER_INTERVAL)
     Job("publish-due-posts", "congdong.posts.tasks.publish_due_posts"),
+    Job(
+        "delete-stale-inline-pictures",
+        "congdong.posts.tasks.delete_stale_inline_pictures",
+        every=3600,
+    ),
     Job("mark-overdue-campaign-targets", "congdong.campaigns.tasks.mark_overdue_targets"),
     Job("flush-events", "congdong.insights.tasks.flush_events", every=5),
     Job("prune-events", "congdong.insights.tasks.prune_events", every=86_400),

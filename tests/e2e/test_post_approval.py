@@ -37,7 +37,7 @@ def test_a_post_is_sent_back_revised_approved_and_published(
     form.locator("select[name=page]").select_option(str(kinh_bac.pk))
     form.locator("select[name=category]").select_option("hoat-dong-mat-tran")
     form.locator("input[name=title]").fill(TITLE)
-    form.locator("textarea[name=body]").fill("<p>Các khu dân cư đã ra quân dọn vệ sinh.</p>")
+    form.get_by_role("textbox", name="Nội dung").fill("Các khu dân cư đã ra quân dọn vệ sinh.")
     form.locator("button[name=submit]").click()
     post = Post.objects.get()
     expect(page).to_have_url(url_ending(f"/lam-viec/tin-bai/{post.pk}/"))
@@ -65,8 +65,8 @@ def test_a_post_is_sent_back_revised_approved_and_published(
     page.locator(f"#post-{post.pk} a").click()
     expect(page).to_have_url(url_ending(f"/lam-viec/tin-bai/{post.pk}/"))
     edit = page.locator("#edit-post")
-    edit.locator("textarea[name=body]").fill(
-        "<p>Sáng Chủ nhật lúc 7 giờ, tại nhà văn hoá khu phố, bà con đã ra quân.</p>"
+    edit.get_by_role("textbox", name="Nội dung").fill(
+        "Sáng Chủ nhật lúc 7 giờ, tại nhà văn hoá khu phố, bà con đã ra quân."
     )
     edit.locator("button[name=submit]").click()
     expect(page.locator(".msg.success")).to_be_visible()

@@ -6,6 +6,7 @@ author's file had is kept, cleaned, only to show on the link.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -18,9 +19,37 @@ MAX_IMAGES_PER_POST = 10
 
 
 class PostImage(models.Model):
+    # Empty for a picture put into the text of a post not yet saved (the editor uploads it on
+    # the first screen); the save that names it in the text attaches it, and a sweep deletes
+    # the ones never attached (`congdong.posts.actions.delete_stale_inline_pictures`).
     post = models.ForeignKey(
-        Post, on_delete=models.CASCADE, related_name="images", verbose_name=_("post")
+        Post,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="images",
+        verbose_name=_("post"),
     )
+    # Where and by whom an inline picture was uploaded: only that person may attach it, to a
+    # post of a page they run. Empty for pictures uploaded to a saved draft.
+    page = models.ForeignKey(
+        "pages.Page",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("page"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    # Shown inside the text (an <img> in the body) rather than in the post's gallery.
+    inline = models.BooleanField(_("in the text"), default=False)
     # Always a JPEG re-encoded by congdong.core.images.clean_image.
     file = models.ImageField(_("picture"), upload_to="posts/images/%Y/%m/", storage=private_storage)
     order = models.PositiveSmallIntegerField(_("order"), default=0)

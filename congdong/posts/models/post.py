@@ -103,6 +103,12 @@ class Post(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def gallery(self) -> list:
+        """The pictures shown under the text: all but those the text itself shows (reads the
+        prefetched `images` when there are)."""
+        return [image for image in self.images.all() if not image.inline]
+
 
 class PostTransition(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transitions")
