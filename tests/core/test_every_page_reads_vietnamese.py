@@ -327,7 +327,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[froze
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            build(lambda _text: None, import_units=False, sample=True)
+            # One day of page views: the dashboards have figures, the module stays short.
+            build(lambda _text: None, import_units=False, sample=True, days=1)
             _start_export()
             yield _place_words()
         finally:
