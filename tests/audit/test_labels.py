@@ -83,3 +83,18 @@ def test_the_screen_shows_words_and_filters_by_them(personas):
     page = client.get(SCREEN, {"action": "posts:appr"}).content.decode()
     assert f'data-id="{row.pk}"' in page
     assert re.search(r"data-action=\"posts:approve\"", page)
+
+
+def test_the_api_gives_the_words_in_the_language_asked(personas):
+    unit = unit_2025("24")
+    place = Found("post", "2473", "Hội nghị", unit.pk, unit.path, unit.name)
+    record(action="posts:approve", actor_name="Người thử", method="POST", path="/x/", target=place)
+    client = client_for(personas["tw.quantri"])
+    items = client.get("/api/v1/audit/entries", {"action": "posts:approve"}).json()["items"]
+    assert [(i["action"], i["action_label"], i["object_label"]) for i in items] == [
+        ("posts:approve", "duyệt tin bài", "tin bài «Hội nghị»")
+    ]
+    english = client.get(
+        "/api/v1/audit/entries", {"action": "posts:approve"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).json()["items"]
+    assert english[0]["action_label"] == "approve a post"
