@@ -101,6 +101,16 @@ def _a_post() -> dict[str, Any]:
     return {"post_id": _public_post()["post_id"]}
 
 
+def _page_id() -> dict[str, Any]:
+    from congdong.pages.models import Page
+
+    return {"page_id": Page.objects.get(slug=_page()["slug"]).pk}
+
+
+def _post_query() -> str:
+    return f"?tin={_public_post()['post_id']}"
+
+
 def _policy_version() -> dict[str, Any]:
     from congdong.privacy.policy import current
 
@@ -117,6 +127,9 @@ PUBLIC_EVERYONE = (
     StaffPage("insights:privacy", ""),
     StaffPage("feedback:track", ""),
     StaffPage("feedback:public-answers", "", _page),
+    StaffPage("feedback:public-answers", "", _page, "?phan-doan=1"),  # the section (htmx)
+    StaffPage("engagement:share", "", _page_id),  # the share box (htmx)
+    StaffPage("engagement:share", "", _page_id, _post_query),
     StaffPage("privacy:policy", ""),
     StaffPage("privacy:policy-version", "", _policy_version),
 )
@@ -164,7 +177,6 @@ NOT_PAGES = {
         name: "POST"
         for name in (
             "engagement:follow",
-            "engagement:share",
             "engagement:shared",
             "engagement:react",
             "engagement:comment",
@@ -209,8 +221,16 @@ def _as(pages: tuple[StaffPage, ...], persona: str) -> list[StaffPage]:
     return [StaffPage(page.name, persona, page.params, page.query) for page in pages]
 
 
+def _bac_ninh() -> str:
+    from congdong.demo.personas import find_unit
+
+    return f"?mo={find_unit('24').pk}"
+
+
 ALL_PAGES = [
     *(StaffPage(page.name, page.persona, page.params, page.query) for page in PAGES),
+    # The target picker with a province opened (htmx), beside the bench's search.
+    StaffPage("campaigns:picker", "tw.bientap", query=_bac_ninh),
     *_as(PUBLIC_EVERYONE, ANONYMOUS),
     *_as(PUBLIC_EVERYONE, CITIZEN_PERSONA),
     *_as(PUBLIC_ANONYMOUS, ANONYMOUS),
