@@ -274,7 +274,8 @@ def visible_text(html: str) -> list[str]:
     return parser.parts
 
 
-# Words of an English interface: none is a Vietnamese word, with or without its marks.
+# Words of an English interface: none is a Vietnamese word, with or without its marks (nor a
+# loanword Vietnamese interfaces use as it is, like "menu").
 ENGLISH = re.findall(
     r"\S+",
     """
@@ -289,7 +290,9 @@ actions download upload export figures error required field this that the and wi
 you for from not yes enter valid invalid unknown loading name title date time feedback
 answer answered overdue received transferred request requests breach breaches handbook
 board revision revisions moderation appeal appeals takedown audit entry entries view views
-created updated changed by of on at
+created updated changed by of on at filter show hide more confirm continue welcome home
+help attachment attachments file files image picture message messages public private
+category level total count read unread everyone
 """,
 )
 ENGLISH_WORD = re.compile(r"(?<![\w@./-])(" + "|".join(ENGLISH) + r")(?![\w@-])", re.IGNORECASE)
