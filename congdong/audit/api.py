@@ -24,6 +24,9 @@ class EntryOut(Schema):
     method: str
     path: str
     action: str
+    # The words the screen shows, in the language asked for (Accept-Language).
+    action_label: str
+    object_label: str
     object_type: str
     object_id: str
     object_text: str

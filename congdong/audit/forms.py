@@ -14,7 +14,7 @@ class FilterForm(forms.Form):
         label=_("Action"),
         max_length=120,
         required=False,
-        help_text=_("Part of the action's name, e.g. posts:approve, login, takedown."),
+        help_text=_("Part of the action's words, e.g. “duyệt”, “đăng nhập”, “gỡ bỏ”."),
     )
     since = forms.DateField(
         label=_("From (day/month/year)"),

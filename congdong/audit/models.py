@@ -151,6 +151,16 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
+        """The action in words ("duyệt bài viết"), never the route's name."""
         if self.action in Action.values:
             return str(Action(self.action).label)
-        return self.action
+        from congdong.audit.labels import action
+
+        return action(self.action, self.method)
+
+    @property
+    def object_label(self) -> str:
+        """The object in words ("bài viết «Hội nghị…»"), never "post #2473"."""
+        from congdong.audit.labels import obj
+
+        return obj(self.object_type, self.object_id, self.object_text)

@@ -12,11 +12,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.queries import AnyUser, top_paths
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.audit import labels
 from congdong.audit.models import AuditEntry, AuditQuerySet
 from congdong.units.models import Unit
 
@@ -80,7 +82,10 @@ def filtered(scope: Scope, f: Filters) -> AuditQuerySet:
     if f.actor:
         items = items.filter(actor_name__icontains=f.actor)
     if f.action:
-        items = items.filter(action__icontains=f.action)
+        # The recorded name (what API clients filter by) or the words the screen shows.
+        items = items.filter(
+            models.Q(action__icontains=f.action) | models.Q(action__in=labels.matching(f.action))
+        )
     if f.since:
         items = items.filter(at__gte=_day_start(f.since))
     if f.until:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from congdong.core import ratelimit
+from congdong.core.durations import duration
 from congdong.core.web import client_network, network_of
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -262,9 +263,8 @@ def release_login(username: str, ip: str | None) -> None:
 def wait_text(wait: int) -> str:
     """ "in 40 seconds" or "in 3 minutes": a delay of seconds is not shown as a minute."""
     if wait < 60:
-        return ngettext("%(n)d second", "%(n)d seconds", wait) % {"n": wait}
-    minutes = (wait + 59) // 60
-    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+        return duration(wait)
+    return duration((wait + 59) // 60 * 60)  # whole minutes, rounded up: never too early
 
 
 def login_refusal_message(wait: int) -> str:

@@ -49,9 +49,11 @@ def build(
     import_units: bool = True,
     sample: bool = False,
     citizens: int | None = None,
+    days: int | None = None,
 ) -> list[tuple[Persona, User]]:
     """Import both unit structures (unless `import_units` is false: the caller did), then make
-    the personas and everything they work on, once; returns the personas with their accounts."""
+    the personas and everything they work on, once; returns the personas with their accounts.
+    `days`: of page views replayed as events (default: the sample's or the full demo's)."""
     if import_units:
         for code in ("2022", "2025"):
             result = do_import_structure(code)
@@ -82,6 +84,8 @@ def build(
         say(f"  {ensure_takedowns()} takedown requests recorded")
         say(f"  {ensure_breaches()} personal data breaches, audit log rows")
         say(f"  {settle_notifications()} notifications in the bells")
-    history = ensure_history(progress=say, days=SAMPLE_DAYS if sample else DAYS)
+    if days is None:
+        days = SAMPLE_DAYS if sample else DAYS
+    history = ensure_history(progress=say, days=days)
     say(f"  {history:,} events for insights")
     return personas

@@ -6,3 +6,10 @@ class InsightsConfig(AppConfig):
     name = "congdong.insights"
     label = "insights"
     verbose_name = _("Insights")
+
+    def ready(self) -> None:
+        from congdong.audit.labels import register_reader
+        from congdong.insights.exports.jobs import kind_label
+
+        # The audit log keeps an export's kind ("dashboard"); it shows the report's name.
+        register_reader("export", kind_label)

@@ -79,7 +79,9 @@ def desk(request: HttpRequest) -> HttpResponse:
     regulation = queries.regulation_in_force()
     # (id, name) only: a central editor runs every page below, thousands of them.
     pages = list(queries.operable_pages(request.user).values_list("pk", "name"))
-    form = NewPostForm(request.POST or None, pages=pages, regulation=regulation)
+    form = NewPostForm(
+        request.POST if request.method == "POST" else None, pages=pages, regulation=regulation
+    )
     findings = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -108,7 +110,7 @@ def detail(request: HttpRequest, post_id: int) -> HttpResponse:
     if editable:
         initial = {name: getattr(post, name) for name in CONTENT} | {"category": post.category.code}
         form = PostForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             initial=initial,
             regulation=queries.regulation_in_force(),
             page_id=post.page_id,

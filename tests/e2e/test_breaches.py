@@ -1,6 +1,7 @@
 """Journey: the Bắc Ninh admin records a personal data breach of the province (a first try
 without a description is refused in Vietnamese), sees the 72-hour timer, opens the drafted
-notice to A05, records that it was sent, and the audit log shows each step, the refusal too."""
+notice to A05, records that it was sent, and the audit log shows each step, the refusal too,
+in words."""
 
 from __future__ import annotations
 
@@ -54,3 +55,15 @@ def test_province_admin_records_a_breach_drafts_the_notice_and_marks_it_sent(pag
     rows = page.locator("#audit-entries tbody tr")
     expect(rows).to_have_count(3)
     expect(page.locator('tr[data-outcome="refused"]')).to_have_count(1)
+    # In words, as the screen shows them (issue 16.5): the filter finds them by those words,
+    # and the object is the breach by its description, not "breach #1".
+    page.locator("input[name=action]").fill("vi phạm")
+    page.locator("#audit-filters button[type=submit]").click()
+    expect(rows).to_have_count(3)  # the same three rows
+    expect(page.locator('tr[data-action="breaches:new"]').first).to_contain_text(
+        "Ghi nhận vi phạm bảo vệ dữ liệu cá nhân"
+    )
+    expect(page.locator('tr[data-action="breaches:notify"]')).to_contain_text(
+        "vi phạm bảo vệ dữ liệu cá nhân «Tệp danh sách"
+    )
+    expect(page.locator("#audit-entries")).not_to_contain_text("breaches:")

@@ -79,8 +79,8 @@ def send(request: HttpRequest) -> HttpResponse:
     if unit is None:
         return _choose_place(request)
     form = SendForm(
-        request.POST or None,
-        request.FILES or None,
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
         categories=queries.categories(),
         initial={"unit": unit.pk},
     )
