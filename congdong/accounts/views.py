@@ -149,7 +149,7 @@ def phone_start(request: HttpRequest) -> HttpResponse:
     wanted = _safe_next(request)
     if wanted:
         request.session["citizen_next"] = wanted
-    form = PhoneForm(request.POST or None)
+    form = PhoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             phone = actions.request_code(form.cleaned_data["phone"], client_ip(request))
@@ -166,7 +166,7 @@ def phone_verify(request: HttpRequest) -> HttpResponse:
     phone = request.session.get("otp_phone")
     if not phone:
         return redirect("accounts:phone-start")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.verify_code(phone, form.cleaned_data["code"], client_ip(request))
@@ -209,7 +209,7 @@ def citizen_profile(request: HttpRequest) -> HttpResponse:
     phone = request.session.get("verified_phone")
     if not phone:
         return redirect("accounts:phone-start")
-    form = ProfileForm(request.POST or None)
+    form = ProfileForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and not form.is_valid():
         rule_errors(form, lambda data: _check_profile(phone, data))
     elif request.method == "POST":

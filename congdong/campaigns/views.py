@@ -101,7 +101,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     back (action=tim / dem), which shows the results or the count and creates nothing.
     """
     posts = queries.source_posts(request.user)
-    form = CampaignForm(request.POST or None, posts=posts)
+    form = CampaignForm(request.POST if request.method == "POST" else None, posts=posts)
     roots = _roots(posts)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     count, count_error = (None, "")

@@ -32,7 +32,7 @@ from congdong.handbook.text import line_diff, render_markdown
 def index(request: HttpRequest) -> HttpResponse:
     """Every page of the handbook; central admins also start a new one here."""
     editor = queries.can_edit_handbook(request.user)
-    form = NewPageForm(request.POST or None) if editor else None
+    form = NewPageForm(request.POST if request.method == "POST" else None) if editor else None
     if request.method == "POST":
         if form is None:
             queries.access_handbook_editor(request.user)  # raises: only central admins
@@ -97,7 +97,7 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         "body": latest.body if latest else "",
         "base": latest.number if latest else 0,
     }
-    form = PageEditForm(request.POST or None, initial=initial)
+    form = PageEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -232,7 +232,7 @@ def board(request: HttpRequest) -> HttpResponse:
     units = queries.role_units(request.user)
     filters = BoardFilterForm(request.GET or None, units=queries.filter_units(request.user))
     chosen = filters.cleaned_data if filters.is_valid() else {}
-    form = BoardPostForm(request.POST or None, units=units)
+    form = BoardPostForm(request.POST if request.method == "POST" else None, units=units)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

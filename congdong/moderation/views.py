@@ -36,7 +36,7 @@ def _report(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
         return to_sign_in(request, request.get_full_path())
     require_citizen_account(request.user)  # a staff account: the way to a citizen's one
     item = queries.reportable_comment(item_id) if kind == "comment" else access_public_post(item_id)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.report(
@@ -75,7 +75,7 @@ def report_post(request: HttpRequest, post_id: int) -> HttpResponse:
 @staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Reported items in the moderator's subtree, grouped per item, with bulk decisions."""
-    form = DecideForm(request.POST or None)
+    form = DecideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
         if not ids:

@@ -91,7 +91,7 @@ def create(request: HttpRequest, unit_id: int) -> HttpResponse:
 def settings(request: HttpRequest, page_id: int) -> HttpResponse:
     page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
     initial = {f: getattr(page, f) for f in ProfileForm.base_fields}
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_profile(actions.check_profile(request.user, page_id, **form.cleaned_data))

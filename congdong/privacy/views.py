@@ -212,7 +212,7 @@ def correct(request: HttpRequest) -> HttpResponse:
 
 @citizen_required
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteForm(request.POST or None)
+    form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             actions.delete_account(

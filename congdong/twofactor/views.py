@@ -40,7 +40,7 @@ def code_step(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Please sign in again."))
         return redirect("accounts:staff-login")
     user, state = found
-    form = SignInCodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             kind = actions.use_code(user, form.cleaned_data["code"], client_ip(request))

@@ -98,7 +98,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "instant_sms": saved.instant_sms if saved else True,
         "instant_email": saved.instant_email if saved else True,
     }
-    form = SettingsForm(request.POST or None, initial=initial)
+    form = SettingsForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.user.is_citizen:
         form.fields["email"].help_text = gettext_lazy(
             "For the email digest; being told at once by email uses the same confirmed address."
