@@ -186,6 +186,7 @@ ACTIONS = frozenset(
         "posts:revise",
         "posts:add-media",
         "posts:remove-media",
+        "posts:inline-picture",  # a picture into the text before the draft exists (POST)
         "posts:approve",
         "posts:reject",
         "posts:approve-revision",
