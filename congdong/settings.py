@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "congdong.pages",
     "congdong.posts",
     "congdong.campaigns",
+    "congdong.channels",
     "congdong.engagement",
     "congdong.insights",
     "congdong.feedback",
@@ -447,3 +448,34 @@ CELERY_TIMEZONE = TIME_ZONE
 # Beat's record of last runs: in the data folder, not wherever beat was started.
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # --- end of background work ------------------------------------------------------------------
+
+# --- External channels: Facebook Pages, Zalo OA (congdong/channels; docs/channels.md) ---------
+FACEBOOK_GRAPH_URL = os.environ.get("CONGDONG_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
+FACEBOOK_DIALOG_URL = os.environ.get("CONGDONG_FACEBOOK_DIALOG_URL", "https://www.facebook.com")
+FACEBOOK_GRAPH_VERSION = os.environ.get("CONGDONG_FACEBOOK_GRAPH_VERSION", "v24.0")
+FACEBOOK_APP_ID = os.environ.get("CONGDONG_FACEBOOK_APP_ID", "")
+FACEBOOK_APP_SECRET = os.environ.get("CONGDONG_FACEBOOK_APP_SECRET", "")
+ZALO_OAUTH_URL = os.environ.get("CONGDONG_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+ZALO_API_URL = os.environ.get("CONGDONG_ZALO_API_URL", "https://openapi.zalo.me")
+ZALO_APP_ID = os.environ.get("CONGDONG_ZALO_APP_ID", "")
+ZALO_SECRET_KEY = os.environ.get("CONGDONG_ZALO_SECRET_KEY", "")
+CHANNEL_TIMEOUT = float(os.environ.get("CONGDONG_CHANNEL_TIMEOUT", "10"))
+
+
+def _channel_token_key() -> str:
+    """The Fernet key that seals channel tokens at rest (congdong/channels/sealing.py).
+
+    Outside DEBUG it must be configured: a key derived from SECRET_KEY would put the tokens and
+    the key that opens them in the same backup. Empty outside DEBUG: connecting refuses."""
+    configured = os.environ.get("CONGDONG_CHANNEL_TOKEN_KEY", "").strip()
+    if configured or not DEBUG:
+        return configured
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(f"congdong-channel-tokens:{SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
+CHANNEL_TOKEN_KEY = _channel_token_key()
+# --- end of external channels ----------------------------------------------------------------

@@ -291,6 +291,9 @@ class NotificationKind(models.TextChoices):
     # To the moderators of the subtree: content of a verified page reached the threshold of
     # reports; it stays shown and waits first in their queue (congdong.moderation.notices).
     REPORTS_URGENT = "reports_urgent", _("Official content reported: review it first")
+    # To the unit's admins: a linked Facebook Page / Zalo OA stopped working (congdong.channels).
+    CHANNEL_EXPIRED = "channel_expired", _("A linked channel's access expired")
+    CHANNEL_PERMISSION = "channel_permission", _("A linked channel lost a permission")
 
 
 class Notification(models.Model):
@@ -318,6 +321,9 @@ class Notification(models.Model):
     )
     case = models.ForeignKey(
         "moderation.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel_link = models.ForeignKey(
+        "channels.ChannelLink", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)

@@ -68,6 +68,7 @@ def recent(user: AnyUser, limit: int = 50) -> list[Notification]:
             "case__post__page",
             "case__comment__post__page",
             "case__appeal",
+            "channel_link__page",
         )
         .order_by("-created_at", "-pk")[:limit]
     )

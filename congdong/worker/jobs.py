@@ -51,6 +51,8 @@ JOBS: tuple[Job, ...] = (
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),
     Job("run-exports", "congdong.insights.tasks.run_exports", every=5),
+    Job("refresh-channel-tokens", "congdong.channels.tasks.refresh_channel_tokens", every=600),
+    Job("check-channel-tokens", "congdong.channels.tasks.check_channel_tokens", every=3600),
 )
 
 

@@ -1,0 +1,142 @@
+"""Links of a page to its channels: tokens sealed at rest, what the public page shows, who may
+touch them, history by date, websites checked by rel="me"."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from congdong.channels import queries
+from congdong.channels.backlinks import page_address
+from congdong.channels.models import ChannelKind, ChannelLink, ChannelToken
+from tests.channels.conftest import linked
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_token_column_never_holds_the_token_text(pages):
+    bac_ninh, _ = pages
+    link = linked(bac_ninh, external_id="555")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT access_token FROM channels_channeltoken WHERE link_id = %s", [link.pk]
+        )
+        (stored,) = cursor.fetchone()
+    assert "EAAB-secret-token-555" not in stored and stored.startswith("gAAAA")
+    assert ChannelToken.objects.get(link=link).access_token == "EAAB-secret-token-555"
+
+
+def test_a_token_sealed_with_another_key_reads_as_lost(pages, settings):
+    from cryptography.fernet import Fernet
+
+    link = linked(pages[0], external_id="556")
+    settings.CHANNEL_TOKEN_KEY = Fernet.generate_key().decode()
+    assert ChannelToken.objects.get(link=link).access_token == ""
+
+
+def test_the_public_page_shows_only_verified_channels(pages, client):
+    bac_ninh, _ = pages
+    linked(bac_ninh, external_id="700", name="MTTQ Bắc Ninh")
+    linked(bac_ninh, kind=ChannelKind.ZALO, external_id="800", name="Zalo giả", backlink_ok=False)
+    html = client.get(f"/trang/{bac_ninh.slug}/").content.decode()
+    assert "MTTQ Bắc Ninh" in html and "https://www.facebook.com/700" in html
+    assert "Zalo giả" not in html
+    assert "EAAB" not in html
+
+
+def test_a_channel_is_the_official_channel_of_one_page_at_a_time(pages):
+    from congdong.core.errors import ActionError
+
+    bac_ninh, ha_noi = pages
+    linked(bac_ninh, external_id="900")
+    with pytest.raises(ActionError):
+        linked(ha_noi, external_id="900")
+    # The same page linking it again refreshes the proof, it does not add a row.
+    linked(bac_ninh, external_id="900", name="renamed")
+    assert ChannelLink.objects.filter(external_id="900").count() == 1
+
+
+def test_links_are_kept_with_dates_so_coverage_reads_any_day(pages, personas):
+    bac_ninh, _ = pages
+    link = linked(bac_ninh, external_id="901")
+    ChannelLink.objects.filter(pk=link.pk).update(
+        linked_at=timezone.now() - datetime.timedelta(days=10)
+    )
+    client_for(personas["bacninh.quantri"]).post(f"/lam-viec/kenh/{link.pk}/ngat/")
+    link.refresh_from_db()
+    assert link.unlinked_at is not None
+    assert not ChannelToken.objects.filter(link=link).exists()  # the token is deleted
+    last_week = timezone.localdate() - datetime.timedelta(days=5)
+    before = queries.coverage(last_week, "2025")["province"]
+    today = queries.coverage(timezone.localdate(), "2025")["province"]
+    assert (before["facebook"], today["facebook"]) == (1, 0)
+    assert before["units"] == 34
+
+
+def test_only_the_units_admins_and_above_touch_its_channels(pages, personas):
+    bac_ninh, _ha_noi = pages
+    link = linked(bac_ninh, external_id="902")
+    url = f"/lam-viec/trang/{bac_ninh.pk}/kenh/"
+    assert client_for(personas["bacninh.quantri"]).get(url).status_code == 200
+    assert client_for(personas["tw.quantri"]).get(url).status_code == 200
+    # A sibling province's admin: the page does not exist for them.
+    sibling = client_for(personas["hanoi.quantri"])
+    assert sibling.get(url).status_code == 404
+    assert sibling.post(f"/lam-viec/kenh/{link.pk}/ngat/").status_code == 404
+    assert sibling.post(f"/lam-viec/trang/{bac_ninh.pk}/kenh/facebook/").status_code == 404
+    # In the scope but without the right (an analyst): refused with a reason.
+    analyst = client_for(personas["bacninh.thongke"])
+    assert analyst.get(url).status_code == 403
+    assert analyst.post(f"/lam-viec/kenh/{link.pk}/ngat/").status_code == 403
+    assert ChannelLink.objects.current().filter(pk=link.pk).exists()
+
+
+def test_the_api_lists_channels_in_the_callers_scope_without_tokens(pages, personas):
+    bac_ninh, ha_noi = pages
+    linked(bac_ninh, external_id="903")
+    linked(ha_noi, external_id="904")
+    answer = client_for(personas["bacninh.quantri"]).get("/api/v1/channels")
+    assert answer.status_code == 200
+    items = answer.json()["items"]
+    assert [i["external_id"] for i in items] == ["903"]
+    assert items[0]["verified"] is True and items[0]["token_state"] == "valid"
+    assert "EAAB" not in answer.content.decode() and "gAAAA" not in answer.content.decode()
+    everyone = client_for(personas["tw.quantri"]).get("/api/v1/channels").json()["items"]
+    assert {i["external_id"] for i in everyone} == {"903", "904"}
+    assert (
+        client_for(personas["hanoi.quantri"])
+        .get("/api/v1/channels")
+        .json()["items"][0]["external_id"]
+        == "904"
+    )
+
+
+def test_a_website_is_verified_by_its_rel_me_link(pages, personas, site):
+    bac_ninh, _ = pages
+    admin = client_for(personas["bacninh.quantri"])
+    answer = admin.post(f"/lam-viec/trang/{bac_ninh.pk}/kenh/website/", {"url": site.url})
+    assert answer.status_code == 302
+    link = ChannelLink.objects.get(kind=ChannelKind.WEBSITE)
+    assert not link.verified  # no rel=me yet: linked, "not verified"
+    site.html = f'<html><head><link rel="me" href="{page_address(bac_ninh)}"></head></html>'
+    admin.post(f"/lam-viec/kenh/{link.pk}/kiem-tra/")
+    link.refresh_from_db()
+    assert link.verified
+    assert (
+        site.url
+        in client_for(personas["bacninh.quantri"]).get(f"/trang/{bac_ninh.slug}/").content.decode()
+    )
+
+
+def test_a_bad_website_address_is_refused_and_changes_nothing(pages, personas):
+    bac_ninh, _ = pages
+    answer = client_for(personas["bacninh.quantri"]).post(
+        f"/lam-viec/trang/{bac_ninh.pk}/kenh/website/", {"url": "javascript:alert(1)"}
+    )
+    assert answer.status_code == 400
+    assert "https://" in answer.content.decode()
+    assert not ChannelLink.objects.exists()
