@@ -449,7 +449,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # --- end of background work ------------------------------------------------------------------
 
-# --- External channels: Facebook Pages, Zalo OA (congdong/channels; docs/channels.md) ---------
+# --- External channels: Facebook Pages and Zalo OAs (congdong.channels; issue 18) --------------
+# The platforms' addresses are settings so tests and the demo point them at the local fakes
+# (congdong_tools/fakes). App ids and secrets come from the platforms' developer consoles.
 FACEBOOK_GRAPH_URL = os.environ.get("CONGDONG_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
 FACEBOOK_DIALOG_URL = os.environ.get("CONGDONG_FACEBOOK_DIALOG_URL", "https://www.facebook.com")
 FACEBOOK_GRAPH_VERSION = os.environ.get("CONGDONG_FACEBOOK_GRAPH_VERSION", "v24.0")
@@ -459,23 +461,24 @@ ZALO_OAUTH_URL = os.environ.get("CONGDONG_ZALO_OAUTH_URL", "https://oauth.zaloap
 ZALO_API_URL = os.environ.get("CONGDONG_ZALO_API_URL", "https://openapi.zalo.me")
 ZALO_APP_ID = os.environ.get("CONGDONG_ZALO_APP_ID", "")
 ZALO_SECRET_KEY = os.environ.get("CONGDONG_ZALO_SECRET_KEY", "")
+# Seconds any call to a platform may take before it counts as failed (and is retried later).
 CHANNEL_TIMEOUT = float(os.environ.get("CONGDONG_CHANNEL_TIMEOUT", "10"))
 
 
 def _channel_token_key() -> str:
-    """The Fernet key that seals channel tokens at rest (congdong/channels/sealing.py).
+    """The Fernet key the platforms' tokens are encrypted with at rest.
 
-    Outside DEBUG it must be configured: a key derived from SECRET_KEY would put the tokens and
-    the key that opens them in the same backup. Empty outside DEBUG: connecting refuses."""
+    Set it in production: a key derived from SECRET_KEY would make rotating the secret key
+    lose every connection, so that shortcut is for DEBUG (the laptop demo) only. Empty means
+    "not configured": connecting a channel is then refused with a clear message."""
     configured = os.environ.get("CONGDONG_CHANNEL_TOKEN_KEY", "").strip()
     if configured or not DEBUG:
         return configured
     import base64
     import hashlib
 
-    digest = hashlib.sha256(f"congdong-channel-tokens:{SECRET_KEY}".encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode()
+    digest = hashlib.sha256(f"congdong channel tokens {SECRET_KEY}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
 CHANNEL_TOKEN_KEY = _channel_token_key()
-# --- end of external channels ----------------------------------------------------------------

@@ -1,9 +1,11 @@
-"""Shared fixtures for channels: a Fernet key, the pages of Bắc Ninh and its sibling Hà Nội,
-and a tiny local website (real HTTP) for rel="me" checks."""
+"""Shared fixtures for channels: the fake platforms running for real on 127.0.0.1 and clients
+pointed at them (nothing mocks the clients), a Fernet key, the pages of Bắc Ninh and its sibling
+Hà Nội, and a tiny local website (real HTTP) for rel="me" checks."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -11,10 +13,55 @@ from cryptography.fernet import Fernet
 from django.utils import timezone
 
 from congdong.channels.actions import Linking, do_link
+from congdong.channels.clients.facebook import GraphClient
+from congdong.channels.clients.zalo import ZaloClient
 from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
+from congdong_tools.fakes.graph import FakeGraph
+from congdong_tools.fakes.zalo import FakeZalo
 from tests.conftest import unit_2025
+
+# Short, so timeout tests take a fraction of a second; the fakes hold a call 30 s by default.
+TEST_TIMEOUT = 0.5
+
+
+@pytest.fixture
+def fake_graph() -> Iterator[FakeGraph]:
+    with FakeGraph(app_id="1234567890", app_secret="graph-test-secret") as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_zalo() -> Iterator[FakeZalo]:
+    with FakeZalo(app_id="4291763606161179100", secret_key="zalo-test-secret") as fake:
+        yield fake
+
+
+@pytest.fixture
+def graph_client(fake_graph: FakeGraph) -> Iterator[GraphClient]:
+    with GraphClient(
+        base_url=fake_graph.url,
+        dialog_url=fake_graph.url,
+        version="v24.0",
+        app_id=fake_graph.app_id,
+        app_secret=fake_graph.app_secret,
+        timeout=TEST_TIMEOUT,
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def zalo_client(fake_zalo: FakeZalo) -> Iterator[ZaloClient]:
+    with ZaloClient(
+        oauth_url=fake_zalo.url,
+        api_url=fake_zalo.url,
+        app_id=fake_zalo.app_id,
+        secret_key=fake_zalo.secret_key,
+        timeout=TEST_TIMEOUT,
+    ) as client:
+        yield client
+
 
 KEY = Fernet.generate_key().decode()
 

@@ -1,0 +1,1 @@
+"""Tools around congdong that the product never imports: fake platforms for tests and demo."""
