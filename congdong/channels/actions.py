@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,8 @@ log = logging.getLogger("congdong.channels")
 ZALO_REFRESH_LIFETIME = datetime.timedelta(days=90)
 # The worker refreshes a Zalo access token this long before it expires.
 REFRESH_AHEAD = datetime.timedelta(hours=2)
+# A refresh claimed longer ago than this was left by a worker that died: another may take it.
+CLAIM_STALE = datetime.timedelta(minutes=5)
 
 
 def _trim(exc: Exception) -> str:
@@ -134,6 +136,7 @@ def do_link(actor: User | None, linking: Linking) -> ChannelLink:
                     "last_checked_at": now,
                     "last_error": "",
                     "notified_state": "",
+                    "refreshing_since": None,
                 },
             )
             ChannelToken.objects.filter(link=link).update(version=F("version") + 1)
@@ -260,38 +263,49 @@ def refresh_zalo(token_id: int) -> bool:
     """Trade the OA's refresh token for a new pair; True if this call did it.
 
     Zalo's refresh token is single-use: the pair it returns must be stored or the OA has to
-    consent again. The call first claims the row with a conditional UPDATE of `version`, so
-    of two workers (or a worker and a person) refreshing at once exactly one calls Zalo; the
-    other returns False and changes nothing. The new pair is stored with the same condition.
+    consent again. The call first claims the row (a conditional UPDATE setting
+    `refreshing_since` and bumping `version`), so of two workers (or a worker and a person)
+    refreshing at once exactly one calls Zalo; the other returns False and changes nothing.
+    The new pair is stored under the claim's version. A claim left by a worker that died is
+    taken over after CLAIM_STALE.
     """
     token = ChannelToken.objects.filter(pk=token_id).first()
     if token is None or not token.refresh_token:
         return False
     seen = token.version
-    claimed = ChannelToken.objects.filter(pk=token_id, version=seen).update(version=seen + 1)
+    now = timezone.now()
+    claimed = (
+        ChannelToken.objects.filter(pk=token_id, version=seen)
+        .filter(Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=now - CLAIM_STALE))
+        .update(version=seen + 1, refreshing_since=now)
+    )
     if not claimed:
         return False
-    now = timezone.now()
+    mine = ChannelToken.objects.filter(pk=token_id, version=seen + 1)
     try:
         with zalo.ZaloClient.from_settings() as client:
             pair = client.refresh(token.refresh_token)
     except zalo.InvalidToken as exc:
+        mine.update(refreshing_since=None)
         _go_bad(token_id, TokenState.EXPIRED, _trim(exc), [])
         return False
     except zalo.ZaloError as exc:
         # Timeout or server error: the stored pair stays; the next sweep tries again.
-        ChannelToken.objects.filter(pk=token_id).update(last_error=_trim(exc), last_checked_at=now)
+        mine.update(refreshing_since=None, last_error=_trim(exc), last_checked_at=now)
         return False
-    stored = ChannelToken.objects.filter(pk=token_id, version=seen + 1).update(
+    now = timezone.now()
+    stored = mine.update(
         access_token=pair.access_token,
         refresh_token=pair.refresh_token,
         version=seen + 2,
+        refreshing_since=None,
         expires_at=now + datetime.timedelta(seconds=int(pair.expires_in)),
         refresh_expires_at=now + ZALO_REFRESH_LIFETIME,
         state=TokenState.VALID,
         last_success_at=now,
         last_checked_at=now,
         last_error="",
+        notified_state="",
     )
     if not stored:  # reconnected by a person meanwhile: their pair is the newer one
         log.warning("channel token %s changed during its refresh; kept the newer pair", token_id)

@@ -154,6 +154,7 @@ class ChannelToken(models.Model):
     # in one conditional UPDATE (congdong/channels/actions.py refresh_zalo).
     refresh_token = SealedField(blank=True)
     version = models.PositiveIntegerField(default=0)
+    refreshing_since = models.DateTimeField(null=True, blank=True)  # a refresh's claim
     expires_at = models.DateTimeField(null=True, blank=True)
     refresh_expires_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=20, choices=TokenState.choices, default=TokenState.VALID)

@@ -125,3 +125,30 @@ def site():
     s = Site()
     yield s
     s.stop()
+
+
+@pytest.fixture
+def platforms(settings, fake_graph, fake_zalo):
+    """congdong's settings pointed at the fake platforms (real HTTP on 127.0.0.1)."""
+    settings.FACEBOOK_GRAPH_URL = fake_graph.url
+    settings.FACEBOOK_DIALOG_URL = fake_graph.url
+    settings.FACEBOOK_APP_ID = fake_graph.app_id
+    settings.FACEBOOK_APP_SECRET = fake_graph.app_secret
+    settings.ZALO_OAUTH_URL = fake_zalo.url
+    settings.ZALO_API_URL = fake_zalo.url
+    settings.ZALO_APP_ID = fake_zalo.app_id
+    settings.ZALO_SECRET_KEY = fake_zalo.secret_key
+    settings.CHANNEL_TIMEOUT = 2
+    return fake_graph, fake_zalo
+
+
+def round_trip(location: str) -> str:
+    """Follow the platform's consent (the fake answers at once) and return the path and query
+    it sends the browser back to on our site."""
+    import httpx
+    from urllib.parse import urlsplit
+
+    answer = httpx.get(location, follow_redirects=False, timeout=5)
+    assert answer.status_code in (302, 303), answer.text
+    back = urlsplit(answer.headers["location"])
+    return f"{back.path}?{back.query}"

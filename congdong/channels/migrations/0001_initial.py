@@ -47,6 +47,7 @@ class Migration(migrations.Migration):
                 ('access_token', congdong.channels.sealing.SealedField()),
                 ('refresh_token', congdong.channels.sealing.SealedField(blank=True)),
                 ('version', models.PositiveIntegerField(default=0)),
+                ('refreshing_since', models.DateTimeField(blank=True, null=True)),
                 ('expires_at', models.DateTimeField(blank=True, null=True)),
                 ('refresh_expires_at', models.DateTimeField(blank=True, null=True)),
                 ('state', models.CharField(choices=[('valid', 'working'), ('expired', 'expired: connect again'), ('permission_lost', 'a permission was withdrawn')], default='valid', max_length=20)),
