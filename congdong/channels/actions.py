@@ -144,6 +144,29 @@ def do_link(actor: User | None, linking: Linking) -> ChannelLink:
     return link
 
 
+def check_configured(kind: ChannelKind) -> None:
+    """ActionError unless the operator configured what connecting `kind` needs: the platform's
+    app id and secret, and the key that seals tokens at rest."""
+    from django.conf import settings
+
+    if not settings.CHANNEL_TOKEN_KEY:
+        raise ActionError(
+            _(
+                "Channels cannot be connected yet: the key that protects their tokens "
+                "(CONGDONG_CHANNEL_TOKEN_KEY) is not configured."
+            )
+        )
+    needed = {
+        ChannelKind.FACEBOOK: (settings.FACEBOOK_APP_ID, settings.FACEBOOK_APP_SECRET),
+        ChannelKind.ZALO: (settings.ZALO_APP_ID, settings.ZALO_SECRET_KEY),
+    }.get(kind, ("-", "-"))
+    if not all(needed):
+        raise ActionError(
+            _("%(channel)s cannot be connected yet: the site's app for it is not configured.")
+            % {"channel": ChannelKind(kind).label}
+        )
+
+
 def check_manage(actor: AnyUser, page_id: int) -> Page:
     """The page, if `actor` may connect and disconnect its channels (its admins and those
     above, see `access_page`)."""

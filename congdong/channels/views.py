@@ -24,7 +24,7 @@ from congdong.accounts.views import staff_required
 from congdong.channels import actions, backlinks, queries
 from congdong.channels.clients import facebook, zalo
 from congdong.channels.forms import FakeReportForm, WebsiteForm
-from congdong.channels.models import FEATURE_TASKS, Feature, ReportState
+from congdong.channels.models import FEATURE_TASKS, ChannelKind, Feature, ReportState
 from congdong.channels.sealing import seal, unseal
 from congdong.core.errors import ActionError
 from congdong.core.links import absolute_url
@@ -76,6 +76,11 @@ def _fresh(data: dict | None, state: str) -> bool:
 @require_POST
 def facebook_start(request: HttpRequest, page_id: int) -> HttpResponse:
     page = actions.check_manage(request.user, page_id)
+    try:
+        actions.check_configured(ChannelKind.FACEBOOK)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("channels:page", page_id=page.pk)
     state = secrets.token_urlsafe(24)
     request.session[FB_SESSION] = {"state": state, "page_id": page.pk, "at": time.time()}
     with facebook.GraphClient.from_settings() as client:
@@ -170,6 +175,11 @@ def _said(request: HttpRequest, link) -> None:
 @require_POST
 def zalo_start(request: HttpRequest, page_id: int) -> HttpResponse:
     page = actions.check_manage(request.user, page_id)
+    try:
+        actions.check_configured(ChannelKind.ZALO)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("channels:page", page_id=page.pk)
     verifier, challenge = zalo.pkce_pair()
     state = secrets.token_urlsafe(24)
     request.session[ZALO_SESSION] = {

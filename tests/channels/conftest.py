@@ -145,8 +145,9 @@ def platforms(settings, fake_graph, fake_zalo):
 def round_trip(location: str) -> str:
     """Follow the platform's consent (the fake answers at once) and return the path and query
     it sends the browser back to on our site."""
-    import httpx
     from urllib.parse import urlsplit
+
+    import httpx
 
     answer = httpx.get(location, follow_redirects=False, timeout=5)
     assert answer.status_code in (302, 303), answer.text
