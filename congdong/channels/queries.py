@@ -60,6 +60,24 @@ def links_in_scope(user: AnyUser) -> LinkQuerySet:
     return qs.filter(where).order_by("page__unit__path", "kind")
 
 
+def pages_with_channel(root: Unit, kind: str | None, limit: int = 500) -> list[ChannelLink]:
+    """Verified current links of the public pages under `root` (of one kind, or any), for the
+    public directory's channel filter."""
+    from congdong.pages.models import PageStatus
+
+    qs = (
+        ChannelLink.objects.current()
+        .verified()
+        .in_subtree(root)
+        .filter(page__status=PageStatus.ACTIVE)
+        .select_related("page", "page__unit")
+        .order_by("page__unit__path", "kind", "name")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs[:limit])
+
+
 def page_links(page: Page) -> LinkQuerySet:
     return ChannelLink.objects.standard().current().filter(page=page).order_by("kind", "name")
 

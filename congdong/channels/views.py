@@ -32,6 +32,7 @@ from congdong.core.errors import ActionError
 from congdong.core.links import absolute_url
 from congdong.core.web import client_network, form_error
 from congdong.pages.queries import public_page
+from congdong.units.queries import get_unit
 
 FB_SESSION = "channels-facebook"
 ZALO_SESSION = "channels-zalo"
@@ -308,6 +309,25 @@ def health(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 # ------------------------------------------------------------------------------------- public
+
+
+def directory(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """The public directory filtered by channel: pages under a unit with a verified Facebook
+    Page, Zalo OA or website (`?kenh=facebook|zalo|website`, any by default)."""
+    unit = get_unit(unit_id)
+    kind = request.GET.get("kenh", "")
+    if kind not in ChannelKind.values:
+        kind = ""
+    return render(
+        request,
+        "channels/directory.html",
+        {
+            "unit": unit,
+            "kind": kind,
+            "kinds": list(ChannelKind),
+            "links": queries.pages_with_channel(unit, kind or None),
+        },
+    )
 
 
 def report_fake(request: HttpRequest, slug: str) -> HttpResponse:

@@ -140,3 +140,24 @@ def test_a_bad_website_address_is_refused_and_changes_nothing(pages, personas):
     assert answer.status_code == 400
     assert "https://" in answer.content.decode()
     assert not ChannelLink.objects.exists()
+
+
+def test_the_public_directory_filters_pages_by_channel(pages, client):
+    from congdong.pages.actions import do_establish_many
+    from tests.conftest import commune_named
+
+    bac_ninh, ha_noi = pages
+    kinh_bac = commune_named("24", "Kinh Bắc")
+    do_establish_many([kinh_bac], opened_at=timezone.now())
+    commune = kinh_bac.page
+    linked(bac_ninh, external_id="1200", name="Facebook tỉnh")
+    linked(commune, kind=ChannelKind.ZALO, external_id="1300", name="Zalo phường")
+    linked(commune, external_id="1400", name="Facebook chưa xác minh", backlink_ok=False)
+    linked(ha_noi, external_id="1500", name="Facebook Hà Nội")
+    url = f"/don-vi/{bac_ninh.unit_id}/kenh-chinh-thuc/"
+    every = client.get(url).content.decode()
+    assert "Facebook tỉnh" in every and "Zalo phường" in every
+    assert "chưa xác minh" not in every and "Hà Nội" not in every
+    zalo_only = client.get(url + "?kenh=zalo").content.decode()
+    assert "Zalo phường" in zalo_only and "Facebook tỉnh" not in zalo_only
+    assert client.get(url + "?kenh=bogus").status_code == 200
