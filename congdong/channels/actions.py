@@ -28,6 +28,7 @@ from congdong.channels.models import (
     ChannelLink,
     ChannelToken,
     FakeReport,
+    Feature,
     ReportState,
     TokenState,
 )
@@ -197,6 +198,28 @@ def facebook_user_token(code: str, redirect_uri: str) -> str:
         raise ActionError(
             _("Facebook refused the connection (%(why)s). Try again.") % {"why": exc.message}
         ) from exc
+
+
+# The Facebook permission each feature needs (besides the Page task, FEATURE_TASKS).
+FEATURE_PERMISSIONS: dict[Feature, str] = {
+    Feature.PUBLISH: "pages_manage_posts",
+    Feature.INSIGHTS: "read_insights",
+    Feature.COMMENTS: "pages_manage_engagement",
+}
+
+
+def facebook_declined(user_token: str) -> list[tuple[Feature, str]]:
+    """(feature, permission) for each permission the person did not grant the app."""
+    try:
+        with facebook.GraphClient.from_settings() as client:
+            granted = client.permissions(user_token)
+    except facebook.GraphError:
+        return []  # said when the Page is used; not a reason to stop connecting
+    return [
+        (feature, permission)
+        for feature, permission in FEATURE_PERMISSIONS.items()
+        if granted.get(permission) != "granted"
+    ]
 
 
 def facebook_pages(user_token: str) -> list[facebook.PageGrant]:
@@ -385,9 +408,10 @@ class CheckResult:
     detail: str = ""
 
 
-def check_link(link_id: int) -> CheckResult:
+def check_link(link_id: int, *, refreshed: bool = False) -> CheckResult:
     """Verify the link now: does its token still work, does the channel point back? Writes
-    what was found (state, backlink, last success) and tells the admins of a bad move."""
+    what was found (state, backlink, last success) and tells the admins of a bad move. A Zalo
+    access token that expired is refreshed once and checked again."""
     link = ChannelLink.objects.standard().get(pk=link_id)
     now = timezone.now()
     if link.kind == ChannelKind.WEBSITE:
@@ -409,8 +433,8 @@ def check_link(link_id: int) -> CheckResult:
                 info = oa.oa_info(token.access_token)
             text = str(info.get("description") or "")
     except (facebook.TokenExpired, zalo.InvalidToken) as exc:
-        if link.kind == ChannelKind.ZALO and refresh_zalo(token.pk):
-            return check_link(link_id)
+        if link.kind == ChannelKind.ZALO and not refreshed and refresh_zalo(token.pk):
+            return check_link(link_id, refreshed=True)
         _go_bad(token.pk, TokenState.EXPIRED, _trim(exc), [])
         return CheckResult(link, False, TokenState.EXPIRED, link.backlink_ok, _trim(exc))
     except (facebook.PermissionMissing, zalo.PermissionMissing) as exc:

@@ -153,10 +153,14 @@ def facebook_callback(request: HttpRequest) -> HttpResponse:
         }
         for g in grants
     ]
+    declined = [
+        {"feature": feature.label, "permission": permission}
+        for feature, permission in actions.facebook_declined(token)
+    ]
     return render(
         request,
         "channels/facebook_pick.html",
-        {"page": page, "choices": choices, "state": data["state"]},
+        {"page": page, "choices": choices, "state": data["state"], "declined": declined},
     )
 
 

@@ -234,3 +234,37 @@ def test_two_refreshes_at_once_exactly_one_wins(zalo_oa, pages, personas):
     assert token.refresh_token in zalo_oa.refresh_tokens
     assert actions.refresh_zalo(token.pk) is True
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_the_picker_names_permissions_the_person_declined(facebook_pages, pages, personas):
+    facebook_pages.grant("9001", "read_insights", "declined")
+    picker, _picked = connect_facebook(client_for(personas["bacninh.quantri"]), pages[0], "1111")
+    html = picker.content.decode()
+    assert "<code>read_insights</code>" in html and "pages_manage_posts" not in html
+
+
+def test_a_spent_refresh_token_expires_the_link_and_tells_the_admins(zalo_oa, pages, personas):
+    admin = client_for(personas["bacninh.quantri"])
+    connect_zalo(admin, pages[0])
+    token = ChannelToken.objects.get()
+    # Spent elsewhere (e.g. by a copy of the database restored and run beside this one).
+    with zalo_oa.lock:
+        zalo_oa.refresh_tokens.pop(token.refresh_token)
+    assert actions.refresh_zalo(token.pk) is False
+    token.refresh_from_db()
+    assert token.state == TokenState.EXPIRED and token.refreshing_since is None
+    assert Notification.objects.filter(kind=NotificationKind.CHANNEL_EXPIRED).count() == 1
+    health = admin.get(f"/lam-viec/don-vi/{pages[0].unit_id}/kenh/").content.decode()
+    assert 'data-status="expired"' in health
+    # Connecting again brings it back, and the next trouble is told again.
+    connect_zalo(admin, pages[0])
+    token.refresh_from_db()
+    assert (token.state, token.notified_state) == (TokenState.VALID, "")
+
+
+def test_health_shows_a_refresh_token_near_its_end_as_expiring(zalo_oa, pages, personas):
+    admin = client_for(personas["bacninh.quantri"])
+    connect_zalo(admin, pages[0])
+    ChannelToken.objects.update(refresh_expires_at=timezone.now() + datetime.timedelta(days=3))
+    health = admin.get(f"/lam-viec/don-vi/{pages[0].unit_id}/kenh/").content.decode()
+    assert 'data-status="expiring"' in health
