@@ -4,6 +4,7 @@ touch them, history by date, websites checked by rel="me"."""
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -75,6 +76,13 @@ def test_links_are_kept_with_dates_so_coverage_reads_any_day(pages, personas):
     today = queries.coverage(timezone.localdate(), "2025")["province"]
     assert (before["facebook"], today["facebook"]) == (1, 0)
     assert before["units"] == 34
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("channels", "coverage", "--date", last_week.isoformat(), "--json", stdout=out)
+    assert json.loads(out.getvalue())["levels"]["province"]["facebook"] == 1
 
 
 def test_only_the_units_admins_and_above_touch_its_channels(pages, personas):
