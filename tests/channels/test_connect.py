@@ -13,6 +13,7 @@ from django.utils import timezone
 from congdong.channels import actions
 from congdong.channels.backlinks import page_address
 from congdong.channels.models import ChannelKind, ChannelLink, ChannelToken, TokenState
+from congdong.channels.sealing import unseal
 from congdong.channels.tasks import check_channel_tokens, refresh_channel_tokens
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.worker.jobs import JOBS
@@ -27,7 +28,10 @@ def connect_facebook(client, page, fb_page_id):
     assert started.status_code == 302
     picker = client.get(round_trip(started["Location"]))
     assert picker.status_code == 200, picker.content[:500]
-    state = client.session["channels-facebook"]["state"]
+    kept = client.session["channels-facebook"]
+    # The user token waits for the pick in the session, sealed like every token at rest.
+    assert kept["token"].startswith("gAAAA") and unseal(kept["token"]) not in str(kept)
+    state = kept["state"]
     return picker, client.post(
         "/lam-viec/kenh/facebook/chon/", {"state": state, "fb_page": fb_page_id}
     )

@@ -176,3 +176,11 @@ def test_the_public_directory_filters_pages_by_channel(pages, client):
     zalo_only = client.get(url + "?kenh=zalo").content.decode()
     assert "Zalo phường" in zalo_only and "Facebook tỉnh" not in zalo_only
     assert client.get(url + "?kenh=bogus").status_code == 200
+
+
+def test_a_website_on_the_servers_own_network_is_never_read(pages, personas, settings):
+    settings.CHANNEL_WEBSITE_PRIVATE_OK = False
+    from congdong.channels.backlinks import website_points_back
+
+    for url in ("http://127.0.0.1:6379/", "http://10.0.0.5/", "http://localhost/"):
+        assert website_points_back(url, pages[0]) == (False, "not a public address")
