@@ -10,6 +10,7 @@ from congdong.accounts.api import router as accounts_router
 from congdong.audit.api import router as audit_router
 from congdong.breaches.api import router as breaches_router
 from congdong.campaigns.api import router as campaigns_router
+from congdong.channels.api import router as channels_router
 from congdong.core.api_errors import translated
 from congdong.core.errors import ActionError, ActionErrors
 from congdong.engagement.api import router as engagement_router
@@ -39,6 +40,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", pages_router)
 api.add_router("/", posts_router)
 api.add_router("/", campaigns_router)
+api.add_router("/", channels_router)
 api.add_router("/", engagement_router)
 api.add_router("/", insights_router)
 api.add_router("/", feedback_router)

@@ -14,6 +14,7 @@ OWN_COMMANDS = {
     "scenario": "Re-create the 2022 conference report from raw events (scenario conference-2022).",
     "backup": "Back up the database and media into one file (backup PATH).",
     "restore": "Restore a backup into an empty installation (restore PATH [--force]).",
+    "channels": "Linked Facebook Pages and Zalo OAs: channels list, channels check [--json].",
     "i18n": "Compile the translation catalogues (i18n compile); extract strings (i18n extract).",
     "migrate": "Create or update the database tables.",
     "runserver": "Serve the web app (development server).",

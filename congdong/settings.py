@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "congdong.pages",
     "congdong.posts",
     "congdong.campaigns",
+    "congdong.channels",
     "congdong.engagement",
     "congdong.insights",
     "congdong.feedback",

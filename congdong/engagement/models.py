@@ -316,6 +316,9 @@ class NotificationKind(models.TextChoices):
     PRIVACY_NEW = "privacy_new", _("New personal data request")
     # An authority's takedown request about content of their unit, to its moderators and admins.
     TAKEDOWN_NEW = "takedown_new", _("Takedown request to handle")
+    # To the unit's admins: a linked Facebook Page / Zalo OA stopped working (congdong.channels).
+    CHANNEL_EXPIRED = "channel_expired", _("A linked channel's access expired")
+    CHANNEL_PERMISSION = "channel_permission", _("A linked channel lost a permission")
 
 
 K = NotificationKind
@@ -377,6 +380,9 @@ class Notification(models.Model):
     # The state change told ("feedback-move:123"): one notification per person and change, so a
     # retried action or sweep tells nobody twice. Empty for the kinds with their own constraint.
     key = models.CharField(max_length=80, blank=True, default="")
+    channel_link = models.ForeignKey(
+        "channels.ChannelLink", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     digested_at = models.DateTimeField(null=True, blank=True)

@@ -70,6 +70,7 @@ def recent(user: AnyUser, limit: int = 50) -> list[Notification]:
             "case__appeal",
             "feedback__category",
             "data_request",
+            "channel_link__page",
         )
         .order_by("-created_at", "-pk")[:limit]
     )

@@ -61,6 +61,8 @@ JOBS: tuple[Job, ...] = (
         every=10,
     ),
     Job("run-exports", "congdong.insights.tasks.run_exports", every=5),
+    Job("refresh-channel-tokens", "congdong.channels.tasks.refresh_channel_tokens", every=600),
+    Job("check-channel-tokens", "congdong.channels.tasks.check_channel_tokens", every=3600),
 )
 
 

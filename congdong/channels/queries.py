@@ -1,0 +1,174 @@
+"""Reads of channels, and the `access_*` helpers for staff acting on them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from congdong.accounts.models import Membership
+from congdong.accounts.queries import AnyUser, top_paths
+from congdong.accounts.roles import Role
+from congdong.channels.models import (
+    BAD_STATES,
+    ChannelKind,
+    ChannelLink,
+    FakeReport,
+    LinkQuerySet,
+    ReportState,
+)
+from congdong.pages.models import Page
+from congdong.pages.queries import sees_page
+from congdong.units.models import Unit
+
+EXPIRING_WITHIN = datetime.timedelta(days=7)
+
+
+def access_link(user: AnyUser, link_id: int) -> ChannelLink:
+    """A current link whose page is in `user`'s scope; Http404 otherwise (the right to act is
+    checked by the action: `access_page` with MANAGE_PAGE)."""
+    link = ChannelLink.objects.standard().current().filter(pk=link_id).first()
+    if link is None or not sees_page(user, link.page):
+        raise Http404
+    return link
+
+
+def access_report(user: AnyUser, report_id: int) -> FakeReport:
+    report = FakeReport.objects.select_related("page", "page__unit").filter(pk=report_id).first()
+    if report is None or not sees_page(user, report.page):
+        raise Http404
+    return report
+
+
+def links_in_scope(user: AnyUser) -> LinkQuerySet:
+    """Current links of every page in the subtrees where `user` holds a role (all for a
+    superuser)."""
+    qs = ChannelLink.objects.standard().current()
+    if not user.is_authenticated:
+        return qs.none()
+    if user.is_superuser:
+        return qs.order_by("page__unit__path", "kind")
+    paths = top_paths(user, list(Role))
+    if not paths:
+        return qs.none()
+    where = Q()
+    for path in paths:
+        where |= Q(page__unit__path__startswith=path)
+    return qs.filter(where).order_by("page__unit__path", "kind")
+
+
+def pages_with_channel(root: Unit, kind: str | None, limit: int = 500) -> list[ChannelLink]:
+    """Verified current links of the public pages under `root` (of one kind, or any), for the
+    public directory's channel filter."""
+    from congdong.pages.models import PageStatus
+
+    qs = (
+        ChannelLink.objects.current()
+        .verified()
+        .in_subtree(root)
+        .filter(page__status=PageStatus.ACTIVE)
+        .select_related("page", "page__unit")
+        .order_by("page__unit__path", "kind", "name")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs[:limit])
+
+
+def page_links(page: Page) -> LinkQuerySet:
+    return ChannelLink.objects.standard().current().filter(page=page).order_by("kind", "name")
+
+
+def official_channels(page_id: int) -> list[ChannelLink]:
+    """What the public page shows under "Kênh chính thức": verified current links only."""
+    return list(
+        ChannelLink.objects.current().verified().filter(page_id=page_id).order_by("kind", "name")
+    )
+
+
+def not_ours(page_id: int) -> list[str]:
+    """Addresses the page's admins confirmed as fakes pretending to be the page."""
+    return list(
+        FakeReport.objects.filter(page_id=page_id, state=ReportState.CONFIRMED)
+        .order_by("url")
+        .values_list("url", flat=True)
+        .distinct()
+    )
+
+
+def open_reports(page: Page) -> list[FakeReport]:
+    return list(page.fake_reports.filter(state=ReportState.OPEN).order_by("created_at"))
+
+
+@dataclass(frozen=True)
+class Health:
+    link: ChannelLink
+    status: str  # ok, expiring, expired, permission_lost, no_token, unverified
+
+
+def health(user: AnyUser, root: Unit) -> list[Health]:
+    """Each current platform link under `root` (in `user`'s scope) with what needs doing."""
+    soon = timezone.now() + EXPIRING_WITHIN
+    rows = []
+    for link in links_in_scope(user).in_subtree(root).exclude(kind=ChannelKind.WEBSITE):
+        token = getattr(link, "token", None)
+        if token is None:
+            status = "no_token"
+        elif token.state in BAD_STATES:
+            status = token.state
+        elif (token.refresh_expires_at and token.refresh_expires_at < soon) or (
+            not token.refresh_token and token.expires_at and token.expires_at < soon
+        ):
+            status = "expiring"
+        elif not link.verified:
+            status = "unverified"
+        else:
+            status = "ok"
+        rows.append(Health(link, status))
+    return rows
+
+
+def coverage(day: datetime.date, structure_code: str | None = None) -> dict[str, dict[str, int]]:
+    """Per level: units with a channel of each kind linked on `day` (and an own page, for
+    comparison). {level: {"units": n, "page": n, "facebook": n, "zalo": n, "website": n}}."""
+    from congdong.pages.models import PageStatus
+
+    units = Unit.objects.all()
+    if structure_code:
+        units = units.filter(structure__code=structure_code)
+    out: dict[str, dict[str, int]] = {}
+    for level in units.values_list("level", flat=True).distinct():
+        out[level] = {"units": units.filter(level=level).count(), "page": 0}
+        out[level]["page"] = (
+            Page.objects.filter(unit__in=units.filter(level=level))
+            .exclude(status=PageStatus.NOT_ESTABLISHED)
+            .count()
+        )
+        for kind in ChannelKind:
+            out[level][kind.value] = (
+                ChannelLink.objects.on(day)
+                .filter(kind=kind, page__unit__in=units.filter(level=level))
+                .values("page__unit")
+                .distinct()
+                .count()
+            )
+    return out
+
+
+def admins_of(unit: Unit) -> list[int]:
+    """Ids of the unit admins of the nearest unit, `unit` itself or above it, that has any:
+    they are told of channel trouble (not every admin up to the central level)."""
+    steps = [unit.path[: i * Unit.steplen] for i in range(unit.depth, 0, -1)]
+    rows = Membership.objects.filter(unit__path__in=steps, role=Role.UNIT_ADMIN).values_list(
+        "unit__path", "user_id"
+    )
+    by_path: dict[str, list[int]] = {}
+    for path, user_id in rows:
+        by_path.setdefault(path, []).append(user_id)
+    for path in steps:
+        if by_path.get(path):
+            return sorted(set(by_path[path]))
+    return []
