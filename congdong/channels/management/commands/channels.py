@@ -65,3 +65,8 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
         if not rows:
             self.stdout.write(_("No channel is linked."))
+        if action == "check":
+            from congdong.channels.queries import health_notes
+
+            for line in health_notes():
+                self.stdout.write(line)
