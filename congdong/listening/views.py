@@ -24,7 +24,11 @@ from congdong.pages.queries import can_operate
 
 
 def _plain(status: int, text: str = "") -> HttpResponse:
-    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+    # Refusals are counted (WebhookRefusal); Django's own warning per 403 would let a flood of
+    # forged calls flood the log too.
+    response._has_been_logged = True
+    return response
 
 
 @csrf_exempt

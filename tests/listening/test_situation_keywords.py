@@ -25,9 +25,7 @@ def _comment(channels, catcher, author: str) -> None:
     assert forward(catcher.last(), FB_HOOK).status_code == 200
 
 
-def test_channel_texts_count_only_once_k_different_people_wrote_a_word(
-    channels, catcher, settings
-):
+def test_channel_texts_count_only_once_k_different_people_wrote_a_word(channels, catcher, settings):
     settings.OPINION_MIN_SENDERS = 3
     period = Period.last(7, timezone.localdate())
     unit = channels.fb.page.unit
