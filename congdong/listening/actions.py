@@ -46,6 +46,8 @@ log = logging.getLogger("congdong.listening")
 # A claim older than this was left by a worker that died: the event goes back to waiting.
 CLAIM_STALE = datetime.timedelta(minutes=5)
 BATCH = 500
+# Raw webhook bodies are kept this long after processing (for tracing a platform's delivery).
+KEEP_EVENTS_DAYS = 30
 MAX_ANSWER = 2000
 ZALO_TEXTS = frozenset({"user_send_text"})
 ZALO_FOLLOWS = frozenset({"follow", "unfollow"})
@@ -217,6 +219,16 @@ def _zalo(event: WebhookEvent, data: dict[str, Any]) -> tuple[int, str]:
         sent_at=_when(data.get("timestamp"), event.received_at),
     )
     return int(made), "1 message" if made else "message known already"
+
+
+def prune_events(now: datetime.datetime | None = None, days: int = KEEP_EVENTS_DAYS) -> int:
+    """Delete finished webhook events older than `days`: their bodies hold what people wrote,
+    which the messages keep; failed ones stay for a person to look at."""
+    since = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted, _ = WebhookEvent.objects.filter(
+        state__in=(EventState.DONE, EventState.IGNORED), received_at__lt=since
+    ).delete()
+    return deleted
 
 
 # ------------------------------------------------------------------------- staff reads

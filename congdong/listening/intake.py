@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 import time
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ def _key(prefix: str, parts: list[str]) -> str:
 
 
 def _stale(when: float, max_age: datetime.timedelta, now: float) -> bool:
+    if when > 1e11:  # milliseconds (Zalo; Messenger's entries), not seconds
+        when /= 1000
     return when < now - max_age.total_seconds() or when > now + FUTURE_SLACK.total_seconds()
 
 
@@ -64,8 +67,6 @@ def facebook_challenge(mode: str | None, token: str | None, challenge: str | Non
     expected = settings.FACEBOOK_VERIFY_TOKEN
     if mode != "subscribe" or not expected or not token or challenge is None:
         return None
-    import hmac
-
     if not hmac.compare_digest(token.encode(), expected.encode()):
         return None
     return challenge
@@ -161,7 +162,7 @@ def zalo(body: bytes, signature: str | None) -> Outcome:
         oa_id, body, timestamp, settings.ZALO_OA_SECRET, signature
     ):
         return _refuse(Platform.ZALO, RefusalReason.BAD_SIGNATURE, 403)
-    if _stale(millis / 1000, ZALO_MAX_AGE, time.time()):
+    if _stale(millis, ZALO_MAX_AGE, time.time()):
         return _refuse(Platform.ZALO, RefusalReason.STALE, 200)
     return _store(Platform.ZALO, key, oa_id, body)
 

@@ -11,3 +11,11 @@ def process_channel_events() -> int:
     from congdong.listening.actions import process_pending
 
     return process_pending()
+
+
+@app.task
+def prune_channel_events() -> int:
+    """Delete processed webhook bodies past their keeping time."""
+    from congdong.listening.actions import prune_events
+
+    return prune_events()

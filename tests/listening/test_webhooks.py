@@ -306,3 +306,18 @@ def test_refusals_show_in_the_health_view_and_the_cli(channels, catcher, persona
     out = StringIO()
     call_command("channels", "check", stdout=out)
     assert "Facebook" in out.getvalue() and ": 2" in out.getvalue()
+
+
+def test_processed_bodies_are_pruned_after_their_keeping_time_messages_stay(channels, catcher):
+    import datetime
+
+    from django.utils import timezone
+
+    from congdong.listening.actions import KEEP_EVENTS_DAYS, prune_events
+
+    comment_in(channels.graph, catcher)
+    later = timezone.now() + datetime.timedelta(days=KEEP_EVENTS_DAYS + 1)
+    assert prune_events(now=timezone.now()) == 0
+    assert prune_events(now=later) == 1
+    assert not WebhookEvent.objects.exists()
+    assert ChannelMessage.objects.count() == 1
