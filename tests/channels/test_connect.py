@@ -73,7 +73,7 @@ def test_province_admin_connects_a_facebook_page_it_administers(facebook_pages, 
     token = ChannelToken.objects.get(link=link).access_token
     assert facebook_pages.tokens[token].kind == "page"
     assert "channels-facebook" not in admin.session
-    assert "1111" in admin.get(f"/trang/{bac_ninh.slug}/").content.decode()
+    assert "1111" in admin.get(f"/trang/{bac_ninh.slug}/kenh-chinh-thuc/").content.decode()
 
 
 def test_a_page_that_does_not_point_back_is_linked_but_not_shown(facebook_pages, pages, personas):
@@ -85,7 +85,7 @@ def test_a_page_that_does_not_point_back_is_linked_but_not_shown(facebook_pages,
     assert (
         "2222"
         not in client_for(personas["bacninh.quantri"])
-        .get(f"/trang/{bac_ninh.slug}/")
+        .get(f"/trang/{bac_ninh.slug}/kenh-chinh-thuc/")
         .content.decode()
     )
 
