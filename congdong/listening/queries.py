@@ -92,6 +92,32 @@ def inbox(
     return rows
 
 
+def mark_rights(user: AnyUser, rows: list[ChannelMessage]) -> None:
+    """Set `can_answer` (operate the page) and `can_hide` (moderate its unit) on each row, from
+    two queries whatever the number of pages: the user's roles and their page-only grants."""
+    from congdong.accounts.models import Membership
+    from congdong.accounts.roles import ROLE_PERMISSIONS, Role
+    from congdong.pages.models import PageOperator
+
+    if not user.is_authenticated:
+        for row in rows:
+            row.can_answer = row.can_hide = False
+        return
+    roles = list(Membership.objects.filter(user=user).values_list("unit__path", "role"))
+    operated = set(PageOperator.objects.filter(user=user).values_list("page_id", flat=True))
+
+    def holds(path: str, permission: Permission) -> bool:
+        return user.is_superuser or any(
+            path.startswith(top) and permission in ROLE_PERMISSIONS[Role(role)]
+            for top, role in roles
+        )
+
+    for row in rows:
+        path = row.page.unit.path
+        row.can_answer = row.page_id in operated or holds(path, Permission.EDIT_POSTS)
+        row.can_hide = holds(path, Permission.MODERATE)
+
+
 def current_link(kind: str, external_id: str) -> ChannelLink | None:
     """The link that makes a Facebook Page / Zalo OA an official channel now, if any."""
     return (

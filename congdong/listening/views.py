@@ -11,14 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from congdong.accounts.queries import can
-from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.channels.models import ChannelKind
 from congdong.core.errors import ActionError
 from congdong.core.web import client_ip
 from congdong.listening import actions, intake, queries
-from congdong.pages.queries import can_operate
 
 # ------------------------------------------------------------------------------- webhooks
 
@@ -66,14 +63,7 @@ def _platform(request: HttpRequest) -> str:
 def _render_inbox(request: HttpRequest, context: dict, rows: list) -> HttpResponse:
     # Every citizen's text shown is a read: one access row per message (issue 15.3).
     actions.log_accesses(request.user, rows, client_ip(request))
-    rights: dict[int, tuple[bool, bool]] = {}
-    for row in rows:
-        if row.page_id not in rights:
-            rights[row.page_id] = (
-                can_operate(request.user, row.page),
-                can(request.user, row.page.unit, Permission.MODERATE),
-            )
-        row.can_answer, row.can_hide = rights[row.page_id]
+    queries.mark_rights(request.user, rows)
     return render(
         request,
         "listening/inbox.html",

@@ -159,3 +159,37 @@ def test_an_editor_who_does_not_moderate_cannot_hide(comment, channels, personas
     assert channels.graph.comments[fake_comment.id].is_hidden is False
     message.refresh_from_db()
     assert message.state == MessageState.VISIBLE
+
+
+def test_the_subtree_inbox_costs_the_same_queries_for_one_page_or_many(channels, catcher, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from congdong.listening.actions import process_pending
+    from congdong.pages.actions import do_establish_many
+    from congdong.pages.models import Page
+    from congdong.units.models import Level, Unit
+    from tests.listening.conftest import linked
+
+    province = channels.fb.page.unit
+    client = client_for(personas["bacninh.quantri"])
+    comment_in(channels.graph, catcher)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/lam-viec/don-vi/{province.pk}/lang-nghe/").status_code == 200
+        return len(queries)
+
+    one = count()
+    communes = list(Unit.objects.in_subtree(province).filter(level=Level.COMMUNE)[:4])
+    do_establish_many(communes, opened_at=timezone.now())
+    for n, unit in enumerate(communes):
+        page_id = str(3000 + n)
+        channels.graph.add_page(page_id, unit.name, admins=["9001"])
+        linked(Page.objects.get(unit=unit), external_id=page_id)
+        channels.graph.send_feed_comment(page_id, to_url=catcher.url)
+        forward(catcher.last(), "/webhook/facebook/")
+    process_pending()
+    assert ChannelMessage.objects.values("page").distinct().count() == 5
+    assert count() == one
