@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "congdong.posts",
     "congdong.campaigns",
     "congdong.channels",
+    "congdong.listening",
     "congdong.engagement",
     "congdong.insights",
     "congdong.feedback",
@@ -466,6 +467,10 @@ ZALO_APP_ID = os.environ.get("CONGDONG_ZALO_APP_ID", "")
 ZALO_SECRET_KEY = os.environ.get("CONGDONG_ZALO_SECRET_KEY", "")
 # Seconds any call to a platform may take before it counts as failed (and is retried later).
 CHANNEL_TIMEOUT = float(os.environ.get("CONGDONG_CHANNEL_TIMEOUT", "10"))
+# Webhooks in (congdong.listening): the token Facebook's subscription check must echo (set the
+# same in the app's Webhooks settings), and the OA secret Zalo signs its events with.
+FACEBOOK_VERIFY_TOKEN = os.environ.get("CONGDONG_FACEBOOK_VERIFY_TOKEN", "")
+ZALO_OA_SECRET = os.environ.get("CONGDONG_ZALO_OA_SECRET", "")
 
 
 def _channel_token_key() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -25,6 +26,14 @@ from congdong.pages.queries import sees_page
 from congdong.units.models import Unit
 
 EXPIRING_WITHIN = datetime.timedelta(days=7)
+
+# Apps above channels add lines for people to the health view and `congdong channels check`
+# here, from their AppConfig.ready() (listening: refused webhook calls); channels imports none.
+HEALTH_NOTES: list[Callable[[], list[str]]] = []
+
+
+def health_notes() -> list[str]:
+    return [line for note in HEALTH_NOTES for line in note()]
 
 
 def access_link(user: AnyUser, link_id: int) -> ChannelLink:

@@ -310,7 +310,11 @@ def decide_report(request: HttpRequest, report_id: int) -> HttpResponse:
 def health(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = access_unit(request.user, unit_id, Permission.VIEW_UNIT)
     rows = queries.health(request.user, unit)
-    return render(request, "channels/health.html", {"unit": unit, "rows": rows})
+    return render(
+        request,
+        "channels/health.html",
+        {"unit": unit, "rows": rows, "notes": queries.health_notes()},
+    )
 
 
 # ------------------------------------------------------------------------------------- public

@@ -1,5 +1,6 @@
-"""Top topics and keywords of what people raise: feedback texts and citizens' comments of a unit's
-subtree over a period, segmented into Vietnamese words offline (underthesea's CRF model, shipped
+"""Top topics and keywords of what people raise: feedback texts, citizens' comments and what people
+write to the pages' linked Facebook Pages and Zalo OAs (congdong.listening) in a unit's subtree
+over a period, segmented into Vietnamese words offline (underthesea's CRF model, shipped
 in its wheel: nothing is downloaded at run time).
 
 A keyword is a word of two or more syllables ("giao thông", "rác thải", "ô nhiễm"): single
@@ -7,12 +8,13 @@ syllables in Vietnamese are mostly function words or pieces of a word. Stopwords
 (`stopwords_vi.txt`), numbers, punctuation and proper names (every syllable capitalised, such as
 a person's name) are dropped. A keyword counts once per item it occurs in, and is shown only when
 it occurs in the items of at least k distinct senders (`congdong.core.anonymity`: feedback
-senders and comment authors together), so that a rare word cannot point at one person; the
-counts of items read are shown the same way.
+senders, comment authors and the channels' authors — each by their platform id — together),
+so that a rare word cannot point at one person; the counts of items read are shown the same
+way.
 Topics are the categories, each with its top keywords. Only counts leave this module: never a
 text.
 
-The work is bounded: the latest MAX_TEXTS feedback items and MAX_TEXTS comments of the period,
+The work is bounded: the latest MAX_TEXTS feedback items, comments and channel texts of the period,
 each cut to MAX_CHARS characters, and the output says when the cap was reached. The result is
 cached for CACHE_SECONDS, keyed by what was counted (a new item gives a new key).
 """
@@ -36,6 +38,7 @@ from congdong.engagement.models import Comment, CommentState
 from congdong.feedback.models import Category
 from congdong.feedback.situation import bounds, sent_in
 from congdong.insights.figures import Period
+from congdong.listening.queries import texts_in
 from congdong.units.models import Unit
 
 MAX_TEXTS = 3_000
@@ -49,8 +52,9 @@ STOPWORDS_FILE = Path(__file__).with_name("stopwords_vi.txt")
 DEFINITION: tuple[str | Promise, str | Promise] = (
     gettext_lazy("Keywords"),
     gettext_lazy(
-        "Words of two or more syllables in the feedback sent and the citizens' comments "
-        "written in the period (Vietnamese word segmentation), without common words, numbers "
+        "Words of two or more syllables in the feedback sent, the citizens' comments and the "
+        "comments and messages sent to the linked Facebook Pages and Zalo OAs in the period "
+        "(Vietnamese word segmentation), without common words, numbers "
         "and names; each counted once per item it occurs in, and shown only when it occurs "
         "in the items of at least k different people (k: 5 unless the operator set another)."
     ),
@@ -80,6 +84,9 @@ class Topics:
     comments_read: Figure
     comments_total: Figure
     capped: bool = False
+    # Comments and messages sent to the linked Facebook Pages and Zalo OAs.
+    channel_read: Figure = 0
+    channel_total: Figure = 0
     min_senders: int = 1
     cap: int = MAX_TEXTS
     notes: list[str] = field(default_factory=list)
@@ -152,12 +159,16 @@ def keywords(unit: Unit, period: Period, top: int = TOP) -> Topics:
     has checked the viewer's access (`insights.queries.access_insights_unit`)."""
     items = sent_in(unit, period)
     comments = _comments(unit, period)
+    channel = texts_in(unit, *bounds(period))
     k = min_senders()
     seen = items.aggregate(
         n=Count("pk"), people=Count("citizen", distinct=True), last=Max("updated_at")
     )
     said = comments.aggregate(n=Count("pk"), people=Count("author", distinct=True), last=Max("pk"))
-    key = "feedback:topics:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
+    # Distinct authors per platform: a Facebook id and a Zalo id are never the same person.
+    heard = channel.aggregate(n=Count("pk"), last=Max("pk"))
+    heard["people"] = channel.values("platform", "author_id").distinct().count()
+    key = "feedback:topics:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}:{}".format(
         k,
         unit.pk,
         period.start,
@@ -166,17 +177,21 @@ def keywords(unit: Unit, period: Period, top: int = TOP) -> Topics:
         seen["last"].timestamp() if seen["last"] else 0,
         said["n"],
         said["last"] or 0,
+        heard["n"],
+        heard["last"] or 0,
         top,
         translation.get_language(),
     )
     found = django_cache.get(key)
     if found is None:
-        found = _count(items, comments, seen, said, top, k)
+        found = _count(items, comments, seen, said, top, k, channel, heard)
         django_cache.set(key, found, CACHE_SECONDS)
     return found
 
 
-def _count(items, comments, seen: dict, said: dict, top: int, k: int) -> Topics:
+def _count(
+    items, comments, seen: dict, said: dict, top: int, k: int, channel=None, heard=None
+) -> Topics:
     overall: Counter[str] = Counter()
     # Who wrote the texts each word occurs in: feedback senders and comment authors are both
     # accounts, so one person writing both counts once.
@@ -208,6 +223,17 @@ def _count(items, comments, seen: dict, said: dict, top: int, k: int) -> Topics:
         overall.update(found)
         for word in found:
             people.setdefault(word, set()).add(person)
+    # The channels' texts: their authors are known by platform id only, never an account, so
+    # they count as people of their own ("facebook:<id>", "zalo:<id>").
+    texts = []
+    if channel is not None:
+        texts = list(channel.values_list("platform", "author_id", "text")[:MAX_TEXTS])
+    for platform, author, text in texts:
+        found = words(text)
+        overall.update(found)
+        for word in found:
+            people.setdefault(word, set()).add(f"{platform}:{author}")
+    heard = heard or {"n": 0, "people": 0}
     names = dict(Category.objects.filter(pk__in=list(per_category)).values_list("pk", "name"))
     by_category = [
         CategoryTopics(
@@ -227,13 +253,23 @@ def _count(items, comments, seen: dict, said: dict, top: int, k: int) -> Topics:
         feedback_total=figure(seen["n"], seen["people"], k),
         comments_read=figure(len(bodies), len({person for person, _b in bodies}), k),
         comments_total=figure(said["n"], said["people"], k),
-        capped=seen["n"] > len(rows) or said["n"] > len(bodies),
+        channel_read=figure(len(texts), len({(p, a) for p, a, _t in texts}), k),
+        channel_total=figure(heard["n"], heard["people"], k),
+        capped=seen["n"] > len(rows) or said["n"] > len(bodies) or heard["n"] > len(texts),
         min_senders=k,
     )
     result.notes.append(
         _("Read %(items)s feedback items and %(comments)s comments.")
         % {"items": result.feedback_read, "comments": result.comments_read}
     )
+    if heard["n"]:
+        result.notes.append(
+            _(
+                "Also read %(texts)s comments and messages sent to the linked Facebook Pages "
+                "and Zalo OAs."
+            )
+            % {"texts": result.channel_read}
+        )
     if k > 1:
         result.notes.append(
             _("A keyword is shown only when at least %(k)s different people wrote it.") % {"k": k}

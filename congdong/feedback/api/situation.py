@@ -119,6 +119,9 @@ class KeywordsOut(Schema):
     feedback_total: Figure
     comments_read: Figure
     comments_total: Figure
+    # Comments and messages sent to the linked Facebook Pages and Zalo OAs.
+    channel_read: Figure
+    channel_total: Figure
     capped: bool
     min_senders: int
     note: str
@@ -180,6 +183,8 @@ def situation_keywords(
         "feedback_total": found.feedback_total,
         "comments_read": found.comments_read,
         "comments_total": found.comments_total,
+        "channel_read": found.channel_read,
+        "channel_total": found.channel_total,
         "capped": found.capped,
         "min_senders": found.min_senders,
         "note": found.note,

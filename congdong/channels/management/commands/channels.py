@@ -76,6 +76,9 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
         if not rows:
             self.stdout.write(_("No channel is linked."))
+        if action == "check":
+            for line in queries.health_notes():
+                self.stdout.write(line)
 
     def _coverage(self, day_text: str, structure: str, as_json: bool) -> None:
         """Per level: units, units with an own page, and with a linked channel of each kind."""

@@ -10,6 +10,7 @@ from congdong.bench import (
     audit_chain,
     authz,
     burst,
+    channels_intake,
     fuzz,
     ingest,
     public_pages,
@@ -32,6 +33,7 @@ BENCHMARKS = {
     "burst": burst,
     "audit-chain": audit_chain,
     "staff-pages": staff_pages,
+    "channels-intake": channels_intake,
 }
 
 
@@ -60,7 +62,8 @@ class Command(BaseCommand):
             type=int,
             help=(
                 "ingest: events to push (default 200,000); rollup: raw events (default 2,000,000); "
-                "audit-chain: rows each way (default 20,000)."
+                "audit-chain: rows each way (default 20,000); channels-intake: signed webhook "
+                "events to post (default 20,000)."
             ),
         )
         parser.add_argument(
