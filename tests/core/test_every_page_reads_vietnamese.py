@@ -132,6 +132,10 @@ PUBLIC_EVERYONE = (
     StaffPage("engagement:share", "", _page_id, _post_query),
     StaffPage("privacy:policy", ""),
     StaffPage("privacy:policy-version", "", _policy_version),
+    StaffPage("channels:official", "", _page),
+    StaffPage("channels:report-fake", "", _page),
+    StaffPage("channels:directory", "", _unit),
+    StaffPage("channels:directory", "", _unit, "?kenh=facebook"),
 )
 PUBLIC_ANONYMOUS = (
     StaffPage("accounts:staff-login", ""),
@@ -173,6 +177,8 @@ NOT_PAGES = {
     "insights:beacon": "an event (POST)",
     "insights:seen-pixel": "an image",
     "engagement:confirm-email": "a signed link: confirms and redirects",
+    "listening:facebook-webhook": "the platform's signed calls (JSON)",
+    "listening:zalo-webhook": "the platform's signed calls (JSON)",
     **{
         name: "POST"
         for name in (
