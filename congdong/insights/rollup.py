@@ -25,7 +25,7 @@ from django.utils import timezone
 from congdong.insights import sketches
 from congdong.insights.models import (
     COUNT_COLUMNS,
-    KIND_COLUMN,
+    KIND_COUNTS,
     SEEN_KINDS,
     DayCount,
     Event,
@@ -114,16 +114,17 @@ def add_to_figures(events: Iterable[RawEvent]) -> None:
     seen: dict[tuple[int, bool, str, datetime.date], set[str]] = defaultdict(set)
     for event in events:
         place = places.get(event.page_id)
-        column = KIND_COLUMN.get(event.kind)
-        if place is None or column is None:
+        adds = KIND_COUNTS.get(event.kind)
+        if place is None or adds is None:
             continue  # a page deleted meanwhile, or a kind that counts nothing
         day = timezone.localdate(event.at)
         month = day.replace(day=1)
         quarter = quarter_of(day)
         for unit_id in place.chain:
-            counts[(unit_id, place.level, Span.DAY, day)][column] += 1
-            counts[(unit_id, place.level, Span.MONTH, month)][column] += 1
-            counts[(unit_id, place.level, Span.QUARTER, quarter)][column] += 1
+            for span, start in ((Span.DAY, day), (Span.MONTH, month), (Span.QUARTER, quarter)):
+                row = counts[(unit_id, place.level, span, start)]
+                for column, n in adds.items():
+                    row[column] += n
         if event.kind in SEEN_KINDS and event.visitor:
             spans = (
                 (Span.DAY, day),
