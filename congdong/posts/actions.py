@@ -256,7 +256,7 @@ def do_move(actor: User | None, move: Move) -> Post:
             _shown_changed(post.page_id, _is_central(post.page))
         actor_id = actor.pk if actor else None
         if move.to == S.PUBLISHED and post.state != S.HIDDEN:
-            _published(post.pk, post.page_id, actor_id, now)
+            _published(post.pk, post.page_id, actor_id, move.changes.get("published_at", now))
         elif move.to == S.PUBLISHED:  # shown again: counted again on its publication day
             _published(post.pk, post.page_id, actor_id, post.published_at or now)
         elif post.state == S.PUBLISHED:  # hidden or archived: off the public page
