@@ -104,9 +104,11 @@ def _publications() -> list[RawEvent]:
         .values_list("copy_id", flat=True)
     )
     out = []
-    for post_id, page_id, author_id, at in Post.objects.filter(
-        state=PostState.PUBLISHED, published_at__isnull=False
-    ).order_by("pk").values_list("pk", "page_id", "author_id", "published_at"):
+    for post_id, page_id, author_id, at in (
+        Post.objects.filter(state=PostState.PUBLISHED, published_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "page_id", "author_id", "published_at")
+    ):
         kind = EventKind.RESHARE if post_id in reshared else EventKind.PUBLISH
         out.append(_event(kind, page_id, at, author_id, post_id=post_id))
     return out

@@ -136,9 +136,7 @@ def _published(
     PUBLISH (or, taken off the page, an UNPUBLISH) at `at`, the post's publication time, so
     a dashboard's posts of a day are the posts its public page lists for that day."""
     transaction.on_commit(
-        lambda: events.record(
-            None, kind, page_id=page_id, post_id=post_id, user_id=actor_id, at=at
-        )
+        lambda: events.record(None, kind, page_id=page_id, post_id=post_id, user_id=actor_id, at=at)
     )
 
 
