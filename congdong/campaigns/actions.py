@@ -288,6 +288,7 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
                 )
                 if len(shown) <= BUMP_ALL_OVER:
                     shown += [page_id for page_id, _unit, _level in chunk]
+                _count_copies(actor, [(copy.page_id, copy.pk) for copy in copies], now)
             CampaignTarget.objects.bulk_create(
                 CampaignTarget(
                     campaign_id=campaign.pk,
@@ -310,6 +311,14 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
             public_cache.pages_changed(shown)
     campaign.status, campaign.launched_by, campaign.launched_at = C.LAUNCHED, actor, now
     return reached
+
+
+def _count_copies(actor: User, copies: list[tuple[int, int]], at: datetime.datetime) -> None:
+    """Each copy is one of its page's posts in the insights figures, as its public page lists
+    it (PUBLISH events, one submit per chunk), once the launch is committed."""
+    transaction.on_commit(
+        lambda: events.record_many(None, EventKind.PUBLISH, copies, user_id=actor.pk, at=at)
+    )
 
 
 def launch(actor: AnyUser, campaign_id: int) -> tuple[Campaign, int]:

@@ -94,21 +94,22 @@ def _actions() -> list[RawEvent]:
 
 
 def _publications() -> list[RawEvent]:
-    # Copies placed by a publish-down count for the page that published them (the source
-    # post's page), not for each page below; a page's own reshare is a reshare.
-    copies = dict(
-        CampaignTarget.objects.exclude(copy=None).values_list("copy_id", "campaign__mode")
+    # The posts each public page lists now: its own published posts, the copies published
+    # down to it (PUBLISH, as the launch counts them) and its reshares (RESHARE: a post and a
+    # reshare). A post hidden or archived since is left out: live, its PUBLISH and the
+    # UNPUBLISH of its taking off add up to nothing.
+    reshared = set(
+        CampaignTarget.objects.exclude(copy=None)
+        .filter(campaign__mode=CampaignMode.RESHARE_TASK)
+        .values_list("copy_id", flat=True)
     )
     out = []
-    for post_id, page_id, author_id, at in Post.objects.filter(
-        state__in=[PostState.PUBLISHED, PostState.HIDDEN, PostState.ARCHIVED]
-    ).values_list("pk", "page_id", "author_id", "published_at"):
-        if at is None:
-            continue
-        mode = copies.get(post_id)
-        if mode == CampaignMode.PUBLISH:
-            continue
-        kind = EventKind.RESHARE if mode == CampaignMode.RESHARE_TASK else EventKind.PUBLISH
+    for post_id, page_id, author_id, at in (
+        Post.objects.filter(state=PostState.PUBLISHED, published_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "page_id", "author_id", "published_at")
+    ):
+        kind = EventKind.RESHARE if post_id in reshared else EventKind.PUBLISH
         out.append(_event(kind, page_id, at, author_id, post_id=post_id))
     return out
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
-from congdong.core import public_cache
+from congdong.core import public_cache, versions
 from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import line, plain
@@ -36,6 +36,7 @@ from congdong.feedback.models import (
     ACTION_FROM,
     ANSWER_WITHOUT_ASSIGNING,
     FEEDBACK_STATES,
+    ITEMS_VERSION,
     AccessKind,
     AttachmentKind,
     Category,
@@ -447,6 +448,7 @@ def _record(
     at: datetime.datetime,
     officer: User | None = None,
 ) -> FeedbackTransition:
+    versions.bump(ITEMS_VERSION)  # the people's situation is made afresh
     return FeedbackTransition.objects.create(
         feedback=item,
         action=action,
@@ -750,6 +752,7 @@ def close_answered(now: datetime.datetime | None = None) -> int:
                 state=S.CLOSED, closed_at=now, updated_at=now
             )
             if claimed:
+                versions.bump(ITEMS_VERSION)
                 made = FeedbackTransition.objects.create(
                     feedback_id=item_id,
                     action=A.CLOSE,

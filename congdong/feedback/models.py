@@ -345,3 +345,8 @@ class FeedbackAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.feedback} ({self.kind}, {self.at:%Y-%m-%d %H:%M})"
+
+
+# The version (core.versions) of everything the people's situation is made from: items and
+# their transitions. Every write of feedback/actions.py bumps it; the report is cached under it.
+ITEMS_VERSION = "feedback:items"

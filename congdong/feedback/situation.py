@@ -22,13 +22,15 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Substr, TruncDate, TruncWeek
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congdong.core import versions
 from congdong.core.anonymity import Figure, below, figure, is_hidden, min_senders
 from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError
@@ -42,6 +44,7 @@ from congdong.core.numbers import (
 )
 from congdong.core.spreadsheets import sheet_name_fits
 from congdong.feedback.models import (
+    ITEMS_VERSION,
     Category,
     Feedback,
     FeedbackAction,
@@ -60,6 +63,8 @@ DAILY_UP_TO = 62
 # Response times are computed from the latest items of the period up to this many (each needs
 # a walk over the office calendar); the page says when the cap was reached.
 MAX_TIMED = 20_000
+# How long a report is kept at most (`cached_data`).
+CACHE_SECONDS = 60
 WAITING_TO_ACCEPT = (S.RECEIVED,)
 WAITING_TO_ANSWER = (S.ACCEPTED, S.ASSIGNED, S.REOPENED)
 OPEN = (*WAITING_TO_ACCEPT, *WAITING_TO_ANSWER)
@@ -520,6 +525,20 @@ def data(
         other_states=other_states.sent if other_states else None,
         other_series=other_series.sent if other_series else None,
     )
+
+
+def cached_data(unit: Unit, period: Period, level: str = "") -> Situation:
+    """`data` now, from the cache while no feedback item moved (`ITEMS_VERSION`, bumped by
+    every write of feedback/actions.py) and for CACHE_SECONDS at most: "overdue now" moves
+    with the clock, and a write by a process that does not share the cache (a separate worker
+    beside the embedded LocMem cache) is seen when the entry expires."""
+    made_of = f"{min_senders()}:{translation.get_language()}:{versions.current(ITEMS_VERSION)}"
+    key = f"congdong:feedback:situation:{unit.pk}:{period.start}:{period.end}:{level}:{made_of}"
+    found = cache.get(key)
+    if found is None:
+        found = data(unit, period, level=level)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 def _rest_days(

@@ -21,7 +21,9 @@ cached for CACHE_SECONDS, keyed by what was counted (a new item gives a new key)
 
 from __future__ import annotations
 
-from collections import Counter
+import hashlib
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -47,6 +49,8 @@ MIN_ITEMS = 2
 TOP = 30
 TOP_PER_CATEGORY = 8
 CACHE_SECONDS = 600
+# `keywords(wait=False)` counts at most this many texts while the page waits (a second or so).
+WAIT_TEXTS = 300
 STOPWORDS_FILE = Path(__file__).with_name("stopwords_vi.txt")
 
 DEFINITION: tuple[str | Promise, str | Promise] = (
@@ -94,6 +98,34 @@ class Topics:
     @property
     def note(self) -> str:
         return " ".join(self.notes)
+
+
+# Keywords of texts segmented before, in this process only (never in a shared cache: they are
+# close to what one person wrote): a digest of the text → its keywords, the least recently
+# used dropped past SEGMENTED_KEPT. A new feedback item then costs the segmentation of its own
+# text, not of the 6,000 texts of the report again (about 4 s at national scope).
+SEGMENTED_KEPT = 10_000
+_segmented: OrderedDict[bytes, frozenset[str]] = OrderedDict()
+_segmented_lock = threading.Lock()
+
+
+def words_of(texts: list[str]) -> list[frozenset[str]]:
+    """Each text's keywords (`words`), segmenting only the texts not met before."""
+    out = []
+    for text in texts:
+        digest = hashlib.blake2b(text[:MAX_CHARS].encode(), digest_size=16).digest()
+        with _segmented_lock:
+            found = _segmented.get(digest)
+            if found is not None:
+                _segmented.move_to_end(digest)
+        if found is None:
+            found = frozenset(words(text))
+            with _segmented_lock:
+                _segmented[digest] = found
+                while len(_segmented) > SEGMENTED_KEPT:
+                    _segmented.popitem(last=False)
+        out.append(found)
+    return out
 
 
 @cache
@@ -154,9 +186,12 @@ def _comments(unit: Unit, period: Period):
     )
 
 
-def keywords(unit: Unit, period: Period, top: int = TOP) -> Topics:
+def keywords(unit: Unit, period: Period, top: int = TOP, wait: bool = True) -> Topics | None:
     """The top keywords of `unit`'s subtree over `period`, overall and per category. The caller
-    has checked the viewer's access (`insights.queries.access_insights_unit`)."""
+    has checked the viewer's access (`insights.queries.access_insights_unit`). With `wait`
+    false, None instead of counting more than WAIT_TEXTS texts not counted before: the web
+    page then shows its figures at once and asks for the keywords after (segmenting a
+    national subtree's texts takes seconds)."""
     items = sent_in(unit, period)
     comments = _comments(unit, period)
     channel = texts_in(unit, *bounds(period))
@@ -184,6 +219,8 @@ def keywords(unit: Unit, period: Period, top: int = TOP) -> Topics:
     )
     found = django_cache.get(key)
     if found is None:
+        if not wait and seen["n"] + said["n"] + heard["n"] > WAIT_TEXTS:
+            return None
         found = _count(items, comments, seen, said, top, k, channel, heard)
         django_cache.set(key, found, CACHE_SECONDS)
     return found
@@ -205,8 +242,9 @@ def _count(
             :MAX_TEXTS
         ]
     )
-    for category_id, person, text in rows:
-        found = words(text)
+    for (category_id, person, _text), found in zip(
+        rows, words_of([text for _c, _p, text in rows]), strict=True
+    ):
         overall.update(found)
         per_category.setdefault(category_id, Counter()).update(found)
         mine = category_people.setdefault(category_id, {})
@@ -218,8 +256,7 @@ def _count(
     bodies = list(
         comments.order_by("-created_at", "-pk").values_list("author_id", "body")[:MAX_TEXTS]
     )
-    for person, body in bodies:
-        found = words(body)
+    for (person, _body), found in zip(bodies, words_of([body for _p, body in bodies]), strict=True):
         overall.update(found)
         for word in found:
             people.setdefault(word, set()).add(person)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -18,10 +19,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from congdong.campaigns.models import Campaign, CampaignTarget, TargetStatus
+from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.core.numbers import Percent, format_date, format_datetime, round_int
 from congdong.core.text import fold
-from congdong.insights import coverage, figures, sketches
+from congdong.insights import coverage, figures, rollup, sketches
 from congdong.insights.exports.document import Document, Table, Value
 from congdong.insights.figures import METRIC_BY_KEY, METRICS, Period
 from congdong.pages.models import Page
@@ -33,6 +35,9 @@ PRESETS = (7, 30, 90, 365)
 MAX_DAYS = 1096
 RANKED = 10
 CAMPAIGNS_SHOWN = 50
+# How long a dashboard's figures are kept at most (they are dropped at once when figures are
+# stored, see `cached_figures`).
+FIGURES_CACHE_SECONDS = 120
 # The cards, in the order they are shown; each carries its metric's definition.
 CARD_KEYS = ("followers", "posts", "impressions", "reach", "referrals", "engagement")
 # The columns of the level, child and page tables.
@@ -250,29 +255,76 @@ def rankings(unit: Unit, period: Period) -> list[list[tuple[Page, dict[str, floa
     return figures.pages_ranked_many(unit, period, orders, RANKED)
 
 
-def data(unit: Unit, period: Period) -> Dashboard:
-    """Everything the dashboard of `unit`'s subtree shows for `period`. The caller has checked
-    the viewer's access (`access_insights_unit`)."""
-    totals = figures.totals(unit, period)
+def _figures(unit: Unit, period: Period) -> dict:
+    """The parts of the dashboard read from the stored figures (sums, reach unions, rankings):
+    the same for every viewer of the unit and period until the figures change. Units and
+    pages by id (their names are read afresh: a page renamed meanwhile shows its new name)."""
     top, bottom, referred = rankings(unit, period)
     shown = with_reach(list({page.pk: (page, row) for page, row in top + bottom}.values()), period)
     reach = {page.pk: row for page, row in shown}
+    return {
+        "totals": figures.totals(unit, period),
+        "series": figures.series(unit, period),
+        "levels": figures.by_level(unit, period),
+        "children": [(child.pk, row) for child, row in figures.by_child(unit, period)],
+        "own": figures.own(unit, period),
+        "top_pages": [(page.pk, reach[page.pk]) for page, _row in top],
+        "bottom_pages": [(page.pk, reach[page.pk]) for page, _row in bottom],
+        "referrals": [(page.pk, row) for page, row in referred if row["referrals"] > 0],
+    }
+
+
+def cached_figures(unit: Unit, period: Period) -> dict:
+    """`_figures`, from the cache while the stored figures (`rollup.figures_version`) and the
+    public site (page moves: `public_cache.site_version`) have not changed since. A process
+    that stores figures without sharing this cache (a separate worker beside the embedded
+    LocMem cache) is seen after FIGURES_CACHE_SECONDS at most."""
+    versions = f"{rollup.figures_version()}:{public_cache.site_version()}"
+    key = f"congdong:insights:board:{unit.pk}:{period.start}:{period.end}:{versions}"
+    found = cache.get(key)
+    if found is None:
+        found = _figures(unit, period)
+        cache.set(key, found, FIGURES_CACHE_SECONDS)
+    return found
+
+
+def data(unit: Unit, period: Period) -> Dashboard:
+    """Everything the dashboard of `unit`'s subtree shows for `period`. The caller has checked
+    the viewer's access (`access_insights_unit`)."""
+    found = cached_figures(unit, period)
+    ranked = ("top_pages", "bottom_pages", "referrals")
+    pages = Page.objects.select_related("unit").in_bulk(
+        {page_id for part in ranked for page_id, _row in found[part]}
+    )
+    units = Unit.objects.in_bulk([unit_id for unit_id, _row in found["children"]])
     return Dashboard(
         unit=unit,
         period=period,
-        totals=totals,
-        cards=cards_of(totals),
-        series=figures.series(unit, period),
-        levels=figures.by_level(unit, period),
-        children=figures.by_child(unit, period),
-        own=figures.own(unit, period),
-        top_pages=[(page, reach[page.pk]) for page, _row in top],
-        bottom_pages=[(page, reach[page.pk]) for page, _row in bottom],
-        referrals=[item for item in referred if item[1]["referrals"] > 0],
+        totals=found["totals"],
+        cards=cards_of(found["totals"]),
+        series=found["series"],
+        levels=found["levels"],
+        children=[(units[pk], row) for pk, row in found["children"] if pk in units],
+        own=found["own"],
+        top_pages=[(pages[pk], row) for pk, row in found["top_pages"] if pk in pages],
+        bottom_pages=[(pages[pk], row) for pk, row in found["bottom_pages"] if pk in pages],
+        referrals=[(pages[pk], row) for pk, row in found["referrals"] if pk in pages],
         campaigns=campaign_rows(unit, period),
-        coverage=coverage.levels(unit, last_day(unit)),
+        coverage=_coverage(unit),
         definitions=definitions(),
     )
+
+
+def _coverage(unit: Unit) -> list:
+    """Coverage per level on the unit's last day, from the cache until a page opens, closes or
+    moves (they change the public site's version) or the day changes."""
+    day = last_day(unit)
+    key = f"congdong:insights:coverage:{unit.pk}:{day}:{public_cache.site_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = coverage.levels(unit, day)
+        cache.set(key, found, FIGURES_CACHE_SECONDS)
+    return found
 
 
 # ---------------------------------------------------------------- export

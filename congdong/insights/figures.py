@@ -65,20 +65,27 @@ METRICS = [
     Metric(
         "followers",
         _("Followers"),
-        _("Accounts following the page at the end of the period (follows − unfollows)."),
+        _(
+            "Accounts following the page at the end of the period (follows − unfollows); for "
+            "a period ending today, the number its public page shows."
+        ),
     ),
     Metric(
         "posts",
         _("Posts"),
         _(
-            "Posts published by the page in the period (publish-down copies count for the page "
-            "that published them; reshares are counted separately)."
+            "Posts published in the period that the page's public page lists: its own, the "
+            "copies published down to it from above and its reshares. A post hidden or "
+            "archived later no longer counts; a subtree's posts are the sum of its pages'."
         ),
     ),
     Metric(
         "reshares",
         _("Reshares"),
-        _("Posts published down from above that the page reshared as its own in the period."),
+        _(
+            "Posts published down from above that the page reshared as its own in the period "
+            "(each is also one of its posts while it is shown)."
+        ),
     ),
     Metric(
         "impressions",

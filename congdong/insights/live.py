@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from congdong.insights.models import KIND_COLUMN, SEEN_KINDS
+from congdong.insights.models import KIND_COUNTS, SEEN_KINDS
 
 if TYPE_CHECKING:
     from congdong.insights.events import RawEvent
@@ -38,11 +38,12 @@ def add(pipe, events: Iterable[RawEvent]) -> None:
     counts: Counter[tuple[int, datetime.date, str]] = Counter()
     visitors: dict[tuple[int, datetime.date], set[str]] = defaultdict(set)
     for event in events:
-        column = KIND_COLUMN.get(event.kind)
-        if column is None:
+        adds = KIND_COUNTS.get(event.kind)
+        if adds is None:
             continue
         day = timezone.localdate(event.at)
-        counts[(event.page_id, day, column)] += 1
+        for column, n in adds.items():
+            counts[(event.page_id, day, column)] += n
         if event.kind in SEEN_KINDS and event.visitor:
             visitors[(event.page_id, day)].add(event.visitor)
     for (page_id, day, column), n in counts.items():

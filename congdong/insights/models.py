@@ -34,6 +34,10 @@ class EventKind(models.TextChoices):
     PUBLISH = "publish", _("post published")
     # A lower page's own copy of a post published down to it (a campaign task done).
     RESHARE = "reshare", _("post reshared from a campaign")
+    # A published post taken off its page (hidden, archived). Its `at` is the post's
+    # publication, not the moment it went: the page's posts of that day are one fewer, as its
+    # public page shows them. Shown again, the post is a PUBLISH at that same time.
+    UNPUBLISH = "unpublish", _("post taken off the page")
 
 
 # What each kind adds to in the per-day figures (DayCount's columns); kinds that are seen
@@ -52,6 +56,11 @@ KIND_COLUMN: dict[str, str] = {
     EventKind.PUBLISH: "posts",
     EventKind.RESHARE: "reshares",
 }
+# What each kind adds to each column (KIND_COLUMN is the main one). A reshare is also one of
+# the page's posts: the public page lists it with the others.
+KIND_COUNTS: dict[str, dict[str, int]] = {kind: {column: 1} for kind, column in KIND_COLUMN.items()}
+KIND_COUNTS[EventKind.RESHARE] = {"reshares": 1, "posts": 1}
+KIND_COUNTS[EventKind.UNPUBLISH] = {"posts": -1}
 SEEN_KINDS = frozenset(
     {EventKind.PAGE_VIEW, EventKind.POST_VIEW, EventKind.FEED_SEEN, EventKind.REFERRAL_OPEN}
 )

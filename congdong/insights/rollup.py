@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
+from congdong.core import versions
 from congdong.insights import sketches
 from congdong.insights.models import (
     COUNT_COLUMNS,
-    KIND_COLUMN,
+    KIND_COUNTS,
     SEEN_KINDS,
     DayCount,
     Event,
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 # pg_advisory_xact_lock key: "insights" in ASCII.
 LOCK_KEY = 0x696E7369676874
+# The version of the stored figures (`figures_version`, core.versions).
+VERSION = "insights:figures"
 INSERT_CHUNK = 1000
 _COLUMNS = ("id", "kind", "page_id", "post_id", "user_id", "visitor", "at", "day")
 
@@ -104,9 +107,16 @@ def _insert_new(batch: Sequence[RawEvent]) -> list[RawEvent]:
     return inserted
 
 
+def figures_version() -> int:
+    """A number that changes whenever stored figures change: reads of figures are cached
+    under it (insights.dashboard)."""
+    return versions.current(VERSION)
+
+
 def add_to_figures(events: Iterable[RawEvent]) -> None:
     """Add `events` (stored once each) to the counters and sketches; inside a transaction."""
     events = list(events)
+    versions.bump(VERSION)
     places = _places({event.page_id for event in events})
     counts: dict[tuple[int, str, str, datetime.date], dict[str, int]] = defaultdict(
         lambda: defaultdict(int)
@@ -114,16 +124,17 @@ def add_to_figures(events: Iterable[RawEvent]) -> None:
     seen: dict[tuple[int, bool, str, datetime.date], set[str]] = defaultdict(set)
     for event in events:
         place = places.get(event.page_id)
-        column = KIND_COLUMN.get(event.kind)
-        if place is None or column is None:
+        adds = KIND_COUNTS.get(event.kind)
+        if place is None or adds is None:
             continue  # a page deleted meanwhile, or a kind that counts nothing
         day = timezone.localdate(event.at)
         month = day.replace(day=1)
         quarter = quarter_of(day)
         for unit_id in place.chain:
-            counts[(unit_id, place.level, Span.DAY, day)][column] += 1
-            counts[(unit_id, place.level, Span.MONTH, month)][column] += 1
-            counts[(unit_id, place.level, Span.QUARTER, quarter)][column] += 1
+            for span, start in ((Span.DAY, day), (Span.MONTH, month), (Span.QUARTER, quarter)):
+                row = counts[(unit_id, place.level, span, start)]
+                for column, n in adds.items():
+                    row[column] += n
         if event.kind in SEEN_KINDS and event.visitor:
             spans = (
                 (Span.DAY, day),

@@ -135,12 +135,18 @@ def _shown_changed(page_id: int, central: bool) -> None:
         public_cache.all_changed()
 
 
-def _published(post_id: int, page_id: int, actor_id: int | None, at: datetime.datetime) -> None:
-    """Count the post for its page in the insights figures, once the move is committed."""
+def _published(
+    post_id: int,
+    page_id: int,
+    actor_id: int | None,
+    at: datetime.datetime,
+    kind: EventKind = EventKind.PUBLISH,
+) -> None:
+    """Count the post for its page in the insights figures, once the move is committed: a
+    PUBLISH (or, taken off the page, an UNPUBLISH) at `at`, the post's publication time, so
+    a dashboard's posts of a day are the posts its public page lists for that day."""
     transaction.on_commit(
-        lambda: events.record(
-            None, EventKind.PUBLISH, page_id=page_id, post_id=post_id, user_id=actor_id, at=at
-        )
+        lambda: events.record(None, kind, page_id=page_id, post_id=post_id, user_id=actor_id, at=at)
     )
 
 
@@ -258,8 +264,14 @@ def do_move(actor: User | None, move: Move) -> Post:
         _record(post, post.state, move.to, actor, move.reason, now)
         if S.PUBLISHED in (post.state, move.to):
             _shown_changed(post.page_id, _is_central(post.page))
-        if move.to == S.PUBLISHED and post.state != S.HIDDEN:  # not a post shown again
-            _published(post.pk, post.page_id, actor.pk if actor else None, now)
+        actor_id = actor.pk if actor else None
+        if move.to == S.PUBLISHED and post.state != S.HIDDEN:
+            _published(post.pk, post.page_id, actor_id, move.changes.get("published_at", now))
+        elif move.to == S.PUBLISHED:  # shown again: counted again on its publication day
+            _published(post.pk, post.page_id, actor_id, post.published_at or now)
+        elif post.state == S.PUBLISHED:  # hidden or archived: off the public page
+            at = post.published_at or now
+            _published(post.pk, post.page_id, actor_id, at, EventKind.UNPUBLISH)
     # The row now holds exactly these values: no need to read it back.
     for name, value in {"state": move.to, "updated_at": now, **move.changes}.items():
         setattr(post, name, value)

@@ -28,13 +28,12 @@ from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import fold, line, plain
 from congdong.engagement.actions import comments as comment_actions
-from congdong.engagement.actions import counters
+from congdong.engagement.actions import follows
 from congdong.engagement.actions import notifications as notification_actions
 from congdong.engagement.models import (
     Comment,
     CommentState,
     DigestChoice,
-    Follow,
     Notification,
     NotificationSettings,
     Reaction,
@@ -456,10 +455,7 @@ def do_delete(e: Erasure, how: str = Channel.WEB) -> DataRequest:
         Comment.objects.filter(author=citizen).exclude(pk__in=_evidence_comments(citizen)).update(
             body=""
         )
-        for page_id in list(Follow.objects.filter(user=citizen).values_list("page_id", flat=True)):
-            deleted, _rows = Follow.objects.filter(user=citizen, page_id=page_id).delete()
-            if deleted:
-                counters.bump(page_id, followers=-1)
+        follows.remove_all(citizen)
         Reaction.objects.filter(user=citizen).delete()
         Notification.objects.filter(recipient=citizen).delete()
         NotificationSettings.objects.filter(user=citizen).delete()

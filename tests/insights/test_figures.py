@@ -140,7 +140,7 @@ def test_pages_are_ranked_with_silent_pages_at_zero(pages, stored):
     assert all(p.unit.is_within(province) for p, _f in bottom)
 
 
-def test_publishing_counts_a_post_and_showing_a_hidden_one_again_does_not(
+def test_publishing_counts_a_post_hiding_takes_it_off_and_showing_it_again_counts_it_once(
     personas, pages, django_capture_on_commit_callbacks
 ):
     from congdong.posts import actions
@@ -157,10 +157,17 @@ def test_publishing_counts_a_post_and_showing_a_hidden_one_again_does_not(
     assert figures.own(unit, period)["posts"] == 1
     with django_capture_on_commit_callbacks(execute=True):
         actions.hide(editor, post.pk, "Tạm ẩn để sửa")
+    events.flush()
+    assert figures.own(unit, period)["posts"] == 0  # its public page no longer lists it
+    with django_capture_on_commit_callbacks(execute=True):
         actions.unhide(editor, post.pk)
     events.flush()
     assert figures.own(unit, period)["posts"] == 1
-    assert Event.objects.filter(kind=EventKind.PUBLISH).count() == 1
+    # Taken off and shown again at its publication time, not at the moments it moved.
+    assert set(Event.objects.values_list("kind", "at")) == {
+        (EventKind.PUBLISH, post.published_at),
+        (EventKind.UNPUBLISH, post.published_at),
+    }
 
 
 def test_old_raw_events_are_pruned_and_the_figures_stay(pages, stored):

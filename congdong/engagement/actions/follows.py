@@ -58,6 +58,23 @@ def unfollow(actor: AnyUser, page_id: int) -> bool:
     return bool(deleted)
 
 
+def remove_all(user: AnyUser) -> int:
+    """Take away every follow of `user` (their account is being deleted): each page's count
+    one fewer, and an UNFOLLOW event for each once committed, so the dashboards' followers
+    stay those the public pages show. Inside the caller's transaction; returns how many."""
+    removed = []
+    for page_id in list(Follow.objects.filter(user=user).values_list("page_id", flat=True)):
+        deleted, _rows = Follow.objects.filter(user=user, page_id=page_id).delete()
+        if deleted:
+            counters.bump(page_id, followers=-1)
+            removed.append((page_id, None))
+    if removed:
+        transaction.on_commit(
+            lambda: events.record_many(None, EventKind.UNFOLLOW, removed, user_id=user.pk)
+        )
+    return len(removed)
+
+
 def set_notify(actor: AnyUser, page_id: int, notify: bool) -> bool:
     """Turn new-post notifications of a followed page on or off; False if not following."""
     user = check_can_engage(actor)

@@ -23,6 +23,8 @@ from congdong.units.models import Unit
 
 # The chart's line: Okabe–Ito blue, as on the insights dashboard.
 COLOUR = "#0072B2"
+# `?phan=tu-khoa`: the keywords part of the page.
+PART, KEYWORDS_PART = "phan", "tu-khoa"
 
 
 def _breadcrumb(unit: Unit, roots: list[Unit]) -> list[Unit]:
@@ -80,8 +82,17 @@ def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
     level = request.GET.get("cap") or ""
     if level not in levels:
         level = ""
-    report = situation.data(unit, period, level=level)
-    found = topics.keywords(unit, period)
+    # The keywords are asked for on their own (`phan=tu-khoa`) when counting them would keep
+    # the page waiting (a national subtree's texts take seconds to segment): by htmx once the
+    # page is shown, or, without JavaScript, by a link to the whole page with them.
+    asked = request.GET.get(PART) == KEYWORDS_PART
+    if asked and request.htmx:
+        found = topics.keywords(unit, period)
+        return render(request, "feedback/situation/_keywords.html", {"topics": found})
+    report = situation.cached_data(unit, period, level=level)
+    found = topics.keywords(unit, period, wait=asked)
+    later = request.GET.copy()
+    later[PART] = KEYWORDS_PART
     roots = insights_roots(request.user)
     return render(
         request,
@@ -94,6 +105,7 @@ def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
             "today": today,
             "report": report,
             "topics": found,
+            "keywords_query": later.urlencode(),
             "chart": _chart(report),
             "presets": situation.presets(today),
             "ancestors": _breadcrumb(unit, roots),
