@@ -129,7 +129,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         form.is_valid()  # run once and kept: the boxes ticked before stay ticked
         ticked = set(form.cleaned_data.get("unit_ids") or [])
     text = request.POST.get("tim", "") if request.method == "POST" else ""
-    tree = [(root, list(Unit.objects.filter(parent=root).order_by("path"))) for root in roots]
+    tree = _tree(roots)
     return render(
         request,
         "campaigns/list.html",
@@ -154,6 +154,14 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         },
         status=400 if request.method == "POST" and not action else 200,
     )
+
+
+def _tree(roots: list[Unit]) -> list[tuple[Unit, list[Unit]]]:
+    """Each root with its children, in one query (a central editor has a root per province)."""
+    children: dict[int, list[Unit]] = {root.pk: [] for root in roots}
+    for unit in Unit.objects.filter(parent__in=[root.pk for root in roots]).order_by("path"):
+        children[unit.parent_id].append(unit)
+    return [(root, children[root.pk]) for root in roots]
 
 
 @staff_required
