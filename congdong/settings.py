@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "congdong.posts",
     "congdong.campaigns",
     "congdong.channels",
+    "congdong.syndication",
     "congdong.engagement",
     "congdong.insights",
     "congdong.feedback",
@@ -463,6 +464,13 @@ ZALO_APP_ID = os.environ.get("CONGDONG_ZALO_APP_ID", "")
 ZALO_SECRET_KEY = os.environ.get("CONGDONG_ZALO_SECRET_KEY", "")
 # Seconds any call to a platform may take before it counts as failed (and is retried later).
 CHANNEL_TIMEOUT = float(os.environ.get("CONGDONG_CHANNEL_TIMEOUT", "10"))
+# Publishing to channels (congdong/syndication): each delivery of a campaign waits a random
+# 0..JITTER seconds, so pages never post the same second in lockstep; a delivery is given up
+# after MAX_ATTEMPTS failed tries (rate limits do not count); a Zalo rate-limit answer (it has no
+# usage headers) pauses Zalo BACKOFF seconds, doubled at each answer in a row.
+CHANNEL_JITTER = float(os.environ.get("CONGDONG_CHANNEL_JITTER", "2"))
+CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CONGDONG_CHANNEL_MAX_ATTEMPTS", "8"))
+CHANNEL_ZALO_BACKOFF = float(os.environ.get("CONGDONG_CHANNEL_ZALO_BACKOFF", "60"))
 
 
 def _channel_token_key() -> str:

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("congdong.posts.urls")),
     path("", include("congdong.campaigns.urls")),
     path("", include("congdong.channels.urls")),
+    path("", include("congdong.syndication.urls")),
     path("", include("congdong.engagement.urls")),
     path("", include("congdong.insights.urls")),
     path("", include("congdong.feedback.urls")),

@@ -53,6 +53,8 @@ JOBS: tuple[Job, ...] = (
     Job("run-exports", "congdong.insights.tasks.run_exports", every=5),
     Job("refresh-channel-tokens", "congdong.channels.tasks.refresh_channel_tokens", every=600),
     Job("check-channel-tokens", "congdong.channels.tasks.check_channel_tokens", every=3600),
+    Job("fan-out-campaign-deliveries", "congdong.syndication.tasks.fan_out_campaigns", every=5),
+    Job("send-deliveries", "congdong.syndication.tasks.send_deliveries", every=2),
 )
 
 

@@ -340,6 +340,16 @@ class GraphClient:
         answer = self._call("POST", f"/{page_id}/feed", token=token, data=data)
         return str(answer["id"])
 
+    def feed(self, page_id: str, token: str, *, limit: int = 100) -> list[dict[str, Any]]:
+        """The Page's latest published posts (one page of answers): id, message, created_time."""
+        answer = self._call(
+            "GET",
+            f"/{page_id}/feed",
+            token=token,
+            params={"fields": "id,message,created_time", "limit": str(limit)},
+        )
+        return list(answer.get("data") or ())
+
     def publish_photo(
         self,
         page_id: str,
