@@ -544,7 +544,7 @@ def deliver(delivery: Delivery, clients: Clients) -> str:
         result = _token_refused(delivery, token, exc)
     except (facebook.PermissionMissing, zalo.PermissionMissing) as exc:
         result = _permission_refused(token, exc)
-    except (facebook.Timeout,) as exc:
+    except facebook.Timeout as exc:
         result = Outcome(
             D.RETRYING,
             _("Facebook did not answer in time (%(error)s).") % {"error": exc.message},
@@ -639,14 +639,15 @@ def _link_of_address(page_id: int, address: str) -> ChannelLink | None:
     path = [p for p in parts.path.split("/") if p]
     for link in ChannelLink.objects.current().filter(page_id=page_id, kind__in=KINDS):
         if link.kind == ChannelKind.FACEBOOK and host == "facebook.com" and path:
+            # facebook.com/<page id>_<post id>, or /<page id or name>/posts/<post id>
             own = [p for p in urlsplit(link.url).path.split("/") if p]
-            first = path[0].split("_", 1)[0]
-            if first == link.external_id or (own and path[0] == own[0]):
-                if len(path) >= 2 or "_" in path[0]:
-                    return link
-        if link.kind == ChannelKind.ZALO and host in ("zalo.me", "oa.zalo.me") and path:
-            if link.external_id and link.external_id in path:
+            names = {link.external_id, *own[:1]}
+            head, _sep, post = path[0].partition("_")
+            if (head in names and post) or (path[0] in names and len(path) >= 3):
                 return link
+        zalo_hosts = ("zalo.me", "oa.zalo.me")
+        if link.kind == ChannelKind.ZALO and host in zalo_hosts and link.external_id in path:
+            return link
     return None
 
 

@@ -12,8 +12,8 @@ from congdong.accounts.roles import Permission
 from congdong.campaigns.models import Campaign, CampaignTarget
 from congdong.channels.models import ChannelKind, ChannelLink, LinkQuerySet
 from congdong.pages.models import Page
-from congdong.pages.queries import access_page, access_page_to_operate as _operate, can_operate
-from congdong.pages.queries import sees_page
+from congdong.pages.queries import access_page, can_operate, sees_page
+from congdong.pages.queries import access_page_to_operate as _operate
 from congdong.posts.models import Post
 from congdong.syndication.models import ChannelDefault, Delivery, DeliveryState
 from congdong.units.models import Unit
