@@ -466,11 +466,12 @@ ZALO_SECRET_KEY = os.environ.get("CONGDONG_ZALO_SECRET_KEY", "")
 CHANNEL_TIMEOUT = float(os.environ.get("CONGDONG_CHANNEL_TIMEOUT", "10"))
 # Publishing to channels (congdong/syndication): each delivery of a campaign waits a random
 # 0..JITTER seconds, so pages never post the same second in lockstep; a delivery is given up
-# after MAX_ATTEMPTS failed tries (rate limits do not count); a Zalo rate-limit answer (it has no
-# usage headers) pauses Zalo BACKOFF seconds, doubled at each answer in a row.
+# after MAX_ATTEMPTS failed tries (rate limits do not count); a rate-limit answer that does not
+# say when to come back (Zalo's never do) pauses the platform RATE_BACKOFF seconds, doubled at
+# each such answer in a row up to 16 times that.
 CHANNEL_JITTER = float(os.environ.get("CONGDONG_CHANNEL_JITTER", "2"))
 CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CONGDONG_CHANNEL_MAX_ATTEMPTS", "8"))
-CHANNEL_ZALO_BACKOFF = float(os.environ.get("CONGDONG_CHANNEL_ZALO_BACKOFF", "60"))
+CHANNEL_RATE_BACKOFF = float(os.environ.get("CONGDONG_CHANNEL_RATE_BACKOFF", "60"))
 
 
 def _channel_token_key() -> str:

@@ -432,10 +432,10 @@ def _facebook(delivery: Delivery, token: ChannelToken, clients: Clients) -> Sent
     except facebook.RateLimited as exc:
         pacing.after_answer(ChannelKind.FACEBOOK, exc.usage)
         # A Page's own limit (80001, 32) pauses that Page; the app's (4, 17, 613) the platform.
-        if exc.code in (80001, 32) or (exc.code or 0) in range(80001, 80015):
-            wait: float | datetime.datetime = exc.retry_after or 60.0
+        if exc.retry_after and (exc.code == 32 or (exc.code or 0) in range(80001, 80015)):
+            wait: float | datetime.datetime = exc.retry_after
         else:
-            wait = pacing.rate_limited(ChannelKind.FACEBOOK, exc.retry_after or 60.0)
+            wait = pacing.rate_limited(ChannelKind.FACEBOOK, exc.retry_after)
         raise Outcome(
             D.RETRYING, _("Facebook's rate limit: waiting."), wait=wait, counts=False
         ) from None

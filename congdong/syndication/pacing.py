@@ -19,6 +19,7 @@ from congdong.syndication.models import Pace
 
 FULL = 100.0  # percent of a window used: stop until the platform says access is regained
 MAX_PAUSE = 3600.0
+MAX_DOUBLINGS = 4  # a back-off grows to 16 × RATE_BACKOFF at most
 
 
 def open_kinds(kinds: list[str], now: datetime.datetime | None = None) -> list[str]:
@@ -59,8 +60,11 @@ def after_success(kind: str) -> None:
 
 
 def rate_limited(kind: str, retry_after: float | None) -> datetime.datetime:
-    """The platform refused for its rate limit: pause it; returns until when."""
+    """The platform refused for its rate limit: pause it for `retry_after`, or when it did not
+    say, for the back-off; returns until when."""
     if retry_after:
         return pause(kind, retry_after)
     strikes = Pace.objects.filter(kind=kind).values_list("strikes", flat=True).first() or 0
-    return pause(kind, settings.CHANNEL_ZALO_BACKOFF * (2**strikes), strike=True)
+    return pause(
+        kind, settings.CHANNEL_RATE_BACKOFF * 2 ** min(strikes, MAX_DOUBLINGS), strike=True
+    )

@@ -33,7 +33,7 @@ from tests.channels.conftest import (  # noqa: F401 - fixtures
 def quick(settings):
     """No jitter and short timeouts: the tests decide when a delivery is due."""
     settings.CHANNEL_JITTER = 0
-    settings.CHANNEL_ZALO_BACKOFF = 30
+    settings.CHANNEL_RATE_BACKOFF = 30
 
 
 def facebook_page(fake: FakeGraph, page: Page, page_id: str) -> ChannelLink:

@@ -10,6 +10,7 @@ from congdong.bench import (
     audit_chain,
     authz,
     burst,
+    channels,
     fuzz,
     ingest,
     public_pages,
@@ -32,6 +33,7 @@ BENCHMARKS = {
     "burst": burst,
     "audit-chain": audit_chain,
     "staff-pages": staff_pages,
+    "channels": channels,
 }
 
 
@@ -80,6 +82,9 @@ class Command(BaseCommand):
         )
 
         parser.add_argument(
+            "--pages", type=int, help="channels: pages below the centre (default every unit)."
+        )
+        parser.add_argument(
             "--requests", type=int, help="staff-pages: requests to each page (default 20)."
         )
         parser.add_argument(
@@ -103,6 +108,7 @@ class Command(BaseCommand):
         cases: int | None,
         requests: int | None = None,
         sample: bool = False,
+        pages: int | None = None,
         **options,
     ) -> None:
         if list or not name:
@@ -120,6 +126,7 @@ class Command(BaseCommand):
             "cases": cases,
             "requests": requests,
             "sample": sample,
+            "pages": pages,
         }
         extra = {k: v for k, v in given.items() if v}
         report = BENCHMARKS[name].run(
