@@ -430,7 +430,6 @@ def _facebook(delivery: Delivery, token: ChannelToken, clients: Clients) -> Sent
                     return Sent(str(item["id"]), _facebook_url(str(item["id"])))
         post_id = graph.publish(page_id, token.access_token, message=text.message, link=text.url)
     except facebook.RateLimited as exc:
-        pacing.after_answer(ChannelKind.FACEBOOK, exc.usage)
         # A Page's own limit (80001, 32) pauses that Page; the app's (4, 17, 613) the platform.
         if exc.retry_after and (exc.code == 32 or (exc.code or 0) in range(80001, 80015)):
             wait: float | datetime.datetime = exc.retry_after

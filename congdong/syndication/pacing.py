@@ -1,8 +1,8 @@
 """Each platform's pace, shared by every worker through one row per platform (`Pace`).
 
-Facebook says how full its windows are in the usage headers of every answer
-(`client.last_usage`: "percent", and "regain_seconds" once full): at 100 % the platform is
-paused until access is regained, so the limit is met without being hit. A rate-limit answer
+Facebook says how full the app's window is in the usage headers of every answer
+(`client.last_usage`: "app", and "regain_seconds" once full): at 100 % the platform is paused
+until access is regained, so the limit is met without being hit. A rate-limit answer
 pauses it for its `retry_after`; without one (Zalo gives no usage headers) for a back-off that
 doubles at each such answer in a row and is forgotten at the next success.
 """
@@ -48,11 +48,24 @@ def pause(kind: str, seconds: float, *, strike: bool = False) -> datetime.dateti
 
 
 def after_answer(kind: str, usage: dict) -> None:
-    """Read an answer's usage: pause until access is regained when a window is full."""
-    if usage and float(usage.get("percent") or 0) >= FULL:
+    """Read an answer's usage headers: when the app's window is full (`X-App-Usage` at 100 %),
+    pause the platform until access is regained (Facebook's estimate, or the back-off). A
+    Page's own usage (`X-Business-Use-Case-Usage`) concerns that Page only: one delivery per
+    Page, so it is left to the Page's rate-limit answer."""
+    app = usage.get("app") if usage else None
+    if not isinstance(app, dict):
+        return
+    percent = max(_number(app.get(k)) for k in ("call_count", "total_cputime", "total_time"))
+    if percent >= FULL:
         regain = float(usage.get("regain_seconds") or 0)
-        if regain > 0:
-            pause(kind, regain)
+        pause(kind, regain if regain > 0 else settings.CHANNEL_RATE_BACKOFF)
+
+
+def _number(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def after_success(kind: str) -> None:

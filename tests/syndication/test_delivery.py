@@ -165,24 +165,48 @@ def test_a_delivery_failing_every_time_is_given_up(personas, published, fb, fake
     assert fake_graph.posts("2401") == []
 
 
-def test_a_rate_limit_answer_pauses_facebook_for_its_retry_after(
+def test_a_pages_rate_limit_makes_that_delivery_wait_its_retry_after(
     personas, published, fb, fake_graph
 ):
-    fake_graph.fail("rate_limited", code=4, regain_minutes=0.5, path="/feed")
+    fake_graph.fail("rate_limited", code=80001, regain_minutes=0.5, path="/feed")
     actions.send(personas["bacninh.quantri"], published.pk, [fb.pk])
     before = timezone.now()
     work(limit=1)
     delivery = Delivery.objects.get(link=fb)
     assert delivery.state == D.RETRYING
     assert delivery.attempts == 0  # a rate limit is not a failed try
-    pause = Pace.objects.get(kind="facebook").paused_until
-    assert pause >= before + datetime.timedelta(seconds=25)
+    assert delivery.not_before >= before + datetime.timedelta(seconds=25)
+    due()
+    work()
+    assert Delivery.objects.get(link=fb).state == D.SENT
+    assert len(fake_graph.posts("2401")) == 1
+
+
+def test_the_apps_rate_limit_pauses_facebook_with_a_growing_back_off(
+    personas, published, fb, fake_graph, settings
+):
+    settings.CHANNEL_RATE_BACKOFF = 10
+    fake_graph.fail("rate_limited", code=4, times=2, path="/feed")
+    actions.send(personas["bacninh.quantri"], published.pk, [fb.pk])
+    before = timezone.now()
+    work(limit=1)
+    first = Pace.objects.get(kind="facebook").paused_until
+    assert (
+        before + datetime.timedelta(seconds=9) <= first <= before + datetime.timedelta(seconds=12)
+    )
     # Paused: nothing is claimed until the pause ends, even when the row is due.
     due()
     assert actions.claim(actions.pacing.open_kinds(["facebook"])) is None
     Pace.objects.update(paused_until=timezone.now())
+    due()
+    work(limit=1)
+    second = Pace.objects.get(kind="facebook").paused_until
+    assert second >= timezone.now() + datetime.timedelta(seconds=18)  # doubled
+    Pace.objects.update(paused_until=timezone.now())
+    due()
     work()
     assert Delivery.objects.get(link=fb).state == D.SENT
+    assert Pace.objects.get(kind="facebook").strikes == 0  # forgotten at the success
     assert len(fake_graph.posts("2401")) == 1
 
 
