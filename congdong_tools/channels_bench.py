@@ -4,10 +4,10 @@
 One publish-down campaign from the central page to every page below, each page linked to a
 Facebook Page and a Zalo OA on the fake platforms, which run here in threads; the Graph fake
 enforces an app-wide rate limit (RATE_CALLS per RATE_WINDOW s, code 4 with usage headers).
-The deliveries are sent by a worker process (`python -m congdong_tools.channels_bench worker`);
-a third of the way through it is killed with SIGKILL and another started, and two thirds of
-the way through both fakes answer a burst of rate-limit errors. Then every Page's feed and every
-OA's broadcasts are counted: duplicates and lost posts.
+The deliveries are sent by WORKERS worker processes (`python -m congdong_tools.channels_bench
+worker`); a third of the way through one is killed with SIGKILL and another started, and two
+thirds of the way through both fakes answer a burst of rate-limit errors. Then every Page's
+feed and every OA's broadcasts are counted: duplicates and lost posts.
 
 Prints one JSON line of figures on stdout; progress on stderr.
 """
@@ -27,6 +27,7 @@ import time
 RATE_CALLS = 20  # Graph calls per window for the app: the bound of the whole run
 RATE_WINDOW = 1.0
 TIMEOUT = 2.0  # CONGDONG_CHANNEL_TIMEOUT of the worker: a dead worker's claim is stale after 9 s
+WORKERS = 2  # worker processes sending at once (as a Celery deployment would run)
 BURST = 10  # rate-limit answers in a row from each platform, two thirds through
 APP_SECRET = "bench-graph-secret"
 ZALO_SECRET = "bench-zalo-secret"
@@ -187,7 +188,7 @@ def main(pages: int | None) -> None:
             [sys.executable, "-m", "congdong_tools.channels_bench", "worker"], env=env
         )
 
-    proc = start_worker()
+    procs = [start_worker() for _ in range(WORKERS)]
     killed = burst = False
     claims_left_by_kill = 0
     open_states = [DeliveryState.QUEUED, DeliveryState.SENDING, DeliveryState.RETRYING]
@@ -195,11 +196,11 @@ def main(pages: int | None) -> None:
         time.sleep(0.25)
         made = len(graph.feed)
         if not killed and made >= expected_fb / 3:
-            os.kill(proc.pid, signal.SIGKILL)
-            proc.wait()
+            os.kill(procs[0].pid, signal.SIGKILL)
+            procs[0].wait()
             claims_left_by_kill = Delivery.objects.filter(state=DeliveryState.SENDING).count()
-            say(f"  killed the worker (-9) at {made:,} Facebook posts; starting another")
-            proc = start_worker()
+            say(f"  killed a worker (-9) at {made:,} Facebook posts; starting another")
+            procs[0] = start_worker()
             killed = True
         if not burst and made >= 2 * expected_fb / 3:
             graph.fail("rate_limited", times=BURST, code=80001, regain_minutes=0.01, path="/feed")
@@ -208,10 +209,12 @@ def main(pages: int | None) -> None:
             burst = True
         if not Delivery.objects.filter(state__in=open_states).exists():
             break
-        if proc.poll() is not None:
-            proc = start_worker()
+        for n, proc in enumerate(procs):
+            if proc.poll() is not None:  # it found nothing left to claim: stand by again
+                procs[n] = start_worker()
     seconds = time.monotonic() - start
-    proc.wait(timeout=30)
+    for proc in procs:
+        proc.wait(timeout=60)
 
     # The truth is on the platforms: count what each Page and OA received.
     per_page: dict[str, int] = {}
@@ -242,6 +245,7 @@ def main(pages: int | None) -> None:
         "zalo_duplicates": sum(max(0, per_oa.get(i, 0) - 1) for i in oa_ids),
         "zalo_lost": sum(1 for i in oa_ids if per_oa.get(i, 0) == 0),
         "states": states,
+        "workers": WORKERS,
         "worker_killed": killed,
         "claims_left_by_the_kill": claims_left_by_kill,
         "rate_limit_burst": BURST if burst else 0,
