@@ -133,6 +133,8 @@ def campaign_channels(
     counts: dict[str, dict[str, int]] = {}
     for item in rows.values("kind", "state").annotate(n=Count("pk")).order_by():
         counts.setdefault(item["kind"], {})[item["state"]] = item["n"]
+    if not counts:  # no delivery here (a reshare campaign, no channel linked): one query
+        return CampaignChannels(counts={}, rows=[], more=0)
     listed = rows.filter(state=state) if state in DeliveryState.values else rows
     problem_targets = list(
         listed.filter(state__in=PROBLEMS)

@@ -70,6 +70,6 @@ def due() -> None:
     )
 
 
-def work(limit: int | None = None, budget: float = 5.0) -> int:
+def work(limit: int | None = None, budget: float = 15.0) -> int:
     """One run of the worker's send job, for real."""
     return actions.run(budget=budget, limit=limit)

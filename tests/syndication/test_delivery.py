@@ -231,7 +231,7 @@ def test_an_expired_token_fails_the_delivery_and_marks_the_token(
     work()
     delivery = Delivery.objects.get(link=fb)
     assert delivery.state == D.FAILED
-    assert "connect" in delivery.reason
+    assert "kết nối lại" in delivery.reason  # Vietnamese first
     assert ChannelToken.objects.get(link=fb).state == TokenState.EXPIRED
 
 
