@@ -23,17 +23,25 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.campaigns import actions as campaign_actions
-from congdong.campaigns.models import Campaign, CampaignMode, CampaignStatus, CampaignTarget
+from congdong.campaigns.models import (
+    Campaign,
+    CampaignMode,
+    CampaignStatus,
+    CampaignTarget,
+    TargetStatus,
+)
 from congdong.channels.actions import mark_token_bad, refresh_zalo
 from congdong.channels.clients import facebook, zalo
 from congdong.channels.models import ChannelKind, ChannelLink, ChannelToken, TokenState
 from congdong.core.errors import ActionError
+from congdong.core.links import absolute_url
 from congdong.posts.models import Post, PostState
 from congdong.posts.queries import access_post_to_write
 from congdong.syndication import pacing
@@ -678,3 +686,54 @@ def reshare_by_address(actor: AnyUser, target_id: int, address: str) -> Delivery
     return do_reshare_by_address(
         actor, check_reshare_by_address(actor, target_id, address), address
     )
+
+
+def detect_reshares(batch: int = 200) -> int:
+    """The sweep completing reshare tasks done on Facebook: for each open task of a launched
+    reshare campaign whose page has a Facebook Page, read the Page's latest posts for one
+    quoting the campaign post's address; found, the task is done as if its address had been
+    given, in the name of the person who connected the Page (no one connected it: left for a
+    person). Returns how many tasks were completed."""
+    targets = (
+        CampaignTarget.objects.filter(
+            status__in=(TargetStatus.PENDING, TargetStatus.OVERDUE),
+            campaign__status=CampaignStatus.LAUNCHED,
+            campaign__mode=CampaignMode.RESHARE_TASK,
+            page__channel_links__kind=ChannelKind.FACEBOOK,
+            page__channel_links__unlinked_at__isnull=True,
+            page__channel_links__linked_by__isnull=False,
+        )
+        .select_related("campaign__source_post__page", "page")
+        .order_by("pk")[:batch]
+    )
+    done = 0
+    clients = Clients()
+    try:
+        for target in list(targets):
+            link = (
+                ChannelLink.objects.current()
+                .filter(page_id=target.page_id, kind=ChannelKind.FACEBOOK, token__isnull=False)
+                .select_related("linked_by", "token")
+                .first()
+            )
+            if link is None or link.linked_by is None:
+                continue
+            source = target.campaign.source_post
+            wanted = absolute_url(reverse("posts:public", args=[source.page.slug, source.pk]))
+            try:
+                feed = clients.facebook().feed(link.external_id, link.token.access_token)
+            except facebook.GraphError as exc:
+                log.info("reshare detection: %s unreadable (%s)", link.external_id, exc)
+                continue
+            for item in feed:
+                if wanted in str(item.get("message") or ""):
+                    address = _facebook_url(str(item["id"]))
+                    try:
+                        do_reshare_by_address(link.linked_by, target, address)
+                    except ActionError:
+                        break  # done meanwhile by a person
+                    done += 1
+                    break
+    finally:
+        clients.close()
+    return done

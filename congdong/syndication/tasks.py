@@ -23,3 +23,11 @@ def send_deliveries() -> int:
     from congdong.syndication.actions import run
 
     return run(budget=SEND_BUDGET)
+
+
+@app.task
+def detect_reshares() -> int:
+    """Complete reshare tasks done on the pages' Facebook Pages (found in their feeds)."""
+    from congdong.syndication.actions import detect_reshares as sweep
+
+    return sweep()

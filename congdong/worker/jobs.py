@@ -55,6 +55,7 @@ JOBS: tuple[Job, ...] = (
     Job("check-channel-tokens", "congdong.channels.tasks.check_channel_tokens", every=3600),
     Job("fan-out-campaign-deliveries", "congdong.syndication.tasks.fan_out_campaigns", every=5),
     Job("send-deliveries", "congdong.syndication.tasks.send_deliveries", every=2),
+    Job("detect-reshares", "congdong.syndication.tasks.detect_reshares", every=600),
 )
 
 
