@@ -69,7 +69,10 @@ def _number(value: object) -> float:
 
 
 def after_success(kind: str) -> None:
-    Pace.objects.filter(kind=kind, strikes__gt=0).update(strikes=0)
+    rows = Pace.objects.filter(kind=kind, strikes__gt=0)
+    # Read before writing: a write takes SQLite's lock, and this runs after every success.
+    if rows.exists():
+        rows.update(strikes=0)
 
 
 def rate_limited(kind: str, retry_after: float | None) -> datetime.datetime:
