@@ -65,6 +65,7 @@ BATCH = 2000
 NOT_READY_WAIT = 3.0  # seconds before verifying a Zalo article again
 BACKOFF_CAP = 600.0
 SUCCESS_EVERY = datetime.timedelta(minutes=1)
+FAN_OUT_WITHIN = datetime.timedelta(days=1)
 
 
 def _record(
@@ -176,6 +177,8 @@ def fan_out(now: datetime.datetime | None = None) -> int:
     queued = 0
     campaigns = (
         Campaign.objects.filter(status=CampaignStatus.LAUNCHED, mode=CampaignMode.PUBLISH)
+        # A campaign whose pages have no channel never gets a delivery: looked at for a day.
+        .filter(launched_at__gte=now - FAN_OUT_WITHIN)
         .filter(targets__copy__isnull=False)
         .exclude(targets__deliveries__isnull=False)
         .distinct()
