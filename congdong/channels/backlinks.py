@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import httpx
+from django.conf import settings
 from django.urls import reverse
 
 from congdong.core.links import absolute_url
@@ -53,11 +57,30 @@ def rel_me_links(html: str) -> list[str]:
     return parser.hrefs
 
 
+def _public_host(url: str) -> bool:
+    """The address's host resolves to public addresses only: a staff member linking a
+    "website" must not make the server read its own network (127.0.0.1:6379, 10.0.0.0/8 …).
+    `CHANNEL_WEBSITE_PRIVATE_OK` (DEBUG by default; tests) lifts it for a laptop."""
+    if getattr(settings, "CHANNEL_WEBSITE_PRIVATE_OK", settings.DEBUG):
+        return True
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return False
+    return bool(found) and all(ipaddress.ip_address(a.split("%")[0]).is_global for a in found)
+
+
 def website_points_back(url: str, page: Page) -> tuple[bool, str]:
     """(ok, why not) for a website: its HTML must hold `rel="me"` to the page's address.
-    Read with a short timeout; any failure is "not verified", never an error page."""
+    Read with a short timeout, no redirects (each hop would need the same host check); any
+    failure is "not verified", never an error page."""
+    if not _public_host(url):
+        return False, "not a public address"
     try:
-        with httpx.Client(timeout=WEBSITE_TIMEOUT, follow_redirects=True) as client:
+        with httpx.Client(timeout=WEBSITE_TIMEOUT, follow_redirects=False) as client:
             response = client.get(url, headers={"User-Agent": "congdong-channel-check"})
         html = response.text[:WEBSITE_MAX_BYTES]
     except httpx.HTTPError as exc:

@@ -18,5 +18,6 @@ urlpatterns = [
     path("lam-viec/trang-gia-mao/<int:report_id>/", views.decide_report, name="decide-report"),
     path("lam-viec/don-vi/<int:unit_id>/kenh/", views.health, name="health"),
     path("trang/<slug:slug>/bao-trang-gia-mao/", views.report_fake, name="report-fake"),
+    path("trang/<slug:slug>/kenh-chinh-thuc/", views.official, name="official"),
     path("don-vi/<int:unit_id>/kenh-chinh-thuc/", views.directory, name="directory"),
 ]

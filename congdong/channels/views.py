@@ -30,8 +30,9 @@ from congdong.channels.models import FEATURE_TASKS, ChannelKind, Feature, Report
 from congdong.channels.sealing import seal, unseal
 from congdong.core.errors import ActionError
 from congdong.core.links import absolute_url
+from congdong.core.public_cache import cached_response
 from congdong.core.web import client_network, form_error
-from congdong.pages.queries import public_page
+from congdong.pages.queries import public_page, public_page_ref
 from congdong.units.queries import get_unit
 
 FB_SESSION = "channels-facebook"
@@ -332,6 +333,25 @@ def directory(request: HttpRequest, unit_id: int) -> HttpResponse:
             "links": queries.pages_with_channel(unit, kind or None),
         },
     )
+
+
+def official(request: HttpRequest, slug: str) -> HttpResponse:
+    """A page's official channels and the addresses confirmed as not its own: the public page
+    loads this section after it renders (htmx), so that the page itself stays within its query
+    budget; without JavaScript the page links here and it renders as a page of its own."""
+    page_id, _status = public_page_ref(slug)
+
+    def build() -> HttpResponse:
+        page = public_page(slug)
+        context = {
+            "page": page,
+            "channels": queries.official_channels(page.pk),
+            "not_ours": queries.not_ours(page.pk),
+        }
+        template = "channels/_official.html" if request.htmx else "channels/official.html"
+        return render(request, template, context)
+
+    return cached_response(request, ("page", page_id), build)
 
 
 def report_fake(request: HttpRequest, slug: str) -> HttpResponse:

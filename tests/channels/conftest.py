@@ -121,7 +121,8 @@ class Site:
 
 
 @pytest.fixture
-def site():
+def site(settings):
+    settings.CHANNEL_WEBSITE_PRIVATE_OK = True  # the test's website is on 127.0.0.1
     s = Site()
     yield s
     s.stop()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from congdong.channels import actions
 from congdong.channels.backlinks import page_address
 from congdong.channels.models import ChannelKind, ChannelLink, ChannelToken, TokenState
+from congdong.channels.sealing import unseal
 from congdong.channels.tasks import check_channel_tokens, refresh_channel_tokens
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.worker.jobs import JOBS
@@ -27,7 +28,10 @@ def connect_facebook(client, page, fb_page_id):
     assert started.status_code == 302
     picker = client.get(round_trip(started["Location"]))
     assert picker.status_code == 200, picker.content[:500]
-    state = client.session["channels-facebook"]["state"]
+    kept = client.session["channels-facebook"]
+    # The user token waits for the pick in the session, sealed like every token at rest.
+    assert kept["token"].startswith("gAAAA") and unseal(kept["token"]) not in str(kept)
+    state = kept["state"]
     return picker, client.post(
         "/lam-viec/kenh/facebook/chon/", {"state": state, "fb_page": fb_page_id}
     )
@@ -73,7 +77,7 @@ def test_province_admin_connects_a_facebook_page_it_administers(facebook_pages, 
     token = ChannelToken.objects.get(link=link).access_token
     assert facebook_pages.tokens[token].kind == "page"
     assert "channels-facebook" not in admin.session
-    assert "1111" in admin.get(f"/trang/{bac_ninh.slug}/").content.decode()
+    assert "1111" in admin.get(f"/trang/{bac_ninh.slug}/kenh-chinh-thuc/").content.decode()
 
 
 def test_a_page_that_does_not_point_back_is_linked_but_not_shown(facebook_pages, pages, personas):
@@ -85,7 +89,7 @@ def test_a_page_that_does_not_point_back_is_linked_but_not_shown(facebook_pages,
     assert (
         "2222"
         not in client_for(personas["bacninh.quantri"])
-        .get(f"/trang/{bac_ninh.slug}/")
+        .get(f"/trang/{bac_ninh.slug}/kenh-chinh-thuc/")
         .content.decode()
     )
 

@@ -4,6 +4,7 @@ touch them, history by date, websites checked by rel="me"."""
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -42,10 +43,15 @@ def test_the_public_page_shows_only_verified_channels(pages, client):
     bac_ninh, _ = pages
     linked(bac_ninh, external_id="700", name="MTTQ Bắc Ninh")
     linked(bac_ninh, kind=ChannelKind.ZALO, external_id="800", name="Zalo giả", backlink_ok=False)
-    html = client.get(f"/trang/{bac_ninh.slug}/").content.decode()
+    # The public page loads the section after it renders (it stays within its query budget).
+    page_html = client.get(f"/trang/{bac_ninh.slug}/").content.decode()
+    assert f'hx-get="/trang/{bac_ninh.slug}/kenh-chinh-thuc/"' in page_html
+    html = client.get(f"/trang/{bac_ninh.slug}/kenh-chinh-thuc/", HTTP_HX_REQUEST="true")
+    html = html.content.decode()
     assert "MTTQ Bắc Ninh" in html and "https://www.facebook.com/700" in html
-    assert "Zalo giả" not in html
-    assert "EAAB" not in html
+    assert "Zalo giả" not in html and "EAAB" not in html
+    assert "<html" not in html  # a fragment for htmx; a page of its own without JavaScript
+    assert "<html" in client.get(f"/trang/{bac_ninh.slug}/kenh-chinh-thuc/").content.decode()
 
 
 def test_a_channel_is_the_official_channel_of_one_page_at_a_time(pages):
@@ -75,6 +81,13 @@ def test_links_are_kept_with_dates_so_coverage_reads_any_day(pages, personas):
     today = queries.coverage(timezone.localdate(), "2025")["province"]
     assert (before["facebook"], today["facebook"]) == (1, 0)
     assert before["units"] == 34
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("channels", "coverage", "--date", last_week.isoformat(), "--json", stdout=out)
+    assert json.loads(out.getvalue())["levels"]["province"]["facebook"] == 1
 
 
 def test_only_the_units_admins_and_above_touch_its_channels(pages, personas):
@@ -128,7 +141,9 @@ def test_a_website_is_verified_by_its_rel_me_link(pages, personas, site):
     assert link.verified
     assert (
         site.url
-        in client_for(personas["bacninh.quantri"]).get(f"/trang/{bac_ninh.slug}/").content.decode()
+        in client_for(personas["bacninh.quantri"])
+        .get(f"/trang/{bac_ninh.slug}/kenh-chinh-thuc/")
+        .content.decode()
     )
 
 
@@ -161,3 +176,11 @@ def test_the_public_directory_filters_pages_by_channel(pages, client):
     zalo_only = client.get(url + "?kenh=zalo").content.decode()
     assert "Zalo phường" in zalo_only and "Facebook tỉnh" not in zalo_only
     assert client.get(url + "?kenh=bogus").status_code == 200
+
+
+def test_a_website_on_the_servers_own_network_is_never_read(pages, personas, settings):
+    settings.CHANNEL_WEBSITE_PRIVATE_OK = False
+    from congdong.channels.backlinks import website_points_back
+
+    for url in ("http://127.0.0.1:6379/", "http://10.0.0.5/", "http://localhost/"):
+        assert website_points_back(url, pages[0]) == (False, "not a public address")

@@ -38,7 +38,7 @@ def test_a_visitor_reports_a_fake_page_and_the_admin_confirms_it(pages, personas
     admin.post(f"/lam-viec/trang-gia-mao/{report.pk}/", {"state": "confirmed"})
     report.refresh_from_db()
     assert report.state == ReportState.CONFIRMED
-    public = client.get(f"/trang/{bac_ninh.slug}/").content.decode()
+    public = client.get(f"/trang/{bac_ninh.slug}/kenh-chinh-thuc/").content.decode()
     assert FAKE in public and 'class="not-ours"' in public
 
 

@@ -1,28 +1,39 @@
 """`congdong channels list|check [--json] [--unit CODE]`: the linked channels, and a check of
-each one now (its token still works, it still points back to its page)."""
+each one now (its token still works, it still points back to its page);
+`congdong channels coverage [--date D] [--structure 2025] [--json]`: per level, units with a
+page and with a linked channel of each kind on that day (links keep their dates)."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdong.channels import actions
-from congdong.channels.models import ChannelLink
-from congdong.units.models import Unit
+from congdong.channels import actions, queries
+from congdong.channels.models import ChannelKind, ChannelLink
+from congdong.units.models import Level, Unit
 
 
 class Command(BaseCommand):
     help = "List the linked Facebook Pages, Zalo OAs and websites, or check them now."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["list", "check"])
+        parser.add_argument("action", choices=["list", "check", "coverage"])
+        parser.add_argument(
+            "--date", default="", help="coverage: the day (YYYY-MM-DD), today by default."
+        )
+        parser.add_argument("--structure", default="2025", help="coverage: 2022 or 2025.")
         parser.add_argument("--unit", default="", help="Only this unit's subtree (its code).")
         parser.add_argument("--json", action="store_true", help="One JSON list.")
 
     def handle(self, *args: Any, action: str, unit: str, **options: Any) -> None:
+        if action == "coverage":
+            self._coverage(options["date"], options["structure"], options["json"])
+            return
         links = ChannelLink.objects.standard().current().order_by("page__unit__path", "kind")
         if unit:
             root = Unit.objects.filter(code=unit).order_by("-structure__valid_from").first()
@@ -65,3 +76,20 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(v.ljust(w) for v, w in zip(t, widths, strict=True)))
         if not rows:
             self.stdout.write(_("No channel is linked."))
+
+    def _coverage(self, day_text: str, structure: str, as_json: bool) -> None:
+        """Per level: units, units with an own page, and with a linked channel of each kind."""
+        try:
+            day = datetime.date.fromisoformat(day_text) if day_text else timezone.localdate()
+        except ValueError:
+            raise CommandError(_("A date is written YYYY-MM-DD.")) from None
+        figures = queries.coverage(day, structure)
+        if as_json:
+            self.stdout.write(json.dumps({"date": day.isoformat(), "levels": figures}))
+            return
+        kinds = ["units", "page", *[k.value for k in ChannelKind]]
+        self.stdout.write(f"{day.isoformat()}  " + "  ".join(f"{k:>9}" for k in kinds))
+        for level in Level.values:
+            if level in figures:
+                row = figures[level]
+                self.stdout.write(f"{level:<10}  " + "  ".join(f"{row[k]:>9}" for k in kinds))
