@@ -21,6 +21,7 @@ from congdong.moderation.api import router as moderation_router
 from congdong.pages.api import router as pages_router
 from congdong.posts.api import router as posts_router
 from congdong.privacy.api import router as privacy_router
+from congdong.syndication.api import router as syndication_router
 from congdong.takedown.api import router as takedown_router
 from congdong.units.api import router as units_router
 
@@ -41,6 +42,7 @@ api.add_router("/", pages_router)
 api.add_router("/", posts_router)
 api.add_router("/", campaigns_router)
 api.add_router("/", channels_router)
+api.add_router("/", syndication_router)
 api.add_router("/", engagement_router)
 api.add_router("/", insights_router)
 api.add_router("/", feedback_router)

@@ -170,6 +170,7 @@ INSTALLED_APPS = [
     "congdong.campaigns",
     "congdong.channels",
     "congdong.listening",
+    "congdong.syndication",
     "congdong.engagement",
     "congdong.insights",
     "congdong.feedback",
@@ -471,6 +472,14 @@ CHANNEL_TIMEOUT = float(os.environ.get("CONGDONG_CHANNEL_TIMEOUT", "10"))
 # same in the app's Webhooks settings), and the OA secret Zalo signs its events with.
 FACEBOOK_VERIFY_TOKEN = os.environ.get("CONGDONG_FACEBOOK_VERIFY_TOKEN", "")
 ZALO_OA_SECRET = os.environ.get("CONGDONG_ZALO_OA_SECRET", "")
+# Publishing to channels (congdong/syndication): each delivery of a campaign waits a random
+# 0..JITTER seconds, so pages never post the same second in lockstep; a delivery is given up
+# after MAX_ATTEMPTS failed tries (rate limits do not count); a rate-limit answer that does not
+# say when to come back (Zalo's never do) pauses the platform RATE_BACKOFF seconds, doubled at
+# each such answer in a row up to 16 times that.
+CHANNEL_JITTER = float(os.environ.get("CONGDONG_CHANNEL_JITTER", "2"))
+CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CONGDONG_CHANNEL_MAX_ATTEMPTS", "8"))
+CHANNEL_RATE_BACKOFF = float(os.environ.get("CONGDONG_CHANNEL_RATE_BACKOFF", "60"))
 
 
 def _channel_token_key() -> str:

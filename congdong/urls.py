@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("congdong.campaigns.urls")),
     path("", include("congdong.channels.urls")),
     path("", include("congdong.listening.urls")),
+    path("", include("congdong.syndication.urls")),
     path("", include("congdong.engagement.urls")),
     path("", include("congdong.insights.urls")),
     path("", include("congdong.feedback.urls")),

@@ -217,6 +217,7 @@ def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "definitions": breakdown.definitions(units.clock),
             "columns": breakdown.columns(units.sort),
             "full": full,
+            "scope": scope,
             "can_launch": launchable
             and not wrote_source
             and can(request.user, campaign.unit, Permission.APPROVE_POSTS),

@@ -399,6 +399,12 @@ def _go_bad(token_id: int, state: TokenState, error: str, missing: list[str]) ->
     return moved
 
 
+def mark_token_bad(token_id: int, state: TokenState, error: str, missing: list[str]) -> bool:
+    """For apps using a token (syndication) that the platform refused: the same move and the
+    same one notice as a check finding it."""
+    return _go_bad(token_id, state, error, missing)
+
+
 @dataclass
 class CheckResult:
     link: ChannelLink

@@ -372,7 +372,7 @@ class GraphClient:
             "GET",
             f"/{page_id}/feed",
             token=token,
-            params={"fields": "id,message,created_time,permalink_url", "limit": limit},
+            params={"fields": "id,message,created_time,permalink_url", "limit": str(limit)},
         )
         return list(answer.get("data") or ())
 

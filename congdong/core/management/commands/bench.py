@@ -10,6 +10,7 @@ from congdong.bench import (
     audit_chain,
     authz,
     burst,
+    channels,
     channels_intake,
     fuzz,
     ingest,
@@ -34,6 +35,7 @@ BENCHMARKS = {
     "audit-chain": audit_chain,
     "staff-pages": staff_pages,
     "channels-intake": channels_intake,
+    "channels": channels,
 }
 
 
@@ -83,6 +85,9 @@ class Command(BaseCommand):
         )
 
         parser.add_argument(
+            "--pages", type=int, help="channels: pages below the centre (default every unit)."
+        )
+        parser.add_argument(
             "--requests", type=int, help="staff-pages: requests to each page (default 20)."
         )
         parser.add_argument(
@@ -106,6 +111,7 @@ class Command(BaseCommand):
         cases: int | None,
         requests: int | None = None,
         sample: bool = False,
+        pages: int | None = None,
         **options,
     ) -> None:
         if list or not name:
@@ -123,6 +129,7 @@ class Command(BaseCommand):
             "cases": cases,
             "requests": requests,
             "sample": sample,
+            "pages": pages,
         }
         extra = {k: v for k, v in given.items() if v}
         report = BENCHMARKS[name].run(

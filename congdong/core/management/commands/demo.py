@@ -48,6 +48,10 @@ class Command(BaseCommand):
         self.print_logins(personas)
         if not no_serve:
             # Scheduled posts are published by this process too: no other server to start.
+            # The fake platforms live in this process too (their state is in memory).
+            from congdong.demo.channels import start_fake_channels
+
+            start_fake_channels(self.stdout.write)
             start_in_thread()
             self.stdout.write("  background worker running (publishes scheduled posts)")
             call_command("runserver", addrport, use_reloader=False)
