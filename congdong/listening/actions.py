@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.queries import AnyUser, require_permission
 from congdong.accounts.roles import Permission
+from congdong.channels.actions import mark_token_bad
 from congdong.channels.clients import facebook, zalo
 from congdong.channels.models import ChannelKind, ChannelLink, TokenState
 from congdong.core.errors import ActionError
@@ -253,6 +254,21 @@ def log_accesses(
 # ---------------------------------------------------------------------- answer and hide
 
 
+def _note_refused_token(link: ChannelLink, exc: Exception) -> None:
+    """A platform refusing the page's token moves the token as a check would (the health view
+    and the one notice to the unit's admins follow), as deliveries do."""
+    token = getattr(link, "token", None)
+    if token is None:
+        return
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, facebook.TokenExpired | zalo.InvalidToken):
+        mark_token_bad(token.pk, TokenState.EXPIRED, detail, [])
+    elif isinstance(exc, facebook.PermissionMissing | zalo.PermissionMissing):
+        mark_token_bad(
+            token.pk, TokenState.PERMISSION_LOST, detail, [getattr(exc, "permission", "") or ""]
+        )
+
+
 def _platform_error(link: ChannelLink, exc: Exception) -> str:
     """What to tell a person when the platform refused or did not answer."""
     name = ChannelKind(link.kind).label
@@ -340,6 +356,7 @@ def do_answer(actor: AnyUser, answer: Answer) -> ChannelMessageAction:
             outcome=ActionOutcome.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:300],
         )
+        _note_refused_token(link, exc)
         raise ActionError(_platform_error(link, exc), status=502) from exc
     return ChannelMessageAction.objects.create(
         message=message,
@@ -389,6 +406,7 @@ def do_hide(actor: AnyUser, message: ChannelMessage, hidden: bool) -> ChannelMes
             outcome=ActionOutcome.FAILED,
             error=f"{type(exc).__name__}: {exc}"[:300],
         )
+        _note_refused_token(link, exc)
         raise ActionError(_platform_error(link, exc), status=502) from exc
     with transaction.atomic():
         ChannelMessage.objects.filter(pk=message.pk, state=message.state).update(

@@ -119,6 +119,10 @@ def test_when_facebook_refuses_the_operator_is_told_why(comment, channels, perso
     assert channels.graph.comments_on(fake_comment.id) == []
     failed = ChannelMessageAction.objects.get()
     assert failed.outcome == ActionOutcome.FAILED and "TokenExpired" in failed.error
+    # The page's token moves as a check would: the health view says so, the admins are told.
+    from congdong.channels.models import ChannelToken, TokenState
+
+    assert ChannelToken.objects.get(link=message.link).state == TokenState.EXPIRED
 
 
 def test_an_operator_answers_a_zalo_message_with_a_consultation_message(
