@@ -94,6 +94,23 @@ WEB: dict[str, Promise] = {
     "twofactor:confirm": _a("turn on two-step sign-in"),
     "twofactor:recovery-codes": _a("make new recovery codes"),
     "twofactor:disable": _a("turn off two-step sign-in"),
+    "posts:inline-picture": _a("put a picture into a post's text"),
+    "channels:facebook-start": _a("start connecting a Facebook Page"),
+    "channels:facebook-callback": _a("come back from Facebook's consent"),
+    "channels:facebook-pick": _a("link a Facebook Page to a page"),
+    "channels:zalo-start": _a("start connecting a Zalo OA"),
+    "channels:zalo-callback": _a("link a Zalo OA to a page"),
+    "channels:add-website": _a("link a website to a page"),
+    "channels:check": _a("check a linked channel"),
+    "channels:disconnect": _a("disconnect a linked channel"),
+    "channels:decide-report": _a("decide on a fake-page report"),
+    "channels:report-fake": _a("report a fake page"),
+    "listening:answer": _a("answer a comment or message on a channel"),
+    "listening:hide": _a("hide or show a comment on a channel"),
+    "syndication:post": _a("send a post to the page's channels"),
+    "syndication:again": _a("send a delivery to a channel again"),
+    "syndication:defaults": _a("change a page's channel defaults"),
+    "syndication:reshare-address": _a("give the address of a reshare on a channel"),
 }
 
 # API operations that change something: (method, address under /api/v1/).
@@ -152,6 +169,8 @@ API: dict[tuple[str, str], Promise] = {
     ("POST", "privacy/staff/requests/<request_id>/take"): WEB["privacy:staff-take"],
     ("POST", "privacy/staff/requests/<request_id>/answer"): WEB["privacy:staff-answer"],
     ("POST", "privacy/staff/requests/<request_id>/refuse"): WEB["privacy:staff-refuse"],
+    ("POST", "posts/<post_id>/deliveries"): WEB["syndication:post"],
+    ("POST", "deliveries/<delivery_id>/again"): WEB["syndication:again"],
 }
 
 # The Django admin: "admin:<app>_<model>_<view>", the model named by its verbose name.

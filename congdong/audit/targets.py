@@ -51,7 +51,16 @@ TARGETS: tuple[Target, ...] = (
     Target("membership_id", "accounts.Membership", "unit", "user__username", ("accounts",)),
     Target("appeal_id", "moderation.Appeal", "case__unit", "text", ("moderation",)),
     Target("case_id", "moderation.Case", "unit", "", ("moderation",)),
-    Target("target_id", "campaigns.CampaignTarget", "unit", "page__name", ("campaigns",)),
+    # Official channels, their fake-page reports, the messages heard on them, deliveries to them.
+    Target("link_id", "channels.ChannelLink", "page__unit", "name", ("channels",)),
+    Target("report_id", "channels.FakeReport", "page__unit", "url", ("channels",)),
+    Target("message_id", "listening.ChannelMessage", "page__unit", "", ("listening",)),
+    Target(
+        "delivery_id", "syndication.Delivery", "post__page__unit", "post__title", ("syndication",)
+    ),
+    Target(
+        "target_id", "campaigns.CampaignTarget", "unit", "page__name", ("campaigns", "syndication")
+    ),
     Target("campaign_id", "campaigns.Campaign", "unit", "source_post__title", ("campaigns",)),
     Target("request_id", "takedown.TakedownRequest", "unit", "reference", ("takedown",)),
     Target("request_id", "privacy.DataRequest", None, "kind", ("privacy",)),
@@ -61,16 +70,35 @@ TARGETS: tuple[Target, ...] = (
     Target("feedback_id", "feedback.Feedback", "unit", "code", ("feedback",)),
     Target("export_id", "insights.Export", "unit", "kind", ("insights",)),
     Target("post_id", "handbook.BoardPost", "unit", "title", ("handbook",)),
-    Target("post_id", "posts.Post", "page__unit", "title", ("posts", "engagement", "moderation")),
-    Target("page_id", "pages.Page", "unit", "name", ("pages", "engagement")),
+    Target(
+        "post_id",
+        "posts.Post",
+        "page__unit",
+        "title",
+        ("posts", "engagement", "moderation", "syndication"),
+    ),
+    Target(
+        "page_id",
+        "pages.Page",
+        "unit",
+        "name",
+        ("pages", "engagement", "channels", "listening", "syndication"),
+    ),
     Target("slug", "handbook.HandbookPage", None, "title", ("handbook",), field="slug"),
-    Target("slug", "pages.Page", "unit", "name", ("pages", "engagement", "feedback"), "slug"),
+    Target(
+        "slug",
+        "pages.Page",
+        "unit",
+        "name",
+        ("pages", "engagement", "feedback", "channels"),
+        "slug",
+    ),
     Target(
         "unit_id",
         "units.Unit",
         "",
         "name",
-        ("units", "accounts", "pages", "insights", "feedback"),
+        ("units", "accounts", "pages", "insights", "feedback", "channels", "listening"),
     ),
     Target("image_id", "posts.PostImage", "post__page__unit", "post__title", ("posts",)),
     Target("document_id", "posts.PostAttachment", "post__page__unit", "original_name", ("posts",)),

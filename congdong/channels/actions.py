@@ -10,7 +10,7 @@ import datetime
 import logging
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -320,11 +320,18 @@ def refresh_zalo(token_id: int) -> bool:
         return False
     seen = token.version
     now = timezone.now()
-    claimed = (
-        ChannelToken.objects.filter(pk=token_id, version=seen)
-        .filter(Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=now - CLAIM_STALE))
-        .update(version=seen + 1, refreshing_since=now)
-    )
+    try:
+        claimed = (
+            ChannelToken.objects.filter(pk=token_id, version=seen)
+            .filter(Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=now - CLAIM_STALE))
+            .update(version=seen + 1, refreshing_since=now)
+        )
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        # SQLite refused the write while another writer holds the table: that writer is the
+        # one claiming, so this call did not.
+        return False
     if not claimed:
         return False
     mine = ChannelToken.objects.filter(pk=token_id, version=seen + 1)

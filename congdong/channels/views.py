@@ -360,7 +360,7 @@ def official(request: HttpRequest, slug: str) -> HttpResponse:
 
 def report_fake(request: HttpRequest, slug: str) -> HttpResponse:
     page = public_page(slug)
-    form = FakeReportForm(request.POST or None)
+    form = FakeReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         who = (
             f"u{request.user.pk}"

@@ -28,15 +28,18 @@ from congdong.api import api
 from congdong.audit.models import Action, AuditEntry
 from congdong.breaches.models import Breach
 from congdong.campaigns.models import Campaign, CampaignTarget
+from congdong.channels.models import ChannelLink, FakeReport
 from congdong.engagement.models import Comment
 from congdong.feedback.models import Category as FeedbackCategory
 from congdong.feedback.models import Feedback, FeedbackAttachment
 from congdong.handbook.models import BoardPost, HandbookPage
 from congdong.insights.models import Export
+from congdong.listening.models import ChannelMessage
 from congdong.moderation.models import Appeal, Case
 from congdong.pages.models import Page, PageOperator
 from congdong.posts.models import Category, Post, PostAttachment, PostImage, PostRevision
 from congdong.privacy.models import ConsentRecord, DataRequest
+from congdong.syndication.models import Delivery
 from congdong.takedown.models import TakedownRequest
 from congdong.units.models import Level, Unit
 from tests.conftest import client_for, unit_2025
@@ -275,13 +278,50 @@ def world(personas, regulation) -> World:
             pk=SAME, slug=HANDBOOK_SLUG, title="Sổ tay kiểm thử", created_at=now, updated_at=now
         ),
         "unit": u[12],
+        # The main page's Facebook Page, a fake-page report, a comment heard there, a delivery.
+        "channel_link": ChannelLink.objects.create(
+            pk=SAME,
+            page=main,
+            kind=_choice(ChannelLink, "kind"),
+            external_id="100900001",
+            url="https://www.facebook.com/kiemthu",
+            name="Trang Facebook kiểm thử",
+            linked_at=now,
+        ),
+        "fake_report": FakeReport.objects.create(
+            pk=SAME, page=main, url="https://www.facebook.com/gia-mao", created_at=now
+        ),
         # A picture and a document of the news post (served by the posts app's file views).
         "image": PostImage.objects.create(pk=SAME, post=post, file="posts/images/a.jpg"),
         "document": PostAttachment.objects.create(
             pk=SAME, post=post, file="posts/files/a.pdf", original_name="a.pdf", size=1
         ),
     }
+    objects["channel_message"] = ChannelMessage.objects.create(
+        pk=SAME,
+        page=main,
+        link=objects["channel_link"],
+        platform=_choice(ChannelMessage, "platform"),
+        kind=_choice(ChannelMessage, "kind"),
+        external_id="c1",
+        author_id="u1",
+        text="Xin hỏi",
+        sent_at=now,
+        received_at=now,
+    )
+    objects["delivery"] = Delivery.objects.create(
+        pk=SAME,
+        post=post,
+        link=objects["channel_link"],
+        kind=objects["channel_link"].kind,
+        not_before=now,
+        created_at=now,
+    )
     units = {
+        "channel_link": u[0],
+        "fake_report": u[0],
+        "channel_message": u[0],
+        "delivery": u[0],
         "page": u[0],
         "post": u[0],
         "revision": u[0],
@@ -314,6 +354,10 @@ HANDBOOK = re.compile(r"^(lam-viec/trao-doi/|lam-viec/so-tay/|api/v1/board/|api/
 PRIVACY = re.compile(r"^(lam-viec/du-lieu-ca-nhan/|cong-dan/du-lieu-ca-nhan/|api/v1/privacy/)")
 # Keywords in the order a route with two of them is read: the most specific object.
 BY_KEYWORD = (
+    ("link_id", "channel_link"),
+    ("report_id", "fake_report"),
+    ("message_id", "channel_message"),
+    ("delivery_id", "delivery"),
     ("operator_id", "operator"),
     ("comment_id", "comment"),
     ("revision_id", "revision"),
@@ -367,6 +411,10 @@ ADMIN_MODELS = {
     "moderation.appeal": "appeal",
     "takedown.takedownrequest": "takedown",
     "accounts.membership": "membership",
+    "channels.channellink": "channel_link",
+    "channels.fakereport": "fake_report",
+    "listening.channelmessage": "channel_message",
+    "syndication.delivery": "delivery",
 }
 
 
