@@ -138,3 +138,22 @@ def members_of(unit: Unit) -> MembershipQuerySet:
         .filter(unit__path__in=steps)
         .order_by("unit__depth", "user__username", "role")
     )
+
+
+def nearest_holders(
+    unit: Unit, roles: Iterable[Role], above: bool = False
+) -> tuple[int | None, list[int]]:
+    """The nearest unit on the way up from `unit` (itself first, or its parent first with
+    `above`) where active people hold one of `roles`, and their ids: (None, []) if nobody does
+    up to the top. Never a sibling's people: their role covers another subtree."""
+    last = unit.depth if above else unit.depth + 1
+    steps = [unit.path[: i * Unit.steplen] for i in range(1, last)]
+    rows = list(
+        Membership.objects.filter(unit__path__in=steps, role__in=list(roles), user__is_active=True)
+        .order_by("-unit__depth", "user_id")
+        .values_list("unit_id", "unit__depth", "user_id")
+    )
+    if not rows:
+        return None, []
+    nearest_id, depth = rows[0][0], rows[0][1]
+    return nearest_id, sorted({user_id for _unit, d, user_id in rows if d == depth})

@@ -15,8 +15,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from congdong.accounts.models import Membership, User
-from congdong.accounts.queries import AnyUser, can, top_paths
+from congdong.accounts.models import User
+from congdong.accounts.queries import AnyUser, can, nearest_holders, top_paths
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
 from congdong.feedback.models import (
     ACTION_FROM,
@@ -291,19 +291,8 @@ def overdue_below(user: AnyUser, now: datetime.datetime | None = None) -> Feedba
 def handlers_above(unit: Unit) -> tuple[Unit | None, list[int]]:
     """The nearest unit above `unit` where someone handles feedback, and the ids of those
     active people (officers and admins placed on that unit itself). (None, []) at the top."""
-    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth)]
-    rows = list(
-        Membership.objects.filter(
-            unit__path__in=steps, role__in=HANDLING_ROLES, user__is_active=True
-        )
-        .order_by("-unit__depth", "user_id")
-        .values_list("unit_id", "unit__depth", "user_id")
-    )
-    if not rows:
-        return None, []
-    nearest_id, depth = rows[0][0], rows[0][1]
-    users = sorted({user_id for unit_id, d, user_id in rows if d == depth})
-    return Unit.objects.get(pk=nearest_id), users
+    nearest_id, users = nearest_holders(unit, HANDLING_ROLES, above=True)
+    return (Unit.objects.get(pk=nearest_id) if nearest_id else None), users
 
 
 def handlers_at(unit: Unit) -> list[int]:
@@ -311,18 +300,7 @@ def handlers_at(unit: Unit) -> list[int]:
     feedback placed on `unit` itself, or, if it has nobody, on the nearest unit above that has
     someone. Never a sibling's (their role covers another subtree) and, while the unit has its
     own officers, not every admin above it either."""
-    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
-    rows = list(
-        Membership.objects.filter(
-            unit__path__in=steps, role__in=HANDLING_ROLES, user__is_active=True
-        )
-        .order_by("-unit__depth", "user_id")
-        .values_list("unit__depth", "user_id")
-    )
-    if not rows:
-        return []
-    depth = rows[0][0]
-    return sorted({user_id for d, user_id in rows if d == depth})
+    return nearest_holders(unit, HANDLING_ROLES)[1]
 
 
 def queue_units(user: AnyUser, selected: int | None = None) -> list[Unit]:

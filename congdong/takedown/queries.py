@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from congdong.accounts.models import Membership
-from congdong.accounts.queries import AnyUser, can, top_paths
+from congdong.accounts.queries import AnyUser, can, nearest_holders, top_paths
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from congdong.engagement.models import Comment
 from congdong.pages.models import Page, PageOperator
@@ -115,36 +115,14 @@ def overdue(now: datetime.datetime | None = None) -> TakedownQuerySet:
 def handlers_above(unit: Unit) -> list[int]:
     """Ids of the active moderators and admins placed on the nearest unit above `unit` that has
     any (the parent, or higher if the parent has nobody); [] at the top."""
-    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth)]
-    rows = list(
-        Membership.objects.filter(
-            unit__path__in=steps, role__in=HANDLING_ROLES, user__is_active=True
-        )
-        .order_by("-unit__depth", "user_id")
-        .values_list("unit__depth", "user_id")
-    )
-    if not rows:
-        return []
-    depth = rows[0][0]
-    return sorted({user_id for d, user_id in rows if d == depth})
+    return nearest_holders(unit, HANDLING_ROLES, above=True)[1]
 
 
 def handlers_at(unit: Unit) -> list[int]:
     """Ids of the active moderators and admins whose queue a request about content of `unit`
     lands in: those placed on `unit`, or, if it has nobody, on the nearest unit above that has
     someone. Never a sibling's."""
-    steps = [unit.path[: i * Unit.steplen] for i in range(1, unit.depth + 1)]
-    rows = list(
-        Membership.objects.filter(
-            unit__path__in=steps, role__in=HANDLING_ROLES, user__is_active=True
-        )
-        .order_by("-unit__depth", "user_id")
-        .values_list("unit__depth", "user_id")
-    )
-    if not rows:
-        return []
-    depth = rows[0][0]
-    return sorted({user_id for d, user_id in rows if d == depth})
+    return nearest_holders(unit, HANDLING_ROLES)[1]
 
 
 def central_admins(unit: Unit) -> list[int]:
