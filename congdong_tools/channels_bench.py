@@ -98,7 +98,7 @@ def main(pages: int | None) -> None:
     from congdong.posts import actions as posts
     from congdong.posts.default_regulation import ensure_default_regulation
     from congdong.syndication import actions
-    from congdong.syndication.models import Delivery, DeliveryState
+    from congdong.syndication.models import Delivery, DeliveryState, Step
     from congdong.units.actions import do_import_structure
     from congdong.units.models import Unit
 
@@ -231,6 +231,11 @@ def main(pages: int | None) -> None:
         .annotate(n=Count("pk"))
         .values_list("state", "n")
     )
+    # A worker killed inside Zalo's broadcast call leaves a broadcast nobody can check (Zalo
+    # keeps no list): that delivery fails with a reason and waits for a person, never re-sent.
+    held = Delivery.objects.filter(
+        kind="zalo", state=DeliveryState.FAILED, step=Step.BROADCASTING
+    ).count()
     # The first window's calls go at once, then RATE_CALLS per window.
     minimum = max(0, math.ceil(expected_fb / RATE_CALLS) - 1) * RATE_WINDOW
     graph.stop()
@@ -244,6 +249,7 @@ def main(pages: int | None) -> None:
         "zalo_delivered": sum(1 for i in oa_ids if per_oa.get(i, 0) >= 1),
         "zalo_duplicates": sum(max(0, per_oa.get(i, 0) - 1) for i in oa_ids),
         "zalo_lost": sum(1 for i in oa_ids if per_oa.get(i, 0) == 0),
+        "zalo_held_for_a_person": held,
         "states": states,
         "workers": WORKERS,
         "worker_killed": killed,

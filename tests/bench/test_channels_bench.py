@@ -18,10 +18,17 @@ def test_the_benchmark_delivers_once_through_a_kill_and_a_burst(capsys, bench_da
     assert report["benchmark"] == "channels"
     figures = report["figures"]
     assert figures["pages"] == 12
-    assert figures["facebook_delivered"] == figures["zalo_delivered"] == 12
+    assert figures["facebook_delivered"] == 12
     assert figures["facebook_duplicates"] == figures["zalo_duplicates"] == 0
-    assert figures["facebook_lost"] == figures["zalo_lost"] == 0
-    assert figures["states"] == {"sent": 24}
+    assert figures["facebook_lost"] == 0
+    # Zalo keeps no list of broadcasts: a worker killed inside the broadcast call leaves one
+    # that nobody can check, so that delivery fails with its reason for a person to decide
+    # (never sent twice). Whether the kill lands there is the machine's timing; what holds is
+    # that every page either got its broadcast or is held, none silently lost.
+    held = figures["zalo_held_for_a_person"]
+    assert held <= 1 and figures["zalo_delivered"] + held == 12
+    assert figures["zalo_lost"] == held
+    assert figures["states"] == ({"sent": 24} if not held else {"sent": 23, "failed": 1})
     assert figures["worker_killed"] is True
     assert figures["rate_limit_burst"] == 10
     assert figures["minimum_seconds"] >= 0 and figures["seconds"] > 0
