@@ -21,14 +21,14 @@ def test_the_benchmark_delivers_once_through_a_kill_and_a_burst(capsys, bench_da
     assert figures["facebook_delivered"] == 12
     assert figures["facebook_duplicates"] == figures["zalo_duplicates"] == 0
     assert figures["facebook_lost"] == 0
-    # Zalo keeps no list of broadcasts: a worker killed inside the broadcast call leaves one
-    # that nobody can check, so that delivery fails with its reason for a person to decide
-    # (never sent twice). Whether the kill lands there is the machine's timing; what holds is
-    # that every page either got its broadcast or is held, none silently lost.
+    # Zalo keeps no list of broadcasts: a try cut inside the broadcast call (the kill, or a
+    # timeout on a busy machine) leaves one nobody can check, so that delivery fails with its
+    # reason for a person to decide and is never sent again. Whether that happens is the
+    # machine's timing; what holds is that nothing goes twice and nothing is lost unsaid.
     held = figures["zalo_held_for_a_person"]
-    assert held <= 1 and figures["zalo_delivered"] + held == 12
-    assert figures["zalo_lost"] == held
-    assert figures["states"] == ({"sent": 24} if not held else {"sent": 23, "failed": 1})
+    assert figures["zalo_lost"] <= held
+    expected = {"sent": 24 - held} | ({"failed": held} if held else {})
+    assert figures["states"] == expected
     assert figures["worker_killed"] is True
     assert figures["rate_limit_burst"] == 10
     assert figures["minimum_seconds"] >= 0 and figures["seconds"] > 0
