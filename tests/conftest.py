@@ -122,3 +122,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("backend_neutral"):
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def platforms_unreachable(settings):
+    """No test reaches Facebook or Zalo: their addresses point at a closed local port unless
+    a test starts the fakes (tests/channels/conftest.py), which set their own addresses."""
+    closed = "http://127.0.0.1:9"
+    settings.FACEBOOK_GRAPH_URL = settings.FACEBOOK_DIALOG_URL = closed
+    settings.ZALO_OAUTH_URL = settings.ZALO_API_URL = closed

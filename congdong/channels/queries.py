@@ -149,7 +149,8 @@ def coverage(day: datetime.date, structure_code: str | None = None) -> dict[str,
     if structure_code:
         units = units.filter(structure__code=structure_code)
     out: dict[str, dict[str, int]] = {}
-    for level in units.values_list("level", flat=True).distinct():
+    # order_by(): the units' default ordering (path) would make DISTINCT one row per unit.
+    for level in units.order_by().values_list("level", flat=True).distinct():
         out[level] = {"units": units.filter(level=level).count(), "page": 0}
         out[level]["page"] = (
             Page.objects.filter(unit__in=units.filter(level=level))
