@@ -10,8 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from congdong.accounts.models import Membership
-from congdong.accounts.queries import AnyUser, top_paths
+from congdong.accounts.queries import AnyUser, nearest_holders, top_paths
 from congdong.accounts.roles import Role
 from congdong.channels.models import (
     BAD_STATES,
@@ -171,14 +170,4 @@ def coverage(day: datetime.date, structure_code: str | None = None) -> dict[str,
 def admins_of(unit: Unit) -> list[int]:
     """Ids of the unit admins of the nearest unit, `unit` itself or above it, that has any:
     they are told of channel trouble (not every admin up to the central level)."""
-    steps = [unit.path[: i * Unit.steplen] for i in range(unit.depth, 0, -1)]
-    rows = Membership.objects.filter(unit__path__in=steps, role=Role.UNIT_ADMIN).values_list(
-        "unit__path", "user_id"
-    )
-    by_path: dict[str, list[int]] = {}
-    for path, user_id in rows:
-        by_path.setdefault(path, []).append(user_id)
-    for path in steps:
-        if by_path.get(path):
-            return sorted(set(by_path[path]))
-    return []
+    return nearest_holders(unit, [Role.UNIT_ADMIN])[1]
