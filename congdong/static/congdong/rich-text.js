@@ -304,6 +304,18 @@ function start(textarea) {
     }
     editor.on("transaction", states)
     states()
+    // A link just put on the selected words: the caret goes after it, as in a word processor,
+    // so that what is typed next follows the link instead of replacing its words.
+    editor.on("transaction", ({ transaction }) => {
+      const linked = transaction.steps.some((step) => {
+        const json = step.toJSON()
+        return json.stepType === "addMark" && json.mark?.type === "link"
+      })
+      const { selection } = editor.state
+      if (linked && !selection.empty) {
+        editor.chain().focus().setTextSelection(selection.to).unsetMark("link").run()
+      }
+    })
     if (menubar) rovingFocus(menubar)
     menubar?.addEventListener(
       "mousedown",
