@@ -107,7 +107,13 @@ def periods(today: datetime.date) -> list[Period]:
     ]
 
 
-def test_every_demo_page_has_on_the_dashboards_the_followers_and_posts_of_its_public_page(demo):
+def test_the_demo_dashboards_have_the_followers_and_posts_of_the_public_pages(demo):
+    """One build of the sample demo (a minute on a slow machine), two readings of it."""
+    every_page_has_on_the_dashboards_the_followers_and_posts_of_its_public_page()
+    own_rows_totals_levels_and_children_are_sums_of_public_pages()
+
+
+def every_page_has_on_the_dashboards_the_followers_and_posts_of_its_public_page() -> None:
     today = timezone.localdate()
     roots = list(Unit.objects.filter(depth=1).select_related("structure"))
     assert {root.structure.code for root in roots} == {"2022", "2025"}
@@ -139,7 +145,7 @@ def test_every_demo_page_has_on_the_dashboards_the_followers_and_posts_of_its_pu
     assert Post.objects.filter(state__in=[PostState.HIDDEN, PostState.ARCHIVED]).exists()
 
 
-def test_the_demo_dashboards_own_rows_totals_levels_and_children_are_sums_of_public_pages(demo):
+def own_rows_totals_levels_and_children_are_sums_of_public_pages() -> None:
     today = timezone.localdate()
     counted = followers()
     centre = Unit.objects.get(structure__code="2025", depth=1)
