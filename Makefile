@@ -25,9 +25,12 @@ demo: messages
 test: messages
 	CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest $(PYTEST_ARGS)
 
+# Then mypy with django-stubs on a ratchet: fails if the count of type errors rises, or falls
+# without mypy-ratchet.json being lowered (`scripts/mypy_ratchet.py --update`).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/mypy_ratchet.py
 
 clean:
 	rm -rf $(VENV) var

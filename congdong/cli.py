@@ -20,6 +20,7 @@ OWN_COMMANDS = {
     "runserver": "Serve the web app (development server).",
     "createsuperuser": "Create an account for the Django admin.",
     "check": "Check the configuration (add --deploy for production settings).",
+    "settings-doc": "Print the table of environment variables (--output PATH writes it).",
 }
 
 
@@ -33,12 +34,38 @@ def print_help() -> None:
     print("management command works too (`congdong help --commands` lists them).")
 
 
+def settings_doc(argv: list[str]) -> None:
+    """docs/configuration.md, generated from congdong.config (no database, no Django setup)."""
+    import argparse
+
+    from congdong.config import markdown
+
+    parser = argparse.ArgumentParser(prog="congdong settings-doc", description=__doc__)
+    parser.add_argument("--output", help="write the table to this file instead of printing it")
+    args = parser.parse_args(argv)
+    text = markdown()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congdong.settings")
     argv = sys.argv[1:]
     if not argv or argv[0] in {"-h", "--help"}:
         print_help()
         return
+    if argv[0] == "settings-doc":
+        settings_doc(argv[1:])
+        return
+    from congdong.config import ConfigError, load
+
+    try:  # a bad variable stops here, named, before any command runs
+        load()
+    except ConfigError as error:
+        sys.exit(f"congdong: the configuration cannot be used:\n{error}")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["congdong", *argv])

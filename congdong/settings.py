@@ -1,41 +1,33 @@
-"""Settings for congdong, read from environment variables.
+"""Settings for congdong, from the environment variables read by `congdong.config`.
 
-Only `DATABASE_URL`, `REDIS_URL` and `CONGDONG_*` variables are read; every one has a default
-that works on a laptop (SQLite in the data folder, no Redis). See README for the table.
+Only `DATABASE_URL`, `REDIS_URL` and `CONGDONG_*` variables are read, all of them through the
+typed object `congdong.config.Config` (a bad value stops the start with a message naming the
+variable); every one has a default that works on a laptop (SQLite in the data folder, no
+Redis). docs/configuration.md is the table, generated from that object.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+
+from congdong.config import load
 
 BASE_DIR = Path(__file__).resolve().parent
+# Read afresh each time this module runs (tests run it again with other variables). Lowercase:
+# not a Django setting, so never shown (secrets and all) on a debug page or by diffsettings.
+_config = load()
 
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-DATA_DIR = Path(os.environ.get("CONGDONG_DATA_DIR", "var")).resolve()
+DATA_DIR = _config.data_dir.resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
     """The configured key, or one generated once and kept in the data folder."""
-    configured = os.environ.get("CONGDONG_SECRET_KEY")
+    configured = _config.secret_key
     if configured:
         return configured
     path = DATA_DIR / "secret_key"
@@ -46,45 +38,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = env_bool("CONGDONG_DEBUG", False)
+DEBUG = _config.debug
 # Benchmark-only views and switches (`congdong bench public-pages`); never on in production.
-BENCH_VIEWS = env_bool("CONGDONG_BENCH_VIEWS", False)
+BENCH_VIEWS = _config.bench_views
 
 
-def _site_url() -> str:
-    """The site's one public address, scheme and host (and port), without a trailing slash.
-
-    Every absolute link the site gives out — in pages (canonical, OpenGraph), mails, SMS, API
-    answers and share links — is built from it (`congdong.core.links.absolute_url`), never from
-    the request's Host header, which any client may set and the public page cache would then
-    hand to everyone."""
-    from django.core.exceptions import ImproperlyConfigured
-
-    value = os.environ.get("CONGDONG_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
-    parts = urlsplit(value)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or value != (f"{parts.scheme}://{parts.netloc}")
-    ):
-        raise ImproperlyConfigured(
-            f"CONGDONG_SITE_URL must be like https://congdong.example.vn (got {value!r})"
-        )
-    return value
-
-
-SITE_URL = _site_url()
-ALLOWED_HOSTS = env_list("CONGDONG_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# The site's one public address, scheme and host (and port), without a trailing slash (checked
+# in congdong.config). Every absolute link the site gives out — in pages (canonical, OpenGraph),
+# mails, SMS, API answers and share links — is built from it (`congdong.core.links.absolute_url`),
+# never from the request's Host header, which any client may set and the public page cache
+# would then hand to everyone.
+SITE_URL = _config.site_url
+ALLOWED_HOSTS = list(_config.allowed_hosts)
 # The site answers under its own address whatever else is allowed (the host without its port:
 # Django compares hosts without ports).
 if urlsplit(SITE_URL).hostname not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)
-CSRF_TRUSTED_ORIGINS = env_list("CONGDONG_CSRF_TRUSTED_ORIGINS", "")
+CSRF_TRUSTED_ORIGINS = list(_config.csrf_trusted_origins)
 if SITE_URL not in CSRF_TRUSTED_ORIGINS:  # forms posted from the site's own address
     CSRF_TRUSTED_ORIGINS.append(SITE_URL)
 
 # Behind a TLS-terminating proxy in production; off on a laptop so plain http works.
-HTTPS = env_bool("CONGDONG_HTTPS", False)
+HTTPS = _config.https
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
@@ -103,36 +78,30 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # address on any accounts, in a sliding window (then that address gets 429, Retry-After).
 # Failures on an account from everywhere never refuse an address that has not failed; past
 # the limit, addresses that fail wait 1 s, 2 s, 4 s … up to the maximum between tries.
-LOGIN_FAILURES_LIMIT = int(os.environ.get("CONGDONG_LOGIN_FAILURES", "5"))
-LOGIN_FAILURES_MINUTES = float(os.environ.get("CONGDONG_LOGIN_FAILURES_MINUTES", "30"))
-LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CONGDONG_LOGIN_FAILURES_PER_ADDRESS", "20"))
-LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("CONGDONG_LOGIN_DELAY_MAX_SECONDS", "120"))
+LOGIN_FAILURES_LIMIT = _config.login_failures
+LOGIN_FAILURES_MINUTES = _config.login_failures_minutes
+LOGIN_FAILURES_PER_ADDRESS = _config.login_failures_per_address
+LOGIN_DELAY_MAX_SECONDS = _config.login_delay_max_seconds
 # The site's own reverse proxies (addresses or networks, "10.0.0.5,10.1.0.0/24"): only from
 # them is X-Forwarded-For read, to find the client's address for per-address limits and logs
 # (core/web.py client_ip). Empty: REMOTE_ADDR is the client. In production (CONGDONG_HTTPS)
 # the app refuses requests that arrive with X-Forwarded-For while this is empty.
-TRUSTED_PROXIES = env_list("CONGDONG_TRUSTED_PROXIES", "")
-for _proxy in TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_proxy, strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"CONGDONG_TRUSTED_PROXIES: {_proxy!r} is not an address or a network"
-        ) from None
+# Each is checked to be an address or a network (congdong.config).
+TRUSTED_PROXIES = list(_config.trusted_proxies)
 # Request bodies (core/gate.py): at most MAX_BODY_MB for anything but a file upload (JSON,
 # forms, beacons), MAX_UPLOAD_MB for a multipart upload (five 10 MB files and the form);
 # past them 413 in the visitor's language, before anything reads the body.
-MAX_BODY_BYTES = int(float(os.environ.get("CONGDONG_MAX_BODY_MB", "2")) * 1_000_000)
-MAX_UPLOAD_BYTES = int(float(os.environ.get("CONGDONG_MAX_UPLOAD_MB", "60")) * 1_000_000)
+MAX_BODY_BYTES = int(_config.max_body_mb * 1_000_000)
+MAX_UPLOAD_BYTES = int(_config.max_upload_mb * 1_000_000)
 # Requests a minute to /api/v1/: per signed-in account, and per address for anonymous callers.
-API_LIMIT_USER = int(os.environ.get("CONGDONG_API_LIMIT_USER", "200"))
-API_LIMIT_ANON = int(os.environ.get("CONGDONG_API_LIMIT_ANON", "100"))
+API_LIMIT_USER = _config.api_limit_user
+API_LIMIT_ANON = _config.api_limit_anon
 # Staff are signed out after this many minutes without a request (citizens are not).
-STAFF_IDLE_MINUTES = int(os.environ.get("CONGDONG_STAFF_IDLE_MINUTES", "30"))
+STAFF_IDLE_MINUTES = _config.staff_idle_minutes
 # Two-step sign-in (congdong/twofactor): when true, staff without an authenticator app are sent
 # to set one up before the workspace, the admin or the API. The issuer names the site in apps.
-STAFF_TOTP_REQUIRED = env_bool("CONGDONG_STAFF_TOTP_REQUIRED", False)
-TOTP_ISSUER = os.environ.get("CONGDONG_TOTP_ISSUER", "Cộng đồng")
+STAFF_TOTP_REQUIRED = _config.staff_totp_required
+TOTP_ISSUER = _config.totp_issuer
 # Sent on every response. Location stays allowed for our own pages (a citizen may attach
 # where a problem is); nothing else the pages do not use.
 PERMISSIONS_POLICY = (
@@ -140,12 +109,7 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 # No inline script or style anywhere: templates use static files and classes only.
-CONTENT_SECURITY_POLICY = os.environ.get(
-    "CONGDONG_CSP",
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "frame-ancestors 'none'; form-action 'self'",
-)
+CONTENT_SECURITY_POLICY = _config.csp
 # --- end of security --------------------------------------------------------------------------
 
 INSTALLED_APPS = [
@@ -230,8 +194,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'congdong.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONGDONG_DB_CONN_MAX_AGE", "60")),
+        _config.database_url or f"sqlite:///{DATA_DIR / 'congdong.sqlite3'}",
+        conn_max_age=_config.db_conn_max_age,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -245,14 +209,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = _config.redis_url
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # Two sites (or a benchmark beside a site) sharing one Redis keep apart by prefix.
-            "KEY_PREFIX": os.environ.get("CONGDONG_CACHE_PREFIX", ""),
+            "KEY_PREFIX": _config.cache_prefix,
         }
     }
 else:
@@ -261,7 +225,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CONGDONG_CACHE_ENTRIES", "20000"))},
+            "OPTIONS": {"MAX_ENTRIES": _config.cache_entries},
         }
     }
 
@@ -311,8 +275,8 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 # Never inside MEDIA_ROOT or STATIC_ROOT (`congdong check` refuses it), never aliased by the proxy.
-PRIVATE_ROOT = Path(os.environ.get("CONGDONG_PRIVATE_ROOT", DATA_DIR / "private")).resolve()
-SERVE_MEDIA = env_bool("CONGDONG_SERVE_MEDIA", True)
+PRIVATE_ROOT = (_config.private_root or DATA_DIR / "private").resolve()
+SERVE_MEDIA = _config.serve_media
 # Django's own cap on what is not a file (JSON, form fields); core/gate.py refuses bigger
 # bodies with 413 before Django would answer 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_BODY_BYTES
@@ -335,98 +299,91 @@ LOGGING = {
 }
 
 # Citizens' one-time codes (accounts.sms). The file backend appends JSON lines to the path.
-SMS_BACKEND = os.environ.get("CONGDONG_SMS_BACKEND", "congdong.accounts.sms.ConsoleBackend")
-SMS_FILE_PATH = Path(os.environ.get("CONGDONG_SMS_FILE", DATA_DIR / "sms.jsonl"))
+SMS_BACKEND = _config.sms_backend
+SMS_FILE_PATH = _config.sms_file or DATA_DIR / "sms.jsonl"
 OTP_TTL_SECONDS = 300
-OTP_MAX_PER_PHONE_PER_HOUR = int(os.environ.get("CONGDONG_OTP_MAX_PER_PHONE", "5"))
-OTP_MAX_PER_IP_PER_HOUR = int(os.environ.get("CONGDONG_OTP_MAX_PER_IP", "5"))
+OTP_MAX_PER_PHONE_PER_HOUR = _config.otp_max_per_phone
+OTP_MAX_PER_IP_PER_HOUR = _config.otp_max_per_ip
 
 # Per-account limits on what citizens do, per minute (429 with a message past them).
 ENGAGEMENT_LIMITS = {
-    "comment": int(os.environ.get("CONGDONG_LIMIT_COMMENTS", "10")),
-    "reaction": int(os.environ.get("CONGDONG_LIMIT_REACTIONS", "60")),
-    "follow": int(os.environ.get("CONGDONG_LIMIT_FOLLOWS", "30")),
-    "share": int(os.environ.get("CONGDONG_LIMIT_SHARES", "30")),
+    "comment": _config.limit_comments,
+    "reaction": _config.limit_reactions,
+    "follow": _config.limit_follows,
+    "share": _config.limit_shares,
 }
 # A follow within this many days of opening someone's referral link is attributed to them.
-REFERRAL_FOLLOW_DAYS = int(os.environ.get("CONGDONG_REFERRAL_FOLLOW_DAYS", "7"))
+REFERRAL_FOLLOW_DAYS = _config.referral_follow_days
 # New referrals counted per network address per hour for visitors not signed in (0: no limit);
 # past it the page is shown but the open not counted. Each address counts at most once per
 # page per day anyway (engagement/actions/referrals.py).
-REFERRAL_OPEN_LIMIT = int(os.environ.get("CONGDONG_LIMIT_REFERRAL_OPENS", "20"))
+REFERRAL_OPEN_LIMIT = _config.limit_referral_opens
 
 # Events for insights (congdong/insights/events.py): events a process holds before writing them
 # (and read from the Redis stream per round), seconds between writes by the web process's own
 # flusher thread (0: none, the worker job alone), beacon posts per minute per account, or per
 # network address for visitors not signed in (never per browser: a script changes that free).
-EVENTS_BUFFER = int(os.environ.get("CONGDONG_EVENTS_BUFFER", "500"))
-EVENTS_FLUSH_SECONDS = float(os.environ.get("CONGDONG_EVENTS_FLUSH_SECONDS", "5"))
-EVENTS_BEACON_LIMIT = int(os.environ.get("CONGDONG_LIMIT_BEACONS", "30"))
+EVENTS_BUFFER = _config.events_buffer
+EVENTS_FLUSH_SECONDS = _config.events_flush_seconds
+EVENTS_BEACON_LIMIT = _config.limit_beacons
 # Cap of the Redis stream `congdong:events` if the workers stop draining it (~200 bytes each).
-EVENTS_STREAM_MAXLEN = int(os.environ.get("CONGDONG_EVENTS_STREAM_MAXLEN", "2000000"))
+EVENTS_STREAM_MAXLEN = _config.events_stream_maxlen
 # A flush takes over stream entries that another worker read and left unacknowledged for this
 # long (it died, or hangs). Tests of a killed worker set it low.
-EVENTS_CLAIM_IDLE_MS = int(os.environ.get("CONGDONG_EVENTS_CLAIM_IDLE_MS", "60000"))
+EVENTS_CLAIM_IDLE_MS = _config.events_claim_idle_ms
 # Raw events older than this many days are deleted by the `prune-events` job; the per-day
 # figures and reach sketches built from them are kept.
-EVENTS_RETENTION_DAYS = int(os.environ.get("CONGDONG_EVENTS_RETENTION_DAYS", "90"))
+EVENTS_RETENTION_DAYS = _config.events_retention_days
 OTP_MAX_ATTEMPTS = 5
 
 # --- Publish-down campaigns (congdong/campaigns) ------------------------------------------------
 # A page that has not published yet is "at risk" once less than this share of the campaign's
 # time (launch → deadline) is left, and "late" once the deadline has passed.
-CAMPAIGN_AT_RISK_SHARE = float(os.environ.get("CONGDONG_CAMPAIGN_AT_RISK_SHARE", "0.25"))
+CAMPAIGN_AT_RISK_SHARE = _config.campaign_at_risk_share
 
 # --- Working calendar (congdong/core/clock.py) and citizen feedback (congdong/feedback) ------
 # Working weekdays (ISO: Monday 1 … Sunday 7) and hours, wall time in CALENDAR_TIME_ZONE; public
 # holidays from the `holidays` package for this country ("" for none). Admins add extra days
 # off and make-up working days as core.CalendarDay rows.
-CALENDAR_TIME_ZONE = os.environ.get("CONGDONG_CALENDAR_TIME_ZONE", TIME_ZONE)
-WORKING_WEEKDAYS = [int(d) for d in env_list("CONGDONG_WORKING_WEEKDAYS", "1,2,3,4,5")]
-WORKING_HOURS = env_list("CONGDONG_WORKING_HOURS", "07:30-11:30,13:30-17:00")
-PUBLIC_HOLIDAYS_COUNTRY = os.environ.get("CONGDONG_PUBLIC_HOLIDAYS", "VN")
+CALENDAR_TIME_ZONE = _config.calendar_time_zone
+WORKING_WEEKDAYS = list(_config.working_weekdays)
+WORKING_HOURS = list(_config.working_hours)
+PUBLIC_HOLIDAYS_COUNTRY = _config.public_holidays
 # Feedback items one citizen may send per calendar day; deadlines in working hours from the
 # moment of sending (accept; accept when marked urgent; answer: 37.5 = five working days of
 # the default calendar); days after an answer in which the citizen may reopen it, and after
 # which the worker closes it; the version of the consent text citizens agree to (Law 91/2025).
-FEEDBACK_DAILY_LIMIT = int(os.environ.get("CONGDONG_FEEDBACK_DAILY_LIMIT", "10"))
-FEEDBACK_ACCEPT_HOURS = float(os.environ.get("CONGDONG_FEEDBACK_ACCEPT_HOURS", "8"))
-FEEDBACK_URGENT_ACCEPT_HOURS = float(os.environ.get("CONGDONG_FEEDBACK_URGENT_ACCEPT_HOURS", "4"))
-FEEDBACK_ANSWER_HOURS = float(os.environ.get("CONGDONG_FEEDBACK_ANSWER_HOURS", "37.5"))
-FEEDBACK_REOPEN_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_REOPEN_DAYS", "7"))
-FEEDBACK_CLOSE_AFTER_DAYS = int(os.environ.get("CONGDONG_FEEDBACK_CLOSE_AFTER_DAYS", "7"))
-FEEDBACK_CONSENT_VERSION = os.environ.get("CONGDONG_FEEDBACK_CONSENT_VERSION", "2026-01")
+FEEDBACK_DAILY_LIMIT = _config.feedback_daily_limit
+FEEDBACK_ACCEPT_HOURS = _config.feedback_accept_hours
+FEEDBACK_URGENT_ACCEPT_HOURS = _config.feedback_urgent_accept_hours
+FEEDBACK_ANSWER_HOURS = _config.feedback_answer_hours
+FEEDBACK_REOPEN_DAYS = _config.feedback_reopen_days
+FEEDBACK_CLOSE_AFTER_DAYS = _config.feedback_close_after_days
+FEEDBACK_CONSENT_VERSION = _config.feedback_consent_version
 # Aggregate-only opinion data (Decree 356/2025): every figure about what citizens said (the
 # people's situation, keywords) stands for at least this many distinct senders; smaller cells
 # read "< k" and are merged into an "other" row. Response times and on-time shares need this
 # many items. Below 2 would show one person's complaint: refused.
-OPINION_MIN_SENDERS = max(2, int(os.environ.get("CONGDONG_OPINION_MIN_SENDERS", "5")))
+OPINION_MIN_SENDERS = max(2, _config.opinion_min_senders)
 # Wall-clock hours an authority's takedown request must be acted on (Decree 147/2024: 24).
-TAKEDOWN_HOURS = float(os.environ.get("CONGDONG_TAKEDOWN_HOURS", "24"))
+TAKEDOWN_HOURS = _config.takedown_hours
 # Wall-clock hours to notify the personal data protection authority (A05, Ministry of Public
 # Security) of a personal data breach after discovering it (Law 91/2025/QH15: 72).
-BREACH_NOTICE_HOURS = float(os.environ.get("CONGDONG_BREACH_NOTICE_HOURS", "72"))
+BREACH_NOTICE_HOURS = _config.breach_notice_hours
 # Personal data (congdong/privacy, Law 91/2025/QH15, Decree 356/2025/NĐ-CP): the version of the
 # privacy policy citizens agree to (a template congdong/templates/privacy/policy/<version>.html),
 # working days to answer a citizen's request, and how to reach the data protection officer.
-PRIVACY_POLICY_VERSION = os.environ.get("CONGDONG_PRIVACY_POLICY_VERSION", "2026-11")
-PRIVACY_REQUEST_WORKING_DAYS = float(os.environ.get("CONGDONG_PRIVACY_REQUEST_WORKING_DAYS", "2"))
-PRIVACY_DPO_CONTACT = os.environ.get(
-    "CONGDONG_PRIVACY_DPO_CONTACT",
-    "Bộ phận bảo vệ dữ liệu cá nhân, Cơ quan Ủy ban Trung ương MTTQ Việt Nam, "
-    "46 Tràng Thi, Hoàn Kiếm, Hà Nội",
-)
+PRIVACY_POLICY_VERSION = _config.privacy_policy_version
+PRIVACY_REQUEST_WORKING_DAYS = _config.privacy_request_working_days
+PRIVACY_DPO_CONTACT = _config.privacy_dpo_contact
 # Moderation (congdong/moderation, Decree 147/2024): distinct reporters that hide an item until
 # reviewed; reports per citizen per minute; temporary lock after N violations in D days
 # ("5:30,10:90"), its length in days (7-30), and temporary locks before a permanent one.
-MODERATION_HIDE_AFTER = int(os.environ.get("CONGDONG_MODERATION_HIDE_AFTER", "3"))
-MODERATION_REPORT_LIMIT = int(os.environ.get("CONGDONG_MODERATION_REPORT_LIMIT", "10"))
-MODERATION_LOCK_WINDOWS = [
-    tuple(int(n) for n in w.split(":"))
-    for w in env_list("CONGDONG_MODERATION_LOCK_WINDOWS", "5:30,10:90")
-]
-MODERATION_LOCK_DAYS = int(os.environ.get("CONGDONG_MODERATION_LOCK_DAYS", "7"))
-MODERATION_PERMANENT_AFTER = int(os.environ.get("CONGDONG_MODERATION_PERMANENT_AFTER", "3"))
+MODERATION_HIDE_AFTER = _config.moderation_hide_after
+MODERATION_REPORT_LIMIT = _config.moderation_report_limit
+MODERATION_LOCK_WINDOWS = list(_config.moderation_lock_windows)
+MODERATION_LOCK_DAYS = _config.moderation_lock_days
+MODERATION_PERMANENT_AFTER = _config.moderation_permanent_after
 # --- end of calendar and feedback -------------------------------------------------------------
 
 # Serve static files straight from the app folders: the laptop demo needs no collectstatic.
@@ -435,7 +392,7 @@ WHITENOISE_USE_FINDERS = True
 # --- Background work (congdong.worker, congdong.celery; docs/operations.md) -----------------
 # Each periodic job (congdong/worker/jobs.py) runs this often unless its line says otherwise,
 # in the embedded worker and in Celery beat alike.
-WORKER_INTERVAL = float(os.environ.get("CONGDONG_WORKER_INTERVAL", "30"))
+WORKER_INTERVAL = _config.worker_interval
 # With REDIS_URL, Redis is the broker and result store for `celery -A congdong worker`.
 # Without it there is no broker: a task sent with .delay() runs at once in the sender, and the
 # embedded worker runs the periodic jobs.
@@ -457,29 +414,29 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # --- External channels: Facebook Pages and Zalo OAs (congdong.channels; issue 18) --------------
 # The platforms' addresses are settings so tests and the demo point them at the local fakes
 # (congdong_tools/fakes). App ids and secrets come from the platforms' developer consoles.
-FACEBOOK_GRAPH_URL = os.environ.get("CONGDONG_FACEBOOK_GRAPH_URL", "https://graph.facebook.com")
-FACEBOOK_DIALOG_URL = os.environ.get("CONGDONG_FACEBOOK_DIALOG_URL", "https://www.facebook.com")
-FACEBOOK_GRAPH_VERSION = os.environ.get("CONGDONG_FACEBOOK_GRAPH_VERSION", "v24.0")
-FACEBOOK_APP_ID = os.environ.get("CONGDONG_FACEBOOK_APP_ID", "")
-FACEBOOK_APP_SECRET = os.environ.get("CONGDONG_FACEBOOK_APP_SECRET", "")
-ZALO_OAUTH_URL = os.environ.get("CONGDONG_ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
-ZALO_API_URL = os.environ.get("CONGDONG_ZALO_API_URL", "https://openapi.zalo.me")
-ZALO_APP_ID = os.environ.get("CONGDONG_ZALO_APP_ID", "")
-ZALO_SECRET_KEY = os.environ.get("CONGDONG_ZALO_SECRET_KEY", "")
+FACEBOOK_GRAPH_URL = _config.facebook_graph_url
+FACEBOOK_DIALOG_URL = _config.facebook_dialog_url
+FACEBOOK_GRAPH_VERSION = _config.facebook_graph_version
+FACEBOOK_APP_ID = _config.facebook_app_id
+FACEBOOK_APP_SECRET = _config.facebook_app_secret
+ZALO_OAUTH_URL = _config.zalo_oauth_url
+ZALO_API_URL = _config.zalo_api_url
+ZALO_APP_ID = _config.zalo_app_id
+ZALO_SECRET_KEY = _config.zalo_secret_key
 # Seconds any call to a platform may take before it counts as failed (and is retried later).
-CHANNEL_TIMEOUT = float(os.environ.get("CONGDONG_CHANNEL_TIMEOUT", "10"))
+CHANNEL_TIMEOUT = _config.channel_timeout
 # Webhooks in (congdong.listening): the token Facebook's subscription check must echo (set the
 # same in the app's Webhooks settings), and the OA secret Zalo signs its events with.
-FACEBOOK_VERIFY_TOKEN = os.environ.get("CONGDONG_FACEBOOK_VERIFY_TOKEN", "")
-ZALO_OA_SECRET = os.environ.get("CONGDONG_ZALO_OA_SECRET", "")
+FACEBOOK_VERIFY_TOKEN = _config.facebook_verify_token
+ZALO_OA_SECRET = _config.zalo_oa_secret
 # Publishing to channels (congdong/syndication): each delivery of a campaign waits a random
 # 0..JITTER seconds, so pages never post the same second in lockstep; a delivery is given up
 # after MAX_ATTEMPTS failed tries (rate limits do not count); a rate-limit answer that does not
 # say when to come back (Zalo's never do) pauses the platform RATE_BACKOFF seconds, doubled at
 # each such answer in a row up to 16 times that.
-CHANNEL_JITTER = float(os.environ.get("CONGDONG_CHANNEL_JITTER", "2"))
-CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CONGDONG_CHANNEL_MAX_ATTEMPTS", "8"))
-CHANNEL_RATE_BACKOFF = float(os.environ.get("CONGDONG_CHANNEL_RATE_BACKOFF", "60"))
+CHANNEL_JITTER = _config.channel_jitter
+CHANNEL_MAX_ATTEMPTS = _config.channel_max_attempts
+CHANNEL_RATE_BACKOFF = _config.channel_rate_backoff
 
 
 def _channel_token_key() -> str:
@@ -488,7 +445,7 @@ def _channel_token_key() -> str:
     Set it in production: a key derived from SECRET_KEY would make rotating the secret key
     lose every connection, so that shortcut is for DEBUG (the laptop demo) only. Empty means
     "not configured": connecting a channel is then refused with a clear message."""
-    configured = os.environ.get("CONGDONG_CHANNEL_TOKEN_KEY", "").strip()
+    configured = _config.channel_token_key
     if configured or not DEBUG:
         return configured
     import base64

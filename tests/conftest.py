@@ -114,9 +114,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     `backend_neutral` drives no query that differs between the two (a browser sample over
     rows any backend stores alike); the PostgreSQL pass leaves it out when
     CONGDONG_SKIP_BACKEND_NEUTRAL is set (.ci/run), and `make test` runs it everywhere."""
-    import os
+    from congdong.config import load
 
-    if not os.environ.get("CONGDONG_SKIP_BACKEND_NEUTRAL"):
+    if not load().skip_backend_neutral:
         return
     skip = pytest.mark.skip(reason="backend-neutral: run in CI's SQLite pass")
     for item in items:

@@ -23,6 +23,7 @@ import uuid
 
 from congdong.bench import steps
 from congdong.bench.report import Report
+from congdong.config import load
 
 REQUESTS = 200
 LIMIT = 10
@@ -39,7 +40,7 @@ _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def run(database_url: str | None, progress, redis_url: str | None = None) -> Report:
-    redis_url = redis_url or os.environ.get("REDIS_URL") or DEFAULT_REDIS
+    redis_url = redis_url or load().redis_url or DEFAULT_REDIS
     report = Report("burst", {"requests": REQUESTS, "limit": LIMIT})
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:

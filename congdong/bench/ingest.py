@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 
 from congdong.bench import steps
 from congdong.bench.report import Report
+from congdong.config import load
 
 GOAL_OVER_MINIMAL = 0.50
 GOAL_EVENTS_PER_SECOND = 10_000
@@ -49,7 +50,7 @@ def run(
     events: int = EVENTS,
     redis_url: str | None = None,
 ) -> Report:
-    redis_url = redis_url or os.environ.get("REDIS_URL") or DEFAULT_REDIS
+    redis_url = redis_url or load().redis_url or DEFAULT_REDIS
     shown = _without_password(redis_url)
     figures: dict[str, float | int | str] = {"redis": shown}
     report = Report("ingest", figures)

@@ -25,6 +25,7 @@ import time
 
 from congdong.bench import steps
 from congdong.bench.report import Report
+from congdong.config import load
 
 GOAL_CACHED_OVER_HELLO = 0.40
 GOAL_UNCACHED_RPS = 250.0
@@ -71,7 +72,7 @@ def run(
     )
     figures["peak_rss_mb"] = round(peak_kb / 1024, 1)
     figures["database"] = "sqlite" if not database_url else database_url.split(":", 1)[0]
-    figures["cache"] = "redis" if os.environ.get("REDIS_URL") else "locmem (per worker)"
+    figures["cache"] = "redis" if load().redis_url else "locmem (per worker)"
     report = Report("public-pages", figures)
     report.goals["cached page ≥ 40 % of hello-world req/s"] = (
         figures["cached_over_hello"] >= GOAL_CACHED_OVER_HELLO

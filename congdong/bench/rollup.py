@@ -30,6 +30,7 @@ import urllib.parse
 
 from congdong.bench import steps
 from congdong.bench.report import Report
+from congdong.config import load
 
 GOAL_P95_MS = 200.0
 GOAL_SPEEDUP = 50.0
@@ -91,7 +92,7 @@ def run(
 
 def _server_url(database_url: str | None) -> str:
     """The PostgreSQL server to use, as a URL to its `postgres` database."""
-    url = database_url or os.environ.get("DATABASE_URL") or ""
+    url = database_url or load().database_url
     if not url.startswith(("postgres://", "postgresql://")):
         url = "postgres://postgres@127.0.0.1:5432/postgres"
     return _with_database(url, "postgres")

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from congdong.accounts.models import User
+from congdong.config import load
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,7 +46,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         message = f"Chromium not installed: apt-get install chromium (looked for {CHROMIUM})"
-        if os.environ.get("CONGDONG_REQUIRE_BROWSER"):
+        if load().require_browser:
             pytest.fail(message + "; CONGDONG_REQUIRE_BROWSER is set", pytrace=False)
         pytest.skip("Chromium not installed: apt-get install chromium")
     # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls

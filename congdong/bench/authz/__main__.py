@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 
 from congdong.bench import steps
+from congdong.config import load
 
-SHOWN = int(os.environ.get("AUTHZ_SHOWN", "10"))  # of each kind of finding, in the JSON
+SHOWN = load().authz_shown  # of each kind of finding, in the JSON (AUTHZ_SHOWN)
 
 
 def matrix(n: int | None) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from congdong.accounts.phones import display_phone
+from congdong.config import load
 from congdong.core.links import site_url_serving
 from congdong.demo.build import build
 from congdong.demo.engagement import CITIZENS
@@ -77,7 +77,7 @@ class Command(BaseCommand):
 def use_site_url(addrport: str) -> None:
     """Links in pages, mails and SMS point at the server this command starts, unless the
     operator set CONGDONG_SITE_URL (a proxy in front, say); its host is allowed either way."""
-    if not os.environ.get("CONGDONG_SITE_URL"):
+    if "site_url" not in load().model_fields_set:
         settings.SITE_URL = site_url_serving(addrport)
     host = urlsplit(settings.SITE_URL).hostname
     if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
