@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from congdong.core.links import absolute_url
-from congdong.posts.models import Post
+from congdong.posts.models import MAX_IMAGES_PER_POST, Post, PostImage
 from congdong.posts.rich_text import excerpt
 
 PLACEHOLDERS = ("{noi}", "{don_vi}")
@@ -64,5 +64,19 @@ def article_body(text: Text) -> str:
     return body + f'<p><a href="{escape(text.url)}">{escape(text.url)}</a></p>'
 
 
-def cover_url() -> str:
-    return absolute_url(static("congdong/share-card.png"))
+def pictures(post: Post) -> list[PostImage]:
+    """The post's pictures as the post shows them, its gallery then those in its text, at
+    most ten (what a post may have)."""
+    images = sorted(post.images.all(), key=lambda image: (image.inline, image.order, image.pk))
+    return images[:MAX_IMAGES_PER_POST]
+
+
+def picture_url(image: PostImage) -> str:
+    """A picture's public address (served to anyone once its post is published)."""
+    return absolute_url(image.url)
+
+
+def cover_url(post: Post | None = None) -> str:
+    """A Zalo article's cover: the post's first picture, or the site's share card."""
+    shown = pictures(post) if post is not None else []
+    return picture_url(shown[0]) if shown else absolute_url(static("congdong/share-card.png"))

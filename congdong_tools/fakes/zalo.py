@@ -524,6 +524,15 @@ class FakeZalo(FakeServer):
             problems.append("cover.photo_url is required")
         if not isinstance(body, list) or not body:
             problems.append("body is required")
+        else:
+            for index, block in enumerate(body):
+                kind = block.get("type") if isinstance(block, dict) else None
+                if kind == "text" and not block.get("content"):
+                    problems.append(f"body[{index}].content is required")
+                elif kind == "image" and not str(block.get("url") or "").startswith("http"):
+                    problems.append(f"body[{index}].url must be an image address")
+                elif kind not in ("text", "image", "video", "product"):
+                    problems.append(f"body[{index}].type is unknown")
         if problems:
             return _fail(-201, "Parameters invalid: " + "; ".join(problems))
         article = FakeArticle(
