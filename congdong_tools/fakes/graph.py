@@ -394,14 +394,16 @@ class FakeGraph(FakeServer):
         post_id: str | None = None,
         from_id: str = "555000111",
         from_name: str = "Nguyễn Văn A",
+        comment_id: str | None = None,
     ) -> FakeComment:
-        """A citizen's comment on a post of the Page (its latest post if `post_id` is None)."""
+        """A citizen's comment on a post of the Page (its latest post if `post_id` is None);
+        `comment_id` gives it a known id (the demo seeds the same comments at every start)."""
         with self.lock:
             if post_id is None:
                 posts = self.posts(page_id)
                 post_id = posts[-1].id if posts else f"{page_id}_{next(self._ids)}"
             comment = FakeComment(
-                id=f"{post_id.split('_')[-1]}_{next(self._ids)}",
+                id=comment_id or f"{post_id.split('_')[-1]}_{next(self._ids)}",
                 object_id=post_id,
                 message=message,
                 from_id=from_id,
@@ -426,13 +428,19 @@ class FakeGraph(FakeServer):
         secret: str | None = None,
         retries: int = 0,
         timeout: float = 5,
+        comment_id: str | None = None,
     ) -> tuple[FakeComment, httpx.Response | None]:
         """A citizen comments on a post of the Page: record it and POST the `feed` webhook.
 
         Signed with the app secret (or `secret`, to test a wrong one). Facebook retries failed
         deliveries; here only if `retries` > 0. Returns the comment and the last answer."""
         comment = self.add_comment(
-            page_id, message=message, post_id=post_id, from_id=from_id, from_name=from_name
+            page_id,
+            message=message,
+            post_id=post_id,
+            from_id=from_id,
+            from_name=from_name,
+            comment_id=comment_id,
         )
         post_id = comment.object_id
         now = int(time.time())

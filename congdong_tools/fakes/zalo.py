@@ -131,6 +131,7 @@ class FakeZalo(FakeServer):
     control_methods = (
         "add_oa",
         "add_follower",
+        "note_talk",
         "tokens_for",
         "expire_token",
         "rate_limit",
@@ -245,6 +246,12 @@ class FakeZalo(FakeServer):
         return {key: n for key, n in counts.items() if n > 1}
 
     # --- webhooks out ----------------------------------------------------------------------
+
+    def note_talk(self, oa_id: str, user_id: str) -> None:
+        """`user_id` wrote to the OA just now (the 7-day window for an answer opens), without
+        an event: the demo puts back the conversations an earlier start already delivered."""
+        with self.lock:
+            self.oas[oa_id].talked[user_id] = time.time()
 
     def send_user_text(
         self,
