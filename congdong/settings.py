@@ -472,6 +472,12 @@ CHANNEL_TIMEOUT = float(os.environ.get("CONGDONG_CHANNEL_TIMEOUT", "10"))
 # same in the app's Webhooks settings), and the OA secret Zalo signs its events with.
 FACEBOOK_VERIFY_TOKEN = os.environ.get("CONGDONG_FACEBOOK_VERIFY_TOKEN", "")
 ZALO_OA_SECRET = os.environ.get("CONGDONG_ZALO_OA_SECRET", "")
+# What people write to the linked Pages and OAs is personal data: a message's text and its
+# author (name, platform id) are erased this many days after it was sent, and every webhook
+# body older than that deleted (`prune-channel-messages`, daily; docs/privacy.md).
+CHANNEL_MESSAGES_RETENTION_DAYS = int(
+    os.environ.get("CONGDONG_CHANNEL_MESSAGES_RETENTION_DAYS", "365")
+)
 # Publishing to channels (congdong/syndication): each delivery of a campaign waits a random
 # 0..JITTER seconds, so pages never post the same second in lockstep; a delivery is given up
 # after MAX_ATTEMPTS failed tries (rate limits do not count); a rate-limit answer that does not
