@@ -536,16 +536,16 @@ def _zalo(delivery: Delivery, token: ChannelToken, clients: Clients) -> Sent:
         if step in (Step.START, "") or not delivery.article_token:
             # An article never broadcast is not seen by followers: if a lost answer left one
             # behind, making another is harmless.
+            # The first picture is the cover, the others follow the text.
+            shown = pictures(delivery.post)
             article_token = oa.create_article(
                 token.access_token,
                 title=text.title,
                 author=delivery.post.page.name,
                 description=text.summary,
-                cover_url=cover_url(delivery.post),
+                cover_url=picture_url(shown[0]) if shown else cover_url(),
                 body_html=article_body(text),
-                photos=[
-                    (picture_url(image), image.alt_text) for image in pictures(delivery.post)[1:]
-                ],
+                photos=[(picture_url(image), image.alt_text) for image in shown[1:]],
             )
             rows.update(step=Step.CREATED, article_token=article_token, outcome_unknown=False)
             delivery.article_token, step = article_token, Step.CREATED

@@ -76,7 +76,6 @@ def picture_url(image: PostImage) -> str:
     return absolute_url(image.url)
 
 
-def cover_url(post: Post | None = None) -> str:
-    """A Zalo article's cover: the post's first picture, or the site's share card."""
-    shown = pictures(post) if post is not None else []
-    return picture_url(shown[0]) if shown else absolute_url(static("congdong/share-card.png"))
+def cover_url() -> str:
+    """A Zalo article's cover when the post has no picture: the site's share card."""
+    return absolute_url(static("congdong/share-card.png"))
