@@ -363,6 +363,12 @@ class Config(BaseSettings):
     zalo_app_id: str = setting("", "The Zalo app's id.", CHANNELS)
     zalo_secret_key: str = setting("", "The Zalo app's secret key.", CHANNELS)
     zalo_oa_secret: str = setting("", "The OA secret Zalo signs its webhook events with.", CHANNELS)
+    channel_messages_retention_days: int = setting(
+        365,
+        "Days after which a comment or message from a linked Page or OA loses its text and "
+        "author, and webhook bodies are deleted (prune-channel-messages).",
+        CHANNELS,
+    )
     channel_timeout: float = setting(
         10, "Seconds a call to a platform may take before it counts as failed.", CHANNELS
     )

@@ -429,6 +429,10 @@ CHANNEL_TIMEOUT = _config.channel_timeout
 # same in the app's Webhooks settings), and the OA secret Zalo signs its events with.
 FACEBOOK_VERIFY_TOKEN = _config.facebook_verify_token
 ZALO_OA_SECRET = _config.zalo_oa_secret
+# What people write to the linked Pages and OAs is personal data: a message's text and its
+# author (name, platform id) are erased this many days after it was sent, and every webhook
+# body older than that deleted (`prune-channel-messages`, daily; docs/privacy.md).
+CHANNEL_MESSAGES_RETENTION_DAYS = _config.channel_messages_retention_days
 # Publishing to channels (congdong/syndication): each delivery of a campaign waits a random
 # 0..JITTER seconds, so pages never post the same second in lockstep; a delivery is given up
 # after MAX_ATTEMPTS failed tries (rate limits do not count); a rate-limit answer that does not

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -182,7 +183,8 @@ def _facebook(event: WebhookEvent, data: dict[str, Any]) -> tuple[int, str]:
                 ):
                     made += 1
             elif verb == "edited":
-                made += found.update(text=str(value.get("message") or "")[:8000])
+                # An erased message stays erased.
+                made += found.kept().update(text=str(value.get("message") or "")[:8000])
             elif verb == "remove":
                 made += found.update(state=MessageState.REMOVED)
             elif verb in ("hide", "unhide"):
@@ -230,6 +232,25 @@ def prune_events(now: datetime.datetime | None = None, days: int = KEEP_EVENTS_D
         state__in=(EventState.DONE, EventState.IGNORED), received_at__lt=since
     ).delete()
     return deleted
+
+
+def erase_old_messages(now: datetime.datetime | None = None, days: int | None = None) -> int:
+    """People's data past its keeping time (`settings.CHANNEL_MESSAGES_RETENTION_DAYS` after
+    it was sent): each message's text, author name and author platform id erased (the row
+    stays: the reads and answers of the audit trail point at it), and every webhook body
+    received before then deleted, whatever its state (a failed one too). Returns how many
+    messages were erased."""
+    now = now or timezone.now()
+    keep = settings.CHANNEL_MESSAGES_RETENTION_DAYS if days is None else days
+    before = now - datetime.timedelta(days=keep)
+    with transaction.atomic():
+        erased = ChannelMessage.objects.filter(sent_at__lt=before, erased_at__isnull=True).update(
+            text="", author_name="", author_id="", erased_at=now
+        )
+        WebhookEvent.objects.filter(received_at__lt=before).delete()
+    if erased:
+        log.info("erased %s channel messages sent before %s", erased, before.date())
+    return erased
 
 
 # ------------------------------------------------------------------------- staff reads
@@ -329,6 +350,8 @@ def check_answer(actor: AnyUser, message_id: int, text: str) -> Answer:
         )
     if message.state == MessageState.REMOVED:
         raise ActionError(_("Its author removed this comment: it cannot be answered."))
+    if message.erased_at is not None:
+        raise ActionError(_("This message is past its keeping time and was erased."))
     return Answer(message, text)
 
 

@@ -130,6 +130,10 @@ class MessageQuerySet(models.QuerySet):
     def in_subtree(self, path: str) -> MessageQuerySet:
         return self.filter(page__unit__path__startswith=path)
 
+    def kept(self) -> MessageQuerySet:
+        """Not yet erased (past its keeping time a message has no text nor author)."""
+        return self.filter(erased_at__isnull=True)
+
 
 class ChannelMessage(models.Model):
     """A citizen's comment on the linked Facebook Page, or message to the linked Zalo OA."""
@@ -158,6 +162,9 @@ class ChannelMessage(models.Model):
     event = models.ForeignKey(
         WebhookEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Past its keeping time (`settings.CHANNEL_MESSAGES_RETENTION_DAYS`) the text and the
+    # author are erased; the row stays for the reads and answers that point at it.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     objects = MessageQuerySet.as_manager()
 

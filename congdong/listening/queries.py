@@ -79,7 +79,9 @@ def inbox(
     limit: int = INBOX_SIZE,
 ) -> list[ChannelMessage]:
     """The latest comments and messages of one page, or of every page of a subtree."""
-    qs: MessageQuerySet = ChannelMessage.objects.standard().exclude(state=MessageState.REMOVED)
+    qs: MessageQuerySet = (
+        ChannelMessage.objects.standard().kept().exclude(state=MessageState.REMOVED)
+    )
     if page is not None:
         qs = qs.filter(page=page)
     elif unit is not None:
@@ -133,6 +135,7 @@ def texts_in(unit: Unit, start: datetime.datetime, end: datetime.datetime):
     [start, end), newest first: for the people's situation keywords, which keep only counts."""
     return (
         ChannelMessage.objects.in_subtree(unit.path)
+        .kept()
         .filter(sent_at__gte=start, sent_at__lt=end)
         .exclude(state=MessageState.REMOVED)
         .order_by("-sent_at", "-pk")

@@ -14,6 +14,14 @@ def process_channel_events() -> int:
 
 
 @app.task
+def prune_channel_messages() -> int:
+    """Erase what people wrote once past its keeping time (docs/privacy.md)."""
+    from congdong.listening.actions import erase_old_messages
+
+    return erase_old_messages()
+
+
+@app.task
 def prune_channel_events() -> int:
     """Delete processed webhook bodies past their keeping time."""
     from congdong.listening.actions import prune_events

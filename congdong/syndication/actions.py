@@ -42,7 +42,7 @@ from congdong.channels.clients import facebook, zalo
 from congdong.channels.models import ChannelKind, ChannelLink, ChannelToken, TokenState
 from congdong.core.errors import ActionError
 from congdong.core.links import absolute_url
-from congdong.posts.models import Post, PostState
+from congdong.posts.models import Post, PostImage, PostState
 from congdong.posts.queries import access_post_to_write
 from congdong.syndication import pacing
 from congdong.syndication.models import (
@@ -54,7 +54,14 @@ from congdong.syndication.models import (
     Step,
 )
 from congdong.syndication.queries import access_delivery, sending_links
-from congdong.syndication.texts import Text, article_body, compose, cover_url
+from congdong.syndication.texts import (
+    Text,
+    article_body,
+    compose,
+    cover_url,
+    picture_url,
+    pictures,
+)
 
 log = logging.getLogger("congdong.syndication")
 
@@ -440,7 +447,28 @@ def _facebook(delivery: Delivery, token: ChannelToken, clients: Clients) -> Sent
             for item in graph.feed(page_id, token.access_token):
                 if delivery.marker in str(item.get("message") or ""):
                     return Sent(str(item["id"]), _facebook_url(str(item["id"])))
-        post_id = graph.publish(page_id, token.access_token, message=text.message, link=text.url)
+        shown = pictures(delivery.post)
+        media_ids = _upload_pictures(delivery, graph, page_id, token, shown)
+        if not media_ids:
+            post_id = graph.publish(
+                page_id, token.access_token, message=text.message, link=text.url
+            )
+        else:
+            try:
+                # The address travels in the message: a link would show instead of the photos.
+                post_id = graph.publish(
+                    page_id, token.access_token, message=text.message, media_ids=media_ids
+                )
+            except facebook.GraphError as exc:
+                if exc.code != 100 or "attached_media" not in exc.message:
+                    raise
+                # Facebook no longer has a photo uploaded by an earlier try: upload them again.
+                Delivery.objects.filter(pk=delivery.pk, state=D.SENDING).update(media_ids={})
+                raise Outcome(
+                    D.RETRYING,
+                    _("Facebook no longer had the photos; uploading them again."),
+                    wait=_backoff(delivery.attempts),
+                ) from None
     except facebook.RateLimited as exc:
         # A Page's own limit (80001, 32) pauses that Page; the app's (4, 17, 613) the platform.
         if exc.retry_after and (exc.code == 32 or (exc.code or 0) in range(80001, 80015)):
@@ -453,6 +481,36 @@ def _facebook(delivery: Delivery, token: ChannelToken, clients: Clients) -> Sent
     finally:
         pacing.after_answer(ChannelKind.FACEBOOK, graph.last_usage)
     return Sent(post_id, _facebook_url(post_id))
+
+
+def _upload_pictures(
+    delivery: Delivery,
+    graph: facebook.GraphClient,
+    page_id: str,
+    token: ChannelToken,
+    shown: list[PostImage],
+) -> list[str]:
+    """Each picture uploaded to the Page unpublished, once: an id kept by an earlier try is
+    used again. Each new id is written at once, so a try cut short keeps what it uploaded (an
+    upload whose answer was lost is made again: an unpublished photo is seen by no one)."""
+    ids = {str(key): str(value) for key, value in (delivery.media_ids or {}).items()}
+    rows = Delivery.objects.filter(pk=delivery.pk, state=D.SENDING)
+    for picture in shown:
+        key = str(picture.pk)
+        if key in ids:
+            continue
+        try:
+            with picture.file.open("rb") as handle:
+                content = handle.read()
+        except OSError:
+            log.warning("delivery %s: picture %s has no file; left out", delivery.pk, picture.pk)
+            continue
+        ids[key] = graph.upload_photo(
+            page_id, token.access_token, image=content, alt_text=picture.alt_text
+        )
+        rows.update(media_ids=ids)
+    delivery.media_ids = ids
+    return [ids[str(picture.pk)] for picture in shown if str(picture.pk) in ids]
 
 
 def _facebook_url(post_id: str) -> str:
@@ -478,13 +536,16 @@ def _zalo(delivery: Delivery, token: ChannelToken, clients: Clients) -> Sent:
         if step in (Step.START, "") or not delivery.article_token:
             # An article never broadcast is not seen by followers: if a lost answer left one
             # behind, making another is harmless.
+            # The first picture is the cover, the others follow the text.
+            shown = pictures(delivery.post)
             article_token = oa.create_article(
                 token.access_token,
                 title=text.title,
                 author=delivery.post.page.name,
                 description=text.summary,
-                cover_url=cover_url(),
+                cover_url=picture_url(shown[0]) if shown else cover_url(),
                 body_html=article_body(text),
+                photos=[(picture_url(image), image.alt_text) for image in shown[1:]],
             )
             rows.update(step=Step.CREATED, article_token=article_token, outcome_unknown=False)
             delivery.article_token, step = article_token, Step.CREATED

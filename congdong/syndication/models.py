@@ -99,6 +99,9 @@ class Delivery(models.Model):
     step = models.CharField(max_length=12, choices=Step.choices, default=Step.START, blank=True)
     article_token = models.CharField(max_length=200, blank=True)  # Zalo, between create and verify
     article_id = models.CharField(max_length=100, blank=True)  # Zalo, once verified
+    # Facebook: the post's pictures uploaded unpublished, {picture id: photo id}, written as
+    # each is uploaded so a retry attaches them rather than uploading them again.
+    media_ids = models.JSONField(default=dict, blank=True)
     external_id = models.CharField(_("external post"), max_length=100, blank=True)
     external_url = models.URLField(_("external address"), max_length=500, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

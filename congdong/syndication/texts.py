@@ -15,7 +15,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from congdong.core.links import absolute_url
-from congdong.posts.models import Post
+from congdong.posts.models import MAX_IMAGES_PER_POST, Post, PostImage
 from congdong.posts.rich_text import excerpt
 
 PLACEHOLDERS = ("{noi}", "{don_vi}")
@@ -64,5 +64,18 @@ def article_body(text: Text) -> str:
     return body + f'<p><a href="{escape(text.url)}">{escape(text.url)}</a></p>'
 
 
+def pictures(post: Post) -> list[PostImage]:
+    """The post's pictures as the post shows them, its gallery then those in its text, at
+    most ten (what a post may have)."""
+    images = sorted(post.images.all(), key=lambda image: (image.inline, image.order, image.pk))
+    return images[:MAX_IMAGES_PER_POST]
+
+
+def picture_url(image: PostImage) -> str:
+    """A picture's public address (served to anyone once its post is published)."""
+    return absolute_url(image.url)
+
+
 def cover_url() -> str:
+    """A Zalo article's cover when the post has no picture: the site's share card."""
     return absolute_url(static("congdong/share-card.png"))

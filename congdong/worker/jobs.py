@@ -66,6 +66,11 @@ JOBS: tuple[Job, ...] = (
     # Webhook calls are stored as they come; this turns them into the inbox's messages.
     Job("process-channel-events", "congdong.listening.tasks.process_channel_events", every=2),
     Job("prune-channel-events", "congdong.listening.tasks.prune_channel_events", every=86_400),
+    Job(
+        "prune-channel-messages",
+        "congdong.listening.tasks.prune_channel_messages",
+        every=86_400,
+    ),
     Job("fan-out-campaign-deliveries", "congdong.syndication.tasks.fan_out_campaigns", every=5),
     Job("send-deliveries", "congdong.syndication.tasks.send_deliveries", every=2),
     Job("detect-reshares", "congdong.syndication.tasks.detect_reshares", every=600),

@@ -16,6 +16,13 @@ headers on every answer. Faults (`fail(kind, times=, after=, target=page_id, pat
 - "invalid_metric": (#100) on the next insights call whatever the metrics (option `message`
   for another (#100), e.g. about the dates).
 
+Photos: `POST /{page}/photos` with `published=false` keeps an unpublished photo and answers its
+id alone; `POST /{page}/feed` with `attached_media[i]={"media_fbid": id}` makes one post showing
+them — each photo of that Page, once (an unknown, foreign, published or already attached photo,
+or a `link` beside photos, is refused with (#100)); bytes that are no image: (#324).
+`photos(page_id)` lists the uploads, `FakePost.photos` a post's; `forget_photo(id)` plays
+Facebook clearing an unpublished photo away.
+
 Metrics: `retire_metric(name, since_version=None)` makes a metric fail the *whole* request with
 (#100), as Graph does. `rate_limit(calls, window)` enforces a real limit per Page (80001) or
 per app (4). Webhooks out: `send_feed_comment(page_id, to_url=...)`, signed with the app secret.
@@ -100,6 +107,8 @@ NEEDS = {
     "subscribe": "pages_manage_metadata",
 }
 INVALID_METRIC_MESSAGE = "(#100) The value must be a valid insights metric"
+# The image formats Graph takes (JPEG, PNG, GIF, BMP, TIFF, WebP), by their first bytes.
+IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF")
 
 
 @dataclass
@@ -130,6 +139,21 @@ class FakePost:
     scheduled_publish_time: int | None = None
     photo: bool = False
     image_bytes: int = 0
+    # The unpublished photos attached to it (`attached_media`), in order.
+    photos: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FakePhoto:
+    id: str
+    page_id: str
+    published: bool
+    image_bytes: int = 0
+    url: str | None = None
+    alt_text: str = ""
+    created_time: str = ""
+    # The feed post it was attached to (an unpublished photo), or that shows it (published).
+    post_id: str | None = None
 
 
 @dataclass
@@ -194,6 +218,8 @@ class FakeGraph(FakeServer):
         "fail",
         "clear_faults",
         "posts",
+        "photos",
+        "forget_photo",
         "post_count",
         "duplicate_posts",
         "add_comment",
@@ -224,6 +250,7 @@ class FakeGraph(FakeServer):
         self.retired: dict[str, str | None] = dict(RETIRED_METRICS)
         self.feed: list[FakePost] = []
         self.feed_by_page: dict[str, list[FakePost]] = {}
+        self.uploaded: dict[str, FakePhoto] = {}
         self.comments: dict[str, FakeComment] = {}
         self.page_window: RateWindow | None = None
         self.app_window: RateWindow | None = None
@@ -335,6 +362,16 @@ class FakeGraph(FakeServer):
         with self.lock:
             return list(self.feed_by_page.get(page_id, ()))
 
+    def photos(self, page_id: str) -> list[FakePhoto]:
+        """Every photo uploaded to the Page, published or not, in upload order."""
+        with self.lock:
+            return [p for p in self.uploaded.values() if p.page_id == page_id]
+
+    def forget_photo(self, photo_id: str) -> None:
+        """Facebook no longer has this photo (an unpublished upload it cleared away)."""
+        with self.lock:
+            self.uploaded.pop(photo_id, None)
+
     def post_count(self, page_id: str, message: str) -> int:
         """How many times this exact message went to this Page (to assert "exactly once")."""
         return sum(1 for post in self.posts(page_id) if post.message == message)
@@ -357,14 +394,16 @@ class FakeGraph(FakeServer):
         post_id: str | None = None,
         from_id: str = "555000111",
         from_name: str = "Nguyễn Văn A",
+        comment_id: str | None = None,
     ) -> FakeComment:
-        """A citizen's comment on a post of the Page (its latest post if `post_id` is None)."""
+        """A citizen's comment on a post of the Page (its latest post if `post_id` is None);
+        `comment_id` gives it a known id (the demo seeds the same comments at every start)."""
         with self.lock:
             if post_id is None:
                 posts = self.posts(page_id)
                 post_id = posts[-1].id if posts else f"{page_id}_{next(self._ids)}"
             comment = FakeComment(
-                id=f"{post_id.split('_')[-1]}_{next(self._ids)}",
+                id=comment_id or f"{post_id.split('_')[-1]}_{next(self._ids)}",
                 object_id=post_id,
                 message=message,
                 from_id=from_id,
@@ -389,13 +428,19 @@ class FakeGraph(FakeServer):
         secret: str | None = None,
         retries: int = 0,
         timeout: float = 5,
+        comment_id: str | None = None,
     ) -> tuple[FakeComment, httpx.Response | None]:
         """A citizen comments on a post of the Page: record it and POST the `feed` webhook.
 
         Signed with the app secret (or `secret`, to test a wrong one). Facebook retries failed
         deliveries; here only if `retries` > 0. Returns the comment and the last answer."""
         comment = self.add_comment(
-            page_id, message=message, post_id=post_id, from_id=from_id, from_name=from_name
+            page_id,
+            message=message,
+            post_id=post_id,
+            from_id=from_id,
+            from_name=from_name,
+            comment_id=comment_id,
         )
         post_id = comment.object_id
         now = int(time.time())
@@ -822,20 +867,44 @@ class FakeGraph(FakeServer):
             return _error(400, 100, "(#100) Invalid page id")
         message = request.param("message") or ""
         link = request.param("link")
-        if not message and not link:
+        media = _attached_media(request)
+        if isinstance(media, Response):
+            return media
+        if not message and not link and not media:
             return _error(400, 100, "(#100) Missing message or attachment")
+        if media and link:
+            return _error(400, 100, "(#100) A post with attached_media cannot also carry a link")
         post = FakePost(
             id=f"{page_id}_{next(self._ids)}",
             page_id=page_id,
             message=message,
             link=link,
             created_time=_now(),
+            photos=list(media),
         )
         if request.param("published") == "false":
             post.published = False
             scheduled = request.param("scheduled_publish_time")
             post.scheduled_publish_time = int(scheduled) if scheduled else None
         with self.lock:
+            for index, photo_id in enumerate(media):
+                photo = self.uploaded.get(photo_id)
+                if photo is None or photo.page_id != page_id:
+                    return _error(
+                        400,
+                        100,
+                        f"(#100) param attached_media[{index}] has an invalid media_fbid "
+                        f"'{photo_id}'",
+                    )
+                if photo.published or photo.post_id is not None:
+                    return _error(
+                        400,
+                        100,
+                        f"(#100) The photo '{photo_id}' in attached_media[{index}] is already "
+                        "published or attached to another post",
+                    )
+            for photo_id in media:
+                self.uploaded[photo_id].post_id = post.id
             self._add_post(post)
         return Response(200, {"id": post.id})
 
@@ -846,7 +915,25 @@ class FakeGraph(FakeServer):
         image = request.files.get("source")
         if not request.param("url") and not image:
             return _error(400, 324, "(#324) Requires upload file")
-        photo_id = str(next(self._ids))
+        if image is not None and not image.startswith(IMAGE_MAGIC):
+            return _error(400, 324, "(#324) Missing or invalid image file")
+        if page_id not in self.pages:
+            return _error(400, 100, "(#100) Invalid page id")
+        photo = FakePhoto(
+            id=str(next(self._ids)),
+            page_id=page_id,
+            published=request.param("published") != "false",
+            image_bytes=len(image or b""),
+            url=request.param("url"),
+            alt_text=request.param("alt_text_custom") or "",
+            created_time=_now(),
+        )
+        if not photo.published:
+            # Uploaded to attach to a feed post later: no post, and only the photo's id.
+            with self.lock:
+                self.uploaded[photo.id] = photo
+            return Response(200, {"id": photo.id})
+        photo_id = photo.id
         post = FakePost(
             id=f"{page_id}_{next(self._ids)}",
             page_id=page_id,
@@ -855,8 +942,11 @@ class FakeGraph(FakeServer):
             created_time=_now(),
             photo=True,
             image_bytes=len(image or b""),
+            photos=[photo_id],
         )
+        photo.post_id = post.id
         with self.lock:
+            self.uploaded[photo_id] = photo
             self._add_post(post)
         return Response(200, {"id": photo_id, "post_id": post.id})
 
@@ -1029,6 +1119,43 @@ class FakeGraph(FakeServer):
         with self.lock:
             comment.is_hidden = hidden.lower() == "true"
         return Response(200, {"success": True})
+
+
+def _attached_media(request: Request) -> list[str] | Response:
+    """The photo ids of `attached_media[i]={"media_fbid": id}` (form fields, in index order),
+    or of a JSON list `attached_media=[{...}, ...]`."""
+    raw: list[tuple[int, str]] = []
+    for name, value in {**request.query, **request.form}.items():
+        if name.startswith("attached_media[") and name.endswith("]"):
+            index = name[len("attached_media[") : -1]
+            if not index.isdigit():
+                return _error(400, 100, f"(#100) Invalid parameter {name}")
+            raw.append((int(index), value))
+    items: list[Any] = [json.loads(v) if _is_json(v) else v for _i, v in sorted(raw)]
+    whole = request.param("attached_media")
+    if whole:
+        listed = json.loads(whole) if _is_json(whole) else None
+        if not isinstance(listed, list):
+            return _error(400, 100, "(#100) param attached_media must be an array")
+        items.extend(listed)
+    ids = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not str(item.get("media_fbid") or "").isdigit():
+            return _error(
+                400, 100, f'(#100) param attached_media[{index}] must be {{"media_fbid": id}}'
+            )
+        ids.append(str(item["media_fbid"]))
+    if len(set(ids)) != len(ids):
+        return _error(400, 100, "(#100) The same photo is attached twice")
+    return ids
+
+
+def _is_json(value: str) -> bool:
+    try:
+        json.loads(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_day(value: str | None) -> date | None:

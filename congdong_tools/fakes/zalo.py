@@ -131,6 +131,7 @@ class FakeZalo(FakeServer):
     control_methods = (
         "add_oa",
         "add_follower",
+        "note_talk",
         "tokens_for",
         "expire_token",
         "rate_limit",
@@ -245,6 +246,12 @@ class FakeZalo(FakeServer):
         return {key: n for key, n in counts.items() if n > 1}
 
     # --- webhooks out ----------------------------------------------------------------------
+
+    def note_talk(self, oa_id: str, user_id: str) -> None:
+        """`user_id` wrote to the OA just now (the 7-day window for an answer opens), without
+        an event: the demo puts back the conversations an earlier start already delivered."""
+        with self.lock:
+            self.oas[oa_id].talked[user_id] = time.time()
 
     def send_user_text(
         self,
@@ -524,6 +531,15 @@ class FakeZalo(FakeServer):
             problems.append("cover.photo_url is required")
         if not isinstance(body, list) or not body:
             problems.append("body is required")
+        else:
+            for index, block in enumerate(body):
+                kind = block.get("type") if isinstance(block, dict) else None
+                if kind == "text" and not block.get("content"):
+                    problems.append(f"body[{index}].content is required")
+                elif kind == "image" and not str(block.get("url") or "").startswith("http"):
+                    problems.append(f"body[{index}].url must be an image address")
+                elif kind not in ("text", "image", "video", "product"):
+                    problems.append(f"body[{index}].type is unknown")
         if problems:
             return _fail(-201, "Parameters invalid: " + "; ".join(problems))
         article = FakeArticle(

@@ -164,6 +164,67 @@ def test_publish_photo_by_url_and_by_upload(fake_graph, graph_client, page_token
         graph_client.publish_photo(PAGE, page_token)
 
 
+JPEG = b"\xff\xd8\xff" + b"0" * 500
+
+
+def test_photos_uploaded_unpublished_then_attached_make_one_post(
+    fake_graph, graph_client, page_token
+):
+    first = graph_client.upload_photo(PAGE, page_token, image=JPEG, alt_text="Bà con dự hội")
+    second = graph_client.upload_photo(PAGE, page_token, url="https://congdong.example.vn/b.jpg")
+    # Unpublished: nothing in the feed yet.
+    assert fake_graph.posts(PAGE) == []
+    photos = {p.id: p for p in fake_graph.photos(PAGE)}
+    assert not photos[first].published and photos[first].alt_text == "Bà con dự hội"
+    assert photos[first].image_bytes == len(JPEG)
+
+    post_id = graph_client.publish(
+        PAGE,
+        page_token,
+        message="Ngày hội https://congdong.example.vn/p/1",
+        media_ids=[second, first],
+    )
+    [post] = fake_graph.posts(PAGE)
+    assert post.id == post_id and post.photos == [second, first] and post.link is None
+    assert {p.post_id for p in fake_graph.photos(PAGE)} == {post_id}
+    with pytest.raises(ValueError):
+        graph_client.publish(PAGE, page_token, message="x", link="https://a", media_ids=[first])
+
+
+def test_a_photo_is_attached_to_one_post_of_its_own_page_only(fake_graph, graph_client, page_token):
+    photo = graph_client.upload_photo(PAGE, page_token, image=JPEG)
+    graph_client.publish(PAGE, page_token, message="Lần một", media_ids=[photo])
+    with pytest.raises(GraphError) as again:
+        graph_client.publish(PAGE, page_token, message="Lần hai", media_ids=[photo])
+    assert again.value.code == 100 and "attached_media[0]" in again.value.message
+    with pytest.raises(GraphError) as unknown:
+        graph_client.publish(PAGE, page_token, message="Lạ", media_ids=["999999999"])
+    assert unknown.value.code == 100 and "invalid media_fbid" in unknown.value.message
+    fresh = graph_client.upload_photo(PAGE, page_token, image=JPEG)
+    fake_graph.forget_photo(fresh)
+    with pytest.raises(GraphError):
+        graph_client.publish(PAGE, page_token, message="Đã bị xoá", media_ids=[fresh])
+    assert [p.message for p in fake_graph.posts(PAGE)] == ["Lần một"]
+
+
+def test_an_upload_that_is_no_image_is_refused(fake_graph, graph_client, page_token):
+    with pytest.raises(GraphError) as refused:
+        graph_client.upload_photo(PAGE, page_token, image=b"<svg></svg>")
+    assert refused.value.code == 324
+    assert fake_graph.photos(PAGE) == []
+
+
+def test_photo_uploads_meet_the_same_faults(fake_graph, graph_client, page_token):
+    fake_graph.fail("permission_missing", path="/photos")
+    with pytest.raises(PermissionMissing):
+        graph_client.upload_photo(PAGE, page_token, image=JPEG)
+    fake_graph.fail("timeout", seconds=2, after_action=True, path="/photos")
+    with pytest.raises(Timeout) as lost:
+        graph_client.upload_photo(PAGE, page_token, image=JPEG)
+    assert lost.value.outcome_unknown
+    assert len(fake_graph.photos(PAGE)) == 1  # made, its answer lost
+
+
 def test_insights_gives_each_day_from_since_to_until(fake_graph, graph_client, page_token):
     fake_graph.set_insight(PAGE, "page_follows", "2026-03-02", 48_123)
     result = graph_client.insights(

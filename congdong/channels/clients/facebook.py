@@ -324,17 +324,27 @@ class GraphClient:
         message: str,
         link: str | None = None,
         scheduled_at: datetime | None = None,
+        media_ids: Sequence[str] = (),
         idempotency_key: str | None = None,
     ) -> str:
         """Post to the Page's feed; the new post's id, "{page_id}_{post_id}".
+
+        `media_ids`: photos uploaded unpublished (`upload_photo`), shown in the post in this
+        order (`attached_media[i]={"media_fbid": id}`). A post with photos carries no `link`
+        (Graph would show the link's preview instead of the photos): put the address in the
+        message.
 
         Graph has no idempotency key: `idempotency_key` is accepted for the callers' symmetry
         and not sent. A retry is safe only if the caller's own row says the post was not made.
         """
         del idempotency_key
+        if media_ids and link:
+            raise ValueError("a post with photos carries its link in the message")
         data: dict[str, Any] = {"message": message}
         if link:
             data["link"] = link
+        for index, media_id in enumerate(media_ids):
+            data[f"attached_media[{index}]"] = json.dumps({"media_fbid": str(media_id)})
         if scheduled_at is not None:
             data["published"] = "false"
             data["scheduled_publish_time"] = str(int(scheduled_at.timestamp()))
@@ -363,6 +373,33 @@ class GraphClient:
             files = {"source": (filename, image, content_type)}
         answer = self._call("POST", f"/{page_id}/photos", token=token, data=data, files=files)
         return str(answer.get("post_id") or answer["id"])
+
+    def upload_photo(
+        self,
+        page_id: str,
+        token: str,
+        *,
+        image: bytes | None = None,
+        url: str | None = None,
+        alt_text: str = "",
+        filename: str = "photo.jpg",
+        content_type: str = "image/jpeg",
+    ) -> str:
+        """Upload a photo to the Page without publishing it (`published=false`); its id, to
+        attach to one feed post with `publish(media_ids=...)`. Followers see nothing until then.
+        """
+        if (url is None) == (image is None):
+            raise ValueError("give either url or image")
+        data: dict[str, Any] = {"published": "false"}
+        if alt_text:
+            data["alt_text_custom"] = alt_text
+        files = None
+        if url is not None:
+            data["url"] = url
+        else:
+            files = {"source": (filename, image, content_type)}
+        answer = self._call("POST", f"/{page_id}/photos", token=token, data=data, files=files)
+        return str(answer["id"])
 
     def feed(self, page_id: str, token: str, *, limit: int = 25) -> list[dict[str, Any]]:
         """The Page's latest posts, newest first (id, message, created_time, permalink_url).

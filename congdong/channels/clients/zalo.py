@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -223,15 +224,23 @@ class ZaloClient:
         description: str,
         cover_url: str,
         body_html: str,
+        photos: Sequence[tuple[str, str]] = (),
     ) -> str:
-        """Create a normal article (shown, comments shown); the token to verify it with."""
+        """Create a normal article (shown, comments shown); the token to verify it with.
+
+        `photos`: (public address, caption) of pictures shown after the text, as image blocks;
+        Zalo fetches them from their address."""
+        body: list[dict[str, str]] = [{"type": "text", "content": body_html}]
+        body.extend(
+            {"type": "image", "url": url, "caption": caption[:200]} for url, caption in photos
+        )
         payload = {
             "type": "normal",
             "title": title[:150],
             "author": author[:50],
             "description": description[:300],
             "cover": {"cover_type": "photo", "photo_url": cover_url, "status": "show"},
-            "body": [{"type": "text", "content": body_html}],
+            "body": body,
             "status": "show",
             "comment": "show",
         }

@@ -49,9 +49,22 @@ class Command(BaseCommand):
         if not no_serve:
             # Scheduled posts are published by this process too: no other server to start.
             # The fake platforms live in this process too (their state is in memory).
-            from congdong.demo.channels import start_fake_channels
+            from congdong.demo.channels import (
+                converse_when_up,
+                seed_conversations,
+                start_fake_channels,
+            )
 
-            start_fake_channels(self.stdout.write)
+            graph, zalo = start_fake_channels(self.stdout.write)
+            # Citizens' comments and messages reach the inbox through the real webhooks once
+            # the server below answers.
+            talks = seed_conversations(graph, zalo)
+            converse_when_up(graph, zalo, talks, settings.SITE_URL)
+            if talks:
+                self.stdout.write(
+                    f"  {len(talks)} comments and messages from citizens on their way to the "
+                    "inbox (lắng nghe)"
+                )
             start_in_thread()
             self.stdout.write("  background worker running (publishes scheduled posts)")
             call_command("runserver", addrport, use_reloader=False)
