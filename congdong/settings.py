@@ -480,6 +480,9 @@ ZALO_OA_SECRET = os.environ.get("CONGDONG_ZALO_OA_SECRET", "")
 CHANNEL_JITTER = float(os.environ.get("CONGDONG_CHANNEL_JITTER", "2"))
 CHANNEL_MAX_ATTEMPTS = int(os.environ.get("CONGDONG_CHANNEL_MAX_ATTEMPTS", "8"))
 CHANNEL_RATE_BACKOFF = float(os.environ.get("CONGDONG_CHANNEL_RATE_BACKOFF", "60"))
+# Days of figures a newly linked channel's first import reads back (Facebook keeps two years;
+# each Graph call gives at most 90 days).
+CHANNEL_BACKFILL_DAYS = int(os.environ.get("CONGDONG_CHANNEL_BACKFILL_DAYS", "90"))
 
 
 def _channel_token_key() -> str:

@@ -27,6 +27,7 @@ from congdong.insights import sketches
 from congdong.insights.models import (
     COUNT_COLUMNS,
     IMPORTED_COLUMNS,
+    SOURCE_COLUMNS,
     DayCount,
     ReachSketch,
     Source,
@@ -457,6 +458,28 @@ def series(
         figures["followers"] = followers
         figures["reach"] = round(reach.get(day, 0.0), 1)
         out.append((day, figures))
+    return out
+
+
+SOURCES = (Source.SITE, Source.FACEBOOK, Source.ZALO)
+
+
+def by_source(unit: Unit, period: Period, own: bool = False) -> list[tuple[str, dict[str, float]]]:
+    """The subtree's (or with `own`, its page's) additive figures per source: congdong's own
+    first, then each platform's, zero where nothing was imported. A platform's `viewers` are
+    the sum of its daily distinct viewers: never de-duplicated across days, pages or
+    platforms, and never part of congdong's reach."""
+    rows = _rows([unit.pk], period, level=unit.level if own else None, source=None)
+    found = {
+        row["source"]: row
+        for row in rows.values("source").annotate(**_sums(period, SOURCE_COLUMNS))
+    }
+    out = []
+    for source in SOURCES:
+        figures = _finish(found.get(source, {}))
+        for column in IMPORTED_COLUMNS:
+            figures.setdefault(column, 0)
+        out.append((source, figures))
     return out
 
 

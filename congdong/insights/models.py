@@ -306,3 +306,30 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.format} of unit {self.unit_id} ({self.state})"
+
+
+class ImportedDay(models.Model):
+    """What one linked channel's figures of one day added to `DayCount` (its source's rows).
+
+    The import of a day again (Facebook revises its figures) adds only the difference, so
+    importing twice counts once. `followers` is the platform's total at the end of the day;
+    `DayCount` holds its change since the day before (in `followers_gained`, which for an
+    imported source is the net change), so follower totals are read as congdong's are."""
+
+    link = models.ForeignKey(
+        "channels.ChannelLink", on_delete=models.CASCADE, related_name="+", verbose_name=_("link")
+    )
+    day = models.DateField(_("day"))
+    followers = models.BigIntegerField(null=True, blank=True)
+    posts = models.BigIntegerField(default=0)
+    views = models.BigIntegerField(default=0)
+    viewers = models.BigIntegerField(default=0)
+    engagement = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("imported day")
+        verbose_name_plural = _("imported days")
+        constraints = [models.UniqueConstraint(fields=["link", "day"], name="imported_day_key")]
+
+    def __str__(self) -> str:
+        return f"link {self.link_id} {self.day}"
