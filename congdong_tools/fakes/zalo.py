@@ -232,9 +232,10 @@ class FakeZalo(FakeServer):
         created: str | None = None,
         views: int = 0,
         shares: int = 0,
+        article_id: str | None = None,
     ) -> str:
         """A verified article of the OA (created on the day `created`, ISO, at noon UTC);
-        returns its id."""
+        returns its id (`article_id`, or a random one)."""
         when = datetime.fromisoformat(created).replace(hour=5, tzinfo=UTC) if created else None
         article = FakeArticle(
             token=secrets.token_hex(16),
@@ -244,7 +245,7 @@ class FakeZalo(FakeServer):
             description=title,
             cover_url=f"https://photo.zalo.me/{oa_id}.jpg",
             body=[{"type": "text", "content": title}],
-            id=secrets.token_hex(16),
+            id=article_id or secrets.token_hex(16),
             total_view=views,
             total_share=shares,
         )
