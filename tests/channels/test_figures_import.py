@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from congdong.channels.models import ChannelKind, FigureImport, MetricStop, TokenState
+from congdong.channels.queries import health_notes
 from congdong.insights import figures
 from congdong.insights.channel_import import import_due, import_link, yesterday
 from congdong.insights.figures import Period
@@ -111,6 +112,7 @@ def test_a_retired_metric_is_dropped_recorded_and_the_others_imported(platforms,
         "viewers",
     )
     assert stop.stopped_on == timezone.localdate()
+    assert any("page_total_media_view_unique" in line for line in health_notes())
     day = ImportedDay.objects.get(link=link, day=end)
     assert day.views == 77 and day.viewers == 0
     # The next run does not ask for it again: no (#100) at all.
