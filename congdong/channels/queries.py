@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.queries import AnyUser, nearest_holders, top_paths
 from congdong.accounts.roles import Role
-from congdong.core.numbers import format_date
 from congdong.channels.models import (
     BAD_STATES,
     ChannelKind,
@@ -23,6 +22,7 @@ from congdong.channels.models import (
     MetricStop,
     ReportState,
 )
+from congdong.core.numbers import format_date
 from congdong.pages.models import Page
 from congdong.pages.queries import sees_page
 from congdong.units.models import Unit
@@ -39,11 +39,7 @@ def health_notes() -> list[str]:
 
 
 def metric_stop_notes() -> list[str]:
-    """ "Facebook stopped reporting X on <date>": each metric a platform refused on import."""
-    from django.utils.translation import gettext as _
-
-    from congdong.core.numbers import format_date
-
+    """Facebook stopped reporting X on <date>: each metric a platform refused on import."""
     return [
         _("Facebook stopped reporting %(metric)s on %(day)s; the other figures are still imported.")
         % {"metric": stop.metric, "day": format_date(stop.stopped_on)}
