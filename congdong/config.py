@@ -363,6 +363,12 @@ class Config(BaseSettings):
     zalo_app_id: str = setting("", "The Zalo app's id.", CHANNELS)
     zalo_secret_key: str = setting("", "The Zalo app's secret key.", CHANNELS)
     zalo_oa_secret: str = setting("", "The OA secret Zalo signs its webhook events with.", CHANNELS)
+    channel_backfill_days: int = setting(
+        90,
+        "Days of figures a newly linked channel's first import reads back (each Graph call "
+        "gives at most 90 days).",
+        CHANNELS,
+    )
     channel_messages_retention_days: int = setting(
         365,
         "Days after which a comment or message from a linked Page or OA loses its text and "

@@ -441,6 +441,9 @@ CHANNEL_MESSAGES_RETENTION_DAYS = _config.channel_messages_retention_days
 CHANNEL_JITTER = _config.channel_jitter
 CHANNEL_MAX_ATTEMPTS = _config.channel_max_attempts
 CHANNEL_RATE_BACKOFF = _config.channel_rate_backoff
+# Days of figures a newly linked channel's first import reads back (Facebook keeps two years;
+# each Graph call gives at most 90 days).
+CHANNEL_BACKFILL_DAYS = _config.channel_backfill_days
 
 
 def _channel_token_key() -> str:

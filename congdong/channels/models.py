@@ -212,3 +212,53 @@ class FakeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} → {self.page_id} ({self.state})"
+
+
+class FigureImport(models.Model):
+    """Where the import of one linked channel's figures stands (insights.channel_import).
+
+    `last_day` is the cursor: every day from `first_day` up to it is imported, so a backfill
+    cut short (a rate limit, an expired token, the worker killed) goes on from the day after
+    it, and asking again for days already imported asks the platform nothing."""
+
+    link = models.OneToOneField(ChannelLink, on_delete=models.CASCADE, related_name="figures")
+    # The days from `first_day` to `last_day` are imported.
+    first_day = models.DateField(_("figures imported from"), null=True, blank=True)
+    last_day = models.DateField(_("figures imported up to"), null=True, blank=True)
+    # Zalo: each article's view and share totals when last read (its growth is a day's figure).
+    seen = models.JSONField(default=dict, blank=True)
+    running_since = models.DateTimeField(null=True, blank=True)  # a run's claim
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("figures import")
+        verbose_name_plural = _("figures imports")
+
+    def __str__(self) -> str:
+        return f"figures of link {self.link_id} up to {self.last_day}"
+
+
+class MetricStop(models.Model):
+    """A metric a platform stopped reporting: "Facebook stopped reporting X on <date>".
+
+    Written once per platform, metric and API version, the first time the platform refuses it;
+    the other figures go on being imported without it."""
+
+    kind = models.CharField(_("channel"), max_length=10, choices=ChannelKind.choices)
+    metric = models.CharField(_("platform metric"), max_length=80)
+    ours = models.CharField(_("figure"), max_length=20)
+    version = models.CharField(_("API version"), max_length=10, blank=True)
+    stopped_on = models.DateField(_("stopped on"))
+    message = models.CharField(_("platform's message"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-stopped_on", "kind", "metric"]
+        verbose_name = _("metric no longer reported")
+        verbose_name_plural = _("metrics no longer reported")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "metric", "version"], name="metric_stop_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.metric} ({self.version}) since {self.stopped_on}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from congdong.accounts.queries import AnyUser, nearest_holders, top_paths
 from congdong.accounts.roles import Role
@@ -18,8 +19,10 @@ from congdong.channels.models import (
     ChannelLink,
     FakeReport,
     LinkQuerySet,
+    MetricStop,
     ReportState,
 )
+from congdong.core.numbers import format_date
 from congdong.pages.models import Page
 from congdong.pages.queries import sees_page
 from congdong.units.models import Unit
@@ -32,7 +35,16 @@ HEALTH_NOTES: list[Callable[[], list[str]]] = []
 
 
 def health_notes() -> list[str]:
-    return [line for note in HEALTH_NOTES for line in note()]
+    return [*metric_stop_notes(), *(line for note in HEALTH_NOTES for line in note())]
+
+
+def metric_stop_notes() -> list[str]:
+    """Facebook stopped reporting X on <date>: each metric a platform refused on import."""
+    return [
+        _("Facebook stopped reporting %(metric)s on %(day)s; the other figures are still imported.")
+        % {"metric": stop.metric, "day": format_date(stop.stopped_on)}
+        for stop in MetricStop.objects.filter(kind=ChannelKind.FACEBOOK)
+    ]
 
 
 def access_link(user: AnyUser, link_id: int) -> ChannelLink:

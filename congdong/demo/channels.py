@@ -10,6 +10,7 @@ on the same database works.
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import logging
 import threading
@@ -18,11 +19,13 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
+from django.utils import timezone
 
 from congdong.channels.actions import Linking, do_link
 from congdong.channels.backlinks import page_address
 from congdong.channels.models import ChannelKind
 from congdong.demo.personas import find_unit
+from congdong.insights.channel_import import import_link
 from congdong.listening.models import ChannelMessage, Platform
 from congdong.pages.models import Page
 from congdong.posts.models import Post, PostState
@@ -35,6 +38,7 @@ from congdong_tools.fakes.zalo import FakeZalo
 CONNECTED = (("TW", "100000001", "4000000001"), ("24", "100000024", "4000000024"))
 CONNECTED += (("24/Kinh Bắc", "100002401", "4000002401"), ("01", "100000001001", "4000001001"))
 APP_ID, APP_SECRET = "demo-facebook-app", "demo-facebook-secret"
+FIGURE_DAYS = 45  # the days of Facebook and Zalo figures imported, as congdong's own
 ZALO_APP, ZALO_SECRET = "demo-zalo-app", "demo-zalo-secret"
 ZALO_OA_SECRET = "demo-zalo-oa-secret"
 
@@ -230,7 +234,7 @@ def start_fake_channels(say) -> tuple[FakeGraph, FakeZalo]:
         digest = hashlib.sha256(f"congdong demo channel tokens {settings.SECRET_KEY}".encode())
         settings.CHANNEL_TOKEN_KEY = base64.urlsafe_b64encode(digest.digest()).decode()
     graph.add_user("demo-admin", "Quản trị viên demo")
-    queued = 0
+    queued = imported = 0
     for lookup, fb_id, oa_id in CONNECTED:
         page = Page.objects.filter(unit=find_unit(lookup)).order_by("pk").first()
         if page is None:
@@ -275,6 +279,10 @@ def start_fake_channels(say) -> tuple[FakeGraph, FakeZalo]:
                 ),
             ),
         ]
+        _seed_history(graph, zalo, fb_id, oa_id, page.name)
+        since = timezone.localdate() - datetime.timedelta(days=FIGURE_DAYS)
+        # Days already imported (a rerun) are skipped: the figures are never counted twice.
+        imported += sum(import_link(link.pk, since=since).days for link in links)
         post = (
             Post.objects.filter(page=page, state=PostState.PUBLISHED, campaign_target=None)
             .order_by("-published_at")
@@ -285,6 +293,25 @@ def start_fake_channels(say) -> tuple[FakeGraph, FakeZalo]:
             queued += len(actions.do_send(None, sending))
     say(
         f"  fake Facebook at {graph.url}, fake Zalo at {zalo.url}: {len(CONNECTED)} pages "
-        f"connected, {queued} deliveries queued (the worker sends them)"
+        f"connected, {queued} deliveries queued (the worker sends them), {imported} days of "
+        "their figures imported"
     )
     return graph, zalo
+
+
+def _seed_history(graph: FakeGraph, zalo: FakeZalo, fb_id: str, oa_id: str, name: str) -> None:
+    """Posts of the last weeks on the fake Page and OA (ids fixed: a rerun sees the same
+    articles), so their figures have something to count."""
+    today = timezone.localdate()
+    for n in range(1, FIGURE_DAYS, 3):
+        day = today - datetime.timedelta(days=n)
+        graph.add_post(fb_id, f"{name}: tin ngày {day:%d/%m}", f"{day.isoformat()}T02:00:00+0000")
+        if n % 2:
+            zalo.add_article(
+                oa_id,
+                f"{name}: bài ngày {day:%d/%m}",
+                created=day.isoformat(),
+                views=150 + 7 * n,
+                shares=3 + n % 5,
+                article_id=f"{oa_id}-{day:%Y%m%d}",
+            )

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.channels.models import MetricStop
 from congdong.core.errors import ActionError, Refusals
-from congdong.insights import coverage, dashboard, figures
+from congdong.insights import coverage, dashboard, figures, sources
 from congdong.insights.figures import METRICS
 from congdong.insights.queries import access_insights_unit
 from congdong.units.models import Unit
@@ -243,5 +244,76 @@ def unit_pages(
                 "figures": row,
             }
             for page, row in ranked
+        ],
+    }
+
+
+class SourceFiguresOut(Schema):
+    source: str  # "site" (congdong), "facebook", "zalo", or "total"
+    label: str
+    # None: the source does not report that figure.
+    followers: int | None
+    posts: int | None
+    views: int | None
+    engagement: int | None
+    viewers: int | None
+
+
+class MetricStopOut(Schema):
+    kind: str
+    metric: str
+    figure: str
+    version: str
+    stopped_on: datetime.date
+
+
+class ChannelFiguresOut(Schema):
+    unit: UnitBriefOut
+    start: datetime.date
+    end: datetime.date
+    own: bool
+    sources: list[SourceFiguresOut]
+    total: SourceFiguresOut
+    viewers_note: str
+    stopped: list[MetricStopOut]
+
+
+def _source_out(row) -> dict:
+    values = dict(row.figures)
+    values["views"] = values.pop("impressions")
+    return {"source": row.source, "label": row.label, **values}
+
+
+@router.get("/channels/units/{unit_id}/figures", response=ChannelFiguresOut, auth=TOKEN_OR_SESSION)
+def channel_figures(
+    request: HttpRequest,
+    unit_id: int,
+    own: bool = False,
+    start: str | None = Query(None, alias="from"),
+    end: str | None = Query(None, alias="to"),
+):
+    """The subtree's (or with `own=true` its page's) figures per source — congdong's own and
+    those imported from its linked Facebook Pages and Zalo OAs — and their total. Viewers are
+    the platforms' daily distinct viewers summed: not de-duplicated (see `viewers_note`)."""
+    unit = access_insights_unit(request.user, unit_id)
+    period = _period(unit, start, end)
+    found, total = sources.rows(unit, period, own=own)
+    return {
+        "unit": _unit(unit),
+        "start": period.start,
+        "end": period.end,
+        "own": own,
+        "sources": [_source_out(row) for row in found],
+        "total": _source_out(total),
+        "viewers_note": str(sources.VIEWERS_NOTE),
+        "stopped": [
+            {
+                "kind": stop.kind,
+                "metric": stop.metric,
+                "figure": stop.ours,
+                "version": stop.version,
+                "stopped_on": stop.stopped_on,
+            }
+            for stop in MetricStop.objects.all()
         ],
     }

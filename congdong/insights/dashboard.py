@@ -19,13 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from congdong.campaigns.models import Campaign, CampaignTarget, TargetStatus
+from congdong.channels.models import MetricStop
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.core.numbers import Percent, format_date, format_datetime, round_int
 from congdong.core.text import fold
-from congdong.insights import coverage, figures, rollup, sketches
+from congdong.insights import coverage, figures, rollup, sketches, sources
 from congdong.insights.exports.document import Document, Table, Value
 from congdong.insights.figures import METRIC_BY_KEY, METRICS, Period
+from congdong.insights.sources import SourceRow
 from congdong.pages.models import Page
 from congdong.units.models import Level, Unit
 
@@ -146,6 +148,11 @@ class Dashboard:
     campaigns: list[CampaignRow]
     coverage: list  # coverage.LevelCoverage, today
     own: dict[str, float] = field(default_factory=dict)  # the unit's own page
+    # Per source (congdong, Facebook, Zalo) and their total (insights.sources).
+    sources: list[SourceRow] = field(default_factory=list)
+    sources_total: SourceRow | None = None
+    # (platform, metric, figure, stopped on): metrics a platform stopped reporting.
+    stopped: list[tuple[str, str, str, datetime.date]] = field(default_factory=list)
     # (key, name, definition) of every metric shown, coverage last.
     definitions: list[tuple[str, str | Promise, str | Promise]] = field(default_factory=list)
 
@@ -271,6 +278,8 @@ def _figures(unit: Unit, period: Period) -> dict:
         "top_pages": [(page.pk, reach[page.pk]) for page, _row in top],
         "bottom_pages": [(page.pk, reach[page.pk]) for page, _row in bottom],
         "referrals": [(page.pk, row) for page, row in referred if row["referrals"] > 0],
+        "sources": sources.rows(unit, period),
+        "stopped": list(MetricStop.objects.values_list("kind", "metric", "ours", "stopped_on")),
     }
 
 
@@ -312,6 +321,9 @@ def data(unit: Unit, period: Period) -> Dashboard:
         campaigns=campaign_rows(unit, period),
         coverage=_coverage(unit),
         definitions=definitions(),
+        sources=found["sources"][0],
+        sources_total=found["sources"][1],
+        stopped=found["stopped"],
     )
 
 
@@ -387,6 +399,17 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
             [_("Page"), _("Unit"), *_columns()],
             [[page.name, page.unit.full_name, *_values(row)] for page, row in board.bottom_pages],
             sheet=pgettext("sheet name", "Least viewed pages"),
+        ),
+        Table(
+            _("By source"),
+            [_("Source"), *(str(sources.LABELS[key]) for key in sources.SHOWN)],
+            [
+                # None: the source does not report that figure (an empty cell).
+                [row.label, *(row.figures[key] for key in sources.SHOWN)]
+                for row in [*board.sources, *filter(None, [board.sources_total])]
+            ],
+            note=str(sources.VIEWERS_NOTE),
+            sheet=pgettext("sheet name", "By source"),
         ),
         Table(
             _("Campaign compliance"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
 from congdong.core.numbers import format_date
-from congdong.insights import coverage, dashboard
+from congdong.insights import coverage, dashboard, sources
 from congdong.insights.figures import METRIC_BY_KEY, Metric, Period
 from congdong.insights.queries import access_insights_unit, insights_roots
 from congdong.units import queries as unit_queries
@@ -132,6 +132,8 @@ def unit_dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
             "series_chart": _series_chart(board),
             "metrics": metrics,
             "level_metrics": level_metrics,
+            "source_columns": sources.columns(),
+            "viewers_note": sources.VIEWERS_NOTE,
             "level_rows": [
                 (level, dashboard.level_label(level), _cells(row, level_metrics))
                 for level, row in board.levels

@@ -24,7 +24,15 @@ from django.utils.translation import gettext_lazy as _
 
 from congdong.core.numbers import format_range
 from congdong.insights import sketches
-from congdong.insights.models import COUNT_COLUMNS, DayCount, ReachSketch, Span
+from congdong.insights.models import (
+    COUNT_COLUMNS,
+    IMPORTED_COLUMNS,
+    SOURCE_COLUMNS,
+    DayCount,
+    ReachSketch,
+    Source,
+    Span,
+)
 from congdong.insights.rollup import quarter_of, ten_days_of
 from congdong.units.models import Level, Unit
 
@@ -298,11 +306,11 @@ def _is_month_end(day: datetime.date) -> bool:
     return (day + datetime.timedelta(days=1)).day == 1
 
 
-def _sums(period: Period) -> dict[str, object]:
+def _sums(period: Period, columns: Iterable[str] = COUNT_COLUMNS) -> dict[str, object]:
     """Aggregates over the rows of `_rows`: each column inside the period, and the followers'
     net from EPOCH to the period's end (the total at the end)."""
     inside, upto = _counts(period.start, period.end), _counts(EPOCH, period.end)
-    aggregates = {f"sum_{column}": inside.total(column) for column in COUNT_COLUMNS}
+    aggregates = {f"sum_{column}": inside.total(column) for column in columns}
     aggregates["net_gained"] = upto.total("followers_gained")
     aggregates["net_lost"] = upto.total("followers_lost")
     return aggregates
@@ -312,6 +320,10 @@ def _finish(row: dict, reach: sketches.ds.hll_sketch | None = None) -> dict[str,
     figures = {column: int(row.get(f"sum_{column}") or 0) for column in COUNT_COLUMNS}
     figures["followers"] = int(row.get("net_gained") or 0) - int(row.get("net_lost") or 0)
     figures["engagement"] = figures["reactions"] + figures["comments"] + figures["shares"]
+    for column in IMPORTED_COLUMNS:  # read only by the per-source figures
+        if f"sum_{column}" in row:
+            figures[column] = int(row[f"sum_{column}"] or 0)
+    figures["engagement"] += figures.get("platform_engagement", 0)
     if reach is not None:
         figures["reach"] = round(sketches.estimate(reach), 1)
         figures["reach_low"], figures["reach_high"] = (
@@ -320,11 +332,14 @@ def _finish(row: dict, reach: sketches.ds.hll_sketch | None = None) -> dict[str,
     return figures
 
 
-def _rows(unit_ids, period: Period, level: str | None = None):
+def _rows(unit_ids, period: Period, level: str | None = None, source: str | None = Source.SITE):
     """Rows of the units (ids, or a values("pk") queryset) that `_sums` reads: the period's,
-    and those from EPOCH to its end for the follower totals."""
+    and those from EPOCH to its end for the follower totals; congdong's own unless another
+    `source` is asked for (None: every source)."""
     inside, upto = _counts(period.start, period.end), _counts(EPOCH, period.end)
     rows = DayCount.objects.filter(inside.rows | upto.rows, unit_id__in=unit_ids)
+    if source is not None:
+        rows = rows.filter(source=source)
     return rows.filter(level=level) if level else rows
 
 
@@ -407,10 +422,14 @@ def series(
     """Figures per day of the period; reach is each day's own estimate, followers the total
     at the end of each day."""
     rows = DayCount.objects.filter(
-        unit_id=unit.pk, span=Span.DAY, day__gte=period.start, day__lte=period.end
+        unit_id=unit.pk,
+        span=Span.DAY,
+        day__gte=period.start,
+        day__lte=period.end,
+        source=Source.SITE,
     )
     earlier = _counts(EPOCH, period.start - DAY)
-    before = DayCount.objects.filter(earlier.rows, unit_id=unit.pk)
+    before = DayCount.objects.filter(earlier.rows, unit_id=unit.pk, source=Source.SITE)
     if own:
         rows, before = rows.filter(level=unit.level), before.filter(level=unit.level)
     per_day = {
@@ -439,6 +458,28 @@ def series(
         figures["followers"] = followers
         figures["reach"] = round(reach.get(day, 0.0), 1)
         out.append((day, figures))
+    return out
+
+
+SOURCES = (Source.SITE, Source.FACEBOOK, Source.ZALO)
+
+
+def by_source(unit: Unit, period: Period, own: bool = False) -> list[tuple[str, dict[str, float]]]:
+    """The subtree's (or with `own`, its page's) additive figures per source: congdong's own
+    first, then each platform's, zero where nothing was imported. A platform's `viewers` are
+    the sum of its daily distinct viewers: never de-duplicated across days, pages or
+    platforms, and never part of congdong's reach."""
+    rows = _rows([unit.pk], period, level=unit.level if own else None, source=None)
+    found = {
+        row["source"]: row
+        for row in rows.values("source").annotate(**_sums(period, SOURCE_COLUMNS))
+    }
+    out = []
+    for source in SOURCES:
+        figures = _finish(found.get(source, {}))
+        for column in IMPORTED_COLUMNS:
+            figures.setdefault(column, 0)
+        out.append((source, figures))
     return out
 
 
@@ -526,7 +567,7 @@ def _own_sums(unit: Unit, period: Period, metrics: list[str]):
         pk=OuterRef("unit_id"), level=OuterRef("level"), path__startswith=unit.path
     )
     return (
-        DayCount.objects.filter(rows)
+        DayCount.objects.filter(rows, source=Source.SITE)
         .filter(Exists(own_rows))
         .order_by()
         .values("unit_id")

@@ -76,6 +76,20 @@ COUNT_COLUMNS = (
     "referrals",
     "referral_follows",
 )
+# What imported figures add beside those (congdong's own events leave them at 0): a platform's
+# daily unique viewers (not additive across days, pages or platforms: shown with that said,
+# never added to congdong's reach) and its own engagement figure (Facebook's
+# `page_post_engagements`), where it gives no reactions/comments/shares apart.
+IMPORTED_COLUMNS = ("viewers", "platform_engagement")
+SOURCE_COLUMNS = (*COUNT_COLUMNS, *IMPORTED_COLUMNS)
+
+
+class Source(models.TextChoices):
+    """Where a figure comes from: congdong's own pages, or a linked channel's platform."""
+
+    SITE = "site", _("congdong")
+    FACEBOOK = "facebook", _("Facebook")
+    ZALO = "zalo", _("Zalo")
 
 
 def uuid7() -> uuid.UUID:
@@ -137,12 +151,23 @@ class DayCount(models.Model):
     their days and quarter rows (`span` "q", `day` = the quarter's 1st) the sum of their
     months, so a year is read as a few quarters and months plus the days at either end, not
     365 rows: ranking 11,000 pages over a year reads about 7 rows a page, not 12.
+
+    `source` keeps figures imported from linked channels (Facebook, Zalo) apart from
+    congdong's own (`site`, every row written from events): every reading of congdong's own
+    figures asks for `site` rows, so imported ones never mix into them unasked.
     """
 
     unit_id = models.BigIntegerField(_("unit"))
     level = models.CharField(_("level"), max_length=10)
     span = models.CharField(max_length=1, choices=Span.choices, default=Span.DAY)
     day = models.DateField(_("day"))
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=Source.choices,
+        default=Source.SITE,
+        db_default=Source.SITE,
+    )
     followers_gained = models.BigIntegerField(default=0)
     followers_lost = models.BigIntegerField(default=0)
     posts = models.BigIntegerField(default=0)
@@ -153,18 +178,22 @@ class DayCount(models.Model):
     shares = models.BigIntegerField(default=0)
     referrals = models.BigIntegerField(default=0)
     referral_follows = models.BigIntegerField(default=0)
+    viewers = models.BigIntegerField(default=0, db_default=0)
+    platform_engagement = models.BigIntegerField(default=0, db_default=0)
 
     class Meta:
         verbose_name = _("day's figures")
         verbose_name_plural = _("day's figures")
         constraints = [
-            models.UniqueConstraint(fields=["unit_id", "span", "day", "level"], name="daycount_key")
+            models.UniqueConstraint(
+                fields=["unit_id", "span", "day", "level", "source"], name="daycount_key"
+            )
         ]
         # Ranking every page of a subtree reads one period's rows of all units: by span and day.
         indexes = [models.Index(fields=["span", "day"], name="daycount_span_day")]
 
     def __str__(self) -> str:
-        return f"unit {self.unit_id} {self.level} {self.span} {self.day}"
+        return f"unit {self.unit_id} {self.level} {self.span} {self.day} {self.source}"
 
 
 class ReachSketch(models.Model):
@@ -277,3 +306,30 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.format} of unit {self.unit_id} ({self.state})"
+
+
+class ImportedDay(models.Model):
+    """What one linked channel's figures of one day added to `DayCount` (its source's rows).
+
+    The import of a day again (Facebook revises its figures) adds only the difference, so
+    importing twice counts once. `followers` is the platform's total at the end of the day;
+    `DayCount` holds its change since the day before (in `followers_gained`, which for an
+    imported source is the net change), so follower totals are read as congdong's are."""
+
+    link = models.ForeignKey(
+        "channels.ChannelLink", on_delete=models.CASCADE, related_name="+", verbose_name=_("link")
+    )
+    day = models.DateField(_("day"))
+    followers = models.BigIntegerField(null=True, blank=True)
+    posts = models.BigIntegerField(default=0)
+    views = models.BigIntegerField(default=0)
+    viewers = models.BigIntegerField(default=0)
+    engagement = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("imported day")
+        verbose_name_plural = _("imported days")
+        constraints = [models.UniqueConstraint(fields=["link", "day"], name="imported_day_key")]
+
+    def __str__(self) -> str:
+        return f"link {self.link_id} {self.day}"

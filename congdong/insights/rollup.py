@@ -31,6 +31,7 @@ from congdong.insights.models import (
     DayCount,
     Event,
     ReachSketch,
+    Source,
     Span,
 )
 
@@ -183,16 +184,26 @@ def _places(page_ids: set[int]) -> dict[int, _Place]:
 
 
 def _add_counts(counts: dict[tuple[int, str, str, datetime.date], dict[str, int]]) -> None:
-    # One upsert that adds to what is there: no read, and right under concurrent writers.
-    keys = ("unit_id", "level", "span", "day")
+    add_counts(counts, Source.SITE, COUNT_COLUMNS)
+
+
+def add_counts(
+    counts: dict[tuple[int, str, str, datetime.date], dict[str, int]],
+    source: str,
+    columns: Sequence[str],
+) -> None:
+    """Add `counts` ((unit, level, span, day) → column → n) to the `source` rows, creating
+    them as needed: one upsert that adds to what is there (no read; right under concurrent
+    writers). Imported figures (insights.imported) come through here too."""
+    keys = ("unit_id", "level", "span", "day", "source")
     _date = _dates()
     rows = [
-        (unit_id, level, span, _date(day), *(added.get(c, 0) for c in COUNT_COLUMNS))
+        (unit_id, level, span, _date(day), source, *(added.get(c, 0) for c in columns))
         for (unit_id, level, span, day), added in counts.items()
     ]
     table = DayCount._meta.db_table
-    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNT_COLUMNS)
-    _upsert(table, (*keys, *COUNT_COLUMNS), ("unit_id", "span", "day", "level"), adds, rows)
+    adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    _upsert(table, (*keys, *columns), ("unit_id", "span", "day", "level", "source"), adds, rows)
 
 
 def _add_seen(seen: dict[tuple[int, bool, str, datetime.date], set[str]]) -> None:

@@ -47,3 +47,12 @@ def run_exports() -> int:
     from congdong.insights.exports import jobs
 
     return jobs.run_exports()
+
+
+@app.task
+def import_channel_figures() -> int:
+    """Import each working Facebook Page's and Zalo OA's figures up to yesterday (a daily
+    job: a link imported up to yesterday is skipped); returns the days stored."""
+    from congdong.insights.channel_import import import_due
+
+    return import_due()

@@ -63,6 +63,9 @@ JOBS: tuple[Job, ...] = (
     Job("run-exports", "congdong.insights.tasks.run_exports", every=5),
     Job("refresh-channel-tokens", "congdong.channels.tasks.refresh_channel_tokens", every=600),
     Job("check-channel-tokens", "congdong.channels.tasks.check_channel_tokens", every=3600),
+    # Daily in effect: each link is imported up to yesterday once; hourly catches up after a
+    # rate limit or a token connected again.
+    Job("import-channel-figures", "congdong.insights.tasks.import_channel_figures", every=3600),
     # Webhook calls are stored as they come; this turns them into the inbox's messages.
     Job("process-channel-events", "congdong.listening.tasks.process_channel_events", every=2),
     Job("prune-channel-events", "congdong.listening.tasks.prune_channel_events", every=86_400),

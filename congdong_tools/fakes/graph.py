@@ -213,6 +213,7 @@ class FakeGraph(FakeServer):
         "expire_token",
         "grant",
         "set_insight",
+        "add_post",
         "retire_metric",
         "rate_limit",
         "fail",
@@ -335,6 +336,22 @@ class FakeGraph(FakeServer):
     def expire_token(self, token: str) -> None:
         with self.lock:
             self.tokens[token].expired = True
+
+    def add_post(self, page_id: str, message: str, created: str) -> str:
+        """A post already on the Page, made at `created` (ISO, e.g. "2026-03-01T02:00:00+0000"
+        or a date); returns its id."""
+        when = _parse_time(created)
+        assert when is not None
+        post = FakePost(
+            id=f"{page_id}_{next(self._ids)}",
+            page_id=page_id,
+            message=message,
+            link=None,
+            created_time=when.strftime("%Y-%m-%dT%H:%M:%S+0000"),
+        )
+        with self.lock:
+            self._add_post(post)
+        return post.id
 
     def set_insight(self, page_id: str, metric: str, day: str | date, value: Any) -> None:
         day = date.fromisoformat(day) if isinstance(day, str) else day
@@ -954,6 +971,11 @@ class FakeGraph(FakeServer):
         token = self._guard(request, NEEDS["read_feed"], page_id)
         if isinstance(token, Response):
             return token
+        try:  # Graph's time bounds: Unix seconds or a date (`since` included, `until` not)
+            since = _parse_time(request.param("since"))
+            until = _parse_time(request.param("until"))
+        except ValueError:
+            return _error(400, 100, "(#100) The since/until parameters must be times")
         rows = [
             {
                 "id": p.id,
@@ -961,8 +983,10 @@ class FakeGraph(FakeServer):
                 "created_time": p.created_time,
                 "permalink_url": f"https://www.facebook.com/{p.id.replace('_', '/posts/')}",
             }
-            for p in reversed(self.posts(page_id))
+            for p in sorted(self.posts(page_id), key=lambda p: p.created_time, reverse=True)
             if p.published
+            and (since is None or _parse_time(p.created_time) >= since)
+            and (until is None or _parse_time(p.created_time) < until)
         ]
         return self._page_of(request, rows)
 
@@ -1156,6 +1180,16 @@ def _is_json(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value), UTC)
+    if len(value) == 10:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
 
 
 def _parse_day(value: str | None) -> date | None:

@@ -12,6 +12,12 @@ answers and token checks. Faults (`fail(kind, times=, after=, target=oa_id, path
 - "server_error": HTTP 500 (option `html=True`: a bare 502 page);
 - "timeout": hold the call `seconds` (default 30); `after_action=True` does the work first.
 
+Articles: `add_article(oa_id, title, created=, views=, shares=)` seeds a verified article with
+its figures, `set_article_stats(article_id, views=, shares=)` moves them on; the article list
+(`GET /v2.0/article/getslice?offset&limit&type=normal`) answers as Zalo documents it:
+`{"data": {"medias": [{"id", "type", "title", "status", "total_view", "total_share",
+"create_date" (ms), "update_date", "thumb", "link"}], "total"}}`, newest first, at most 10 a call.
+
 `rate_limit(calls, window)` enforces a real limit per OA; `broadcast_quota` caps broadcasts per
 OA. Webhooks out: `send_user_text(oa_id, to_url=...)`, `send_follow(...)`, signed the Zalo way.
 """
@@ -24,6 +30,7 @@ import secrets
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -64,6 +71,10 @@ class FakeArticle:
     cover_url: str
     body: list[dict[str, Any]]
     id: str | None = None
+    # The article list's figures (`/v2.0/article/getslice`): creation time in ms, totals.
+    create_date: int = field(default_factory=lambda: int(time.time() * 1000))
+    total_view: int = 0
+    total_share: int = 0
 
 
 @dataclass
@@ -138,6 +149,8 @@ class FakeZalo(FakeServer):
         "fail",
         "clear_faults",
         "articles",
+        "add_article",
+        "set_article_stats",
         "broadcasts",
         "broadcast_count",
         "duplicate_broadcasts",
@@ -174,6 +187,7 @@ class FakeZalo(FakeServer):
         self.route("POST", "/v2.0/article/verify", self.article_verify)
         self.route("POST", "/v2.0/oa/message", self.broadcast)
         self.route("GET", "/v2.0/oa/getfollowers", self.getfollowers)
+        self.route("GET", "/v2.0/article/getslice", self.article_list)
         self.route("POST", "/v3.0/oa/message/cs", self.message_cs)
 
     # --- seeding ---------------------------------------------------------------------------
@@ -210,6 +224,43 @@ class FakeZalo(FakeServer):
     def add_follower(self, oa_id: str, user_id: str) -> None:
         with self.lock:
             self.oas[oa_id].followers.append(user_id)
+
+    def add_article(
+        self,
+        oa_id: str,
+        title: str,
+        *,
+        created: str | None = None,
+        views: int = 0,
+        shares: int = 0,
+        article_id: str | None = None,
+    ) -> str:
+        """A verified article of the OA (created on the day `created`, ISO, at noon UTC);
+        returns its id (`article_id`, or a random one)."""
+        when = datetime.fromisoformat(created).replace(hour=5, tzinfo=UTC) if created else None
+        article = FakeArticle(
+            token=secrets.token_hex(16),
+            oa_id=oa_id,
+            title=title,
+            author=self.oas[oa_id].name[:50],
+            description=title,
+            cover_url=f"https://photo.zalo.me/{oa_id}.jpg",
+            body=[{"type": "text", "content": title}],
+            id=article_id or secrets.token_hex(16),
+            total_view=views,
+            total_share=shares,
+        )
+        if when is not None:
+            article.create_date = int(when.timestamp() * 1000)
+        with self.lock:
+            self.by_token[article.token] = article
+            self.by_id[str(article.id)] = article
+        return str(article.id)
+
+    def set_article_stats(self, article_id: str, views: int, shares: int = 0) -> None:
+        with self.lock:
+            article = self.by_id[article_id]
+            article.total_view, article.total_share = views, shares
 
     def tokens_for(self, oa_id: str) -> tuple[str, str]:
         """Fresh (access, refresh) tokens for an OA, as if its admin had consented."""
@@ -606,6 +657,39 @@ class FakeZalo(FakeServer):
             return _fail(-210, "Parameter exceeds the limit: count is 1 to 50")
         rows = [{"user_id": user_id} for user_id in oa.followers[offset : offset + count]]
         return _ok({"total": len(oa.followers), "followers": rows})
+
+    def article_list(self, request: Request) -> Response:
+        oa = self._guard(request)
+        if isinstance(oa, Response):
+            return oa
+        try:
+            offset = int(request.param("offset") or 0)
+            limit = int(request.param("limit") or 5)
+        except ValueError:
+            return _fail(-201, "Parameters invalid: offset and limit are numbers")
+        if limit < 1 or limit > 10 or offset < 0:
+            return _fail(-210, "Parameter exceeds the limit: limit is 1 to 10")
+        if (request.param("type") or "normal") not in {"normal", "video"}:
+            return _fail(-201, "Parameters invalid: type is normal or video")
+        with self.lock:
+            mine = [a for a in self.by_id.values() if a.oa_id == oa.oa_id]
+        mine.sort(key=lambda a: (a.create_date, a.id or ""), reverse=True)
+        rows = [
+            {
+                "id": a.id,
+                "type": "normal",
+                "title": a.title,
+                "status": "show",
+                "total_view": a.total_view,
+                "total_share": a.total_share,
+                "create_date": a.create_date,
+                "update_date": a.create_date,
+                "thumb": a.cover_url,
+                "link": f"https://zalo.me/{oa.oa_id}/article/{a.id}",
+            }
+            for a in mine[offset : offset + limit]
+        ]
+        return _ok({"medias": rows, "total": len(mine)})
 
     def message_cs(self, request: Request) -> Response:
         oa = self._guard(request)

@@ -378,9 +378,20 @@ def test_the_export_document_holds_the_dashboards_tables_and_definitions(pages, 
     doc = dashboard.document(ingested.bac_ninh.unit, PERIOD)
     cards = {label: value for label, value, _note in doc.cards}
     assert cards[str(METRIC_BY_KEY["impressions"].label)] == 7
-    assert len(doc.tables) == 7
+    assert len(doc.tables) == 8
     children = doc.tables[1]
     assert children.rows[-1][0] and children.rows[-1][4] == 7  # the total row's impressions
+    # Figures by source: congdong's own, Facebook, Zalo and the total, with the viewers note.
+    by_source = doc.tables[4]
+    assert [row[0] for row in by_source.rows] == [
+        "Trang cộng đồng",
+        "Facebook",
+        "Zalo",
+        "Tất cả các nguồn",
+    ]
+    assert by_source.rows[0][3] == 7 and by_source.rows[-1][3] == 7  # views
+    assert by_source.rows[0][5] is None  # congdong's reach is not a platform's viewers
+    assert by_source.note
     assert len(doc.definitions) == len(METRICS) + 1
     assert doc.filename.startswith("thong-ke-bac-ninh-")
 

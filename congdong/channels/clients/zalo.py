@@ -42,6 +42,7 @@ PERMISSION_CODES = frozenset({-209, -212, -224})
 RATE_LIMIT_CODES = frozenset({-32, -211, -218, -223})
 NOT_READY_CODES = frozenset({-214})
 FOLLOWERS_MAX_COUNT = 50
+ARTICLES_MAX_LIMIT = 10  # the article list gives at most 10 a call
 
 
 class ZaloError(ChannelError):
@@ -279,6 +280,16 @@ class ZaloClient:
         data = self._api("GET", "/v2.0/oa/getfollowers", token, params=query)
         ids = [str(row["user_id"]) for row in data.get("followers") or () if "user_id" in row]
         return int(data.get("total") or 0), ids
+
+    def articles(
+        self, token: str, *, offset: int = 0, limit: int = ARTICLES_MAX_LIMIT
+    ) -> tuple[int, list[dict[str, Any]]]:
+        """The OA's article total, and one slice of its articles, newest first: each with
+        `id`, `title`, `total_view`, `total_share` and `create_date` (ms since the epoch)."""
+        limit = max(1, min(limit, ARTICLES_MAX_LIMIT))
+        query = {"offset": str(offset), "limit": str(limit), "type": "normal"}
+        data = self._api("GET", "/v2.0/article/getslice", token, params=query)
+        return int(data.get("total") or 0), list(data.get("medias") or ())
 
     def send_text(self, token: str, *, user_id: str, text: str) -> str:
         """A consultation message to a user who wrote within the last 7 days; its message id."""

@@ -1,7 +1,10 @@
 """`congdong channels list|check [--json] [--unit CODE]`: the linked channels, and a check of
 each one now (its token still works, it still points back to its page);
 `congdong channels coverage [--date D] [--structure 2025] [--json]`: per level, units with a
-page and with a linked channel of each kind on that day (links keep their dates)."""
+page and with a linked channel of each kind on that day (links keep their dates);
+`congdong channels import --since YYYY-MM-DD [--unit CODE]`: import the linked Facebook Pages'
+and Zalo OAs' figures from that day to yesterday (days already imported are skipped), with
+progress."""
 
 from __future__ import annotations
 
@@ -22,7 +25,10 @@ class Command(BaseCommand):
     help = "List the linked Facebook Pages, Zalo OAs and websites, or check them now."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["list", "check", "coverage"])
+        parser.add_argument("action", choices=["list", "check", "coverage", "import"])
+        parser.add_argument(
+            "--since", default="", help="import: the first day (YYYY-MM-DD) to import."
+        )
         parser.add_argument(
             "--date", default="", help="coverage: the day (YYYY-MM-DD), today by default."
         )
@@ -40,6 +46,9 @@ class Command(BaseCommand):
             if root is None:
                 raise CommandError(_("No unit has the code %(code)s.") % {"code": unit})
             links = links.in_subtree(root)
+        if action == "import":
+            self._import(links, options["since"])
+            return
         rows = []
         for link in links:
             row = {
@@ -79,6 +88,48 @@ class Command(BaseCommand):
         if action == "check":
             for line in queries.health_notes():
                 self.stdout.write(line)
+
+    def _import(self, links, since_text: str) -> None:
+        # The importer writes insights' figures: a command may compose the layers above the
+        # app it is filed under, as a view of the site does.
+        from congdong.insights.channel_import import import_link, yesterday
+
+        try:
+            since = datetime.date.fromisoformat(since_text)
+        except ValueError:
+            raise CommandError(
+                _("--since needs a day written YYYY-MM-DD (e.g. 2026-03-01), not %(value)r.")
+                % {"value": since_text}
+            ) from None
+        if since > yesterday():
+            raise CommandError(
+                _("--since must be a day before today: today's figures are not complete yet.")
+            )
+
+        def progress(link: ChannelLink, first: datetime.date, last: datetime.date, n: int) -> None:
+            self.stdout.write(
+                _("%(channel)s: %(first)s – %(last)s, %(days)d days stored")
+                % {"channel": link.name or link.url, "first": first, "last": last, "days": n}
+            )
+
+        failed = 0
+        importable = [link for link in links if link.kind != ChannelKind.WEBSITE]
+        for link in importable:
+            outcome = import_link(link.pk, since=since, progress=progress)
+            for metric in outcome.stopped:
+                self.stdout.write(
+                    _("%(channel)s: Facebook stopped reporting %(metric)s; imported without it.")
+                    % {"channel": link.name or link.url, "metric": metric}
+                )
+            if not outcome.ok:
+                failed += 1
+                self.stderr.write(f"{link.name or link.url}: {outcome.error}")
+        self.stdout.write(
+            _("%(done)d of %(total)d channels imported.")
+            % {"done": len(importable) - failed, "total": len(importable)}
+        )
+        if failed:
+            raise CommandError(_("%(n)d channels could not be imported.") % {"n": failed})
 
     def _coverage(self, day_text: str, structure: str, as_json: bool) -> None:
         """Per level: units, units with an own page, and with a linked channel of each kind."""

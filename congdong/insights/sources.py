@@ -1,0 +1,70 @@
+"""A unit's figures per source (congdong, Facebook, Zalo) and their total, as the dashboard,
+the API and the exports show them.
+
+The total adds what adds up: posts, views, engagement, followers (accounts and platform
+followers counted apart; one person following on two platforms counts twice). Distinct
+viewers do not: a platform's viewers are the sum of its daily distinct viewers, and congdong's
+reach is a union of its own sketches, so the total states its viewers as "not de-duplicated"
+(`VIEWERS_NOTE`) and never adds them to congdong's reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from congdong.insights import figures
+from congdong.insights.figures import Period
+from congdong.insights.models import Source
+from congdong.units.models import Unit
+
+# The figures each source row shows: our key → the figure's key.
+SHOWN = ("followers", "posts", "impressions", "engagement", "viewers")
+LABELS = {
+    "followers": _("Followers"),
+    "posts": _("Posts"),
+    "impressions": _("Views"),
+    "engagement": _("Engagement"),
+    "viewers": _("Viewers (platform, per day)"),
+}
+VIEWERS_NOTE = _(
+    "Unique viewers cannot be de-duplicated across platforms: a platform's viewers are the "
+    "sum of its daily distinct viewers, not distinct people, and they are never added to "
+    "congdong's reach. Facebook's “viewers” are not 2022's “reach”."
+)
+# A platform that does not report a figure shows "—", not 0.
+REPORTED = {
+    Source.SITE: frozenset({"followers", "posts", "impressions", "engagement"}),
+    Source.FACEBOOK: frozenset(SHOWN),
+    Source.ZALO: frozenset({"followers", "posts", "impressions", "engagement"}),
+}
+
+
+@dataclass
+class SourceRow:
+    source: str
+    label: str
+    figures: dict[str, int | None]
+
+    @property
+    def cells(self) -> list[tuple[str, int | None]]:
+        """(figure key, value) in the order of SHOWN."""
+        return [(key, self.figures[key]) for key in SHOWN]
+
+
+def columns() -> list[tuple[str, str]]:
+    return [(key, str(LABELS[key])) for key in SHOWN]
+
+
+def rows(unit: Unit, period: Period, own: bool = False) -> tuple[list[SourceRow], SourceRow]:
+    """Each source's figures of the subtree (or its own page) over the period, and the total
+    of the additive ones (its viewers: the platforms' sum, to be shown with VIEWERS_NOTE)."""
+    out = []
+    for source, found in figures.by_source(unit, period, own=own):
+        shown = {
+            key: (int(found.get(key, 0)) if key in REPORTED[source] else None) for key in SHOWN
+        }
+        out.append(SourceRow(source, str(Source(source).label), shown))
+    total = {key: sum(row.figures[key] or 0 for row in out) for key in SHOWN}
+    return out, SourceRow("total", str(_("All sources")), total)
