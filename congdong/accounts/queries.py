@@ -7,9 +7,12 @@ Each helper takes the acting user and returns the object they may act on, or rai
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,23 +21,149 @@ from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from congdong.units.models import Unit, UnitQuerySet
 
 AnyUser = User | AnonymousUser
+QS = TypeVar("QS", bound=QuerySet)
 
 
-def top_paths(user: AnyUser, roles: Iterable[Role]) -> list[str]:
-    """Tree paths of the units at the top of the subtrees where `user` holds one of `roles`
-    (a role on a unit below one already listed adds nothing)."""
-    if not user.is_authenticated:
-        return []
-    paths = sorted(
-        Membership.objects.filter(user=user, role__in=list(roles)).values_list(
-            "unit__path", flat=True
+@dataclass(frozen=True)
+class Scope:
+    """Where a person holds a permission: the tree paths of the units at the top of their
+    subtrees (minimal: no path lies under another), or everywhere (a superuser). A role on a
+    unit covers its whole subtree, never a sibling or a parent. Built by `scope()`; lists of
+    staff work are narrowed by `within()`."""
+
+    paths: tuple[str, ...] = ()
+    everywhere: bool = False
+
+    @classmethod
+    def of(cls, paths: Iterable[str]) -> Scope:
+        """The scope of the subtrees at `paths`, a path under another one dropped."""
+        tops: list[str] = []
+        for path in sorted(set(paths)):
+            if not any(path.startswith(top) for top in tops):
+                tops.append(path)
+        return cls(tuple(tops))
+
+    def __bool__(self) -> bool:
+        return self.everywhere or bool(self.paths)
+
+    def covers(self, unit: Unit | str) -> bool:
+        """`unit` (or a tree path) is in the scope: on or below one of its tops."""
+        path = unit if isinstance(unit, str) else unit.path
+        return self.everywhere or any(path.startswith(top) for top in self.paths)
+
+    def meets(self, unit: Unit) -> bool:
+        """`unit` is in the scope or above a part of it (the way down to the scope)."""
+        return self.covers(unit) or any(top.startswith(unit.path) for top in self.paths)
+
+    def inside(self, unit: Unit) -> Scope:
+        """The part of the scope within `unit`'s subtree: all of it when the scope covers the
+        unit, else the tops below it (nowhere for a sibling branch)."""
+        if self.covers(unit):
+            return Scope((unit.path,))
+        return Scope(tuple(top for top in self.paths if top.startswith(unit.path)))
+
+    @property
+    def has_root(self) -> bool:
+        """The scope holds the top of a tree (a central unit), or everything."""
+        return self.everywhere or any(len(top) == Unit.steplen for top in self.paths)
+
+    def q(self, field: str = "unit", *, path: str | None = None) -> Q:
+        """The scope as a filter on the unit at `field` ("" for a Unit query set itself), or
+        on a tree-path column `path` kept on the row: one OR of prefixes; Q() for everywhere,
+        a filter matching nothing for an empty scope."""
+        if self.everywhere:
+            return Q()
+        if path:
+            lookup = f"{path}__startswith"
+        else:
+            lookup = f"{field}__path__startswith" if field else "path__startswith"
+        where = Q(pk__in=[])
+        for top in self.paths:
+            where |= Q(**{lookup: top})
+        return where
+
+
+NOWHERE = Scope()
+EVERYWHERE = Scope(everywhere=True)
+
+
+def _holding_roles(permissions: Iterable[Permission]) -> list[Role]:
+    wanted = set(permissions)
+    return [role for role, perms in ROLE_PERMISSIONS.items() if perms & wanted]
+
+
+def scope(user: AnyUser, permission: Permission, *more: Permission) -> Scope:
+    """Where `user` holds `permission` (or any of `more`): everywhere for a superuser, the tops
+    of the subtrees of their roles that grant it for staff, nowhere for anyone else. One query
+    for staff, none otherwise."""
+    if not user.is_authenticated or user.is_citizen:
+        return NOWHERE  # a citizen never holds a role: only staff accounts are granted one
+    if user.is_superuser:
+        return EVERYWHERE
+    roles = _holding_roles((permission, *more))
+    paths = Membership.objects.filter(user=user, role__in=roles).values_list(
+        "unit__path", flat=True
+    )
+    return Scope.of(paths)
+
+
+def scopes(user: AnyUser, permissions: Iterable[Permission]) -> dict[Permission, Scope]:
+    """`scope()` for each of `permissions`, from one query."""
+    wanted = list(permissions)
+    if not user.is_authenticated or user.is_citizen:
+        return dict.fromkeys(wanted, NOWHERE)
+    if user.is_superuser:
+        return dict.fromkeys(wanted, EVERYWHERE)
+    rows = list(
+        Membership.objects.filter(user=user, role__in=_holding_roles(wanted)).values_list(
+            "unit__path", "role"
         )
     )
-    tops: list[str] = []
-    for path in paths:
-        if not any(path.startswith(top) for top in tops):
-            tops.append(path)
-    return tops
+    return {
+        p: Scope.of(path for path, role in rows if p in ROLE_PERMISSIONS[Role(role)])
+        for p in wanted
+    }
+
+
+def scope_units(
+    user: AnyUser, permission: Permission, *more: Permission
+) -> tuple[Scope, list[Unit]]:
+    """`scope()` and the units at its tops, in tree order, from one query (the roots of every
+    structure for a superuser)."""
+    if not user.is_authenticated or user.is_citizen:
+        return NOWHERE, []
+    if user.is_superuser:
+        return EVERYWHERE, list(Unit.objects.standard().filter(depth=1).order_by("path"))
+    held = Unit.objects.standard().filter(
+        memberships__user=user, memberships__role__in=_holding_roles((permission, *more))
+    )
+    units = {unit.path: unit for unit in held}
+    found = Scope.of(units)
+    return found, [units[path] for path in found.paths]
+
+
+def within(
+    queryset: QS,
+    where: Scope,
+    field: str = "unit",
+    *,
+    path: str | None = None,
+    strictly: bool = False,
+) -> QS:
+    """`queryset` narrowed to the rows whose unit at `field` ("" for a Unit query set itself)
+    or tree-path column `path` is in `where`: all of it for everywhere, none() for an empty
+    scope. `strictly` (on a unit `field`): below the tops, not on them (below the roots, for
+    everywhere)."""
+    if not where:
+        return queryset.none()
+    if not where.everywhere:
+        queryset = queryset.filter(where.q(field, path=path))
+    if strictly:
+        unit = f"{field}__" if field else ""
+        if where.everywhere:
+            return queryset.exclude(**{f"{unit}depth": 1})
+        return queryset.exclude(**{f"{unit}path__in": where.paths})
+    return queryset
 
 
 def memberships_of(user: AnyUser) -> MembershipQuerySet:
@@ -71,9 +200,7 @@ def in_scope(user: AnyUser, unit: Unit) -> bool:
     Http404 there, with no detail (not its title, page or category), and keeps
     PermissionDenied (with a reason) for someone who sees the object but lacks the right.
     """
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or bool(roles_on(user, unit))
+    return scope(user, Permission.VIEW_UNIT).covers(unit)  # every role sees its units
 
 
 def require_scope(user: AnyUser, unit: Unit) -> None:

@@ -58,14 +58,6 @@ class AuditQuerySet(models.QuerySet):
         # No join: the actor's name and the unit's name are snapshots on the row.
         return self.order_by("-at", "-pk")
 
-    def in_paths(self, paths: list[str], include_unplaced: bool = False) -> AuditQuerySet:
-        where = models.Q(pk__in=[])
-        for path in paths:
-            where |= models.Q(unit_path__startswith=path)
-        if include_unplaced:
-            where |= models.Q(unit_path="")
-        return self.filter(where)
-
     def update(self, **kwargs: Any) -> NoReturn:
         _refuse("update")
 

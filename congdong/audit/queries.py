@@ -16,37 +16,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdong.accounts.queries import AnyUser, top_paths
-from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.accounts.queries import AnyUser, Scope, scope
+from congdong.accounts.roles import Permission
 from congdong.audit import labels
 from congdong.audit.models import AuditEntry, AuditQuerySet
-from congdong.units.models import Unit
-
-AUDIT_ROLES = [role for role, perms in ROLE_PERMISSIONS.items() if Permission.VIEW_AUDIT in perms]
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where a reader may read: the top paths of their subtrees; `everything` for superusers."""
-
-    paths: tuple[str, ...]
-    everything: bool = False
-
-    @property
-    def unplaced(self) -> bool:
-        return self.everything or any(len(p) == Unit.steplen for p in self.paths)
 
 
 def access_audit(user: AnyUser) -> Scope:
-    """The subtrees whose log `user` reads; PermissionDenied when none."""
-    if user.is_authenticated and user.is_superuser:
-        return Scope((), everything=True)
-    paths = top_paths(user, AUDIT_ROLES) if user.is_authenticated else []
-    if not paths or user.is_citizen:
+    """The subtrees whose log `user` reads (everywhere for a superuser); PermissionDenied when
+    none."""
+    where = scope(user, Permission.VIEW_AUDIT)
+    if not where:
         raise PermissionDenied(
             _("Only unit admins and data protection officers read the audit log.")
         )
-    return Scope(tuple(paths))
+    return where
 
 
 def may_read_any(user: AnyUser) -> bool:
@@ -57,11 +41,14 @@ def may_read_any(user: AnyUser) -> bool:
     return True
 
 
-def entries(scope: Scope) -> AuditQuerySet:
+def entries(where: Scope) -> AuditQuerySet:
+    """The rows filed under a unit of `where` (by the path kept on the row), and the rows
+    filed under no unit for a reader holding the top of a tree."""
     items = AuditEntry.objects.standard()
-    if scope.everything:
+    if where.everywhere:
         return items
-    return items.in_paths(list(scope.paths), include_unplaced=scope.unplaced)
+    unplaced = models.Q(unit_path="") if where.has_root else models.Q(pk__in=[])
+    return items.filter(where.q(path="unit_path") | unplaced)
 
 
 @dataclass(frozen=True)
@@ -76,9 +63,9 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def filtered(scope: Scope, f: Filters) -> AuditQuerySet:
+def filtered(where: Scope, f: Filters) -> AuditQuerySet:
     """The reader's rows matching `f` (names and actions by substring, days in local time)."""
-    items = entries(scope)
+    items = entries(where)
     if f.actor:
         items = items.filter(actor_name__icontains=f.actor)
     if f.action:

@@ -9,43 +9,26 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from congdong.accounts.queries import AnyUser, can, top_paths
-from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.accounts.queries import AnyUser, Scope, can, scope, within
+from congdong.accounts.roles import Permission
 from congdong.breaches.models import Breach, BreachQuerySet, BreachState, BreachTransition
 
-HANDLING_ROLES = [
-    role for role, perms in ROLE_PERMISSIONS.items() if Permission.PROTECT_DATA in perms
-]
 
-
-def handling_paths(user: AnyUser) -> list[str]:
-    return top_paths(user, HANDLING_ROLES)
+def handling_scope(user: AnyUser) -> Scope:
+    """Where `user` protects personal data (everywhere for a superuser)."""
+    return scope(user, Permission.PROTECT_DATA)
 
 
 def may_handle_any(user: AnyUser) -> bool:
-    return bool(
-        user.is_authenticated
-        and not user.is_citizen
-        and (user.is_superuser or handling_paths(user))
-    )
+    return bool(user.is_authenticated and not user.is_citizen and handling_scope(user))
 
 
 def to_handle(user: AnyUser) -> BreachQuerySet:
     """Every breach `user` may see: recorded against a unit of their subtrees."""
-    items = Breach.objects.standard()
-    if user.is_authenticated and user.is_superuser:
-        return items
-    paths = handling_paths(user) if user.is_authenticated else []
-    if not paths:
-        return items.none()
-    where = Q()
-    for path in paths:
-        where |= Q(unit__path__startswith=path)
-    return items.filter(where)
+    return within(Breach.objects.standard(), handling_scope(user))
 
 
 def access_breach(user: AnyUser, breach_id: int) -> Breach:

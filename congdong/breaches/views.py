@@ -70,9 +70,8 @@ def breach_list(request: HttpRequest) -> HttpResponse:
 
 def _units(request: HttpRequest) -> list:
     """The units at the top of the user's data protection subtrees, for the form's choice."""
-    paths = queries.handling_paths(request.user)
-    units = workspace_units(request.user)
-    return [u for u in units if any(u.path.startswith(p) for p in paths)] if paths else []
+    where = queries.handling_scope(request.user)
+    return [u for u in workspace_units(request.user) if where.covers(u)] if where else []
 
 
 @staff_required

@@ -163,7 +163,7 @@ def get(
             for term, meaning, key in breakdown.definitions(units.clock)
         ],
         "campaign": campaign,
-        "whole_campaign": scope is None,
+        "whole_campaign": scope.everywhere,
         "levels": [
             {
                 "level": row.level,

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong.accounts.queries import Scope, within
 from congdong.campaigns.models import Campaign, CampaignTarget, TargetStatus
 from congdong.core.numbers import format_percent
 from congdong.units.models import Unit
@@ -100,9 +101,9 @@ class Breakdown:
     total: UnitRow | None = None
 
 
-def focus_of(campaign: Campaign, scope: list[str] | None, unit_id: int | None) -> Unit:
+def focus_of(campaign: Campaign, part: Scope, unit_id: int | None) -> Unit:
     """The unit whose children are the rows: the campaign's unit by default; a unit below it
-    that the viewer sees (in `scope`, or above a part of it), else Http404."""
+    that the viewer sees (in `part`, or above a part of it), else Http404."""
     if unit_id is None:
         return campaign.unit
     unit = Unit.objects.filter(
@@ -110,9 +111,7 @@ def focus_of(campaign: Campaign, scope: list[str] | None, unit_id: int | None) -
     ).first()
     if unit is None:
         raise Http404
-    if scope is not None and not any(
-        unit.path.startswith(p) or p.startswith(unit.path) for p in scope
-    ):
+    if not part.meets(unit):
         raise Http404
     return unit
 
@@ -132,7 +131,7 @@ def _sorted(rows: list[UnitRow], sort: str) -> tuple[list[UnitRow], str]:
 
 def breakdown(
     campaign: Campaign,
-    scope: list[str] | None,
+    part: Scope,
     focus: Unit,
     sort: str = "unit",
     now: datetime.datetime | None = None,
@@ -142,11 +141,9 @@ def breakdown(
     clock = Clock.of(campaign, now)
     steps = [focus.path[: i * Unit.steplen] for i in range(campaign.unit.depth, focus.depth + 1)]
     trail = list(Unit.objects.filter(path__in=steps).order_by("depth"))
-    targets = (
-        CampaignTarget.objects.filter(campaign=campaign, unit__path__startswith=focus.path)
-        .within(scope)
-        .annotate(branch=Substr("unit__path", 1, (focus.depth + 1) * Unit.steplen))
-    )
+    targets = within(
+        CampaignTarget.objects.filter(campaign=campaign).in_subtree(focus), part
+    ).annotate(branch=Substr("unit__path", 1, (focus.depth + 1) * Unit.steplen))
     done = Q(status=TargetStatus.PUBLISHED)
     counts = {
         item["branch"]: item

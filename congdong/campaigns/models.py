@@ -135,14 +135,8 @@ class CampaignTargetQuerySet(models.QuerySet):
     def standard(self) -> CampaignTargetQuerySet:
         return self.select_related("unit", "unit__parent", "page")
 
-    def within(self, paths: list[str] | None) -> CampaignTargetQuerySet:
-        """Targets in the subtrees at `paths` (None: all)."""
-        if paths is None:
-            return self
-        q = models.Q(pk__in=[])
-        for path in paths:
-            q |= models.Q(unit__path__startswith=path)
-        return self.filter(q)
+    def in_subtree(self, unit: Unit) -> CampaignTargetQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
 
 
 class CampaignTarget(models.Model):

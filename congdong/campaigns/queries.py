@@ -11,9 +11,8 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from congdong.accounts.models import Membership
-from congdong.accounts.queries import AnyUser
-from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.accounts.queries import EVERYWHERE, AnyUser, Scope, scope, within
+from congdong.accounts.roles import Permission
 from congdong.campaigns.breakdown import Clock
 from congdong.campaigns.models import (
     Campaign,
@@ -32,39 +31,27 @@ LEVEL_ORDER = [Level.CENTRAL, Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
 LAGGARDS_SHOWN = 200
 
 
-def _viewing_paths(user: AnyUser) -> list[str] | None:
-    """Paths where `user` sees units (VIEW_UNIT; every role has it). None: everything."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return None
-    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Permission.VIEW_UNIT in perms]
-    return list(
-        Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True)
-    )
-
-
-def scope_for(campaign: Campaign, paths: list[str] | None) -> list[str] | None:
-    """The part of the campaign's targets a viewer with `paths` sees: all of it (None) when
-    they see the source unit, else their subtrees below it; Http404 when neither (a sibling
-    branch: out of scope, so the campaign does not exist for them).
+def scope_for(campaign: Campaign, viewer: Scope) -> Scope:
+    """The part of the campaign's targets a viewer seeing `viewer` sees: all of it
+    (EVERYWHERE) when they see the source unit, else their subtrees below it; Http404 when
+    neither (a sibling branch: out of scope, so the campaign does not exist for them).
 
     Outside the source unit's subtree a campaign exists only once launched: a draft (and its
     post, which may not be approved yet) is the upper unit's own work, so it is Http404 below
     (and elsewhere), like any object out of scope; `visible_campaigns` leaves it out too.
     """
-    if paths is None or any(campaign.unit.path.startswith(p) for p in paths):
-        return None
+    if viewer.covers(campaign.unit):
+        return EVERYWHERE
     if campaign.launched_at is None:
         raise Http404
-    below = [p for p in paths if p.startswith(campaign.unit.path)]
+    below = viewer.inside(campaign.unit)
     if not below:
         raise Http404
     return below
 
 
-def access_campaign(user: AnyUser, campaign_id: int) -> tuple[Campaign, list[str] | None]:
-    """The campaign and the subtree paths of the targets `user` sees (None: all of them).
+def access_campaign(user: AnyUser, campaign_id: int) -> tuple[Campaign, Scope]:
+    """The campaign and the part of its targets `user` sees (EVERYWHERE: all of them).
 
     Staff of the source unit or above see every target; staff of a unit below it (a province
     admin for a central campaign) see the targets in their own subtrees.
@@ -72,23 +59,22 @@ def access_campaign(user: AnyUser, campaign_id: int) -> tuple[Campaign, list[str
     campaign = Campaign.objects.standard().filter(pk=campaign_id).first()
     if campaign is None:
         raise Http404
-    return campaign, scope_for(campaign, _viewing_paths(user))
+    return campaign, scope_for(campaign, scope(user, Permission.VIEW_UNIT))
 
 
 def visible_campaigns(user: AnyUser) -> CampaignQuerySet:
     """Campaigns from the user's units and below them (drafts too), and launched campaigns
     from above them (they reach the user's units; a draft from above is not theirs to see);
     newest first."""
-    paths = _viewing_paths(user)
+    viewer = scope(user, Permission.VIEW_UNIT)
     campaigns = Campaign.objects.standard()
-    if paths is None:
+    if viewer.everywhere:
         return campaigns
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(unit__path__startswith=path)  # from the user's subtree
-        ancestors = [path[:i] for i in range(Unit.steplen, len(path), Unit.steplen)]
-        q |= Q(unit__path__in=ancestors, launched_at__isnull=False)  # from above, once launched
-    return campaigns.filter(q)
+    ancestors = [
+        top[:i] for top in viewer.paths for i in range(Unit.steplen, len(top), Unit.steplen)
+    ]
+    # From the user's subtrees, and from above them once launched.
+    return campaigns.filter(viewer.q() | Q(unit__path__in=ancestors, launched_at__isnull=False))
 
 
 def may_launch_text(user: AnyUser, campaign: Campaign) -> bool:
@@ -188,7 +174,7 @@ class LevelRow:
 @dataclass
 class Compliance:
     campaign: Campaign
-    scope: list[str] | None  # None: every target
+    scope: Scope  # EVERYWHERE: every target
     levels: list[LevelRow] = field(default_factory=list)
     laggards: list[CampaignTarget] = field(default_factory=list)
 
@@ -203,10 +189,10 @@ class Compliance:
         return row
 
 
-def compliance(campaign: Campaign, scope: list[str] | None, laggards: int = LAGGARDS_SHOWN):
+def compliance(campaign: Campaign, part: Scope, laggards: int = LAGGARDS_SHOWN):
     """Targets by level and status with the average time to publish, and the laggards (not
     done, once the campaign is late or at risk; in tree order). Two queries at most."""
-    targets = CampaignTarget.objects.filter(campaign=campaign).within(scope)
+    targets = within(CampaignTarget.objects.filter(campaign=campaign), part)
     delay = ExpressionWrapper(F("published_at") - F("campaign__launched_at"), DurationField())
     grouped = targets.values("level", "status").annotate(
         n=Count("pk"), delay=Avg(delay, filter=Q(status=TargetStatus.PUBLISHED))
@@ -230,7 +216,7 @@ def compliance(campaign: Campaign, scope: list[str] | None, laggards: int = LAGG
     )
     return Compliance(
         campaign=campaign,
-        scope=scope,
+        scope=part,
         levels=[row for row in rows.values() if row.total],
         laggards=list(late),
     )

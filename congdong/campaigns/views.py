@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdong.accounts.queries import can
+from congdong.accounts.queries import Scope, can, within
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.campaigns import actions, breakdown, queries
@@ -21,7 +20,7 @@ from congdong.core.errors import ActionError
 from congdong.core.numbers import format_int
 from congdong.core.web import form_error
 from congdong.posts.models import Post
-from congdong.units.models import Unit
+from congdong.units.models import Unit, UnitQuerySet
 
 
 def _unit_ids(post_id: int, codes: list[str]) -> list[int]:
@@ -56,18 +55,17 @@ def _roots(posts: list[Post]) -> list[Unit]:
     return sorted(found.values(), key=lambda u: u.path)
 
 
-def _below(roots: list[Unit]) -> Q:
-    q = Q(pk__in=[])
-    for root in roots:
-        q |= Q(path__startswith=root.path, depth__gt=root.depth)
-    return q
+def _below(roots: list[Unit]) -> UnitQuerySet:
+    """The units strictly below the roots (a root below another one included)."""
+    tops = Scope.of(root.path for root in roots)
+    return within(Unit.objects.standard(), tops, field="", strictly=True)
 
 
 def _found(roots: list[Unit], text: str) -> list[Unit]:
     """Units below the roots whose name matches `text`, accents and case aside ("bac ninh")."""
     if not roots or not text.strip():
         return []
-    units = Unit.objects.standard().filter(_below(roots)).search(text)
+    units = _below(roots).search(text)
     return list(units.order_by("depth", "path")[:PICKER_FOUND])
 
 
@@ -141,8 +139,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
             "tree": tree,
             # Ticked units the tree does not show (found by a search): kept ticked on a repost.
             "chosen": list(
-                Unit.objects.standard()
-                .filter(_below(roots), pk__in=ticked)
+                _below(roots)
+                .filter(pk__in=ticked)
                 .exclude(pk__in=[u.pk for _root, children in tree for u in children])
                 .order_by("path")
             ),
@@ -180,9 +178,8 @@ def picker(request: HttpRequest) -> HttpResponse:
     roots = _roots(queries.source_posts(request.user))
     opened = _int_or_none(request.GET.get("mo"))
     if opened is not None:
-        unit = Unit.objects.filter(
-            _below(roots) | Q(pk__in=[r.pk for r in roots]), pk=opened
-        ).first()
+        tops = Scope.of(root.path for root in roots)
+        unit = within(Unit.objects.all(), tops, field="").filter(pk=opened).first()
         if unit is None:
             raise Http404
         units = list(Unit.objects.filter(parent=unit).order_by("path"))
@@ -204,7 +201,7 @@ def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
     report = queries.compliance(campaign, scope)
     focus = breakdown.focus_of(campaign, scope, _int_or_none(request.GET.get("don-vi")))
     units = breakdown.breakdown(campaign, scope, focus, request.GET.get("sap-xep", "unit"))
-    full = scope is None
+    full = scope.everywhere
     launchable = full and CAMPAIGN_STATES.allowed(campaign.status, CampaignStatus.LAUNCHED)
     wrote_source = launchable and not queries.may_launch_text(request.user, campaign)
     return render(

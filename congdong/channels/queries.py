@@ -6,13 +6,12 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdong.accounts.queries import AnyUser, nearest_holders, top_paths
-from congdong.accounts.roles import Role
+from congdong.accounts.queries import AnyUser, nearest_holders, scope, within
+from congdong.accounts.roles import Permission, Role
 from congdong.channels.models import (
     BAD_STATES,
     ChannelKind,
@@ -67,17 +66,10 @@ def links_in_scope(user: AnyUser) -> LinkQuerySet:
     """Current links of every page in the subtrees where `user` holds a role (all for a
     superuser)."""
     qs = ChannelLink.objects.standard().current()
-    if not user.is_authenticated:
-        return qs.none()
-    if user.is_superuser:
-        return qs.order_by("page__unit__path", "kind")
-    paths = top_paths(user, list(Role))
-    if not paths:
-        return qs.none()
-    where = Q()
-    for path in paths:
-        where |= Q(page__unit__path__startswith=path)
-    return qs.filter(where).order_by("page__unit__path", "kind")
+    # Every role sees the units of its subtree.
+    return within(qs, scope(user, Permission.VIEW_UNIT), "page__unit").order_by(
+        "page__unit__path", "kind"
+    )
 
 
 def pages_with_channel(root: Unit, kind: str | None, limit: int = 500) -> list[ChannelLink]:

@@ -11,7 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from congdong.accounts.models import AccountKind
-from congdong.accounts.queries import AnyUser, memberships_of
+from congdong.accounts.queries import AnyUser, Scope, scope_units, within
+from congdong.accounts.roles import Permission
 from congdong.core import public_cache
 from congdong.engagement.models import (
     REACTION_EMOJI,
@@ -175,26 +176,18 @@ class Referrer:
     followed: int
 
 
-def top_units_of(user: AnyUser) -> list[Unit]:
-    """The highest units `user` holds a staff role on (none inside another of them)."""
-    if not user.is_authenticated or user.is_citizen:
-        return []
-    tops: list[Unit] = []
-    for membership in memberships_of(user):  # in tree order: parents before their units
-        if not any(membership.unit.is_within(top) for top in tops):
-            tops.append(membership.unit)
-    return tops
+def staff_scope(user: AnyUser) -> tuple[Scope, list[Unit]]:
+    """Where `user` works as staff (every role sees the units of its subtree; a superuser
+    every structure) and the units at its tops, from one query."""
+    return scope_units(user, Permission.VIEW_UNIT)
 
 
-def top_staff_referrers(within: list[Unit], limit: int = 20) -> list[Referrer]:
-    """The leaderboard of operators: staff whose links brought people to pages inside `within`."""
-    if not within:
+def top_staff_referrers(where: Scope, limit: int = 20) -> list[Referrer]:
+    """The leaderboard of operators: staff whose links brought people to pages in `where`."""
+    if not where:
         return []
-    place = Q()
-    for unit in within:
-        place |= Q(page__unit__path__startswith=unit.path)
     rows = (
-        ReferralOpen.objects.filter(place, referrer__kind=AccountKind.STAFF)
+        within(ReferralOpen.objects.filter(referrer__kind=AccountKind.STAFF), where, "page__unit")
         .values("referrer_id", "referrer__full_name", "referrer__username")
         .annotate(opened=Count("pk"), followed=Count("pk", filter=Q(followed_at__isnull=False)))
         .order_by("-opened", "referrer_id")[:limit]

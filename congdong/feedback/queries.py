@@ -16,7 +16,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from congdong.accounts.models import User
-from congdong.accounts.queries import AnyUser, can, nearest_holders, top_paths
+from congdong.accounts.queries import (
+    AnyUser,
+    Scope,
+    can,
+    nearest_holders,
+    scope,
+    scope_units,
+    within,
+)
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
 from congdong.feedback.models import (
     ACTION_FROM,
@@ -46,23 +54,14 @@ def can_handle(user: AnyUser, unit: Unit) -> bool:
     return can(user, unit, Permission.HANDLE_FEEDBACK)
 
 
-def handling_paths(user: AnyUser) -> list[str]:
-    """Tree paths of the units at the top of the subtrees where `user` handles feedback."""
-    return top_paths(user, HANDLING_ROLES)
+def handling_scope(user: AnyUser) -> Scope:
+    """Where `user` handles feedback (everywhere for a superuser)."""
+    return scope(user, Permission.HANDLE_FEEDBACK)
 
 
 def to_handle(user: AnyUser) -> FeedbackQuerySet:
     """Every item `user` may handle: addressed to a unit in one of their subtrees."""
-    items = Feedback.objects.standard()
-    if user.is_authenticated and user.is_superuser:
-        return items
-    paths = handling_paths(user)
-    if not paths:
-        return items.none()
-    where = Q()
-    for path in paths:
-        where |= Q(unit__path__startswith=path)
-    return items.filter(where)
+    return within(Feedback.objects.standard(), handling_scope(user))
 
 
 def sent_by(user: AnyUser) -> FeedbackQuerySet:
@@ -269,23 +268,15 @@ def state_counts(items: FeedbackQuerySet) -> dict[str, int]:
 
 
 def top_units(user: AnyUser) -> list[Unit]:
-    """The units at the top of the subtrees where `user` handles feedback, in tree order."""
-    paths = handling_paths(user)
-    if not paths:
-        return []
-    return list(Unit.objects.standard().filter(path__in=paths).order_by("path"))
+    """The units at the top of the subtrees where `user` handles feedback, in tree order (the
+    roots for a superuser)."""
+    return scope_units(user, Permission.HANDLE_FEEDBACK)[1]
 
 
 def overdue_below(user: AnyUser, now: datetime.datetime | None = None) -> FeedbackQuerySet:
     """Overdue items addressed to units strictly below the units where `user` has a handling
     role: what the unit above is told about (and may take up, having HANDLE_FEEDBACK there)."""
-    paths = handling_paths(user)
-    if not paths:
-        return Feedback.objects.none()
-    below = Q()
-    for path in paths:
-        below |= Q(unit__path__startswith=path) & ~Q(unit__path=path)
-    return with_due(overdue(now).filter(below))
+    return with_due(within(overdue(now), handling_scope(user), strictly=True))
 
 
 def handlers_above(unit: Unit) -> tuple[Unit | None, list[int]]:
@@ -307,18 +298,16 @@ def queue_units(user: AnyUser, selected: int | None = None) -> list[Unit]:
     """Units to filter the queue by: the tops of `user`'s subtrees and the units just below
     them, and, when one is `selected` (within those subtrees), the way down to it and the
     units just below it. Never a unit outside the subtrees, so the list stays short."""
-    tops = top_units(user)
+    where, tops = scope_units(user, Permission.HANDLE_FEEDBACK)
     if not tops:
         return []
-    within = Q()
-    for top in tops:
-        within |= Q(path__startswith=top.path)
+    units = within(Unit.objects.all(), where, field="")
     wanted = Q(pk__in=[top.pk for top in tops]) | Q(parent__in=tops)
-    chosen = Unit.objects.filter(within, pk=selected).first() if selected else None
+    chosen = units.filter(pk=selected).first() if selected else None
     if chosen is not None:
         steps = [chosen.path[: i * Unit.steplen] for i in range(1, chosen.depth + 1)]
         wanted |= Q(path__in=steps) | Q(parent=chosen)
-    return list(Unit.objects.filter(within).filter(wanted).order_by("path"))
+    return list(units.filter(wanted).order_by("path"))
 
 
 def within_handling(user: AnyUser, unit_id: int | None) -> Unit | None:
@@ -326,7 +315,7 @@ def within_handling(user: AnyUser, unit_id: int | None) -> Unit | None:
     if not unit_id:
         return None
     unit = Unit.objects.standard().filter(pk=unit_id).first()
-    if unit is None or not any(unit.path.startswith(p) for p in handling_paths(user)):
+    if unit is None or not handling_scope(user).covers(unit):
         return None
     return unit
 

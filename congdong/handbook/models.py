@@ -162,6 +162,9 @@ class BoardPostQuerySet(models.QuerySet):
     def standard(self) -> BoardPostQuerySet:
         return self.select_related("unit", "unit__parent", "author", "decided_by")
 
+    def in_subtree(self, unit: Unit) -> BoardPostQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
 
 class BoardPost(models.Model):
     """An operator's experience, difficulty or proposal, tagged with a unit where they hold a

@@ -16,7 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import Membership
-from congdong.accounts.queries import AnyUser, can
+from congdong.accounts.queries import AnyUser, can, scope, within
 from congdong.accounts.roles import Permission
 from congdong.handbook.models import (
     BoardKind,
@@ -197,18 +197,6 @@ def role_units(user: AnyUser) -> list[Unit]:
     return list(Unit.objects.standard().filter(pk__in=ids).order_by("path"))
 
 
-def _scope(user: AnyUser) -> Q | None:
-    """Posts `user` sees: tagged with a unit where they hold a role or a unit below it. None:
-    everything (a superuser)."""
-    if user.is_superuser:
-        return None
-    paths = Membership.objects.filter(user=user).values_list("unit__path", flat=True)
-    scope = Q(pk__in=[])
-    for path in set(paths):
-        scope |= Q(unit__path__startswith=path)
-    return scope
-
-
 @dataclass(frozen=True)
 class BoardFilter:
     kind: str = ""
@@ -220,9 +208,8 @@ def visible_posts(user: AnyUser, filters: BoardFilter | None = None) -> BoardPos
     """Board posts `user` sees, newest first, each with `reply_count`."""
     require_staff(user)
     qs: BoardPostQuerySet = BoardPost.objects.standard().annotate(reply_count=Count("replies"))
-    scope = _scope(user)
-    if scope is not None:
-        qs = qs.filter(scope)
+    # Tagged with a unit where they hold a role (every role sees its units) or a unit below.
+    qs = within(qs, scope(user, Permission.VIEW_UNIT))
     filters = filters or BoardFilter()
     if filters.kind in BoardKind.values:
         qs = qs.filter(kind=filters.kind)
@@ -230,7 +217,7 @@ def visible_posts(user: AnyUser, filters: BoardFilter | None = None) -> BoardPos
         qs = qs.filter(state=filters.state)
     if filters.unit_id:
         unit = Unit.objects.filter(pk=filters.unit_id).first()
-        qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
+        qs = qs.in_subtree(unit) if unit else qs.none()
     return qs
 
 
@@ -250,14 +237,9 @@ def access_board_post(user: AnyUser, post_id: int) -> BoardPost:
     post = BoardPost.objects.standard().filter(pk=post_id).first()
     if post is None:
         raise Http404
-    if not user.is_superuser and not _holds_role_on_or_above(user, post.unit):
+    if not scope(user, Permission.VIEW_UNIT).covers(post.unit):
         raise Http404
     return post
-
-
-def _holds_role_on_or_above(user: AnyUser, unit: Unit) -> bool:
-    paths = Membership.objects.filter(user=user).values_list("unit__path", flat=True)
-    return any(unit.path.startswith(path) for path in paths)
 
 
 def answering_unit(user: AnyUser, post: BoardPost) -> Unit | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from congdong.accounts.queries import AnyUser, access_unit, memberships_of
-from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.accounts.queries import AnyUser, access_unit, scope_units
+from congdong.accounts.roles import Permission
 from congdong.pages.models import PageStatus
 from congdong.posts.models import Post, PostState
 from congdong.units.models import Unit
@@ -34,17 +34,6 @@ def access_insights_unit(user: AnyUser, unit_id: int) -> Unit:
 
 
 def insights_roots(user: AnyUser) -> list[Unit]:
-    """The highest units where `user` may read figures (one per subtree they hold)."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return list(Unit.objects.standard().filter(depth=1))
-    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Permission.VIEW_INSIGHTS in perms]
-    units = sorted(
-        {m.unit for m in memberships_of(user).filter(role__in=roles)}, key=lambda u: u.path
-    )
-    roots: list[Unit] = []
-    for unit in units:
-        if not any(unit.is_within(root) for root in roots):
-            roots.append(unit)
-    return roots
+    """The highest units where `user` may read figures (one per subtree they hold; the root
+    of every structure for a superuser), in tree order."""
+    return scope_units(user, Permission.VIEW_INSIGHTS)[1]

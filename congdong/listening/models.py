@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.core.states import StateGraph
 from congdong.pages.models import Page
+from congdong.units.models import Unit
 
 
 class Platform(models.TextChoices):
@@ -127,8 +128,8 @@ class MessageQuerySet(models.QuerySet):
     def standard(self) -> MessageQuerySet:
         return self.select_related("page", "page__unit", "link")
 
-    def in_subtree(self, path: str) -> MessageQuerySet:
-        return self.filter(page__unit__path__startswith=path)
+    def in_subtree(self, unit: Unit) -> MessageQuerySet:
+        return self.filter(page__unit__path__startswith=unit.path)
 
     def kept(self) -> MessageQuerySet:
         """Not yet erased (past its keeping time a message has no text nor author)."""

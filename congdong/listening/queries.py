@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdong.accounts.queries import AnyUser, can, require_scope
+from congdong.accounts.queries import AnyUser, can, require_scope, scopes
 from congdong.accounts.roles import Permission
 from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.listening.models import (
@@ -85,7 +85,7 @@ def inbox(
     if page is not None:
         qs = qs.filter(page=page)
     elif unit is not None:
-        qs = qs.in_subtree(unit.path)
+        qs = qs.in_subtree(unit)
     if platform in ChannelKind.values:
         qs = qs.filter(platform=platform)
     rows = list(
@@ -97,27 +97,18 @@ def inbox(
 def mark_rights(user: AnyUser, rows: list[ChannelMessage]) -> None:
     """Set `can_answer` (operate the page) and `can_hide` (moderate its unit) on each row, from
     two queries whatever the number of pages: the user's roles and their page-only grants."""
-    from congdong.accounts.models import Membership
-    from congdong.accounts.roles import ROLE_PERMISSIONS, Role
     from congdong.pages.models import PageOperator
 
     if not user.is_authenticated:
         for row in rows:
             row.can_answer = row.can_hide = False
         return
-    roles = list(Membership.objects.filter(user=user).values_list("unit__path", "role"))
+    held = scopes(user, [Permission.EDIT_POSTS, Permission.MODERATE])
     operated = set(PageOperator.objects.filter(user=user).values_list("page_id", flat=True))
-
-    def holds(path: str, permission: Permission) -> bool:
-        return user.is_superuser or any(
-            path.startswith(top) and permission in ROLE_PERMISSIONS[Role(role)]
-            for top, role in roles
-        )
-
     for row in rows:
-        path = row.page.unit.path
-        row.can_answer = row.page_id in operated or holds(path, Permission.EDIT_POSTS)
-        row.can_hide = holds(path, Permission.MODERATE)
+        unit = row.page.unit
+        row.can_answer = row.page_id in operated or held[Permission.EDIT_POSTS].covers(unit)
+        row.can_hide = held[Permission.MODERATE].covers(unit)
 
 
 def current_link(kind: str, external_id: str) -> ChannelLink | None:
@@ -134,7 +125,7 @@ def texts_in(unit: Unit, start: datetime.datetime, end: datetime.datetime):
     """(platform, author id, text) of the messages to the pages of `unit`'s subtree sent in
     [start, end), newest first: for the people's situation keywords, which keep only counts."""
     return (
-        ChannelMessage.objects.in_subtree(unit.path)
+        ChannelMessage.objects.in_subtree(unit)
         .kept()
         .filter(sent_at__gte=start, sent_at__lt=end)
         .exclude(state=MessageState.REMOVED)

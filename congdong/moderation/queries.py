@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import Membership, User
-from congdong.accounts.queries import AnyUser, can
+from congdong.accounts.queries import AnyUser, Scope, can, scope, within
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
 from congdong.engagement.models import Comment, CommentState
 from congdong.moderation.models import (
     Appeal,
     AppealState,
     Case,
-    CaseQuerySet,
     CaseState,
     Lock,
 )
@@ -39,34 +38,15 @@ def comment_key(comment_id: int) -> str:
     return f"c{comment_id}"
 
 
-def moderated_paths(user: AnyUser) -> list[str] | None:
-    """Tree paths of the units where `user` moderates (None: everywhere, a superuser)."""
-    if not user.is_authenticated:
-        return []
-    if user.is_superuser:
-        return None
-    return list(
-        Membership.objects.filter(user=user, role__in=MODERATING_ROLES).values_list(
-            "unit__path", flat=True
-        )
-    )
-
-
-def _in_paths(cases: CaseQuerySet, paths: list[str] | None) -> CaseQuerySet:
-    if paths is None:
-        return cases
-    if not paths:
-        return cases.none()
-    where = Q()
-    for path in paths:
-        where |= Q(unit__path__startswith=path)
-    return cases.filter(where)
+def moderated_scope(user: AnyUser) -> Scope:
+    """Where `user` moderates (everywhere for a superuser)."""
+    return scope(user, Permission.MODERATE)
 
 
 def queue(user: AnyUser, limit: int = 200) -> list[Case]:
     """Open cases in `user`'s subtrees: the urgent ones first (official content reported, in
     the order they became urgent), then the most reported; each with `.report_list`."""
-    cases = _in_paths(Case.objects.standard().filter(state=CaseState.OPEN), moderated_paths(user))
+    cases = within(Case.objects.standard().filter(state=CaseState.OPEN), moderated_scope(user))
     cases = cases.order_by(F("urgent_at").asc(nulls_last=True), "-reporters", "opened_at", "pk")
     rows = list(cases.prefetch_related("reports", "reports__reporter")[:limit])
     for case in rows:
@@ -76,20 +56,16 @@ def queue(user: AnyUser, limit: int = 200) -> list[Case]:
 
 def appeals_to_decide(user: AnyUser, limit: int = 200) -> list[Appeal]:
     """Pending appeals `user` may decide (see `may_decide_appeal`)."""
-    paths = moderated_paths(user)
+    where = moderated_scope(user)
+    if not where:
+        return []
     rows = (
         Appeal.objects.select_related("case", "case__unit", "case__unit__parent", "author")
         .select_related("case__post", "case__comment")
         .filter(state=AppealState.PENDING)
         .order_by("created_at", "pk")
     )
-    if paths is not None:
-        if not paths:
-            return []
-        where = Q()
-        for path in paths:
-            where |= Q(case__unit__path__startswith=path)
-        rows = rows.filter(where)
+    rows = within(rows, where, field="case__unit")
     return [a for a in rows[: limit * 2] if may_decide_appeal(user, a)][:limit]
 
 

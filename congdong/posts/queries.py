@@ -10,9 +10,9 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from congdong.accounts.models import Membership, User
-from congdong.accounts.queries import AnyUser, can
-from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.accounts.models import User
+from congdong.accounts.queries import AnyUser, Scope, can, scope, within
+from congdong.accounts.roles import Permission
 from congdong.pages.models import Page, PageOperator, PageQuerySet, PageStatus
 from congdong.pages.queries import can_operate, require_page_scope
 from congdong.posts.models import (
@@ -256,25 +256,15 @@ def access_post_media(
 # --- lists for the staff desk and the approver's queue -----------------------------------------
 
 
-def _paths_with(user: User, permission: Permission) -> list[str]:
-    """Paths of the units where `user` holds `permission` (and so on everything below)."""
-    roles = [role for role, perms in ROLE_PERMISSIONS.items() if permission in perms]
-    return list(
-        Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True)
-    )
-
-
 def _operable(user: AnyUser, page_field: str) -> Q | None:
     """The rule of `can_operate` as a filter on `page_field` (None: nothing; empty Q: all)."""
     if not user.is_authenticated:
         return None
-    if user.is_superuser:
+    editing = scope(user, Permission.EDIT_POSTS)
+    if editing.everywhere:
         return Q()
     operated = PageOperator.objects.filter(user=user).values("page_id")
-    q = Q(**{f"{page_field}pk__in": operated})
-    for path in _paths_with(user, Permission.EDIT_POSTS):
-        q |= Q(**{f"{page_field}unit__path__startswith": path})
-    return q
+    return Q(**{f"{page_field}pk__in": operated}) | editing.q(f"{page_field}unit")
 
 
 def operable_pages(user: AnyUser) -> PageQuerySet:
@@ -343,27 +333,21 @@ def approval_queue(user: AnyUser, limit: int = 100) -> list[Post]:
         .prefetch_related("category__rules", Prefetch("transitions", queryset=history))
         .order_by("updated_at", "pk")
     )
-    paths: list[str] | None = None  # None: a superuser approves everywhere
-    within = Q()
-    if not user.is_superuser:
-        paths = _paths_with(user, Permission.APPROVE_POSTS)
-        if not paths:
-            return []
-        for path in paths:
-            within |= Q(page__unit__path__startswith=path)
+    approving = scope(user, Permission.APPROVE_POSTS)
+    if not approving:
+        return []
     queue = []
-    for post in candidates.filter(within):
-        if (paths is None or _approves(paths, post)) and user.pk not in _draft_writers(post):
+    for post in within(candidates, approving, field="page__unit"):
+        if _approves(approving, post) and user.pk not in _draft_writers(post):
             queue.append(post)
             if len(queue) == limit:
                 break
     return queue
 
 
-def _approves(paths: list[str], post: Post) -> bool:
-    """Whether approvers on `paths` (a user's APPROVE_POSTS units) decide on `post`."""
-    approver_path = post.page.unit.path[: approving_depth(post) * Unit.steplen]
-    return any(approver_path.startswith(path) for path in paths)
+def _approves(approving: Scope, post: Post) -> bool:
+    """Whether approvers in `approving` (a user's APPROVE_POSTS scope) decide on `post`."""
+    return approving.covers(post.page.unit.path[: approving_depth(post) * Unit.steplen])
 
 
 def revision_queue(user: AnyUser, limit: int = 100) -> list[PostRevision]:
@@ -378,17 +362,12 @@ def revision_queue(user: AnyUser, limit: int = 100) -> list[PostRevision]:
         .prefetch_related("post__category__rules", "editors")
         .order_by("updated_at", "pk")
     )
-    paths: list[str] | None = None  # None: a superuser approves everywhere
-    within = Q()
-    if not user.is_superuser:
-        paths = _paths_with(user, Permission.APPROVE_POSTS)
-        if not paths:
-            return []
-        for path in paths:
-            within |= Q(post__page__unit__path__startswith=path)
+    approving = scope(user, Permission.APPROVE_POSTS)
+    if not approving:
+        return []
     queue = []
-    for revision in candidates.filter(within):
-        decides = paths is None or _approves(paths, revision.post)
+    for revision in within(candidates, approving, field="post__page__unit"):
+        decides = _approves(approving, revision.post)
         if decides and user.pk not in revision_writers(revision):
             queue.append(revision)
             if len(queue) == limit:

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from congdong.accounts.models import Membership
-from congdong.accounts.queries import AnyUser, top_paths
+from congdong.accounts.queries import AnyUser, scope
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
 from congdong.privacy.models import (
     ConsentRecord,
@@ -24,7 +24,6 @@ from congdong.privacy.models import (
     DataRequestTransition,
     RequestState,
 )
-from congdong.units.models import Unit
 
 PROTECT_ROLES = [
     role for role, perms in ROLE_PERMISSIONS.items() if Permission.PROTECT_DATA in perms
@@ -33,11 +32,7 @@ PROTECT_ROLES = [
 
 def can_handle_requests(user: AnyUser) -> bool:
     """True for superusers and holders of PROTECT_DATA on a central unit (depth 1)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return any(len(path) == Unit.steplen for path in top_paths(user, PROTECT_ROLES))
+    return scope(user, Permission.PROTECT_DATA).has_root
 
 
 def to_handle(user: AnyUser) -> DataRequestQuerySet:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 
-from congdong.accounts.queries import AnyUser
+from congdong.accounts.queries import AnyUser, Scope, within
 from congdong.accounts.roles import Permission
 from congdong.campaigns.models import Campaign, CampaignTarget
 from congdong.channels.models import ChannelKind, ChannelLink, LinkQuerySet
@@ -113,22 +113,13 @@ class CampaignChannels:
         ]
 
 
-def _within(paths: list[str] | None) -> Q:
-    if paths is None:
-        return Q()
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(target__unit__path__startswith=path)
-    return q
-
-
 def campaign_channels(
-    campaign: Campaign, scope: list[str] | None, focus: Unit, state: str = ""
+    campaign: Campaign, part: Scope, focus: Unit, state: str = ""
 ) -> CampaignChannels:
     """How the campaign's copies went out to the external channels of the targets below
     `focus` that the viewer sees: counts per platform and state, and the targets (problems
     first, then by unit), at most ROWS_SHOWN of them. Three queries."""
-    rows = Delivery.objects.filter(target__campaign=campaign).filter(_within(scope))
+    rows = within(Delivery.objects.filter(target__campaign=campaign), part, field="target__unit")
     rows = rows.filter(target__unit__path__startswith=focus.path)
     counts: dict[str, dict[str, int]] = {}
     for item in rows.values("kind", "state").annotate(n=Count("pk")).order_by():

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from congdong.accounts.models import Membership
-from congdong.accounts.queries import AnyUser, can, nearest_holders, top_paths
+from congdong.accounts.queries import AnyUser, Scope, can, nearest_holders, scope, within
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from congdong.engagement.models import Comment
 from congdong.pages.models import Page, PageOperator
@@ -42,27 +41,18 @@ def can_handle(user: AnyUser, unit: Unit) -> bool:
     return any(can(user, unit, p) for p in HANDLING_PERMISSIONS)
 
 
-def handling_paths(user: AnyUser) -> list[str]:
-    """Tree paths of the units at the top of the subtrees where `user` handles requests."""
-    return top_paths(user, HANDLING_ROLES)
+def handling_scope(user: AnyUser) -> Scope:
+    """Where `user` handles requests (everywhere for a superuser)."""
+    return scope(user, *HANDLING_PERMISSIONS)
 
 
 def may_handle_any(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or handling_paths(user)))
+    return bool(handling_scope(user))
 
 
 def to_handle(user: AnyUser) -> TakedownQuerySet:
     """Every request `user` may see and decide: about content of a unit in their subtrees."""
-    items = TakedownRequest.objects.standard()
-    if user.is_authenticated and user.is_superuser:
-        return items
-    paths = handling_paths(user)
-    if not paths:
-        return items.none()
-    where = Q()
-    for path in paths:
-        where |= Q(unit__path__startswith=path)
-    return items.filter(where)
+    return within(TakedownRequest.objects.standard(), handling_scope(user))
 
 
 def access_takedown(user: AnyUser, request_id: int) -> TakedownRequest:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from congdong.accounts.queries import EVERYWHERE
 from congdong.campaigns import actions, queries
 from congdong.campaigns.models import CampaignMode, CampaignTarget
 from congdong.pages.models import Page
@@ -33,7 +34,7 @@ def _communes_below(page: Page) -> int:
 
 
 def test_compliance_is_rolled_up_by_level(tree, central_tasks):
-    report = queries.compliance(central_tasks, None)
+    report = queries.compliance(central_tasks, EVERYWHERE)
     rows = {row.level: row for row in report.levels}
     assert set(rows) == {Level.PROVINCE, Level.COMMUNE}
     assert (rows[Level.PROVINCE].total, rows[Level.PROVINCE].published) == (2, 1)

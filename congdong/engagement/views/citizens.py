@@ -196,11 +196,11 @@ def record_share(request: HttpRequest, page_id: int) -> HttpResponse:
 
 def leaderboard(request: HttpRequest) -> HttpResponse:
     """Referral leaderboard: units (pages) for everyone; operators for staff, in their units."""
-    within_units = queries.top_units_of(request.user)
+    where, tops = queries.staff_scope(request.user)
     context = {
         "pages": queries.top_pages_by_referrals(),
-        "operators": queries.top_staff_referrers(within_units),
-        "scoped_to": within_units,
+        "operators": queries.top_staff_referrers(where),
+        "scoped_to": tops,
         "referred": queries.referral_summary(request.user),
         # The dashboards' definition, word for word: what is ranked here is what is counted there.
         "referral_definition": METRIC_BY_KEY["referrals"].definition,

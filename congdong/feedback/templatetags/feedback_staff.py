@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django import template
 from django.utils import timezone
 
-from congdong.accounts.queries import AnyUser
+from congdong.accounts.queries import AnyUser, within
 from congdong.feedback import queries
-from congdong.feedback.models import OPEN_STATES
+from congdong.feedback.models import OPEN_STATES, Feedback
 
 register = template.Library()
 
@@ -24,9 +24,10 @@ class Work:
 def feedback_work(user: AnyUser) -> Work | None:
     """Open and overdue items `user` handles; None if they handle no feedback (three small
     queries)."""
-    if not queries.handling_paths(user):
+    where = queries.handling_scope(user)
+    if not where:
         return None
-    items = queries.to_handle(user)
+    items = within(Feedback.objects.standard(), where)
     return Work(
         open=items.filter(state__in=OPEN_STATES).count(),
         overdue=(items & queries.overdue(timezone.now())).count(),
