@@ -82,6 +82,7 @@ OPEN_STATES = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED})
 #   accepts, rejects, assigns, answers, escalates or transfers anything (people decide those).
 # Every move, self-loops included (escalate, transfer, re-assign), is a FeedbackTransition row.
 FEEDBACK_STATES = StateGraph(
+    start=S.RECEIVED,
     moves={
         S.RECEIVED: frozenset({S.ACCEPTED, S.REJECTED, S.RECEIVED}),
         S.ACCEPTED: frozenset({S.ASSIGNED, S.ANSWERED, S.ACCEPTED, S.RECEIVED}),
