@@ -139,7 +139,7 @@ TOKEN_STATES = StateGraph(
         T.VALID: frozenset({T.EXPIRED, T.PERMISSION_LOST}),
         T.EXPIRED: frozenset({T.VALID}),
         T.PERMISSION_LOST: frozenset({T.VALID, T.EXPIRED}),
-    }
+    },
 )
 BAD_STATES = frozenset({T.EXPIRED, T.PERMISSION_LOST})
 

@@ -48,7 +48,6 @@ JOBS: tuple[Job, ...] = (
     Job("sweep-overdue", "congdong.core.tasks.sweep_overdue", every=60),
     Job("close-answered-feedback", "congdong.feedback.tasks.close_answered_feedback", every=3600),
     Job("notify-overdue-feedback", "congdong.feedback.tasks.notify_overdue_feedback", every=300),
-    Job("alarm-overdue-breaches", "congdong.breaches.tasks.alarm_overdue_breaches", every=300),
     Job(
         "notify-overdue-data-requests",
         "congdong.privacy.tasks.notify_overdue_data_requests",
