@@ -39,7 +39,7 @@ EVENT_STATES = StateGraph(
     moves={
         E.PENDING: frozenset({E.PROCESSING}),
         E.PROCESSING: frozenset({E.DONE, E.IGNORED, E.FAILED, E.PENDING}),
-    }
+    },
 )
 
 
@@ -121,7 +121,7 @@ MESSAGE_STATES = StateGraph(
     moves={
         M.VISIBLE: frozenset({M.HIDDEN, M.REMOVED}),
         M.HIDDEN: frozenset({M.VISIBLE, M.REMOVED}),
-    }
+    },
 )
 
 
