@@ -48,11 +48,6 @@ JOBS: tuple[Job, ...] = (
     Job("sweep-overdue", "congdong.core.tasks.sweep_overdue", every=60),
     Job("close-answered-feedback", "congdong.feedback.tasks.close_answered_feedback", every=3600),
     Job("notify-overdue-feedback", "congdong.feedback.tasks.notify_overdue_feedback", every=300),
-    Job(
-        "notify-overdue-data-requests",
-        "congdong.privacy.tasks.notify_overdue_data_requests",
-        every=300,
-    ),
     Job("check-audit-chain", "congdong.audit.tasks.check_audit_chain", every=86_400),
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),

@@ -28,8 +28,8 @@ class Deadline:
     `hours` is a number or the name of a setting holding it (read each time a deadline is
     computed, so tests and deployments can change it); `times` multiplies it (a second, later
     alarm). `working=True` counts on the office calendar (`core.clock`: weekends, holidays and
-    the admins' days off skipped); `days=True` counts whole working days of that calendar.
-    Otherwise the hours are wall-clock hours (what the law says for takedowns and breaches).
+    the admins' days off skipped); `days` (instead of `hours`) counts whole working days of that
+    calendar. Otherwise the hours are wall-clock hours (what the law says for takedowns and breaches).
 
     The subject keeps the instant in `due_field` (computed when it enters the state) and, for
     the overdue sweep (`core.workflow.sweep`), whether the lapse was told in `told_field`:
@@ -37,29 +37,36 @@ class Deadline:
     deadline, after a transfer or a reopening, is told again when it lapses too).
     """
 
-    hours: float | str
+    hours: float | str | None = None
     name: str = "late"
     working: bool = False
-    days: bool = False
+    days: float | str | None = None
     times: float = 1
     due_field: str = "due_at"
     told_field: str | None = None
     told_is_due: bool = False
 
-    def length(self) -> float:
-        hours = getattr(settings, self.hours) if isinstance(self.hours, str) else self.hours
-        return float(hours) * self.times
+    def __post_init__(self) -> None:
+        if (self.hours is None) == (self.days is None):
+            raise GraphError("a deadline is given in hours or in working days (one of them)")
 
-    def due(self, start: datetime.datetime, hours: float | None = None) -> datetime.datetime:
+    def length(self) -> float:
+        """The hours (or, for `days`, the working days), times `times`."""
+        value = self.hours if self.days is None else self.days
+        if isinstance(value, str):
+            value = getattr(settings, value)
+        return float(value) * self.times  # type: ignore[arg-type]
+
+    def due(self, start: datetime.datetime, length: float | None = None) -> datetime.datetime:
         """The instant this deadline lapses for a subject that entered the state at `start`
-        (`hours` instead of the declared length, e.g. a shorter one for urgent items)."""
-        length = self.length() if hours is None else hours * self.times
-        if not (self.working or self.days):
+        (`length` instead of the declared one, e.g. a shorter one for urgent items)."""
+        length = self.length() if length is None else length
+        if not (self.working or self.days is not None):
             return start + datetime.timedelta(hours=length)
         from congdong.core.clock import WorkingCalendar
 
         calendar = WorkingCalendar()
-        if self.days:
+        if self.days is not None:
             minutes = sum(
                 (end.hour * 60 + end.minute) - (begin.hour * 60 + begin.minute)
                 for begin, end in calendar.periods
