@@ -28,8 +28,9 @@ class Deadline:
     `hours` is a number or the name of a setting holding it (read each time a deadline is
     computed, so tests and deployments can change it); `times` multiplies it (a second, later
     alarm). `working=True` counts on the office calendar (`core.clock`: weekends, holidays and
-    the admins' days off skipped); `days` (instead of `hours`) counts whole working days of that
-    calendar. Otherwise the hours are wall-clock hours (what the law says for takedowns and breaches).
+    the admins' days off skipped); `days` (instead of `hours`) counts whole working days of
+    that calendar. Otherwise the hours are wall-clock hours (what the law says for takedowns
+    and breaches).
 
     The subject keeps the instant in `due_field` (computed when it enters the state) and, for
     the overdue sweep (`core.workflow.sweep`), whether the lapse was told in `told_field`:
@@ -76,7 +77,11 @@ class Deadline:
 
 
 def _as_tuple(value: Deadline | Iterable[Deadline]) -> tuple[Deadline, ...]:
-    return (value,) if isinstance(value, Deadline) else tuple(value)
+    if isinstance(value, Deadline):
+        return (value,)
+    if not isinstance(value, tuple | list):
+        raise GraphError(f"{value!r} is not a Deadline")
+    return tuple(value)
 
 
 @dataclass(frozen=True)
