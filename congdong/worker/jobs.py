@@ -47,7 +47,6 @@ JOBS: tuple[Job, ...] = (
     # (congdong.core.workflow.sweep); every minute for the takedowns' 24 hours.
     Job("sweep-overdue", "congdong.core.tasks.sweep_overdue", every=60),
     Job("close-answered-feedback", "congdong.feedback.tasks.close_answered_feedback", every=3600),
-    Job("notify-overdue-feedback", "congdong.feedback.tasks.notify_overdue_feedback", every=300),
     Job("check-audit-chain", "congdong.audit.tasks.check_audit_chain", every=86_400),
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),
