@@ -20,9 +20,11 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser, can
 from congdong.accounts.roles import Permission
 from congdong.breaches import queries
-from congdong.breaches.models import BREACH_STATES, Breach, BreachState, BreachTransition
+from congdong.breaches.models import BREACH_STATES, Breach, BreachState
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import plain
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start
 from congdong.units.models import Unit
 
 S = BreachState
@@ -30,8 +32,9 @@ MAX_SUBJECTS = 200_000_000  # more people than the country has: a typing error
 
 
 def deadline(discovered_at: datetime.datetime) -> datetime.datetime:
-    """`discovered_at` plus BREACH_NOTICE_HOURS of wall-clock time (72 by the law)."""
-    return discovered_at + datetime.timedelta(hours=settings.BREACH_NOTICE_HOURS)
+    """`discovered_at` plus BREACH_NOTICE_HOURS of wall-clock time (72 by the law): the
+    deadline of the graph's `recorded` state."""
+    return BREACH_STATES.deadline(S.RECORDED).due(discovered_at)
 
 
 def _text(fields: Mapping[str, Any], name: str, limit: int, empty: str, least: int = 1) -> str:
@@ -53,14 +56,6 @@ def _moment(value: Any, name: str) -> datetime.datetime | None:
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value
-
-
-def _record(
-    item: Breach, from_state: str, to: str, actor: User | None, note: str, at: datetime.datetime
-) -> BreachTransition:
-    return BreachTransition.objects.create(
-        breach=item, from_state=from_state, to_state=to, actor=actor, note=note, at=at
-    )
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -162,7 +157,7 @@ def do_record(actor: User, new: NewBreach) -> Breach:
             created_at=new.now,
             **new.values,
         )
-        _record(item, "", S.RECORDED, actor, "", new.now)
+        record_start(item, by=actor, at=new.now)
     return item
 
 
@@ -254,19 +249,17 @@ def check_close(
 
 
 def do_move(actor: User, move: Move) -> Breach:
-    item = move.item
-    with transaction.atomic():
-        # Conditional update: of two officers (or two clicks) only one moves it.
-        moved = Breach.objects.filter(pk=item.pk, state=item.state).update(
-            state=move.to, **move.changes
-        )
-        if not moved:
-            raise ActionError(_("The breach changed meanwhile; reload and try again."))
-        _record(item, item.state, move.to, actor, move.note, move.now)
-    item.state = move.to
-    for name, value in move.changes.items():
-        setattr(item, name, value)
-    return item
+    # Conditional update: of two officers (or two clicks) only one moves it.
+    workflow.move(
+        move.item,
+        move.to,
+        by=actor,
+        reason=move.note,
+        at=move.now,
+        changes=move.changes,
+        changed=_("The breach changed meanwhile; reload and try again."),
+    )
+    return move.item
 
 
 def notify(actor: AnyUser, breach_id: int, reference: str, **kwargs: Any) -> Breach:

@@ -11,36 +11,27 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.utils import timezone
-
-from congdong.breaches.models import Breach, BreachState
+from congdong.breaches.models import BREACH_STATES, Breach
+from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
+from congdong.units.models import Unit
 
 log = logging.getLogger("congdong.breaches")
-BATCH = 500
+
+
+def _alarm(lapse: Lapse) -> None:
+    unit_path = Unit.objects.values_list("path", flat=True).get(pk=lapse.row["unit_id"])
+    log.error(
+        "personal data breach %s (unit %s): the authority was not notified by %s",
+        lapse.pk,
+        unit_path,
+        lapse.due.isoformat(),
+    )
+
+
+OVERDUE = register(Overdue("breaches", Breach, BREACH_STATES, tell=_alarm, fields=("unit_id",)))
 
 
 def alarm_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> int:
-    """Flag each breach past its notice deadline at `now` and not yet flagged; returns how many."""
-    now = now or timezone.now()
-    rows = list(
-        Breach.objects.filter(
-            state=BreachState.RECORDED, notice_due_at__lt=now, alarmed_at__isnull=True
-        )
-        .order_by("notice_due_at", "pk")
-        .values_list("pk", "unit__path", "notice_due_at")[:batch]
-    )
-    raised = 0
-    for breach_id, unit_path, due in rows:
-        claimed = Breach.objects.filter(
-            pk=breach_id, state=BreachState.RECORDED, alarmed_at__isnull=True
-        ).update(alarmed_at=now)
-        if not claimed:  # notified or flagged meanwhile
-            continue
-        log.error(
-            "personal data breach %s (unit %s): the authority was not notified by %s",
-            breach_id,
-            unit_path,
-            due.isoformat(),
-        )
-        raised += 1
-    return raised
+    """Flag each breach past its notice deadline at `now` and not yet flagged (the graph's
+    deadline, through the one overdue sweep); returns how many."""
+    return sweep(OVERDUE, now, batch)

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.breaches import actions, queries
-from congdong.breaches.models import Breach, BreachState
+from congdong.breaches.models import Breach, BreachState, BreachTransition
 from congdong.breaches.notice import draft
 
 router = Router(tags=["breaches"])
@@ -22,8 +22,12 @@ class BreachTransitionOut(Schema):
     from_state: str
     to_state: str
     actor_id: int | None
-    note: str
+    note: str  # the API's name for the row's reason (its public contract)
     at: datetime.datetime
+
+    @staticmethod
+    def resolve_note(row: BreachTransition) -> str:
+        return row.reason
 
 
 class BreachOut(Schema):

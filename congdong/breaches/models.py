@@ -13,7 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import Deadline, StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.units.models import Unit
 
 
@@ -29,7 +30,15 @@ S = BreachState
 # notified → closed: the consequences were dealt with;
 # recorded → closed: only with a reason (checked and found not to be a breach of personal data).
 # Every move is a person's; the worker only raises the overdue alarm (congdong.breaches.tasks).
+# The authority must be notified within BREACH_NOTICE_HOURS wall-clock hours of the discovery
+# (`notice_due_at`); past it the sweep raises the alarm once (`alarmed_at`).
 BREACH_STATES = StateGraph(
+    states=BreachState,
+    deadlines={
+        S.RECORDED: Deadline(
+            "BREACH_NOTICE_HOURS", due_field="notice_due_at", told_field="alarmed_at"
+        )
+    },
     moves={S.RECORDED: frozenset({S.NOTIFIED, S.CLOSED}), S.NOTIFIED: frozenset({S.CLOSED})},
     needs_reason=frozenset({(S.RECORDED, S.CLOSED), (S.NOTIFIED, S.CLOSED)}),
 )
@@ -88,22 +97,13 @@ class Breach(models.Model):
         return self.state == BreachState.RECORDED
 
 
-class BreachTransition(models.Model):
+class BreachTransition(Transition):
     """One move of a breach record (the recording is the first, from no state)."""
 
-    breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="transitions")
-    from_state = models.CharField(max_length=10, choices=BreachState.choices, blank=True)
-    to_state = models.CharField(max_length=10, choices=BreachState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(db_index=True)
+    graph = BREACH_STATES
+    subject = "breach"
+    breach = subject_key(Breach, kept_by_law=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("breach state change")
         verbose_name_plural = _("breach state changes")
-
-    def __str__(self) -> str:
-        return f"{self.breach_id}: {self.from_state or '∅'} → {self.to_state}"

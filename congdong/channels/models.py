@@ -134,11 +134,12 @@ T = TokenState
 # The worker moves a token to expired or permission_lost when the platform says so; a person
 # connecting again (a new token) brings it back to valid.
 TOKEN_STATES = StateGraph(
+    start=T.VALID,
     moves={
         T.VALID: frozenset({T.EXPIRED, T.PERMISSION_LOST}),
         T.EXPIRED: frozenset({T.VALID}),
         T.PERMISSION_LOST: frozenset({T.VALID, T.EXPIRED}),
-    }
+    },
 )
 BAD_STATES = frozenset({T.EXPIRED, T.PERMISSION_LOST})
 

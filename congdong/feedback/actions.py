@@ -25,15 +25,18 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache, versions
-from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import line, plain
 from congdong.core.uploads import Kind as UploadKind
 from congdong.core.uploads import sniff
+from congdong.core.workflow.move import move as workflow_move
+from congdong.core.workflow.move import record_start
 from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.feedback import notices
 from congdong.feedback.models import (
+    ACCEPT_DEADLINE,
     ACTION_FROM,
+    ANSWER_DEADLINE,
     ANSWER_WITHOUT_ASSIGNING,
     FEEDBACK_STATES,
     ITEMS_VERSION,
@@ -211,14 +214,11 @@ def clean_files(files: Sequence[UploadedFile]) -> list[CleanFile]:
 
 
 def _deadlines(
-    start: datetime.datetime, urgent: bool, calendar: WorkingCalendar | None = None
+    start: datetime.datetime, urgent: bool
 ) -> tuple[datetime.datetime, datetime.datetime]:
-    calendar = calendar or WorkingCalendar()
-    accept = settings.FEEDBACK_URGENT_ACCEPT_HOURS if urgent else settings.FEEDBACK_ACCEPT_HOURS
-    return (
-        calendar.add_working_hours(start, accept),
-        calendar.add_working_hours(start, settings.FEEDBACK_ANSWER_HOURS),
-    )
+    """The graph's accept and answer deadlines of an item sent (or transferred) at `start`."""
+    accept = settings.FEEDBACK_URGENT_ACCEPT_HOURS if urgent else None
+    return ACCEPT_DEADLINE.due(start, accept), ANSWER_DEADLINE.due(start)
 
 
 def _local_midnight(now: datetime.datetime) -> datetime.datetime:
@@ -341,7 +341,13 @@ def do_submit(submission: Submission) -> Feedback:
                 attachment.file.save(clean.content.name, clean.content, save=False)
                 stored.append(attachment.file)
                 attachment.save()
-            sent = _record(item, A.SUBMIT, "", S.RECEIVED, s.citizen, "", s.unit, s.unit, s.now)
+            versions.bump(ITEMS_VERSION)  # the people's situation is made afresh
+            sent = record_start(
+                item,
+                by=s.citizen,
+                at=s.now,
+                record={"action": A.SUBMIT, "from_unit": s.unit, "to_unit": s.unit},
+            )
             notices.tell_move(item, sent)
             # The citizen's consent register (congdong.privacy) holds this item's consent too.
             record_consent(
@@ -436,33 +442,6 @@ class Move:
     changes: dict[str, Any] = field(default_factory=dict)  # other columns set with the move
 
 
-def _record(
-    item: Feedback,
-    action: FeedbackAction,
-    from_state: str,
-    to: str,
-    actor: User | None,
-    reason: str,
-    from_unit: Unit,
-    to_unit: Unit,
-    at: datetime.datetime,
-    officer: User | None = None,
-) -> FeedbackTransition:
-    versions.bump(ITEMS_VERSION)  # the people's situation is made afresh
-    return FeedbackTransition.objects.create(
-        feedback=item,
-        action=action,
-        from_state=from_state,
-        to_state=to,
-        actor=actor,
-        reason=reason,
-        from_unit=from_unit,
-        to_unit=to_unit,
-        officer=officer,
-        at=at,
-    )
-
-
 def check_move(
     item: Feedback,
     action: FeedbackAction,
@@ -488,31 +467,31 @@ def do_move(actor: User | None, move: Move) -> Feedback:
     """Make the move if nobody moved the item meanwhile, and record it."""
     item, now = move.item, move.now
     to_unit = move.to_unit or item.unit
-    values: dict[str, Any] = {"state": move.to, "updated_at": now, **move.changes}
+    values: dict[str, Any] = {"updated_at": now, **move.changes}
     if move.to_unit is not None:
         values["unit"] = move.to_unit
     if move.officer is not None:
         values["assigned_to"] = move.officer
     with transaction.atomic():
-        # Conditional update on what the actor saw: a second click, or another officer's move
-        # in between, changes nothing and is told so.
-        moved = Feedback.objects.filter(
-            pk=item.pk, state=item.state, unit_id=item.unit_id, assigned_to_id=item.assigned_to_id
-        ).update(**values)
-        if not moved:
-            raise ActionError(_("The feedback changed meanwhile; reload and try again."))
-        made = _record(
+        # Conditional update on what the actor saw (its state, unit and officer): a second
+        # click, or another officer's move in between, changes nothing and is told so.
+        made = workflow_move(
             item,
-            move.action,
-            item.state,
             move.to,
-            actor,
-            move.reason,
-            item.unit,
-            to_unit,
-            now,
-            officer=move.officer,
+            by=actor,
+            reason=move.reason,
+            at=now,
+            changes=values,
+            guard={"unit_id": item.unit_id, "assigned_to_id": item.assigned_to_id},
+            record={
+                "action": move.action,
+                "from_unit": item.unit,
+                "to_unit": to_unit,
+                "officer": move.officer,
+            },
+            changed=_("The feedback changed meanwhile; reload and try again."),
         )
+        versions.bump(ITEMS_VERSION)  # the people's situation is made afresh
         notices.tell_move(item, made)
         if item.public and move.action in (A.ANSWER, A.REOPEN):
             # The answer appears on (or leaves) pages that anonymous visitors read from the
@@ -706,7 +685,7 @@ def check_reopen(
         raise ActionError(
             _("Feedback can be reopened only within %(days)d days of its answer.") % {"days": days}
         )
-    answer_due = WorkingCalendar().add_working_hours(move.now, settings.FEEDBACK_ANSWER_HOURS)
+    answer_due = ANSWER_DEADLINE.due(move.now)
     changes = {"closed_at": None, "answer_due": answer_due, "assigned_to": None}
     return Move(item, A.REOPEN, move.to, move.now, move.reason, changes=changes)
 
@@ -747,23 +726,25 @@ def close_answered(now: datetime.datetime | None = None) -> int:
     )
     closed = 0
     for item_id, unit_id in list(due):
+        item = Feedback.objects.filter(pk=item_id).first()
+        if item is None:
+            continue
         with transaction.atomic():
-            claimed = Feedback.objects.filter(pk=item_id, state=S.ANSWERED).update(
-                state=S.CLOSED, closed_at=now, updated_at=now
-            )
-            if claimed:
-                versions.bump(ITEMS_VERSION)
-                made = FeedbackTransition.objects.create(
-                    feedback_id=item_id,
-                    action=A.CLOSE,
-                    from_state=S.ANSWERED,
-                    to_state=S.CLOSED,
-                    from_unit_id=unit_id,
-                    to_unit_id=unit_id,
+            try:
+                made = workflow_move(
+                    item,
+                    S.CLOSED,
+                    expected_from=S.ANSWERED,
+                    automatic=True,
                     at=now,
+                    changes={"closed_at": now, "updated_at": now},
+                    record={"action": A.CLOSE, "from_unit_id": unit_id, "to_unit_id": unit_id},
                 )
-                notices.tell_move(Feedback.objects.get(pk=item_id), made)
-                closed += 1
+            except ActionError:  # reopened or closed meanwhile
+                continue
+            versions.bump(ITEMS_VERSION)
+            notices.tell_move(item, made)
+            closed += 1
     return closed
 
 

@@ -6,3 +6,6 @@ class FeedbackConfig(AppConfig):
     name = "congdong.feedback"
     label = "feedback"
     verbose_name = _("Citizen feedback")
+
+    def ready(self) -> None:
+        from congdong.feedback import notices  # noqa: F401  (registers its overdue sweep)

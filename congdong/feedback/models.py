@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from congdong.core.private_files import private_storage
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import Deadline, StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.units.models import Unit
 
 
@@ -81,7 +82,35 @@ OPEN_STATES = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED})
 # The worker's only move: answered → closed, FEEDBACK_CLOSE_AFTER_DAYS after the answer; it never
 #   accepts, rejects, assigns, answers, escalates or transfers anything (people decide those).
 # Every move, self-loops included (escalate, transfer, re-assign), is a FeedbackTransition row.
+# Deadlines, on the office calendar, both counted from the sending (anew after a transfer; the
+# answer's anew after a reopening): accept within FEEDBACK_ACCEPT_HOURS working hours (urgent:
+# FEEDBACK_URGENT_ACCEPT_HOURS), answer within FEEDBACK_ANSWER_HOURS. Past one, the overdue
+# sweep tells the unit above once per deadline (the told column holds the deadline told).
+ACCEPT_DEADLINE = Deadline(
+    hours="FEEDBACK_ACCEPT_HOURS",
+    name="accept",
+    working=True,
+    due_field="accept_due",
+    told_field="accept_due_notified",
+    told_is_due=True,
+)
+ANSWER_DEADLINE = Deadline(
+    hours="FEEDBACK_ANSWER_HOURS",
+    name="answer",
+    working=True,
+    due_field="answer_due",
+    told_field="answer_due_notified",
+    told_is_due=True,
+)
 FEEDBACK_STATES = StateGraph(
+    states=FeedbackState,
+    start=S.RECEIVED,
+    deadlines={
+        S.RECEIVED: ACCEPT_DEADLINE,
+        S.ACCEPTED: ANSWER_DEADLINE,
+        S.ASSIGNED: ANSWER_DEADLINE,
+        S.REOPENED: ANSWER_DEADLINE,
+    },
     moves={
         S.RECEIVED: frozenset({S.ACCEPTED, S.REJECTED, S.RECEIVED}),
         S.ACCEPTED: frozenset({S.ASSIGNED, S.ANSWERED, S.ACCEPTED, S.RECEIVED}),
@@ -271,24 +300,17 @@ class FeedbackAttachment(models.Model):
         return self.original_name
 
 
-class FeedbackTransition(models.Model):
-    """One move of an item: the audit log, and the history its sender and officers read."""
+class FeedbackTransition(Transition):
+    """One move of an item: the audit log, and the history its sender and officers read.
 
-    feedback = models.ForeignKey(Feedback, on_delete=models.CASCADE, related_name="transitions")
+    Its `reason`: why (reject, escalate, transfer, reopen); for an answer, the answer's text, so
+    every answer of a reopened item stays in the history. `actor` is None when the worker
+    made the move."""
+
+    graph = FEEDBACK_STATES
+    subject = "feedback"
+    feedback = subject_key(Feedback)
     action = models.CharField(max_length=20, choices=FeedbackAction.choices)
-    from_state = models.CharField(max_length=20, choices=FeedbackState.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=FeedbackState.choices)
-    # None when the worker made the move.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    # Why (reject, escalate, transfer, reopen); for an answer, the answer's text, so every
-    # answer of a reopened item stays in the history.
-    reason = models.TextField(blank=True)
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     # The officer an assign move handed the item to.
@@ -299,10 +321,8 @@ class FeedbackTransition(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    at = models.DateTimeField(db_index=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("feedback state change")
         verbose_name_plural = _("feedback state changes")
 

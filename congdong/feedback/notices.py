@@ -19,100 +19,75 @@ twice; a new deadline (a transfer, a reopening) is notified again if it lapses t
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone
-
+from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
 from congdong.engagement.actions.notify import notify
 from congdong.engagement.models import Notification, NotificationKind
-from congdong.feedback.models import Feedback, FeedbackAction, FeedbackState, FeedbackTransition
-from congdong.feedback.queries import (
-    ANSWER_STATES,
-    can_handle,
-    handlers_above,
-    handlers_at,
-    overdue,
+from congdong.feedback.models import (
+    FEEDBACK_STATES,
+    Feedback,
+    FeedbackAction,
+    FeedbackState,
+    FeedbackTransition,
 )
+from congdong.feedback.queries import can_handle, handlers_above, handlers_at
 from congdong.units.models import Unit
 
 S = FeedbackState
-# Items claimed per run; the next run takes the rest (the job runs every few minutes).
-BATCH = 500
-
-
-@dataclass(frozen=True)
-class Lapse:
-    """One kind of deadline: which state waits on it, its column, and its 'told' column."""
-
-    kind: NotificationKind
-    states: tuple[str, ...]
-    due: str
-    notified: str
-
-
 K = NotificationKind
-LAPSES = (
-    Lapse(K.FEEDBACK_LATE_ACCEPT, (S.RECEIVED,), "accept_due", "accept_due_notified"),
-    Lapse(K.FEEDBACK_LATE_ANSWER, ANSWER_STATES, "answer_due", "answer_due_notified"),
-)
+
+# What the unit above is told when each deadline of the graph lapses.
+LATE = {"accept": K.FEEDBACK_LATE_ACCEPT, "answer": K.FEEDBACK_LATE_ANSWER}
 
 
-def _not_told(lapse: Lapse) -> Q:
-    return Q(**{f"{lapse.notified}__isnull": True}) | ~Q(**{lapse.notified: F(lapse.due)})
-
-
-def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> int:
-    """Tell the handlers of the unit above each item past its deadline at `now` and not yet
-    told for that deadline; returns how many items this call notified about.
+def _tell_late(lapse: Lapse) -> None:
+    """Tell the handlers of the unit above an item past its deadline, and its sender.
 
     The recipients are the active feedback officers and admins placed on the nearest unit
     above the item's unit that has any (the parent, or higher if the parent has nobody). An
     item with nobody above (the central unit's own) is marked told all the same.
     """
-    now = now or timezone.now()
-    above: dict[int, list[int]] = {}  # unit id → recipients, once per run
-    told = 0
-    for lapse in LAPSES:
-        rows = list(
-            overdue(now)
-            .filter(state__in=lapse.states)
-            .filter(_not_told(lapse))
-            .order_by(lapse.due, "pk")
-            .values_list("pk", "state", "unit_id", lapse.due, "citizen_id")[:batch]
-        )
-        for item_id, state, unit_id, due, citizen_id in rows:
-            if unit_id not in above:
-                _unit, above[unit_id] = handlers_above(Unit.objects.get(pk=unit_id))
-            with transaction.atomic():
-                claimed = (
-                    Feedback.objects.filter(
-                        pk=item_id, state=state, unit_id=unit_id, **{lapse.due: due}
-                    )
-                    .exclude(**{lapse.notified: due})
-                    .update(**{lapse.notified: due})
-                )
-                if not claimed:  # moved or told meanwhile
-                    continue
-                Notification.objects.bulk_create(
-                    [
-                        Notification(
-                            recipient_id=user, kind=lapse.kind, feedback_id=item_id, created_at=now
-                        )
-                        for user in above[unit_id]
-                    ]
-                )
-                # The sender too: their item is late, and its page says who holds it.
-                notify(
-                    [citizen_id],
-                    K.FEEDBACK_OVERDUE,
-                    key=f"feedback-late:{lapse.due}:{due.isoformat()}",
-                    at=now,
-                    feedback_id=item_id,
-                )
-            told += 1
-    return told
+    unit_id, item_id = lapse.row["unit_id"], lapse.pk
+    if unit_id not in lapse.memo:
+        _unit, lapse.memo[unit_id] = handlers_above(Unit.objects.get(pk=unit_id))
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user,
+                kind=LATE[lapse.deadline.name],
+                feedback_id=item_id,
+                created_at=lapse.now,
+            )
+            for user in lapse.memo[unit_id]
+        ]
+    )
+    # The sender too: their item is late, and its page says who holds it.
+    notify(
+        [lapse.row["citizen_id"]],
+        K.FEEDBACK_OVERDUE,
+        key=f"feedback-late:{lapse.deadline.due_field}:{lapse.due.isoformat()}",
+        at=lapse.now,
+        feedback_id=item_id,
+    )
+
+
+OVERDUE = register(
+    Overdue(
+        "feedback",
+        Feedback,
+        FEEDBACK_STATES,
+        tell=_tell_late,
+        fields=("unit_id", "citizen_id"),
+        guard=("unit_id",),
+    )
+)
+
+
+def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> int:
+    """Tell the handlers of the unit above each item past its deadline at `now` and not yet
+    told for that deadline (the graph's deadlines, through the one overdue sweep); returns
+    how many lapses this call told about."""
+    return sweep(OVERDUE, now, batch)
 
 
 # --- each move, to its sender and to the staff it lands with --------------------------------

@@ -12,11 +12,3 @@ from congdong.feedback import actions
 def close_answered_feedback() -> int:
     """Close answered items the sender neither closed nor reopened in time; returns how many."""
     return actions.close_answered(timezone.now())
-
-
-@app.task
-def notify_overdue_feedback() -> int:
-    """Tell the unit above of items not accepted or answered in time; returns how many."""
-    from congdong.feedback.notices import notify_overdue
-
-    return notify_overdue(timezone.now())

@@ -36,10 +36,11 @@ E = EventState
 # Only the worker moves events: it claims a waiting one (a conditional UPDATE), then finishes it.
 # A claim left by a worker that died goes back to waiting (`actions.release_stale_claims`).
 EVENT_STATES = StateGraph(
+    start=E.PENDING,
     moves={
         E.PENDING: frozenset({E.PROCESSING}),
         E.PROCESSING: frozenset({E.DONE, E.IGNORED, E.FAILED, E.PENDING}),
-    }
+    },
 )
 
 
@@ -117,10 +118,11 @@ M = MessageState
 # A moderator hides a comment on the platform and may show it again; its author removing it
 # (a webhook) ends it.
 MESSAGE_STATES = StateGraph(
+    start=M.VISIBLE,
     moves={
         M.VISIBLE: frozenset({M.HIDDEN, M.REMOVED}),
         M.HIDDEN: frozenset({M.VISIBLE, M.REMOVED}),
-    }
+    },
 )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -24,9 +23,9 @@ from congdong.accounts.queries import AnyUser
 from congdong.audit.models import Via
 from congdong.audit.record import record
 from congdong.audit.targets import Found
-from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import fold, line, plain
+from congdong.core.workflow.move import move, record_start
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.actions import follows
 from congdong.engagement.actions import notifications as notification_actions
@@ -49,7 +48,6 @@ from congdong.privacy.models import (
     ConsentPurpose,
     ConsentRecord,
     DataRequest,
-    DataRequestTransition,
     RequestKind,
     RequestState,
 )
@@ -83,27 +81,8 @@ def check_citizen(user: AnyUser) -> User:
 def deadline(received_at: datetime.datetime) -> datetime.datetime:
     """`received_at` plus PRIVACY_REQUEST_WORKING_DAYS whole working days of the office
     calendar (weekends, public holidays and the admins' days off skipped): a request received
-    on Friday at 14:00 is due on Tuesday at 14:00."""
-    calendar = WorkingCalendar()
-    minutes = sum(
-        (end.hour * 60 + end.minute) - (begin.hour * 60 + begin.minute)
-        for begin, end in calendar.periods
-    )
-    day = minutes / 60  # working hours in a working day (7.5 by default)
-    return calendar.add_working_hours(received_at, settings.PRIVACY_REQUEST_WORKING_DAYS * day)
-
-
-def _record(
-    item: DataRequest,
-    from_state: str,
-    to: str,
-    actor: User | None,
-    note: str,
-    at: datetime.datetime,
-) -> DataRequestTransition:
-    return DataRequestTransition.objects.create(
-        request=item, from_state=from_state, to_state=to, actor=actor, note=note, at=at
-    )
+    on Friday at 14:00 is due on Tuesday at 14:00. The deadline of the graph's `received`."""
+    return REQUEST_STATES.deadline(S.RECEIVED).due(received_at)
 
 
 def _self_service(
@@ -113,16 +92,21 @@ def _self_service(
     item = DataRequest.objects.create(
         citizen=citizen,
         kind=kind,
-        state=S.ANSWERED,
-        answer=done,
+        state=S.RECEIVED,
         self_service=True,
         how=how,
         received_at=now,
         due_at=deadline(now),
-        answered_at=now,
     )
-    _record(item, "", S.RECEIVED, citizen, "", now)
-    _record(item, S.RECEIVED, S.ANSWERED, citizen, done, now)
+    record_start(item, by=citizen, at=now)
+    move(
+        item,
+        S.ANSWERED,
+        by=citizen,
+        reason=done,
+        at=now,
+        changes={"answer": done, "answered_at": now},
+    )
     return item
 
 
@@ -538,7 +522,7 @@ def do_submit(new: NewRequest, how: str = Channel.WEB) -> DataRequest:
             received_at=new.now,
             due_at=deadline(new.now),
         )
-        received = _record(item, "", S.RECEIVED, new.citizen, "", new.now)
+        received = record_start(item, by=new.citizen, at=new.now)
         notices.tell_move(item, received)
     return item
 
@@ -580,18 +564,21 @@ def _answer_text(text: str | None, field: str, empty: str) -> str:
 
 def _decide(actor: User, d: Decision) -> DataRequest:
     item = d.item
-    values: dict = {"state": d.to, "handled_by": actor}
+    values: dict = {"handled_by": actor}
     if d.to in (S.ANSWERED, S.REFUSED):
         values |= {"answer": d.note, "answered_at": d.now}
     with transaction.atomic():
         # Conditional update: of two officers (or two clicks) only one moves the request.
-        moved = DataRequest.objects.filter(pk=item.pk, state=item.state).update(**values)
-        if not moved:
-            raise ActionError(_("The request changed meanwhile; reload and try again."))
-        made = _record(item, item.state, d.to, actor, d.note, d.now)
+        made = move(
+            item,
+            d.to,
+            by=actor,
+            reason=d.note,
+            at=d.now,
+            changes=values,
+            changed=_("The request changed meanwhile; reload and try again."),
+        )
         notices.tell_move(item, made)
-    for name, value in values.items():
-        setattr(item, name, value)
     return item
 
 

@@ -19,6 +19,7 @@ from congdong.privacy.models import (
     Channel,
     ConsentPurpose,
     DataRequest,
+    DataRequestTransition,
     RequestKind,
     RequestState,
 )
@@ -65,8 +66,12 @@ class RequestTransitionOut(Schema):
     from_state: str
     to_state: str
     actor_id: int | None
-    note: str
+    note: str  # the API's name for the row's reason (its public contract)
     at: datetime.datetime
+
+    @staticmethod
+    def resolve_note(row: DataRequestTransition) -> str:
+        return row.reason
 
 
 class StaffRequestOut(RequestOut):

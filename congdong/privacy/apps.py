@@ -6,3 +6,6 @@ class PrivacyConfig(AppConfig):
     name = "congdong.privacy"
     label = "privacy"
     verbose_name = _("Personal data protection")
+
+    def ready(self) -> None:
+        from congdong.privacy import notices  # noqa: F401  (registers its overdue sweep)

@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import Deadline, StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 
 
 class ConsentPurpose(models.TextChoices):
@@ -116,7 +117,14 @@ R = RequestState
 # refusal its legal reason). People decide every move; the worker only marks requests overdue
 # (congdong.privacy.notices). Self-service acts (download, correct, delete, withdraw) are
 # recorded as requests born answered, so the register is complete. Every move is a row.
+# Answered within PRIVACY_REQUEST_WORKING_DAYS whole working days of the office calendar
+# (`due_at`, set at receipt); past it, while open, the sweep marks it once (`overdue_at`).
 REQUEST_STATES = StateGraph(
+    states=RequestState,
+    deadlines=dict.fromkeys(
+        (R.RECEIVED, R.IN_PROGRESS),
+        Deadline(days="PRIVACY_REQUEST_WORKING_DAYS", told_field="overdue_at"),
+    ),
     moves={
         R.RECEIVED: frozenset({R.IN_PROGRESS, R.ANSWERED, R.REFUSED}),
         R.IN_PROGRESS: frozenset({R.ANSWERED, R.REFUSED}),
@@ -194,22 +202,13 @@ class DataRequest(models.Model):
         return self.state in OPEN_STATES
 
 
-class DataRequestTransition(models.Model):
+class DataRequestTransition(Transition):
     """One move of a request (the receipt is the first, from no state): the audit log."""
 
-    request = models.ForeignKey(DataRequest, on_delete=models.PROTECT, related_name="transitions")
-    from_state = models.CharField(max_length=12, choices=RequestState.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=RequestState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(db_index=True)
+    graph = REQUEST_STATES
+    subject = "request"
+    request = subject_key(DataRequest, kept_by_law=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("personal data request state change")
         verbose_name_plural = _("personal data request state changes")
-
-    def __str__(self) -> str:
-        return f"{self.request_id}: {self.from_state or '∅'} → {self.to_state}"

@@ -19,53 +19,44 @@ import datetime
 import logging
 
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from congdong.accounts.models import User
 from congdong.core.links import absolute_url
+from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
 from congdong.engagement.actions.notify import notify
 from congdong.engagement.models import NotificationKind
 from congdong.privacy import queries
-from congdong.privacy.models import OPEN_STATES, DataRequest, DataRequestTransition, RequestState
+from congdong.privacy.models import (
+    REQUEST_STATES,
+    DataRequest,
+    DataRequestTransition,
+    RequestState,
+)
 
 K = NotificationKind
 
 logger = logging.getLogger(__name__)
-BATCH = 500
 
 
-def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> int:
-    """Mark the requests past their deadline at `now` not yet marked; returns how many."""
-    now = now or timezone.now()
-    due = list(
-        DataRequest.objects.filter(state__in=OPEN_STATES, due_at__lt=now, overdue_at__isnull=True)
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:batch]
+def _mark(lapse: Lapse) -> None:
+    """The sender is told their request is late, with the mark, once."""
+    notify(
+        [lapse.row["citizen_id"]],
+        K.PRIVACY_OVERDUE,
+        key=f"data-request-late:{lapse.pk}",
+        at=lapse.now,
+        data_request_id=lapse.pk,
     )
-    marked = []
-    for request_id in due:
-        with transaction.atomic():
-            claimed = DataRequest.objects.filter(
-                pk=request_id, state__in=OPEN_STATES, overdue_at__isnull=True
-            ).update(overdue_at=now)
-            if not claimed:  # answered or marked meanwhile
-                continue
-            marked.append(request_id)
-            # The sender is told their request is late, with the mark, once.
-            citizen = DataRequest.objects.values_list("citizen_id", flat=True).get(pk=request_id)
-            notify(
-                [citizen],
-                K.PRIVACY_OVERDUE,
-                key=f"data-request-late:{request_id}",
-                at=now,
-                data_request_id=request_id,
-            )
-    if not marked:
-        return 0
-    items = list(DataRequest.objects.filter(pk__in=marked).order_by("due_at", "pk"))
+
+
+def _alarm(lapses: list[Lapse]) -> None:
+    """After the run's marks: a warning in the log, and one email to the central officers."""
+    items = list(
+        DataRequest.objects.filter(pk__in=[lapse.pk for lapse in lapses]).order_by("due_at", "pk")
+    )
     logger.warning("personal data requests overdue: %s", ", ".join(item.code for item in items))
     emails = list(
         User.objects.filter(pk__in=queries.central_officers())
@@ -78,7 +69,19 @@ def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> 
             url = absolute_url(reverse("privacy:staff-list"))
             body = render_to_string("privacy/overdue_email.txt", {"items": items, "url": url})
         send_mail(" ".join(subject.split()), body, None, emails, fail_silently=True)
-    return len(items)
+
+
+OVERDUE = register(
+    Overdue(
+        "privacy", DataRequest, REQUEST_STATES, tell=_mark, after=_alarm, fields=("citizen_id",)
+    )
+)
+
+
+def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> int:
+    """Mark the requests past their deadline at `now` not yet marked (the graph's deadline,
+    through the one overdue sweep); returns how many."""
+    return sweep(OVERDUE, now, batch)
 
 
 def tell_move(item: DataRequest, move: DataRequestTransition) -> int:

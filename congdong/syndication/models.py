@@ -35,6 +35,7 @@ D = DeliveryState
 # a reason a retry cannot mend: a token or permission problem); a person sends a failed or
 # given-up delivery again once the cause is mended (→ queued).
 DELIVERY_STATES = StateGraph(
+    start=D.QUEUED,
     moves={
         D.QUEUED: frozenset({D.SENDING}),
         D.SENDING: frozenset({D.SENT, D.FAILED, D.RETRYING}),

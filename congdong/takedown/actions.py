@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
+from congdong.core.workflow.move import move, record_start
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.models import Comment, CommentState
 from congdong.posts import actions as post_actions
@@ -30,7 +30,6 @@ from congdong.takedown.models import (
     TAKEDOWN_STATES,
     TakedownRequest,
     TakedownState,
-    TakedownTransition,
     TargetKind,
 )
 from congdong.units.models import Unit
@@ -68,16 +67,9 @@ def _note(text: str | None, field: str, empty: str) -> str:
 
 
 def deadline(received_at: datetime.datetime, times: float = 1) -> datetime.datetime:
-    """`received_at` plus TAKEDOWN_HOURS (times `times`) of wall-clock time."""
-    return received_at + datetime.timedelta(hours=settings.TAKEDOWN_HOURS * times)
-
-
-def _record(
-    item: TakedownRequest, from_state: str, to: str, actor: User | None, note: str, at: Any
-) -> TakedownTransition:
-    return TakedownTransition.objects.create(
-        request=item, from_state=from_state, to_state=to, actor=actor, note=note, at=at
-    )
+    """`received_at` plus TAKEDOWN_HOURS (times `times`) of wall-clock time (the graph's)."""
+    late = TAKEDOWN_STATES.deadline(S.RECEIVED, "late")
+    return late.due(received_at, late.length() * times)
 
 
 # --- intake -----------------------------------------------------------------------------------
@@ -201,12 +193,14 @@ def do_intake(actor: User, intake: Intake) -> TakedownRequest:
             unit=intake.unit,
             state=S.RECEIVED,
             received_at=intake.received_at,
-            due_at=deadline(intake.received_at),
-            alarm_central_at=deadline(intake.received_at, 2),
+            due_at=TAKEDOWN_STATES.deadline(S.RECEIVED, "late").due(intake.received_at),
+            alarm_central_at=TAKEDOWN_STATES.deadline(S.RECEIVED, "very_late").due(
+                intake.received_at
+            ),
             recorded_by=actor,
             created_at=intake.now,
         )
-        received = _record(item, "", S.RECEIVED, actor, "", intake.now)
+        received = record_start(item, by=actor, at=intake.now)
         notices.tell_received(item, received)
     return item
 
@@ -243,16 +237,17 @@ def _check_decision(
 
 
 def _decide(actor: User, d: Decision, changes: dict[str, Any]) -> TakedownRequest:
-    item = d.item
-    values = {"state": d.to, "decided_at": d.now, "decided_by": actor, **changes}
     # Conditional update: of two moderators (or two clicks) only one decides.
-    moved = TakedownRequest.objects.filter(pk=item.pk, state=item.state).update(**values)
-    if not moved:
-        raise ActionError(_("The request changed meanwhile; reload and try again."))
-    _record(item, item.state, d.to, actor, d.note, d.now)
-    for name, value in values.items():
-        setattr(item, name, value)
-    return item
+    move(
+        d.item,
+        d.to,
+        by=actor,
+        reason=d.note,
+        at=d.now,
+        changes={"decided_at": d.now, "decided_by": actor, **changes},
+        changed=_("The request changed meanwhile; reload and try again."),
+    )
+    return d.item
 
 
 def _hide_reason(item: TakedownRequest) -> str:

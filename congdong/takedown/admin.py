@@ -14,7 +14,7 @@ class TakedownTransitionInline(admin.TabularInline):
     model = TakedownTransition
     extra = 0
     can_delete = False
-    fields = ["at", "from_state", "to_state", "actor", "note"]
+    fields = ["at", "from_state", "to_state", "actor", "reason"]
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -13,7 +13,13 @@ from ninja import Query, Router, Schema, Status
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.api import MAX_OFFSET
 from congdong.takedown import actions, queries
-from congdong.takedown.models import OPEN_STATES, TakedownRequest, TakedownState, TargetKind
+from congdong.takedown.models import (
+    OPEN_STATES,
+    TakedownRequest,
+    TakedownState,
+    TakedownTransition,
+    TargetKind,
+)
 
 router = Router(tags=["takedown"])
 
@@ -22,8 +28,12 @@ class TakedownTransitionOut(Schema):
     from_state: str
     to_state: str
     actor_id: int | None
-    note: str
+    note: str  # the API's name for the row's reason (its public contract)
     at: datetime.datetime
+
+    @staticmethod
+    def resolve_note(row: TakedownTransition) -> str:
+        return row.reason
 
 
 class TakedownRequestOut(Schema):

@@ -12,7 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import Deadline, StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.units.models import Unit
 
 
@@ -33,9 +34,24 @@ S = TakedownState
 #   requesting body may contest. Both are decided by a person; the worker never moves a request
 #   (it only raises the overdue alarms, see congdong.takedown.notices). Every move, the intake
 #   included, is a TakedownTransition row: the audit.
+# The deadline is TAKEDOWN_HOURS wall-clock hours after receipt (the unit above is alarmed past
+# it), and twice that (the central unit's admins are alarmed too).
 TAKEDOWN_STATES = StateGraph(
+    states=TakedownState,
     moves={S.RECEIVED: frozenset({S.ACTIONED, S.REFUSED})},
     needs_reason=frozenset({(S.RECEIVED, S.ACTIONED), (S.RECEIVED, S.REFUSED)}),
+    deadlines={
+        S.RECEIVED: (
+            Deadline("TAKEDOWN_HOURS", name="late", told_field="late_notified_at"),
+            Deadline(
+                "TAKEDOWN_HOURS",
+                name="very_late",
+                times=2,
+                due_field="alarm_central_at",
+                told_field="central_notified_at",
+            ),
+        )
+    },
 )
 OPEN_STATES = frozenset({S.RECEIVED})
 
@@ -120,24 +136,13 @@ class TakedownRequest(models.Model):
         return self.state in OPEN_STATES
 
 
-class TakedownTransition(models.Model):
+class TakedownTransition(Transition):
     """One move of a request (the intake is the first, from no state): the audit log."""
 
-    request = models.ForeignKey(
-        TakedownRequest, on_delete=models.PROTECT, related_name="transitions"
-    )
-    from_state = models.CharField(max_length=10, choices=TakedownState.choices, blank=True)
-    to_state = models.CharField(max_length=10, choices=TakedownState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(db_index=True)
+    graph = TAKEDOWN_STATES
+    subject = "request"
+    request = subject_key(TakedownRequest, kept_by_law=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("takedown request state change")
         verbose_name_plural = _("takedown request state changes")
-
-    def __str__(self) -> str:
-        return f"{self.request_id}: {self.from_state or '∅'} → {self.to_state}"

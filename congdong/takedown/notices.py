@@ -10,81 +10,60 @@ transaction as the notifications, so a rerun, a late run or two workers never al
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
-from django.db import transaction
-from django.utils import timezone
-
+from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
 from congdong.engagement.actions.notify import notify
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.takedown import queries
-from congdong.takedown.models import TakedownRequest, TakedownState, TakedownTransition
+from congdong.takedown.models import (
+    TAKEDOWN_STATES,
+    TakedownRequest,
+    TakedownState,
+    TakedownTransition,
+)
 from congdong.units.models import Unit
 
-BATCH = 500
+KIND = {"late": NotificationKind.TAKEDOWN_LATE, "very_late": NotificationKind.TAKEDOWN_VERY_LATE}
 
 
-@dataclass(frozen=True)
-class Alarm:
-    kind: NotificationKind
-    due: str  # the column the alarm waits on
-    notified: str  # the column saying it was raised
-    central: bool  # to the central unit's admins (else the unit above)
+def _alarm(lapse: Lapse) -> None:
+    """Past the deadline ("late"), the unit above is told; past twice the deadline
+    ("very_late"), the central unit's admins. A request with nobody to tell (content of the
+    central unit's own page) is marked told all the same."""
+    central = lapse.deadline.name == "very_late"
+    key = (central, lapse.row["unit_id"])
+    if key not in lapse.memo:
+        unit = Unit.objects.get(pk=lapse.row["unit_id"])
+        lapse.memo[key] = queries.central_admins(unit) if central else queries.handlers_above(unit)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=user,
+                kind=KIND[lapse.deadline.name],
+                takedown_id=lapse.pk,
+                created_at=lapse.now,
+            )
+            for user in lapse.memo[key]
+        ]
+    )
 
 
-ALARMS = (
-    Alarm(NotificationKind.TAKEDOWN_LATE, "due_at", "late_notified_at", central=False),
-    Alarm(
-        NotificationKind.TAKEDOWN_VERY_LATE,
-        "alarm_central_at",
-        "central_notified_at",
-        central=True,
-    ),
+OVERDUE = register(
+    Overdue(
+        "takedown",
+        TakedownRequest,
+        TAKEDOWN_STATES,
+        tell=_alarm,
+        fields=("unit_id",),
+        guard=("unit_id",),
+    )
 )
 
 
 def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> int:
-    """Raise each alarm due at `now` and not yet raised; returns how many were raised. A request
-    with nobody to tell (content of the central unit's own page) is marked told all the same."""
-    now = now or timezone.now()
-    raised = 0
-    for alarm in ALARMS:
-        rows = list(
-            TakedownRequest.objects.filter(
-                state=TakedownState.RECEIVED,
-                **{f"{alarm.due}__lt": now, f"{alarm.notified}__isnull": True},
-            )
-            .order_by(alarm.due, "pk")
-            .values_list("pk", "unit_id")[:batch]
-        )
-        recipients: dict[int, list[int]] = {}
-        for request_id, unit_id in rows:
-            if unit_id not in recipients:
-                unit = Unit.objects.get(pk=unit_id)
-                recipients[unit_id] = (
-                    queries.central_admins(unit) if alarm.central else queries.handlers_above(unit)
-                )
-            with transaction.atomic():
-                claimed = TakedownRequest.objects.filter(
-                    pk=request_id,
-                    state=TakedownState.RECEIVED,
-                    **{f"{alarm.notified}__isnull": True},
-                ).update(**{alarm.notified: now})
-                if not claimed:  # decided or told meanwhile
-                    continue
-                Notification.objects.bulk_create(
-                    [
-                        Notification(
-                            recipient_id=user,
-                            kind=alarm.kind,
-                            takedown_id=request_id,
-                            created_at=now,
-                        )
-                        for user in recipients[unit_id]
-                    ]
-                )
-            raised += 1
-    return raised
+    """Raise each alarm due at `now` and not yet raised (the graph's deadlines, through the
+    one overdue sweep); returns how many were raised."""
+    return sweep(OVERDUE, now, batch)
 
 
 def tell_page_staff(request_id: int, actor_id: int | None, *, at: datetime.datetime) -> int:

@@ -43,15 +43,10 @@ JOBS: tuple[Job, ...] = (
     Job("mark-overdue-campaign-targets", "congdong.campaigns.tasks.mark_overdue_targets"),
     Job("flush-events", "congdong.insights.tasks.flush_events", every=5),
     Job("prune-events", "congdong.insights.tasks.prune_events", every=86_400),
+    # The one overdue sweep: every workflow's deadlines, declared in its state graph
+    # (congdong.core.workflow.sweep); every minute for the takedowns' 24 hours.
+    Job("sweep-overdue", "congdong.core.tasks.sweep_overdue", every=60),
     Job("close-answered-feedback", "congdong.feedback.tasks.close_answered_feedback", every=3600),
-    Job("notify-overdue-feedback", "congdong.feedback.tasks.notify_overdue_feedback", every=300),
-    Job("notify-overdue-takedowns", "congdong.takedown.tasks.notify_overdue_takedowns", every=60),
-    Job("alarm-overdue-breaches", "congdong.breaches.tasks.alarm_overdue_breaches", every=300),
-    Job(
-        "notify-overdue-data-requests",
-        "congdong.privacy.tasks.notify_overdue_data_requests",
-        every=300,
-    ),
     Job("check-audit-chain", "congdong.audit.tasks.check_audit_chain", every=86_400),
     Job("notify-followers", "congdong.engagement.tasks.notify_followers"),
     Job("send-digests", "congdong.engagement.tasks.send_digests", every=3600),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from congdong.breaches import actions
 from congdong.breaches.alarms import alarm_overdue
 from congdong.breaches.models import Breach
-from congdong.breaches.tasks import alarm_overdue_breaches
+from congdong.core.tasks import sweep_overdue
 from congdong.worker.jobs import JOBS
 from tests.breaches.conftest import fields, recorded, vn
 
@@ -41,6 +41,7 @@ def test_the_job_runs_in_the_worker(world):
     actions.record(
         world.commune_dpo, fields(world.kinh_bac, discovered_at=discovered, occurred_at=None)
     )
-    assert "alarm-overdue-breaches" in {job.name for job in JOBS}
-    assert alarm_overdue_breaches() == 1
+    # The one overdue sweep of every workflow's deadlines, breaches' among them.
+    assert "sweep-overdue" in {job.name for job in JOBS}
+    assert sweep_overdue() == 1
     assert Breach.objects.get().alarmed_at is not None

@@ -21,7 +21,7 @@ from tests.posts.conftest import grant
 pytestmark = pytest.mark.django_db
 
 K = NotificationKind
-JOB = next(job for job in JOBS if job.name == "notify-overdue-feedback")
+JOB = next(job for job in JOBS if job.name == "sweep-overdue")
 # Sent Tuesday 3 March 2026 09:00: 8 working hours to accept, i.e. by Wednesday 09:00.
 BEFORE_DUE = vn(2026, 3, 3, 16, 0)
 AFTER_ACCEPT_DUE = vn(2026, 3, 4, 10, 0)

@@ -20,7 +20,7 @@ from tests.privacy.conftest import vn
 STAFF = "/lam-viec/du-lieu-ca-nhan/"
 MINE = "/cong-dan/du-lieu-ca-nhan/"
 TEXT = "Đề nghị cho biết cơ quan nào đã được cung cấp số điện thoại của tôi."
-OVERDUE_JOB = next(job for job in JOBS if job.name == "notify-overdue-data-requests")
+OVERDUE_JOB = next(job for job in JOBS if job.name == "sweep-overdue")
 
 
 def test_the_deadline_is_two_working_days_across_a_weekend(db):

@@ -149,7 +149,7 @@ def test_refusing_keeps_the_content_and_records_the_reason(world):
     assert (done.state, done.refuse_reason) == (S.REFUSED, reason)
     world.comment.refresh_from_db()
     assert world.comment.state == CommentState.VISIBLE
-    assert item.transitions.last().note == reason
+    assert item.transitions.last().reason == reason
 
 
 def test_a_request_is_decided_once(world):

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 K = NotificationKind
 H = datetime.timedelta(hours=1)
-JOB = next(job for job in JOBS if job.name == "notify-overdue-takedowns")
+JOB = next(job for job in JOBS if job.name == "sweep-overdue")
 
 
 def told(kind: str | None = None) -> set[int]:

@@ -27,6 +27,7 @@ S = PostState
 # rejects (with a reason, back to draft for revision). An approved post goes public now, or is
 # scheduled and then published by the worker alone. Every move is a PostTransition row.
 POST_STATES = StateGraph(
+    start=S.DRAFT,
     moves={
         S.DRAFT: frozenset({S.SUBMITTED}),
         S.SUBMITTED: frozenset({S.APPROVED, S.REJECTED}),
