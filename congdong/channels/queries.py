@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.queries import AnyUser, nearest_holders, scope, within
 from congdong.accounts.roles import Permission, Role
+from congdong.channels import metrics
 from congdong.channels.models import (
     BAD_STATES,
     ChannelKind,
@@ -39,11 +40,22 @@ def health_notes() -> list[str]:
 
 def metric_stop_notes() -> list[str]:
     """Facebook stopped reporting X on <date>: each metric a platform refused on import."""
-    return [
-        _("Facebook stopped reporting %(metric)s on %(day)s; the other figures are still imported.")
-        % {"metric": stop.metric, "day": format_date(stop.stopped_on)}
-        for stop in MetricStop.objects.filter(kind=ChannelKind.FACEBOOK)
-    ]
+    notes = []
+    for stop in MetricStop.objects.filter(kind=ChannelKind.FACEBOOK).order_by("stopped_on", "pk"):
+        values = {"metric": stop.metric, "day": format_date(stop.stopped_on)}
+        if stop.ours in metrics.LABELS:
+            text = _(
+                "Facebook stopped reporting “%(figure)s” (%(metric)s) on %(day)s: this figure "
+                "is no longer imported, the others still are."
+            )
+            values["figure"] = str(metrics.LABELS[stop.ours])
+        else:
+            text = _(
+                "Facebook stopped reporting %(metric)s on %(day)s; the other figures are still "
+                "imported."
+            )
+        notes.append(text % values)
+    return notes
 
 
 def access_link(user: AnyUser, link_id: int) -> ChannelLink:

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from congdong.campaigns.models import Campaign, CampaignTarget, TargetStatus
+from congdong.channels import metrics as channel_metrics
 from congdong.channels.models import MetricStop
+from congdong.channels.queries import metric_stop_notes
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.core.numbers import Percent, format_date, format_datetime, round_int
@@ -151,7 +153,8 @@ class Dashboard:
     # Per source (congdong, Facebook, Zalo) and their total (insights.sources).
     sources: list[SourceRow] = field(default_factory=list)
     sources_total: SourceRow | None = None
-    # (platform, metric, figure, stopped on): metrics a platform stopped reporting.
+    # (platform, metric, our figure's name or "", stopped on): metrics a platform stopped
+    # reporting.
     stopped: list[tuple[str, str, str, datetime.date]] = field(default_factory=list)
     # (key, name, definition) of every metric shown, coverage last.
     definitions: list[tuple[str, str | Promise, str | Promise]] = field(default_factory=list)
@@ -323,7 +326,10 @@ def data(unit: Unit, period: Period) -> Dashboard:
         definitions=definitions(),
         sources=found["sources"][0],
         sources_total=found["sources"][1],
-        stopped=found["stopped"],
+        stopped=[
+            (kind, metric, str(channel_metrics.LABELS.get(ours, "")), day)
+            for kind, metric, ours, day in found["stopped"]
+        ],
     )
 
 
@@ -408,7 +414,13 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
                 [row.label, *(row.figures[key] for key in sources.SHOWN)]
                 for row in [*board.sources, *filter(None, [board.sources_total])]
             ],
-            note=str(sources.VIEWERS_NOTE),
+            note=" ".join(
+                [
+                    str(sources.VIEWERS_NOTE),
+                    _("An empty cell: the source does not report this figure."),
+                    *metric_stop_notes(),
+                ]
+            ),
             sheet=pgettext("sheet name", "By source"),
         ),
         Table(

@@ -43,9 +43,17 @@ REPORTED = {
 
 @dataclass
 class SourceRow:
+    """One source's figures ("total": all sources). Cached with the dashboard's figures for
+    every reader, so it holds no text: `label` is translated when read."""
+
     source: str
-    label: str
     figures: dict[str, int | None]
+
+    @property
+    def label(self) -> str:
+        if self.source == "total":
+            return str(_("All sources"))
+        return str(Source(self.source).label)
 
     @property
     def cells(self) -> list[tuple[str, int | None]]:
@@ -65,6 +73,6 @@ def rows(unit: Unit, period: Period, own: bool = False) -> tuple[list[SourceRow]
         shown = {
             key: (int(found.get(key, 0)) if key in REPORTED[source] else None) for key in SHOWN
         }
-        out.append(SourceRow(source, str(Source(source).label), shown))
+        out.append(SourceRow(source, shown))
     total = {key: sum(row.figures[key] or 0 for row in out) for key in SHOWN}
-    return out, SourceRow("total", str(_("All sources")), total)
+    return out, SourceRow("total", total)
