@@ -33,10 +33,16 @@ from congdong.pages.queries import access_page
 from congdong.units.models import Unit
 
 
-def unique_slug(unit: Unit, name: str, taken: set[str] | None = None) -> str:
+def unique_slug(
+    unit: Unit,
+    name: str,
+    taken: set[str] | None = None,
+    provinces: dict[str, Unit] | None = None,
+) -> str:
     """The name's slug; if another page has it (many communes share a name), the unit's
     province and then its structure and code are added. `taken`, when given, is the full set
-    of slugs in use (bulk creation); otherwise the database is asked."""
+    of slugs in use (bulk creation); otherwise the database is asked. `provinces` (bulk
+    creation): every province by path, with its structure, so no collision asks again."""
 
     def free(slug: str) -> bool:
         if taken is not None:
@@ -47,10 +53,17 @@ def unique_slug(unit: Unit, name: str, taken: set[str] | None = None) -> str:
     if free(slug):
         return slug
     province_path = unit.path[: 2 * Unit.steplen]
-    province = Unit.objects.filter(path=province_path).first() if unit.depth > 2 else None
+    province = None
+    if unit.depth > 2:
+        province = (
+            provinces.get(province_path)
+            if provinces is not None
+            else Unit.objects.select_related("structure").filter(path=province_path).first()
+        )
+    structure = province.structure if province else unit.structure
     for candidate in (
         f"{slug}-{base_slug(province.name)}" if province else None,
-        f"{slug}-{unit.structure.code}-{unit.code}",
+        f"{slug}-{structure.code}-{unit.code}",
     ):
         if candidate and free(candidate):
             return candidate
@@ -208,13 +221,17 @@ def do_establish_many(
     with transaction.atomic():
         have = set(Page.objects.values_list("unit_id", flat=True))
         taken = set(Page.objects.values_list("slug", flat=True))
+        provinces = {
+            province.path: province
+            for province in Unit.objects.select_related("structure").filter(depth=2)
+        }
         pages = []
         for unit in units:
             if unit.pk in have:
                 continue
             have.add(unit.pk)
             name = official_name(unit)
-            slug = unique_slug(unit, name, taken)
+            slug = unique_slug(unit, name, taken, provinces)
             taken.add(slug)
             pages.append(Page(unit=unit, name=name, slug=slug, status=PageStatus.ACTIVE))
         Page.objects.bulk_create(pages, batch_size=2000)

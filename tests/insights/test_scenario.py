@@ -9,7 +9,9 @@ import pytest
 
 from congdong.insights import scenario
 
-pytestmark = pytest.mark.slow
+# The scenario builds its own SQLite database whatever the suite's (`scenario.run`): the
+# PostgreSQL pass would run the very same thing again.
+pytestmark = [pytest.mark.slow, pytest.mark.backend_neutral]
 
 SCALE = 0.002  # 96,000 distinct viewers: the whole run takes well under a minute
 
