@@ -19,8 +19,6 @@ from congdong.bench import steps
 from congdong.bench.report import Report
 
 GOAL_RATIO = 1.2
-GOAL_EVENTS_PER_S = 2000
-GOAL_P99_MS = 100
 INTAKE_EVENTS = 20_000
 
 
@@ -56,9 +54,19 @@ def run(database_url: str | None, progress, pages: int | None = None) -> Report:
     report.goals["time ≤ 1.2 × the rate limit's minimum"] = ratio is not None and (
         ratio <= GOAL_RATIO
     )
-    report.goals["webhook intake ≥ 2,000 events/s, p99 < 100 ms"] = bool(
-        intake
-        and intake.get("events_per_s", 0) >= GOAL_EVENTS_PER_S
-        and intake.get("p99_ms", GOAL_P99_MS) < GOAL_P99_MS
+    # Exactly once is only shown if the run went through the kill and the burst.
+    report.goals["a worker killed (-9) and a burst of rate-limit answers on the way"] = bool(
+        figures.get("worker_killed") and figures.get("rate_limit_burst")
+    )
+    # Every goal of `congdong bench channels-intake`: the rate, p99, and every event stored
+    # exactly once, every refusal counted, no unexpected answer.
+    report.goals["webhook intake ≥ 2,000 events/s, p99 < 100 ms, stored once"] = bool(
+        intake and all(_intake_goals(intake).values())
     )
     return report
+
+
+def _intake_goals(figures: dict) -> dict[str, bool]:
+    from congdong.bench.channels_intake import goals
+
+    return goals(figures)

@@ -17,12 +17,15 @@ import datetime
 import hashlib
 import hmac
 import json
+import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 from congdong.channels.signatures import facebook_signature_ok, zalo_signature_ok
@@ -105,6 +108,11 @@ def facebook_key(data: dict[str, Any]) -> tuple[str, str, list[float]]:
 
 def facebook(body: bytes, signature: str | None) -> Outcome:
     """Check and store one Facebook webhook call."""
+    with GROUP.call():
+        return _facebook(body, signature)
+
+
+def _facebook(body: bytes, signature: str | None) -> Outcome:
     if not signature:
         return _refuse(Platform.FACEBOOK, RefusalReason.UNSIGNED, 403)
     if not facebook_signature_ok(settings.FACEBOOK_APP_SECRET, body, signature):
@@ -146,6 +154,11 @@ def zalo_key(data: dict[str, Any]) -> str:
 
 def zalo(body: bytes, signature: str | None) -> Outcome:
     """Check and store one Zalo OA webhook call."""
+    with GROUP.call():
+        return _zalo(body, signature)
+
+
+def _zalo(body: bytes, signature: str | None) -> Outcome:
     if not signature:
         return _refuse(Platform.ZALO, RefusalReason.UNSIGNED, 403)
     try:
@@ -171,28 +184,137 @@ def zalo(body: bytes, signature: str | None) -> Outcome:
 
 
 def _store(platform: str, key: str, external_id: str, body: bytes) -> Outcome:
-    """One INSERT; a key stored already is a replayed delivery (200, counted, ignored)."""
-    ops = connection.ops
+    """Stored with the calls arriving meanwhile (one INSERT for them all); a key stored
+    already is a replayed delivery (200, counted, ignored)."""
+    item = Pending(platform, key, external_id[:64], body.decode("utf-8", "replace"))
+    if not GROUP.store(item):
+        return _refuse(platform, RefusalReason.DUPLICATE, 200)
+    return Outcome(200, stored=True)
+
+
+@dataclass
+class Pending:
+    """An event waiting for its INSERT; `stored` once written (False: its key was there)."""
+
+    platform: str
+    key: str
+    external_id: str
+    body: str
+    received_at: datetime.datetime = field(default_factory=timezone.now)
+    done: bool = False
+    stored: bool = False
+    error: BaseException | None = None
+
+
+class GroupCommit:
+    """Group commit of a process's concurrent calls: each call queues its event and waits for
+    the writer; the first to find no one writing takes every event queued so far and writes
+    them in one `INSERT … ON CONFLICT (event_key) DO NOTHING RETURNING event_key` (one
+    statement, so one transaction). Those that came meanwhile are written by the next one. A
+    call is answered only once its event is stored: nothing is acknowledged and then lost.
+
+    As PostgreSQL's commit_delay with commit_siblings: while other calls of this process are
+    still being checked (`call()`), the writer waits for their events — at most LINGER — so
+    they share its commit. A call alone is written at once. Under load this turns N commits
+    into one: on PostgreSQL a WAL flush per commit, on SQLite one writer at a time across the
+    server's processes and a checkpoint every few hundred commits."""
+
+    MAX_ROWS = 500
+    LINGER = 0.002  # seconds
+
+    def __init__(self) -> None:
+        self._queue: list[Pending] = []
+        self._cond = threading.Condition()
+        self._coming = 0  # calls being checked whose event is not queued yet
+        self._local = threading.local()
+        self._writing = threading.Lock()
+
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        """Around the check of one call: counted as coming until its event is queued."""
+        with self._cond:
+            self._coming += 1
+        self._local.coming = True
+        try:
+            yield
+        finally:
+            if self._local.coming:
+                self._arrived()
+
+    def _arrived(self, item: Pending | None = None) -> None:
+        with self._cond:
+            if item is not None:
+                self._queue.append(item)
+            if getattr(self._local, "coming", False):
+                self._coming -= 1
+                self._local.coming = False
+            self._cond.notify_all()
+
+    def _take(self) -> list[Pending]:
+        with self._cond:
+            deadline = 0.0
+            while self._coming > 0 and len(self._queue) < self.MAX_ROWS:
+                now = time.monotonic()
+                deadline = deadline or now + self.LINGER
+                if now >= deadline:
+                    break
+                self._cond.wait(deadline - now)
+            batch = self._queue[: self.MAX_ROWS]
+            del self._queue[: self.MAX_ROWS]
+        return batch
+
+    def store(self, item: Pending) -> bool:
+        self._arrived(item)
+        while not item.done:
+            with self._writing:
+                if item.done:
+                    break
+                batch = self._take()
+                try:
+                    _insert(batch)
+                except BaseException as exc:
+                    for other in batch:
+                        other.error, other.done = exc, True
+                    raise
+        if item.error is not None:
+            raise RuntimeError("the event could not be stored") from item.error
+        return item.stored
+
+
+GROUP = GroupCommit()
+
+
+def _insert(batch: list[Pending]) -> None:
+    """One INSERT of `batch`; marks each stored or not (a key seen already, in the table or
+    earlier in the batch) and done."""
+    firsts: dict[str, Pending] = {}
+    for item in batch:
+        firsts.setdefault(item.key, item)
+    db = connections[DEFAULT_DB_ALIAS]
+    ops = db.ops
     table = WebhookEvent._meta.db_table
-    with connection.cursor() as cursor:
+    params: list[object] = []
+    for item in firsts.values():
+        params += [
+            item.platform,
+            item.key,
+            item.external_id,
+            item.body,
+            ops.adapt_datetimefield_value(item.received_at),
+            "pending",
+        ]
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s, '')"] * len(firsts))
+    with db.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} "
             "(platform, event_key, external_id, body, received_at, state, note) "
-            "VALUES (%s, %s, %s, %s, %s, %s, '') "
-            "ON CONFLICT (event_key) DO NOTHING RETURNING id",
-            [
-                platform,
-                key,
-                external_id[:64],
-                body.decode("utf-8", "replace"),
-                ops.adapt_datetimefield_value(timezone.now()),
-                "pending",
-            ],
+            f"VALUES {rows} ON CONFLICT (event_key) DO NOTHING RETURNING event_key",
+            params,
         )
-        stored = cursor.fetchone() is not None
-    if not stored:
-        return _refuse(platform, RefusalReason.DUPLICATE, 200)
-    return Outcome(200, stored=True)
+        inserted = {row[0] for row in cursor.fetchall()}
+    for item in batch:
+        item.stored = item.key in inserted and firsts[item.key] is item
+        item.done = True
 
 
 def _refuse(platform: str, reason: str, status: int) -> Outcome:

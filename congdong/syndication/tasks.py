@@ -19,10 +19,11 @@ def fan_out_campaigns() -> int:
 
 @app.task
 def send_deliveries() -> int:
-    """Send due deliveries (paced per platform); returns how many went out."""
-    from congdong.syndication.actions import run
+    """Send due deliveries (one sender per platform, each paced by its platform); returns how
+    many went out."""
+    from congdong.syndication.actions import send_due
 
-    return run(budget=SEND_BUDGET)
+    return send_due(budget=SEND_BUDGET)
 
 
 @app.task
