@@ -7,27 +7,19 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.breaches import actions, queries
-from congdong.breaches.models import Breach, BreachState, BreachTransition
+from congdong.breaches.models import Breach, BreachState
 from congdong.breaches.notice import draft
+from congdong.core.casework.api import CaseTransitionOut
 
 router = Router(tags=["breaches"])
 
 
-class BreachTransitionOut(Schema):
-    from_state: str
-    to_state: str
-    actor_id: int | None
-    note: str  # the API's name for the row's reason (its public contract)
-    at: datetime.datetime
-
-    @staticmethod
-    def resolve_note(row: BreachTransition) -> str:
-        return row.reason
+class BreachTransitionOut(CaseTransitionOut):
+    pass
 
 
 class BreachOut(Schema):
@@ -59,13 +51,11 @@ class BreachOut(Schema):
 
     @staticmethod
     def resolve_overdue(item: Breach) -> bool:
-        return item.is_open and item.notice_due_at < timezone.now()
+        return queries.CASES.is_late(item)
 
     @staticmethod
     def resolve_minutes_left(item: Breach) -> int | None:
-        if not item.is_open:
-            return None
-        return int((item.notice_due_at - timezone.now()).total_seconds() // 60)
+        return queries.CASES.minutes_left(item)
 
 
 class BreachDetailOut(BreachOut):

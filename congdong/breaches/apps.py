@@ -8,4 +8,5 @@ class BreachesConfig(AppConfig):
     verbose_name = _("Personal data breaches")
 
     def ready(self) -> None:
-        from congdong.breaches import alarms  # noqa: F401  (registers its overdue sweep)
+        # Registers its overdue sweep, and its cases for the shared casework screens.
+        from congdong.breaches import alarms, queries  # noqa: F401

@@ -6,31 +6,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_INPUT = 6000
-MOMENT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"]
+from congdong.core.casework.forms import MAX_INPUT, long_text, moment
+
 MOMENT_ERROR = {
     "invalid": _("Write the time as day/month/year hour:minute, e.g. 07/03/2026 22:00.")
 }
 
 
 def _moment(label: str, help_text: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        input_formats=MOMENT_FORMATS,
-        help_text=help_text,
-        error_messages=MOMENT_ERROR,
-    )
-
-
-def _long(label: str, help_text: str = "", rows: int = 3) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=MAX_INPUT,
-        required=False,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
+    return moment(label, help_text, MOMENT_ERROR)
 
 
 class BreachForm(forms.Form):
@@ -51,15 +35,15 @@ class BreachForm(forms.Form):
         ),
     )
     occurred_at = _moment(_("Happened at"), _("If known."))
-    description = _long(_("What happened"), rows=4)
-    data_categories = _long(
+    description = long_text(_("What happened"), rows=4)
+    data_categories = long_text(
         _("Kinds of personal data"), _("E.g. full names, phone numbers, addresses, ID numbers.")
     )
     subjects_count = forms.CharField(
         label=_("People affected (approximate)"), max_length=20, required=False
     )
-    consequences = _long(_("Likely consequences"))
-    measures = _long(_("Measures taken and planned"))
+    consequences = long_text(_("Likely consequences"))
+    measures = long_text(_("Measures taken and planned"))
     contact = forms.CharField(
         label=_("Contact person"),
         max_length=MAX_INPUT,
@@ -77,10 +61,10 @@ class NotifyForm(forms.Form):
         label=_("Number of the notice sent"), max_length=MAX_INPUT, required=False
     )
     notified_at = _moment(_("Sent at"), _("Empty: now."))
-    late_reason = _long(
+    late_reason = long_text(
         _("Reason for the delay"), _("Needed only when the notice is sent after the deadline.")
     )
 
 
 class CloseForm(forms.Form):
-    note = _long(_("How the breach was dealt with"))
+    note = long_text(_("How the breach was dealt with"))

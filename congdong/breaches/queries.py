@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from congdong.accounts.queries import AnyUser, Scope, can, scope, within
 from congdong.accounts.roles import Permission
-from congdong.breaches.models import Breach, BreachQuerySet, BreachState, BreachTransition
+from congdong.breaches.models import Breach, BreachQuerySet, BreachState
+from congdong.core.casework.cases import Cases, register
+from congdong.core.casework.cases import history as history
 
 
 def handling_scope(user: AnyUser) -> Scope:
@@ -39,11 +41,22 @@ def access_breach(user: AnyUser, breach_id: int) -> Breach:
     return item
 
 
-def history(item: Breach) -> list[BreachTransition]:
-    return list(item.transitions.select_related("actor").order_by("at", "pk"))
-
-
 def overdue(now: datetime.datetime | None = None) -> BreachQuerySet:
     """Breaches whose authority was still not notified at their deadline."""
     now = now or timezone.now()
     return Breach.objects.standard().filter(state=BreachState.RECORDED, notice_due_at__lt=now)
+
+
+# The register's staff screens and workspace count (core.casework).
+CASES = register(
+    Cases(
+        "breaches",
+        may_handle=may_handle_any,
+        to_handle=to_handle,
+        access=access_breach,
+        overdue=overdue,
+        open_states=frozenset({BreachState.RECORDED}),
+        due_field="notice_due_at",
+        tie="-pk",
+    )
+)

@@ -1,19 +1,14 @@
 """Staff screens of the breach register: the list (open first, nearest deadline first), the
-form to record one, its screen with the 72-hour timer, history and moves, and the draft of the
-notice to the authority (printable, and downloadable as .txt or .md). Reads go through
+form to record one, its screen with the 72-hour timer, history and moves (the shared deadline
+casework, `core.casework`, with the breaches' wording), and the draft of the notice to the
+authority (printable, and downloadable as .txt or .md). Reads go through
 `access_breach` (others get 404); writes through `congdong.breaches.actions`."""
 
 from __future__ import annotations
 
-import math
-
 from django.conf import settings
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,50 +16,24 @@ from congdong.accounts.queries import workspace_units
 from congdong.accounts.views import staff_required
 from congdong.breaches import actions, queries
 from congdong.breaches.forms import BreachForm, CloseForm, NotifyForm
-from congdong.breaches.models import Breach, BreachState
+from congdong.breaches.models import BreachState
 from congdong.breaches.notice import draft
-from congdong.core.errors import ActionError
+from congdong.breaches.queries import CASES
+from congdong.core.casework import views as casework
 from congdong.core.numbers import format_datetime
-from congdong.core.web import form_error, posted_move, rule_errors
 
-# The same wall-clock countdown as authority takedown requests.
-from congdong.takedown.views import Timer
-
-PER_PAGE = 25
-
-
-def timer(item: Breach, now) -> Timer:
-    if not item.is_open:
-        return Timer(0, decided=True)
-    return Timer(math.floor((item.notice_due_at - now).total_seconds() / 60))
-
-
-def _need_handler(request: HttpRequest) -> None:
-    if not queries.may_handle_any(request.user):
-        raise Http404
+SCREEN = casework.Screens(
+    CASES,
+    "breaches/detail.html",
+    {"notify": NotifyForm, "close": CloseForm},
+    extra=lambda item: {"may_close": item.state != BreachState.CLOSED},
+)
 
 
 @staff_required
 def breach_list(request: HttpRequest) -> HttpResponse:
-    _need_handler(request)
-    now = timezone.now()
-    items = (
-        queries.to_handle(request.user)
-        .annotate(done=Case(When(state=BreachState.RECORDED, then=0), default=1))
-        .order_by("done", "notice_due_at", "-pk")
-    )
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("trang"))
-    for item in page.object_list:
-        item.timer = timer(item, now)
-    return render(
-        request,
-        "breaches/list.html",
-        {
-            "page": page,
-            "items": page.object_list,
-            "overdue_count": (queries.to_handle(request.user) & queries.overdue(now)).count(),
-            "hours": settings.BREACH_NOTICE_HOURS,
-        },
+    return casework.case_list(
+        request, CASES, "breaches/list.html", hours=settings.BREACH_NOTICE_HOURS
     )
 
 
@@ -76,70 +45,35 @@ def _units(request: HttpRequest) -> list:
 
 @staff_required
 def new(request: HttpRequest) -> HttpResponse:
-    _need_handler(request)
-    units = _units(request)
-    if request.method == "POST":
-        form = BreachForm(request.POST, units=units)
-        if form.is_valid():
-            try:
-                item = actions.record(request.user, form.cleaned_data)
-            except ActionError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The breach was recorded; notify the authority by %(due)s.")
-                    % {"due": format_datetime(item.notice_due_at)},
-                )
-                return redirect("breaches:detail", item.pk)
-        else:
-            rule_errors(form, lambda data: actions.check_record(request.user, data))
-    else:
-        form = BreachForm(units=units)
-    return render(
+    return casework.record(
         request,
+        CASES,
         "breaches/new.html",
-        {"form": form, "hours": settings.BREACH_NOTICE_HOURS},
-        status=400 if form.is_bound else 200,
-    )
-
-
-def _render_detail(
-    request: HttpRequest,
-    item: Breach,
-    notify_form: NotifyForm | None = None,
-    close_form: CloseForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "breaches/detail.html",
-        {
-            "item": item,
-            "timer": timer(item, timezone.now()),
-            "history": queries.history(item),
-            "notify_form": notify_form or NotifyForm(auto_id="notify-%s"),
-            "close_form": close_form or CloseForm(auto_id="close-%s"),
-            "may_close": item.state != BreachState.CLOSED,
-        },
-        status=status,
+        BreachForm,
+        create=lambda data: actions.record(request.user, data),
+        check=lambda data: actions.check_record(request.user, data),
+        done=lambda item: (
+            _("The breach was recorded; notify the authority by %(due)s.")
+            % {"due": format_datetime(item.notice_due_at)}
+        ),
+        form_kwargs=lambda: {"units": _units(request)},
+        hours=settings.BREACH_NOTICE_HOURS,
     )
 
 
 @staff_required
 def detail(request: HttpRequest, breach_id: int) -> HttpResponse:
-    return _render_detail(request, queries.access_breach(request.user, breach_id))
+    return SCREEN.detail(request, breach_id)
 
 
 @require_POST
 @staff_required
 def notify(request: HttpRequest, breach_id: int) -> HttpResponse:
-    item = queries.access_breach(request.user, breach_id)
-    form = NotifyForm(request.POST, auto_id="notify-%s")
-    return posted_move(
+    return SCREEN.move(
         request,
-        form,
-        lambda data: actions.notify(
+        breach_id,
+        "notify",
+        lambda item, data: actions.notify(
             request.user,
             item.pk,
             data["reference"],
@@ -147,23 +81,18 @@ def notify(request: HttpRequest, breach_id: int) -> HttpResponse:
             late_reason=data["late_reason"],
         ),
         _("The notice to the authority was recorded."),
-        ("breaches:detail", item.pk),
-        lambda: _render_detail(request, item, notify_form=form, status=400),
     )
 
 
 @require_POST
 @staff_required
 def close(request: HttpRequest, breach_id: int) -> HttpResponse:
-    item = queries.access_breach(request.user, breach_id)
-    form = CloseForm(request.POST, auto_id="close-%s")
-    return posted_move(
+    return SCREEN.move(
         request,
-        form,
-        lambda data: actions.close(request.user, item.pk, data["note"]),
+        breach_id,
+        "close",
+        lambda item, data: actions.close(request.user, item.pk, data["note"]),
         _("The breach was closed."),
-        ("breaches:detail", item.pk),
-        lambda: _render_detail(request, item, close_form=form, status=400),
     )
 
 

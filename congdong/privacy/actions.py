@@ -23,6 +23,7 @@ from congdong.accounts.queries import AnyUser
 from congdong.audit.models import Via
 from congdong.audit.record import record
 from congdong.audit.targets import Found
+from congdong.core.casework.rules import written
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import fold, line, plain
 from congdong.core.workflow.move import move, record_start
@@ -554,12 +555,7 @@ def _check_decision(
 
 
 def _answer_text(text: str | None, field: str, empty: str) -> str:
-    body = plain(text)
-    if len(body) < 5:
-        raise ActionError(empty, field=field)
-    if len(body) > MAX_ANSWER:
-        raise ActionError(_("At most %(max)d characters.") % {"max": MAX_ANSWER}, field=field)
-    return body
+    return written(text, field, empty, MAX_ANSWER)
 
 
 def _decide(actor: User, d: Decision) -> DataRequest:

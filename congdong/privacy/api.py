@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.core.casework.api import CaseTransitionOut
 from congdong.core.web import client_ip
 from congdong.privacy import actions, export, queries
 from congdong.privacy.models import (
@@ -19,7 +20,6 @@ from congdong.privacy.models import (
     Channel,
     ConsentPurpose,
     DataRequest,
-    DataRequestTransition,
     RequestKind,
     RequestState,
 )
@@ -59,19 +59,11 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_overdue(item: DataRequest) -> bool:
-        return item.is_open and item.due_at < timezone.now()
+        return queries.CASES.is_late(item)
 
 
-class RequestTransitionOut(Schema):
-    from_state: str
-    to_state: str
-    actor_id: int | None
-    note: str  # the API's name for the row's reason (its public contract)
-    at: datetime.datetime
-
-    @staticmethod
-    def resolve_note(row: DataRequestTransition) -> str:
-        return row.reason
+class RequestTransitionOut(CaseTransitionOut):
+    pass
 
 
 class StaffRequestOut(RequestOut):
@@ -111,7 +103,7 @@ class StaffRequestListItemOut(Schema):
 
     @staticmethod
     def resolve_overdue(item: DataRequest) -> bool:
-        return item.is_open and item.due_at < timezone.now()
+        return queries.CASES.is_late(item)
 
     @staticmethod
     def resolve_citizen_name(item: DataRequest) -> str:

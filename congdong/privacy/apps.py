@@ -8,4 +8,5 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data protection")
 
     def ready(self) -> None:
-        from congdong.privacy import notices  # noqa: F401  (registers its overdue sweep)
+        # Registers its overdue sweep, and its cases for the shared casework screens.
+        from congdong.privacy import notices, queries  # noqa: F401

@@ -6,11 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.casework.forms import MAX_INPUT, long_text
 from congdong.engagement.models import DigestChoice
 from congdong.privacy.models import RequestKind
-
-# Long enough for the actions' own limits to speak (they refuse with a clear message).
-MAX_INPUT = 6000
 
 
 class CorrectForm(forms.Form):
@@ -56,28 +54,10 @@ class RequestForm(forms.Form):
         choices=[("", "—"), *RequestKind.choices],
         required=False,
     )
-    text = forms.CharField(
-        label=_("Your request"),
-        max_length=MAX_INPUT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Say what you ask for; we answer within 2 working days."),
+    text = long_text(
+        _("Your request"), _("Say what you ask for; we answer within 2 working days."), rows=4
     )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        label=_("Answer to the citizen"),
-        max_length=MAX_INPUT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-class RefuseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Legal reason for refusing"),
-        max_length=MAX_INPUT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    answer = long_text(_("Answer to the citizen"), rows=4)

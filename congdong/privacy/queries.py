@@ -17,12 +17,13 @@ from django.utils import timezone
 from congdong.accounts.models import Membership
 from congdong.accounts.queries import AnyUser, scope
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission
+from congdong.core.casework.cases import Cases, register
+from congdong.core.casework.cases import history as history
 from congdong.privacy.models import (
+    OPEN_STATES,
     ConsentRecord,
     DataRequest,
     DataRequestQuerySet,
-    DataRequestTransition,
-    RequestState,
 )
 
 PROTECT_ROLES = [
@@ -62,10 +63,6 @@ def access_own_request(user: AnyUser, request_id: int) -> DataRequest:
     return item
 
 
-def history(item: DataRequest) -> list[DataRequestTransition]:
-    return list(item.transitions.select_related("actor").order_by("at", "pk"))
-
-
 def consents_of(user: AnyUser) -> list[ConsentRecord]:
     if not user.is_authenticated:
         return []
@@ -81,9 +78,7 @@ def requests_of(user: AnyUser) -> DataRequestQuerySet:
 def overdue(now: datetime.datetime | None = None) -> DataRequestQuerySet:
     """Requests still open after their deadline at `now`."""
     now = now or timezone.now()
-    return DataRequest.objects.standard().filter(
-        state__in=[RequestState.RECEIVED, RequestState.IN_PROGRESS], due_at__lt=now
-    )
+    return DataRequest.objects.standard().filter(state__in=OPEN_STATES, due_at__lt=now)
 
 
 def central_officers() -> list[int]:
@@ -95,3 +90,17 @@ def central_officers() -> list[int]:
             ).values_list("user_id", flat=True)
         )
     )
+
+
+# The officers' staff screens and workspace count (core.casework).
+CASES = register(
+    Cases(
+        "privacy",
+        may_handle=can_handle_requests,
+        to_handle=to_handle,
+        access=access_data_request,
+        overdue=overdue,
+        open_states=OPEN_STATES,
+        detail_route="staff-detail",
+    )
+)

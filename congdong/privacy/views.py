@@ -11,8 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
-from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
+from congdong.core.casework import views as casework
+from congdong.core.casework.forms import RefuseForm
 from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.numbers import format_datetime
-from congdong.core.web import client_ip, form_error, posted_move, rule_errors
+from congdong.core.web import client_ip, form_error, rule_errors
 from congdong.engagement.models import NotificationSettings
 from congdong.privacy import actions, export, policy, queries
 from congdong.privacy.forms import (
@@ -31,12 +31,10 @@ from congdong.privacy.forms import (
     CorrectForm,
     DeleteForm,
     DigestForm,
-    RefuseForm,
     RequestForm,
 )
-from congdong.privacy.models import ConsentPurpose, DataRequest, RequestState
-
-PER_PAGE = 25
+from congdong.privacy.models import ConsentPurpose
+from congdong.privacy.queries import CASES
 
 
 def policy_page(request: HttpRequest, version: str | None = None) -> HttpResponse:
@@ -239,66 +237,39 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- data protection officers
+# The shared deadline casework (core.casework) with the data requests' wording.
+
+SCREEN = casework.Screens(
+    CASES, "privacy/staff_detail.html", {"answer": AnswerForm, "refuse": RefuseForm}
+)
 
 
-def _need_officer(request: HttpRequest) -> None:
-    if not queries.can_handle_requests(request.user):
-        raise Http404
+def _shown(show: str):
+    """The list's tabs: the requests still to answer, the whole register, or (by default)
+    those sent by citizens (self-service acts are answered at once: the register keeps them,
+    the queue hides them)."""
+
+    def narrow(items):
+        if show == "mo":
+            return items.filter(case_closed=0)
+        if show != "tat-ca":
+            return items.filter(self_service=False)
+        return items
+
+    return narrow
 
 
 @staff_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     """Open requests first, nearest deadline first; then the answered ones, latest first."""
-    _need_officer(request)
-    now = timezone.now()
-    items = (
-        queries.to_handle(request.user)
-        .annotate(
-            closed=Case(
-                When(state__in=[RequestState.RECEIVED, RequestState.IN_PROGRESS], then=0),
-                default=1,
-            )
-        )
-        .order_by("closed", "due_at", "pk")
-    )
     show = request.GET.get("xem", "")
-    if show == "mo":
-        items = items.filter(closed=0)
-    elif show != "tat-ca":
-        # Self-service acts are answered at once: the register keeps them, the queue hides them.
-        items = items.filter(self_service=False)
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("trang"))
-    return render(
+    return casework.case_list(
         request,
+        CASES,
         "privacy/staff_list.html",
-        {
-            "page": page,
-            "items": page.object_list,
-            "now": now,
-            "show": show,
-            "overdue_count": queries.overdue(now).count(),
-        },
-    )
-
-
-def _render_detail(
-    request: HttpRequest,
-    item: DataRequest,
-    answer_form: AnswerForm | None = None,
-    refuse_form: RefuseForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    return render(
-        request,
-        "privacy/staff_detail.html",
-        {
-            "item": item,
-            "now": timezone.now(),
-            "history": queries.history(item),
-            "answer_form": answer_form or AnswerForm(auto_id="answer-%s"),
-            "refuse_form": refuse_form or RefuseForm(auto_id="refuse-%s"),
-        },
-        status=status,
+        narrow=_shown(show),
+        show=show,
+        page_query=f"xem={show}&",
     )
 
 
@@ -306,7 +277,7 @@ def _render_detail(
 def staff_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     item = queries.access_data_request(request.user, request_id)
     actions.log_read(request.user, item, client_ip(request))
-    return _render_detail(request, item)
+    return SCREEN.render(request, item)
 
 
 @require_POST
@@ -325,28 +296,22 @@ def staff_take(request: HttpRequest, request_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def staff_answer(request: HttpRequest, request_id: int) -> HttpResponse:
-    item = queries.access_data_request(request.user, request_id)
-    form = AnswerForm(request.POST, auto_id="answer-%s")
-    return posted_move(
+    return SCREEN.move(
         request,
-        form,
-        lambda data: actions.answer(request.user, item.pk, data["answer"]),
+        request_id,
+        "answer",
+        lambda item, data: actions.answer(request.user, item.pk, data["answer"]),
         _("The answer was sent to the citizen."),
-        ("privacy:staff-detail", item.pk),
-        lambda: _render_detail(request, item, answer_form=form, status=400),
     )
 
 
 @require_POST
 @staff_required
 def staff_refuse(request: HttpRequest, request_id: int) -> HttpResponse:
-    item = queries.access_data_request(request.user, request_id)
-    form = RefuseForm(request.POST, auto_id="refuse-%s")
-    return posted_move(
+    return SCREEN.move(
         request,
-        form,
-        lambda data: actions.refuse(request.user, item.pk, data["reason"]),
+        request_id,
+        "refuse",
+        lambda item, data: actions.refuse(request.user, item.pk, data["reason"]),
         _("The refusal and its legal reason were sent."),
-        ("privacy:staff-detail", item.pk),
-        lambda: _render_detail(request, item, refuse_form=form, status=400),
     )

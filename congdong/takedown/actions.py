@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
+from congdong.core.casework.rules import written
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.core.workflow.move import move, record_start
@@ -58,12 +59,7 @@ def _text(fields: Mapping[str, Any], name: str, limit: int) -> str:
 
 
 def _note(text: str | None, field: str, empty: str) -> str:
-    note = plain(text)
-    if len(note) < 5:
-        raise ActionError(empty, field=field)
-    if len(note) > MAX_NOTE:
-        raise ActionError(_("At most %(max)d characters.") % {"max": MAX_NOTE}, field=field)
-    return note
+    return written(text, field, empty, MAX_NOTE)
 
 
 def deadline(received_at: datetime.datetime, times: float = 1) -> datetime.datetime:

@@ -7,33 +7,24 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.api import MAX_OFFSET
+from congdong.core.casework.api import CaseTransitionOut
 from congdong.takedown import actions, queries
 from congdong.takedown.models import (
     OPEN_STATES,
     TakedownRequest,
     TakedownState,
-    TakedownTransition,
     TargetKind,
 )
 
 router = Router(tags=["takedown"])
 
 
-class TakedownTransitionOut(Schema):
-    from_state: str
-    to_state: str
-    actor_id: int | None
-    note: str  # the API's name for the row's reason (its public contract)
-    at: datetime.datetime
-
-    @staticmethod
-    def resolve_note(row: TakedownTransition) -> str:
-        return row.reason
+class TakedownTransitionOut(CaseTransitionOut):
+    pass
 
 
 class TakedownRequestOut(Schema):
@@ -66,13 +57,11 @@ class TakedownRequestOut(Schema):
 
     @staticmethod
     def resolve_overdue(item: TakedownRequest) -> bool:
-        return item.is_open and item.due_at < timezone.now()
+        return queries.CASES.is_late(item)
 
     @staticmethod
     def resolve_minutes_left(item: TakedownRequest) -> int | None:
-        if not item.is_open:
-            return None
-        return int((item.due_at - timezone.now()).total_seconds() // 60)
+        return queries.CASES.minutes_left(item)
 
 
 class RequestDetailOut(TakedownRequestOut):

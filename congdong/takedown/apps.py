@@ -8,4 +8,5 @@ class TakedownConfig(AppConfig):
     verbose_name = _("Authority takedown requests")
 
     def ready(self) -> None:
-        from congdong.takedown import notices  # noqa: F401  (registers its overdue sweep)
+        # Registers its overdue sweep, and its cases for the shared casework screens.
+        from congdong.takedown import notices, queries  # noqa: F401

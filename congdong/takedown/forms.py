@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.casework.forms import long_text, moment
 from congdong.takedown.models import TargetKind
 
 # Long enough for the actions' own limits to speak (they refuse with a clear message).
@@ -25,12 +26,8 @@ class IntakeForm(forms.Form):
     contact = forms.CharField(
         label=_("Contact (person, phone, email)"), max_length=MAX_INPUT, required=False
     )
-    legal_basis = forms.CharField(
-        label=_("Legal basis"),
-        max_length=MAX_INPUT,
-        required=False,
-        help_text=_("E.g. Decree 147/2024/NĐ-CP, Article 23."),
-        widget=forms.Textarea(attrs={"rows": 3}),
+    legal_basis = long_text(
+        _("Legal basis"), _("E.g. Decree 147/2024/NĐ-CP, Article 23."), max_length=MAX_INPUT
     )
     target_kind = forms.ChoiceField(
         label=_("Content to remove"), choices=TargetKind.choices, initial=TargetKind.COMMENT
@@ -43,28 +40,15 @@ class IntakeForm(forms.Form):
             "The number in the content's address: …/tin/12/ for post 12, …#c34 for comment 34."
         ),
     )
-    received_at = forms.DateTimeField(
-        label=_("Received at"),
-        required=False,
-        input_formats=["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"],
-        help_text=_("When the request reached the unit (day/month/year hour:minute); empty: now."),
+    received_at = moment(
+        _("Received at"),
+        _("When the request reached the unit (day/month/year hour:minute); empty: now."),
     )
 
 
 class ActForm(forms.Form):
-    note = forms.CharField(
-        label=_("What was done"),
+    note = long_text(
+        _("What was done"),
+        _("The content is hidden from the page when you confirm."),
         max_length=MAX_INPUT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The content is hidden from the page when you confirm."),
-    )
-
-
-class RefuseForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Legal reason for refusing"),
-        max_length=MAX_INPUT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )

@@ -16,14 +16,16 @@ from django.utils import timezone
 from congdong.accounts.models import Membership
 from congdong.accounts.queries import AnyUser, Scope, can, nearest_holders, scope, within
 from congdong.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+from congdong.core.casework.cases import Cases, register
+from congdong.core.casework.cases import history as history
 from congdong.engagement.models import Comment
 from congdong.pages.models import Page, PageOperator
 from congdong.posts.models import Post
 from congdong.takedown.models import (
+    OPEN_STATES,
     TakedownQuerySet,
     TakedownRequest,
     TakedownState,
-    TakedownTransition,
     TargetKind,
 )
 from congdong.units.models import Unit
@@ -63,10 +65,6 @@ def access_takedown(user: AnyUser, request_id: int) -> TakedownRequest:
     return item
 
 
-def history(item: TakedownRequest) -> list[TakedownTransition]:
-    return list(item.transitions.select_related("actor").order_by("at", "pk"))
-
-
 @dataclass(frozen=True)
 class Target:
     """The content a request is about, as found now."""
@@ -100,6 +98,19 @@ def overdue(now: datetime.datetime | None = None) -> TakedownQuerySet:
     """Requests still waiting for a decision after their deadline at `now`."""
     now = now or timezone.now()
     return TakedownRequest.objects.standard().filter(state=S.RECEIVED, due_at__lt=now)
+
+
+# The register's staff screens and workspace count (core.casework).
+CASES = register(
+    Cases(
+        "takedown",
+        may_handle=may_handle_any,
+        to_handle=to_handle,
+        access=access_takedown,
+        overdue=overdue,
+        open_states=OPEN_STATES,
+    )
+)
 
 
 def handlers_above(unit: Unit) -> list[int]:

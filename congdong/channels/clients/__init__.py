@@ -11,6 +11,8 @@ Tokens travel in headers or form bodies, never in URLs, which HTTP logs would re
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 # Failures after the request went out: the platform may have done the work (made the post)
@@ -48,3 +50,38 @@ class ChannelError(Exception):
 def was_sent(error: httpx.TransportError) -> bool:
     """Whether the request had gone out when `error` happened (see `outcome_unknown`)."""
     return isinstance(error, _SENT_FAILURES)
+
+
+def send(
+    http: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    platform: str,
+    timeout: float,
+    timeout_error: type[ChannelError],
+    unreachable_error: type[ChannelError],
+    **kwargs: Any,
+) -> httpx.Response:
+    """One request to `platform`; no answer within `timeout` seconds raises `timeout_error`,
+    no connection `unreachable_error` (both with `outcome_unknown` when it had gone out)."""
+    try:
+        return http.request(method, url, **kwargs)
+    except httpx.TimeoutException as error:
+        raise timeout_error(
+            f"no answer within {timeout} s ({type(error).__name__})",
+            outcome_unknown=was_sent(error),
+        ) from None
+    except httpx.TransportError as error:
+        raise unreachable_error(
+            f"{platform} could not be reached ({type(error).__name__})",
+            outcome_unknown=was_sent(error),
+        ) from None
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The answer's JSON, or None when it is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        return None

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from congdong.channels.clients import ChannelError, was_sent
+from congdong.channels.clients import ChannelError, json_body, send
 
 __all__ = [
     "GraphClient",
@@ -570,27 +570,23 @@ class GraphClient:
             headers["Authorization"] = f"Bearer {token}"
             if self.app_secret:
                 params["appsecret_proof"] = self._proof(token)
-        try:
-            response = self._http.request(
-                method, path, params=params, data=data, files=files, headers=headers
-            )
-        except httpx.TimeoutException as error:
-            raise Timeout(
-                f"no answer within {self.timeout} s ({type(error).__name__})",
-                outcome_unknown=was_sent(error),
-            ) from None
-        except httpx.TransportError as error:
-            raise ServerError(
-                f"Facebook could not be reached ({type(error).__name__})",
-                outcome_unknown=was_sent(error),
-            ) from None
+        response = send(
+            self._http,
+            method,
+            path,
+            platform="Facebook",
+            timeout=self.timeout,
+            timeout_error=Timeout,
+            unreachable_error=ServerError,
+            params=params,
+            data=data,
+            files=files,
+            headers=headers,
+        )
         usage = parse_usage(response.headers)
         if usage:
             self.last_usage = usage
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_body(response)
         if isinstance(body, dict) and isinstance(body.get("error"), dict):
             raise self._error(body["error"], response.status_code, usage, insights)
         if response.status_code >= 500 or not isinstance(body, dict):

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from congdong.channels.clients import ChannelError, was_sent
+from congdong.channels.clients import ChannelError, json_body, send
 
 __all__ = [
     "InvalidToken",
@@ -334,25 +334,20 @@ class ZaloClient:
         raise ZaloError(message, code=code, status=response.status_code)
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        try:
-            return self._http.request(method, url, **kwargs)
-        except httpx.TimeoutException as error:
-            raise Timeout(
-                f"no answer within {self.timeout} s ({type(error).__name__})",
-                outcome_unknown=was_sent(error),
-            ) from None
-        except httpx.TransportError as error:
-            raise ServerError(
-                f"Zalo could not be reached ({type(error).__name__})",
-                outcome_unknown=was_sent(error),
-            ) from None
+        return send(
+            self._http,
+            method,
+            url,
+            platform="Zalo",
+            timeout=self.timeout,
+            timeout_error=Timeout,
+            unreachable_error=ServerError,
+            **kwargs,
+        )
 
     @staticmethod
     def _json(response: httpx.Response) -> dict[str, Any]:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_body(response)
         if not isinstance(body, dict):
             raise ServerError(
                 f"HTTP {response.status_code} without a Zalo answer", status=response.status_code
