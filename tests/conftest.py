@@ -37,6 +37,11 @@ def personas(db) -> dict[str, User]:
 
     A transactional test before this one (threads, a live server) flushed the database: the
     unit trees of `django_db_setup` come back first."""
+    return demo_personas()
+
+
+def demo_personas() -> dict[str, User]:
+    """What the `personas` fixture gives, for a module's world (tests/worlds.py)."""
     if not Unit.objects.exists():
         _reference_data_again()
     users = {user.username: user for _persona, user in ensure_personas()}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -34,38 +35,49 @@ from congdong.pages.models import CommentPolicy, Page, PageStatus
 from congdong.pages.queries import can_operate
 from congdong.posts.models import PostState
 from congdong.units.models import Level, Unit
-from tests.conftest import client_for, commune_named, unit_2025
+from tests.conftest import client_for, commune_named, demo_personas, unit_2025
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 SCALE = 300  # citizens: enough for every kind of row, quick to make
 C = CommentState
 
 
-@pytest.fixture
-def suspended(personas) -> Page:
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[tuple]:
     """The demo's pages (as tests/posts/test_demo_posts.py sets them up), more Bắc Ninh
-    communes, another province, and one Bắc Ninh commune page that is suspended."""
-    kinh_bac = commune_named("24", "Kinh Bắc")
-    communes = list(
-        Unit.objects.in_subtree(unit_2025("24"))
-        .filter(level=Level.COMMUNE)
-        .exclude(pk=kinh_bac.pk)
-        .order_by("path")[: demo_posts.OTHER_COMMUNES + 8]
-    )
-    units = [unit_2025("TW"), unit_2025("01"), unit_2025("24"), unit_2025("79"), kinh_bac]
-    do_establish_many([*units, *communes], opened_at=timezone.now())
-    closed = Page.objects.get(unit=communes[-1])
-    move_page(personas["bacninh.quantri"], closed.pk, PageStatus.SUSPENDED, "Tạm dừng để rà soát")
-    return closed
+    communes, another province, one Bắc Ninh commune page that is suspended, and the
+    citizens' engagement on them: made once for the module (tests/worlds.py)."""
+    with module_world(django_db_blocker), pytest.MonkeyPatch.context() as patch:
+        personas = demo_personas()
+        kinh_bac = commune_named("24", "Kinh Bắc")
+        communes = list(
+            Unit.objects.in_subtree(unit_2025("24"))
+            .filter(level=Level.COMMUNE)
+            .exclude(pk=kinh_bac.pk)
+            .order_by("path")[: demo_posts.OTHER_COMMUNES + 8]
+        )
+        units = [unit_2025("TW"), unit_2025("01"), unit_2025("24"), unit_2025("79"), kinh_bac]
+        do_establish_many([*units, *communes], opened_at=timezone.now())
+        closed = Page.objects.get(unit=communes[-1])
+        move_page(
+            personas["bacninh.quantri"], closed.pk, PageStatus.SUSPENDED, "Tạm dừng để rà soát"
+        )
+        # Fewer posts per page than the demo's (every state still on every page): the demo's
+        # 310 posts through the actions take most of the time.
+        patch.setattr(demo_posts, "PER_PAGE", dict.fromkeys(demo_posts.PER_PAGE, 14))
+        demo_posts.ensure_posts()
+        yield closed, ensure_engagement(citizens=SCALE)
 
 
 @pytest.fixture
-def made(suspended, monkeypatch):
-    # Fewer posts per page than the demo's (every state still on every page): the demo's
-    # 310 posts through the actions take most of a test's time.
-    monkeypatch.setattr(demo_posts, "PER_PAGE", dict.fromkeys(demo_posts.PER_PAGE, 14))
-    demo_posts.ensure_posts()
-    return ensure_engagement(citizens=SCALE)
+def suspended(world) -> Page:
+    return world[0]
+
+
+@pytest.fixture
+def made(world):
+    return world[1]
 
 
 def test_citizens_have_verified_vietnamese_mobiles_names_and_birthdays(made):

@@ -3,6 +3,8 @@ transferred items, public answers on Kinh Bắc's page, and made once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.utils import timezone
 
@@ -14,17 +16,26 @@ from congdong.engagement.actions.notify import deliver_pending
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.feedback import queries
 from congdong.feedback.models import Feedback, FeedbackAction, FeedbackState, FeedbackTransition
-from tests.conftest import client_for, commune_named
+from tests.conftest import client_for, commune_named, demo_personas
 from tests.engagement.conftest import citizen
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[int]:
+    """The demo's feedback, made once for the module (tests/worlds.py)."""
+    with module_world(django_db_blocker):
+        demo_personas()
+        for n in range(60):
+            citizen(f"+8491300{n:04d}", f"Công dân {n}")
+        yield ensure_feedback(progress=lambda _line: None, items=160)
+
+
 @pytest.fixture
-def made(personas) -> int:
-    for n in range(60):
-        citizen(f"+8491300{n:04d}", f"Công dân {n}")
-    return ensure_feedback(progress=lambda _line: None, items=160)
+def made(world) -> int:
+    return world
 
 
 def test_items_are_in_every_state_of_the_handling_graph(made):

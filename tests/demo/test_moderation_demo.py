@@ -5,6 +5,8 @@ actions, shown on the moderator's screens, and made once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.utils import timezone
 
@@ -19,24 +21,39 @@ from congdong.moderation.queries import active_lock
 from congdong.pages.actions import do_establish_many
 from congdong.takedown import queries as takedown_queries
 from congdong.takedown.models import TakedownRequest, TakedownState, TakedownTransition
-from tests.conftest import client_for, commune_named, unit_2025
+from tests.conftest import client_for, commune_named, demo_personas, unit_2025
 from tests.engagement.conftest import citizen
+from tests.worlds import committed_callbacks, module_world
 
 pytestmark = pytest.mark.django_db
 K = NotificationKind
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[tuple]:
+    """The demo's moderation and takedowns, made once for the module (tests/worlds.py)."""
+    with module_world(django_db_blocker), pytest.MonkeyPatch.context() as patch:
+        demo_personas()
+        units = [
+            unit_2025("TW"),
+            unit_2025("01"),
+            unit_2025("24"),
+            commune_named("24", "Kinh Bắc"),
+        ]
+        do_establish_many(units, opened_at=timezone.now())
+        # A few posts per page are enough (every state still on every page).
+        patch.setattr(demo_posts, "PER_PAGE", dict.fromkeys(demo_posts.PER_PAGE, 14))
+        demo_posts.ensure_posts()
+        for n in range(16):
+            citizen(f"+8491400{n:04d}", f"Công dân {n}")
+        with committed_callbacks():
+            made = ensure_moderation(), ensure_takedowns()
+        yield made
+
+
 @pytest.fixture
-def made(personas, monkeypatch, django_capture_on_commit_callbacks):
-    units = [unit_2025("TW"), unit_2025("01"), unit_2025("24"), commune_named("24", "Kinh Bắc")]
-    do_establish_many(units, opened_at=timezone.now())
-    # A few posts per page are enough (every state still on every page).
-    monkeypatch.setattr(demo_posts, "PER_PAGE", dict.fromkeys(demo_posts.PER_PAGE, 14))
-    demo_posts.ensure_posts()
-    for n in range(16):
-        citizen(f"+8491400{n:04d}", f"Công dân {n}")
-    with django_capture_on_commit_callbacks(execute=True):
-        return ensure_moderation(), ensure_takedowns()
+def made(world) -> tuple:
+    return world
 
 
 def test_reported_comments_are_waiting_kept_and_removed_with_a_lock_and_an_appeal(made):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
@@ -14,33 +15,43 @@ from congdong.pages.models import PageStatus
 from congdong.posts.models import POST_STATES, Post, PostState
 from congdong.posts.rich_text import clean_html
 from congdong.units.models import Level, Unit
-from tests.conftest import commune_named, unit_2025
+from tests.conftest import commune_named, demo_personas, unit_2025
+from tests.worlds import module_world
 
 pytestmark = pytest.mark.django_db
 S = PostState
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[tuple[list[Unit], int]]:
+    """The demo's pages and posts, made once for the module (tests/worlds.py)."""
+    with module_world(django_db_blocker), pytest.MonkeyPatch.context() as patch:
+        demo_personas()
+        kinh_bac = commune_named("24", "Kinh Bắc")
+        others = (
+            Unit.objects.in_subtree(unit_2025("24"))
+            .filter(level=Level.COMMUNE)
+            .exclude(pk=kinh_bac.pk)
+            .order_by("path")[:OTHER_COMMUNES]
+        )
+        units = [unit_2025("TW"), unit_2025("01"), unit_2025("24"), kinh_bac, *others]
+        do_establish_many(units, opened_at=timezone.now())
+        # 14 posts a page rather than the demo's 25-70 keep every state on every page and
+        # the suite fast; `congdong demo` itself (tests/core/test_project.py) writes the full
+        # number.
+        patch.setattr(demo_posts, "PER_PAGE", dict.fromkeys(demo_posts.PER_PAGE, 14))
+        yield units, ensure_posts()
+
+
 @pytest.fixture
-def demo_pages(personas):
+def demo_pages(world) -> list[Unit]:
     """The pages the demo writes on, as `congdong demo` sets them up."""
-    kinh_bac = commune_named("24", "Kinh Bắc")
-    others = (
-        Unit.objects.in_subtree(unit_2025("24"))
-        .filter(level=Level.COMMUNE)
-        .exclude(pk=kinh_bac.pk)
-        .order_by("path")[:OTHER_COMMUNES]
-    )
-    units = [unit_2025("TW"), unit_2025("01"), unit_2025("24"), kinh_bac, *others]
-    do_establish_many(units, opened_at=timezone.now())
-    return units
+    return world[0]
 
 
 @pytest.fixture
-def made(demo_pages, monkeypatch):
-    # 14 posts a page rather than the demo's 25-70 keep every state on every page and the
-    # suite fast; `congdong demo` itself (tests/core/test_project.py) writes the full number.
-    monkeypatch.setattr(demo_posts, "PER_PAGE", dict.fromkeys(demo_posts.PER_PAGE, 14))
-    return ensure_posts()
+def made(world) -> int:
+    return world[1]
 
 
 def test_posts_in_every_state_on_every_page(made, demo_pages):
