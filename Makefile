@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 TEST_DATA_DIR ?= var/test
 
-.PHONY: demo test lint venv messages clean
+.PHONY: demo test test-fast lint venv messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "congdong needs Python 3.11 or newer")'
@@ -27,6 +27,12 @@ test: messages
 
 # Then mypy with django-stubs on a ratchet: fails if the count of type errors rises, or falls
 # without mypy-ratchet.json being lowered (`scripts/mypy_ratchet.py --update`).
+# The quick loop while writing code: every test but the Chromium journeys, the benchmarks, the
+# demo builds and the tests marked slow, on both CPUs (pytest-xdist). `make test` runs all.
+test-fast: messages
+	CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest -n 2 -q -m "not slow" \
+	  --ignore=tests/e2e --ignore=tests/bench --ignore=tests/demo $(PYTEST_ARGS)
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -25,6 +25,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         do_import_structure("2025")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_files_per_worker(request, tmp_path_factory) -> None:
+    """`make test-fast` runs on every CPU (pytest-xdist): each worker process has its own
+    in-memory database, and here its own media and private folders, so two workers never
+    write the same file name (an export, a picture) into one folder."""
+    if not hasattr(request.config, "workerinput"):
+        return
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("files")
+    override_settings(MEDIA_ROOT=folder / "media", PRIVATE_ROOT=folder / "private").enable()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2 at production strength costs ~0.3 s per password; tests create many accounts.
