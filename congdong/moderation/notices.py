@@ -28,9 +28,7 @@ def after_commit(tell: Callable[..., int], *ids: int, at: datetime.datetime) -> 
     transaction.on_commit(lambda: tell(*ids, at=at))
 
 
-def _tell(
-    recipients: list[int], kind: NotificationKind, case: Case, at: datetime.datetime
-) -> int:
+def _tell(recipients: list[int], kind: NotificationKind, case: Case, at: datetime.datetime) -> int:
     return notify(
         recipients,
         kind,
