@@ -39,7 +39,8 @@ from congdong.core.errors import ActionError, Refusals
 from congdong.insights import events
 from congdong.insights.models import EventKind
 from congdong.pages.models import PageQuerySet, PageStatus
-from congdong.posts.models import Post, PostState, PostTransition
+from congdong.posts import actions as post_actions
+from congdong.posts.models import Post, PostState
 from congdong.posts.queries import access_post_to_write
 from congdong.units.models import Level, Unit
 
@@ -256,35 +257,12 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
         for chunk in _batches(pages.order_by("unit__path").iterator(chunk_size=BATCH)):
             copies: list[Post | None] = [None] * len(chunk)
             if publish:
-                copies = Post.objects.bulk_create(
-                    [
-                        Post(
-                            page_id=page_id,
-                            author=actor,
-                            category_id=source.category_id,
-                            title=source.title,
-                            body=source.body,
-                            search_text=source.search_text,
-                            source_url=source.source_url,
-                            tags=source.tags,
-                            state=PostState.PUBLISHED,
-                            publish_at=now,
-                            published_at=now,
-                            regulation_id=source.regulation_id,
-                        )
-                        for page_id, _unit, _level in chunk
-                    ]
-                )
-                PostTransition.objects.bulk_create(
-                    PostTransition(
-                        post_id=copy.pk,
-                        from_state="",
-                        to_state=PostState.PUBLISHED,
-                        actor=actor,
-                        reason=reason,
-                        at=now,
-                    )
-                    for copy in copies
+                copies = post_actions.do_publish_copies(
+                    source,
+                    [page_id for page_id, _unit, _level in chunk],
+                    actor=actor,
+                    reason=reason,
+                    at=now,
                 )
                 if len(shown) <= BUMP_ALL_OVER:
                     shown += [page_id for page_id, _unit, _level in chunk]
@@ -384,24 +362,9 @@ def do_reshare(actor: User, target: CampaignTarget) -> CampaignTarget:
         )
         if not claimed:
             raise ActionError(_("This page has already reshared the post."))
-        copy = Post.objects.create(
-            page=target.page,
-            author=actor,
-            category_id=source.category_id,
-            title=source.title,
-            body=source.body,
-            search_text=source.search_text,
-            source_url=source.source_url,
-            tags=source.tags,
-            state=PostState.PUBLISHED,
-            publish_at=now,
-            published_at=now,
-            regulation_id=source.regulation_id,
-        )
-        PostTransition.objects.create(
-            post=copy,
-            from_state="",
-            to_state=PostState.PUBLISHED,
+        [copy] = post_actions.do_publish_copies(
+            source,
+            [target.page_id],
             actor=actor,
             reason=_("Reshared from %(unit)s") % {"unit": target.campaign.unit.full_name},
             at=now,

@@ -29,6 +29,8 @@ from congdong.channels.models import (
     ChannelToken,
     FakeReport,
     Feature,
+    FigureImport,
+    MetricStop,
     ReportState,
     TokenState,
 )
@@ -412,6 +414,12 @@ def mark_token_bad(token_id: int, state: TokenState, error: str, missing: list[s
     return _go_bad(token_id, state, error, missing)
 
 
+def mark_token_used(token_id: int, now: datetime.datetime) -> None:
+    """For apps using a token (syndication): the platform took a call with it just now (the
+    health view's "last success")."""
+    ChannelToken.objects.filter(pk=token_id).update(last_success_at=now)
+
+
 @dataclass
 class CheckResult:
     link: ChannelLink
@@ -583,3 +591,65 @@ def decide_report(actor: User, report_id: int, to: str) -> FakeReport:
         public_cache.page_changed(report.page_id)
     report.refresh_from_db()
     return report
+
+
+# ------------------------------------------------------------------------- figures' import state
+# The import of a linked channel's figures (congdong.insights.channel_import) keeps where it
+# stands in this app's rows: its cursor, its claim, its last run, the metrics refused.
+
+
+def figure_import(link_id: int) -> FigureImport:
+    """The import state of the link's figures, made the first time."""
+    state, _created = FigureImport.objects.get_or_create(link_id=link_id)
+    return state
+
+
+def claim_figure_import(
+    state: FigureImport, now: datetime.datetime, stale: datetime.timedelta
+) -> bool:
+    """Claim the import of one link (a conditional UPDATE: two workers never import one link
+    at once; a claim older than `stale` was a dead worker's). False if another holds it."""
+    claim = FigureImport.objects.filter(pk=state.pk).filter(
+        Q(running_since__isnull=True) | Q(running_since__lte=now - stale)
+    )
+    return bool(claim.update(running_since=now))
+
+
+def release_figure_import(state: FigureImport) -> None:
+    FigureImport.objects.filter(pk=state.pk).update(running_since=None)
+
+
+def record_figure_run(state: FigureImport, error: str) -> None:
+    """A run ended now, with `error` in words ("" when it went well)."""
+    FigureImport.objects.filter(pk=state.pk).update(
+        last_run_at=timezone.now(), last_error=error[:300]
+    )
+
+
+def advance_figure_import(
+    link_id: int, first: datetime.date, last: datetime.date, seen: dict | None = None
+) -> FigureImport:
+    """Widen the imported range over [first, last] (and keep Zalo's `seen` totals), in the
+    caller's transaction, with the chunk's days stored: the row locked, so two runs never move
+    the cursor over each other."""
+    state = FigureImport.objects.select_for_update().get(link_id=link_id)
+    state.first_day = min(filter(None, [state.first_day, first]))
+    state.last_day = max(filter(None, [state.last_day, last]))
+    fields = ["first_day", "last_day"]
+    if seen is not None:
+        state.seen = seen
+        fields.append("seen")
+    state.save(update_fields=fields)
+    return state
+
+
+def record_metric_stop(
+    kind: str, metric: str, version: str, *, ours: str, on: datetime.date, message: str
+) -> None:
+    """The platform stopped reporting `metric` (of API `version`): recorded once."""
+    MetricStop.objects.get_or_create(
+        kind=kind,
+        metric=metric,
+        version=version,
+        defaults={"ours": ours, "stopped_on": on, "message": message[:300]},
+    )

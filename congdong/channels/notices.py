@@ -15,7 +15,8 @@ from congdong.channels.queries import admins_of
 
 
 def tell_admins(link_id: int, state: str, *, at: datetime.datetime) -> int:
-    from congdong.engagement.models import Notification, NotificationKind
+    from congdong.engagement.actions.notify import notify
+    from congdong.engagement.models import NotificationKind
 
     link = ChannelLink.objects.select_related("page__unit").get(pk=link_id)
     kind = (
@@ -23,9 +24,4 @@ def tell_admins(link_id: int, state: str, *, at: datetime.datetime) -> int:
         if state == TokenState.EXPIRED
         else NotificationKind.CHANNEL_PERMISSION
     )
-    rows = [
-        Notification(recipient_id=user, kind=kind, channel_link_id=link.pk, created_at=at)
-        for user in admins_of(link.page.unit)
-    ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
+    return notify(admins_of(link.page.unit), kind, at=at, channel_link_id=link.pk)

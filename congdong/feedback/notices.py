@@ -22,7 +22,7 @@ import datetime
 
 from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
 from congdong.engagement.actions.notify import notify
-from congdong.engagement.models import Notification, NotificationKind
+from congdong.engagement.models import NotificationKind
 from congdong.feedback.models import (
     FEEDBACK_STATES,
     Feedback,
@@ -50,17 +50,7 @@ def _tell_late(lapse: Lapse) -> None:
     unit_id, item_id = lapse.row["unit_id"], lapse.pk
     if unit_id not in lapse.memo:
         _unit, lapse.memo[unit_id] = handlers_above(Unit.objects.get(pk=unit_id))
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=user,
-                kind=LATE[lapse.deadline.name],
-                feedback_id=item_id,
-                created_at=lapse.now,
-            )
-            for user in lapse.memo[unit_id]
-        ]
-    )
+    notify(lapse.memo[unit_id], LATE[lapse.deadline.name], at=lapse.now, feedback_id=item_id)
     # The sender too: their item is late, and its page says who holds it.
     notify(
         [lapse.row["citizen_id"]],

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong.channels import actions as channel_actions
 from congdong.channels import metrics
 from congdong.channels.actions import mark_token_bad, refresh_zalo
 from congdong.channels.clients import ChannelError, facebook, zalo
@@ -86,7 +87,7 @@ def import_link(
     CHANNEL_BACKFILL_DAYS back for a new link) to `until` (default yesterday), skipping the
     days already imported."""
     link = ChannelLink.objects.standard().get(pk=link_id)
-    state, _created = FigureImport.objects.get_or_create(link=link)
+    state = channel_actions.figure_import(link.pk)
     until = min(until or yesterday(), yesterday())
     if since is None:
         since = (
@@ -112,9 +113,7 @@ def import_link(
                 _zalo(link, token.access_token, start, end, outcome, progress)
     except ChannelError as error:
         outcome.reason, outcome.error = _refused(link, token.pk, error)
-    FigureImport.objects.filter(pk=state.pk).update(
-        last_run_at=timezone.now(), last_error=outcome.error[:300]
-    )
+    channel_actions.record_figure_run(state, outcome.error)
     return outcome
 
 
@@ -266,14 +265,7 @@ def _store(
     """Store one chunk and move the cursor over it, in one transaction."""
     with transaction.atomic():
         stored = store_days(link.pk, link.page_id, SOURCE_OF[link.kind], days)
-        state = FigureImport.objects.select_for_update().get(link=link)
-        state.first_day = min(filter(None, [state.first_day, first]))
-        state.last_day = max(filter(None, [state.last_day, last]))
-        fields = ["first_day", "last_day"]
-        if seen is not None:
-            state.seen = seen
-            fields.append("seen")
-        state.save(update_fields=fields)
+        state = channel_actions.advance_figure_import(link.pk, first, last, seen)
     outcome.days += stored
     outcome.last_day = state.last_day
     if progress is not None:
@@ -281,15 +273,8 @@ def _store(
 
 
 def _stopped(kind: str, name: str, version: str, on: datetime.date, message: str) -> None:
-    MetricStop.objects.get_or_create(
-        kind=kind,
-        metric=name,
-        version=version,
-        defaults={
-            "ours": metrics.ours_of(version, name) or "",
-            "stopped_on": on,
-            "message": message[:300],
-        },
+    channel_actions.record_metric_stop(
+        kind, name, version, ours=metrics.ours_of(version, name) or "", on=on, message=message
     )
 
 
@@ -341,16 +326,13 @@ def import_due(limit: int = 200) -> int:
     for link_id in list(links):
         if not pacing.open_kinds([ChannelKind.FACEBOOK, ChannelKind.ZALO]):
             break
-        state, _created = FigureImport.objects.get_or_create(link_id=link_id)
-        claim = FigureImport.objects.filter(pk=state.pk).filter(
-            Q(running_since__isnull=True) | Q(running_since__lte=now - CLAIM_STALE)
-        )
-        if not claim.update(running_since=now):
+        state = channel_actions.figure_import(link_id)
+        if not channel_actions.claim_figure_import(state, now, CLAIM_STALE):
             continue
         try:
             outcome = import_link(link_id)
         finally:
-            FigureImport.objects.filter(pk=state.pk).update(running_since=None)
+            channel_actions.release_figure_import(state)
         done += outcome.days
     return done
 

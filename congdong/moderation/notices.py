@@ -4,7 +4,8 @@ report decided) and the moderators of the subtree (official content reported: ur
 notification points to its case; the author's link is their case page (/cong-dan/vi-pham/).
 
 The actions call `after_commit`: notifications are written once the decision is committed,
-from ids (a rolled-back decision tells nobody), with one INSERT per decision.
+from ids (a rolled-back decision tells nobody), through engagement's `notify()` (one INSERT
+per kind told).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from collections.abc import Callable
 
 from django.db import transaction
 
-from congdong.engagement.models import Notification, NotificationKind
+from congdong.engagement.actions.notify import notify
+from congdong.engagement.models import NotificationKind
 from congdong.moderation.models import Case, CaseState, Lock, LockKind, Report
 from congdong.moderation.queries import moderators_of
 
@@ -26,16 +28,14 @@ def after_commit(tell: Callable[..., int], *ids: int, at: datetime.datetime) -> 
     transaction.on_commit(lambda: tell(*ids, at=at))
 
 
-def _row(
-    recipient_id: int, kind: NotificationKind, case: Case, at: datetime.datetime
-) -> Notification:
-    return Notification(
-        recipient_id=recipient_id,
-        kind=kind,
+def _tell(recipients: list[int], kind: NotificationKind, case: Case, at: datetime.datetime) -> int:
+    return notify(
+        recipients,
+        kind,
+        at=at,
         case_id=case.pk,
         post_id=case.post_id or (case.comment.post_id if case.comment_id else None),
         comment_id=case.comment_id,
-        created_at=at,
     )
 
 
@@ -48,8 +48,7 @@ def tell_author(case_id: int, kind: NotificationKind, *, at: datetime.datetime) 
     case = _case(case_id)
     if case is None:
         return 0
-    Notification.objects.bulk_create([_row(case.author_id, kind, case, at)])
-    return 1
+    return _tell([case.author_id], kind, case, at)
 
 
 def hidden(case_id: int, *, at: datetime.datetime) -> int:
@@ -63,15 +62,13 @@ def decided(case_id: int, *, at: datetime.datetime) -> int:
     if case is None:
         return 0
     removed = case.state != CaseState.KEPT
-    rows = [_row(case.author_id, K.CONTENT_REMOVED if removed else K.CONTENT_KEPT, case, at)]
+    told = _tell([case.author_id], K.CONTENT_REMOVED if removed else K.CONTENT_KEPT, case, at)
     lock = Lock.objects.filter(strike__case=case).first() if removed else None
     if lock is not None:
         kind = K.LOCK_PERMANENT if lock.kind == LockKind.PERMANENT else K.LOCK_TEMPORARY
-        rows.append(_row(case.author_id, kind, case, at))
+        told += _tell([case.author_id], kind, case, at)
     reporters = Report.objects.filter(case=case).values_list("reporter_id", flat=True)
-    rows += [_row(r, K.REPORT_DECIDED, case, at) for r in reporters if r != case.author_id]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
+    return told + _tell([r for r in reporters if r != case.author_id], K.REPORT_DECIDED, case, at)
 
 
 def urgent(case_id: int, *, at: datetime.datetime) -> int:
@@ -80,9 +77,7 @@ def urgent(case_id: int, *, at: datetime.datetime) -> int:
     case = _case(case_id)
     if case is None:
         return 0
-    rows = [_row(user_id, K.REPORTS_URGENT, case, at) for user_id in moderators_of(case.unit)]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
+    return _tell(moderators_of(case.unit), K.REPORTS_URGENT, case, at)
 
 
 def appeal_decided(case_id: int, *, at: datetime.datetime) -> int:

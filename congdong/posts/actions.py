@@ -775,3 +775,47 @@ def delete_stale_inline_pictures(now: datetime.datetime | None = None) -> int:
         if not stale:
             return 0
         return _delete_pictures(PostImage.objects.filter(pk__in=[image.pk for image in stale]))
+
+
+# --- published copies on other pages (campaigns) ------------------------------------------------
+
+
+def do_publish_copies(
+    source: Post,
+    page_ids: Sequence[int],
+    *,
+    actor: User,
+    reason: str,
+    at: datetime.datetime,
+) -> list[Post]:
+    """A published copy of `source` on each page of `page_ids` (author: `actor`), each with its
+    birth transition (`reason` says where it came from), in two INSERTs however many pages;
+    returns the copies, in the order of `page_ids`, with their ids. The caller has checked the
+    pages and the right to publish on them (a campaign's launch or a page's reshare), holds the
+    transaction, and changes the public cache and the figures."""
+    copies = Post.objects.bulk_create(
+        [
+            Post(
+                page_id=page_id,
+                author=actor,
+                category_id=source.category_id,
+                title=source.title,
+                body=source.body,
+                search_text=source.search_text,
+                source_url=source.source_url,
+                tags=source.tags,
+                state=S.PUBLISHED,
+                publish_at=at,
+                published_at=at,
+                regulation_id=source.regulation_id,
+            )
+            for page_id in page_ids
+        ]
+    )
+    PostTransition.objects.bulk_create(
+        PostTransition(
+            post_id=copy.pk, from_state="", to_state=S.PUBLISHED, actor=actor, reason=reason, at=at
+        )
+        for copy in copies
+    )
+    return copies

@@ -18,7 +18,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdong.accounts.models import ApiToken, PhoneCode, User
+from congdong.accounts.actions import citizens
+from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.audit.models import Via
 from congdong.audit.record import record
@@ -28,17 +29,9 @@ from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import fold, line, plain
 from congdong.core.workflow.move import move, record_start
 from congdong.engagement.actions import comments as comment_actions
-from congdong.engagement.actions import follows
+from congdong.engagement.actions import erasure as engagement_erasure
 from congdong.engagement.actions import notifications as notification_actions
-from congdong.engagement.models import (
-    Comment,
-    CommentState,
-    DigestChoice,
-    Notification,
-    NotificationSettings,
-    Reaction,
-    ReferralCode,
-)
+from congdong.engagement.models import Comment, CommentState, DigestChoice
 from congdong.moderation.models import Case
 from congdong.moderation.queries import active_lock
 from congdong.privacy import export, notices, queries
@@ -224,9 +217,7 @@ def do_withdraw(w: Withdrawal, how: str = Channel.WEB) -> ConsentRecord:
         if not moved:
             raise ActionError(_("This consent was already withdrawn."))
         if consent.purpose == ConsentPurpose.DIGEST:
-            NotificationSettings.objects.filter(user_id=consent.user_id).update(
-                digest=DigestChoice.NONE, email=""
-            )
+            notification_actions.stop_digest(consent.user_id)
         _self_service(
             consent.user,
             RequestKind.WITHDRAW,
@@ -305,9 +296,7 @@ def do_correct(c: Correction, how: str = Channel.WEB) -> User:
     if c.date_of_birth != citizen.date_of_birth:
         changed.append(_("date of birth"))
     with transaction.atomic():
-        User.objects.filter(pk=citizen.pk).update(
-            full_name=c.full_name, date_of_birth=c.date_of_birth
-        )
+        citizens.do_correct_identity(citizen, c.full_name, c.date_of_birth)
         _self_service(
             citizen,
             RequestKind.CORRECT,
@@ -315,7 +304,6 @@ def do_correct(c: Correction, how: str = Channel.WEB) -> User:
             how,
             c.now,
         )
-    citizen.full_name, citizen.date_of_birth = c.full_name, c.date_of_birth
     return citizen
 
 
@@ -437,26 +425,8 @@ def do_delete(e: Erasure, how: str = Channel.WEB) -> DataRequest:
             )
         # The text of deleted comments is personal data nobody needs any more; a comment
         # under review or removal keeps its text, hidden, as the evidence of the decision.
-        Comment.objects.filter(author=citizen).exclude(pk__in=_evidence_comments(citizen)).update(
-            body=""
-        )
-        follows.remove_all(citizen)
-        Reaction.objects.filter(user=citizen).delete()
-        Notification.objects.filter(recipient=citizen).delete()
-        NotificationSettings.objects.filter(user=citizen).delete()
-        ReferralCode.objects.filter(user=citizen).delete()
-        if citizen.phone:
-            PhoneCode.objects.filter(phone=citizen.phone).delete()
-        ApiToken.objects.filter(user=citizen, revoked_at__isnull=True).update(revoked_at=now)
-        citizen.username = f"deleted-{citizen.pk}"
-        citizen.full_name = ""
-        citizen.first_name = citizen.last_name = citizen.email = ""
-        citizen.phone = None
-        citizen.phone_verified_at = None
-        citizen.date_of_birth = None
-        citizen.is_active = False  # its sessions end: Django refuses inactive accounts
-        citizen.set_unusable_password()
-        citizen.save()
+        engagement_erasure.erase_citizen(citizen, keep_text_of=_evidence_comments(citizen))
+        citizens.erase_citizen(citizen, now)
     return item
 
 

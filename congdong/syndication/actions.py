@@ -38,7 +38,7 @@ from congdong.campaigns.models import (
     CampaignTarget,
     TargetStatus,
 )
-from congdong.channels.actions import mark_token_bad, refresh_zalo
+from congdong.channels.actions import mark_token_bad, mark_token_used, refresh_zalo
 from congdong.channels.clients import facebook, zalo
 from congdong.channels.models import ChannelKind, ChannelLink, ChannelToken, TokenState
 from congdong.core.errors import ActionError
@@ -650,7 +650,7 @@ def deliver(delivery: Delivery, clients: Clients) -> str:
     if isinstance(result, Sent) and (
         token.last_success_at is None or now - token.last_success_at > SUCCESS_EVERY
     ):
-        ChannelToken.objects.filter(pk=token.pk).update(last_success_at=now)
+        mark_token_used(token.pk, now)
     return state
 
 

@@ -13,7 +13,7 @@ import datetime
 
 from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
 from congdong.engagement.actions.notify import notify
-from congdong.engagement.models import Notification, NotificationKind
+from congdong.engagement.models import NotificationKind
 from congdong.takedown import queries
 from congdong.takedown.models import (
     TAKEDOWN_STATES,
@@ -35,17 +35,7 @@ def _alarm(lapse: Lapse) -> None:
     if key not in lapse.memo:
         unit = Unit.objects.get(pk=lapse.row["unit_id"])
         lapse.memo[key] = queries.central_admins(unit) if central else queries.handlers_above(unit)
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient_id=user,
-                kind=KIND[lapse.deadline.name],
-                takedown_id=lapse.pk,
-                created_at=lapse.now,
-            )
-            for user in lapse.memo[key]
-        ]
-    )
+    notify(lapse.memo[key], KIND[lapse.deadline.name], at=lapse.now, takedown_id=lapse.pk)
 
 
 OVERDUE = register(
@@ -72,18 +62,8 @@ def tell_page_staff(request_id: int, actor_id: int | None, *, at: datetime.datet
     item = TakedownRequest.objects.filter(pk=request_id, state=TakedownState.ACTIONED).first()
     if item is None:
         return 0
-    rows = [
-        Notification(
-            recipient_id=user,
-            kind=NotificationKind.TAKEDOWN_ACTED,
-            takedown_id=item.pk,
-            created_at=at,
-        )
-        for user in queries.page_staff(item.unit)
-        if user != actor_id
-    ]
-    Notification.objects.bulk_create(rows)
-    return len(rows)
+    staff = [user for user in queries.page_staff(item.unit) if user != actor_id]
+    return notify(staff, NotificationKind.TAKEDOWN_ACTED, at=at, takedown_id=item.pk)
 
 
 def tell_received(item: TakedownRequest, move: TakedownTransition) -> int:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import (
     AccountKind,
+    ApiToken,
     PhoneCode,
     User,
 )
@@ -194,3 +195,32 @@ def do_citizen_signup(profile: CitizenProfile) -> User:
             _("This number already has an account. Log in instead."), field="phone"
         ) from exc
     return user
+
+
+# --- the person's own data (congdong.privacy decides; this app writes its rows) --------------
+
+
+def do_correct_identity(citizen: User, full_name: str, date_of_birth: datetime.date) -> None:
+    """Write the corrected name and date of birth (checked by congdong.privacy's
+    `check_correct`, with the sign-up's rules), on the row and on `citizen`."""
+    User.objects.filter(pk=citizen.pk).update(full_name=full_name, date_of_birth=date_of_birth)
+    citizen.full_name, citizen.date_of_birth = full_name, date_of_birth
+
+
+def erase_citizen(citizen: User, now: datetime.datetime) -> None:
+    """De-identify the account of a citizen who deleted it (congdong.privacy's `do_delete`), in
+    the caller's transaction: one-time codes of their number deleted, API tokens revoked, name,
+    phone, date of birth and email erased, the account inactive (its sessions end: Django
+    refuses inactive accounts) and without a password. The row stays, for what the law keeps."""
+    if citizen.phone:
+        PhoneCode.objects.filter(phone=citizen.phone).delete()
+    ApiToken.objects.filter(user=citizen, revoked_at__isnull=True).update(revoked_at=now)
+    citizen.username = f"deleted-{citizen.pk}"
+    citizen.full_name = ""
+    citizen.first_name = citizen.last_name = citizen.email = ""
+    citizen.phone = None
+    citizen.phone_verified_at = None
+    citizen.date_of_birth = None
+    citizen.is_active = False
+    citizen.set_unusable_password()
+    citizen.save()

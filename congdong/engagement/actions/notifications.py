@@ -157,6 +157,14 @@ def save_settings(user: AnyUser, digest: str, email: str) -> NotificationSetting
     return row
 
 
+def stop_digest(user_id: int) -> int:
+    """No digest for `user_id` any more, and their address erased: the digest consent was
+    withdrawn (congdong.privacy). In the caller's transaction; returns the rows changed."""
+    return NotificationSettings.objects.filter(user_id=user_id).update(
+        digest=DigestChoice.NONE, email=""
+    )
+
+
 def save_instant(user: AnyUser, sms: bool, email: bool) -> NotificationSettings:
     """Save whether `user` is told at once, by SMS (to their verified mobile number) and by
     email (to the confirmed address of their settings), of each step of what they wait for or

@@ -47,15 +47,21 @@ def notify(
     recipients: Iterable[int],
     kind: NotificationKind,
     *,
-    key: str,
     at: datetime.datetime,
+    key: str = "",
     feedback_id: int | None = None,
     data_request_id: int | None = None,
     takedown_id: int | None = None,
+    case_id: int | None = None,
+    post_id: int | None = None,
+    comment_id: int | None = None,
+    channel_link_id: int | None = None,
 ) -> int:
-    """Put a notification of `kind` in the bell of each of `recipients` (user ids), once per
-    `key` (the state change told); the instant kinds also go by SMS and email after the commit.
-    Returns how many people were addressed (those told before are skipped silently)."""
+    """Put a notification of `kind` about the item given (`feedback_id`, …) in the bell of each
+    of `recipients` (user ids), once per `key` (the state change told; without one, the caller
+    makes each call once, e.g. by a claimed row); the instant kinds also go by SMS and email
+    after the commit. Returns how many people were addressed (those told before are skipped
+    silently). The one way any app writes a notification: one INSERT however many are told."""
     ids = sorted(set(recipients))
     if not ids:
         return 0
@@ -69,6 +75,10 @@ def notify(
                 feedback_id=feedback_id,
                 data_request_id=data_request_id,
                 takedown_id=takedown_id,
+                case_id=case_id,
+                post_id=post_id,
+                comment_id=comment_id,
+                channel_link_id=channel_link_id,
                 created_at=at,
                 deliver=instant,
             )
