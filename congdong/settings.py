@@ -8,6 +8,7 @@ Redis). docs/configuration.md is the table, generated from that object.
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,7 +146,12 @@ INSTALLED_APPS = [
     "congdong.audit",
     "congdong.breaches",
     "congdong.twofactor",
+    "congdong.worker",
 ]
+# The tools beside the product (congdong_tools: `congdong demo`, `congdong bench`, `congdong
+# scenario`, the platforms' fakes), where they are installed: a checkout has them.
+if importlib.util.find_spec("congdong_tools") is not None:
+    INSTALLED_APPS.append("congdong_tools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -172,7 +178,9 @@ MIDDLEWARE = [
     "congdong.audit.middleware.AuditMiddleware",
 ]
 
-ROOT_URLCONF = "congdong.urls"
+# With the benchmarks' switch on, the site's map plus their hello-world baseline (a tools
+# module, named here and never imported by the product).
+ROOT_URLCONF = "congdong_tools.bench.urls" if BENCH_VIEWS else "congdong.urls"
 WSGI_APPLICATION = "congdong.wsgi.application"
 
 TEMPLATES = [

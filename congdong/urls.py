@@ -57,12 +57,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-if settings.BENCH_VIEWS:
-    # The hello-world baseline of `congdong bench public-pages`; never routed otherwise.
-    from congdong.bench.views import hello
-
-    urlpatterns += [path("__bench/hello/", hello)]
-
 if settings.SERVE_MEDIA:
     # The embedded default serves uploads itself; at scale they live on S3-compatible storage
     # or the reverse proxy serves MEDIA_ROOT, and CONGDONG_SERVE_MEDIA=false turns this off.
