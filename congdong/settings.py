@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "congdong.breaches",
     "congdong.twofactor",
     "congdong.worker",
+    "congdong.site",
 ]
 # The tools beside the product (congdong_tools: `congdong demo`, `congdong bench`, `congdong
 # scenario`, the platforms' fakes), where they are installed: a checkout has them.
@@ -256,7 +257,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:staff-login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

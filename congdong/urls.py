@@ -31,6 +31,7 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 handler403 = "congdong.core.views.permission_denied"
 
 urlpatterns = [
+    path("", include("congdong.site.urls")),
     path("", include("congdong.core.urls")),
     path("", include("congdong.units.urls")),
     path("", include("congdong.accounts.urls")),

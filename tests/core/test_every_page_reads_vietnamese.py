@@ -118,7 +118,7 @@ def _policy_version() -> dict[str, Any]:
 
 
 PUBLIC_EVERYONE = (
-    StaffPage("core:home", ""),
+    StaffPage("site:home", ""),
     StaffPage("core:citizen-needed", ""),
     StaffPage("units:detail", "", _unit),
     StaffPage("pages:public", "", _page),
@@ -439,7 +439,7 @@ def test_every_page_reads_vietnamese(demo, db, page):
 @pytest.mark.parametrize(
     "name, persona, words",
     [
-        ("core:home", ANONYMOUS, ["Community pages", "Privacy"]),
+        ("site:home", ANONYMOUS, ["Community pages", "Privacy"]),
         ("posts:desk", "kinhbac.canbo", ["Editor's desk"]),
         # The audit log's words for actions and objects have their English too.
         ("audit:list", "tw.baovedulieu", ["Audit log", "Grant a role", "unit «"]),
