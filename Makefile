@@ -36,6 +36,7 @@ test-fast: messages
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python scripts/mypy_ratchet.py
 
 clean:

@@ -8,6 +8,7 @@ Redis). docs/configuration.md is the table, generated from that object.
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -145,7 +146,13 @@ INSTALLED_APPS = [
     "congdong.audit",
     "congdong.breaches",
     "congdong.twofactor",
+    "congdong.worker",
+    "congdong.site",
 ]
+# The tools beside the product (congdong_tools: `congdong demo`, `congdong bench`, `congdong
+# scenario`, the platforms' fakes), where they are installed: a checkout has them.
+if importlib.util.find_spec("congdong_tools") is not None:
+    INSTALLED_APPS.append("congdong_tools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -172,7 +179,9 @@ MIDDLEWARE = [
     "congdong.audit.middleware.AuditMiddleware",
 ]
 
-ROOT_URLCONF = "congdong.urls"
+# With the benchmarks' switch on, the site's map plus their hello-world baseline (a tools
+# module, named here and never imported by the product).
+ROOT_URLCONF = "congdong_tools.bench.urls" if BENCH_VIEWS else "congdong.urls"
 WSGI_APPLICATION = "congdong.wsgi.application"
 
 TEMPLATES = [
@@ -248,7 +257,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "accounts:staff-login"
 LOGIN_REDIRECT_URL = "accounts:workspace"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "site:home"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]

@@ -31,6 +31,7 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 handler403 = "congdong.core.views.permission_denied"
 
 urlpatterns = [
+    path("", include("congdong.site.urls")),
     path("", include("congdong.core.urls")),
     path("", include("congdong.units.urls")),
     path("", include("congdong.accounts.urls")),
@@ -56,12 +57,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
-
-if settings.BENCH_VIEWS:
-    # The hello-world baseline of `congdong bench public-pages`; never routed otherwise.
-    from congdong.bench.views import hello
-
-    urlpatterns += [path("__bench/hello/", hello)]
 
 if settings.SERVE_MEDIA:
     # The embedded default serves uploads itself; at scale they live on S3-compatible storage

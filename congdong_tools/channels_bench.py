@@ -1,5 +1,5 @@
 """The work of `congdong bench channels`, run as a child process against a throwaway database
-(congdong/bench/channels.py starts it; the product never imports this package).
+(congdong_tools/bench/channels.py starts it; the product never imports this package).
 
 One publish-down campaign from the central page to every page below, each page linked to a
 Facebook Page and a Zalo OA on the fake platforms, which run here in threads; the Graph fake

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 
 from congdong.accounts.models import User
-from congdong.demo.personas import DEMO_PASSWORD, ensure_personas
 from congdong.units.actions import do_import_structure
 from congdong.units.models import Level, Unit
+from congdong_tools.demo.personas import DEMO_PASSWORD, ensure_personas
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +46,7 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def personas(db) -> dict[str, User]:
-    """The demo personas, by username (see congdong/demo/personas.py).
+    """The demo personas, by username (see congdong_tools/demo/personas.py).
 
     A transactional test before this one (threads, a live server) flushed the database: the
     unit trees of `django_db_setup` come back first."""

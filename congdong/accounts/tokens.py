@@ -133,3 +133,9 @@ def phone_login(
             citizen = citizens.do_citizen_signup(profile)
             privacy_actions.do_signup_consents(citizen, digest=digest, how=Channel.API, ip=ip)
     return citizen, do_issue_token(citizen, device)
+
+
+def key_owner(key: str) -> int | None:
+    """The id of the account whose live token this key is (for the request limits)."""
+    token = token_for_key(key)
+    return token.user_id if token is not None else None

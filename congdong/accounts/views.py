@@ -141,7 +141,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 def _after_sign_in(request: HttpRequest) -> HttpResponse:
     """Back where the citizen was (following a page, say), or home."""
-    return redirect(request.session.pop("citizen_next", None) or "core:home")
+    return redirect(request.session.pop("citizen_next", None) or "site:home")
 
 
 def phone_start(request: HttpRequest) -> HttpResponse:

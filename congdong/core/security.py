@@ -153,17 +153,20 @@ class ApiRateLimitMiddleware:
         return response
 
 
+# Who holds an API key (the account's id, or None): set by the accounts app when it is ready
+# (accounts.apps), so that plumbing asks a domain app without importing it.
+key_owner: Callable[[str], int | None] | None = None
+
+
 def _api_user_id(request: HttpRequest) -> int | None:
     """The account behind the request: a valid bearer key first (as the API's auth does), else
     the session. An unknown key counts as anonymous, so guessing keys is limited by address."""
     header = request.headers.get("Authorization", "")
     scheme, _sep, key = header.partition(" ")
-    if scheme.lower() == "bearer" and key.strip():
-        from congdong.accounts.tokens import token_for_key  # accounts imports core
-
-        found = token_for_key(key.strip())
+    if scheme.lower() == "bearer" and key.strip() and key_owner is not None:
+        found = key_owner(key.strip())
         if found is not None:
-            return found.user_id
+            return found
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user.pk

@@ -6,7 +6,6 @@ from congdong.core import views
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("ngon-ngu/<str:code>/", views.language, name="language"),
     # Browsers ask for /favicon.ico before (or without) reading the page's <link rel="icon">.
     path("favicon.ico", RedirectView.as_view(url=static(views.FAVICON), permanent=True)),

@@ -227,7 +227,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
                     "erased; the records the law requires are kept without them."
                 ),
             )
-            return redirect("core:home")
+            return redirect("site:home")
     return render(
         request,
         "privacy/delete.html",

@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from congdong import settings as project_settings
-from congdong.demo.personas import DEMO_PASSWORD
+from congdong_tools.demo.personas import DEMO_PASSWORD
 
 STAFF = "kinhbac.canbo"
 

@@ -13,7 +13,7 @@ from congdong.api import api
 from congdong.audit import labels
 from congdong.audit.record import record
 from congdong.audit.targets import Found
-from congdong.bench.staff_pages.pages import ACTIONS
+from congdong_tools.bench.staff_pages.pages import ACTIONS
 from tests.conftest import client_for, unit_2025
 
 pytestmark = pytest.mark.django_db

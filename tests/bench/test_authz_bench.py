@@ -9,8 +9,8 @@ import os
 import pytest
 from django.core.management import call_command
 
-from congdong.bench.authz import matrix, world
-from congdong.bench.authz.oracle import RELATIONS, ROLES
+from congdong_tools.bench.authz import matrix, world
+from congdong_tools.bench.authz.oracle import RELATIONS, ROLES
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import os
 import pytest
 from django.core.management import call_command
 
-from congdong.bench import fuzz
+from congdong_tools.bench import fuzz
 
 SAMPLE = 600
 

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from django.core.management import call_command
 
-from congdong.bench import rollup
+from congdong_tools.bench import rollup
 
 pytestmark = pytest.mark.slow
 

@@ -9,9 +9,9 @@ import os
 import pytest
 from django.core.management import call_command
 
-from congdong.bench.staff_pages.measure import measure
-from congdong.bench.staff_pages.pages import ACTIONS, PAGES, staff_routes, unmapped
-from congdong.demo.build import build
+from congdong_tools.bench.staff_pages.measure import measure
+from congdong_tools.bench.staff_pages.pages import ACTIONS, PAGES, staff_routes, unmapped
+from congdong_tools.demo.build import build
 
 pytestmark = pytest.mark.slow
 # CI's two passes run side by side on two CPUs: the demo is built once in each, by
@@ -36,7 +36,7 @@ PERSONAS = {
 @pytest.fixture
 def sample_demo(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    settings.ROOT_URLCONF = "congdong.bench.urls"  # the hello-world baseline
+    settings.ROOT_URLCONF = "congdong_tools.bench.urls"  # the hello-world baseline
     build(lambda _text: None, import_units=False, sample=True)
 
 

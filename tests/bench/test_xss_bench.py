@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from congdong.bench.xss.payloads import all_payloads, decode_marker, encode_letters, sample
-from congdong.bench.xss.seed import FIELDS
+from congdong_tools.bench.xss.payloads import all_payloads, decode_marker, encode_letters, sample
+from congdong_tools.bench.xss.seed import FIELDS
 
 FAMILIES = {
     "script", "handler", "url", "css", "attribute", "markdown", "template", "mxss", "htmx",

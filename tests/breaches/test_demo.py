@@ -8,7 +8,7 @@ import pytest
 from congdong.audit import queries as audit_queries
 from congdong.breaches.models import BreachState
 from congdong.breaches.queries import to_handle
-from congdong.demo.breaches import ensure_breaches
+from congdong_tools.demo.breaches import ensure_breaches
 
 pytestmark = pytest.mark.django_db
 

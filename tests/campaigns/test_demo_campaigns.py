@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from congdong.campaigns.models import Campaign, CampaignMode, CampaignTarget
-from congdong.demo.campaigns import ensure_campaigns
-from congdong.demo.pages import ensure_pages
-from congdong.demo.posts import ensure_posts
 from congdong.pages.models import Page, PageStatus
 from congdong.posts.default_regulation import ensure_default_regulation
+from congdong_tools.demo.campaigns import ensure_campaigns
+from congdong_tools.demo.pages import ensure_pages
+from congdong_tools.demo.posts import ensure_posts
 from tests.conftest import client_for, unit_2025
 
 pytestmark = pytest.mark.django_db

@@ -26,9 +26,9 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from congdong.accounts.models import User
-from congdong.bench.staff_pages.pages import PAGES, Params, unmapped
-from congdong.demo.build import build
-from congdong.demo.personas import CITIZEN
+from congdong_tools.bench.staff_pages.pages import PAGES, Params, unmapped
+from congdong_tools.demo.build import build
+from congdong_tools.demo.personas import CITIZEN
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ ANONYMOUS, CITIZEN_PERSONA = "", "citizen"
 @dataclass(frozen=True)
 class StaffPage:
     """A page of the URL map as a persona ("" anonymous, "citizen" the demo citizen, else a
-    username) sees it: congdong.bench.staff_pages.pages.StaffPage, with a query that may come
+    username) sees it: congdong_tools.bench.staff_pages.pages.StaffPage, with a query that may come
     from the demo too."""
 
     name: str
@@ -56,8 +56,8 @@ class StaffPage:
 
 
 def _page() -> dict[str, Any]:
-    from congdong.demo.personas import find_unit
     from congdong.pages.models import Page
+    from congdong_tools.demo.personas import find_unit
 
     return {"slug": Page.objects.filter(unit=find_unit("24/Kinh Bắc")).order_by("pk")[0].slug}
 
@@ -74,7 +74,7 @@ def _public_post() -> dict[str, Any]:
 
 
 def _unit() -> dict[str, Any]:
-    from congdong.demo.personas import find_unit
+    from congdong_tools.demo.personas import find_unit
 
     return {"unit_id": find_unit("24/Kinh Bắc").pk}
 
@@ -118,7 +118,7 @@ def _policy_version() -> dict[str, Any]:
 
 
 PUBLIC_EVERYONE = (
-    StaffPage("core:home", ""),
+    StaffPage("site:home", ""),
     StaffPage("core:citizen-needed", ""),
     StaffPage("units:detail", "", _unit),
     StaffPage("pages:public", "", _page),
@@ -228,7 +228,7 @@ def _as(pages: tuple[StaffPage, ...], persona: str) -> list[StaffPage]:
 
 
 def _bac_ninh() -> str:
-    from congdong.demo.personas import find_unit
+    from congdong_tools.demo.personas import find_unit
 
     return f"?mo={find_unit('24').pk}"
 
@@ -367,8 +367,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[froze
 
 def _start_export() -> None:
     """The analyst's export, as `congdong bench staff-pages` starts it, for its pages."""
-    from congdong.demo.personas import find_unit
     from congdong.insights.exports.jobs import run_exports
+    from congdong_tools.demo.personas import find_unit
 
     response = _client("tw.thongke").post(
         "/lam-viec/thong-ke/xuat/",
@@ -439,7 +439,7 @@ def test_every_page_reads_vietnamese(demo, db, page):
 @pytest.mark.parametrize(
     "name, persona, words",
     [
-        ("core:home", ANONYMOUS, ["Community pages", "Privacy"]),
+        ("site:home", ANONYMOUS, ["Community pages", "Privacy"]),
         ("posts:desk", "kinhbac.canbo", ["Editor's desk"]),
         # The audit log's words for actions and objects have their English too.
         ("audit:list", "tw.baovedulieu", ["Audit log", "Grant a role", "unit «"]),

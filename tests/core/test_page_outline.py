@@ -20,12 +20,12 @@ from django.utils import timezone
 
 from congdong.accounts.models import User
 from congdong.accounts.roles import Role
-from congdong.demo.personas import CITIZEN, PERSONAS
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.engagement.notifications import COUNT_CAP
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.posts import actions
+from congdong_tools.demo.personas import CITIZEN, PERSONAS
 from tests.conftest import client_for, unit_2025
 from tests.posts.conftest import approved, grant
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from congdong.accounts.models import User
 from congdong.accounts.tokens import do_issue_token
 from congdong.core import ratelimit, security
-from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
+from congdong_tools.demo.personas import CITIZEN, DEMO_PASSWORD
 
 LOGIN = "/dang-nhap/"
 API = "/api/v1/structures"

@@ -1,4 +1,4 @@
-"""The README says what the demo has: every persona of congdong/demo/personas.py, with its
+"""The README says what the demo has: every persona of congdong_tools/demo/personas.py, with its
 roles, in the Vietnamese and the English logins tables; the demo's options; how to get the
 browser the e2e tests drive. The console's own list names every role too."""
 
@@ -11,7 +11,7 @@ from django.core.management import load_command_class
 from django.utils import translation
 
 from congdong.cli import print_help
-from congdong.demo.personas import PERSONAS, Persona
+from congdong_tools.demo.personas import PERSONAS, Persona
 
 ROOT = Path(__file__).resolve().parents[2]
 VI, EN = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## English\n")

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils.module_loading import import_string
 
 from congdong.core.security import LAST_SEEN
-from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
+from congdong_tools.demo.personas import CITIZEN, DEMO_PASSWORD
 from tests.conftest import last_code
 
 pytestmark = pytest.mark.django_db

@@ -34,12 +34,9 @@ from django.db import models
 import congdong
 
 PACKAGE = Path(congdong.__file__).parent
-# Folders of the package that are not the product's write paths, and why.
+# Folders of the package that are not the product's write paths, and why (the demo, the
+# benchmarks and the conference scenario live outside it, in congdong_tools).
 LEFT_OUT = {
-    "bench": "benchmarks build their own throwaway data",
-    "demo": "the demo's data builder",
-    "scenario": "insights/scenario builds the conference scenario's own throwaway database, "
-    "like the demo (it leaves the product package with demo and bench)",
     "migrations": "data migrations run on historical models",
     "locale": "no code",
     "static": "no code",

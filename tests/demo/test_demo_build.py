@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from congdong.demo.personas import PERSONAS
+from congdong_tools.demo.personas import PERSONAS
 from tests.core.test_backup_restore import ROOT, python_in
 
 CITIZENS = "300"

@@ -15,9 +15,6 @@ from django.utils import timezone
 
 from congdong.accounts.models import AccountKind, User
 from congdong.accounts.phones import normalise_mobile
-from congdong.demo import posts as demo_posts
-from congdong.demo.engagement import ensure_engagement
-from congdong.demo.personas import CITIZEN
 from congdong.engagement.feeds import feed_for
 from congdong.engagement.models import (
     Comment,
@@ -35,6 +32,9 @@ from congdong.pages.models import CommentPolicy, Page, PageStatus
 from congdong.pages.queries import can_operate
 from congdong.posts.models import PostState
 from congdong.units.models import Level, Unit
+from congdong_tools.demo import posts as demo_posts
+from congdong_tools.demo.engagement import ensure_engagement
+from congdong_tools.demo.personas import CITIZEN
 from tests.conftest import client_for, commune_named, demo_personas, unit_2025
 from tests.worlds import module_world
 
@@ -205,9 +205,9 @@ def test_the_persona_citizen_sees_a_lively_feed(made, personas):
 
 
 def test_the_demos_figures_are_its_rows_replayed_once_through_ingestion(made):
-    from congdong.demo.insights import ensure_history
     from congdong.insights import figures
     from congdong.insights.figures import Period
+    from congdong_tools.demo.insights import ensure_history
 
     assert ensure_history() > 0
     assert ensure_history() == 0  # once

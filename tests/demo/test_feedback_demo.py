@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 
 from congdong.accounts.models import User
-from congdong.demo.build import settle_notifications
-from congdong.demo.feedback import ensure_feedback
-from congdong.demo.personas import CITIZEN
 from congdong.engagement.actions.notify import deliver_pending
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.feedback import queries
 from congdong.feedback.models import Feedback, FeedbackAction, FeedbackState, FeedbackTransition
+from congdong_tools.demo.build import settle_notifications
+from congdong_tools.demo.feedback import ensure_feedback
+from congdong_tools.demo.personas import CITIZEN
 from tests.conftest import client_for, commune_named, demo_personas
 from tests.engagement.conftest import citizen
 from tests.worlds import module_world

@@ -11,16 +11,16 @@ import pytest
 from django.utils import timezone
 
 from congdong.accounts.models import User
-from congdong.demo import posts as demo_posts
-from congdong.demo.moderation import MODERATOR, ensure_moderation
-from congdong.demo.personas import CITIZEN
-from congdong.demo.takedown import REQUESTS, ensure_takedowns
 from congdong.engagement.models import Comment, CommentState, Notification, NotificationKind
 from congdong.moderation.models import Appeal, AppealState, Case, CaseState, Lock, Report, Strike
 from congdong.moderation.queries import active_lock
 from congdong.pages.actions import do_establish_many
 from congdong.takedown import queries as takedown_queries
 from congdong.takedown.models import TakedownRequest, TakedownState, TakedownTransition
+from congdong_tools.demo import posts as demo_posts
+from congdong_tools.demo.moderation import MODERATOR, ensure_moderation
+from congdong_tools.demo.personas import CITIZEN
+from congdong_tools.demo.takedown import REQUESTS, ensure_takedowns
 from tests.conftest import client_for, commune_named, demo_personas, unit_2025
 from tests.engagement.conftest import citizen
 from tests.worlds import committed_callbacks, module_world

@@ -151,8 +151,8 @@ def page(browser: Browser, live_server, settings) -> Iterator[Page]:
 @pytest.fixture
 def e2e_data(live_server) -> dict[str, User]:
     """Units of Bắc Ninh and Hà Nội (2025) and the demo personas, by username."""
-    from congdong.demo.personas import ensure_personas
     from congdong.units.actions import do_import_structure
+    from congdong_tools.demo.personas import ensure_personas
 
     do_import_structure("2025", provinces={"24", "01"})
     return {user.username: user for _persona, user in ensure_personas()}

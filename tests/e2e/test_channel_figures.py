@@ -22,7 +22,6 @@ from playwright.sync_api import Locator, Page, expect
 
 from congdong.accounts.roles import Role
 from congdong.channels.models import ChannelKind, MetricStop
-from congdong.demo.personas import DEMO_PASSWORD
 from congdong.insights import events
 from congdong.insights.channel_import import import_due, import_link, yesterday
 from congdong.insights.models import EventKind
@@ -30,6 +29,7 @@ from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
 from congdong.worker.jobs import Job
 from congdong.worker.loop import Loop, start_in_thread
+from congdong_tools.demo.personas import DEMO_PASSWORD
 from congdong_tools.fakes.graph import FakeGraph
 from congdong_tools.fakes.zalo import FakeZalo
 from tests.conftest import commune_named, unit_2025

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from congdong.accounts.models import AccountKind, PhoneCode, User
-from congdong.demo.personas import CITIZEN
+from congdong_tools.demo.personas import CITIZEN
 from tests.conftest import last_code
 
 pytestmark = pytest.mark.e2e

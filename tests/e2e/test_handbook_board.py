@@ -10,10 +10,10 @@ from playwright.sync_api import Page, expect
 
 from congdong.accounts.models import Organisation
 from congdong.accounts.roles import Role
-from congdong.demo.personas import DEMO_PASSWORD
 from congdong.handbook import actions
 from congdong.handbook.models import BoardPost, BoardState, PageKind
 from congdong.units.models import Unit
+from congdong_tools.demo.personas import DEMO_PASSWORD
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 from tests.posts.conftest import grant
 

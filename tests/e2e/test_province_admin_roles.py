@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 
 from congdong.accounts.models import Membership, Organisation
 from congdong.accounts.roles import Role
-from congdong.demo.personas import DEMO_PASSWORD
 from congdong.units.models import Level, Unit
+from congdong_tools.demo.personas import DEMO_PASSWORD
 from tests.conftest import commune_named, unit_2025
 
 pytestmark = pytest.mark.e2e

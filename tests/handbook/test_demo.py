@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from congdong.demo.handbook import ensure_handbook
 from congdong.handbook.models import (
     BoardPost,
     BoardReply,
@@ -12,6 +11,7 @@ from congdong.handbook.models import (
     RevisionState,
 )
 from congdong.handbook.text import render_markdown
+from congdong_tools.demo.handbook import ensure_handbook
 from tests.conftest import client_for
 
 

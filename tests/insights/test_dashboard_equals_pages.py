@@ -21,7 +21,6 @@ from django.utils import timezone
 from congdong.accounts.roles import Role
 from congdong.campaigns import actions as campaign_actions
 from congdong.campaigns.models import CampaignMode, CampaignTarget
-from congdong.demo.build import build
 from congdong.engagement.actions import follows
 from congdong.engagement.models import PageCounter
 from congdong.insights import dashboard, events, figures, rollup
@@ -33,6 +32,7 @@ from congdong.posts import actions as post_actions
 from congdong.posts.models import Post, PostState
 from congdong.privacy import actions as privacy_actions
 from congdong.units.models import Unit
+from congdong_tools.demo.build import build
 from tests.campaigns.conftest import central_approver as central_approver  # fixtures
 from tests.campaigns.conftest import central_post as central_post
 from tests.campaigns.conftest import launched

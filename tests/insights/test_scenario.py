@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from congdong.insights import scenario
+from congdong_tools import scenario
 
 # The scenario builds its own SQLite database whatever the suite's (`scenario.run`): the
 # PostgreSQL pass would run the very same thing again.

@@ -110,7 +110,7 @@ def test_api_grants_and_removes_co_admins(personas, pages):
 
 
 def test_demo_youth_union_persona_co_runs_kinh_bac(personas):
-    from congdong.demo.pages import ensure_pages
+    from congdong_tools.demo.pages import ensure_pages
 
     ensure_pages()
     member = personas["kinhbac.doanvien"]

@@ -158,7 +158,7 @@ def test_api_sets_up_opens_and_lists_pages(personas, client):
 
 
 def test_demo_pages_match_the_2022_coverage(personas):
-    from congdong.demo.pages import ensure_pages
+    from congdong_tools.demo.pages import ensure_pages
 
     ensure_pages()
     counts = {

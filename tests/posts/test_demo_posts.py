@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import pytest
 from django.utils import timezone
 
-from congdong.demo import posts as demo_posts
-from congdong.demo.posts import OTHER_COMMUNES, ensure_posts
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import PageStatus
 from congdong.posts.models import POST_STATES, Post, PostState
 from congdong.posts.rich_text import clean_html
 from congdong.units.models import Level, Unit
+from congdong_tools.demo import posts as demo_posts
+from congdong_tools.demo.posts import OTHER_COMMUNES, ensure_posts
 from tests.conftest import commune_named, demo_personas, unit_2025
 from tests.worlds import module_world
 

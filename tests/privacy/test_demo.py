@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from congdong.accounts.models import User
-from congdong.demo.personas import CITIZEN
-from congdong.demo.privacy import ensure_privacy
 from congdong.engagement.models import Notification, NotificationKind
 from congdong.privacy import queries
 from congdong.privacy.models import ConsentPurpose, ConsentRecord, DataRequest, RequestState
+from congdong_tools.demo.personas import CITIZEN
+from congdong_tools.demo.privacy import ensure_privacy
 from tests.engagement.conftest import citizen
 
 

@@ -22,8 +22,8 @@ from congdong.accounts.actions import citizens
 from congdong.accounts.models import PhoneCode
 from congdong.core.errors import ActionError
 from congdong.core.ratelimit import RateLimited
-from congdong.demo.personas import CITIZEN
 from congdong.twofactor import actions as twofactor
+from congdong_tools.demo.personas import CITIZEN
 from tests.conftest import last_code
 from tests.twofactor.conftest import enrol
 

@@ -16,7 +16,6 @@ from django.test import Client
 from django.utils import timezone
 
 from congdong.accounts.models import User
-from congdong.demo.personas import CITIZEN
 from congdong.engagement import tasks
 from congdong.engagement.models import (
     DigestChoice,
@@ -24,6 +23,7 @@ from congdong.engagement.models import (
     NotificationKind,
     NotificationSettings,
 )
+from congdong_tools.demo.personas import CITIZEN
 from tests.conftest import client_for
 
 SETTINGS = "/thong-bao/cai-dat/"

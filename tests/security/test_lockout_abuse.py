@@ -14,8 +14,8 @@ import pytest
 from django.test import Client
 
 from congdong.core import security
-from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
 from congdong.twofactor.models import Authenticator
+from congdong_tools.demo.personas import CITIZEN, DEMO_PASSWORD
 from tests.conftest import last_code
 from tests.twofactor.conftest import CODE, DISABLE, LOGIN, Enrolled, enrol, signed_in
 

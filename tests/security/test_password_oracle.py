@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from congdong.demo.personas import DEMO_PASSWORD
+from congdong_tools.demo.personas import DEMO_PASSWORD
 from tests.twofactor.conftest import LOGIN, enrol
 
 CHANGE = "/doi-mat-khau/"

@@ -21,7 +21,7 @@ from django.core.checks import run_checks
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from congdong.demo.personas import DEMO_PASSWORD
+from congdong_tools.demo.personas import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 API = "/api/v1/structures"

@@ -73,7 +73,7 @@ def shareable(pages: Pages, post: Post) -> dict[str, tuple[str, str]]:
     """Each public view people share: its address and the title its card must carry."""
     page = pages.kinh_bac
     return {
-        "home": (reverse("core:home"), "Danh bạ Trang cộng đồng"),
+        "home": (reverse("site:home"), "Danh bạ Trang cộng đồng"),
         "directory": (reverse("units:detail", args=[page.unit_id]), page.unit.full_name),
         "page": (reverse("pages:public", args=[page.slug]), page.name),
         "post": (reverse("posts:public", args=[page.slug, post.pk]), post.title),

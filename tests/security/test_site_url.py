@@ -78,7 +78,7 @@ def own_links(html: str) -> list[str]:
 def public_views(pages: Pages, post: Post) -> dict[str, str]:
     page = pages.kinh_bac
     return {
-        "home": reverse("core:home"),
+        "home": reverse("site:home"),
         "directory": reverse("units:detail", args=[page.unit_id]),
         "page": reverse("pages:public", args=[page.slug]),
         "post": reverse("posts:public", args=[page.slug, post.pk]),

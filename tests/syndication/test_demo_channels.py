@@ -5,18 +5,18 @@ inbox through the real webhooks, signed as the platforms sign."""
 from __future__ import annotations
 
 from congdong.channels.models import ChannelLink
-from congdong.demo.channels import (
+from congdong.insights.models import DayCount
+from congdong.listening.actions import answer, process_pending
+from congdong.listening.models import ChannelMessage, WebhookRefusal
+from congdong.posts.actions import publish_or_schedule
+from congdong.syndication.models import Delivery
+from congdong_tools.demo.channels import (
     CONNECTED,
     TALKS,
     converse_when_up,
     seed_conversations,
     start_fake_channels,
 )
-from congdong.insights.models import DayCount
-from congdong.listening.actions import answer, process_pending
-from congdong.listening.models import ChannelMessage, WebhookRefusal
-from congdong.posts.actions import publish_or_schedule
-from congdong.syndication.models import Delivery
 from tests.listening.conftest import Catcher, forward
 from tests.syndication.conftest import work
 

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from congdong.accounts.models import User
-from congdong.demo.personas import DEMO_PASSWORD
+from congdong_tools.demo.personas import DEMO_PASSWORD
 
 LOGIN, CODE, WORKSPACE = "/dang-nhap/", "/dang-nhap/ma-xac-thuc/", "/lam-viec/"
 SETTINGS = "/lam-viec/dang-nhap-hai-buoc/"

@@ -58,7 +58,7 @@ def test_without_required_mode_staff_work_without_it(staff):
 
 def test_required_mode_leaves_citizens_alone(personas, settings):
     from congdong.accounts.models import User
-    from congdong.demo.personas import CITIZEN
+    from congdong_tools.demo.personas import CITIZEN
 
     settings.STAFF_TOTP_REQUIRED = True
     citizen = User.objects.get(phone=CITIZEN["phone"])

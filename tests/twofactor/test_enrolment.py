@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from congdong.accounts.models import User
-from congdong.demo.personas import CITIZEN, DEMO_PASSWORD
 from congdong.twofactor.models import Authenticator, RecoveryCode
+from congdong_tools.demo.personas import CITIZEN, DEMO_PASSWORD
 from tests.conftest import client_for
 from tests.twofactor.conftest import (
     CONFIRM,

@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from congdong.accounts.roles import Role
-from congdong.demo.personas import ensure_personas
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.posts import actions
@@ -18,6 +17,7 @@ from congdong.posts.default_regulation import ensure_default_regulation
 from congdong.posts.models import Post, PostState
 from congdong.units.actions import do_import_structure
 from congdong.units.models import Unit
+from congdong_tools.demo.personas import ensure_personas
 from tests.conftest import commune_named
 from tests.posts.conftest import approved, grant
 
