@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime
 
+from congdong.core.workflow.models import Transition
 from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
 from congdong.engagement.actions.notify import notify
 from congdong.engagement.models import NotificationKind
@@ -28,7 +29,6 @@ from congdong.feedback.models import (
     Feedback,
     FeedbackAction,
     FeedbackState,
-    FeedbackTransition,
 )
 from congdong.feedback.queries import can_handle, handlers_above, handlers_at
 from congdong.units.models import Unit
@@ -102,7 +102,7 @@ TO_UNIT: dict[FeedbackAction, NotificationKind] = {
 }
 
 
-def tell_move(item: Feedback, move: FeedbackTransition) -> int:
+def tell_move(item: Feedback, move: Transition) -> int:
     """Tell the sender and the staff concerned of `move` (just recorded, in the caller's
     transaction); returns how many people were addressed."""
     action = FeedbackAction(move.action)

@@ -25,6 +25,7 @@ from django.utils import translation
 
 from congdong.accounts.models import User
 from congdong.core.links import absolute_url
+from congdong.core.workflow.models import Transition
 from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
 from congdong.engagement.actions.notify import notify
 from congdong.engagement.models import NotificationKind
@@ -32,7 +33,6 @@ from congdong.privacy import queries
 from congdong.privacy.models import (
     REQUEST_STATES,
     DataRequest,
-    DataRequestTransition,
     RequestState,
 )
 
@@ -84,7 +84,7 @@ def notify_overdue(now: datetime.datetime | None = None, batch: int = BATCH) -> 
     return sweep(OVERDUE, now, batch)
 
 
-def tell_move(item: DataRequest, move: DataRequestTransition) -> int:
+def tell_move(item: DataRequest, move: Transition) -> int:
     """Tell the sender and the officers of `move` (just recorded, in the caller's transaction):
     received (the sender, and the officers: new in their queue), answered or refused (the
     sender). Taking a request in hand tells nobody. Returns how many people were addressed."""

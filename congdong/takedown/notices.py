@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from congdong.core.workflow.models import Transition
 from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
 from congdong.engagement.actions.notify import notify
 from congdong.engagement.models import NotificationKind
@@ -19,7 +20,6 @@ from congdong.takedown.models import (
     TAKEDOWN_STATES,
     TakedownRequest,
     TakedownState,
-    TakedownTransition,
 )
 from congdong.units.models import Unit
 
@@ -66,7 +66,7 @@ def tell_page_staff(request_id: int, actor_id: int | None, *, at: datetime.datet
     return notify(staff, NotificationKind.TAKEDOWN_ACTED, at=at, takedown_id=item.pk)
 
 
-def tell_received(item: TakedownRequest, move: TakedownTransition) -> int:
+def tell_received(item: TakedownRequest, move: Transition) -> int:
     """A request just recorded (in the caller's transaction) lands in the queue of the
     moderators and admins of its content's unit (`queries.handlers_at`), the one who recorded
     it aside (issue 16.3: a request to handle, addressed to their unit)."""

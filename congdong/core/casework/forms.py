@@ -5,14 +5,18 @@ long enough for the actions' own limits to speak)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+# A label or help text: plain, or translated when shown (gettext_lazy).
+Text = str | Promise
 
 MAX_INPUT = 6000
 MOMENT_FORMATS = ["%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M"]
 
 
 def long_text(
-    label: str, help_text: str = "", rows: int = 3, max_length: int = MAX_INPUT
+    label: Text, help_text: Text = "", rows: int = 3, max_length: int = MAX_INPUT
 ) -> forms.CharField:
     """A text area: what was done, a reason, an answer."""
     return forms.CharField(
@@ -24,7 +28,7 @@ def long_text(
     )
 
 
-def moment(label: str, help_text: str, error_messages: dict | None = None) -> forms.DateTimeField:
+def moment(label: Text, help_text: Text, error_messages: dict | None = None) -> forms.DateTimeField:
     """An instant written day/month/year hour:minute (or as the browser's datetime-local)."""
     return forms.DateTimeField(
         label=label,
