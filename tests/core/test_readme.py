@@ -52,6 +52,6 @@ def test_the_readme_has_the_admin_the_citizen_the_demo_options_and_chromium(part
 def test_help_says_where_the_demo_serves(capsys):
     print_help()
     assert "--addrport" in capsys.readouterr().out
-    demo = load_command_class("congdong.core", "demo").create_parser("congdong", "demo")
+    demo = load_command_class("congdong_tools", "demo").create_parser("congdong", "demo")
     text = demo.format_help()
     assert "--addrport" in text and "Address and port" in text and "--citizens" in text

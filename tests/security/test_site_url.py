@@ -244,7 +244,7 @@ def test_a_site_address_that_is_not_one_is_refused_at_start(monkeypatch, tmp_pat
     ],
 )
 def test_the_demo_links_to_the_server_it_starts(monkeypatch, settings, addrport, expected):
-    from congdong.core.management.commands.demo import use_site_url
+    from congdong_tools.management.commands.demo import use_site_url
 
     monkeypatch.delenv("CONGDONG_SITE_URL", raising=False)
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
@@ -254,7 +254,7 @@ def test_the_demo_links_to_the_server_it_starts(monkeypatch, settings, addrport,
 
 
 def test_the_demo_keeps_a_site_address_the_operator_set(monkeypatch, settings):
-    from congdong.core.management.commands.demo import use_site_url
+    from congdong_tools.management.commands.demo import use_site_url
 
     monkeypatch.setenv("CONGDONG_SITE_URL", SITE)
     use_site_url("0.0.0.0:9000")
