@@ -23,7 +23,6 @@ from congdong.campaigns.models import (
     CampaignMode,
     CampaignStatus,
     CampaignTarget,
-    CampaignTransition,
     Targeting,
     TargetStatus,
 )
@@ -36,10 +35,13 @@ from congdong.campaigns.queries import (
 )
 from congdong.core import public_cache
 from congdong.core.errors import ActionError, Refusals
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start, record_starts
+from congdong.core.workflow.sweep import sweep
 from congdong.insights import events
 from congdong.insights.models import EventKind
 from congdong.pages.models import PageQuerySet, PageStatus
-from congdong.posts.models import Post, PostState, PostTransition
+from congdong.posts.models import Post, PostState
 from congdong.posts.queries import access_post_to_write
 from congdong.units.models import Level, Unit
 
@@ -172,9 +174,7 @@ def do_create(actor: User, new: NewCampaign) -> Campaign:
         )
         if new.units:
             campaign.target_units.set(new.units)
-        CampaignTransition.objects.create(
-            campaign=campaign, from_status="", to_status=C.DRAFT, actor=actor, at=now
-        )
+        record_start(campaign, by=actor, at=now)
     return campaign
 
 
@@ -244,13 +244,14 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
     shown: list[int] = []  # pages with a new published copy
     with transaction.atomic():
         # Conditional update: two approvers launching at once cannot both fan out.
-        moved = Campaign.objects.filter(pk=campaign.pk, status=C.DRAFT).update(
-            status=C.LAUNCHED, launched_by=actor, launched_at=now
-        )
-        if not moved:
-            raise ActionError(_("The campaign changed meanwhile; reload and try again."))
-        CampaignTransition.objects.create(
-            campaign=campaign, from_status=C.DRAFT, to_status=C.LAUNCHED, actor=actor, at=now
+        workflow.move(
+            campaign,
+            C.LAUNCHED,
+            by=actor,
+            at=now,
+            expected_from=C.DRAFT,
+            changes={"launched_by": actor, "launched_at": now},
+            changed=_("The campaign changed meanwhile; reload and try again."),
         )
         pages = target_pages(campaign).values_list("pk", "unit_id", "unit__level")
         for chunk in _batches(pages.order_by("unit__path").iterator(chunk_size=BATCH)):
@@ -275,17 +276,7 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
                         for page_id, _unit, _level in chunk
                     ]
                 )
-                PostTransition.objects.bulk_create(
-                    PostTransition(
-                        post_id=copy.pk,
-                        from_state="",
-                        to_state=PostState.PUBLISHED,
-                        actor=actor,
-                        reason=reason,
-                        at=now,
-                    )
-                    for copy in copies
-                )
+                record_starts(copies, by=actor, reason=reason, at=now)
                 if len(shown) <= BUMP_ALL_OVER:
                     shown += [page_id for page_id, _unit, _level in chunk]
                 _count_copies(actor, [(copy.page_id, copy.pk) for copy in copies], now)
@@ -336,16 +327,13 @@ def check_close(actor: AnyUser, campaign_id: int) -> Campaign:
 
 def do_close(actor: User, campaign: Campaign) -> Campaign:
     now = timezone.now()
-    with transaction.atomic():
-        moved = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
-            status=C.CLOSED
-        )
-        if not moved:
-            raise ActionError(_("The campaign changed meanwhile; reload and try again."))
-        CampaignTransition.objects.create(
-            campaign=campaign, from_status=campaign.status, to_status=C.CLOSED, actor=actor, at=now
-        )
-    campaign.status = C.CLOSED
+    workflow.move(
+        campaign,
+        C.CLOSED,
+        by=actor,
+        at=now,
+        changed=_("The campaign changed meanwhile; reload and try again."),
+    )
     return campaign
 
 
@@ -398,11 +386,9 @@ def do_reshare(actor: User, target: CampaignTarget) -> CampaignTarget:
             published_at=now,
             regulation_id=source.regulation_id,
         )
-        PostTransition.objects.create(
-            post=copy,
-            from_state="",
-            to_state=PostState.PUBLISHED,
-            actor=actor,
+        record_start(
+            copy,
+            by=actor,
             reason=_("Reshared from %(unit)s") % {"unit": target.campaign.unit.full_name},
             at=now,
         )
@@ -436,11 +422,8 @@ def reshare(actor: AnyUser, target_id: int) -> CampaignTarget:
 
 def mark_overdue(now: datetime.datetime | None = None) -> int:
     """Mark pending targets of launched campaigns whose deadline has passed overdue; returns
-    how many. One conditional UPDATE: safe to run from several workers and again after a crash.
-    """
-    now = now or timezone.now()
-    return CampaignTarget.objects.filter(
-        status=T.PENDING,
-        campaign__status=C.LAUNCHED,
-        campaign__deadline__lt=now,
-    ).update(status=T.OVERDUE, overdue_at=now)
+    how many: the campaign targets' part of the one overdue sweep (each claimed by a
+    conditional UPDATE: safe to run from several workers and again after a crash)."""
+    from congdong.campaigns.overdue import OVERDUE
+
+    return sweep(OVERDUE, now)

@@ -15,7 +15,7 @@ from tests.campaigns.conftest import launched
 from tests.posts.conftest import approved
 
 pytestmark = pytest.mark.django_db
-SWEEP = next(job for job in JOBS if job.name == "mark-overdue-campaign-targets")
+SWEEP = next(job for job in JOBS if job.name == "sweep-overdue")
 
 
 def test_the_overdue_sweep_marks_only_past_deadline_pending_targets(
