@@ -35,6 +35,8 @@ from congdong.channels.models import (
 from congdong.channels.queries import access_link, access_report
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start
 from congdong.pages.models import Page
 from congdong.pages.queries import access_page
 
@@ -560,13 +562,16 @@ def report_fake(reporter: AnyUser, who: str, page: Page, url: str, note: str = "
         raise ActionError(_("Enter the suspected page's address, starting with https://"), "url")
     note = (note or "").strip()[:1000]
     ratelimit.hit("fake-report", who, FAKE_REPORTS_PER_MINUTE, 60, _("reports"))
-    return FakeReport.objects.create(
-        page=page,
-        url=url,
-        note=note,
-        reporter=reporter if reporter.is_authenticated else None,
-        created_at=timezone.now(),
-    )
+    with transaction.atomic():
+        report = FakeReport.objects.create(
+            page=page,
+            url=url,
+            note=note,
+            reporter=reporter if reporter.is_authenticated else None,
+            created_at=timezone.now(),
+        )
+        record_start(report, by=report.reporter, at=report.created_at)
+    return report
 
 
 def decide_report(actor: User, report_id: int, to: str) -> FakeReport:
@@ -574,12 +579,16 @@ def decide_report(actor: User, report_id: int, to: str) -> FakeReport:
     check_manage(actor, report.page_id)
     if to not in ReportState.values or not FAKE_REPORT_STATES.allowed(report.state, to):
         raise ActionError(_("This report cannot be moved so."))
+    now = timezone.now()
     with transaction.atomic():
-        moved = FakeReport.objects.filter(pk=report.pk, state=report.state).update(
-            state=to, decided_at=timezone.now(), decided_by=actor
+        workflow.move(
+            report,
+            to,
+            by=actor,
+            at=now,
+            changes={"decided_at": now, "decided_by": actor},
+            changed=_("The report changed meanwhile; reload and try again."),
         )
-        if not moved:
-            raise ActionError(_("The report changed meanwhile; reload and try again."))
         public_cache.page_changed(report.page_id)
     report.refresh_from_db()
     return report

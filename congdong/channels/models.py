@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congdong.channels.sealing import SealedField
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.pages.models import Page
 from congdong.units.models import Unit
 
@@ -134,6 +135,7 @@ T = TokenState
 # The worker moves a token to expired or permission_lost when the platform says so; a person
 # connecting again (a new token) brings it back to valid.
 TOKEN_STATES = StateGraph(
+    states=TokenState,
     start=T.VALID,
     moves={
         T.VALID: frozenset({T.EXPIRED, T.PERMISSION_LOST}),
@@ -182,8 +184,11 @@ class ReportState(models.TextChoices):
 
 
 R = ReportState
+# Staff of the page dismiss a report or confirm the page fake; a confirmed one may be dismissed
+# later (the page turned out genuine). Each move is a FakeReportTransition row.
 FAKE_REPORT_STATES = StateGraph(
-    moves={R.OPEN: frozenset({R.DISMISSED, R.CONFIRMED}), R.CONFIRMED: frozenset({R.DISMISSED})}
+    states=ReportState,
+    moves={R.OPEN: frozenset({R.DISMISSED, R.CONFIRMED}), R.CONFIRMED: frozenset({R.DISMISSED})},
 )
 
 
@@ -213,6 +218,18 @@ class FakeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} → {self.page_id} ({self.state})"
+
+
+class FakeReportTransition(Transition):
+    """A fake-page report's history: made by its reporter, decided by the page's staff."""
+
+    graph = FAKE_REPORT_STATES
+    subject = "report"
+    report = subject_key(FakeReport)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("fake page report decision")
+        verbose_name_plural = _("fake page report decisions")
 
 
 class FigureImport(models.Model):
