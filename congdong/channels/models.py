@@ -133,7 +133,8 @@ class TokenState(models.TextChoices):
 
 T = TokenState
 # The worker moves a token to expired or permission_lost when the platform says so; a person
-# connecting again (a new token) brings it back to valid.
+# connecting again (a new token), a refresh or a check that works brings it back to valid. Each
+# move is a TokenTransition row.
 TOKEN_STATES = StateGraph(
     states=TokenState,
     start=T.VALID,
@@ -175,6 +176,19 @@ class ChannelToken(models.Model):
 
     def __str__(self) -> str:  # never the token itself
         return f"token of {self.link_id} ({self.state})"
+
+
+class TokenTransition(Transition):
+    """A token's history: connected, gone bad (the platform's answer as the reason), working
+    again (connected again, refreshed or checked). Holds no token material."""
+
+    graph = TOKEN_STATES
+    subject = "token"
+    token = subject_key(ChannelToken)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("channel token state change")
+        verbose_name_plural = _("channel token state changes")
 
 
 class ReportState(models.TextChoices):
