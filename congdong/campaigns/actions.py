@@ -23,7 +23,6 @@ from congdong.campaigns.models import (
     CampaignMode,
     CampaignStatus,
     CampaignTarget,
-    CampaignTransition,
     Targeting,
     TargetStatus,
 )
@@ -36,6 +35,9 @@ from congdong.campaigns.queries import (
 )
 from congdong.core import public_cache
 from congdong.core.errors import ActionError, Refusals
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start
+from congdong.core.workflow.sweep import sweep
 from congdong.insights import events
 from congdong.insights.models import EventKind
 from congdong.pages.models import PageQuerySet, PageStatus
@@ -173,9 +175,7 @@ def do_create(actor: User, new: NewCampaign) -> Campaign:
         )
         if new.units:
             campaign.target_units.set(new.units)
-        CampaignTransition.objects.create(
-            campaign=campaign, from_status="", to_status=C.DRAFT, actor=actor, at=now
-        )
+        record_start(campaign, by=actor, at=now)
     return campaign
 
 
@@ -245,13 +245,14 @@ def do_launch(actor: User, campaign: Campaign, now: datetime.datetime | None = N
     shown: list[int] = []  # pages with a new published copy
     with transaction.atomic():
         # Conditional update: two approvers launching at once cannot both fan out.
-        moved = Campaign.objects.filter(pk=campaign.pk, status=C.DRAFT).update(
-            status=C.LAUNCHED, launched_by=actor, launched_at=now
-        )
-        if not moved:
-            raise ActionError(_("The campaign changed meanwhile; reload and try again."))
-        CampaignTransition.objects.create(
-            campaign=campaign, from_status=C.DRAFT, to_status=C.LAUNCHED, actor=actor, at=now
+        workflow.move(
+            campaign,
+            C.LAUNCHED,
+            by=actor,
+            at=now,
+            expected_from=C.DRAFT,
+            changes={"launched_by": actor, "launched_at": now},
+            changed=_("The campaign changed meanwhile; reload and try again."),
         )
         pages = target_pages(campaign).values_list("pk", "unit_id", "unit__level")
         for chunk in _batches(pages.order_by("unit__path").iterator(chunk_size=BATCH)):
@@ -314,16 +315,13 @@ def check_close(actor: AnyUser, campaign_id: int) -> Campaign:
 
 def do_close(actor: User, campaign: Campaign) -> Campaign:
     now = timezone.now()
-    with transaction.atomic():
-        moved = Campaign.objects.filter(pk=campaign.pk, status=campaign.status).update(
-            status=C.CLOSED
-        )
-        if not moved:
-            raise ActionError(_("The campaign changed meanwhile; reload and try again."))
-        CampaignTransition.objects.create(
-            campaign=campaign, from_status=campaign.status, to_status=C.CLOSED, actor=actor, at=now
-        )
-    campaign.status = C.CLOSED
+    workflow.move(
+        campaign,
+        C.CLOSED,
+        by=actor,
+        at=now,
+        changed=_("The campaign changed meanwhile; reload and try again."),
+    )
     return campaign
 
 
@@ -399,11 +397,8 @@ def reshare(actor: AnyUser, target_id: int) -> CampaignTarget:
 
 def mark_overdue(now: datetime.datetime | None = None) -> int:
     """Mark pending targets of launched campaigns whose deadline has passed overdue; returns
-    how many. One conditional UPDATE: safe to run from several workers and again after a crash.
-    """
-    now = now or timezone.now()
-    return CampaignTarget.objects.filter(
-        status=T.PENDING,
-        campaign__status=C.LAUNCHED,
-        campaign__deadline__lt=now,
-    ).update(status=T.OVERDUE, overdue_at=now)
+    how many: the campaign targets' part of the one overdue sweep (each claimed by a
+    conditional UPDATE: safe to run from several workers and again after a crash)."""
+    from congdong.campaigns.overdue import OVERDUE
+
+    return sweep(OVERDUE, now)

@@ -7,7 +7,7 @@ class CampaignTransitionInline(admin.TabularInline):
     model = CampaignTransition
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "reason", "at"]
+    readonly_fields = ["from_state", "to_state", "actor", "reason", "at"]
 
 
 @admin.register(Campaign)

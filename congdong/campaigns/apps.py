@@ -6,3 +6,6 @@ class CampaignsConfig(AppConfig):
     name = "congdong.campaigns"
     label = "campaigns"
     verbose_name = _("Publishing down the tree")
+
+    def ready(self) -> None:
+        from congdong.campaigns import overdue  # noqa: F401  (registers its overdue sweep)

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import Deadline, StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 from congdong.units.models import Level, Unit
@@ -40,6 +41,8 @@ C = CampaignStatus
 # An editor prepares the campaign; an approver of the source unit launches it (once: launching
 # fans out to every target page); it is closed when its time is over.
 CAMPAIGN_STATES = StateGraph(
+    states=CampaignStatus,
+    field="status",
     moves={
         C.DRAFT: frozenset({C.LAUNCHED, C.CLOSED}),
         C.LAUNCHED: frozenset({C.CLOSED}),
@@ -49,8 +52,15 @@ CAMPAIGN_STATES = StateGraph(
 T = TargetStatus
 # A target page's part: published at launch (mode publish) or pending until its operators
 # reshare. Only the worker marks a pending target overdue, when the deadline has passed; a
-# late reshare still counts (overdue → published), with its time to publish.
+# late reshare still counts (overdue → published), with its time to publish. The deadline is
+# the campaign's (its editor sets it); the one overdue sweep (congdong.campaigns.overdue)
+# makes the move and stamps `overdue_at`, only for campaigns still launched.
 TARGET_STATES = StateGraph(
+    states=TargetStatus,
+    field="status",
+    deadlines={
+        T.PENDING: Deadline(given=True, due_field="campaign__deadline", told_field="overdue_at")
+    },
     moves={
         T.PENDING: frozenset({T.PUBLISHED, T.OVERDUE}),
         T.OVERDUE: frozenset({T.PUBLISHED}),
@@ -112,23 +122,14 @@ class Campaign(models.Model):
         return self.source_post.title
 
 
-class CampaignTransition(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=CampaignStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=CampaignStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField()
+class CampaignTransition(Transition):
+    graph = CAMPAIGN_STATES
+    subject = "campaign"
+    campaign = subject_key(Campaign)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("campaign state change")
         verbose_name_plural = _("campaign state changes")
-
-    def __str__(self) -> str:
-        return f"{self.campaign_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class CampaignTargetQuerySet(models.QuerySet):

@@ -37,6 +37,8 @@ from congdong.channels.models import (
 from congdong.channels.queries import access_link, access_report
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start
 from congdong.pages.models import Page
 from congdong.pages.queries import access_page
 
@@ -126,14 +128,13 @@ def do_link(actor: User | None, linking: Linking) -> ChannelLink:
         link.admin_verified_at = now if linking.admin_verified else None
         link.save()
         if linking.access_token:
-            ChannelToken.objects.update_or_create(
+            token, created = ChannelToken.objects.update_or_create(
                 link=link,
                 defaults={
                     "access_token": linking.access_token,
                     "refresh_token": linking.refresh_token,
                     "expires_at": linking.expires_at,
                     "refresh_expires_at": linking.refresh_expires_at,
-                    "state": TokenState.VALID,
                     "missing": [],
                     "last_success_at": now,
                     "last_checked_at": now,
@@ -142,6 +143,10 @@ def do_link(actor: User | None, linking: Linking) -> ChannelLink:
                     "refreshing_since": None,
                 },
             )
+            if created:
+                record_start(token, by=actor, at=now)
+            elif token.state != TokenState.VALID:  # connected again: a new, working token
+                workflow.move(token, TokenState.VALID, by=actor, at=now)
             ChannelToken.objects.filter(link=link).update(version=F("version") + 1)
         public_cache.page_changed(linking.page.pk)
     return link
@@ -356,7 +361,6 @@ def refresh_zalo(token_id: int) -> bool:
         refreshing_since=None,
         expires_at=now + datetime.timedelta(seconds=int(pair.expires_in)),
         refresh_expires_at=now + ZALO_REFRESH_LIFETIME,
-        state=TokenState.VALID,
         last_success_at=now,
         last_checked_at=now,
         last_error="",
@@ -364,7 +368,9 @@ def refresh_zalo(token_id: int) -> bool:
     )
     if not stored:  # reconnected by a person meanwhile: their pair is the newer one
         log.warning("channel token %s changed during its refresh; kept the newer pair", token_id)
-    return bool(stored)
+        return False
+    _working_again(token_id, now)
+    return True
 
 
 def refresh_due_zalo_tokens(now: datetime.datetime | None = None, batch: int = 200) -> int:
@@ -387,6 +393,14 @@ def refresh_due_zalo_tokens(now: datetime.datetime | None = None, batch: int = 2
 # -------------------------------------------------------------------------------------- health
 
 
+def _working_again(token_id: int, now: datetime.datetime) -> None:
+    """A token found working (refreshed, or checked): back to valid if it had gone bad."""
+    with transaction.atomic():
+        token = ChannelToken.objects.select_for_update().filter(pk=token_id).first()
+        if token is not None and token.state != TokenState.VALID:
+            workflow.move(token, TokenState.VALID, at=now)
+
+
 def _go_bad(token_id: int, state: TokenState, error: str, missing: list[str]) -> bool:
     """Move the token to a bad state and tell the unit's admins once; True if it moved."""
     with transaction.atomic():
@@ -395,12 +409,12 @@ def _go_bad(token_id: int, state: TokenState, error: str, missing: list[str]) ->
             return False
         now = timezone.now()
         moved = token.state != state and TOKEN_STATES.allowed(token.state, state)
-        ChannelToken.objects.filter(pk=token_id).update(
-            state=state if moved or token.state == state else token.state,
-            last_error=error[:300],
-            last_checked_at=now,
-            missing=missing or token.missing,
-        )
+        found = {"last_error": error[:300], "last_checked_at": now}
+        found["missing"] = missing or token.missing
+        if moved:  # the row is locked: the move cannot be lost
+            workflow.move(token, state, at=now, reason=error[:300], changes=found)
+        else:
+            ChannelToken.objects.filter(pk=token_id).update(**found)
         if (moved or token.state == state) and token.notified_state != state:
             told = ChannelToken.objects.filter(pk=token_id, notified_state=token.notified_state)
             if told.update(notified_state=state):
@@ -470,13 +484,13 @@ def check_link(link_id: int, *, refreshed: bool = False) -> CheckResult:
     with transaction.atomic():
         ChannelLink.objects.filter(pk=link.pk).update(backlink_ok=backlink, backlink_checked_at=now)
         ChannelToken.objects.filter(pk=token.pk).update(
-            state=TokenState.VALID,
             missing=[],
             last_success_at=now,
             last_checked_at=now,
             last_error="",
             notified_state="",
         )
+        _working_again(token.pk, now)
         if backlink != link.backlink_ok:
             public_cache.page_changed(link.page_id)
     link.backlink_ok = backlink
@@ -568,13 +582,16 @@ def report_fake(reporter: AnyUser, who: str, page: Page, url: str, note: str = "
         raise ActionError(_("Enter the suspected page's address, starting with https://"), "url")
     note = (note or "").strip()[:1000]
     ratelimit.hit("fake-report", who, FAKE_REPORTS_PER_MINUTE, 60, _("reports"))
-    return FakeReport.objects.create(
-        page=page,
-        url=url,
-        note=note,
-        reporter=reporter if reporter.is_authenticated else None,
-        created_at=timezone.now(),
-    )
+    with transaction.atomic():
+        report = FakeReport.objects.create(
+            page=page,
+            url=url,
+            note=note,
+            reporter=reporter if reporter.is_authenticated else None,
+            created_at=timezone.now(),
+        )
+        record_start(report, by=report.reporter, at=report.created_at)
+    return report
 
 
 def decide_report(actor: User, report_id: int, to: str) -> FakeReport:
@@ -582,12 +599,16 @@ def decide_report(actor: User, report_id: int, to: str) -> FakeReport:
     check_manage(actor, report.page_id)
     if to not in ReportState.values or not FAKE_REPORT_STATES.allowed(report.state, to):
         raise ActionError(_("This report cannot be moved so."))
+    now = timezone.now()
     with transaction.atomic():
-        moved = FakeReport.objects.filter(pk=report.pk, state=report.state).update(
-            state=to, decided_at=timezone.now(), decided_by=actor
+        workflow.move(
+            report,
+            to,
+            by=actor,
+            at=now,
+            changes={"decided_at": now, "decided_by": actor},
+            changed=_("The report changed meanwhile; reload and try again."),
         )
-        if not moved:
-            raise ActionError(_("The report changed meanwhile; reload and try again."))
         public_cache.page_changed(report.page_id)
     report.refresh_from_db()
     return report

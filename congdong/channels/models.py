@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congdong.channels.sealing import SealedField
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.pages.models import Page
 from congdong.units.models import Unit
 
@@ -132,8 +133,10 @@ class TokenState(models.TextChoices):
 
 T = TokenState
 # The worker moves a token to expired or permission_lost when the platform says so; a person
-# connecting again (a new token) brings it back to valid.
+# connecting again (a new token), a refresh or a check that works brings it back to valid. Each
+# move is a TokenTransition row.
 TOKEN_STATES = StateGraph(
+    states=TokenState,
     start=T.VALID,
     moves={
         T.VALID: frozenset({T.EXPIRED, T.PERMISSION_LOST}),
@@ -175,6 +178,19 @@ class ChannelToken(models.Model):
         return f"token of {self.link_id} ({self.state})"
 
 
+class TokenTransition(Transition):
+    """A token's history: connected, gone bad (the platform's answer as the reason), working
+    again (connected again, refreshed or checked). Holds no token material."""
+
+    graph = TOKEN_STATES
+    subject = "token"
+    token = subject_key(ChannelToken)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("channel token state change")
+        verbose_name_plural = _("channel token state changes")
+
+
 class ReportState(models.TextChoices):
     OPEN = "open", _("waiting")
     DISMISSED = "dismissed", _("dismissed")
@@ -182,8 +198,11 @@ class ReportState(models.TextChoices):
 
 
 R = ReportState
+# Staff of the page dismiss a report or confirm the page fake; a confirmed one may be dismissed
+# later (the page turned out genuine). Each move is a FakeReportTransition row.
 FAKE_REPORT_STATES = StateGraph(
-    moves={R.OPEN: frozenset({R.DISMISSED, R.CONFIRMED}), R.CONFIRMED: frozenset({R.DISMISSED})}
+    states=ReportState,
+    moves={R.OPEN: frozenset({R.DISMISSED, R.CONFIRMED}), R.CONFIRMED: frozenset({R.DISMISSED})},
 )
 
 
@@ -213,6 +232,18 @@ class FakeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} → {self.page_id} ({self.state})"
+
+
+class FakeReportTransition(Transition):
+    """A fake-page report's history: made by its reporter, decided by the page's staff."""
+
+    graph = FAKE_REPORT_STATES
+    subject = "report"
+    report = subject_key(FakeReport)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("fake page report decision")
+        verbose_name_plural = _("fake page report decisions")
 
 
 class FigureImport(models.Model):

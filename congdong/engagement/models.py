@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 
@@ -109,6 +110,7 @@ C = CommentState
 # it (hiding needs a reason, kept as a CommentTransition row); its author may delete it at any
 # time. Deleted is final.
 COMMENT_STATES = StateGraph(
+    states=CommentState,
     moves={
         C.HELD: frozenset({C.VISIBLE, C.HIDDEN, C.DELETED}),
         C.VISIBLE: frozenset({C.HIDDEN, C.DELETED}),
@@ -170,23 +172,14 @@ class Comment(models.Model):
         return author.full_name or ("" if author.is_citizen else author.username)
 
 
-class CommentTransition(models.Model):
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=10, choices=CommentState.choices, blank=True)
-    to_state = models.CharField(max_length=10, choices=CommentState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField()
+class CommentTransition(Transition):
+    graph = COMMENT_STATES
+    subject = "comment"
+    comment = subject_key(Comment)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("comment state change")
         verbose_name_plural = _("comment state changes")
-
-    def __str__(self) -> str:
-        return f"{self.comment_id}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class ShareChannel(models.TextChoices):

@@ -19,6 +19,7 @@ from congdong.accounts.models import Membership, User
 from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
+from congdong.core.workflow import move as workflow
 from congdong.handbook.models import (
     BOARD_STATES,
     HANDBOOK_STATES,
@@ -26,10 +27,8 @@ from congdong.handbook.models import (
     BoardPost,
     BoardReply,
     BoardState,
-    BoardTransition,
     HandbookPage,
     HandbookRevision,
-    HandbookTransition,
     PageKind,
     RevisionState,
 )
@@ -307,19 +306,18 @@ def do_decide_version(decision: VersionDecision) -> HandbookRevision:
     revision, now = decision.revision, decision.now
     with transaction.atomic():
         # Conditional on the state the actor saw: two admins deciding at once, one wins.
-        moved = HandbookRevision.objects.filter(pk=revision.pk, state=revision.state).update(
-            state=decision.to, decided_by=decision.actor, decided_at=now,
-            decision_note=decision.note,
-        )  # fmt: skip
-        if not moved:
-            raise ActionError(_("The version was decided meanwhile; reload the page."))
-        HandbookTransition.objects.create(
-            revision=revision,
-            from_state=revision.state,
-            to_state=decision.to,
-            actor=decision.actor,
-            note=decision.note,
+        workflow.move(
+            revision,
+            decision.to,
+            by=decision.actor,
+            reason=decision.note,
             at=now,
+            changes={
+                "decided_by": decision.actor,
+                "decided_at": now,
+                "decision_note": decision.note,
+            },
+            changed=_("The version was decided meanwhile; reload the page."),
         )
         if decision.to == RevisionState.PUBLISHED:
             # The page's title is the one staff read: the published version's.
@@ -327,7 +325,6 @@ def do_decide_version(decision: VersionDecision) -> HandbookRevision:
                 title=revision.title, updated_at=now
             )
             revision.page.title, revision.page.updated_at = revision.title, now
-    revision.state, revision.decided_by, revision.decided_at = decision.to, decision.actor, now
     revision.decision_note = decision.note
     return revision
 
@@ -505,26 +502,21 @@ def do_decide(decision: Decision) -> BoardPost:
     post, now = decision.post, decision.now
     with transaction.atomic():
         # Conditional on the state the actor saw: two people deciding at once, one wins.
-        moved = BoardPost.objects.filter(pk=post.pk, state=post.state).update(
-            state=decision.to,
-            decided_by=decision.actor,
-            decided_at=now,
-            decision_note=decision.note,
-            updated_at=now,
-        )
-        if not moved:
-            raise ActionError(_("The proposal was decided meanwhile; reload the page."))
-        BoardTransition.objects.create(
-            post=post,
-            from_state=post.state,
-            to_state=decision.to,
-            actor=decision.actor,
-            unit=decision.unit,
-            note=decision.note,
+        workflow.move(
+            post,
+            decision.to,
+            by=decision.actor,
+            reason=decision.note,
             at=now,
+            changes={
+                "decided_by": decision.actor,
+                "decided_at": now,
+                "decision_note": decision.note,
+                "updated_at": now,
+            },
+            record={"unit": decision.unit},
+            changed=_("The proposal was decided meanwhile; reload the page."),
         )
-    post.state, post.decided_by, post.decided_at = decision.to, decision.actor, now
-    post.decision_note, post.updated_at = decision.note, now
     return post
 
 

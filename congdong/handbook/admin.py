@@ -54,7 +54,7 @@ class TransitionInline(admin.TabularInline):
     model = BoardTransition
     extra = 0
     can_delete = False
-    readonly_fields = ["from_state", "to_state", "actor", "unit", "note", "at"]
+    readonly_fields = ["from_state", "to_state", "actor", "unit", "reason", "at"]
 
 
 @admin.register(BoardPost)

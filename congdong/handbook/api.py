@@ -238,7 +238,7 @@ def _detail(request: HttpRequest, post_id: int) -> dict:
                 "to_state": t.to_state,
                 "actor": str(t.actor) if t.actor else None,
                 "unit_id": t.unit_id,
-                "note": t.note,
+                "note": t.reason,
                 "at": t.at,
             }
             for t in queries.transitions(post)

@@ -8,7 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.units.models import Unit
 
 # --- handbook -------------------------------------------------------------------------------
@@ -56,6 +57,7 @@ R = RevisionState
 # Readers keep the newest published version meanwhile. People decide every move; each is a
 # HandbookTransition row.
 HANDBOOK_STATES = StateGraph(
+    states=RevisionState,
     moves={R.PROPOSED: frozenset({R.PUBLISHED, R.RETURNED})},
     needs_reason=frozenset({(R.PROPOSED, R.RETURNED)}),
 )
@@ -109,22 +111,14 @@ class HandbookRevision(models.Model):
         return f"{self.page} #{self.number}"
 
 
-class HandbookTransition(models.Model):
+class HandbookTransition(Transition):
     """One decision on a handbook version: the audit log and the history staff read."""
 
-    revision = models.ForeignKey(
-        HandbookRevision, on_delete=models.CASCADE, related_name="transitions"
-    )
-    from_state = models.CharField(max_length=10, choices=RevisionState.choices)
-    to_state = models.CharField(max_length=10, choices=RevisionState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(db_index=True)
+    graph = HANDBOOK_STATES
+    subject = "revision"
+    revision = subject_key(HandbookRevision)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("handbook version decision")
         verbose_name_plural = _("handbook version decisions")
 
@@ -153,6 +147,7 @@ B = BoardState
 # Experiences and difficulties stay open; they are answered, not decided. No worker moves
 # anything: people decide every move. Each move is a BoardTransition row.
 BOARD_STATES = StateGraph(
+    states=BoardState,
     moves={B.OPEN: frozenset({B.ACCEPTED, B.DECLINED})},
     needs_reason=frozenset({(B.OPEN, B.DECLINED)}),
 )
@@ -229,21 +224,16 @@ class BoardReply(models.Model):
         return f"{self.post} ← {self.author}"
 
 
-class BoardTransition(models.Model):
-    """One decision on a proposal: the audit log and the history staff read."""
+class BoardTransition(Transition):
+    """One decision on a proposal: the audit log and the history staff read; `unit` is the
+    one the decider decided for."""
 
-    post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=10, choices=BoardState.choices)
-    to_state = models.CharField(max_length=10, choices=BoardState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    graph = BOARD_STATES
+    subject = "post"
+    post = subject_key(BoardPost)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(db_index=True)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("board decision")
         verbose_name_plural = _("board decisions")
 

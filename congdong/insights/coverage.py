@@ -96,7 +96,7 @@ def _latest_status(page_ref: str, day: datetime.date) -> Coalesce:
     latest = (
         PageTransition.objects.filter(page_id=OuterRef(page_ref), at__lt=end_of_day(day))
         .order_by("-at", "-pk")  # create + activate share one time in bulk: the later row wins
-        .values("to_status")[:1]
+        .values("to_state")[:1]
     )
     return Coalesce(Subquery(latest), Value(""), output_field=CharField())
 
@@ -152,7 +152,7 @@ def _active_counts_on(unit: Unit, days: list[datetime.date]) -> dict[datetime.da
         PageTransition.objects.filter(page__unit__path__startswith=unit.path, at__lt=ends[-1][0])
         .annotate(first_day=first_day)
         .order_by("page_id", "at", "pk")  # create + activate share one time: the later row wins
-        .values_list("page_id", "page__unit__level", "first_day", "to_status")
+        .values_list("page_id", "page__unit__level", "first_day", "to_state")
     )
     for _page_id, page_moves in groupby(moves.iterator(chunk_size=5000), key=itemgetter(0)):
         history = list(page_moves)

@@ -16,7 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from congdong.core.private_files import private_storage
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 
 
 class EventKind(models.TextChoices):
@@ -245,9 +246,10 @@ class ExportState(models.TextChoices):
 
 # A person asks; the worker alone moves the row on: it claims a queued export (a conditional
 # UPDATE, so two workers never run one), writes the file, or records why it failed. A run
-# cut short (worker killed) is found by the sweep and marked failed. The row's timestamps are
-# its history: there is no separate transition table.
+# cut short (worker killed) is found by the sweep and marked failed. Each move is an
+# ExportTransition row (the failure's reason kept in it too).
 EXPORT_STATES = StateGraph(
+    states=ExportState,
     moves={
         ExportState.QUEUED: frozenset({ExportState.RUNNING}),
         ExportState.RUNNING: frozenset({ExportState.DONE, ExportState.FAILED}),
@@ -306,6 +308,18 @@ class Export(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.format} of unit {self.unit_id} ({self.state})"
+
+
+class ExportTransition(Transition):
+    """An export's history: asked for by its person, then the worker's moves."""
+
+    graph = EXPORT_STATES
+    subject = "export"
+    export = subject_key(Export)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("export state change")
+        verbose_name_plural = _("export state changes")
 
 
 class ImportedDay(models.Model):

@@ -21,6 +21,8 @@ from congdong.accounts.queries import AnyUser
 from congdong.core import ratelimit
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start
 from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.engagement.models import Comment, CommentState
@@ -46,7 +48,7 @@ from congdong.posts import actions as post_actions
 from congdong.posts.models import Post, PostState
 
 MAX_TEXT = Report._meta.get_field("text").max_length
-MAX_REASON = CaseTransition._meta.get_field("reason").max_length
+MAX_REASON = 500  # characters of a decision's reason
 MAX_APPEAL = Appeal._meta.get_field("text").max_length
 
 
@@ -110,7 +112,7 @@ def _open_case(item: Post | Comment, key: str, now: datetime.datetime) -> Case:
         author_id=item.author_id,
         opened_at=now,
     )
-    CaseTransition.objects.create(case=case, to_state=CaseState.OPEN, at=now)
+    record_start(case, at=now)
     return case
 
 
@@ -239,15 +241,15 @@ def check_decide(actor: AnyUser, case_id: int, decision: str, reason: str = "") 
 def _move_case(
     case: Case, to: CaseState, actor: User | None, reason: str, now: datetime.datetime
 ) -> None:
-    moved = Case.objects.filter(pk=case.pk, state=case.state).update(
-        state=to, decided_at=now, decided_by=actor, reason=reason
+    workflow.move(
+        case,
+        to,
+        by=actor,
+        reason=reason,
+        at=now,
+        changes={"decided_at": now, "decided_by": actor, "reason": reason},
+        changed=_("The case changed meanwhile; reload and try again."),
     )
-    if not moved:
-        raise ActionError(_("The case changed meanwhile; reload and try again."))
-    CaseTransition.objects.create(
-        case=case, from_state=case.state, to_state=to, actor=actor, reason=reason, at=now
-    )
-    case.state, case.decided_at, case.decided_by, case.reason = to, now, actor, reason
 
 
 def do_decide(actor: User, case: Case, now: datetime.datetime | None = None) -> Case:
@@ -349,9 +351,11 @@ def check_appeal(actor: AnyUser, case_id: int, text: str) -> tuple[Case, str]:
 def do_appeal(actor: User, case: Case, text: str, now: datetime.datetime | None = None) -> Appeal:
     try:
         with transaction.atomic():
-            return Appeal.objects.create(
+            item = Appeal.objects.create(
                 case=case, author=actor, text=text, created_at=now or timezone.now()
             )
+            record_start(item, by=actor, at=item.created_at)
+            return item
     except IntegrityError:
         raise ActionError(_("You have already appealed this decision.")) from None
 
@@ -398,11 +402,16 @@ def do_decide_appeal(
     now = now or timezone.now()
     state = AppealState.OVERTURNED if overturn else AppealState.UPHELD
     with transaction.atomic():
-        moved = Appeal.objects.filter(pk=item.pk, state=AppealState.PENDING).update(
-            state=state, decided_at=now, decided_by=actor, reason=reason
+        workflow.move(
+            item,
+            state,
+            by=actor,
+            reason=reason,
+            at=now,
+            expected_from=AppealState.PENDING,
+            changes={"decided_at": now, "decided_by": actor, "reason": reason},
+            changed=_("This appeal was already decided."),
         )
-        if not moved:
-            raise ActionError(_("This appeal was already decided."))
         case = Case.objects.standard().get(pk=item.case_id)
         if overturn:
             _move_case(case, CaseState.OVERTURNED, actor, reason, now)

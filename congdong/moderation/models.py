@@ -11,7 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.engagement.models import Comment
 from congdong.posts.models import Post
 from congdong.units.models import Unit
@@ -36,6 +37,7 @@ C = CaseState
 # Reports open a case; a moderator of the content's unit (or above) keeps or removes the item;
 # a removal may be overturned once, on the author's appeal, by a moderator of the unit above.
 CASE_STATES = StateGraph(
+    states=CaseState,
     moves={
         C.OPEN: frozenset({C.KEPT, C.REMOVED}),
         C.REMOVED: frozenset({C.OVERTURNED}),
@@ -124,25 +126,17 @@ class Case(models.Model):
         return self.comment_id is not None
 
 
-class CaseTransition(models.Model):
-    """Every decision on a case: who, when, why (the audit and the history)."""
+class CaseTransition(Transition):
+    """Every decision on a case: who, when, why (the audit and the history). An upheld
+    appeal is noted here too, the case staying removed (removed → removed)."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=12, choices=CaseState.choices, blank=True)
-    to_state = models.CharField(max_length=12, choices=CaseState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField()
+    graph = CASE_STATES
+    subject = "case"
+    case = subject_key(Case)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("moderation decision")
         verbose_name_plural = _("moderation decisions")
-
-    def __str__(self) -> str:
-        return f"{self.case_id}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class Report(models.Model):
@@ -222,6 +216,17 @@ class AppealState(models.TextChoices):
     OVERTURNED = "overturned", _("overturned: the item is restored")
 
 
+A = AppealState
+# The author appeals a removal once; a moderator of the unit above decides it, saying why:
+#   pending → upheld (the removal stands) | overturned (the item is restored).
+# People decide every move; each is an AppealTransition row.
+APPEAL_STATES = StateGraph(
+    states=AppealState,
+    moves={A.PENDING: frozenset({A.UPHELD, A.OVERTURNED})},
+    needs_reason=frozenset({(A.PENDING, A.UPHELD), (A.PENDING, A.OVERTURNED)}),
+)
+
+
 class Appeal(models.Model):
     """The author's one appeal against a removal (and its strike)."""
 
@@ -251,6 +256,18 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"appeal {self.case_id} ({self.state})"
+
+
+class AppealTransition(Transition):
+    """The appeal's history: lodged by its author, decided by a moderator above."""
+
+    graph = APPEAL_STATES
+    subject = "appeal"
+    appeal = subject_key(Appeal)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("appeal decision")
+        verbose_name_plural = _("appeal decisions")
 
 
 class ModerationAccessKind(models.TextChoices):

@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import AccountKind, Organisation, User
@@ -20,6 +19,8 @@ from congdong.core import public_cache
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.images import clean_image
 from congdong.core.text import line, plain
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start
 from congdong.pages.models import (
     PAGE_STATES,
     CommentPolicy,
@@ -85,13 +86,7 @@ def do_create_page(actor: User | None, unit: Unit) -> Page:
     with transaction.atomic():
         name = official_name(unit)
         page = Page.objects.create(unit=unit, name=name, slug=unique_slug(unit, name))
-        PageTransition.objects.create(
-            page=page,
-            from_status="",
-            to_status=PageStatus.NOT_ESTABLISHED,
-            actor=actor,
-            at=timezone.now(),
-        )
+        record_start(page, by=actor)
     return page
 
 
@@ -126,20 +121,15 @@ def check_move(actor: AnyUser, page_id: int, to: str, reason: str = "") -> Move:
 def do_move(actor: User | None, move: Move) -> Page:
     with transaction.atomic():
         # Conditional update: two admins clicking at once cannot both move the page.
-        moved = Page.objects.filter(pk=move.page.pk, status=move.page.status).update(status=move.to)
-        if not moved:
-            raise ActionError(_("The page changed meanwhile; reload and try again."))
-        PageTransition.objects.create(
-            page=move.page,
-            from_status=move.page.status,
-            to_status=move.to,
-            actor=actor,
+        workflow.move(
+            move.page,
+            move.to,
+            by=actor,
             reason=move.reason,
-            at=timezone.now(),
+            changed=_("The page changed meanwhile; reload and try again."),
         )
         # Directories and unit pages show which pages are open: every cached copy is rebuilt.
         public_cache.all_changed()
-    move.page.status = move.to
     return move.page
 
 
@@ -237,9 +227,7 @@ def do_establish_many(
         Page.objects.bulk_create(pages, batch_size=2000)
         PageTransition.objects.bulk_create(
             [
-                PageTransition(
-                    page=page, from_status=from_, to_status=to, actor=actor, at=opened_at
-                )
+                PageTransition(page=page, from_state=from_, to_state=to, actor=actor, at=opened_at)
                 for page in pages
                 for from_, to in (
                     ("", PageStatus.NOT_ESTABLISHED),

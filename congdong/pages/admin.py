@@ -7,7 +7,7 @@ class TransitionInline(admin.TabularInline):
     model = PageTransition
     extra = 0
     can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "reason", "at"]
+    readonly_fields = ["from_state", "to_state", "actor", "reason", "at"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.units.models import Unit
 
 
@@ -20,6 +21,8 @@ S = PageStatus
 # A page is set up (not yet public), opened, and may be suspended and reopened. Every move is a
 # PageTransition row: coverage on any past date is read from these rows.
 PAGE_STATES = StateGraph(
+    states=PageStatus,
+    field="status",
     moves={
         S.NOT_ESTABLISHED: frozenset({S.ACTIVE}),
         S.ACTIVE: frozenset({S.SUSPENDED}),
@@ -82,27 +85,17 @@ class Page(models.Model):
         return self.name
 
 
-class PageTransition(models.Model):
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=20, choices=PageStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=PageStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reason = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField(db_index=True)
+class PageTransition(Transition):
+    graph = PAGE_STATES
+    subject = "page"
+    page = subject_key(Page)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("page status change")
         verbose_name_plural = _("page status changes")
 
     def __str__(self) -> str:
-        return f"{self.page}: {self.from_status or '∅'} → {self.to_status} ({self.at:%Y-%m-%d})"
+        return f"{self.page}: {self.from_state or '∅'} → {self.to_state} ({self.at:%Y-%m-%d})"
 
 
 class PageOperator(models.Model):

@@ -24,6 +24,8 @@ from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start, record_starts
 from congdong.insights import events
 from congdong.insights.models import EventKind
 from congdong.pages.models import Page, PageStatus
@@ -154,14 +156,6 @@ def _is_central(page: Page) -> bool:
     return page.unit.depth == 1
 
 
-def _record(
-    post: Post, from_state: str, to: str, actor: User | None, reason: str, at: datetime.datetime
-) -> None:
-    PostTransition.objects.create(
-        post=post, from_state=from_state, to_state=to, actor=actor, reason=reason, at=at
-    )
-
-
 # --- drafting -------------------------------------------------------------------------------
 
 
@@ -175,7 +169,7 @@ def check_create_draft(
 def do_create_draft(actor: User, page: Page, content: Content) -> Post:
     with transaction.atomic():
         post = Post.objects.create(page=page, author=actor, **content.__dict__)
-        _record(post, "", S.DRAFT, actor, "", timezone.now())
+        record_start(post, by=actor)
         _attach_inline_pictures(actor, post, content.body)
     return post
 
@@ -197,25 +191,33 @@ def check_edit_draft(
     return post, clean_content(fields)
 
 
-def _record_edit(post: Post, actor: User, at: datetime.datetime) -> None:
-    """The history row of an edit of a draft or rejected post: rejected → draft always, and
-    draft → draft when someone other than the author edits it, naming them. These rows are
-    how the history shows who wrote which version, and how `writers_of` knows who may not
+def _save_draft(
+    post: Post, actor: User, at: datetime.datetime, changes: Mapping[str, Any] | None = None
+) -> None:
+    """An edit of a draft or rejected post (its text, its pictures) if nobody moved it
+    meanwhile: a rejected post becomes a draft again (the move rejected → draft); a draft
+    edited by someone other than its author keeps a draft → draft row naming them. These rows
+    are how the history shows who wrote which version, and how `writers_of` knows who may not
     approve the text (four eyes)."""
-    if post.state == S.REJECTED or actor.pk != post.author_id:
-        _record(post, post.state, S.DRAFT, actor, "", at)
+    values = {"updated_at": at, **(changes or {})}
+    changed = _("The post changed meanwhile; reload and try again.")
+    if post.state == S.REJECTED:
+        workflow.move(post, S.DRAFT, by=actor, at=at, changes=values, changed=changed)
+        return
+    # An edit, not a move: the draft stays a draft.
+    if not Post.objects.filter(pk=post.pk, state=post.state).update(state=S.DRAFT, **values):
+        raise ActionError(changed)
+    if actor.pk != post.author_id:
+        PostTransition.objects.create(
+            post=post, from_state=S.DRAFT, to_state=S.DRAFT, actor=actor, at=at
+        )
 
 
 def do_edit_draft(actor: User, post: Post, content: Content) -> Post:
     """Save the new content; a rejected post becomes a draft again (rejected → draft)."""
     now = timezone.now()
     with transaction.atomic():
-        updated = Post.objects.filter(pk=post.pk, state=post.state).update(
-            state=S.DRAFT, updated_at=now, **content.__dict__
-        )
-        if not updated:
-            raise ActionError(_("The post changed meanwhile; reload and try again."))
-        _record_edit(post, actor, now)
+        _save_draft(post, actor, now, content.__dict__)
         _attach_inline_pictures(actor, post, content.body, drop_unused=True)
     post.refresh_from_db()
     return post
@@ -254,27 +256,29 @@ def do_move(actor: User | None, move: Move) -> Post:
     """Make the move if nobody moved the post meanwhile, and record it."""
     now = timezone.now()
     post = move.post
+    was = post.state
     with transaction.atomic():
         # Conditional update: two approvers clicking at once cannot both move the post.
-        moved = Post.objects.filter(pk=post.pk, state=post.state).update(
-            state=move.to, updated_at=now, **move.changes
+        # The row then holds exactly these values: no need to read it back.
+        workflow.move(
+            post,
+            move.to,
+            by=actor,
+            reason=move.reason,
+            at=now,
+            changes={"updated_at": now, **move.changes},
+            changed=_("The post changed meanwhile; reload and try again."),
         )
-        if not moved:
-            raise ActionError(_("The post changed meanwhile; reload and try again."))
-        _record(post, post.state, move.to, actor, move.reason, now)
-        if S.PUBLISHED in (post.state, move.to):
+        if S.PUBLISHED in (was, move.to):
             _shown_changed(post.page_id, _is_central(post.page))
         actor_id = actor.pk if actor else None
-        if move.to == S.PUBLISHED and post.state != S.HIDDEN:
+        if move.to == S.PUBLISHED and was != S.HIDDEN:
             _published(post.pk, post.page_id, actor_id, move.changes.get("published_at", now))
         elif move.to == S.PUBLISHED:  # shown again: counted again on its publication day
             _published(post.pk, post.page_id, actor_id, post.published_at or now)
-        elif post.state == S.PUBLISHED:  # hidden or archived: off the public page
+        elif was == S.PUBLISHED:  # hidden or archived: off the public page
             at = post.published_at or now
             _published(post.pk, post.page_id, actor_id, at, EventKind.UNPUBLISH)
-    # The row now holds exactly these values: no need to read it back.
-    for name, value in {"state": move.to, "updated_at": now, **move.changes}.items():
-        setattr(post, name, value)
     return post
 
 
@@ -410,6 +414,7 @@ def do_revise(actor: User, plan: Revise) -> PostRevision:
                 decided_at=now,
                 **values,
             )
+            record_start(revision, by=actor, at=now)
             revision.editors.add(actor)
             _shown_changed(post.page_id, _is_central(post.page))
         for name, value in values.items():
@@ -425,6 +430,7 @@ def do_revise(actor: User, plan: Revise) -> PostRevision:
                 created = PostRevision.objects.create(
                     post=post, author=actor, reason=plan.warnings, **values
                 )
+                record_start(created, by=actor, at=created.created_at)
                 created.editors.add(actor)
                 return created
             # The latest editor answers for the whole text the approver will read; every
@@ -475,11 +481,16 @@ def do_decide_revision(
         # Conditional update: two approvers clicking at once cannot both decide.
         # An approval keeps the regulation's warnings in `reason`; a rejection replaces them.
         said = {"reason": reason} if to == R.REJECTED else {}
-        decided = PostRevision.objects.filter(pk=revision.pk, state=R.PENDING).update(
-            state=to, decided_by=actor, decided_at=now, updated_at=now, **said
+        workflow.move(
+            revision,
+            to,
+            by=actor,
+            reason=reason,
+            at=now,
+            expected_from=R.PENDING,
+            changes={"decided_by": actor, "decided_at": now, "updated_at": now, **said},
+            changed=_("The revision changed meanwhile; reload and try again."),
         )
-        if not decided:
-            raise ActionError(_("The revision changed meanwhile; reload and try again."))
         if to == R.APPROVED:
             values = {name: getattr(revision, name) for name in REVISED_FIELDS}
             words = searchable(values["title"], values["body"], values["tags"])
@@ -487,9 +498,6 @@ def do_decide_revision(
                 updated_at=now, search_text=words, **values
             )
             _shown_changed(revision.post.page_id, _is_central(revision.post.page))
-    revision.state, revision.decided_by, revision.decided_at = to, actor, now
-    if to == R.REJECTED:
-        revision.reason = reason
     return revision
 
 
@@ -524,16 +532,19 @@ def publish_due(now: datetime.datetime | None = None) -> int:
     published = 0
     for post_id, page_id, depth in list(due):
         with transaction.atomic():
-            claimed = Post.objects.filter(pk=post_id, state=S.SCHEDULED).update(
-                state=S.PUBLISHED, published_at=now, updated_at=now
-            )
-            if claimed:
-                PostTransition.objects.create(
-                    post_id=post_id, from_state=S.SCHEDULED, to_state=S.PUBLISHED, at=now
+            try:
+                workflow.move(
+                    Post(pk=post_id, state=S.SCHEDULED),
+                    S.PUBLISHED,
+                    at=now,
+                    automatic=True,
+                    changes={"published_at": now, "updated_at": now},
                 )
-                _shown_changed(page_id, central=depth == 1)
-                _published(post_id, page_id, None, now)
-                published += 1
+            except ActionError:  # another worker published it
+                continue
+            _shown_changed(page_id, central=depth == 1)
+            _published(post_id, page_id, None, now)
+            published += 1
     return published
 
 
@@ -594,12 +605,7 @@ def do_add_media(actor: User, upload: MediaUpload) -> Post:
     try:
         with transaction.atomic():
             now = timezone.now()
-            updated = Post.objects.filter(pk=post.pk, state=post.state).update(
-                state=S.DRAFT, updated_at=now
-            )
-            if not updated:
-                raise ActionError(_("The post changed meanwhile; reload and try again."))
-            _record_edit(post, actor, now)
+            _save_draft(post, actor, now)
             last = post.images.aggregate(last=Max("order"))["last"]
             first = 0 if last is None else last + 1
             for order, picture in enumerate(upload.pictures, start=first):
@@ -650,12 +656,7 @@ def do_remove_media(actor: User, item: PostImage | PostAttachment) -> None:
     storage, name, post = item.file.storage, item.file.name, item.post
     with transaction.atomic():
         now = timezone.now()
-        updated = Post.objects.filter(pk=post.pk, state=post.state).update(
-            state=S.DRAFT, updated_at=now
-        )
-        if not updated:
-            raise ActionError(_("The post changed meanwhile; reload and try again."))
-        _record_edit(post, actor, now)
+        _save_draft(post, actor, now)
         item.delete()
         # The file goes once the row is surely gone.
         transaction.on_commit(lambda: storage.delete(name))
@@ -812,10 +813,5 @@ def do_publish_copies(
             for page_id in page_ids
         ]
     )
-    PostTransition.objects.bulk_create(
-        PostTransition(
-            post_id=copy.pk, from_state="", to_state=S.PUBLISHED, actor=actor, reason=reason, at=at
-        )
-        for copy in copies
-    )
+    record_starts(copies, by=actor, reason=reason, at=at)
     return copies

@@ -43,6 +43,8 @@ from congdong.channels.clients import facebook, zalo
 from congdong.channels.models import ChannelKind, ChannelLink, ChannelToken, TokenState
 from congdong.core.errors import ActionError
 from congdong.core.links import absolute_url
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start, record_starts
 from congdong.posts.models import Post, PostImage, PostState
 from congdong.posts.queries import access_post_to_write
 from congdong.syndication import pacing
@@ -51,7 +53,6 @@ from congdong.syndication.models import (
     ChannelDefault,
     Delivery,
     DeliveryState,
-    DeliveryTransition,
     Step,
 )
 from congdong.syndication.queries import access_delivery, sending_links
@@ -77,25 +78,13 @@ CLAIM_AHEAD = 1.0  # seconds: a platform sender claims its next delivery this ea
 FAN_OUT_WITHIN = datetime.timedelta(days=1)
 
 
-def _record(
-    delivery_ids: Iterable[int],
-    from_state: str,
-    to_state: str,
-    at: datetime.datetime,
-    reason: str = "",
-    actor: User | None = None,
-) -> None:
-    DeliveryTransition.objects.bulk_create(
-        DeliveryTransition(
-            delivery_id=pk,
-            from_state=from_state,
-            to_state=to_state,
-            actor=actor,
-            reason=reason[:300],
-            at=at,
-        )
-        for pk in delivery_ids
-    )
+def _move(delivery: Delivery, to: str, at: datetime.datetime, reason: str = "", **kwargs) -> bool:
+    """The worker's move of a delivery (`move()`); False when someone moved it first."""
+    try:
+        workflow.move(delivery, to, at=at, reason=reason[:300], automatic=True, **kwargs)
+    except ActionError:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------------------ queueing
@@ -146,7 +135,7 @@ def do_send(actor: User | None, sending: Sending) -> list[Delivery]:
             )
             for link in sending.links
         )
-        _record((d.pk for d in rows), "", D.QUEUED, now, actor=actor)
+        record_starts(rows, by=actor, at=now)
     return rows
 
 
@@ -227,7 +216,7 @@ def _fan_out_one(campaign_id: int, now: datetime.datetime) -> int:
                 )
                 for link_id, kind, target_id, copy_id in pairs[start : start + BATCH]
             )
-            _record((d.pk for d in rows), "", D.QUEUED, now, _("Published down the tree"))
+            record_starts(rows, reason=_("Published down the tree"), at=now)
             count += len(rows)
     return count
 
@@ -243,18 +232,21 @@ def do_again(actor: User, delivery: Delivery) -> Delivery:
     """Queue it again from where it stood (a Zalo article already made is not made twice);
     the person asking has checked the channel when its outcome was unknown."""
     now = timezone.now()
-    with transaction.atomic():
-        moved = Delivery.objects.filter(pk=delivery.pk, state=delivery.state).update(
-            state=D.QUEUED,
-            not_before=now,
-            attempts=0,
-            reason="",
-            outcome_unknown=False,
-            step=Step.VERIFIED if delivery.step == Step.BROADCASTING else delivery.step,
-        )
-        if not moved:
-            raise ActionError(_("The delivery changed meanwhile; reload and try again."))
-        _record([delivery.pk], delivery.state, D.QUEUED, now, _("Sent again"), actor)
+    workflow.move(
+        delivery,
+        D.QUEUED,
+        by=actor,
+        reason=_("Sent again"),
+        at=now,
+        changes={
+            "not_before": now,
+            "attempts": 0,
+            "reason": "",
+            "outcome_unknown": False,
+            "step": Step.VERIFIED if delivery.step == Step.BROADCASTING else delivery.step,
+        },
+        changed=_("The delivery changed meanwhile; reload and try again."),
+    )
     delivery.refresh_from_db()
     return delivery
 
@@ -305,12 +297,13 @@ def reclaim_stale(now: datetime.datetime | None = None) -> int:
     )
     count = 0
     for pk in stale:
-        with transaction.atomic():
-            if Delivery.objects.filter(pk=pk, state=D.SENDING).update(
-                state=D.RETRYING, outcome_unknown=True, not_before=now
-            ):
-                _record([pk], D.SENDING, D.RETRYING, now, _("The worker stopped mid-delivery"))
-                count += 1
+        count += _move(
+            Delivery(pk=pk, state=D.SENDING),
+            D.RETRYING,
+            now,
+            _("The worker stopped mid-delivery"),
+            changes={"outcome_unknown": True, "not_before": now},
+        )
     return count
 
 
@@ -335,13 +328,14 @@ def claim(
         if row is None:
             return None
         pk, state = row
-        with transaction.atomic():
-            # The conditional UPDATE is the claim: of two workers, one moves the row.
-            if Delivery.objects.filter(pk=pk, state=state).update(
-                state=D.SENDING, claimed_at=now, attempts=F("attempts") + 1
-            ):
-                _record([pk], state, D.SENDING, now)
-                return Delivery.objects.standard().get(pk=pk)
+        # The conditional UPDATE is the claim: of two workers, one moves the row.
+        if _move(
+            Delivery(pk=pk, state=state),
+            D.SENDING,
+            now,
+            changes={"claimed_at": now, "attempts": F("attempts") + 1},
+        ):
+            return Delivery.objects.standard().get(pk=pk)
     return None
 
 
@@ -381,44 +375,45 @@ def _backoff(attempts: int) -> float:
 def _finish(delivery: Delivery, result: Sent | Outcome) -> str:
     """Write how the try ended (from sending); returns the new state."""
     now = timezone.now()
-    rows = Delivery.objects.filter(pk=delivery.pk, state=D.SENDING)
-    with transaction.atomic():
-        if isinstance(result, Sent):
-            rows.update(
-                state=D.SENT,
-                external_id=result.external_id,
-                external_url=result.external_url,
-                sent_at=now,
-                outcome_unknown=False,
-                reason="",
+    # Only from sending: a claim reclaimed meanwhile (the worker thought dead) is not moved.
+    sending = Delivery(pk=delivery.pk, state=D.SENDING)
+    if isinstance(result, Sent):
+        _move(
+            sending,
+            D.SENT,
+            now,
+            changes={
+                "external_id": result.external_id,
+                "external_url": result.external_url,
+                "sent_at": now,
+                "outcome_unknown": False,
+                "reason": "",
                 **result.fields,
-            )
-            _record([delivery.pk], D.SENDING, D.SENT, now)
-            return D.SENT
-        state = result.state
-        values: dict = {"reason": result.reason[:300]}
-        if result.unknown is not None:
-            values["outcome_unknown"] = result.unknown
-        if result.step is not None:
-            values["step"] = result.step
-        if not result.counts:
-            values["attempts"] = F("attempts") - 1
-        if state == D.RETRYING:
-            if result.counts and delivery.attempts >= settings.CHANNEL_MAX_ATTEMPTS:
-                state = D.GIVEN_UP
-            elif isinstance(result.wait, datetime.datetime):
-                values["not_before"] = result.wait
-            else:
-                values["not_before"] = now + datetime.timedelta(seconds=result.wait)
-        if state == D.GIVEN_UP:
-            # sending → retrying → given up: both moves recorded, as the graph has them.
-            rows.update(state=D.RETRYING, **values)
-            Delivery.objects.filter(pk=delivery.pk, state=D.RETRYING).update(state=D.GIVEN_UP)
-            _record([delivery.pk], D.SENDING, D.RETRYING, now, result.reason)
-            _record([delivery.pk], D.RETRYING, D.GIVEN_UP, now, _("Too many failed tries"))
-            return D.GIVEN_UP
-        rows.update(state=state, **values)
-        _record([delivery.pk], D.SENDING, state, now, result.reason)
+            },
+        )
+        return D.SENT
+    state = result.state
+    values: dict = {"reason": result.reason[:300]}
+    if result.unknown is not None:
+        values["outcome_unknown"] = result.unknown
+    if result.step is not None:
+        values["step"] = result.step
+    if not result.counts:
+        values["attempts"] = F("attempts") - 1
+    if state == D.RETRYING:
+        if result.counts and delivery.attempts >= settings.CHANNEL_MAX_ATTEMPTS:
+            state = D.GIVEN_UP
+        elif isinstance(result.wait, datetime.datetime):
+            values["not_before"] = result.wait
+        else:
+            values["not_before"] = now + datetime.timedelta(seconds=result.wait)
+    if state == D.GIVEN_UP:
+        # sending → retrying → given up: both moves recorded, as the graph has them.
+        with transaction.atomic():
+            if _move(sending, D.RETRYING, now, result.reason, changes=values):
+                _move(sending, D.GIVEN_UP, now, _("Too many failed tries"))
+        return D.GIVEN_UP
+    _move(sending, state, now, result.reason, changes=values)
     return state
 
 
@@ -813,7 +808,7 @@ def do_reshare_by_address(actor: User, target: CampaignTarget, address: str) -> 
             created_at=now,
             created_by=actor,
         )
-        _record([delivery.pk], "", D.SENT, now, _("Address of the external post given"), actor)
+        record_start(delivery, by=actor, reason=_("Address of the external post given"), at=now)
     return delivery
 
 

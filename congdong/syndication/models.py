@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from congdong.campaigns.models import CampaignTarget
 from congdong.channels.models import ChannelKind, ChannelLink
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.posts.models import Post
 
 
@@ -35,6 +36,7 @@ D = DeliveryState
 # a reason a retry cannot mend: a token or permission problem); a person sends a failed or
 # given-up delivery again once the cause is mended (→ queued).
 DELIVERY_STATES = StateGraph(
+    states=DeliveryState,
     start=D.QUEUED,
     moves={
         D.QUEUED: frozenset({D.SENDING}),
@@ -132,23 +134,14 @@ class Delivery(models.Model):
         return f"{self.post_id} → {self.kind} {self.link_id} ({self.state})"
 
 
-class DeliveryTransition(models.Model):
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=10, choices=DeliveryState.choices, blank=True)
-    to_state = models.CharField(max_length=10, choices=DeliveryState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reason = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField()
+class DeliveryTransition(Transition):
+    graph = DELIVERY_STATES
+    subject = "delivery"
+    delivery = subject_key(Delivery)
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(Transition.Meta):
         verbose_name = _("delivery state change")
         verbose_name_plural = _("delivery state changes")
-
-    def __str__(self) -> str:
-        return f"{self.delivery_id}: {self.from_state or '∅'} → {self.to_state}"
 
 
 class ChannelDefault(models.Model):

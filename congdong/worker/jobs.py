@@ -40,7 +40,6 @@ JOBS: tuple[Job, ...] = (
         "congdong.posts.tasks.delete_stale_inline_pictures",
         every=3600,
     ),
-    Job("mark-overdue-campaign-targets", "congdong.campaigns.tasks.mark_overdue_targets"),
     Job("flush-events", "congdong.insights.tasks.flush_events", every=5),
     Job("prune-events", "congdong.insights.tasks.prune_events", every=86_400),
     # The one overdue sweep: every workflow's deadlines, declared in its state graph

@@ -41,7 +41,7 @@ def test_launch_to_a_province_reaches_every_active_page_below_and_nothing_else(
     ha_noi = Page.objects.filter(unit__path__startswith=tree.ha_noi.unit.path)
     assert not reached & set(ha_noi.values_list("pk", flat=True))
     assert campaign.status == CampaignStatus.LAUNCHED
-    assert list(campaign.transitions.values_list("from_status", "to_status")) == [
+    assert list(campaign.transitions.values_list("from_state", "to_state")) == [
         ("", CampaignStatus.DRAFT),
         (CampaignStatus.DRAFT, CampaignStatus.LAUNCHED),
     ]

@@ -15,7 +15,7 @@ from tests.campaigns.conftest import launched
 from tests.posts.conftest import approved
 
 pytestmark = pytest.mark.django_db
-SWEEP = next(job for job in JOBS if job.name == "mark-overdue-campaign-targets")
+SWEEP = next(job for job in JOBS if job.name == "sweep-overdue")
 
 
 def test_the_overdue_sweep_marks_only_past_deadline_pending_targets(
@@ -57,3 +57,15 @@ def test_an_overdue_task_can_still_be_reshared(personas, tree, province_editor, 
     assert task.status == TargetStatus.OVERDUE
     task = actions.reshare(personas["kinhbac.canbo"], task.pk)
     assert task.status == TargetStatus.PUBLISHED
+
+
+def test_a_closed_campaigns_pending_targets_are_not_marked_overdue(
+    personas, tree, province_editor, province_post
+):
+    campaign = launched(
+        province_editor, personas["bacninh.quantri"], province_post, CampaignMode.RESHARE_TASK
+    )
+    actions.close(province_editor, campaign.pk)
+    assert actions.mark_overdue(campaign.deadline + datetime.timedelta(seconds=1)) == 0
+    assert set(campaign.targets.values_list("status", flat=True)) == {TargetStatus.PENDING}
+    assert not campaign.targets.filter(overdue_at__isnull=False).exists()

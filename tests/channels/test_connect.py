@@ -172,6 +172,14 @@ def test_notification_and_health_when_a_token_expires(facebook_pages, pages, per
     assert [n.recipient.username for n in told] == ["bacninh.quantri"]
     actions.check_link(link.pk)  # still expired: nobody is told twice
     assert told.count() == 1
+    # Its history: connected, then gone bad once, with the platform's answer as the reason.
+    token = ChannelToken.objects.get(link=link)
+    moves = list(token.transitions.values_list("from_state", "to_state", "reason"))
+    assert [(a, b) for a, b, _reason in moves] == [
+        ("", TokenState.VALID),
+        (TokenState.VALID, TokenState.EXPIRED),
+    ]
+    assert moves[1][2] == token.last_error != ""
     health = admin.get(f"/lam-viec/don-vi/{bac_ninh.unit_id}/kenh/").content.decode()
     assert 'data-status="expired"' in health
     bell = admin.get("/thong-bao/").content.decode()

@@ -91,6 +91,14 @@ def test_a_deadline_is_in_hours_or_in_working_days():
         Deadline(hours=1, days=1)
 
 
+def test_a_deadline_set_for_each_subject_has_no_hours_nor_length():
+    given = Deadline(given=True, due_field="campaign__deadline", told_field="overdue_at")
+    with pytest.raises(GraphError):
+        given.length()
+    with pytest.raises(GraphError):
+        Deadline(given=True, hours=1)
+
+
 def test_deadlines_count_wall_clock_hours_or_the_office_calendar(db, settings):
     settings.BREACH_NOTICE_HOURS = 72
     saturday = vn(2026, 3, 7, 22, 0)
@@ -109,6 +117,32 @@ def test_every_transition_model_has_the_one_set_of_fields():
             names = {f.name for f in model._meta.get_fields()}
             assert common <= names, model
             assert model._meta.get_field("at").db_index
+
+
+def test_every_workflow_moves_on_the_one_transition_model():
+    from django.apps import apps
+
+    from congdong.campaigns.models import Campaign
+    from congdong.channels.models import FakeReport
+    from congdong.core.workflow.models import transition_model
+    from congdong.engagement.models import Comment
+    from congdong.handbook.models import BoardPost, HandbookRevision
+    from congdong.insights.models import Export
+    from congdong.moderation.models import Appeal, Case
+    from congdong.pages.models import Page
+    from congdong.posts.models import Post, PostRevision
+    from congdong.syndication.models import Delivery
+
+    # No transition model with fields of its own is left.
+    own = [
+        m.__name__
+        for m in apps.get_models()
+        if m.__name__.endswith("Transition") and not issubclass(m, Transition)
+    ]
+    assert own == []
+    subjects = (Page, Post, PostRevision, Comment, Campaign, HandbookRevision, BoardPost, Case)
+    for subject in (*subjects, Appeal, Delivery, Export, FakeReport, Breach):
+        assert transition_model(subject).graph.field in {f.name for f in subject._meta.fields}
 
 
 # --- move() ---------------------------------------------------------------------------------
@@ -175,6 +209,20 @@ def test_of_two_movers_who_saw_the_same_state_the_second_is_told_and_changes_not
     assert "thay đổi" in str(late.value.message)
     assert Breach.objects.get(pk=breach.pk).state == S.NOTIFIED
     assert BreachTransition.objects.filter(breach=breach).count() == 2
+
+
+def test_a_lost_race_inside_the_callers_transaction_leaves_it_usable(world, breach):
+    from django.db import transaction
+
+    first, second = Breach.objects.get(pk=breach.pk), Breach.objects.get(pk=breach.pk)
+    move(first, S.NOTIFIED, by=world.commune_dpo, at=NOW)
+    with transaction.atomic():
+        with pytest.raises(ActionError):
+            move(second, S.CLOSED, by=world.province_admin, reason="Không phải vi phạm", at=NOW)
+        # Nothing was written, and the transaction goes on (no savepoint needed).
+        move(first, S.CLOSED, by=world.province_admin, reason="Đã khắc phục xong", at=NOW)
+    assert Breach.objects.get(pk=breach.pk).state == S.CLOSED
+    assert BreachTransition.objects.filter(breach=breach).count() == 3
 
 
 @pytest.mark.django_db(transaction=True)

@@ -55,7 +55,7 @@ def test_province_admin_sets_up_opens_and_suspends_a_commune_page(personas):
     page.refresh_from_db()
     assert page.status == PageStatus.SUSPENDED
     moves = list(
-        PageTransition.objects.filter(page=page).values_list("from_status", "to_status", "reason")
+        PageTransition.objects.filter(page=page).values_list("from_state", "to_state", "reason")
     )
     assert moves == [
         ("", "not_established", ""),

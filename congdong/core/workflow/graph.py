@@ -30,7 +30,9 @@ class Deadline:
     alarm). `working=True` counts on the office calendar (`core.clock`: weekends, holidays and
     the admins' days off skipped); `days` (instead of `hours`) counts whole working days of
     that calendar. Otherwise the hours are wall-clock hours (what the law says for takedowns
-    and breaches).
+    and breaches). `given=True` (no hours, no days) is a deadline a person sets for each
+    subject (a campaign's, chosen by its editor): `due_field` holds it, and may be a field of
+    a related row (`campaign__deadline`).
 
     The subject keeps the instant in `due_field` (computed when it enters the state) and, for
     the overdue sweep (`core.workflow.sweep`), whether the lapse was told in `told_field`:
@@ -46,13 +48,19 @@ class Deadline:
     due_field: str = "due_at"
     told_field: str | None = None
     told_is_due: bool = False
+    given: bool = False
 
     def __post_init__(self) -> None:
-        if (self.hours is None) == (self.days is None):
+        if self.given:
+            if self.hours is not None or self.days is not None:
+                raise GraphError("a deadline set for each subject has no hours or days")
+        elif (self.hours is None) == (self.days is None):
             raise GraphError("a deadline is given in hours or in working days (one of them)")
 
     def length(self) -> float:
         """The hours (or, for `days`, the working days), times `times`."""
+        if self.given:
+            raise GraphError("a deadline set for each subject has no length")
         value = self.hours if self.days is None else self.days
         if isinstance(value, str):
             value = getattr(settings, value)

@@ -69,25 +69,28 @@ def move(
         raise ActionError(_("Say why."), field="reason")
     at = at or timezone.now()
     values = {graph.field: to, **(changes or {})}
-    with transaction.atomic():
+    # No savepoint of its own inside the caller's transaction (two queries fewer per move):
+    # a lost race raises only after the block, having written nothing.
+    with transaction.atomic(savepoint=False):
         moved = model._default_manager.filter(
             pk=subject.pk, **{graph.field: current}, **(guard or {})
         ).update(**values)
-        if not moved:
-            raise ActionError(
-                changed or _("Someone changed this meanwhile; reload the page and try again.")
+        if moved:
+            row = transitions._default_manager.create(
+                **{transitions.subject: subject},
+                from_state=current,
+                to_state=to,
+                actor=by,
+                reason=reason,
+                at=at,
+                **(record or {}),
             )
-        row = transitions._default_manager.create(
-            **{transitions.subject: subject},
-            from_state=current,
-            to_state=to,
-            actor=by,
-            reason=reason,
-            at=at,
-            **(record or {}),
+            for hook in on_commit:
+                transaction.on_commit(hook)
+    if not moved:
+        raise ActionError(
+            changed or _("Someone changed this meanwhile; reload the page and try again.")
         )
-        for hook in on_commit:
-            transaction.on_commit(hook)
     for name, value in values.items():
         if not isinstance(value, models.expressions.Combinable):
             setattr(subject, name, value)
@@ -119,3 +122,39 @@ def record_start(
         at=at or timezone.now(),
         **(record or {}),
     )
+
+
+def record_starts(
+    subjects: Iterable[models.Model],
+    *,
+    by: Any = None,
+    reason: str = "",
+    at: datetime.datetime | None = None,
+    state: str | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """`record_start` for many subjects of one model made at once (a fan-out, a bulk
+    establishment), in one INSERT per `batch_size`; returns how many rows."""
+    subjects = list(subjects)
+    if not subjects:
+        return 0
+    transitions = transition_model(type(subjects[0]))
+    graph = transitions.graph
+    at = at or timezone.now()
+    rows = []
+    for subject in subjects:
+        born = str(state if state is not None else getattr(subject, graph.field))
+        if born not in graph.states:
+            raise ValueError(f"{born!r} is not a state of {type(subject).__name__}")
+        rows.append(
+            transitions(
+                **{f"{transitions.subject}_id": subject.pk},
+                from_state="",
+                to_state=born,
+                actor=by,
+                reason=reason,
+                at=at,
+            )
+        )
+    transitions._default_manager.bulk_create(rows, batch_size=batch_size)
+    return len(rows)

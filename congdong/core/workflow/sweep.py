@@ -44,7 +44,10 @@ class Overdue:
     `tell(lapse)` runs in the claim's transaction (notifications written with the claim);
     `after(lapses)` once per run, after the claims, with every lapse claimed (a summary email,
     a log line). `fields` are loaded for them; `guard` are the ones whose value, as loaded,
-    the claim also requires (e.g. the unit whose handlers above are told).
+    the claim also requires (e.g. the unit whose handlers above are told). `where` narrows
+    the subjects swept (e.g. only targets of campaigns still running). `move_to` makes the
+    claim itself the worker's move (a move the graph lists as `automatic`), e.g. a pending
+    campaign target becoming overdue; `batch` is how many are claimed per deadline and run.
     """
 
     name: str
@@ -54,6 +57,9 @@ class Overdue:
     after: Callable[[list[Lapse]], object] | None = None
     fields: tuple[str, ...] = ()
     guard: tuple[str, ...] = ()
+    where: Q | None = None
+    move_to: str | None = None
+    batch: int | None = None
 
 
 REGISTRY: dict[str, Overdue] = {}
@@ -64,6 +70,9 @@ def register(overdue: Overdue) -> Overdue:
     for deadline, _states in overdue.graph.lapses():
         if deadline.told_field is None:
             raise ValueError(f"{overdue.name}: the deadline {deadline.name!r} has no told_field")
+        for state in _states if overdue.move_to is not None else ():
+            if (state, str(overdue.move_to)) not in overdue.graph.automatic:
+                raise ValueError(f"{overdue.name}: {state} → {overdue.move_to} is no worker's move")
     REGISTRY[overdue.name] = overdue
     return overdue
 
@@ -86,6 +95,9 @@ def sweep(
     now = now or timezone.now()
     graph, manager = overdue.graph, overdue.model._default_manager
     memo: dict[Any, Any] = {}
+    where = overdue.where if overdue.where is not None else Q()
+    if overdue.batch is not None and batch == BATCH:
+        batch = overdue.batch
     claimed: list[Lapse] = []
     for deadline, states in overdue.graph.lapses():
         if only is not None and deadline.name != only:
@@ -93,7 +105,7 @@ def sweep(
         due_field, told = deadline.due_field, deadline.told_field
         assert told is not None
         rows = list(
-            manager.filter(**{f"{graph.field}__in": states, f"{due_field}__lt": now})
+            manager.filter(where, **{f"{graph.field}__in": states, f"{due_field}__lt": now})
             .filter(_not_told(deadline))
             .order_by(due_field, "pk")
             .values("pk", graph.field, due_field, *overdue.fields)[:batch]
@@ -102,12 +114,16 @@ def sweep(
             due = row[due_field]
             guard = {name: row[name] for name in overdue.guard}
             with transaction.atomic():
+                claim = {told: due if deadline.told_is_due else now}
+                if overdue.move_to is not None:
+                    claim[graph.field] = str(overdue.move_to)
                 won = manager.filter(
+                    where,
                     _not_told(deadline),
                     pk=row["pk"],
                     **{graph.field: row[graph.field], due_field: due},
                     **guard,
-                ).update(**{told: due if deadline.told_is_due else now})
+                ).update(**claim)
                 if not won:  # moved or told meanwhile
                     continue
                 lapse = Lapse(row["pk"], row[graph.field], deadline, due, now, row, memo)

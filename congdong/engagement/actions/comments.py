@@ -20,13 +20,15 @@ from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
 from congdong.core.errors import ActionError
 from congdong.core.text import line, plain
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start
 from congdong.engagement.actions.eligibility import check_can_engage, limit
 from congdong.engagement.comments import (
     access_comment,
     access_comment_to_operate,
     access_own_comment,
 )
-from congdong.engagement.models import COMMENT_STATES, Comment, CommentState, CommentTransition
+from congdong.engagement.models import COMMENT_STATES, Comment, CommentState
 from congdong.engagement.queries import access_public_post
 from congdong.insights import events
 from congdong.insights.events import EventKind
@@ -35,7 +37,7 @@ from congdong.posts.models import Post
 
 S = CommentState
 MAX_BODY = Comment._meta.get_field("body").max_length  # 2,000 characters
-MAX_REASON = CommentTransition._meta.get_field("reason").max_length
+MAX_REASON = 500  # characters of a reason to hide
 # The same text by the same person on the same post within this many seconds is a double
 # submit (a double click, a resent form): the first comment is returned, nothing is written.
 DOUBLE_SUBMIT_SECONDS = 10
@@ -55,19 +57,6 @@ def clean_body(text: str | None) -> str:
             field="body",
         )
     return text
-
-
-def _record(
-    comment: Comment,
-    from_state: str,
-    to: str,
-    actor: User | None,
-    reason: str,
-    at: datetime.datetime,
-) -> None:
-    CommentTransition.objects.create(
-        comment=comment, from_state=from_state, to_state=to, actor=actor, reason=reason, at=at
-    )
 
 
 def _notify_reply_after_commit(reply: Comment) -> None:
@@ -203,7 +192,7 @@ def do_comment(new: NewComment) -> Comment:
                 state=new.state,
                 created_at=now,
             )
-            _record(comment, "", new.state, new.author, "", now)
+            record_start(comment, by=new.author, at=now)
             _notify_reply_after_commit(comment)
             if comment.state == S.VISIBLE:
                 _refresh_public_copies(comment)
@@ -317,13 +306,17 @@ def do_move(actor: User, move: Move) -> Comment:
     now = timezone.now()
     with transaction.atomic():
         # Conditional update: of two operators (or two clicks) only one moves the comment.
-        moved = Comment.objects.filter(pk=comment.pk, state=comment.state).update(state=move.to)
-        if not moved:
-            raise ActionError(_("The comment changed meanwhile; reload and try again."))
-        _record(comment, comment.state, move.to, actor, move.reason, now)
-        if S.VISIBLE in (comment.state, move.to):
+        was = comment.state
+        workflow.move(
+            comment,
+            move.to,
+            by=actor,
+            reason=move.reason,
+            at=now,
+            changed=_("The comment changed meanwhile; reload and try again."),
+        )
+        if S.VISIBLE in (was, move.to):
             _refresh_public_copies(comment)
-        comment.state = move.to
         _notify_reply_after_commit(comment)
     return comment
 

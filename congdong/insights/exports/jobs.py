@@ -28,6 +28,8 @@ from django.utils.translation import gettext_lazy
 from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import fold
+from congdong.core.workflow import move as workflow
+from congdong.core.workflow.move import record_start
 from congdong.insights import reports
 from congdong.insights.exports.document import Document
 from congdong.insights.exports.render import FORMATS, render
@@ -165,6 +167,7 @@ def do_request_export(user: AnyUser, request: ExportRequest, language: str | Non
             format=request.fmt,
             language=language or translation.get_language() or settings.LANGUAGE_CODE,
         )
+        record_start(export, by=user, at=export.created_at)
         # Without a broker, .delay() would run the export inside this request: the embedded
         # worker's sweep picks the row up instead, and the person watches its progress.
         if not settings.CELERY_TASK_ALWAYS_EAGER:
@@ -221,10 +224,10 @@ class ProgressWriter:
 
 def claim(export_id: int) -> Export | None:
     """The export, moved queued → running by this worker; None if another took it first."""
-    claimed = Export.objects.filter(pk=export_id, state=ExportState.QUEUED).update(
-        state=ExportState.RUNNING, started_at=timezone.now(), progress=0
-    )
-    if not claimed:
+    now = timezone.now()
+    if not _move(
+        export_id, ExportState.QUEUED, ExportState.RUNNING, now, started_at=now, progress=0
+    ):
         return None
     return Export.objects.select_related("unit", "user").get(pk=export_id)
 
@@ -243,10 +246,29 @@ def download_name(export: Export, document: Document) -> str:
     return f"{base[:120]}.{FORMATS[export.format][0]}"
 
 
-def _finish(export_id: int, **fields: object) -> int:
-    return Export.objects.filter(pk=export_id, state=ExportState.RUNNING).update(
-        finished_at=timezone.now(), **fields
-    )
+def _move(
+    export_id: int, current: str, to: str, now: datetime.datetime, reason: str = "", **changes
+) -> bool:
+    """The worker's move of an export (`move()`); False when it was no longer in `current`."""
+    try:
+        workflow.move(
+            Export(pk=export_id, state=current),
+            to,
+            at=now,
+            reason=reason,
+            automatic=True,
+            changes=changes,
+        )
+    except ActionError:
+        return False
+    return True
+
+
+def _finish(export_id: int, state: str, **fields: object) -> bool:
+    """Running → done or failed (the error, if any, is the move's reason too)."""
+    now = timezone.now()
+    error = str(fields.get("error", ""))
+    return _move(export_id, ExportState.RUNNING, state, now, error, finished_at=now, **fields)
 
 
 def run_export(export_id: int) -> bool:
@@ -289,9 +311,21 @@ def fail_stale(now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         message = _("The export was interrupted. Please start it again.")
-    return Export.objects.filter(
+    stale = Export.objects.filter(
         state=ExportState.RUNNING, started_at__lt=now - STALE_AFTER
-    ).update(state=ExportState.FAILED, error=message, finished_at=now)
+    ).values_list("pk", flat=True)
+    return sum(
+        _move(
+            pk,
+            ExportState.RUNNING,
+            ExportState.FAILED,
+            now,
+            message,
+            error=message,
+            finished_at=now,
+        )
+        for pk in list(stale)
+    )
 
 
 def delete_old_files(now: datetime.datetime | None = None) -> int:

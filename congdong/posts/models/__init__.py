@@ -15,6 +15,7 @@ from congdong.posts.models.revision import (
     PostRevision,
     PostRevisionQuerySet,
     RevisionState,
+    RevisionTransition,
 )
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "PostTransition",
     "Regulation",
     "RevisionState",
+    "RevisionTransition",
 ]

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.pages.models import Page
 from congdong.posts.models.regulation import Category, Regulation
 
@@ -27,6 +28,7 @@ S = PostState
 # rejects (with a reason, back to draft for revision). An approved post goes public now, or is
 # scheduled and then published by the worker alone. Every move is a PostTransition row.
 POST_STATES = StateGraph(
+    states=PostState,
     start=S.DRAFT,
     moves={
         S.DRAFT: frozenset({S.SUBMITTED}),
@@ -111,23 +113,15 @@ class Post(models.Model):
         return [image for image in self.images.all() if not image.inline]
 
 
-class PostTransition(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=20, choices=PostState.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=PostState.choices)
-    # None when the worker made the move.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reason = models.TextField(blank=True)
-    at = models.DateTimeField(db_index=True)
+class PostTransition(Transition):
+    """One move of a post (actor None: the worker made it). An edit of a draft by someone
+    other than its author is kept as draft → draft, naming them (see `posts.actions`)."""
 
-    class Meta:
-        ordering = ["at", "pk"]
+    graph = POST_STATES
+    subject = "post"
+    post = subject_key(Post)
+
+    class Meta(Transition.Meta):
         verbose_name = _("post state change")
         verbose_name_plural = _("post state changes")
 

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from congdong.core.states import StateGraph
+from congdong.core.workflow.graph import StateGraph
+from congdong.core.workflow.models import Transition, subject_key
 from congdong.posts.models.post import Post
 from congdong.posts.models.regulation import Category
 
@@ -22,6 +23,7 @@ R = RevisionState
 # it or rejects it with a reason. In a category whose revisions need no approval the revision is
 # recorded already approved, by the editor, so the post's history shows every change of text.
 REVISION_STATES = StateGraph(
+    states=RevisionState,
     moves={R.PENDING: frozenset({R.APPROVED, R.REJECTED})},
     needs_reason=frozenset({(R.PENDING, R.REJECTED)}),
 )
@@ -101,3 +103,16 @@ class PostRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} · {self.get_state_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RevisionTransition(Transition):
+    """A revision's history: proposed by its author (or recorded already applied), then
+    applied or rejected by an approver."""
+
+    graph = REVISION_STATES
+    subject = "revision"
+    revision = subject_key(PostRevision)
+
+    class Meta(Transition.Meta):
+        verbose_name = _("revision decision")
+        verbose_name_plural = _("revision decisions")
