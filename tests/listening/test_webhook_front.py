@@ -14,7 +14,7 @@ import time
 import uuid
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 
 from congdong.channels.signatures import facebook_signature, zalo_signature
 from congdong.listening import intake
@@ -279,6 +279,11 @@ def test_the_challenge_is_still_answered_by_the_view(settings):
 def test_events_arriving_together_are_each_stored_once_and_repeats_counted():
     """Threads posting at once, as gunicorn's do: distinct events and the same event several
     times; every event stored exactly once, every repeat answered 200 and counted."""
+    if connection.vendor == "sqlite":
+        # The test database is SQLite's shared in-memory one: a writer that finds a table
+        # locked fails at once ("database table is locked"), where the product's file
+        # database waits its busy timeout. The PostgreSQL pass runs it.
+        pytest.skip("threads writing at once: runs in the PostgreSQL pass")
     run = uuid.uuid4().hex[:6]
     bodies = [comment(f"{run}-{n}") for n in range(40)]
     calls = [*bodies, *bodies[:8]]  # 8 delivered twice

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from congdong.channels import actions, queries
 from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.units.models import Level, Unit
+from congdong.units.queries import current_structure
 
 
 class Command(BaseCommand):
@@ -42,7 +43,12 @@ class Command(BaseCommand):
             return
         links = ChannelLink.objects.standard().current().order_by("page__unit__path", "kind")
         if unit:
-            root = Unit.objects.filter(code=unit).order_by("-structure__valid_from").first()
+            # The unit of the structure in force (codes repeat across structures: "24" is
+            # Bắc Giang in 2022, Bắc Ninh in 2025); a code only the other one has, from it.
+            found = list(Unit.objects.filter(code=unit).select_related("structure"))
+            current = current_structure()
+            root = next((u for u in found if u.structure_id == getattr(current, "pk", None)), None)
+            root = root or (found[0] if found else None)
             if root is None:
                 raise CommandError(_("No unit has the code %(code)s.") % {"code": unit})
             links = links.in_subtree(root)
