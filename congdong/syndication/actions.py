@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -669,8 +669,13 @@ def send_due(budget: float = 10.0) -> int:
     that place unused — with 3,355 pages, a tenth of the run. Side by side, Facebook's sender
     only ever waits for Facebook. Each thread has its own database connection (closed when it
     ends) and its own HTTP clients; claims stay conditional UPDATEs, so any number of senders,
-    in any number of processes, never send one delivery twice."""
+    in any number of processes, never send one delivery twice.
+
+    An in-memory SQLite database (the test suite's) refuses a second writer at once instead of
+    waiting its turn as the file database does: there, one sender serves both platforms."""
     reclaim_stale()
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        return _send(list(KINDS), budget, None)
     results: dict[str, int] = {}
     errors: list[BaseException] = []
 
