@@ -674,7 +674,7 @@ def send_due(budget: float = 10.0) -> int:
     An in-memory SQLite database (the test suite's) refuses a second writer at once instead of
     waiting its turn as the file database does: there, one sender serves both platforms."""
     reclaim_stale()
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and getattr(connection, "is_in_memory_db", bool)():
         return _send(list(KINDS), budget, None)
     results: dict[str, int] = {}
     errors: list[BaseException] = []
