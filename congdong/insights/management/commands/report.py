@@ -193,7 +193,7 @@ class Command(BaseCommand):
         output: str | None,
         **options: Any,
     ) -> None:
-        from congdong.feedback import situation as feedback_situation
+        from congdong.insights import situation as feedback_situation
 
         fmt = _format(format, SITUATION_FORMATS)
         if fmt in BINARY_FORMATS and not output:
@@ -340,7 +340,7 @@ def page_table(page: Page, start: datetime.date | None, end: datetime.date, foun
 def situation_table(found: Any) -> str:
     """The people's situation as text: overview, by category, by unit below (or by level),
     response times and deadlines. Aggregates only."""
-    from congdong.feedback import situation as feedback_situation
+    from congdong.insights import situation as feedback_situation
 
     unit, period = found.unit, found.period
     lines = [
