@@ -7,6 +7,8 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from congdong.api import api
+from congdong.feedback import urls as feedback_urls
+from congdong.insights import situation_views
 from congdong.twofactor.views import admin_login
 
 # The only folders of MEDIA_ROOT that hold public files (page avatars and covers), and the
@@ -43,7 +45,12 @@ urlpatterns = [
     path("", include("congdong.syndication.urls")),
     path("", include("congdong.engagement.urls")),
     path("", include("congdong.insights.urls")),
-    path("", include("congdong.feedback.urls")),
+    # The people's situation is insights' (a report above feedback) but keeps its addresses'
+    # names in the `feedback` namespace (`feedback:situation`, `feedback:situation-unit`).
+    path(
+        "",
+        include((feedback_urls.urlpatterns + situation_views.urls, feedback_urls.app_name)),
+    ),
     path("", include("congdong.handbook.urls")),
     path("", include("congdong.takedown.urls")),
     path("", include("congdong.moderation.urls")),
