@@ -21,7 +21,7 @@ from congdong.insights.events import EventKind
 from congdong.pages import queries as page_queries
 from congdong.pages.models import Page, PageStatus
 from congdong.posts import queries as post_queries
-from congdong.posts.cards import with_cards
+from congdong.site.cards import with_cards
 from congdong.units import queries
 from congdong.units.models import Structure
 
