@@ -9,6 +9,9 @@ from django.views.static import serve
 from congdong.api import api
 from congdong.feedback import urls as feedback_urls
 from congdong.insights import situation_views
+from congdong.pages import urls as pages_urls
+from congdong.posts import urls as posts_urls
+from congdong.site import urls as site_urls
 from congdong.twofactor.views import admin_login
 
 # The only folders of MEDIA_ROOT that hold public files (page avatars and covers), and the
@@ -37,8 +40,9 @@ urlpatterns = [
     path("", include("congdong.core.urls")),
     path("", include("congdong.units.urls")),
     path("", include("congdong.accounts.urls")),
-    path("", include("congdong.pages.urls")),
-    path("", include("congdong.posts.urls")),
+    # The public unit page and post are composed in site, under the names of pages and posts.
+    path("", include((site_urls.page_patterns + pages_urls.urlpatterns, "pages"))),
+    path("", include((posts_urls.urlpatterns + site_urls.post_patterns, "posts"))),
     path("", include("congdong.campaigns.urls")),
     path("", include("congdong.channels.urls")),
     path("", include("congdong.listening.urls")),

@@ -4,11 +4,9 @@ from congdong.pages import views
 
 app_name = "pages"
 urlpatterns = [
-    path("trang/<slug:slug>/", views.public_page, name="public"),
     path("lam-viec/don-vi/<int:unit_id>/lap-trang/", views.create, name="create"),
     path("lam-viec/trang/<int:page_id>/", views.settings, name="settings"),
     path("lam-viec/trang/<int:page_id>/trang-thai/", views.move, name="move"),
-    path("lam-viec/trang/<int:page_id>/xem-truoc/", views.preview, name="preview"),
     path("lam-viec/trang/<int:page_id>/hinh-anh/", views.pictures, name="pictures"),
     path("lam-viec/trang/<int:page_id>/dong-quan-tri/", views.add_operator, name="add-operator"),
     path(
