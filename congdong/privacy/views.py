@@ -27,7 +27,6 @@ from congdong.core.casework.forms import RefuseForm
 from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.numbers import format_datetime
 from congdong.core.web import client_ip, form_error, rule_errors
-from congdong.engagement.models import NotificationSettings
 from congdong.privacy import actions, export, policy, queries, signup
 from congdong.privacy.forms import (
     AnswerForm,
@@ -108,14 +107,12 @@ def _my_data(
     user = request.user
     consents = queries.consents_of(user)
     digest_on = any(c.active and c.purpose == ConsentPurpose.DIGEST for c in consents)
-    settings_row = NotificationSettings.objects.filter(user=user).first()
     return render(
         request,
         "privacy/my_data.html",
         {
             "consents": consents,
             "digest_on": digest_on,
-            "digest_settings": settings_row,
             "requests": list(queries.requests_of(user)[:50]),
             "request_form": request_form or RequestForm(),
             "digest_form": digest_form or DigestForm(),
