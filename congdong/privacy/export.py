@@ -15,7 +15,7 @@ import datetime
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.models import User
@@ -37,7 +38,7 @@ class Section:
 
     name: str
     read: Callable[[User], Any]
-    about: str
+    about: str | Promise  # a lazy translation: the README is written in Vietnamese
     order: int
     files: Callable[[User], Iterable[tuple[str, bytes]]] | None = None
 
@@ -70,7 +71,7 @@ def value(raw: Any) -> Any:
     return raw
 
 
-def rows(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def rows(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Rows (`.values()`) with each value as JSON holds it."""
     return [{k: value(v) for k, v in row.items()} for row in items]
 

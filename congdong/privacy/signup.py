@@ -81,4 +81,5 @@ def phone_login(
         if profile is not None:
             citizen = citizens.do_citizen_signup(profile)
             do_signup_consents(citizen, digest=digest, how=Channel.API, ip=ip)
+    assert citizen is not None  # found, or signed up just now
     return citizen, do_issue_token(citizen, device)
