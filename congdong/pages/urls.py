@@ -1,6 +1,6 @@
 from django.urls import path
 
-from congdong.pages import views
+from congdong.pages import views, workspace
 
 app_name = "pages"
 urlpatterns = [
@@ -14,4 +14,9 @@ urlpatterns = [
         views.remove_operator,
         name="remove-operator",
     ),
+]
+
+# The staff workspace's home, in the `accounts` namespace (composed in congdong/urls.py).
+account_patterns = [
+    path("lam-viec/", workspace.workspace, name="workspace"),
 ]
