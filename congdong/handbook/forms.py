@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -71,6 +72,17 @@ class ReplyForm(forms.Form):
     )
 
 
+def _decision_note(label: str | Promise, help_text: str | Promise) -> forms.CharField:
+    """The note beside a decision, which the way back (declined, sent back) requires."""
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -79,13 +91,7 @@ class DecideForm(forms.Form):
             (BoardState.DECLINED, pgettext_lazy("proposal decision", "Do not accept")),
         ],
     )
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the proposal is not accepted."),
-    )
+    note = _decision_note(_("Note"), _("Required when the proposal is not accepted."))
 
 
 class BoardFilterForm(forms.Form):
@@ -110,10 +116,4 @@ class VersionDecisionForm(forms.Form):
             (RevisionState.RETURNED, pgettext_lazy("handbook decision", "Send back")),
         ],
     )
-    note = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the version is sent back."),
-    )
+    note = _decision_note(_("Reason"), _("Required when the version is sent back."))
