@@ -5,7 +5,7 @@ are written once."""
 
 from __future__ import annotations
 
-import functools
+import inspect
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -22,8 +22,11 @@ def checked_then_done(
     def action(*args: P.args, **kwargs: P.kwargs) -> Done:
         return do(check(*args, **kwargs))
 
-    # The check's module and signature (inspect follows `__wrapped__`), the action's own name.
-    functools.update_wrapper(action, check)
     action.__name__ = action.__qualname__ = name
     action.__doc__ = doc
+    action.__module__ = check.__module__
+    # What `help()` and `inspect` show: the check's parameters, the do's result.
+    action.__signature__ = inspect.signature(check).replace(  # type: ignore[attr-defined]
+        return_annotation=inspect.signature(do).return_annotation
+    )
     return action
