@@ -8,16 +8,18 @@ feedback deadlines today, by other timers later) depends on no domain app.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def acting_account(
-    verbose_name: str | Promise | None = None,
+    verbose_name: StrOrPromise | None = None,
     *,
     on_delete: Callable[..., Any] = models.SET_NULL,
 ) -> models.ForeignKey:

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
-from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from congdong.handbook.models import BoardKind, BoardState, PageKind, RevisionState
 from congdong.units.models import Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The kinds and states are lower-case words inside sentences; a list of options starts each
 # with a capital.
@@ -72,7 +76,7 @@ class ReplyForm(forms.Form):
     )
 
 
-def _decision_note(label: str | Promise, help_text: str | Promise) -> forms.CharField:
+def _decision_note(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     """The note beside a decision, which the way back (declined, sent back) requires."""
     return forms.CharField(
         label=label,
