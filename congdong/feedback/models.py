@@ -293,6 +293,16 @@ class FeedbackAttachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def content_type(self) -> str:
+        return "application/pdf" if self.kind == AttachmentKind.PDF else "image/jpeg"
+
+    @property
+    def download_name(self) -> str | None:
+        """Documents are downloaded under the name they were sent with, never opened in the
+        browser; pictures are shown."""
+        return self.original_name if self.kind == AttachmentKind.PDF else None
+
 
 class FeedbackTransition(Transition):
     """One move of an item: the audit log, and the history its sender and officers read.
