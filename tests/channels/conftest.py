@@ -4,8 +4,12 @@ Hà Nội, and a tiny local website (real HTTP) for rel="me" checks."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -19,6 +23,7 @@ from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong_tools.fakes.graph import FakeGraph
+from congdong_tools.fakes.receiver import Receiver
 from congdong_tools.fakes.zalo import FakeZalo
 from tests.conftest import unit_2025
 
@@ -61,6 +66,29 @@ def zalo_client(fake_zalo: FakeZalo) -> Iterator[ZaloClient]:
         timeout=TEST_TIMEOUT,
     ) as client:
         yield client
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """An endpoint on 127.0.0.1 that keeps what the fakes' webhooks send it."""
+    with Receiver() as endpoint:
+        yield endpoint
+
+
+@contextmanager
+def fake_process(module: str, seed: list[dict], tmp_path) -> Iterator[str]:
+    """The fake platform `module` run as its own process (as the demo runs it), seeded from a
+    file with `seed`, app id 42 and secret "demo-secret"; gives its URL, stops it after."""
+    seed_file = tmp_path / "seed.json"
+    seed_file.write_text(json.dumps(seed), encoding="utf-8")
+    command = [sys.executable, "-m", module, "--port", "0", "--app-id", "42"]
+    command += ["--app-secret", "demo-secret", "--seed", str(seed_file)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        yield process.stdout.readline().strip().rsplit(" ", 1)[-1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 KEY = Fernet.generate_key().decode()
