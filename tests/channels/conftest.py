@@ -120,14 +120,32 @@ def linked(page: Page, kind=ChannelKind.FACEBOOK, external_id="1001", **kwargs) 
     return do_link(None, Linking(page=page, kind=kind, external_id=external_id, **values))
 
 
-class Site:
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass  # the test's output is not the place for an access log
+
+
+class LocalServer:
+    """An HTTP server on a free port of 127.0.0.1, answering with `handler` in a thread."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Site(LocalServer):
     """A local website whose one page's HTML a test sets."""
 
     def __init__(self) -> None:
         self.html = "<html></html>"
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 body = site.html.encode()
                 self.send_response(200)
@@ -136,16 +154,7 @@ class Site:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture

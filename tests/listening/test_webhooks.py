@@ -10,7 +10,7 @@ import time
 import pytest
 from django.test import Client
 
-from congdong.channels.signatures import facebook_signature, zalo_signature
+from congdong.channels.signatures import facebook_signature
 from congdong.listening.models import (
     ChannelMessage,
     EventState,
@@ -29,6 +29,7 @@ from tests.listening.conftest import (
     ZALO_HOOK,
     comment_in,
     forward,
+    zalo_text,
 )
 
 pytestmark = pytest.mark.django_db
@@ -240,22 +241,9 @@ def test_a_zalo_message_delivered_twice_is_stored_once(channels, catcher):
 
 
 def test_a_zalo_event_with_an_old_timestamp_is_a_replay(channels):
-    timestamp = str(int((time.time() - 6 * 3600) * 1000))
-    event = {
-        "app_id": "1",
-        "oa_id": OA,
-        "event_name": "user_send_text",
-        "sender": {"id": "8400001"},
-        "recipient": {"id": OA},
-        "message": {"text": "cũ", "msg_id": "old-1"},
-        "timestamp": timestamp,
-    }
-    body = json.dumps(event).encode()
+    body, signature = zalo_text(OA_SECRET, text="cũ", msg_id="old-1", at=time.time() - 6 * 3600)
     answer = Client().post(
-        ZALO_HOOK,
-        data=body,
-        content_type="application/json",
-        HTTP_X_ZEVENT_SIGNATURE=zalo_signature(OA, body, timestamp, OA_SECRET),
+        ZALO_HOOK, data=body, content_type="application/json", HTTP_X_ZEVENT_SIGNATURE=signature
     )
     assert answer.status_code == 200
     assert not WebhookEvent.objects.exists()
