@@ -13,9 +13,10 @@ from congdong.audit.models import AuditEntry
 from congdong.audit.record import record
 from congdong.audit.targets import Found
 from congdong.units.models import Unit
-from tests.conftest import commune_named, unit_2025
+from tests.conftest import unit_2025
 from tests.posts.conftest import grant, pages, regulation  # noqa: F401 (fixtures)
 from tests.takedown.conftest import world  # noqa: F401 (fixture)
+from tests.units.around_kinh_bac import around_kinh_bac
 
 
 @dataclass
@@ -34,15 +35,10 @@ class Readers:
 
 @pytest.fixture
 def readers(personas) -> Readers:
-    kinh_bac = commune_named("24", "Kinh Bắc")
-    sibling = (
-        Unit.objects.filter(parent=kinh_bac.parent).exclude(pk=kinh_bac.pk).order_by("path")[0]
-    )
+    units = around_kinh_bac()
+    kinh_bac = units["kinh_bac"]
     return Readers(
-        kinh_bac=kinh_bac,
-        sibling=sibling,
-        bac_ninh=unit_2025("24"),
-        ha_noi=unit_2025("01"),
+        **units,
         central=unit_2025("TW"),
         province_admin=personas["bacninh.quantri"],
         commune_dpo=grant("kinhbac.baove", kinh_bac, Role.DATA_PROTECTION),

@@ -15,8 +15,8 @@ from congdong.accounts.roles import Role
 from congdong.breaches import actions
 from congdong.breaches.models import Breach
 from congdong.units.models import Unit
-from tests.conftest import commune_named, unit_2025
 from tests.posts.conftest import grant
+from tests.units.around_kinh_bac import around_kinh_bac
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DISCOVERED = datetime.datetime(2026, 3, 7, 22, 0, tzinfo=VN)
@@ -46,15 +46,10 @@ class World:
 
 @pytest.fixture
 def world(personas) -> World:
-    kinh_bac = commune_named("24", "Kinh Bắc")
-    sibling = (
-        Unit.objects.filter(parent=kinh_bac.parent).exclude(pk=kinh_bac.pk).order_by("path")[0]
-    )
+    units = around_kinh_bac()
+    kinh_bac, sibling = units["kinh_bac"], units["sibling"]
     return World(
-        kinh_bac=kinh_bac,
-        sibling=sibling,
-        bac_ninh=unit_2025("24"),
-        ha_noi=unit_2025("01"),
+        **units,
         commune_dpo=grant("kinhbac.baove", kinh_bac, Role.DATA_PROTECTION),
         sibling_dpo=grant("xakhac.baove", sibling, Role.DATA_PROTECTION),
         province_admin=personas["bacninh.quantri"],

@@ -12,7 +12,7 @@ from django.utils import timezone
 from congdong.accounts.models import User
 from congdong.accounts.roles import Role
 from congdong.campaigns import actions
-from congdong.campaigns.models import Campaign, CampaignMode
+from congdong.campaigns.models import Campaign, CampaignMode, CampaignTarget
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.posts.models import Post
@@ -71,6 +71,17 @@ def launched(
         targets.setdefault("deadline", timezone.now() + DAY)
     campaign = actions.create(creator, post.pk, mode, **targets)
     return actions.launch(launcher, campaign.pk)[0]
+
+
+def reshared_by_two(personas, tree: Tree, central_post: Post, central_approver: User) -> Campaign:
+    """A central reshare campaign to every page below; Kinh Bắc and Hà Nội's page are done."""
+    campaign = launched(
+        personas["tw.bientap"], central_approver, central_post, CampaignMode.RESHARE_TASK
+    )
+    for page, user in ((tree.kinh_bac, "kinhbac.canbo"), (tree.ha_noi, "hanoi.quantri")):
+        target = CampaignTarget.objects.get(campaign=campaign, page=page)
+        actions.reshare(personas[user], target.pk)
+    return campaign
 
 
 def pages_below(page: Page) -> set[int]:

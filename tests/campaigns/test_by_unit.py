@@ -10,12 +10,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from congdong.campaigns import actions
-from congdong.campaigns.models import Campaign, CampaignMode, CampaignTarget
+from congdong.campaigns.models import Campaign
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.units.models import Level, Unit
-from tests.campaigns.conftest import launched, pages_below
+from tests.campaigns.conftest import pages_below, reshared_by_two
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +39,7 @@ def every_province(tree) -> list[Unit]:
 @pytest.fixture
 def tasks(personas, tree, every_province, central_post, central_approver) -> Campaign:
     """A central reshare campaign to every page below; Kinh Bắc and Hà Nội's page are done."""
-    campaign = launched(
-        personas["tw.bientap"], central_approver, central_post, CampaignMode.RESHARE_TASK
-    )
-    for page, user in ((tree.kinh_bac, "kinhbac.canbo"), (tree.ha_noi, "hanoi.quantri")):
-        target = CampaignTarget.objects.get(campaign=campaign, page=page)
-        actions.reshare(personas[user], target.pk)
-    return campaign
+    return reshared_by_two(personas, tree, central_post, central_approver)
 
 
 def test_the_launcher_sees_every_province_in_a_few_queries(

@@ -4,8 +4,12 @@ Hà Nội, and a tiny local website (real HTTP) for rel="me" checks."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -19,6 +23,7 @@ from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong_tools.fakes.graph import FakeGraph
+from congdong_tools.fakes.receiver import Receiver
 from congdong_tools.fakes.zalo import FakeZalo
 from tests.conftest import unit_2025
 
@@ -63,6 +68,29 @@ def zalo_client(fake_zalo: FakeZalo) -> Iterator[ZaloClient]:
         yield client
 
 
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """An endpoint on 127.0.0.1 that keeps what the fakes' webhooks send it."""
+    with Receiver() as endpoint:
+        yield endpoint
+
+
+@contextmanager
+def fake_process(module: str, seed: list[dict], tmp_path) -> Iterator[str]:
+    """The fake platform `module` run as its own process (as the demo runs it), seeded from a
+    file with `seed`, app id 42 and secret "demo-secret"; gives its URL, stops it after."""
+    seed_file = tmp_path / "seed.json"
+    seed_file.write_text(json.dumps(seed), encoding="utf-8")
+    command = [sys.executable, "-m", module, "--port", "0", "--app-id", "42"]
+    command += ["--app-secret", "demo-secret", "--seed", str(seed_file)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    try:
+        yield process.stdout.readline().strip().rsplit(" ", 1)[-1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 KEY = Fernet.generate_key().decode()
 
 
@@ -92,14 +120,32 @@ def linked(page: Page, kind=ChannelKind.FACEBOOK, external_id="1001", **kwargs) 
     return do_link(None, Linking(page=page, kind=kind, external_id=external_id, **values))
 
 
-class Site:
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass  # the test's output is not the place for an access log
+
+
+class LocalServer:
+    """An HTTP server on a free port of 127.0.0.1, answering with `handler` in a thread."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Site(LocalServer):
     """A local website whose one page's HTML a test sets."""
 
     def __init__(self) -> None:
         self.html = "<html></html>"
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 body = site.html.encode()
                 self.send_response(200)
@@ -108,16 +154,7 @@ class Site:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from congdong.channels.clients.facebook import (
 
 PAGE = "104870475678912"
 ADMIN = "100200300"
+JANUARY_1_2 = {"since": date(2026, 1, 1), "until": date(2026, 1, 2)}
 
 
 @pytest.fixture
@@ -37,6 +38,18 @@ def page_token(fake_graph, graph_client) -> str:
     )
     grants = graph_client.accounts(user_token)
     return grants[0].access_token
+
+
+def other_client(fake_graph, *, app_secret=None, version="v24.0", url=None) -> GraphClient:
+    """A Graph client of its own (the fixture's is for the right app on v24.0)."""
+    return GraphClient(
+        base_url=url or fake_graph.url,
+        dialog_url=url or fake_graph.url,
+        version=version,
+        app_id=fake_graph.app_id,
+        app_secret=app_secret or fake_graph.app_secret,
+        timeout=1,
+    )
 
 
 def _code_through_dialog(fake_graph, graph_client, user_id: str, state: str = "s1") -> str:
@@ -98,14 +111,7 @@ def test_a_wrong_app_secret_is_refused(fake_graph, graph_client):
     fake_graph.add_user(ADMIN)
     code = _code_through_dialog(fake_graph, graph_client, ADMIN)
     with (
-        GraphClient(
-            base_url=fake_graph.url,
-            dialog_url=fake_graph.url,
-            version="v24.0",
-            app_id=fake_graph.app_id,
-            app_secret="wrong",
-            timeout=1,
-        ) as client,
+        other_client(fake_graph, app_secret="wrong") as client,
         pytest.raises(GraphError) as refused,
     ):
         client.exchange_code(code=code, redirect_uri="http://127.0.0.1:9/cb")
@@ -227,13 +233,9 @@ def test_photo_uploads_meet_the_same_faults(fake_graph, graph_client, page_token
 
 def test_insights_gives_each_day_from_since_to_until(fake_graph, graph_client, page_token):
     fake_graph.set_insight(PAGE, "page_follows", "2026-03-02", 48_123)
-    result = graph_client.insights(
-        PAGE,
-        page_token,
-        metrics=["page_follows", "page_media_view"],
-        since=date(2026, 3, 1),
-        until=date(2026, 3, 7),
-    )
+    days = {"since": date(2026, 3, 1), "until": date(2026, 3, 7)}
+    metrics = ["page_follows", "page_media_view"]
+    result = graph_client.insights(PAGE, page_token, metrics=metrics, **days)
     assert result.dropped == {}
     assert sorted(result.values["page_follows"]) == [date(2026, 3, d) for d in range(1, 8)]
     assert result.values["page_follows"][date(2026, 3, 2)] == 48_123
@@ -244,13 +246,9 @@ def test_insights_drops_a_retired_metric_keeps_the_others_and_says_why(
     fake_graph, graph_client, page_token
 ):
     # page_fans was retired on 15 Nov 2025 for every version: asking for it fails the whole call.
-    result = graph_client.insights(
-        PAGE,
-        page_token,
-        metrics=["page_follows", "page_fans", "page_media_view"],
-        since=date(2026, 1, 1),
-        until=date(2026, 1, 31),
-    )
+    days = {"since": date(2026, 1, 1), "until": date(2026, 1, 31)}
+    metrics = ["page_follows", "page_fans", "page_media_view"]
+    result = graph_client.insights(PAGE, page_token, metrics=metrics, **days)
     assert set(result.dropped) == {"page_fans"}
     assert "(#100)" in result.dropped["page_fans"]
     assert "valid insights metric" in result.dropped["page_fans"]
@@ -263,13 +261,9 @@ def test_insights_splits_long_ranges_and_asks_only_for_valid_metrics_after_a_dro
     fake_graph, graph_client, page_token
 ):
     fake_graph.calls.clear()
-    result = graph_client.insights(
-        PAGE,
-        page_token,
-        metrics=["page_follows", "page_impressions_unique"],
-        since=date(2025, 10, 1),
-        until=date(2026, 3, 31),
-    )
+    days = {"since": date(2025, 10, 1), "until": date(2026, 3, 31)}
+    metrics = ["page_follows", "page_impressions_unique"]
+    result = graph_client.insights(PAGE, page_token, metrics=metrics, **days)
     days = (date(2026, 3, 31) - date(2025, 10, 1)).days + 1  # 182 days: three calls' worth
     assert len(result.values["page_follows"]) == days
     assert set(result.dropped) == {"page_impressions_unique"}
@@ -282,20 +276,9 @@ def test_a_metric_retired_from_a_later_version_still_works_on_the_earlier(fake_g
     fake_graph.retire_metric("page_views_total", since_version="v25.0")
     results = {}
     for version in ("v24.0", "v25.0"):
-        with GraphClient(
-            base_url=fake_graph.url,
-            dialog_url=fake_graph.url,
-            version=version,
-            app_id=fake_graph.app_id,
-            app_secret=fake_graph.app_secret,
-            timeout=1,
-        ) as client:
+        with other_client(fake_graph, version=version) as client:
             results[version] = client.insights(
-                PAGE,
-                page_token,
-                metrics=["page_views_total"],
-                since=date(2026, 1, 1),
-                until=date(2026, 1, 2),
+                PAGE, page_token, metrics=["page_views_total"], **JANUARY_1_2
             )
     assert results["v24.0"].dropped == {} and len(results["v24.0"].values["page_views_total"]) == 2
     assert set(results["v25.0"].dropped) == {"page_views_total"}
@@ -306,13 +289,7 @@ def test_insights_without_permission_is_permission_missing_not_a_dropped_metric(
 ):
     fake_graph.grant(ADMIN, "read_insights", "declined")
     with pytest.raises(PermissionMissing) as missing:
-        graph_client.insights(
-            PAGE,
-            page_token,
-            metrics=["page_follows"],
-            since=date(2026, 1, 1),
-            until=date(2026, 1, 2),
-        )
+        graph_client.insights(PAGE, page_token, metrics=["page_follows"], **JANUARY_1_2)
     assert missing.value.permission == "read_insights"
 
 
@@ -320,9 +297,7 @@ def test_a_single_invalid_metric_answer_on_a_valid_metric_is_not_a_drop(
     fake_graph, graph_client, page_token
 ):
     fake_graph.fail("invalid_metric", times=1, path="/insights")
-    result = graph_client.insights(
-        PAGE, page_token, metrics=["page_follows"], since=date(2026, 1, 1), until=date(2026, 1, 2)
-    )
+    result = graph_client.insights(PAGE, page_token, metrics=["page_follows"], **JANUARY_1_2)
     assert result.dropped == {}
     assert len(result.values["page_follows"]) == 2
 
@@ -500,12 +475,7 @@ def test_a_timeout_after_the_post_was_made_leaves_the_post(fake_graph, graph_cli
 def test_an_unreachable_graph_is_a_server_error(fake_graph):
     url = fake_graph.url
     fake_graph.stop()
-    with (
-        GraphClient(
-            base_url=url, dialog_url=url, version="v24.0", app_id="1", app_secret="s", timeout=1
-        ) as client,
-        pytest.raises(ServerError) as unreachable,
-    ):
+    with other_client(fake_graph, url=url) as client, pytest.raises(ServerError) as unreachable:
         client.page(PAGE, "token")
     assert not unreachable.value.outcome_unknown  # nothing was sent
 
@@ -514,14 +484,7 @@ def test_tokens_travel_in_headers_with_an_appsecret_proof(fake_graph, graph_clie
     fake_graph.require_proof = True
     graph_client.page(PAGE, page_token)  # the client's proof is accepted
     with (
-        GraphClient(
-            base_url=fake_graph.url,
-            dialog_url=fake_graph.url,
-            version="v24.0",
-            app_id=fake_graph.app_id,
-            app_secret="another-secret",
-            timeout=1,
-        ) as other_app,
+        other_client(fake_graph, app_secret="another-secret") as other_app,
         pytest.raises(GraphError) as refused,
     ):
         other_app.page(PAGE, page_token)
@@ -540,26 +503,18 @@ def test_insights_refuses_a_range_graph_would_refuse(graph_client, page_token):
 def test_invalid_metric_only_on_insights_calls(fake_graph, graph_client, page_token):
     fake_graph.fail("invalid_metric", times=None)
     graph_client.page(PAGE, page_token)  # not an insights call: the fault does not apply
-    result = graph_client.insights(
-        PAGE,
-        page_token,
-        metrics=["page_follows", "page_media_view"],
-        since=date(2026, 1, 1),
-        until=date(2026, 1, 1),
-    )
+    days = {"since": date(2026, 1, 1), "until": date(2026, 1, 1)}
+    metrics = ["page_follows", "page_media_view"]
+    result = graph_client.insights(PAGE, page_token, metrics=metrics, **days)
     assert set(result.dropped) == {"page_follows", "page_media_view"}
     assert result.values == {}
 
 
 def test_a_posts_insights_come_the_same_way(fake_graph, graph_client, page_token):
     post_id = graph_client.publish(PAGE, page_token, message="Bài viết")
-    result = graph_client.insights(
-        post_id,
-        page_token,
-        metrics=["post_total_media_view_unique", "post_impressions_unique"],
-        since=date(2026, 1, 1),
-        until=date(2026, 1, 3),
-    )
+    days = {"since": date(2026, 1, 1), "until": date(2026, 1, 3)}
+    metrics = ["post_total_media_view_unique", "post_impressions_unique"]
+    result = graph_client.insights(post_id, page_token, metrics=metrics, **days)
     assert set(result.dropped) == {"post_impressions_unique"}
     assert len(result.values["post_total_media_view_unique"]) == 3
 
@@ -606,12 +561,6 @@ def test_another_100_on_insights_is_an_error_not_a_dropped_metric(
 ):
     fake_graph.fail("invalid_metric", message="(#100) The since parameter must be a date")
     with pytest.raises(GraphError) as refused:
-        graph_client.insights(
-            PAGE,
-            page_token,
-            metrics=["page_follows"],
-            since=date(2026, 1, 1),
-            until=date(2026, 1, 2),
-        )
+        graph_client.insights(PAGE, page_token, metrics=["page_follows"], **JANUARY_1_2)
     assert refused.value.code == 100
     assert not isinstance(refused.value, InvalidMetric)

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import re
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -23,16 +22,9 @@ from congdong.channels.clients.zalo import (
     pkce_challenge,
     pkce_pair,
 )
-from congdong_tools.fakes.receiver import Receiver
 
 OA = "579745863508352884"
 REDIRECT = "http://127.0.0.1:9/zalo/cb"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as endpoint:
-        yield endpoint
 
 
 @pytest.fixture
@@ -50,6 +42,18 @@ def tokens(fake_zalo, zalo_client, oa):
     verifier, challenge = pkce_pair()
     code = _consent(fake_zalo, zalo_client, challenge)
     return zalo_client.exchange_code(code=code, code_verifier=verifier)
+
+
+def a_small_article(zalo_client, tokens, cover_url: str = "https://x/c.jpg") -> str:
+    """Creates an article of one-letter fields; gives its token."""
+    return zalo_client.create_article(
+        tokens.access_token,
+        title="T",
+        author="A",
+        description="D",
+        cover_url=cover_url,
+        body_html="<p>x</p>",
+    )
 
 
 def _consent(fake_zalo, zalo_client, challenge: str, state: str = "st-1") -> str:
@@ -188,14 +192,7 @@ def test_article_create_verify_broadcast_once(fake_zalo, zalo_client, tokens):
 
 def test_an_article_without_a_cover_is_refused_with_zalos_reason(zalo_client, tokens):
     with pytest.raises(ZaloError) as refused:
-        zalo_client.create_article(
-            tokens.access_token,
-            title="T",
-            author="A",
-            description="D",
-            cover_url="",
-            body_html="<p>x</p>",
-        )
+        a_small_article(zalo_client, tokens, cover_url="")
     assert refused.value.code == -201 and "cover" in refused.value.message
     assert not refused.value.retryable
 
@@ -270,14 +267,7 @@ def test_a_real_rate_limit_refuses_past_its_calls(fake_zalo, zalo_client, tokens
 
 def test_the_broadcast_quota_runs_out(fake_zalo, zalo_client, tokens):
     fake_zalo.oas[OA].broadcasts_left = 1
-    article_token = zalo_client.create_article(
-        tokens.access_token,
-        title="T",
-        author="A",
-        description="D",
-        cover_url="https://x/c.jpg",
-        body_html="<p>x</p>",
-    )
+    article_token = a_small_article(zalo_client, tokens)
     article_id = zalo_client.verify_article(tokens.access_token, article_token)
     zalo_client.broadcast(tokens.access_token, article_id=article_id)
     with pytest.raises(RateLimited) as out:
@@ -287,14 +277,7 @@ def test_the_broadcast_quota_runs_out(fake_zalo, zalo_client, tokens):
 
 
 def test_an_article_still_processing_is_not_ready_then_verifies(fake_zalo, zalo_client, tokens):
-    article_token = zalo_client.create_article(
-        tokens.access_token,
-        title="T",
-        author="A",
-        description="D",
-        cover_url="https://x/c.jpg",
-        body_html="<p>x</p>",
-    )
+    article_token = a_small_article(zalo_client, tokens)
     fake_zalo.fail("processing", times=2)
     for _ in range(2):
         with pytest.raises(NotReady) as processing:

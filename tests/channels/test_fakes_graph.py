@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,15 +13,9 @@ import pytest
 
 from congdong.channels.clients.facebook import GraphClient, Timeout
 from congdong.channels.signatures import facebook_signature_ok
-from congdong_tools.fakes.receiver import Receiver
+from tests.channels.conftest import fake_process
 
 PAGE = "104870475678912"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as endpoint:
-        yield endpoint
 
 
 def test_the_feed_comment_webhook_is_signed_with_the_app_secret(fake_graph, receiver):
@@ -134,40 +126,13 @@ def test_control_calls_refuse_anything_but_seeding_methods(fake_graph):
 
 
 @pytest.fixture
-def graph_process(tmp_path: Path):
-    seed = tmp_path / "seed.json"
-    seed.write_text(
-        json.dumps(
-            [
-                {"add_user": {"user_id": "1", "name": "Chị Lan"}},
-                {"add_page": {"page_id": PAGE, "name": "MTTQ Bắc Ninh", "admins": ["1"]}},
-            ]
-        ),
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "congdong_tools.fakes.graph",
-            "--port",
-            "0",
-            "--app-id",
-            "42",
-            "--app-secret",
-            "demo-secret",
-            "--seed",
-            str(seed),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline()
-        yield line.strip().rsplit(" ", 1)[-1]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def graph_process(tmp_path: Path) -> Iterator[str]:
+    seed = [
+        {"add_user": {"user_id": "1", "name": "Chị Lan"}},
+        {"add_page": {"page_id": PAGE, "name": "MTTQ Bắc Ninh", "admins": ["1"]}},
+    ]
+    with fake_process("congdong_tools.fakes.graph", seed, tmp_path) as url:
+        yield url
 
 
 def test_the_fake_runs_as_a_process_seeded_from_a_file(graph_process):

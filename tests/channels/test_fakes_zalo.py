@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
 
 import httpx
-import pytest
 
 from congdong.channels.clients.zalo import ZaloClient, pkce_pair
 from congdong.channels.signatures import zalo_signature_ok
-from congdong_tools.fakes.receiver import Receiver
+from tests.channels.conftest import fake_process
 
 OA = "579745863508352884"
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as endpoint:
-        yield endpoint
 
 
 def test_the_user_text_event_is_signed_the_zalo_way(fake_zalo, receiver):
@@ -99,30 +89,8 @@ def test_duplicate_broadcasts_are_counted_per_oa_and_article(fake_zalo, zalo_cli
 
 
 def test_the_fake_runs_as_a_process_seeded_from_a_file(tmp_path):
-    seed = tmp_path / "seed.json"
-    seed.write_text(
-        json.dumps([{"add_oa": {"oa_id": OA, "name": "MTTQ Bắc Ninh", "followers": 3}}]),
-        encoding="utf-8",
-    )
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "congdong_tools.fakes.zalo",
-            "--port",
-            "0",
-            "--app-id",
-            "42",
-            "--app-secret",
-            "demo-secret",
-            "--seed",
-            str(seed),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+    seed = [{"add_oa": {"oa_id": OA, "name": "MTTQ Bắc Ninh", "followers": 3}}]
+    with fake_process("congdong_tools.fakes.zalo", seed, tmp_path) as url:
         verifier, challenge = pkce_pair()
         with ZaloClient(
             oauth_url=url, api_url=url, app_id="42", secret_key="demo-secret", timeout=5
@@ -134,6 +102,3 @@ def test_the_fake_runs_as_a_process_seeded_from_a_file(tmp_path):
             code = httpx.URL(answer.headers["location"]).params["code"]
             tokens = client.exchange_code(code=code, code_verifier=verifier)
             assert client.followers(tokens.access_token)[0] == 3
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

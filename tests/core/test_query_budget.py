@@ -49,26 +49,17 @@ def published_posts(page, count: int, author: User) -> list[Post]:
     """`count` published posts with two pictures each (rows only: the budget is about queries)."""
     regulation = Regulation.objects.order_by("-version").first()
     category = Category.objects.get(regulation=regulation, code="hoat-dong-mat-tran")
+    body = "<p>Ban công tác Mặt trận khu dân cư ra quân làm sạch môi trường.</p>"
+    alike = {"page": page, "author": author, "category": category, "regulation": regulation}
+    alike |= {"body": body, "tags": "môi trường", "state": PostState.PUBLISHED}
     now = timezone.now()
     posts = []
     for n in range(count):
         title = f"Bản tin khu dân cư số {n + 1}"
-        body = "<p>Ban công tác Mặt trận khu dân cư ra quân làm sạch môi trường.</p>"
         at = now - datetime.timedelta(hours=n)
+        search_text = searchable(title, body, "môi trường")
         posts.append(
-            Post(
-                page=page,
-                author=author,
-                category=category,
-                title=title,
-                body=body,
-                search_text=searchable(title, body, "môi trường"),
-                tags="môi trường",
-                state=PostState.PUBLISHED,
-                publish_at=at,
-                published_at=at,
-                regulation=regulation,
-            )
+            Post(**alike, title=title, search_text=search_text, publish_at=at, published_at=at)
         )
     posts = Post.objects.bulk_create(posts)
     PostImage.objects.bulk_create(

@@ -23,6 +23,7 @@ from congdong.accounts.models import User
 from congdong.accounts.tokens import do_issue_token
 from congdong.core import ratelimit, security
 from congdong_tools.demo.personas import CITIZEN, DEMO_PASSWORD
+from tests.core.together import in_threads
 
 LOGIN = "/dang-nhap/"
 API = "/api/v1/structures"
@@ -173,11 +174,7 @@ def test_200_threads_against_the_limiter_exactly_10_pass():
         with lock:
             results.append(wait)
 
-    threads = [threading.Thread(target=one) for _ in range(200)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(200, lambda _n: one(), swap_often=False)
     assert len(results) == 200
     assert results.count(0) == 10
     assert all(1 <= wait <= 61 for wait in results if wait)
@@ -200,11 +197,7 @@ def test_200_parallel_password_tries_on_one_account_get_exactly_5_checks(setting
         with lock:
             waits.append(wait)
 
-    threads = [threading.Thread(target=one) for _n in range(200)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(200, lambda _n: one(), swap_often=False)
     assert waits.count(0) == 5
     assert all(wait >= 1 for wait in waits if wait)
     # A right password afterwards from that address is refused too; from another address it

@@ -5,7 +5,6 @@ in the graph, one `move()` (guarded: of two movers one wins), the one overdue sw
 from __future__ import annotations
 
 import datetime
-import sys
 import threading
 import time
 
@@ -28,6 +27,7 @@ from tests.breaches.conftest import (
     vn,
     world,  # noqa: F401  (the breach tests' fixture)
 )
+from tests.core.together import in_threads
 
 S = BreachState
 
@@ -259,16 +259,7 @@ def test_two_moves_at_once_one_wins(world):
         finally:
             connections.close_all()
 
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=one, args=(n,)) for n in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(switch)
+    in_threads(4, one)
     assert sorted(outcomes) == ["moved", "refused", "refused", "refused"]
     assert BreachTransition.objects.filter(breach=breach, to_state=S.CLOSED).count() == 1
     assert Breach.objects.get(pk=breach.pk).state == S.CLOSED

@@ -9,16 +9,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from congdong.breaches.models import Breach, BreachState
-from tests.e2e.test_province_admin_roles import staff_login, url_ending
+from tests.e2e.journeys import staff_opens
+from tests.e2e.test_province_admin_roles import url_ending
 
 pytestmark = pytest.mark.e2e
 DESCRIPTION = "Tệp danh sách hộ nhận hỗ trợ bị gửi nhầm vào nhóm Zalo công khai của khu phố."
 
 
 def test_province_admin_records_a_breach_drafts_the_notice_and_marks_it_sent(page: Page, e2e_data):
-    staff_login(page, "bacninh.quantri")
-    page.locator("#breaches-link").click()
-    expect(page).to_have_url(url_ending("/lam-viec/su-co-du-lieu/"))
+    staff_opens(page, "bacninh.quantri", "#breaches-link", "/lam-viec/su-co-du-lieu/")
     page.locator("#new-breach-link").click()
 
     form = page.locator("#breach-form")

@@ -5,13 +5,11 @@ and a Zalo OA (the fake platforms, real HTTP on 127.0.0.1); the embedded worker 
 from __future__ import annotations
 
 import pytest
-from cryptography.fernet import Fernet
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from congdong.accounts.models import Organisation
 from congdong.accounts.roles import Role
-from congdong.campaigns.models import Campaign
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
 from congdong.posts.default_regulation import ensure_default_regulation
@@ -19,10 +17,9 @@ from congdong.syndication.models import Delivery
 from congdong.units.models import Unit
 from congdong.worker.jobs import JOBS
 from congdong.worker.loop import Loop, start_in_thread
-from congdong_tools.fakes.graph import FakeGraph
-from congdong_tools.fakes.zalo import FakeZalo
 from tests.conftest import commune_named, unit_2025
-from tests.e2e.test_province_admin_roles import staff_login, url_ending
+from tests.e2e.journeys import fake_platforms, launch_publish_down
+from tests.e2e.test_province_admin_roles import staff_login
 from tests.posts.conftest import approved, grant
 from tests.syndication.conftest import facebook_page, zalo_oa
 
@@ -31,15 +28,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def platforms(settings):
-    with (
-        FakeGraph(app_id="1234567890", app_secret="graph-secret") as graph,
-        FakeZalo(app_id="4291763606161179100", secret_key="zalo-secret") as zalo,
-    ):
-        settings.FACEBOOK_GRAPH_URL = settings.FACEBOOK_DIALOG_URL = graph.url
-        settings.FACEBOOK_APP_ID, settings.FACEBOOK_APP_SECRET = graph.app_id, graph.app_secret
-        settings.ZALO_OAUTH_URL = settings.ZALO_API_URL = zalo.url
-        settings.ZALO_APP_ID, settings.ZALO_SECRET_KEY = zalo.app_id, zalo.secret_key
-        settings.CHANNEL_TOKEN_KEY = Fernet.generate_key().decode()
+    with fake_platforms(settings) as (graph, zalo):
         settings.CHANNEL_JITTER = 0
         yield graph, zalo
 
@@ -62,15 +51,7 @@ def test_the_central_editor_publishes_down_to_external_channels_and_watches_deli
 
     staff_login(page, "tw.bientap")
     page.goto("/lam-viec/chien-dich/")
-    form = page.locator("#new-campaign")
-    form.locator("select[name=post]").select_option(str(post.pk))
-    form.locator("select[name=mode]").select_option("publish")
-    form.locator("select[name=targeting]").select_option("all_below")
-    form.locator("button[type=submit]:not([name])").click()
-    campaign = Campaign.objects.get()
-    expect(page).to_have_url(url_ending(f"/lam-viec/chien-dich/{campaign.pk}/"))
-    page.locator("form.launch button").click()
-    expect(page.locator(".msg.success")).to_be_visible()
+    launch_publish_down(page, post)
 
     jobs = [job for job in JOBS if job.task.startswith("congdong.syndication.")]
     loop, thread = start_in_thread(Loop(jobs, interval=0.5))

@@ -15,6 +15,7 @@ from congdong.pages.models import Page as CommunityPage
 from congdong.posts.default_regulation import ensure_default_regulation
 from congdong.units.models import Level, Unit
 from tests.conftest import unit_2025
+from tests.e2e.journeys import launch_publish_down, staff_opens
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 from tests.posts.conftest import approved, grant
 
@@ -40,18 +41,8 @@ def test_the_central_editor_publishes_down_and_a_province_admin_sees_their_part(
     bac_ninh_communes = Unit.objects.in_subtree(bac_ninh).filter(level=Level.COMMUNE).count()
 
     # The central editor prepares the campaign from the workspace and launches it.
-    staff_login(page, "tw.bientap")
-    page.locator("a[href='/lam-viec/chien-dich/']").first.click()
-    expect(page).to_have_url(url_ending("/lam-viec/chien-dich/"))
-    form = page.locator("#new-campaign")
-    form.locator("select[name=post]").select_option(str(post.pk))
-    form.locator("select[name=mode]").select_option("publish")
-    form.locator("select[name=targeting]").select_option("all_below")
-    form.locator("button[type=submit]:not([name])").click()
-    campaign = Campaign.objects.get()
-    expect(page).to_have_url(url_ending(f"/lam-viec/chien-dich/{campaign.pk}/"))
-    page.locator("form.launch button").click()
-    expect(page.locator(".msg.success")).to_be_visible()
+    staff_opens(page, "tw.bientap", "a[href='/lam-viec/chien-dich/']", "/lam-viec/chien-dich/")
+    campaign = launch_publish_down(page, post)
     totals = page.locator("#compliance tfoot tr")
     expect(totals.locator(".total")).to_have_text(str(below))
     expect(totals.locator(".published")).to_have_text(str(below))

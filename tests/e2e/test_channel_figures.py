@@ -15,7 +15,6 @@ import io
 import re
 
 import pytest
-from cryptography.fernet import Fernet
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
@@ -31,8 +30,8 @@ from congdong.worker.jobs import Job
 from congdong.worker.loop import Loop, start_in_thread
 from congdong_tools.demo.personas import DEMO_PASSWORD
 from congdong_tools.fakes.graph import FakeGraph
-from congdong_tools.fakes.zalo import FakeZalo
 from tests.conftest import commune_named, unit_2025
+from tests.e2e.journeys import fake_platforms
 from tests.e2e.test_insights_dashboard import dashboard_url, download_export
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 from tests.posts.conftest import grant
@@ -66,15 +65,7 @@ HA_NOI_FB = {
 
 @pytest.fixture
 def platforms(settings):
-    with (
-        FakeGraph(app_id="1234567890", app_secret="graph-secret") as graph,
-        FakeZalo(app_id="4291763606161179100", secret_key="zalo-secret") as zalo,
-    ):
-        settings.FACEBOOK_GRAPH_URL = settings.FACEBOOK_DIALOG_URL = graph.url
-        settings.FACEBOOK_APP_ID, settings.FACEBOOK_APP_SECRET = graph.app_id, graph.app_secret
-        settings.ZALO_OAUTH_URL = settings.ZALO_API_URL = zalo.url
-        settings.ZALO_APP_ID, settings.ZALO_SECRET_KEY = zalo.app_id, zalo.secret_key
-        settings.CHANNEL_TOKEN_KEY = Fernet.generate_key().decode()
+    with fake_platforms(settings) as (graph, zalo):
         settings.CHANNEL_BACKFILL_DAYS = 3  # the three days seeded below
         yield graph, zalo
 

@@ -5,7 +5,6 @@ channels on the public page."""
 from __future__ import annotations
 
 import pytest
-from cryptography.fernet import Fernet
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -13,9 +12,8 @@ from congdong.channels.backlinks import page_address
 from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
-from congdong_tools.fakes.graph import FakeGraph
-from congdong_tools.fakes.zalo import FakeZalo
 from tests.conftest import unit_2025
+from tests.e2e.journeys import fake_platforms
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 
 pytestmark = pytest.mark.e2e
@@ -23,15 +21,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def platforms(settings):
-    with (
-        FakeGraph(app_id="1234567890", app_secret="graph-secret") as graph,
-        FakeZalo(app_id="4291763606161179100", secret_key="zalo-secret") as zalo,
-    ):
-        settings.FACEBOOK_GRAPH_URL = settings.FACEBOOK_DIALOG_URL = graph.url
-        settings.FACEBOOK_APP_ID, settings.FACEBOOK_APP_SECRET = graph.app_id, graph.app_secret
-        settings.ZALO_OAUTH_URL = settings.ZALO_API_URL = zalo.url
-        settings.ZALO_APP_ID, settings.ZALO_SECRET_KEY = zalo.app_id, zalo.secret_key
-        settings.CHANNEL_TOKEN_KEY = Fernet.generate_key().decode()
+    with fake_platforms(settings) as (graph, zalo):
         yield graph, zalo
 
 

@@ -18,6 +18,7 @@ from congdong.pages.models import Page as CommunityPage
 from congdong.posts.default_regulation import ensure_default_regulation
 from tests.conftest import commune_named, unit_2025
 from tests.e2e.conftest import sign_in_by_phone
+from tests.e2e.journeys import send_publicly
 
 pytestmark = pytest.mark.e2e
 ANSWER = "Ủy ban phường đã cho san lấp, trải nhựa lại đoạn đường; đề nghị bà con đi lại an toàn."
@@ -65,14 +66,7 @@ def test_citizen_sends_feedback_from_the_page_and_reads_the_answer(
     page.get_by_label("Chuyên mục").select_option(label="Hạ tầng, giao thông")
     page.get_by_label("Ảnh hoặc tệp PDF (tối đa 5 tệp)").set_input_files(photo())
     page.get_by_label("Địa điểm (không bắt buộc)").fill("Ngõ 3, khu phố Đông")
-    page.get_by_label(re.compile("^Công khai:")).check()
-    page.get_by_label(re.compile("^Tôi đồng ý")).check()
-    page.locator("#send-button").click()
-
-    code = page.locator("#tracking-code")
-    expect(code).to_have_text(re.compile(r"^PA-\d{4}-[A-Z0-9]{6}$"))
-    item = Feedback.objects.get()
-    expect(code).to_have_text(item.code)
+    item = send_publicly(page)
     assert item.public and item.attachments.count() == 1
     expect(page.locator("#feedback-files")).to_contain_text("duong-sut-lun.png")
 

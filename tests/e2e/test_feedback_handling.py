@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from congdong.feedback import actions
 from congdong.feedback.models import Category, Feedback, FeedbackState
 from tests.conftest import commune_named, unit_2025
+from tests.e2e.journeys import assign_and_answer, escalate_to_province, open_and_accept
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 from tests.engagement.conftest import citizen
 
@@ -36,25 +37,15 @@ def test_the_commune_accepts_and_escalates_and_the_province_answers(page: Page, 
     expect(page.locator("#feedback-work")).to_contain_text("1")
     page.locator("#feedback-work a").click()
     expect(page).to_have_url(url_ending(QUEUE))
-    page.get_by_role("link", name=item.code).click()
-    expect(page).to_have_url(url_ending(item_url))
-    expect(page.locator("#item-text")).to_contain_text("Kinh Dương Vương")
-    page.locator("#move-accept button[type=submit]").click()
+    open_and_accept(page, item, "Kinh Dương Vương")
     expect(page.locator(".msg.success")).to_be_visible()
-    expect(page.locator("#item-state")).to_have_attribute("data-state", "accepted")
     escalate = page.locator("#move-escalate")
     escalate.locator("textarea[name=reason]").fill("x")
     escalate.locator("button[type=submit]").click()
     # Too short a reason: refused on the form, still here and accepted.
     expect(page.locator("#move-escalate [role=alert]")).to_be_visible()
     expect(page.locator("#item-state")).to_have_attribute("data-state", "accepted")
-    page.locator("#move-escalate textarea[name=reason]").fill(
-        "Việc thay đèn đường thuộc thẩm quyền của tỉnh."
-    )
-    page.locator("#move-escalate button[type=submit]").click()
-    expect(page).to_have_url(url_ending(QUEUE))
-    expect(page.locator(".msg.success")).to_contain_text("Bắc Ninh")
-    expect(page.get_by_role("link", name=item.code)).to_have_count(0)
+    escalate_to_province(page, item, "Việc thay đèn đường thuộc thẩm quyền của tỉnh.")
 
     # The province admin assigns it to themself and answers.
     page.context.clear_cookies()
@@ -63,12 +54,7 @@ def test_the_commune_accepts_and_escalates_and_the_province_answers(page: Page, 
     page.get_by_role("link", name=item.code).first.click()
     expect(page).to_have_url(url_ending(item_url))
     province = e2e_data["bacninh.quantri"]
-    page.locator("#move-assign select[name=officer]").select_option(str(province.pk))
-    page.locator("#move-assign button[type=submit]").click()
-    expect(page.locator("#item-state")).to_have_attribute("data-state", "assigned")
-    page.locator("#move-answer textarea[name=answer]").fill(ANSWER)
-    page.locator("#move-answer button[type=submit]").click()
-    expect(page.locator("#item-state")).to_have_attribute("data-state", "answered")
+    assign_and_answer(page, province, ANSWER)
     expect(page.locator("#item-answer")).to_contain_text("Công ty chiếu sáng")
     expect(page.locator("#history tr[data-action=escalate]")).to_contain_text("thẩm quyền của tỉnh")
     done = Feedback.objects.get(pk=item.pk)

@@ -13,12 +13,19 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from congdong.feedback.models import Category, Feedback, FeedbackAccess, FeedbackState
+from congdong.feedback.models import Category, FeedbackAccess, FeedbackState
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
 from congdong.posts.default_regulation import ensure_default_regulation
 from tests.conftest import commune_named, unit_2025
 from tests.e2e.conftest import TIMEOUT_MS, sign_in_by_phone
+from tests.e2e.journeys import (
+    assign_and_answer,
+    escalate_to_province,
+    open_and_accept,
+    open_situation,
+    send_publicly,
+)
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 from tests.engagement.conftest import citizen
 
@@ -79,13 +86,7 @@ def test_feedback_from_a_commune_to_the_province_answer(
     expect(sender.locator("#send-to")).to_contain_text("phường Kinh Bắc")
     sender.get_by_label("Chuyên mục").select_option(label="Hạ tầng, giao thông")
     sender.get_by_label("Nội dung phản ánh, kiến nghị").fill(TEXT)
-    sender.get_by_label(re.compile("^Công khai:")).check()
-    sender.get_by_label(re.compile("^Tôi đồng ý")).check()
-    sender.locator("#send-button").click()
-    code = sender.locator("#tracking-code")
-    expect(code).to_have_text(re.compile(r"^PA-\d{4}-[A-Z0-9]{6}$"))
-    item = Feedback.objects.get()
-    expect(code).to_have_text(item.code)
+    item = send_publicly(sender)
     assert (item.unit, item.public, item.state) == (commune, True, FeedbackState.RECEIVED)
     item_url = f"/lam-viec/phan-anh/{item.pk}/"
 
@@ -95,16 +96,8 @@ def test_feedback_from_a_commune_to_the_province_answer(
     expect(officer).to_have_url(url_ending("/lam-viec/"))
     officer.locator("#feedback-work a").click()
     expect(officer).to_have_url(url_ending(QUEUE))
-    officer.get_by_role("link", name=item.code).click()
-    expect(officer).to_have_url(url_ending(item_url))
-    expect(officer.locator("#item-text")).to_contain_text("chợ Kinh Bắc")
-    officer.locator("#move-accept button[type=submit]").click()
-    expect(officer.locator("#item-state")).to_have_attribute("data-state", "accepted")
-    officer.locator("#move-escalate textarea[name=reason]").fill(REASON)
-    officer.locator("#move-escalate button[type=submit]").click()
-    expect(officer).to_have_url(url_ending(QUEUE))
-    expect(officer.locator(".msg.success")).to_contain_text("Bắc Ninh")
-    expect(officer.get_by_role("link", name=item.code)).to_have_count(0)
+    open_and_accept(officer, item, "chợ Kinh Bắc")
+    escalate_to_province(officer, item, REASON)
 
     # 3. The province admin assigns it to themself and answers it.
     admin = person()
@@ -115,12 +108,7 @@ def test_feedback_from_a_commune_to_the_province_answer(
     expect(admin).to_have_url(url_ending(item_url))
     expect(admin.locator("#history tr[data-action=escalate]")).to_contain_text("tỉnh quản lý")
     bacninh_admin = e2e_data["bacninh.quantri"]
-    admin.locator("#move-assign select[name=officer]").select_option(str(bacninh_admin.pk))
-    admin.locator("#move-assign button[type=submit]").click()
-    expect(admin.locator("#item-state")).to_have_attribute("data-state", "assigned")
-    admin.locator("#move-answer textarea[name=answer]").fill(ANSWER)
-    admin.locator("#move-answer button[type=submit]").click()
-    expect(admin.locator("#item-state")).to_have_attribute("data-state", "answered")
+    assign_and_answer(admin, bacninh_admin, ANSWER)
     expect(admin.locator("#item-answer")).to_contain_text("nạo vét")
     item.refresh_from_db()
     assert (item.state, item.unit, item.answered_by) == (
@@ -147,11 +135,7 @@ def test_feedback_from_a_commune_to_the_province_answer(
 
     # 5. The province analyst sees it counted in the people's situation, and nothing of it.
     analyst = person()
-    staff_login(analyst, "bacninh.thongke")
-    expect(analyst).to_have_url(url_ending("/lam-viec/"))
-    analyst.locator("#situation-link").click()
-    expect(analyst).to_have_url(url_ending(f"/lam-viec/tinh-hinh-nhan-dan/{province.pk}/"))
-    expect(analyst.locator("h1")).to_contain_text("Bắc Ninh")
+    open_situation(analyst, "bacninh.thongke", province.pk)
     roads = analyst.locator("#category-table tr[data-category=ha-tang-giao-thong]")
     expect(roads.locator(".sent")).to_have_text("1")
     expect(roads.locator(".answered")).to_have_text("1")

@@ -11,7 +11,7 @@ from congdong.feedback import actions
 from congdong.feedback.models import Category
 from congdong.insights import topics
 from tests.conftest import commune_named, unit_2025
-from tests.e2e.test_province_admin_roles import staff_login, url_ending
+from tests.e2e.journeys import open_situation
 from tests.engagement.conftest import citizen
 
 pytestmark = pytest.mark.e2e
@@ -46,11 +46,7 @@ def test_the_province_analyst_reads_the_situation_and_not_another_province(
         actions.submit(binh, bac_ninh.pk, roads.pk, ROAD, public=False, consent=True),
     ]
 
-    staff_login(page, "bacninh.thongke")
-    expect(page).to_have_url(url_ending("/lam-viec/"))
-    page.locator("#situation-link").click()
-    expect(page).to_have_url(url_ending(f"/lam-viec/tinh-hinh-nhan-dan/{bac_ninh.pk}/"))
-    expect(page.locator("h1")).to_contain_text("Bắc Ninh")
+    open_situation(page, "bacninh.thongke", bac_ninh.pk)
     expect(page.locator("#aggregates-note")).to_contain_text("356/2025")
     table = page.locator("#category-table")
     expect(table.locator("tr[data-category=moi-truong] .sent")).to_have_text("2")

@@ -6,17 +6,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from congdong.engagement.actions import comments as comment_actions
 from congdong.moderation import actions
-from congdong.pages.actions import do_establish_many
-from congdong.pages.models import Page as CommunityPage
-from congdong.posts.default_regulation import ensure_default_regulation
-from tests.conftest import commune_named
+from tests.e2e.journeys import commented_post
 from tests.e2e.test_province_admin_roles import staff_login
-from tests.engagement.conftest import citizen, published
+from tests.engagement.conftest import citizen
 
 pytestmark = pytest.mark.e2e
 BODY = "Bình luận bị nhiều người báo cáo"
@@ -34,12 +29,7 @@ def sign_in_as(page: Page, user, base_url: str) -> None:
 def test_three_reports_hide_a_comment_until_the_moderator_keeps_it(
     page: Page, e2e_data, live_server, browser
 ):
-    ensure_default_regulation()
-    unit = commune_named("24", "Kinh Bắc")
-    do_establish_many([unit], opened_at=timezone.now())
-    post = published(CommunityPage.objects.get(unit=unit))
-    author = citizen("+84911000001", "Người Viết")
-    comment = comment_actions.comment(author, post.pk, BODY)
+    post, comment = commented_post(BODY)
     for i in range(2):
         actions.report(citizen(f"+8491100001{i}", f"Người báo {i}"), "comment", comment.pk, "spam")
     post_url = reverse("posts:public", args=[post.page.slug, post.pk])

@@ -14,6 +14,7 @@ from congdong.posts.default_regulation import ensure_default_regulation
 from congdong.posts.models import Post, PostState
 from tests.conftest import commune_named, unit_2025
 from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.journeys import new_post_form, staff_opens
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 
 pytestmark = pytest.mark.e2e
@@ -30,13 +31,8 @@ def test_a_post_is_sent_back_revised_approved_and_published(
     kinh_bac = CommunityPage.objects.get(unit=kinh_bac_unit)
 
     # The commune operator drafts and submits from the editor's desk.
-    staff_login(page, "kinhbac.canbo")
-    page.locator("a[href='/lam-viec/tin-bai/']").first.click()
-    expect(page).to_have_url(url_ending("/lam-viec/tin-bai/"))
-    form = page.locator("#new-post")
-    form.locator("select[name=page]").select_option(str(kinh_bac.pk))
-    form.locator("select[name=category]").select_option("hoat-dong-mat-tran")
-    form.locator("input[name=title]").fill(TITLE)
+    staff_opens(page, "kinhbac.canbo", "a[href='/lam-viec/tin-bai/']", "/lam-viec/tin-bai/")
+    form = new_post_form(page, kinh_bac, TITLE)
     form.get_by_role("textbox", name="Nội dung").fill("Các khu dân cư đã ra quân dọn vệ sinh.")
     form.locator("button[name=submit]").click()
     post = Post.objects.get()

@@ -18,6 +18,7 @@ from congdong.pages.models import Page as CommunityPage
 from congdong.posts.default_regulation import ensure_default_regulation
 from congdong.posts.models import Post, PostImage
 from tests.conftest import commune_named
+from tests.e2e.journeys import new_post_form
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 
 pytestmark = pytest.mark.e2e
@@ -74,10 +75,7 @@ def test_the_operator_writes_a_post_with_bold_a_list_and_a_picture_before_saving
 
     staff_login(page, "kinhbac.canbo")
     page.goto("/lam-viec/tin-bai/")
-    form = page.locator("#new-post")
-    form.locator("select[name=page]").select_option(str(kinh_bac.pk))
-    form.locator("select[name=category]").select_option("hoat-dong-mat-tran")
-    form.locator("input[name=title]").fill(TITLE)
+    form = new_post_form(page, kinh_bac, TITLE)
 
     # The editor replaced the textarea, named by the field's label.
     body = page.get_by_role("textbox", name="Nội dung")
@@ -179,10 +177,7 @@ def test_without_javascript_the_body_is_a_labelled_textarea_of_html(
     page = context.new_page()
     staff_login(page, "kinhbac.canbo")
     page.goto("/lam-viec/tin-bai/")
-    form = page.locator("#new-post")
-    form.locator("select[name=page]").select_option(str(kinh_bac.pk))
-    form.locator("select[name=category]").select_option("hoat-dong-mat-tran")
-    form.locator("input[name=title]").fill(TITLE)
+    form = new_post_form(page, kinh_bac, TITLE)
     form.get_by_label("Nội dung").fill("<p><b>Chào</b> bà con</p><script>alert(1)</script>")
     form.locator("button[name=save]").click()
     post = Post.objects.get()

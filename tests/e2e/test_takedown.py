@@ -6,18 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.models import CommentState
-from congdong.pages.actions import do_establish_many
-from congdong.pages.models import Page as CommunityPage
-from congdong.posts.default_regulation import ensure_default_regulation
 from congdong.takedown.models import TakedownRequest, TakedownState
-from tests.conftest import commune_named
-from tests.e2e.test_province_admin_roles import staff_login, url_ending
-from tests.engagement.conftest import citizen, published
+from tests.e2e.journeys import commented_post, staff_opens
+from tests.e2e.test_province_admin_roles import url_ending
 
 pytestmark = pytest.mark.e2e
 BODY = "Bình luận xuyên tạc, kích động chống phá chính quyền địa phương"
@@ -26,11 +20,7 @@ BODY = "Bình luận xuyên tạc, kích động chống phá chính quyền đ�
 def test_province_admin_records_a_request_acts_and_the_comment_disappears(
     page: Page, e2e_data, browser, live_server
 ):
-    ensure_default_regulation()
-    unit = commune_named("24", "Kinh Bắc")
-    do_establish_many([unit], opened_at=timezone.now())
-    post = published(CommunityPage.objects.get(unit=unit))
-    comment = comment_actions.comment(citizen("+84911000001", "Người Viết"), post.pk, BODY)
+    post, comment = commented_post(BODY)
     post_url = reverse("posts:public", args=[post.page.slug, post.pk])
 
     # A visitor reads the comment (the page is now in the shared cache too).
@@ -39,9 +29,7 @@ def test_province_admin_records_a_request_acts_and_the_comment_disappears(
     expect(visitor.locator(f"#c{comment.pk}")).to_contain_text(BODY)
 
     # From the workspace to the intake form.
-    staff_login(page, "bacninh.quantri")
-    page.locator("#takedown-work a").click()
-    expect(page).to_have_url(url_ending("/lam-viec/yeu-cau-go-bo/"))
+    staff_opens(page, "bacninh.quantri", "#takedown-work a", "/lam-viec/yeu-cau-go-bo/")
     page.locator("#intake-link").click()
 
     # A first try without the legal basis is refused in Vietnamese, nothing recorded.

@@ -261,21 +261,21 @@ def test_an_approver_sees_the_post_waiting_for_them_and_another_province_does_no
 # --- settings ------------------------------------------------------------------------------------
 
 
-def test_an_email_digest_without_an_address_is_refused_and_nothing_saved(an):
+def refused_and_nothing_saved(user: User, digest: str, error_id: str) -> None:
     url = reverse("engagement:notification-settings")
-    response = client_for(an).post(url, {"digest": DigestChoice.EMAIL, "email": ""})
+    response = client_for(user).post(url, {"digest": digest, "email": ""})
     assert response.status_code == 400
-    assert 'id="id_email_error"' in response.text
-    assert not NotificationSettings.objects.filter(user=an).exists()
+    assert f'id="{error_id}"' in response.text
+    assert not NotificationSettings.objects.filter(user=user).exists()
+
+
+def test_an_email_digest_without_an_address_is_refused_and_nothing_saved(an):
+    refused_and_nothing_saved(an, DigestChoice.EMAIL, "id_email_error")
 
 
 def test_an_sms_digest_needs_a_verified_mobile_number(personas):
     staff = personas["tiendu.canbo"]  # a staff account: no phone
-    url = reverse("engagement:notification-settings")
-    response = client_for(staff).post(url, {"digest": DigestChoice.SMS, "email": ""})
-    assert response.status_code == 400
-    assert 'id="id_digest_error"' in response.text
-    assert not NotificationSettings.objects.filter(user=staff).exists()
+    refused_and_nothing_saved(staff, DigestChoice.SMS, "id_digest_error")
 
 
 def test_the_digest_choice_is_saved(an):

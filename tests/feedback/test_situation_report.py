@@ -16,6 +16,7 @@ from congdong.insights.models import Export, ExportState
 from congdong.worker.jobs import JOBS
 from congdong.worker.loop import Loop
 from tests.feedback.conftest import SENT, TEXT, category, send, vn
+from tests.insights.exported import filled_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +59,7 @@ def test_the_export_job_writes_the_situation_as_xlsx(people, units, march, media
     assert (export.state, export.error) == (ExportState.DONE, "")
     assert export.file.name.endswith(".xlsx") and "tinh-hinh-nhan-dan-24" in export.file.name
     book = load_workbook(export.file.open("rb"))
-    cells = [
-        str(cell.value)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows()
-        for cell in row
-        if cell.value is not None
-    ]
+    cells = filled_cells(book)
     assert any("Bắc Ninh" in cell for cell in cells[:3])
     assert "Hạ tầng, giao thông" in cells and "Phường Kinh Bắc" in cells
     assert TEXT not in " ".join(cells) and march.code not in " ".join(cells)

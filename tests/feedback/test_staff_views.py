@@ -159,12 +159,18 @@ def test_the_queue_filters_by_state_category_unit_and_overdue(people, units):
     assert set(row_ids(outside)) == {late.pk, other_category.pk, fresh.pk}
 
 
-def test_answered_items_leave_the_default_list_but_stay_under_all(people, units):
+def assigned_to_the_commune_officer(people, units):
+    """An's item to Kinh Bắc, accepted and assigned by its officer; the officer's client."""
     item = send(people["an"], units.kinh_bac)
     officer = people["kinhbac.canbo"]
     client = client_for(officer)
     client.post(item_url(item, "tiep-nhan"))
     client.post(item_url(item, "giao"), {"officer": officer.pk})
+    return item, client
+
+
+def test_answered_items_leave_the_default_list_but_stay_under_all(people, units):
+    item, client = assigned_to_the_commune_officer(people, units)
     client.post(item_url(item, "tra-loi"), {"answer": "Phường đã cho sửa đường liên thôn."})
     assert Feedback.objects.get(pk=item.pk).state == S.ANSWERED
     assert row_ids(client.get(QUEUE)) == []
@@ -270,11 +276,7 @@ def test_assigning_someone_who_does_not_handle_the_unit_changes_nothing(people, 
 
 
 def test_a_too_short_answer_changes_nothing(people, units):
-    item = send(people["an"], units.kinh_bac)
-    officer = people["kinhbac.canbo"]
-    client = client_for(officer)
-    client.post(item_url(item, "tiep-nhan"))
-    client.post(item_url(item, "giao"), {"officer": officer.pk})
+    item, client = assigned_to_the_commune_officer(people, units)
     before = snapshot(item)
     response = client.post(item_url(item, "tra-loi"), {"answer": "Đã xử lý"})
     assert response.status_code == 400

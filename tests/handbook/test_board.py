@@ -13,6 +13,11 @@ from tests.handbook.conftest import AT, PROPOSAL, proposal
 BOARD = "/lam-viec/trao-doi/"
 
 
+def decide(client, post, form: dict):
+    """`client` decides on the board `post` with `form` (decision, note)."""
+    return client.post(f"{BOARD}{post.pk}/quyet-dinh/", form)
+
+
 def test_a_commune_post_is_seen_by_its_unit_its_province_and_the_centre(people, units):
     post = proposal(people, units)
     for name in ("kinhbac.canbo", "kinhbac.dongnghiep", "bacninh.quantri", "bacninh.thongke",
@@ -123,7 +128,7 @@ def test_the_posts_own_unit_neither_answers_nor_decides(people, units, name):
     page = client.get(f"{BOARD}{post.pk}/").content.decode()
     assert 'id="reply-form"' not in page and 'id="decide-form"' not in page
     assert client.post(f"{BOARD}{post.pk}/tra-loi/", {"body": "Tự trả lời"}).status_code == 403
-    decided = client.post(f"{BOARD}{post.pk}/quyet-dinh/", {"decision": "accepted"})
+    decided = decide(client, post, {"decision": "accepted"})
     assert decided.status_code == 403
     post.refresh_from_db()
     assert post.state == BoardState.OPEN and not post.replies.exists()
@@ -132,9 +137,8 @@ def test_the_posts_own_unit_neither_answers_nor_decides(people, units, name):
 def test_the_province_accepts_the_proposal_and_the_move_is_recorded(people, units):
     post = proposal(people, units)
     client = client_for(people["bacninh.quantri"])
-    response = client.post(
-        f"{BOARD}{post.pk}/quyet-dinh/",
-        {"decision": "accepted", "note": "Đưa vào kế hoạch tập huấn quý II."},
+    response = decide(
+        client, post, {"decision": "accepted", "note": "Đưa vào kế hoạch tập huấn quý II."}
     )
     assert response.status_code == 302
     post.refresh_from_db()
@@ -149,8 +153,8 @@ def test_the_province_accepts_the_proposal_and_the_move_is_recorded(people, unit
         units.bac_ninh,
     )
     # Decided once: a second decision (here from the centre) is refused and changes nothing.
-    again = client_for(people["tw.quantri"]).post(
-        f"{BOARD}{post.pk}/quyet-dinh/", {"decision": "declined", "note": "Không phù hợp."}
+    again = decide(
+        client_for(people["tw.quantri"]), post, {"decision": "declined", "note": "Không phù hợp."}
     )
     assert again.status_code == 400
     post.refresh_from_db()
@@ -162,14 +166,13 @@ def test_the_province_accepts_the_proposal_and_the_move_is_recorded(people, unit
 def test_declining_needs_a_reason(people, units):
     post = proposal(people, units)
     client = client_for(people["bacninh.quantri"])
-    response = client.post(f"{BOARD}{post.pk}/quyet-dinh/", {"decision": "declined", "note": ""})
+    response = decide(client, post, {"decision": "declined", "note": ""})
     assert response.status_code == 400
     assert response.context["decide_form"].errors.get("note")
     post.refresh_from_db()
     assert post.state == BoardState.OPEN and not post.transitions.exists()
-    response = client.post(
-        f"{BOARD}{post.pk}/quyet-dinh/",
-        {"decision": "declined", "note": "Tỉnh đã tổ chức tập huấn tháng trước."},
+    response = decide(
+        client, post, {"decision": "declined", "note": "Tỉnh đã tổ chức tập huấn tháng trước."}
     )
     assert response.status_code == 302
     post.refresh_from_db()
@@ -180,7 +183,7 @@ def test_only_proposals_are_decided(people, units):
     post = proposal(people, units, kind=BoardKind.EXPERIENCE)
     client = client_for(people["bacninh.quantri"])
     assert 'id="decide-form"' not in client.get(f"{BOARD}{post.pk}/").content.decode()
-    response = client.post(f"{BOARD}{post.pk}/quyet-dinh/", {"decision": "accepted"})
+    response = decide(client, post, {"decision": "accepted"})
     assert response.status_code == 400
     post.refresh_from_db()
     assert post.state == BoardState.OPEN

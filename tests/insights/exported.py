@@ -50,6 +50,17 @@ def exported(document: Document) -> Exported:
     return Exported(pdf, rows, book)
 
 
+def filled_cells(book: Workbook) -> list[str]:
+    """Every filled cell of the workbook as text, sheet by sheet, row by row."""
+    return [
+        str(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+
+
 # What Excel displays for the number formats an export uses, on a Vietnamese system (thousands
 # ".", decimals ","): written with Python's own format(), independently of core.numbers.
 _EXCEL = {

@@ -14,27 +14,12 @@ from congdong.insights.models import EventKind
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.units.models import Level, Unit
+from tests.insights.unit_tree import below, count, root, unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CONFERENCE_DAY = datetime.date(2022, 8, 5)
 OPENED = datetime.datetime(2022, 3, 1, 9, tzinfo=VN)
 JULY = datetime.datetime(2022, 7, 1, 10, tzinfo=VN)
-
-
-def unit(structure: str, code: str) -> Unit:
-    return Unit.objects.select_related("structure").get(structure__code=structure, code=code)
-
-
-def root(structure: str) -> Unit:
-    return Unit.objects.select_related("structure").get(structure__code=structure, depth=1)
-
-
-def below(parent: Unit, level: str) -> list[Unit]:
-    return list(Unit.objects.in_subtree(parent).filter(level=level).order_by("path"))
-
-
-def count(parent: Unit, level: str) -> int:
-    return Unit.objects.in_subtree(parent).filter(level=level).count()
 
 
 def on(page: Page, kind: EventKind, visitors: list[str]) -> list[events.RawEvent]:

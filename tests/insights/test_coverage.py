@@ -14,25 +14,10 @@ from congdong.insights.coverage import LevelCoverage
 from congdong.pages.actions import create_page, do_establish_many, move_page
 from congdong.pages.models import Page, PageStatus
 from congdong.units.models import Level, Unit
+from tests.insights.unit_tree import below, count, root, unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CONFERENCE_DAY = datetime.date(2022, 8, 5)
-
-
-def unit(structure: str, code: str) -> Unit:
-    return Unit.objects.select_related("structure").get(structure__code=structure, code=code)
-
-
-def root(structure: str) -> Unit:
-    return Unit.objects.select_related("structure").get(structure__code=structure, depth=1)
-
-
-def below(parent: Unit, level: str) -> list[Unit]:
-    return list(Unit.objects.in_subtree(parent).filter(level=level).order_by("path"))
-
-
-def count(parent: Unit, level: str) -> int:
-    return Unit.objects.in_subtree(parent).filter(level=level).count()
 
 
 def by_level(found: list[LevelCoverage]) -> dict[str, tuple[int, int]]:

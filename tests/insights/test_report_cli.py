@@ -20,18 +20,15 @@ from congdong.insights.models import EventKind
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.units.models import Level, Unit
+from tests.insights.unit_tree import below, unit
 
 ROOT = Path(__file__).resolve().parents[2]
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 OPENED = datetime.datetime(2022, 3, 1, 9, tzinfo=VN)
 
 
-def unit(structure: str, code: str) -> Unit:
-    return Unit.objects.get(structure__code=structure, code=code)
-
-
-def below(parent: Unit, level: str) -> list[Unit]:
-    return list(Unit.objects.in_subtree(parent).filter(level=level).order_by("path"))
+# The conference day's coverage of the 2022 structure, as most tests ask for it.
+ON_THE_DAY = ("coverage", "--structure", "2022", "--as-of", "2022-08-05")
 
 
 def report(*args: str) -> str:
@@ -56,9 +53,7 @@ def opened(db) -> Unit:
 
 
 def test_coverage_json_has_the_day_and_each_levels_counts(opened):
-    data = json.loads(
-        report("coverage", "--structure", "2022", "--as-of", "2022-08-05", "--format", "json")
-    )
+    data = json.loads(report(*ON_THE_DAY, "--format", "json"))
 
     assert set(data) == {"as_of", "structure", "unit", "levels"}
     assert (data["as_of"], data["structure"], data["unit"]) == ("2022-08-05", "2022", "TW")
@@ -70,19 +65,7 @@ def test_coverage_json_has_the_day_and_each_levels_counts(opened):
 
 
 def test_coverage_of_one_unit_counts_only_its_subtree(opened):
-    data = json.loads(
-        report(
-            "coverage",
-            "--structure",
-            "2022",
-            "--as-of",
-            "2022-08-05",
-            "--unit",
-            "27",
-            "--format",
-            "json",
-        )
-    )
+    data = json.loads(report(*ON_THE_DAY, "--unit", "27", "--format", "json"))
 
     assert data["unit"] == "27"
     districts = Unit.objects.in_subtree(opened).filter(level=Level.DISTRICT).count()
@@ -115,7 +98,7 @@ def test_coverage_before_the_pages_opened_is_zero(opened):
 
 
 def test_coverage_table_lines_up_each_level(opened):
-    out = report("coverage", "--structure", "2022", "--as-of", "2022-08-05")
+    out = report(*ON_THE_DAY)
 
     lines = out.splitlines()
     found = coverage.levels(
@@ -134,17 +117,7 @@ def test_coverage_table_lines_up_each_level(opened):
 
 
 def test_coverage_csv_goes_to_the_screen(opened):
-    out = report(
-        "coverage",
-        "--structure",
-        "2022",
-        "--as-of",
-        "2022-08-05",
-        "--unit",
-        "27",
-        "--format",
-        "csv",
-    )
+    out = report(*ON_THE_DAY, "--unit", "27", "--format", "csv")
 
     rows = list(csv.reader(io.StringIO(out)))
     assert not out.startswith("\ufeff")
@@ -159,10 +132,7 @@ def test_coverage_csv_goes_to_the_screen(opened):
 def test_coverage_files_are_written_to_the_output(opened, tmp_path, fmt, magic):
     target = tmp_path / f"do-phu.{fmt}"
 
-    out = report(
-        "coverage", "--structure", "2022", "--as-of", "2022-08-05", "--unit", "27",
-        "--format", fmt, "--output", str(target),
-    )  # fmt: skip
+    out = report(*ON_THE_DAY, "--unit", "27", "--format", fmt, "--output", str(target))
 
     assert out == ""
     assert target.read_bytes().startswith(magic)
@@ -171,17 +141,7 @@ def test_coverage_files_are_written_to_the_output(opened, tmp_path, fmt, magic):
 def test_json_can_go_to_a_file(opened, tmp_path):
     target = tmp_path / "do-phu.json"
 
-    report(
-        "coverage",
-        "--structure",
-        "2022",
-        "--as-of",
-        "2022-08-05",
-        "--format",
-        "json",
-        "--output",
-        str(target),
-    )
+    report(*ON_THE_DAY, "--format", "json", "--output", str(target))
 
     assert json.loads(target.read_text(encoding="utf-8"))["levels"]["province"]["with_page"] == 63
 

@@ -7,20 +7,23 @@ the test database sees it; the journey in tests/e2e sends them to a live server 
 
 from __future__ import annotations
 
-import threading
+import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import Client
 
 from congdong.channels.models import ChannelKind, ChannelLink
+from congdong.channels.signatures import zalo_signature
 from congdong.listening.actions import process_pending
 from congdong_tools.fakes.graph import FakeGraph
 from congdong_tools.fakes.zalo import FakeZalo
 from tests.channels.conftest import (  # noqa: F401  (fixtures)
     KEY,
+    LocalServer,
+    QuietHandler,
     fake_graph,
     fake_zalo,
     linked,
@@ -43,14 +46,14 @@ class Caught:
     headers: dict[str, str]
 
 
-class Catcher:
+class Catcher(LocalServer):
     """A local HTTP server that keeps each POST it gets and answers 200."""
 
     def __init__(self) -> None:
         self.caught: list[Caught] = []
         catcher = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 catcher.caught.append(Caught(body, dict(self.headers.items())))
@@ -58,16 +61,7 @@ class Catcher:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(Handler)
 
     def last(self) -> Caught:
         return self.caught[-1]
@@ -140,6 +134,25 @@ def comment_in(graph, catcher: Catcher, *, message="Đường làng bị ngập"
     answer = forward(catcher.last(), FB_HOOK)
     process_pending()
     return comment, answer
+
+
+def zalo_text(
+    secret: str, *, text: str = "Xin hỏi", msg_id: str = "m1", at: float | None = None
+) -> tuple[bytes, str]:
+    """A citizen's text to OA 4242 as Zalo sends it (at `at`, else now), and its signature
+    with the OA's `secret`."""
+    timestamp = str(int((at or time.time()) * 1000))
+    event = {
+        "app_id": "1",
+        "oa_id": OA,
+        "event_name": "user_send_text",
+        "sender": {"id": "8400001"},
+        "recipient": {"id": OA},
+        "message": {"text": text, "msg_id": msg_id},
+        "timestamp": timestamp,
+    }
+    body = json.dumps(event).encode()
+    return body, zalo_signature(OA, body, timestamp, secret)
 
 
 __all__ = ["FB_PAGE", "KEY", "OA", "comment_in", "forward"]

@@ -16,11 +16,12 @@ import uuid
 import pytest
 from django.db import connection, connections
 
-from congdong.channels.signatures import facebook_signature, zalo_signature
+from congdong.channels.signatures import facebook_signature
 from congdong.listening import intake
 from congdong.listening.front import WebhookFront
 from congdong.listening.models import WebhookEvent, WebhookRefusal
 from congdong.wsgi import application, django_application
+from tests.listening.conftest import zalo_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,18 +57,7 @@ def comment(n: int | str = 1, at: float | None = None) -> bytes:
 
 
 def zalo_message(msg_id: str = "m1") -> tuple[bytes, str]:
-    timestamp = str(int(time.time() * 1000))
-    event = {
-        "app_id": "1",
-        "oa_id": OA,
-        "event_name": "user_send_text",
-        "sender": {"id": "8400001"},
-        "recipient": {"id": OA},
-        "message": {"text": "Xin hỏi", "msg_id": msg_id},
-        "timestamp": timestamp,
-    }
-    body = json.dumps(event).encode()
-    return body, zalo_signature(OA, body, timestamp, OA_SECRET)
+    return zalo_text(OA_SECRET, msg_id=msg_id)
 
 
 class Answer:

@@ -17,6 +17,13 @@ def post(client, url, data):
     return client.post(url, json.dumps(data), content_type="application/json")
 
 
+def reported_once(world) -> Case:
+    """The world's comment reported for abuse by one citizen through the API: its case."""
+    report = {"kind": "comment", "id": world.comment.pk, "reason": "abuse"}
+    post(client_for(world.citizens[0]), f"{API}/reports", report)
+    return Case.objects.get()
+
+
 def test_citizens_report_through_the_api_and_the_third_hides_it(world):
     for i, person in enumerate(world.citizens[:3], start=1):
         response = post(
@@ -57,12 +64,7 @@ def test_anonymous_report_is_refused(world):
 
 
 def test_queue_and_decisions_are_scoped_to_the_subtree(world):
-    post(
-        client_for(world.citizens[0]),
-        f"{API}/reports",
-        {"kind": "comment", "id": world.comment.pk, "reason": "abuse"},
-    )
-    case = Case.objects.get()
+    case = reported_once(world)
     assert [c["id"] for c in client_for(world.province_mod).get(f"{API}/queue").json()] == [case.pk]
     assert client_for(world.sibling_mod).get(f"{API}/queue").json() == []
     refused = post(
@@ -78,12 +80,7 @@ def test_queue_and_decisions_are_scoped_to_the_subtree(world):
 
 
 def test_author_appeals_and_the_unit_above_overturns(world):
-    post(
-        client_for(world.citizens[0]),
-        f"{API}/reports",
-        {"kind": "comment", "id": world.comment.pk, "reason": "abuse"},
-    )
-    case = Case.objects.get()
+    case = reported_once(world)
     post(
         client_for(world.commune_mod),
         f"{API}/decisions",

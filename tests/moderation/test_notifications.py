@@ -24,17 +24,6 @@ QUEUE = "/lam-viec/kiem-duyet/"
 BELL = "/thong-bao/"
 
 
-@pytest.fixture
-def run_after_commit(django_capture_on_commit_callbacks):
-    """Run what the actions leave for after the commit (the test's transaction never ends)."""
-
-    def run(step):
-        with django_capture_on_commit_callbacks(execute=True):
-            return step()
-
-    return run
-
-
 def report_over_http(world, run_after_commit, n=3, first=0) -> Case:
     comment = world.comment
     url = reverse("moderation:report-comment", args=[comment.pk])

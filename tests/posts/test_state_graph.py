@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
@@ -14,6 +15,14 @@ from tests.posts.conftest import approved, moves, submitted, write
 
 pytestmark = pytest.mark.django_db
 S = PostState
+
+
+def assert_all_refused(post: Post, state: str, *attempts: Callable[[], object]) -> None:
+    """Every attempt is refused, and `post` is still in `state`."""
+    for attempt in attempts:
+        with pytest.raises(ActionError):
+            attempt()
+    assert Post.objects.get(pk=post.pk).state == state
 
 
 def test_the_graph_is_the_one_the_issue_declares():
@@ -99,13 +108,12 @@ def test_nobody_publishes_a_scheduled_post_by_hand(personas, pages, commune_appr
     post = approved(editor, commune_approver, pages.kinh_bac)
     at = timezone.now() + datetime.timedelta(hours=3)
     actions.publish_or_schedule(editor, post.pk, publish_at=at)
-    for attempt in (
+    assert_all_refused(
+        post,
+        S.SCHEDULED,
         lambda: actions.unhide(personas["tw.bientap"], post.pk),
         lambda: actions.publish_or_schedule(editor, post.pk),
-    ):
-        with pytest.raises(ActionError):
-            attempt()
-    assert Post.objects.get(pk=post.pk).state == S.SCHEDULED
+    )
 
 
 def test_a_naive_publishing_time_is_refused(personas, pages, commune_approver):
@@ -139,17 +147,16 @@ def test_a_submitted_post_is_not_published_nor_edited_nor_submitted_again(
 ):
     editor = personas["kinhbac.canbo"]
     post = submitted(editor, pages.kinh_bac)
-    for attempt in (
+    assert_all_refused(
+        post,
+        S.SUBMITTED,
         lambda: actions.publish_or_schedule(editor, post.pk),
         lambda: actions.submit(editor, post.pk),
         lambda: actions.hide(editor, post.pk, "Không phù hợp nữa"),
         lambda: actions.edit_draft(
             editor, post.pk, {"category": "hoat-dong-mat-tran", "title": "X"}
         ),
-    ):
-        with pytest.raises(ActionError):
-            attempt()
-    assert Post.objects.get(pk=post.pk).state == S.SUBMITTED
+    )
 
 
 def test_an_archived_post_stays_archived(personas, pages, commune_approver):
@@ -157,14 +164,13 @@ def test_an_archived_post_stays_archived(personas, pages, commune_approver):
     post = approved(editor, commune_approver, pages.kinh_bac)
     actions.publish_or_schedule(editor, post.pk)
     actions.archive(editor, post.pk)
-    for attempt in (
+    assert_all_refused(
+        post,
+        S.ARCHIVED,
         lambda: actions.unhide(editor, post.pk),
         lambda: actions.hide(editor, post.pk, "Ẩn bài cũ đi"),
         lambda: actions.submit(editor, post.pk),
-    ):
-        with pytest.raises(ActionError):
-            attempt()
-    assert Post.objects.get(pk=post.pk).state == S.ARCHIVED
+    )
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "sai"])

@@ -91,12 +91,17 @@ def test_deleting_de_identifies_the_account_and_erases_what_is_not_required(worl
     assert (item.kind, item.state, item.self_service) == (RequestKind.DELETE, "answered", True)
 
 
-@pytest.mark.django_db
-def test_a_comment_that_is_evidence_of_a_moderation_decision_keeps_its_text(world, personas):
+def an_comment_removed_by_a_moderator(world) -> None:
+    """Bình reports An's comment; Kinh Bắc's moderator removes it (a strike for An)."""
     moderator = grant("kinhbac.kiemduyet", world.pages.kinh_bac.unit, "moderator")
     moderation_actions.report(world.binh, "comment", world.an_comment.pk, "abuse")
     case = Case.objects.get(comment=world.an_comment)
     moderation_actions.decide(moderator, case.pk, "remove", "Lời lẽ xúc phạm người khác")
+
+
+@pytest.mark.django_db
+def test_a_comment_that_is_evidence_of_a_moderation_decision_keeps_its_text(world, personas):
+    an_comment_removed_by_a_moderator(world)
 
     actions.delete_account(world.an, True, "XOA")
 
@@ -107,10 +112,7 @@ def test_a_comment_that_is_evidence_of_a_moderation_decision_keeps_its_text(worl
 
 @pytest.mark.django_db
 def test_a_locked_account_cannot_be_deleted_by_self_service(world, personas):
-    moderator = grant("kinhbac.kiemduyet", world.pages.kinh_bac.unit, "moderator")
-    moderation_actions.report(world.binh, "comment", world.an_comment.pk, "abuse")
-    case = Case.objects.get(comment=world.an_comment)
-    moderation_actions.decide(moderator, case.pk, "remove", "Lời lẽ xúc phạm người khác")
+    an_comment_removed_by_a_moderator(world)
     Lock.objects.create(
         user=world.an,
         kind=LockKind.TEMPORARY,

@@ -5,6 +5,7 @@ from tests.campaigns.conftest import central_approver as central_approver
 from tests.campaigns.conftest import tree as tree
 from tests.feedback.conftest import people as people
 from tests.feedback.conftest import units as units
+from tests.moderation.conftest import run_after_commit as run_after_commit
 from tests.posts.conftest import commune_approver as commune_approver
 from tests.posts.conftest import pages as pages
 from tests.posts.conftest import regulation as regulation

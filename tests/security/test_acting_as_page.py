@@ -27,15 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run_after_commit(django_capture_on_commit_callbacks):
-    def run(step):
-        with django_capture_on_commit_callbacks(execute=True):
-            return step()
-
-    return run
-
-
-@pytest.fixture
 def post(personas, pages) -> Post:  # noqa: F811 (the fixture imported above)
     editor, admin = personas["kinhbac.canbo"], personas["bacninh.quantri"]
     draft = submitted(editor, pages.kinh_bac, title="Lịch tiếp công dân tháng Mười hai")

@@ -9,7 +9,6 @@ so their statements interleave as parallel requests' do, inside the test's trans
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Callable
 
@@ -25,6 +24,7 @@ from congdong.core.ratelimit import RateLimited
 from congdong.twofactor import actions as twofactor
 from congdong_tools.demo.personas import CITIZEN
 from tests.conftest import last_code
+from tests.core.together import in_threads
 from tests.twofactor.conftest import enrol
 
 GUESSES = 60
@@ -49,16 +49,9 @@ def in_parallel(count: int, guess: Callable[[int], str]) -> list[str]:
         with lock:
             answers.append(answer)
 
-    switch = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # threads swap often, as parallel requests interleave
     try:
-        threads = [threading.Thread(target=one, args=(n,)) for n in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        in_threads(count, one)
     finally:
-        sys.setswitchinterval(switch)
         shared.dec_thread_sharing()
     return answers
 

@@ -42,6 +42,15 @@ def enrolled_admin(personas) -> Enrolled:
     return enrol(client)
 
 
+def at_the_code_step_under_attack() -> Client:
+    """The owner, on their own address, past the password and asked for the code while a
+    guesser elsewhere hammers the account."""
+    attack(ADMIN)
+    owner = Client(REMOTE_ADDR=OWNER_ADDRESS)
+    assert sign_in(ADMIN, DEMO_PASSWORD, OWNER_ADDRESS, owner)["Location"] == CODE
+    return owner
+
+
 @pytest.mark.django_db
 def test_the_right_password_signs_in_while_a_guesser_elsewhere_hammers_the_account(personas):
     attack(ADMIN)
@@ -53,9 +62,7 @@ def test_the_right_password_signs_in_while_a_guesser_elsewhere_hammers_the_accou
 
 @pytest.mark.django_db
 def test_the_right_code_signs_in_while_a_guesser_elsewhere_hammers_the_account(enrolled_admin):
-    attack(ADMIN)
-    owner = Client(REMOTE_ADDR=OWNER_ADDRESS)
-    assert sign_in(ADMIN, DEMO_PASSWORD, OWNER_ADDRESS, owner)["Location"] == CODE
+    owner = at_the_code_step_under_attack()
     response = owner.post(CODE, {"code": enrolled_admin.code(1)})
     assert response.status_code == 302
     assert signed_in(owner)
@@ -63,9 +70,7 @@ def test_the_right_code_signs_in_while_a_guesser_elsewhere_hammers_the_account(e
 
 @pytest.mark.django_db
 def test_two_step_sign_in_can_be_turned_off_while_a_guesser_elsewhere_hammers(enrolled_admin):
-    attack(ADMIN)
-    owner = Client(REMOTE_ADDR=OWNER_ADDRESS)
-    assert sign_in(ADMIN, DEMO_PASSWORD, OWNER_ADDRESS, owner)["Location"] == CODE
+    owner = at_the_code_step_under_attack()
     assert owner.post(CODE, {"code": enrolled_admin.code(1)}).status_code == 302
     assert signed_in(owner)
     response = owner.post(

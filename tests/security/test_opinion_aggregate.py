@@ -31,6 +31,7 @@ from congdong.worker.loop import Loop
 from tests.conftest import client_for
 from tests.engagement.conftest import citizen, published
 from tests.feedback.conftest import category, people, send, units  # noqa: F401 (fixtures)
+from tests.insights.exported import filled_cells
 from tests.insights.test_exports import pdf_pages
 from tests.posts.conftest import pages, regulation  # noqa: F401 (fixtures)
 
@@ -163,13 +164,7 @@ def _export(people, units, period, fmt: str) -> bytes:
 
 def export_xlsx(people, units, period):
     book = load_workbook(io.BytesIO(_export(people, units, period, "xlsx")))
-    cells = [
-        str(cell.value)
-        for sheet in book.worksheets
-        for row in sheet.iter_rows()
-        for cell in row
-        if cell.value is not None
-    ]
+    cells = filled_cells(book)
     return cells, "\n".join(cells)
 
 

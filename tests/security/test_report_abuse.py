@@ -25,15 +25,6 @@ pytestmark = pytest.mark.django_db
 QUEUE = "/lam-viec/kiem-duyet/"
 
 
-@pytest.fixture
-def run_after_commit(django_capture_on_commit_callbacks):
-    def run(step):
-        with django_capture_on_commit_callbacks(execute=True):
-            return step()
-
-    return run
-
-
 def _report_on_web(person, post: Post) -> int:
     url = reverse("moderation:report-post", args=[post.pk])
     return client_for(person).post(url, {"reason": "false_info", "text": "Sai"}).status_code

@@ -73,3 +73,18 @@ def due() -> None:
 def work(limit: int | None = None, budget: float = 15.0) -> int:
     """One run of the worker's send job, for real."""
     return actions.run(budget=budget, limit=limit)
+
+
+def first_try(sender, post, link: ChannelLink) -> Delivery:
+    """`post` sent by `sender` to `link`, and the worker's first try at it."""
+    actions.send(sender, post.pk, [link.pk])
+    work(limit=1)
+    return Delivery.objects.get(link=link)
+
+
+def sent_on_retry(delivery: Delivery) -> None:
+    """The waiting delivery made due and worked again: it is sent."""
+    due()
+    work()
+    delivery.refresh_from_db()
+    assert delivery.state == DeliveryState.SENT

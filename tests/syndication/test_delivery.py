@@ -12,7 +12,7 @@ from congdong.channels.models import ChannelToken, TokenState
 from congdong.posts.actions import publish_or_schedule
 from congdong.syndication import actions
 from congdong.syndication.models import Delivery, DeliveryState, Pace, Step
-from tests.syndication.conftest import due, facebook_page, work, zalo_oa
+from tests.syndication.conftest import due, facebook_page, first_try, sent_on_retry, work, zalo_oa
 
 D = DeliveryState
 
@@ -77,18 +77,12 @@ def test_a_timeout_after_the_post_was_made_is_found_in_the_feed_not_posted_twice
     settings.CHANNEL_TIMEOUT = 0.5
     # The post is made, its answer lost.
     fake_graph.fail("timeout", seconds=2, after_action=True, path="/feed")
-    actions.send(personas["bacninh.quantri"], published.pk, [fb.pk])
-
-    work(limit=1)
-    delivery = Delivery.objects.get(link=fb)
+    delivery = first_try(personas["bacninh.quantri"], published, fb)
     assert delivery.state == D.RETRYING
     assert delivery.outcome_unknown
     assert len(fake_graph.posts("2401")) == 1
 
-    due()
-    work()
-    delivery.refresh_from_db()
-    assert delivery.state == D.SENT
+    sent_on_retry(delivery)
     assert len(fake_graph.posts("2401")) == 1  # found by its marker, not posted again
     assert delivery.external_id == fake_graph.posts("2401")[0].id
 
@@ -260,15 +254,10 @@ def test_a_failed_delivery_sent_again_goes_out_once(personas, published, fb, fak
 
 def test_zalo_verifies_again_while_the_article_is_processed(personas, published, oa, fake_zalo):
     fake_zalo.fail("processing", times=1, path="/article/verify")
-    actions.send(personas["bacninh.quantri"], published.pk, [oa.pk])
-    work(limit=1)
-    delivery = Delivery.objects.get(link=oa)
+    delivery = first_try(personas["bacninh.quantri"], published, oa)
     assert delivery.state == D.RETRYING
     assert delivery.step == Step.CREATED
-    due()
-    work()
-    delivery.refresh_from_db()
-    assert delivery.state == D.SENT
+    sent_on_retry(delivery)
     assert len(fake_zalo.articles("2402")) == 1  # not created twice
     assert len(fake_zalo.broadcasts("2402")) == 1
 
@@ -290,17 +279,12 @@ def test_a_zalo_broadcast_with_unknown_outcome_is_never_sent_again_by_the_worker
 
 def test_a_zalo_rate_limit_pauses_zalo_and_is_retried(personas, published, oa, fake_zalo):
     fake_zalo.fail("rate_limited", times=1, path="/oa/message")
-    actions.send(personas["bacninh.quantri"], published.pk, [oa.pk])
-    work(limit=1)
-    delivery = Delivery.objects.get(link=oa)
+    delivery = first_try(personas["bacninh.quantri"], published, oa)
     assert delivery.state == D.RETRYING
     assert delivery.step == Step.VERIFIED
     assert Pace.objects.get(kind="zalo").paused_until > timezone.now()
     Pace.objects.update(paused_until=None)
-    due()
-    work()
-    delivery.refresh_from_db()
-    assert delivery.state == D.SENT
+    sent_on_retry(delivery)
     assert len(fake_zalo.broadcasts("2402")) == 1
 
 

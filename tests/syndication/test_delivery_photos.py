@@ -14,7 +14,7 @@ from congdong.posts.actions import publish_or_schedule
 from congdong.posts.models import PostImage
 from congdong.syndication import actions
 from congdong.syndication.models import Delivery, DeliveryState
-from tests.syndication.conftest import due, facebook_page, work, zalo_oa
+from tests.syndication.conftest import due, facebook_page, first_try, sent_on_retry, work, zalo_oa
 
 D = DeliveryState
 PAGE = "2501"
@@ -87,16 +87,11 @@ def test_a_failure_after_the_uploads_attaches_the_same_photos_on_retry(
     personas, published, fb, fake_graph
 ):
     fake_graph.fail("server_error", path="/feed")
-    actions.send(personas["bacninh.quantri"], published.pk, [fb.pk])
-    work(limit=1)
-    delivery = Delivery.objects.get(link=fb)
+    delivery = first_try(personas["bacninh.quantri"], published, fb)
     assert delivery.state == D.RETRYING
     assert len(delivery.media_ids) == 3 and fake_graph.posts(PAGE) == []
 
-    due()
-    work()
-    delivery.refresh_from_db()
-    assert delivery.state == D.SENT
+    sent_on_retry(delivery)
     assert len(fake_graph.photos(PAGE)) == 3  # not uploaded again
     [post] = fake_graph.posts(PAGE)
     assert sorted(post.photos) == sorted(delivery.media_ids.values())
@@ -104,15 +99,10 @@ def test_a_failure_after_the_uploads_attaches_the_same_photos_on_retry(
 
 def test_a_failure_between_two_uploads_keeps_the_first(personas, published, fb, fake_graph):
     fake_graph.fail("server_error", after=1, path="/photos")  # the second upload fails
-    actions.send(personas["bacninh.quantri"], published.pk, [fb.pk])
-    work(limit=1)
-    delivery = Delivery.objects.get(link=fb)
+    delivery = first_try(personas["bacninh.quantri"], published, fb)
     assert delivery.state == D.RETRYING and len(delivery.media_ids) == 1
 
-    due()
-    work()
-    delivery.refresh_from_db()
-    assert delivery.state == D.SENT
+    sent_on_retry(delivery)
     assert len(fake_graph.photos(PAGE)) == 3
     [post] = fake_graph.posts(PAGE)
     assert len(post.photos) == 3
@@ -123,24 +113,17 @@ def test_a_lost_answer_to_the_post_with_photos_is_found_not_posted_twice(
 ):
     settings.CHANNEL_TIMEOUT = 0.5
     fake_graph.fail("timeout", seconds=2, after_action=True, path="/feed")
-    actions.send(personas["bacninh.quantri"], published.pk, [fb.pk])
-    work(limit=1)
-    delivery = Delivery.objects.get(link=fb)
+    delivery = first_try(personas["bacninh.quantri"], published, fb)
     assert delivery.outcome_unknown and len(fake_graph.posts(PAGE)) == 1
 
-    due()
-    work()
-    delivery.refresh_from_db()
-    assert delivery.state == D.SENT
+    sent_on_retry(delivery)
     assert len(fake_graph.posts(PAGE)) == 1 and len(fake_graph.photos(PAGE)) == 3
     assert delivery.external_id == fake_graph.posts(PAGE)[0].id
 
 
 def test_photos_facebook_no_longer_has_are_uploaded_again(personas, published, fb, fake_graph):
     fake_graph.fail("server_error", path="/feed")
-    actions.send(personas["bacninh.quantri"], published.pk, [fb.pk])
-    work(limit=1)
-    delivery = Delivery.objects.get(link=fb)
+    delivery = first_try(personas["bacninh.quantri"], published, fb)
     lost = next(iter(delivery.media_ids.values()))
     fake_graph.forget_photo(lost)
 
@@ -148,10 +131,7 @@ def test_photos_facebook_no_longer_has_are_uploaded_again(personas, published, f
     work(limit=1)
     delivery.refresh_from_db()
     assert delivery.state == D.RETRYING and delivery.media_ids == {}
-    due()
-    work()
-    delivery.refresh_from_db()
-    assert delivery.state == D.SENT
+    sent_on_retry(delivery)
     [post] = fake_graph.posts(PAGE)
     assert lost not in post.photos and len(post.photos) == 3
 

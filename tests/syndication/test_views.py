@@ -50,13 +50,18 @@ def test_sending_without_a_channel_says_so_and_queues_nothing(personas, publishe
     assert not Delivery.objects.exists()
 
 
-def test_a_draft_cannot_be_sent(personas, province_post, links):
-    fb, _oa = links
+def refused_and_nothing_queued(personas, post, link) -> None:
+    """The Bắc Ninh admin's sending of `post` to `link` is refused; no delivery is made."""
     answer = client_for(personas["bacninh.quantri"]).post(
-        reverse("syndication:post", args=[province_post.pk]), {"links": [fb.pk]}
+        reverse("syndication:post", args=[post.pk]), {"links": [link.pk]}
     )
     assert answer.status_code == 400
     assert not Delivery.objects.exists()
+
+
+def test_a_draft_cannot_be_sent(personas, province_post, links):
+    fb, _oa = links
+    refused_and_nothing_queued(personas, province_post, fb)
 
 
 def test_a_sibling_provinces_admin_cannot_see_or_send(personas, published, links):
@@ -70,11 +75,7 @@ def test_a_sibling_provinces_admin_cannot_see_or_send(personas, published, links
 
 def test_another_pages_channel_is_refused(personas, published, links, fake_graph, tree):
     other = facebook_page(fake_graph, tree.kinh_bac, "2411")
-    answer = client_for(personas["bacninh.quantri"]).post(
-        reverse("syndication:post", args=[published.pk]), {"links": [other.pk]}
-    )
-    assert answer.status_code == 400
-    assert not Delivery.objects.exists()
+    refused_and_nothing_queued(personas, published, other)
 
 
 def test_a_page_admin_sets_the_default_channels(personas, links, tree):

@@ -9,19 +9,14 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from congdong.accounts.models import User
-from congdong.accounts.roles import Role
-from congdong.engagement.actions import comments as comment_actions
 from congdong.engagement.models import Comment
-from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 from congdong.takedown import actions
 from congdong.takedown.models import TakedownRequest
-from congdong.units.models import Level, Unit
-from tests.engagement.conftest import citizen, published
+from tests.moderation.commune_world import commented_commune
 from tests.posts.conftest import grant, pages, regulation  # noqa: F401 (fixtures)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -51,29 +46,7 @@ class World:
 
 @pytest.fixture
 def world(pages, personas) -> World:  # noqa: F811
-    kinh_bac = pages.kinh_bac.unit
-    sibling_unit = (
-        Unit.objects.filter(parent=kinh_bac.parent, level=Level.COMMUNE)
-        .exclude(pk=kinh_bac.pk)
-        .order_by("path")
-        .first()
-    )
-    do_establish_many([sibling_unit], opened_at=timezone.now())
-    post = published(pages.kinh_bac)
-    author = citizen("+84900000001", "Lê Văn Viết")
-    comment = comment_actions.comment(author, post.pk, COMMENT_TEXT)
-    return World(
-        post=post,
-        comment=comment,
-        author=author,
-        kinh_bac=pages.kinh_bac,
-        sibling=Page.objects.get(unit=sibling_unit),
-        commune_mod=grant("kinhbac.kiemduyet", kinh_bac, Role.MODERATOR),
-        province_mod=grant("bacninh.kiemduyet", pages.bac_ninh.unit, Role.MODERATOR),
-        sibling_mod=grant("xakhac.kiemduyet", sibling_unit, Role.MODERATOR),
-        hanoi_mod=grant("hanoi.kiemduyet", pages.ha_noi.unit, Role.MODERATOR),
-        people=personas,
-    )
+    return World(**commented_commune(pages, COMMENT_TEXT), kinh_bac=pages.kinh_bac, people=personas)
 
 
 def fields(target_kind: str = "comment", target_id: int | None = None, **more) -> dict:

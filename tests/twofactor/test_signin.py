@@ -71,17 +71,23 @@ def test_a_wrong_code_is_refused_with_a_message(enrolled: Enrolled):
     ).exists()
 
 
+def refused_in_another_browser(code: str, message: str) -> None:
+    """In a new browser, past the password step, `code` is refused with `message`."""
+    other = Client()
+    password_step(other)
+    response = other.post(CODE, {"code": code})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not signed_in(other)
+
+
 def test_a_code_is_accepted_only_once(enrolled: Enrolled):
     first = Client()
     password_step(first)
     code = enrolled.code(1)
     assert first.post(CODE, {"code": code}).status_code == 302
-    second = Client()  # someone who saw the code over the shoulder, in the same 30 seconds
-    password_step(second)
-    response = second.post(CODE, {"code": code})
-    assert response.status_code == 400
-    assert "Mã này đã được dùng" in response.content.decode()
-    assert not signed_in(second)
+    # Someone who saw the code over the shoulder, in the same 30 seconds:
+    refused_in_another_browser(code, "Mã này đã được dùng")
 
 
 def test_the_code_the_app_showed_at_enrolment_cannot_sign_in(enrolled: Enrolled):
@@ -100,12 +106,7 @@ def test_a_recovery_code_signs_in_once(enrolled: Enrolled):
     response = client.post(CODE, {"code": code.upper().replace("-", " ")}, follow=True)
     assert signed_in(client)
     assert "còn 9 mã" in response.content.decode()
-    again = Client()
-    password_step(again)
-    response = again.post(CODE, {"code": code})
-    assert response.status_code == 400
-    assert "Mã dự phòng không đúng hoặc đã được dùng" in response.content.decode()
-    assert not signed_in(again)
+    refused_in_another_browser(code, "Mã dự phòng không đúng hoặc đã được dùng")
 
 
 def test_wrong_codes_are_limited_like_wrong_passwords(enrolled: Enrolled):

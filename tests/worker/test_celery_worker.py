@@ -83,15 +83,19 @@ def celery_queue(transactional_db, tmp_path) -> Iterator[str]:
         print(log.read_text(encoding="utf-8"))
 
 
-def test_a_celery_worker_publishes_the_due_post(due_and_future, celery_queue):
-    due, future = due_and_future
-    result = publish_due_posts.apply_async(queue=celery_queue)
+def answer_of(result):
+    """What the worker answered to the task sent, waiting at most 60 s."""
     try:
-        published = result.get(timeout=60)
+        return result.get(timeout=60)
     except CeleryTimeout:
         pytest.fail("the Celery worker did not answer within 60 s (its log is below)")
     finally:
         result.forget()
+
+
+def test_a_celery_worker_publishes_the_due_post(due_and_future, celery_queue):
+    due, future = due_and_future
+    published = answer_of(publish_due_posts.apply_async(queue=celery_queue))
     assert published == 1
     assert (state(due), state(future)) == (PostState.PUBLISHED, PostState.SCHEDULED)
     assert due.transitions.filter(to_state=PostState.PUBLISHED, actor=None).count() == 1
@@ -128,13 +132,7 @@ def test_a_celery_worker_sends_the_sms_of_a_feedback_step_once(
     told = Notification.objects.filter(recipient=sender, kind=NotificationKind.FEEDBACK_RECEIVED)
     ids = list(told.values_list("pk", flat=True))
     for attempt in range(2):  # a retried message sends nothing more
-        result = deliver_notifications.apply_async(args=[ids], queue=celery_queue)
-        try:
-            sent = result.get(timeout=60)
-        except CeleryTimeout:
-            pytest.fail("the Celery worker did not answer within 60 s (its log is below)")
-        finally:
-            result.forget()
+        sent = answer_of(deliver_notifications.apply_async(args=[ids], queue=celery_queue))
         assert sent == (1 if attempt == 0 else 0)
     (line,) = sms_file.read_text(encoding="utf-8").splitlines()
     assert item.code in line and sender.phone in line
