@@ -176,6 +176,7 @@ def fresh_public_cache():
     cache.clear()
 
 
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py marks the journeys
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """CI runs the suite twice side by side (SQLite, then PostgreSQL + Redis). A test marked
     `backend_neutral` drives no query that differs between the two (a browser sample over
