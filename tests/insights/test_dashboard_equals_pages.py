@@ -197,6 +197,7 @@ def own_rows_totals_levels_and_children_are_sums_of_public_pages() -> None:
 # ---------------------------------------------------------------- live, through the actions
 
 
+@pytest.mark.slow  # seconds on its own: posts moved through the actions, read back
 def test_what_changes_a_public_page_changes_its_dashboard_the_same_way(
     personas,
     tree,
