@@ -25,14 +25,14 @@ demo: messages
 test: messages
 	CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest $(PYTEST_ARGS)
 
+# The quick loop while writing code: every test but the Chromium journeys (marker e2e) and the
+# tests marked slow (demo builds, benchmarks, subprocess installations, the 2022 scenario), on
+# every CPU (pytest-xdist; each worker migrates its own in-memory database). `make test` runs all.
+test-fast: messages
+	CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest -n auto -q -m "not slow and not e2e" $(PYTEST_ARGS)
+
 # Then mypy with django-stubs on a ratchet: fails if the count of type errors rises, or falls
 # without mypy-ratchet.json being lowered (`scripts/mypy_ratchet.py --update`).
-# The quick loop while writing code: every test but the Chromium journeys, the benchmarks, the
-# demo builds and the tests marked slow, on both CPUs (pytest-xdist). `make test` runs all.
-test-fast: messages
-	CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest -n 2 -q -m "not slow" \
-	  --ignore=tests/e2e --ignore=tests/bench --ignore=tests/demo $(PYTEST_ARGS)
-
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db.models import Model
 from django.test import Client
 
 from congdong.accounts.models import User
@@ -23,6 +24,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         do_import_structure("2022")
         do_import_structure("2025")
+        _REFERENCE.extend(_rows_of(_reference_models()))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -64,14 +66,61 @@ def demo_personas() -> dict[str, User]:
 
 def _reference_data_again() -> None:
     """What `django_db_setup` and the data migrations put in, after a flush: the unit trees and
-    the feedback categories."""
-    from importlib import import_module
+    the feedback categories, copied back row for row from the session's snapshot (a second,
+    where importing both trees again costs seconds of every transactional test after the
+    first, and more on PostgreSQL)."""
+    if not _REFERENCE:  # a database set up without this conftest's `django_db_setup`
+        from importlib import import_module
 
-    from django.apps import apps
+        from django.apps import apps
 
-    do_import_structure("2022")
-    do_import_structure("2025")
-    import_module("congdong.feedback.migrations.0002_categories").seed(apps, None)
+        do_import_structure("2022")
+        do_import_structure("2025")
+        import_module("congdong.feedback.migrations.0002_categories").seed(apps, None)
+        return
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, columns, rows in _REFERENCE:
+            if model._default_manager.exists():
+                continue  # a table the test filled itself keeps what it holds
+            names = ", ".join(connection.ops.quote_name(column) for column in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "
+                f"VALUES ({marks})",
+                rows,
+            )
+        # PostgreSQL: the sequences go on after the copied ids (SQLite needs nothing).
+        for sql in connection.ops.sequence_reset_sql(no_style(), _reference_models()):
+            cursor.execute(sql)
+
+
+# The reference tables as `django_db_setup` left them: (model, columns, rows), parents first.
+_REFERENCE: list[tuple[type[Model], list[str], list[tuple]]] = []
+
+
+def _reference_models() -> list[type[Model]]:
+    from congdong.feedback.models import Category
+    from congdong.units.models import Structure, Succession
+
+    return [Structure, Unit, Succession, Category]
+
+
+def _rows_of(models: list[type[Model]]) -> list[tuple[type[Model], list[str], list[tuple]]]:
+    from django.db import connection
+
+    out = []
+    with connection.cursor() as cursor:
+        for model in models:
+            columns = [field.column for field in model._meta.concrete_fields]
+            names = ", ".join(connection.ops.quote_name(column) for column in columns)
+            table = connection.ops.quote_name(model._meta.db_table)
+            pk = connection.ops.quote_name(model._meta.pk.column)
+            cursor.execute(f"SELECT {names} FROM {table} ORDER BY {pk}")
+            out.append((model, columns, cursor.fetchall()))
+    return out
 
 
 @pytest.fixture
@@ -127,6 +176,7 @@ def fresh_public_cache():
     cache.clear()
 
 
+@pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py marks the journeys
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """CI runs the suite twice side by side (SQLite, then PostgreSQL + Redis). A test marked
     `backend_neutral` drives no query that differs between the two (a browser sample over

@@ -56,6 +56,7 @@ def source(tmp_path, empty_target):
         _admin(f'DROP DATABASE IF EXISTS "{SOURCE_DB}" WITH (FORCE)')
 
 
+@pytest.mark.slow  # two installations, migrated in subprocesses
 def test_the_restored_log_refuses_changes_too(source, tmp_path, empty_target):
     archive = tmp_path / "congdong.tar.gz"
     made = congdong(source, "backup", str(archive))

@@ -12,7 +12,7 @@ from congdong_tools.demo.pages import ensure_pages
 from congdong_tools.demo.posts import ensure_posts
 from tests.conftest import client_for, unit_2025
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds demo data
 
 
 def test_demo_campaigns_show_progress_and_laggards(personas):

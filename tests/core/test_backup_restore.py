@@ -148,6 +148,7 @@ def installation(media, personas, pages: Pages) -> Pages:
     return pages
 
 
+@pytest.mark.slow  # restores into a new installation, migrated in a subprocess
 @pytest.mark.django_db(transaction=True)
 def test_a_restored_backup_has_the_same_rows_figures_and_media(
     installation, tmp_path, empty_target

@@ -150,6 +150,7 @@ def site(personas, pages):
     return urls, people
 
 
+@pytest.mark.slow  # renders every page of the URL map
 def test_every_page_has_one_h1_no_skipped_heading_level_and_labels_holding_their_text(site):
     urls, people = site
     seen, problems = 0, {}

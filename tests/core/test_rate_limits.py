@@ -219,6 +219,7 @@ def test_the_limiter_counts_in_redis_when_redis_url_is_set():
         assert backend.endswith("LocMemCache")
 
 
+@pytest.mark.slow  # a live server, and a flush after it
 @pytest.mark.django_db(transaction=True)
 def test_200_parallel_api_requests_against_a_limit_of_10_exactly_10_accepted(live_server, settings):
     settings.API_LIMIT_ANON = 10

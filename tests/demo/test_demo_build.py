@@ -67,10 +67,13 @@ print(json.dumps({
 }, sort_keys=True))
 """
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the demo is the embedded (SQLite) configuration: runs in the SQLite pass",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="the demo is the embedded (SQLite) configuration: runs in the SQLite pass",
+    ),
+]
 
 
 def _env(data_dir: Path) -> dict[str, str]:

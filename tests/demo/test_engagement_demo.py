@@ -38,7 +38,7 @@ from congdong_tools.demo.personas import CITIZEN
 from tests.conftest import client_for, commune_named, demo_personas, unit_2025
 from tests.worlds import module_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds demo data
 SCALE = 300  # citizens: enough for every kind of row, quick to make
 C = CommentState
 

@@ -20,7 +20,7 @@ from tests.conftest import client_for, commune_named, demo_personas
 from tests.engagement.conftest import citizen
 from tests.worlds import module_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds demo data
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from tests.conftest import client_for, commune_named, demo_personas, unit_2025
 from tests.engagement.conftest import citizen
 from tests.worlds import committed_callbacks, module_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds demo data
 K = NotificationKind
 
 

@@ -35,11 +35,16 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every test in this folder is an e2e test, whether or not its module says so."""
+    """Every test in this folder is an e2e test, whether or not its module says so, and
+    backend-neutral: CI runs the journeys in one pass (the SQLite one, see .ci/run). What a
+    journey adds to the tests of its views is the browser's side (the page, its scripts, its
+    headers); the queries behind each step are the views' own, which the non-browser tests run
+    on both backends. `make test` runs them on whatever database it is given."""
     here = Path(__file__).parent
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.backend_neutral)
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,7 @@ def periods(today: datetime.date) -> list[Period]:
     ]
 
 
+@pytest.mark.slow  # builds the sample demo
 def test_the_demo_dashboards_have_the_followers_and_posts_of_the_public_pages(demo):
     """One build of the sample demo (a minute on a slow machine), two readings of it."""
     every_page_has_on_the_dashboards_the_followers_and_posts_of_its_public_page()
@@ -196,6 +197,7 @@ def own_rows_totals_levels_and_children_are_sums_of_public_pages() -> None:
 # ---------------------------------------------------------------- live, through the actions
 
 
+@pytest.mark.slow  # seconds on its own: posts moved through the actions, read back
 def test_what_changes_a_public_page_changes_its_dashboard_the_same_way(
     personas,
     tree,

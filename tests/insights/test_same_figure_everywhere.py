@@ -71,6 +71,7 @@ def test_a_count_in_the_thousands_is_grouped_the_same_on_the_page_and_in_the_fil
     assert (percent.value, excel_shows(percent)) == (0.0, "0,0 %")
 
 
+@pytest.mark.slow  # the whole 2022 tree, on the page and in the export
 def test_the_count_of_units_without_a_page_is_grouped_in_the_heading_as_in_the_export(personas):
     centre = Unit.objects.get(structure__code="2022", depth=1)
     as_of = {"ngay": "2022-08-05"}

@@ -109,6 +109,7 @@ def test_api_grants_and_removes_co_admins(personas, pages):
     assert gone.status_code == 204 and not PageOperator.objects.exists()
 
 
+@pytest.mark.slow  # sets up the demo's pages
 def test_demo_youth_union_persona_co_runs_kinh_bac(personas):
     from congdong_tools.demo.pages import ensure_pages
 

@@ -157,6 +157,7 @@ def test_api_sets_up_opens_and_lists_pages(personas, client):
     assert other.status_code == 404  # another province's page: out of scope
 
 
+@pytest.mark.slow  # sets up the demo's pages of the 2022 tree
 def test_demo_pages_match_the_2022_coverage(personas):
     from congdong_tools.demo.pages import ensure_pages
 

@@ -18,7 +18,7 @@ from congdong_tools.demo.posts import OTHER_COMMUNES, ensure_posts
 from tests.conftest import commune_named, demo_personas, unit_2025
 from tests.worlds import module_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # builds demo data
 S = PostState
 
 

@@ -105,6 +105,7 @@ def private(response) -> bool:
     return {"private", "no-store"} <= directives
 
 
+@pytest.mark.slow  # every route of the URL map, signed in
 def test_every_route_answers_signed_in_people_with_private_no_store(people, world):
     routes = addresses(world)
     assert len(routes) > 200  # the whole map, not a sample
