@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -409,9 +409,11 @@ class Config(BaseSettings):
     require_browser: bool = setting(
         False, "Test suite: fail, not skip, the browser tests when Chromium is missing.", TOOLS
     )
-    skip_backend_neutral: bool = setting(
-        False,
-        "Test suite: skip the tests marked backend_neutral (CI runs them in one pass only).",
+    ci_pass: Literal["", "sqlite", "postgres"] = setting(
+        "",
+        "Test suite: which of CI's two passes this is (`sqlite` or `postgres`); a test marked "
+        "backend_neutral runs in one of them only (in `sqlite`, or in the pass its `run_in` "
+        "names). Empty: every test runs.",
         TOOLS,
     )
 
@@ -576,6 +578,10 @@ def _type_name(annotation: Any) -> str:
     text = {bool: "boolean", int: "whole number", float: "number", str: "text", Path: "path"}
     if annotation in text:
         return text[annotation]
+    if get_origin(annotation) is Literal:
+        return "one of " + ", ".join(
+            f"`{value}`" if value else "empty" for value in get_args(annotation)
+        )
     name = str(annotation)
     if "tuple" in name:
         return "list of N:D"

@@ -178,18 +178,24 @@ def fresh_public_cache():
 
 @pytest.hookimpl(trylast=True)  # after tests/e2e/conftest.py marks the journeys
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """CI runs the suite twice side by side (SQLite, then PostgreSQL + Redis). A test marked
-    `backend_neutral` drives no query that differs between the two (a browser sample over
-    rows any backend stores alike); the PostgreSQL pass leaves it out when
-    CONGDONG_SKIP_BACKEND_NEUTRAL is set (.ci/run), and `make test` runs it everywhere."""
+    """CI runs the suite twice side by side (SQLite, and PostgreSQL + Redis), naming the pass in
+    CONGDONG_CI_PASS. A test marked `backend_neutral` drives no query that differs between the
+    two (a browser journey or sample over rows any backend stores alike, a demo build, a
+    benchmark that measures in processes of its own): it runs in one pass only, the SQLite one
+    unless the marker says `run_in="postgres"` (a bench whose code path is the scale-out one:
+    Redis limits and streams, the send queue's row locks). `make test` runs every test."""
     from congdong.config import load
 
-    if not load().skip_backend_neutral:
+    this_pass = load().ci_pass
+    if not this_pass:
         return
-    skip = pytest.mark.skip(reason="backend-neutral: run in CI's SQLite pass")
     for item in items:
-        if item.get_closest_marker("backend_neutral"):
-            item.add_marker(skip)
+        marker = item.get_closest_marker("backend_neutral")
+        if marker is None:
+            continue
+        run_in = marker.kwargs.get("run_in", "sqlite")
+        if run_in != this_pass:
+            item.add_marker(pytest.mark.skip(reason=f"backend-neutral: run in CI's {run_in} pass"))
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from congdong_tools.bench import steps
 from congdong_tools.bench.steps import peak_rss_mb
 
 DATABASE_FILE = "conference-2022.sqlite3"
@@ -40,10 +41,8 @@ def run(scale: float, data_dir: str | None, progress) -> dict:
         CONGDONG_EVENTS_FLUSH_SECONDS="0",
     )
     try:
-        progress(f"data dir {directory}; migrating a fresh database…")
-        subprocess.run(
-            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-        )
+        progress(f"data dir {directory}")
+        steps.migrate(env, progress)
         out = subprocess.run(
             [sys.executable, "-m", "congdong_tools.scenario.build", repr(scale)],
             env=env,
