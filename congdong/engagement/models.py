@@ -234,7 +234,7 @@ class ReferralOpen(models.Model):
 
     One row per page and recipient: the first referrer gets the credit. `recipient_key` is
     "u<id>" for an account, or the visitor's daily salted id, which stands for a network
-    address (insights.visitors): one anonymous open per address per page per day. A follow of
+    address (events.visitors): one anonymous open per address per page per day. A follow of
     the page by the recipient within 7 days sets `followed_at`.
     """
 

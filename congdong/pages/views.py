@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congdong import events
 from congdong.accounts.queries import members_of
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
@@ -16,8 +17,7 @@ from congdong.engagement import queries as engagement_queries
 from congdong.engagement.feeds import parse_cursor
 from congdong.engagement.web import PARAM as REFERRAL_PARAM
 from congdong.engagement.web import remember, take_referral
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 from congdong.pages import actions, queries
 from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus

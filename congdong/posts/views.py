@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from congdong import events
 from congdong.accounts.views import staff_required
 from congdong.audit.record import record_read
 from congdong.core.errors import ActionError
@@ -20,8 +21,7 @@ from congdong.core.web import form_error, rule_errors
 from congdong.engagement import queries as engagement_queries
 from congdong.engagement.views.comments import section_context as comments_section
 from congdong.engagement.web import remember, take_referral
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 from congdong.pages.queries import can_operate
 from congdong.posts import actions, queries
 from congdong.posts.actions import RegulationError
