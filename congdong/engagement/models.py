@@ -261,6 +261,17 @@ class ReferralOpen(models.Model):
         return f"{self.referrer_id} → {self.recipient_key} ({self.page_id})"
 
 
+# What a referral counts, in words: the leaderboard shows it, and the dashboards' "Referrals"
+# figure (insights.figures) takes it word for word, so what is ranked is what is counted.
+REFERRAL_DEFINITION = _(
+    "Recipients who opened a page or post through someone's referral or share link: "
+    "each signed-in account once per page; a visitor not signed in once per network "
+    "address (IPv6: its /64) per page per day, whatever their browser says, with a "
+    "limit per address per hour. Opening one's own link does not count. With the "
+    "follows that followed within 7 days."
+)
+
+
 class NotificationKind(models.TextChoices):
     NEW_POST = "new_post", _("New post on a page you follow")
     REPLY = "reply", _("Reply to your comment")
