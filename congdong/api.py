@@ -17,6 +17,7 @@ from congdong.engagement.api import router as engagement_router
 from congdong.feedback.api import router as feedback_router
 from congdong.handbook.api import router as handbook_router
 from congdong.insights.api import router as insights_router
+from congdong.insights.situation_api import router as situation_router
 from congdong.moderation.api import router as moderation_router
 from congdong.pages.api import router as pages_router
 from congdong.posts.api import router as posts_router
@@ -46,6 +47,7 @@ api.add_router("/", syndication_router)
 api.add_router("/", engagement_router)
 api.add_router("/", insights_router)
 api.add_router("/", feedback_router)
+api.add_router("/", situation_router)  # /feedback/situation/…: insights' report on feedback
 api.add_router("/", handbook_router)
 api.add_router("/", takedown_router)
 api.add_router("/", moderation_router)

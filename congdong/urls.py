@@ -6,7 +6,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from congdong.accounts import urls as accounts_urls
 from congdong.api import api
+from congdong.feedback import urls as feedback_urls
+from congdong.insights import situation_views
+from congdong.pages import urls as pages_urls
+from congdong.posts import urls as posts_urls
+from congdong.privacy import urls as privacy_urls
+from congdong.site import urls as site_urls
+from congdong.twofactor import urls as twofactor_urls
 from congdong.twofactor.views import admin_login
 
 # The only folders of MEDIA_ROOT that hold public files (page avatars and covers), and the
@@ -30,20 +38,37 @@ def media_file(request: HttpRequest, path: str) -> HttpResponse:
 # A citizen-only action refused to a staff account says what to do (CitizenAccountNeeded).
 handler403 = "congdong.core.views.permission_denied"
 
+# The `accounts` namespace also holds pages that put accounts together with a higher app: the
+# staff password sign-in (twofactor), the sign-up's consent step (privacy), the workspace's home
+# (pages).
+ACCOUNTS = (
+    accounts_urls.urlpatterns
+    + twofactor_urls.account_patterns
+    + privacy_urls.account_patterns
+    + pages_urls.account_patterns,
+    "accounts",
+)
+
 urlpatterns = [
     path("", include("congdong.site.urls")),
     path("", include("congdong.core.urls")),
     path("", include("congdong.units.urls")),
-    path("", include("congdong.accounts.urls")),
-    path("", include("congdong.pages.urls")),
-    path("", include("congdong.posts.urls")),
+    path("", include(ACCOUNTS)),
+    # The public unit page and post are composed in site, under the names of pages and posts.
+    path("", include((site_urls.page_patterns + pages_urls.urlpatterns, "pages"))),
+    path("", include((posts_urls.urlpatterns + site_urls.post_patterns, "posts"))),
     path("", include("congdong.campaigns.urls")),
     path("", include("congdong.channels.urls")),
     path("", include("congdong.listening.urls")),
     path("", include("congdong.syndication.urls")),
     path("", include("congdong.engagement.urls")),
     path("", include("congdong.insights.urls")),
-    path("", include("congdong.feedback.urls")),
+    # The people's situation is insights' (a report above feedback) but keeps its addresses'
+    # names in the `feedback` namespace (`feedback:situation`, `feedback:situation-unit`).
+    path(
+        "",
+        include((feedback_urls.urlpatterns + situation_views.urls, feedback_urls.app_name)),
+    ),
     path("", include("congdong.handbook.urls")),
     path("", include("congdong.takedown.urls")),
     path("", include("congdong.moderation.urls")),

@@ -1,5 +1,3 @@
-import datetime
-
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.security import django_auth
@@ -52,25 +50,13 @@ class PhoneSentOut(Schema):
     phone: str  # normalised, to send back with the code
 
 
-class PhoneVerifyIn(Schema):
-    phone: str
-    code: str
-    # Only for a number without an account yet (the web's third step asks for these).
-    full_name: str = ""
-    date_of_birth: datetime.date | None = None
-    # A new number: true when the citizen agreed to the privacy policy in force (required), and
-    # to the optional daily SMS digest.
-    consent: bool = False
-    digest: bool = False
-    device: str = Field("", max_length=100, description="A name for the token, e.g. the phone")
-
-
 class TokenOut(Schema):
     token: str
     user: MeOut
 
 
-def _me(user: User) -> dict:
+def account_summary(user: User) -> dict:
+    """The account as `MeOut` shows it (also the user of a `TokenOut`)."""
     return {
         "username": user.username,
         "full_name": user.full_name,
@@ -81,32 +67,15 @@ def _me(user: User) -> dict:
 
 @router.get("/me", response=MeOut, auth=tokens.TOKEN_OR_SESSION)
 def me(request: HttpRequest) -> dict:
-    return _me(request.user)
+    return account_summary(request.user)
 
 
+# The code is exchanged for a token at `/auth/phone/verify`, which signs a new number up with its
+# consent: congdong.privacy.api's.
 @router.post("/auth/phone/start", response=PhoneSentOut, tags=["auth"])
 def phone_start(request: HttpRequest, body: PhoneIn) -> dict:
     """Send a 6-digit code by SMS to a Vietnamese mobile number (same limits as the web)."""
     return {"phone": actions.request_code(body.phone, client_ip(request))}
-
-
-@router.post("/auth/phone/verify", response=TokenOut, tags=["auth"])
-def phone_verify(request: HttpRequest, body: PhoneVerifyIn) -> dict:
-    """Exchange the code for a bearer token (`Authorization: Bearer <token>`), shown only now.
-    A new number also needs `full_name`, `date_of_birth` and `consent: true` (the privacy policy
-    at /chinh-sach-bao-ve-du-lieu/): without them the answer is 400 on `full_name` or `consent`
-    and the code stays valid, to be sent again with them."""
-    user, issued = tokens.phone_login(
-        body.phone,
-        body.code,
-        body.full_name,
-        body.date_of_birth,
-        body.device,
-        consent=body.consent,
-        digest=body.digest,
-        ip=client_ip(request),
-    )
-    return {"token": issued.key, "user": _me(user)}
 
 
 @router.post("/auth/logout", response={204: None}, auth=tokens.api_token, tags=["auth"])

@@ -1,4 +1,5 @@
-"""Bearer tokens for the mobile apps: made by a phone login through the API, revoked by logout.
+"""Bearer tokens for the mobile apps: made by a phone login through the API (congdong.privacy's
+`signup.phone_login`, which signs a new number up with its consent), revoked by logout.
 
 A token is `secrets.token_urlsafe(32)`, shown once; only its SHA-256 is stored, so a copy of the
 database gives no usable keys. Looking the hash up by a unique index is the comparison: the
@@ -12,20 +13,12 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, django_auth
 
-from congdong.accounts.actions import citizens
 from congdong.accounts.models import ApiToken, User
-from congdong.accounts.phones import normalise_mobile
 from congdong.accounts.queries import AnyUser
-from congdong.core.errors import ActionError
-from congdong.privacy import actions as privacy_actions
-from congdong.privacy.models import Channel
 
 # `last_used_at` is a hint for people reviewing their devices, not an audit log: writing it on
 # every request would turn each read into a write, so it moves at most this often.
@@ -100,39 +93,6 @@ def caller(request: HttpRequest) -> AnyUser:
             request.user = found.user
             return found.user
     return request.user
-
-
-def phone_login(
-    raw_phone: str,
-    code: str,
-    full_name: str = "",
-    date_of_birth: datetime.date | None = None,
-    device: str = "",
-    consent: bool = False,
-    digest: bool = False,
-    ip: str | None = None,
-) -> tuple[User, IssuedToken]:
-    """Sign in (or, for a new number, sign up) with the code sent by SMS, as the web flow does,
-    and issue a token. A new number needs the full name and date of birth the web asks for in
-    its third step; without them this refuses (field `full_name`) and leaves the code unused,
-    so the app can ask for them and send the same code again. It also needs `consent` to the
-    privacy policy in force (Law 91/2025), recorded with the account; `digest` is optional."""
-    phone = normalise_mobile(raw_phone)
-    row = citizens.check_code(phone, code, ip)
-    citizen = citizens.citizen_for_phone(phone)
-    profile = None
-    if citizen is None:
-        profile = citizens.check_citizen_signup(phone, full_name, date_of_birth)
-        privacy_actions.check_signup_consent(consent)
-    elif not citizen.is_active:
-        raise PermissionDenied(_("Your account is locked; it cannot do this."))
-    with transaction.atomic():  # no account without its consent record
-        if not citizens.do_use_code(row):
-            raise ActionError(_("This code was already used. Ask for a new one."), field="code")
-        if profile is not None:
-            citizen = citizens.do_citizen_signup(profile)
-            privacy_actions.do_signup_consents(citizen, digest=digest, how=Channel.API, ip=ip)
-    return citizen, do_issue_token(citizen, device)
 
 
 def key_owner(key: str) -> int | None:

@@ -3,15 +3,13 @@ from django.urls import path
 
 from congdong.accounts import views
 
+# The namespace `accounts` also holds pages of higher apps (staff sign-in, the sign-up's consent
+# step, the workspace's home): congdong/urls.py composes them with these.
 app_name = "accounts"
 urlpatterns = [
-    path("dang-nhap/", views.StaffLoginView.as_view(), name="staff-login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
-    path("doi-mat-khau/", views.StaffPasswordChangeView.as_view(), name="password-change"),
     path("cong-dan/", views.phone_start, name="phone-start"),
     path("cong-dan/xac-minh/", views.phone_verify, name="phone-verify"),
-    path("cong-dan/ho-so/", views.citizen_profile, name="citizen-profile"),
-    path("lam-viec/", views.workspace, name="workspace"),
     path("lam-viec/don-vi/<int:unit_id>/", views.workspace_unit, name="workspace-unit"),
     path("lam-viec/don-vi/<int:unit_id>/tim/", views.workspace_search, name="workspace-search"),
     path("lam-viec/don-vi/<int:unit_id>/cap-quyen/", views.grant, name="grant"),

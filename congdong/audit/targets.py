@@ -75,14 +75,14 @@ TARGETS: tuple[Target, ...] = (
         "posts.Post",
         "page__unit",
         "title",
-        ("posts", "engagement", "moderation", "syndication"),
+        ("posts", "engagement", "moderation", "syndication", "site"),
     ),
     Target(
         "page_id",
         "pages.Page",
         "unit",
         "name",
-        ("pages", "engagement", "channels", "listening", "syndication"),
+        ("pages", "engagement", "channels", "listening", "syndication", "site"),
     ),
     Target("slug", "handbook.HandbookPage", None, "title", ("handbook",), field="slug"),
     Target(
@@ -90,7 +90,7 @@ TARGETS: tuple[Target, ...] = (
         "pages.Page",
         "unit",
         "name",
-        ("pages", "engagement", "feedback", "channels"),
+        ("pages", "engagement", "feedback", "channels", "site"),
         "slug",
     ),
     Target(

@@ -16,6 +16,10 @@ from congdong.core.workflow.models import Transition, subject_key
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 
+# How the digest goes (NotificationSettings.digest) is defined with the digest's consent, in
+# congdong.privacy, the lower app; still importable from here.
+from congdong.privacy.models import DigestChoice
+
 
 class Follow(models.Model):
     """`user` follows `page`. Unfollowing deletes the row (the event log keeps the history)."""
@@ -448,12 +452,6 @@ class PostNotice(models.Model):
 
     def __str__(self) -> str:
         return f"post {self.post_id}: {self.sent} sent"
-
-
-class DigestChoice(models.TextChoices):
-    NONE = "none", _("No digest, the bell is enough")
-    EMAIL = "email", _("Daily digest by email")
-    SMS = "sms", _("Daily digest by SMS")
 
 
 class NotificationSettings(models.Model):

@@ -8,4 +8,7 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Citizen feedback")
 
     def ready(self) -> None:
-        from congdong.feedback import notices  # noqa: F401  (registers its overdue sweep)
+        # Registers its overdue sweep, and its part of a citizen's data with congdong.privacy.
+        from congdong.feedback import notices, personal_data  # noqa: F401
+
+        personal_data.connect()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from congdong.feedback.views import citizen, situation, staff
+from congdong.feedback.views import citizen, staff
 
 app_name = "feedback"
 urlpatterns = [
@@ -17,11 +17,6 @@ urlpatterns = [
     path("lam-viec/phan-anh/", staff.queue, name="staff-queue"),
     path("lam-viec/phan-anh/<int:feedback_id>/", staff.item_detail, name="staff-item"),
     path("lam-viec/phan-anh/<int:feedback_id>/<slug:slug>/", staff.move, name="staff-move"),
-    # --- analysts: the people's situation (aggregates only) -------------------------------------
-    path("lam-viec/tinh-hinh-nhan-dan/", situation.index, name="situation"),
-    path(
-        "lam-viec/tinh-hinh-nhan-dan/<int:unit_id>/",
-        situation.unit_situation,
-        name="situation-unit",
-    ),
+    # The people's situation for analysts (`feedback:situation…`) is insights' own
+    # (insights/situation_views.py), composed into this namespace by congdong/urls.py.
 ]

@@ -21,7 +21,7 @@ BUILDERS: dict[str, str] = {
     "conference": "congdong.insights.conference.document",
     # The people's situation (feedback aggregates): a period and, with `cap`, one row per unit
     # of that level (the periodic report per level).
-    "situation": "congdong.feedback.situation.document",
+    "situation": "congdong.insights.situation.document",
 }
 
 

@@ -1,14 +1,12 @@
 from django.urls import path
 
-from congdong.pages import views
+from congdong.pages import views, workspace
 
 app_name = "pages"
 urlpatterns = [
-    path("trang/<slug:slug>/", views.public_page, name="public"),
     path("lam-viec/don-vi/<int:unit_id>/lap-trang/", views.create, name="create"),
     path("lam-viec/trang/<int:page_id>/", views.settings, name="settings"),
     path("lam-viec/trang/<int:page_id>/trang-thai/", views.move, name="move"),
-    path("lam-viec/trang/<int:page_id>/xem-truoc/", views.preview, name="preview"),
     path("lam-viec/trang/<int:page_id>/hinh-anh/", views.pictures, name="pictures"),
     path("lam-viec/trang/<int:page_id>/dong-quan-tri/", views.add_operator, name="add-operator"),
     path(
@@ -16,4 +14,9 @@ urlpatterns = [
         views.remove_operator,
         name="remove-operator",
     ),
+]
+
+# The staff workspace's home, in the `accounts` namespace (composed in congdong/urls.py).
+account_patterns = [
+    path("lam-viec/", workspace.workspace, name="workspace"),
 ]

@@ -1,3 +1,7 @@
+"""Staff screens of a unit's page: set it up, its profile and pictures, its state, its
+co-admins. The public page and its preview put posts and engagement together, so they are
+composed in congdong/site/views.py (under the same `pages:` names)."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -6,73 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdong import events
 from congdong.accounts.queries import members_of
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.public_cache import cached_response
 from congdong.core.web import form_error
-from congdong.engagement import queries as engagement_queries
-from congdong.engagement.feeds import parse_cursor
-from congdong.engagement.web import PARAM as REFERRAL_PARAM
-from congdong.engagement.web import remember, take_referral
-from congdong.events import EventKind
 from congdong.pages import actions, queries
 from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus
-from congdong.posts import queries as post_queries
-from congdong.posts.cards import with_cards
-from congdong.units import queries as unit_queries
-
-PAGE_POSTS = 10  # posts on a page at a time; older ones come by the "older posts" link
-
-
-def public_page(request: HttpRequest, slug: str) -> HttpResponse:
-    # One cheap lookup before the cache: a cached visit costs this query and nothing else.
-    page_id, status = queries.public_page_ref(slug)
-    opened = None
-    if status == PageStatus.ACTIVE and request.GET.get(REFERRAL_PARAM):
-        opened = take_referral(request, Page(pk=page_id))
-    events.record(request, EventKind.PAGE_VIEW, page_id=page_id)
-
-    def build() -> HttpResponse:
-        page = engagement_queries.public_page_with_counts(slug, request.user, page_id)
-        return _public(request, page, preview=False)
-
-    response = cached_response(request, ("page", page_id), build)
-    remember(request, response, opened)
-    return response
-
-
-@staff_required
-def preview(request: HttpRequest, page_id: int) -> HttpResponse:
-    """The public page as citizens will see it, for its admins, before it is opened too."""
-    page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
-    return _public(request, page, preview=True)
-
-
-def _public(request: HttpRequest, page: Page, preview: bool) -> HttpResponse:
-    older = parse_cursor(request.GET.get("truoc"))
-    posts = post_queries.published_posts(
-        page, PAGE_POSTS + 1, before=older, pictures=False, reaction_totals=True
-    )
-    more = len(posts) > PAGE_POSTS
-    posts = with_cards(posts[:PAGE_POSTS], page)
-    last = posts[-1] if posts else None
-    context = {
-        "page": page,
-        "posts": posts,
-        "next_cursor": f"{last.published_at.isoformat()}_{last.pk}" if more and last else None,
-    }
-    if request.htmx and older is not None:
-        return render(request, "posts/_public_cards.html", context)
-    ancestors = getattr(page, "ancestors", None)  # the cached header carries them
-    if ancestors is None:
-        ancestors = unit_queries.ancestors(page.unit)
-    context |= {"unit": page.unit, "ancestors": ancestors}
-    context["preview"] = preview
-    return render(request, "pages/public.html", context)
 
 
 @staff_required

@@ -384,7 +384,7 @@ def published_posts(
 ) -> list[Post]:
     """The page's published posts, newest first, older than `before` (published time, id) if
     given; none while the page is not active. `pictures=False` leaves the pictures unread (the
-    cached cards of posts/cards.py read them only for cards they render); `reaction_totals`
+    cached cards of site/cards.py read them only for cards they render); `reaction_totals`
     counts each post's reactions in the same query."""
     if page.status != PageStatus.ACTIVE:
         return []

@@ -29,7 +29,6 @@ urlpatterns = [
         views.reject_revision,
         name="reject-revision",
     ),
-    path("trang/<slug:slug>/tin/<int:post_id>/", views.public_post, name="public"),
     # A post's files, by their own addresses: public once the post is, staff-only before.
     path("tep/tin-bai/anh/<int:image_id>/", views.image, name="image"),
     path("tep/tin-bai/tai-lieu/<int:document_id>/", views.document, name="document"),

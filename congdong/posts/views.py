@@ -1,5 +1,6 @@
-"""Staff screens for posts (the editor's desk, the approver's queue, one post) and the public
-reading of a published post. Every write goes through `congdong.posts.actions`."""
+"""Staff screens for posts (the editor's desk, the approver's queue, one post) and a post's
+files. Every write goes through `congdong.posts.actions`. The public reading of a published
+post, with its reactions and comments, is composed in congdong/site/views.py (`posts:public`)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from congdong import events
 from congdong.accounts.views import staff_required
 from congdong.audit.record import record_read
 from congdong.core.errors import ActionError
 from congdong.core.private_files import serve_file
-from congdong.core.public_cache import cached_response
 from congdong.core.web import form_error, rule_errors
-from congdong.engagement import queries as engagement_queries
-from congdong.engagement.views.comments import section_context as comments_section
-from congdong.engagement.web import remember, take_referral
-from congdong.events import EventKind
 from congdong.pages.queries import can_operate
 from congdong.posts import actions, queries
 from congdong.posts.actions import RegulationError
@@ -452,26 +447,7 @@ def reject_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
     return _revision_decided(request, revision, _("Revision refused with your reason."))
 
 
-# --- public -----------------------------------------------------------------------------------
-
-
-def public_post(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    post = queries.public_post(slug, post_id)
-    opened = take_referral(request, post.page, post)
-    events.record(request, EventKind.POST_VIEW, page_id=post.page_id, post_id=post.pk)
-
-    def build() -> HttpResponse:
-        context = {
-            "post": post,
-            "page": post.page,
-            "reactions": engagement_queries.reaction_counts(post, request.user),
-            **comments_section(request, post),
-        }
-        return render(request, "posts/public_post.html", context)
-
-    response = cached_response(request, ("page", post.page_id), build)
-    remember(request, response, opened)
-    return response
+# --- a post's files ---------------------------------------------------------------------------
 
 
 # Browsers and proxies may keep a public post's picture this long; a post hidden meanwhile

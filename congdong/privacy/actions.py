@@ -28,24 +28,19 @@ from congdong.core.casework.rules import written
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import fold, line, plain
 from congdong.core.workflow.move import move, record_start
-from congdong.engagement.actions import comments as comment_actions
-from congdong.engagement.actions import erasure as engagement_erasure
-from congdong.engagement.actions import notifications as notification_actions
-from congdong.engagement.models import Comment, CommentState, DigestChoice
-from congdong.moderation.models import Case
-from congdong.moderation.queries import active_lock
-from congdong.privacy import export, notices, queries
+from congdong.privacy import erasure, export, notices, queries
 from congdong.privacy.consents import record_consent
+from congdong.privacy.digest import digest_settings
 from congdong.privacy.models import (
     REQUEST_STATES,
     Channel,
     ConsentPurpose,
     ConsentRecord,
     DataRequest,
+    DigestChoice,
     RequestKind,
     RequestState,
 )
-from congdong.takedown.models import TakedownRequest, TargetKind
 
 S = RequestState
 MIN_TEXT = 10
@@ -132,7 +127,7 @@ def do_signup_consents(
     with transaction.atomic():
         made = [record_consent(user, ConsentPurpose.ACCOUNT, now=now, how=how, ip=ip)]
         if digest:
-            notification_actions.save_settings(user, DigestChoice.SMS, "")
+            digest_settings().save(user, DigestChoice.SMS, "")
             made.append(record_consent(user, ConsentPurpose.DIGEST, now=now, how=how, ip=ip))
     return made
 
@@ -151,7 +146,7 @@ def check_give_digest(
     citizen = check_citizen(user)
     if digest == DigestChoice.NONE:
         raise ActionError(_("Choose SMS or email for the digest."), field="digest")
-    citizen, digest, email = notification_actions.check_settings(citizen, digest, email)
+    citizen, digest, email = digest_settings().check(citizen, digest, email)
     return DigestConsent(citizen, digest, email, _now(now))
 
 
@@ -159,7 +154,7 @@ def do_give_digest(
     c: DigestConsent, how: str = Channel.WEB, ip: str | None = None
 ) -> ConsentRecord:
     with transaction.atomic():
-        notification_actions.save_settings(c.citizen, c.digest, c.email)
+        digest_settings().save(c.citizen, c.digest, c.email)
         current = ConsentRecord.objects.active().filter(
             user=c.citizen, purpose=ConsentPurpose.DIGEST
         )
@@ -217,7 +212,7 @@ def do_withdraw(w: Withdrawal, how: str = Channel.WEB) -> ConsentRecord:
         if not moved:
             raise ActionError(_("This consent was already withdrawn."))
         if consent.purpose == ConsentPurpose.DIGEST:
-            notification_actions.stop_digest(consent.user_id)
+            digest_settings().stop(consent.user_id)
         _self_service(
             consent.user,
             RequestKind.WITHDRAW,
@@ -249,7 +244,7 @@ def set_digest(
     if consent is not None:
         withdraw(citizen, consent.pk, how)
     else:
-        notification_actions.save_settings(citizen, DigestChoice.NONE, "")
+        digest_settings().save(citizen, DigestChoice.NONE, "")
 
 
 # --- correct --------------------------------------------------------------------------------
@@ -377,28 +372,8 @@ def check_delete(
             raise ActionError(_("Type XÓA to confirm."), field="word")
     refusals.raise_any()
     now = _now(now)
-    if active_lock(citizen, now) is not None:
-        # Otherwise deleting and signing up again with the same number would lift the lock.
-        raise ActionError(
-            _(
-                "Your account is locked for violations, so it cannot be deleted here. Send a "
-                "request and the data protection officer will answer within 2 working days."
-            ),
-            status=403,
-        )
+    erasure.check(citizen, now)  # what the other apps refuse (a locked account: moderation)
     return Erasure(citizen, now)
-
-
-def _evidence_comments(citizen: User) -> set[int]:
-    """Comments under a moderation case or an authority's takedown request: kept as evidence."""
-    cased = set(Case.objects.filter(comment__author=citizen).values_list("comment_id", flat=True))
-    mine = Comment.objects.filter(author=citizen).values_list("pk", flat=True)
-    taken = set(
-        TakedownRequest.objects.filter(
-            target_kind=TargetKind.COMMENT, target_id__in=mine
-        ).values_list("target_id", flat=True)
-    )
-    return cased | taken
 
 
 def do_delete(e: Erasure, how: str = Channel.WEB) -> DataRequest:
@@ -419,13 +394,9 @@ def do_delete(e: Erasure, how: str = Channel.WEB) -> DataRequest:
         ConsentRecord.objects.filter(user=citizen, withdrawn_at__isnull=True).update(
             withdrawn_at=now, withdrawn_how=how
         )
-        for comment in Comment.objects.filter(author=citizen).exclude(state=CommentState.DELETED):
-            comment_actions.do_move(
-                citizen, comment_actions.check_move(comment, CommentState.DELETED)
-            )
-        # The text of deleted comments is personal data nobody needs any more; a comment
-        # under review or removal keeps its text, hidden, as the evidence of the decision.
-        engagement_erasure.erase_citizen(citizen, keep_text_of=_evidence_comments(citizen))
+        # Each app erases its own rows (engagement: the comments, follows, reactions, ...),
+        # then the account is de-identified.
+        erasure.erase(citizen, now)
         citizens.erase_citizen(citizen, now)
     return item
 

@@ -1,7 +1,8 @@
 """Personal data in the JSON API. Citizens: their consents (list, withdraw), a copy of their data
 (ZIP), correction, account deletion, requests (send, list). Data protection officers of the
 central unit: the requests (list, read, take, answer, refuse). Every call goes through
-`congdong.privacy.actions`; `access_data_request` answers 404 to everyone else."""
+`congdong.privacy.actions`; `access_data_request` answers 404 to everyone else. And the mobile
+apps' phone sign-in, which signs a new number up with its consent (`signup.phone_login`)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from congdong.accounts.api import TokenOut, account_summary
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.casework.api import CaseTransitionOut
 from congdong.core.web import client_ip
-from congdong.privacy import actions, export, queries
+from congdong.privacy import actions, export, queries, signup
 from congdong.privacy.models import (
     OPEN_STATES,
     Channel,
@@ -144,6 +146,19 @@ class RefuseIn(Schema):
     reason: str
 
 
+class PhoneVerifyIn(Schema):
+    phone: str
+    code: str
+    # Only for a number without an account yet (the web's third step asks for these).
+    full_name: str = ""
+    date_of_birth: datetime.date | None = None
+    # A new number: true when the citizen agreed to the privacy policy in force (required), and
+    # to the optional daily SMS digest.
+    consent: bool = False
+    digest: bool = False
+    device: str = Field("", max_length=100, description="A name for the token, e.g. the phone")
+
+
 @router.get("/privacy/consents", response=list[ConsentOut], auth=TOKEN_OR_SESSION)
 def consent_list(request: HttpRequest):
     """The caller's consents, newest first, withdrawn ones included."""
@@ -251,3 +266,29 @@ def staff_answer(request: HttpRequest, request_id: int, body: AnswerIn):
 )
 def staff_refuse(request: HttpRequest, request_id: int, body: RefuseIn):
     return actions.refuse(request.user, request_id, body.reason)
+
+
+# The other steps of the apps' sign-in (`/auth/phone/start`, `/auth/logout`) are congdong.accounts'.
+# The operation id is the one this endpoint had there, so the OpenAPI document did not change.
+@router.post(
+    "/auth/phone/verify",
+    response=TokenOut,
+    tags=["auth"],
+    operation_id="congdong_accounts_api_phone_verify",
+)
+def phone_verify(request: HttpRequest, body: PhoneVerifyIn) -> dict:
+    """Exchange the code for a bearer token (`Authorization: Bearer <token>`), shown only now.
+    A new number also needs `full_name`, `date_of_birth` and `consent: true` (the privacy policy
+    at /chinh-sach-bao-ve-du-lieu/): without them the answer is 400 on `full_name` or `consent`
+    and the code stays valid, to be sent again with them."""
+    user, issued = signup.phone_login(
+        body.phone,
+        body.code,
+        body.full_name,
+        body.date_of_birth,
+        body.device,
+        consent=body.consent,
+        digest=body.digest,
+        ip=client_ip(request),
+    )
+    return {"token": issued.key, "user": account_summary(user)}

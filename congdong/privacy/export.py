@@ -1,8 +1,12 @@
-"""A citizen's data as a ZIP: one JSON file per kind of data, the feedback files they sent, and
-a README in Vietnamese saying what each file holds (Law 91/2025: the right to get one's data).
+"""A citizen's data as a ZIP: one JSON file per kind of data, the files they sent (feedback's
+attachments), and a README in Vietnamese saying what each file holds (Law 91/2025: the right to
+get one's data).
 
-Only rows that are the citizen's own are read, each by its owner column; other people appear
-by no more than what the citizen already saw (a page's name, a unit's name), never by account.
+Each app that holds a citizen's rows describes them in a `Section` and registers it here in its
+AppConfig.ready() (this app's own: the profile, the consents, the data requests, below); this
+app imports none of them. Only rows that are the citizen's own are read, each by its owner
+column; other people appear by no more than what the citizen already saw (a page's name, a
+unit's name), never by account.
 """
 
 from __future__ import annotations
@@ -11,47 +15,70 @@ import datetime
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.models import User
-from congdong.engagement.models import (
-    Comment,
-    Follow,
-    Notification,
-    NotificationSettings,
-    Reaction,
-    ReferralCode,
-    ReferralOpen,
-    Share,
-)
-from congdong.feedback.models import Feedback
-from congdong.moderation.models import Appeal, Case, Lock, Report, Strike
 from congdong.privacy.models import ConsentRecord, DataRequest
 
 
-def _value(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+@dataclass(frozen=True)
+class Section:
+    """One JSON file of the export: `name` in the ZIP, `read(user)` its content, `about` its
+    line in the README, `order` its place in the ZIP and the README (see `ORDER`), and
+    `files(user)` the other files it brings, as (path in the ZIP, content)."""
+
+    name: str
+    read: Callable[[User], Any]
+    about: str | Promise  # a lazy translation: the README is written in Vietnamese
+    order: int
+    files: Callable[[User], Iterable[tuple[str, bytes]]] | None = None
 
 
-def _rows(items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: _value(v) for k, v in row.items()} for row in items]
+# The sections' places, by app: profile 10, consents 20 (privacy), follows 30 to referrals 70
+# (engagement), feedback 80, moderation 90, notifications 100 (engagement), data requests 110
+# (privacy).
+_sections: dict[str, Section] = {}
+
+
+def register_section(section: Section) -> Section:
+    """Add (or, by the same name, replace) a section of the export."""
+    _sections[section.name] = section
+    return section
+
+
+def sections() -> list[Section]:
+    """The registered sections, in their order."""
+    return sorted(_sections.values(), key=lambda section: (section.order, section.name))
+
+
+def value(raw: Any) -> Any:
+    """A value as JSON holds it: times in local time and dates as ISO 8601, decimals as text."""
+    if isinstance(raw, datetime.datetime):
+        return timezone.localtime(raw).isoformat()
+    if isinstance(raw, datetime.date):
+        return raw.isoformat()
+    if isinstance(raw, Decimal):
+        return str(raw)
+    return raw
+
+
+def rows(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Rows (`.values()`) with each value as JSON holds it."""
+    return [{k: value(v) for k, v in row.items()} for row in items]
 
 
 def profile(user: User) -> dict[str, Any]:
     return {
-        k: _value(v)
+        k: value(v)
         for k, v in {
             "full_name": user.full_name,
             "phone": user.phone,
@@ -64,167 +91,15 @@ def profile(user: User) -> dict[str, Any]:
 
 
 def consents(user: User) -> list[dict[str, Any]]:
-    return _rows(
+    return rows(
         ConsentRecord.objects.filter(user=user)
         .order_by("given_at", "pk")
         .values("purpose", "policy_version", "reference", "given_at", "how", "ip", "withdrawn_at")
     )
 
 
-def follows(user: User) -> list[dict[str, Any]]:
-    return _rows(
-        Follow.objects.filter(user=user)
-        .order_by("created_at", "pk")
-        .values("notify", "created_at", page_name=F("page__name"), page_address=F("page__slug"))
-    )
-
-
-def reactions(user: User) -> list[dict[str, Any]]:
-    return _rows(
-        Reaction.objects.filter(user=user)
-        .order_by("created_at", "pk")
-        .values("kind", "created_at", post_number=F("post_id"), post_title=F("post__title"))
-    )
-
-
-def comments(user: User) -> list[dict[str, Any]]:
-    return _rows(
-        Comment.objects.filter(author=user)
-        .order_by("created_at", "pk")
-        .values(
-            "body",
-            "state",
-            "created_at",
-            "edited_at",
-            number=F("pk"),
-            post_number=F("post_id"),
-            reply_to=F("parent_id"),
-        )
-    )
-
-
-def shares(user: User) -> list[dict[str, Any]]:
-    return _rows(
-        Share.objects.filter(user=user)
-        .order_by("created_at", "pk")
-        .values("channel", "created_at", page_name=F("page__name"), post_number=F("post_id"))
-    )
-
-
-def referrals(user: User) -> dict[str, Any]:
-    code = ReferralCode.objects.filter(user=user).values_list("code", flat=True).first()
-    # Who opened the link is the other person's data: only when and which page.
-    opened = _rows(
-        ReferralOpen.objects.filter(referrer=user)
-        .order_by("opened_at", "pk")
-        .values("opened_at", "followed_at", page_name=F("page__name"), post_number=F("post_id"))
-    )
-    return {"referral_code": code, "links_opened": opened}
-
-
-def feedback(user: User) -> list[dict[str, Any]]:
-    out = []
-    items = (
-        Feedback.objects.filter(citizen=user)
-        .select_related("unit", "category")
-        .prefetch_related("attachments", "transitions__to_unit")
-        .order_by("created_at", "pk")
-    )
-    for item in items:
-        out.append(
-            {
-                "tracking_code": item.code,
-                "unit": item.unit.full_name,
-                "category": item.category.name,
-                "text": item.text,
-                "place": item.place,
-                "latitude": _value(item.latitude),
-                "longitude": _value(item.longitude),
-                "answer_may_be_published": item.public,
-                "urgent": item.urgent,
-                "consent_at": _value(item.consent_at),
-                "consent_version": item.consent_version,
-                "state": item.state,
-                "answer": item.answer,
-                "answered_at": _value(item.answered_at),
-                "sent_at": _value(item.created_at),
-                "files": [
-                    f"feedback_files/{item.code}/{a.pk}-{a.original_name}"
-                    for a in item.attachments.all()
-                ],
-                # Officers appear by their unit, not by name.
-                "history": [
-                    {
-                        "action": t.action,
-                        "to_state": t.to_state,
-                        "unit": t.to_unit.full_name,
-                        "text": t.reason,
-                        "at": _value(t.at),
-                    }
-                    for t in item.transitions.all()
-                ],
-            }
-        )
-    return out
-
-
-def moderation(user: User) -> dict[str, Any]:
-    return {
-        "reports_you_made": _rows(
-            Report.objects.filter(reporter=user)
-            .order_by("created_at", "pk")
-            .values("item_key", "reason", "text", "created_at")
-        ),
-        "decisions_on_your_content": _rows(
-            Case.objects.filter(author=user)
-            .exclude(state="open")
-            .order_by("opened_at", "pk")
-            .values("item_key", "state", "decided_at", "reason")
-        ),
-        "strikes": _rows(
-            Strike.objects.filter(user=user).order_by("at", "pk").values("at", "revoked_at")
-        ),
-        "locks": _rows(
-            Lock.objects.filter(user=user)
-            .order_by("starts_at", "pk")
-            .values("kind", "starts_at", "ends_at", "reason", "lifted_at")
-        ),
-        "appeals": _rows(
-            Appeal.objects.filter(author=user)
-            .order_by("created_at", "pk")
-            .values("text", "state", "created_at", "decided_at", "reason")
-        ),
-    }
-
-
-def notifications(user: User) -> dict[str, Any]:
-    settings_row = (
-        NotificationSettings.objects.filter(user=user)
-        .values("digest", "email", "instant_sms", "instant_email")
-        .first()
-    )
-    default = {"digest": "none", "email": "", "instant_sms": True, "instant_email": True}
-    return {
-        "settings": settings_row or default,
-        "notifications": _rows(
-            Notification.objects.filter(recipient=user)
-            .order_by("created_at", "pk")
-            .values(
-                "kind",
-                "created_at",
-                "read_at",
-                # When it went by SMS or email as well (issue 16.3), and what it was about.
-                "delivered_at",
-                post_number=F("post_id"),
-                feedback_code=F("feedback__code"),
-                request_number=F("data_request_id"),
-            )
-        ),
-    }
-
-
 def data_requests(user: User) -> list[dict[str, Any]]:
-    return _rows(
+    return rows(
         DataRequest.objects.filter(citizen=user)
         .order_by("received_at", "pk")
         .values(
@@ -241,24 +116,38 @@ def data_requests(user: User) -> list[dict[str, Any]]:
     )
 
 
-SECTIONS = {
-    "profile.json": profile,
-    "consents.json": consents,
-    "follows.json": follows,
-    "reactions.json": reactions,
-    "comments.json": comments,
-    "shares.json": shares,
-    "referrals.json": referrals,
-    "feedback.json": feedback,
-    "moderation.json": moderation,
-    "notifications.json": notifications,
-    "data_requests.json": data_requests,
-}
+register_section(
+    Section(
+        "profile.json",
+        profile,
+        _(
+            "your full name, mobile number, date of birth, when the account was created and "
+            "last used"
+        ),
+        order=10,
+    )
+)
+register_section(
+    Section(
+        "consents.json",
+        consents,
+        _("what you agreed to, under which policy version, when, how, and when you withdrew it"),
+        order=20,
+    )
+)
+register_section(
+    Section(
+        "data_requests.json",
+        data_requests,
+        _("your requests about your personal data, this download included"),
+        order=110,
+    )
+)
 
 
 def collect(user: User) -> dict[str, Any]:
-    """Every section of the export, by file name."""
-    return {name: read(user) for name, read in SECTIONS.items()}
+    """Every section of the export, by file name, in order."""
+    return {section.name: section.read(user) for section in sections()}
 
 
 def build_zip(user: User, now: datetime.datetime) -> bytes:
@@ -266,22 +155,14 @@ def build_zip(user: User, now: datetime.datetime) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in collect(user).items():
             archive.writestr(name, json.dumps(data, ensure_ascii=False, indent=2))
-        for item in Feedback.objects.filter(citizen=user).prefetch_related("attachments"):
-            for attachment in item.attachments.all():
-                try:
-                    with attachment.file.open("rb") as handle:
-                        content = handle.read()
-                except (FileNotFoundError, OSError):
-                    continue  # a file lost from storage: the list in feedback.json still says
-                archive.writestr(
-                    f"feedback_files/{item.code}/{attachment.pk}-{attachment.original_name}",
-                    content,
-                )
+        for section in sections():
+            for path, content in section.files(user) if section.files else ():
+                archive.writestr(path, content)
         # The citizen reads Vietnamese; the README is theirs whatever the site's language.
         with translation.override("vi"):
             readme = render_to_string(
                 "privacy/export_readme.txt",
-                {"user": user, "now": timezone.localtime(now), "files": list(SECTIONS)},
+                {"user": user, "now": timezone.localtime(now), "sections": sections()},
             )
         archive.writestr("README.txt", readme)
     return buffer.getvalue()

@@ -7,8 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from congdong.core.casework.forms import MAX_INPUT, long_text
-from congdong.engagement.models import DigestChoice
-from congdong.privacy.models import RequestKind
+from congdong.privacy.models import DigestChoice, RequestKind
 
 
 class CorrectForm(forms.Form):

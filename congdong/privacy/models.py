@@ -31,6 +31,15 @@ class ConsentPurpose(models.TextChoices):
 WITHDRAWABLE = frozenset({ConsentPurpose.DIGEST})
 
 
+class DigestChoice(models.TextChoices):
+    """How the daily digest goes: the setting is congdong.engagement's (NotificationSettings),
+    the consent to it this app's, which asks for the channel with it."""
+
+    NONE = "none", _("No digest, the bell is enough")
+    EMAIL = "email", _("Daily digest by email")
+    SMS = "sms", _("Daily digest by SMS")
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("website")
     API = "api", _("mobile app (API)")

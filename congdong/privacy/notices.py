@@ -1,9 +1,10 @@
 """What personal data requests tell people (issue 16.3), and the overdue alarm.
 
-A request's sender is told, through `notify()`, that it was received, answered or refused, and
-that it is late; the data protection officers of the central unit (`queries.central_officers`,
-the only ones who may handle it) that a new one waits in their queue. Self-service acts (born
-answered, done by the citizen) tell nobody.
+A request's sender is told, through `notify()` (congdong.engagement's, which keeps the bell and
+stands above this app: it connects it here in its AppConfig.ready()), that it was received,
+answered or refused, and that it is late; the data protection officers of the central unit
+(`queries.central_officers`, the only ones who may handle it) that a new one waits in their
+queue. Self-service acts (born answered, done by the citizen) tell nobody.
 
 The overdue alarm for citizens' personal data requests not answered in 2 working days.
 
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
+from typing import Protocol
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -27,8 +30,6 @@ from congdong.accounts.models import User
 from congdong.core.links import absolute_url
 from congdong.core.workflow.models import Transition
 from congdong.core.workflow.sweep import BATCH, Lapse, Overdue, register, sweep
-from congdong.engagement.actions.notify import notify
-from congdong.engagement.models import NotificationKind
 from congdong.privacy import queries
 from congdong.privacy.models import (
     REQUEST_STATES,
@@ -36,9 +37,56 @@ from congdong.privacy.models import (
     RequestState,
 )
 
-K = NotificationKind
-
 logger = logging.getLogger(__name__)
+
+
+class K:
+    """The kinds of notification this app sends: values of engagement's NotificationKind, which
+    holds their labels (its `connect` checks that each is one)."""
+
+    PRIVACY_RECEIVED = "privacy_received"
+    PRIVACY_ANSWERED = "privacy_answered"
+    PRIVACY_OVERDUE = "privacy_overdue"
+    PRIVACY_NEW = "privacy_new"
+
+
+KINDS = (K.PRIVACY_RECEIVED, K.PRIVACY_ANSWERED, K.PRIVACY_OVERDUE, K.PRIVACY_NEW)
+
+
+class Notify(Protocol):
+    def __call__(
+        self,
+        recipients: Iterable[int],
+        kind: str,
+        *,
+        at: datetime.datetime,
+        key: str,
+        data_request_id: int,
+    ) -> int: ...
+
+
+_notify: Notify | None = None
+
+
+def connect(notify: Notify) -> None:
+    """Called by the bell's owner in its AppConfig.ready(): `notify(recipients, kind, ...)` puts
+    a notification of `kind` (one of `KINDS`) about the data request in each one's bell, in the
+    caller's transaction, and returns how many were addressed."""
+    global _notify
+    _notify = notify
+
+
+def notify(
+    recipients: Iterable[int],
+    kind: str,
+    *,
+    at: datetime.datetime,
+    key: str,
+    data_request_id: int,
+) -> int:
+    if _notify is None:
+        raise RuntimeError("No app keeps the notifications (congdong.engagement connects them).")
+    return _notify(recipients, kind, at=at, key=key, data_request_id=data_request_id)
 
 
 def _mark(lapse: Lapse) -> None:

@@ -39,3 +39,9 @@ urlpatterns = [
         name="staff-refuse",
     ),
 ]
+
+# The sign-up's profile and consent step, in the `accounts` namespace (composed in
+# congdong/urls.py).
+account_patterns = [
+    path("cong-dan/ho-so/", views.citizen_profile, name="citizen-profile"),
+]

@@ -1,5 +1,6 @@
-"""Screens of personal data: the public privacy policy, the citizen's data page (consents,
-download, correct, delete, requests) and the data protection officers' queue. Reads go through
+"""Screens of personal data: the public privacy policy, the last step of a citizen's sign-up
+(the profile and the consent), the citizen's data page (consents, download, correct, delete,
+requests) and the data protection officers' queue. Reads go through
 `congdong.privacy.queries` (others get 404); writes through `congdong.privacy.actions`."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,14 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from congdong.accounts.views import staff_required
+from congdong.accounts.forms import ProfileForm
+from congdong.accounts.phones import display_phone
+from congdong.accounts.views import BACKEND, after_sign_in, staff_required
 from congdong.core.casework import views as casework
 from congdong.core.casework.forms import RefuseForm
 from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.numbers import format_datetime
 from congdong.core.web import client_ip, form_error, rule_errors
-from congdong.engagement.models import NotificationSettings
-from congdong.privacy import actions, export, policy, queries
+from congdong.privacy import actions, export, policy, queries, signup
 from congdong.privacy.forms import (
     AnswerForm,
     CorrectForm,
@@ -54,6 +56,34 @@ def policy_page(request: HttpRequest, version: str | None = None) -> HttpRespons
     )
 
 
+def citizen_profile(request: HttpRequest) -> HttpResponse:
+    """Step 3 of the phone sign-in (congdong.accounts.views) for a new citizen: full name and
+    date of birth, and the consent to the privacy policy; then the account exists."""
+    phone = request.session.get("verified_phone")
+    if not phone:
+        return redirect("accounts:phone-start")
+    form = ProfileForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and not form.is_valid():
+        rule_errors(form, lambda data: signup.check_profile(phone, data))
+    elif request.method == "POST":
+        data = form.cleaned_data
+        try:
+            profile = signup.check_profile(phone, data)
+            user = signup.do_signup(profile, digest=data["digest"], ip=client_ip(request))
+        except ActionError as exc:
+            form_error(form, exc)
+        else:
+            del request.session["verified_phone"]
+            login(request, user, backend=BACKEND)
+            messages.success(request, _("Your account is ready, %(name)s.") % {"name": user})
+            return after_sign_in(request)
+    return render(
+        request,
+        "accounts/citizen_profile.html",
+        {"form": form, "phone": display_phone(phone), "policy": policy.current()},
+    )
+
+
 def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A signed-in citizen; others are sent to the phone sign-in, staff refused."""
 
@@ -77,14 +107,12 @@ def _my_data(
     user = request.user
     consents = queries.consents_of(user)
     digest_on = any(c.active and c.purpose == ConsentPurpose.DIGEST for c in consents)
-    settings_row = NotificationSettings.objects.filter(user=user).first()
     return render(
         request,
         "privacy/my_data.html",
         {
             "consents": consents,
             "digest_on": digest_on,
-            "digest_settings": settings_row,
             "requests": list(queries.requests_of(user)[:50]),
             "request_form": request_form or RequestForm(),
             "digest_form": digest_form or DigestForm(),

@@ -9,4 +9,6 @@ class TakedownConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers its overdue sweep, and its cases for the shared casework screens.
-        from congdong.takedown import notices, queries  # noqa: F401
+        from congdong.takedown import notices, personal_data, queries  # noqa: F401
+
+        personal_data.connect()

@@ -11,3 +11,9 @@ urlpatterns = [
     path("lam-viec/dang-nhap-hai-buoc/ma-du-phong/", views.recovery_codes, name="recovery-codes"),
     path("lam-viec/dang-nhap-hai-buoc/tat/", views.disable, name="disable"),
 ]
+
+# The password steps of staff sign-in, in the `accounts` namespace (composed in congdong/urls.py).
+account_patterns = [
+    path("dang-nhap/", views.StaffLoginView.as_view(), name="staff-login"),
+    path("doi-mat-khau/", views.StaffPasswordChangeView.as_view(), name="password-change"),
+]

@@ -1,19 +1,25 @@
-"""Pages of two-step sign-in: the code at sign-in, and the staff member's own settings."""
+"""Pages of staff sign-in: the password (then, with two-step sign-in on, the code), the password
+change, and the staff member's own two-step settings. The password steps live here, above
+accounts, because the code is this app's (the URL names stay `accounts:staff-login` and
+`accounts:password-change`: the root URLconf composes them into that namespace)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from congdong.accounts.forms import StaffLoginForm, StaffPasswordChangeForm
 from congdong.accounts.views import staff_required
+from congdong.core import security
 from congdong.core.errors import ActionError
 from congdong.core.ratelimit import RateLimited
 from congdong.core.web import client_ip, form_error
@@ -29,6 +35,86 @@ def _refused(response: HttpResponse, exc: ActionError) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- sign-in
+
+
+def _refused_form(view, form, wait: int) -> HttpResponse:
+    """The page again with the form unbound (no secret was compared) and the refusal on it."""
+    form.cleaned_data = {}
+    form.add_error(None, security.login_refusal_message(wait))
+    response = view.render_to_response(view.get_context_data(form=form), status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+class StaffLoginView(LoginView):
+    """Password login for staff. Each try is counted before the password is checked and given
+    back when it is right, so parallel guesses cannot slip past the limit; an address past its
+    limit gets 429, and failures from other addresses never refuse this one's right password
+    (core/security.py, reserve_login)."""
+
+    template_name = "accounts/staff_login.html"
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        username = request.POST.get("username", "")
+        wait = security.reserve_login(username, client_ip(request))
+        if wait:
+            # Unbound, so no password is tried; the refusal shows as the form's own error.
+            form = self.get_form_class()(request, initial={"username": username})
+            return _refused_form(self, form, wait)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form: StaffLoginForm) -> HttpResponse:
+        # The right password: the try reserved in post() is not a failure.
+        security.release_login(self.request.POST.get("username", ""), client_ip(self.request))
+        user = form.get_user()
+        # With two-step sign-in on, the right password is only step 1: nobody is logged in
+        # until the code (signin.py).
+        if signin.needs_code(user):
+            signin.begin(self.request, user, user.backend, self.get_success_url())
+            return redirect("twofactor:code")
+        return super().form_valid(form)
+
+
+class StaffPasswordChangeView(PasswordChangeView):
+    """Change one's password: the old password counts as a try at it, like a sign-in (an open
+    session is not an unlimited way to test guesses), and with two-step sign-in on a code
+    from the app (or a recovery code) is asked too."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:workspace")
+    form_class = StaffPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return super().get_form_kwargs() | {"code_needed": signin.needs_code(self.request.user)}
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user, ip = request.user, client_ip(request)
+        wait = security.reserve_login(user.username, ip)
+        if wait:
+            unbound = self.get_form_class()(user, code_needed=self.get_form_kwargs()["code_needed"])
+            return _refused_form(self, unbound, wait)
+        form = self.get_form()
+        valid = form.is_valid()
+        if "old_password" not in form.errors:
+            security.release_login(user.username, ip)  # the old password was right
+        status = 400
+        if valid and form.code_needed:
+            # Last, so a code is not spent on a form refused for its new password.
+            try:
+                actions.use_code(user, form.cleaned_data["code"], ip)
+            except ActionError as exc:
+                form_error(form, exc)
+                valid, status = False, exc.status
+                wait = getattr(exc, "retry_after", 0)
+        if valid:
+            return self.form_valid(form)
+        response = self.form_invalid(form)
+        response.status_code = status
+        if status == 429:
+            response["Retry-After"] = str(wait)
+        return response
 
 
 @never_cache

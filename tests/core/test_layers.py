@@ -7,8 +7,9 @@ from __future__ import annotations
 import grimp
 
 # Apps still in the cycle (session 10: 15 of 19 after plumbing, the tools and the home page
-# came out). Lower it when an app leaves the cycle; never raise it.
-CYCLE_AT_MOST = 15
+# came out; issue 17: 10, once accounts, twofactor, audit and privacy stood below it and
+# takedown above it). Lower it when an app leaves the cycle; never raise it.
+CYCLE_AT_MOST = 10
 
 
 def app_graph() -> dict[str, set[str]]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from congdong.feedback import actions, topics
+from congdong.feedback import actions
 from congdong.feedback.models import Category
+from congdong.insights import topics
 from tests.conftest import commune_named, unit_2025
 from tests.e2e.test_province_admin_roles import staff_login, url_ending
 from tests.engagement.conftest import citizen

@@ -9,8 +9,9 @@ import json
 import pytest
 
 from congdong.core.errors import ActionError
-from congdong.feedback import actions, situation
+from congdong.feedback import actions
 from congdong.feedback.models import FeedbackState, RejectReason
+from congdong.insights import situation
 from congdong.insights.figures import Period
 from congdong.units.models import Level
 from tests.feedback.conftest import SENT, TEXT, category, send, vn

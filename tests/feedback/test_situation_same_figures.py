@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from congdong.feedback import situation
+from congdong.insights import situation
 from tests.conftest import client_for
 from tests.feedback.test_situation import known
 from tests.feedback.test_situation_views import page_of

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from congdong.feedback import actions, situation, topics
+from congdong.feedback import actions
+from congdong.insights import situation, topics
 from congdong.insights.figures import Period
 from tests.conftest import client_for
 from tests.feedback.conftest import send

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from congdong.engagement.actions import comments as comment_actions
-from congdong.feedback import topics
+from congdong.insights import topics
 from congdong.insights.figures import Period
 from tests.engagement.conftest import published
 from tests.feedback.conftest import category, send

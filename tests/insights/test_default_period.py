@@ -11,8 +11,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from congdong.feedback import situation
-from congdong.insights import coverage, dashboard
+from congdong.insights import coverage, dashboard, situation
 from congdong.units.models import Structure, Unit
 from tests.conftest import client_for
 

@@ -11,9 +11,9 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from congdong.core.spreadsheets import SHEET_MAX
-from congdong.feedback.situation import keywords_sheet
 from congdong.insights import reports
 from congdong.insights.exports import render
+from congdong.insights.situation import keywords_sheet
 from tests.conftest import unit_2025
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from congdong.core.errors import ActionError
-from congdong.feedback import topics
+from congdong.insights import topics
 from congdong.insights.figures import Period
 from congdong.listening import actions
 from congdong.listening.models import (

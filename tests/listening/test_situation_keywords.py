@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from congdong.feedback import topics
+from congdong.insights import topics
 from congdong.insights.figures import Period
 from congdong.listening.actions import process_pending
 from tests.conftest import client_for

@@ -1,2 +1,2 @@
-"""Feedback screens: `citizen` (sending, tracking, public answers), `staff` (the handling queue),
-`situation` (the people's situation for analysts)."""
+"""Feedback screens: `citizen` (sending, tracking, public answers), `staff` (the handling queue).
+The people's situation for analysts is insights' (insights/situation_views.py)."""

@@ -14,9 +14,19 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
 
 from congdong_tools.bench import steps
 from congdong_tools.bench.xss.payloads import Payload, sample
+
+if TYPE_CHECKING:
+    from congdong.accounts.models import User
+    from congdong.feedback.models import Category as FeedbackCategory
+    from congdong.pages.models import Page
+    from congdong.posts.models import Category as PostCategory
+    from congdong.units.models import Unit
+
+Made = TypeVar("Made")
 
 ANON = "anon"
 # What an editor writes around the payload, so that the regulation's checks (a body of some
@@ -97,8 +107,8 @@ class Plan:
         self.views.append({"as": persona, "url": url, "shows": shows})
 
     def write(
-        self, payload: Payload, field_names: list[str], do: Callable[[], object]
-    ) -> object | None:
+        self, payload: Payload, field_names: list[str], do: Callable[[], Made]
+    ) -> Made | None:
         """Run one write path; a refusal (ActionError, PermissionDenied, ValidationError) is
         the app saying no and changes nothing; anything else is an error of the app."""
         from django.core.exceptions import PermissionDenied, ValidationError
@@ -197,6 +207,8 @@ def seed(count: int | None) -> dict:
     )
     commune_in_24 = next(p for p in communes if p.unit.path.startswith(province.path))
     category = FeedbackCategory.objects.order_by("order").first()
+    if category is None:
+        raise SystemExit("the feedback categories are missing: run the migrations first")
     plan = Plan()
     reader = User.objects.create(username="cd84900000001", kind="citizen", full_name="Người đọc")
     reader.phone_verified_at = timezone.now()
@@ -270,17 +282,17 @@ def seed(count: int | None) -> dict:
 
 @dataclass
 class Context:
-    editor: object
-    admin: object
-    central: object
-    province: object
-    page: object
-    communes: list
-    commune_in_24: object
-    category: object
-    reader: object
-    citizens: list
-    post_category: object  # the regulation's category the payload categories copy
+    editor: User
+    admin: User
+    central: User
+    province: Unit
+    page: Page
+    communes: list[Page]
+    commune_in_24: Page
+    category: FeedbackCategory
+    reader: User
+    citizens: list[User]
+    post_category: PostCategory  # the regulation's category the payload categories copy
 
 
 def _write_payload(ctx: Context, plan: Plan, i: int, p: Payload) -> None:
@@ -396,16 +408,20 @@ def _write_payload(ctx: Context, plan: Plan, i: int, p: Payload) -> None:
             reporter, "comment", second_comment.pk, "other", "Bình luận xúc phạm người khác"
         )
         case = Case.objects.filter(item_key=comment_key(second_comment.pk)).first()
-        if case is not None and plan.write(
-            p,
-            ["case.reason"],
-            lambda: moderation.decide(admin, case.pk, "remove", text("case.reason", p)),
-        ):
+        decided = None
+        if case is not None:
+            case_pk = case.pk
+            decided = plan.write(
+                p,
+                ["case.reason"],
+                lambda: moderation.decide(admin, case_pk, "remove", text("case.reason", p)),
+            )
+        if decided:
             plan.write(
                 p,
                 ["appeal.text"],
                 lambda: moderation.appeal(
-                    citizen, case.pk, "Tôi kháng nghị: " + text("appeal.text", p)
+                    citizen, case_pk, "Tôi kháng nghị: " + text("appeal.text", p)
                 ),
             )
             plan.view(who, "/cong-dan/vi-pham/", [marker(n, p) for n in ("case.reason",)])

@@ -193,7 +193,7 @@ class Command(BaseCommand):
         output: str | None,
         **options: Any,
     ) -> None:
-        from congdong.feedback import situation as feedback_situation
+        from congdong.insights import situation as situation_report
 
         fmt = _format(format, SITUATION_FORMATS)
         if fmt in BINARY_FORMATS and not output:
@@ -210,7 +210,7 @@ class Command(BaseCommand):
         scope = _unit(_structure(structure, timezone.localdate()), unit)
         try:
             chosen = (
-                feedback_situation.named_period(period)
+                situation_report.named_period(period)
                 if period
                 else _period_of(start, end, coverage.last_day(scope))
             )
@@ -222,12 +222,12 @@ class Command(BaseCommand):
             params = {"tu": chosen.start.isoformat(), "den": chosen.end.isoformat()}
             if level:
                 params["cap"] = level
-            document = feedback_situation.document(scope, params)
+            document = situation_report.document(scope, params)
             self._emit(render(document, fmt), output, binary=True)
             return
-        found = feedback_situation.data(scope, chosen, level=level or "")
+        found = situation_report.data(scope, chosen, level=level or "")
         if fmt == "json":
-            text = json.dumps(feedback_situation.as_dict(found), ensure_ascii=False)
+            text = json.dumps(situation_report.as_dict(found), ensure_ascii=False)
         else:
             text = situation_table(found)
         self._emit(text.encode("utf-8"), output)
@@ -340,7 +340,7 @@ def page_table(page: Page, start: datetime.date | None, end: datetime.date, foun
 def situation_table(found: Any) -> str:
     """The people's situation as text: overview, by category, by unit below (or by level),
     response times and deadlines. Aggregates only."""
-    from congdong.feedback import situation as feedback_situation
+    from congdong.insights import situation as situation_report
 
     unit, period = found.unit, found.period
     lines = [
@@ -361,7 +361,7 @@ def situation_table(found: Any) -> str:
     def row(name: str, n: Any) -> list[str]:
         return [name, *(count_text(v) for v in (n.sent, n.open, n.answered, n.rejected, n.overdue))]
 
-    other = feedback_situation.other_label(found.min_senders)
+    other = situation_report.other_label(found.min_senders)
 
     def merged(counts: Any) -> list[list[str]]:
         # The rows of fewer than k senders each (aggregate-only rule), as one.
@@ -378,7 +378,7 @@ def situation_table(found: Any) -> str:
         units.append(row(_("Sent to %(unit)s itself") % {"unit": unit.full_name}, found.own))
         units += merged(found.other_children)
     lines += [*_aligned([[_("Unit"), *header[1:]], *units]), ""]
-    hours, percent = feedback_situation.hours_text, feedback_situation.percent_text
+    hours, percent = situation_report.hours_text, situation_report.percent_text
     lines += _aligned(
         [
             [_("Step"), _("Items"), _("Median (working hours)"), _("Mean (working hours)"), "%"],

@@ -38,8 +38,8 @@ from django.utils.translation import gettext_lazy
 from congdong.core.anonymity import Figure, figure, min_senders
 from congdong.engagement.models import Comment, CommentState
 from congdong.feedback.models import Category
-from congdong.feedback.situation import bounds, sent_in
 from congdong.insights.figures import Period
+from congdong.insights.situation import bounds, sent_in
 from congdong.listening.queries import texts_in
 from congdong.units.models import Unit
 

@@ -664,8 +664,7 @@ def document(unit: Unit | None, params: dict[str, str]) -> Document:
     30 days by default) or `ky` (a month "2026-03" or a quarter "2026-Q1"), and `cap` (a level:
     one row per unit of that level of the subtree — the periodic report per level). From the
     CLI (no unit), of the root of the structure `cau_truc`, else the current one."""
-    from congdong.feedback import topics
-    from congdong.insights import coverage, dashboard
+    from congdong.insights import coverage, dashboard, topics
 
     if unit is None:
         unit = coverage.scope(None, params, timezone.localdate())

@@ -1,7 +1,11 @@
 """The people's situation (tình hình nhân dân) for analysts: aggregates of citizen feedback over a
 unit's subtree and a period. Units are read through `access_insights_unit` (VIEW_INSIGHTS on the
 unit or above it: another subtree, a sibling or a parent is refused). No item, text, sender or
-tracking code is shown here (Decree 356/2025): individual items are for the handling officers."""
+tracking code is shown here (Decree 356/2025): individual items are for the handling officers.
+
+The addresses keep their names in the `feedback` namespace (`feedback:situation`,
+`feedback:situation-unit`), where they were before the report moved up to insights: congdong/urls.py
+puts `urls` into that namespace beside feedback's own patterns."""
 
 from __future__ import annotations
 
@@ -9,13 +13,13 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
 
 from congdong.accounts.views import staff_required
 from congdong.core.anonymity import below, is_hidden
 from congdong.core.errors import ActionError
 from congdong.core.numbers import format_date
-from congdong.feedback import situation, topics
-from congdong.insights import dashboard
+from congdong.insights import dashboard, situation, topics
 from congdong.insights.figures import Period
 from congdong.insights.queries import access_insights_unit, insights_roots
 from congdong.units import queries as unit_queries
@@ -67,7 +71,7 @@ def index(request: HttpRequest) -> HttpResponse:
     roots = insights_roots(request.user)
     if len(roots) == 1:
         return redirect("feedback:situation-unit", unit_id=roots[0].pk)
-    return render(request, "feedback/situation/index.html", {"roots": roots})
+    return render(request, "insights/situation/index.html", {"roots": roots})
 
 
 @staff_required
@@ -88,7 +92,7 @@ def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
     asked = request.GET.get(PART) == KEYWORDS_PART
     if asked and request.htmx:
         found = topics.keywords(unit, period)
-        return render(request, "feedback/situation/_keywords.html", {"topics": found})
+        return render(request, "insights/situation/_keywords.html", {"topics": found})
     report = situation.cached_data(unit, period, level=level)
     found = topics.keywords(unit, period, wait=asked)
     later = request.GET.copy()
@@ -96,7 +100,7 @@ def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
     roots = insights_roots(request.user)
     return render(
         request,
-        "feedback/situation/unit.html",
+        "insights/situation/unit.html",
         {
             "unit": unit,
             "period": period,
@@ -118,3 +122,10 @@ def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
             "export_params": {"tu": period.start, "den": period.end, "cap": level},
         },
     )
+
+
+# In the `feedback` namespace (congdong/urls.py).
+urls: list[URLPattern] = [
+    path("lam-viec/tinh-hinh-nhan-dan/", index, name="situation"),
+    path("lam-viec/tinh-hinh-nhan-dan/<int:unit_id>/", unit_situation, name="situation-unit"),
+]

@@ -8,13 +8,17 @@ from ninja import Query, Router, Schema
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.errors import ActionError
-from congdong.feedback import situation as situation_figures
-from congdong.feedback import topics as situation_topics
 from congdong.insights import dashboard as insights_dashboard
+from congdong.insights import situation as situation_figures
+from congdong.insights import topics as situation_topics
 from congdong.insights.queries import access_insights_unit
 from congdong.units.models import Level, Unit
 
+# Under the `feedback` tag and with the operation ids it had as part of feedback's API
+# (congdong.feedback.api.situation), so that the OpenAPI schema and clients generated from it
+# are unchanged by the report's move to insights.
 router = Router(tags=["feedback"])
+OPERATION_IDS = "congdong_feedback_api_situation_"
 # A count is an int, or the text "< k" when it stands for fewer than k distinct senders
 # (aggregate-only rule, congdong.core.anonymity; k is `min_senders` in the answer).
 Figure = int | str
@@ -137,7 +141,12 @@ def _situation_period(
     )
 
 
-@router.get("/feedback/situation/{unit_id}", response=SituationOut, auth=TOKEN_OR_SESSION)
+@router.get(
+    "/feedback/situation/{unit_id}",
+    response=SituationOut,
+    auth=TOKEN_OR_SESSION,
+    operation_id=OPERATION_IDS + "situation",
+)
 def situation(
     request: HttpRequest,
     unit_id: int,
@@ -160,7 +169,12 @@ def situation(
     return data
 
 
-@router.get("/feedback/situation/{unit_id}/keywords", response=KeywordsOut, auth=TOKEN_OR_SESSION)
+@router.get(
+    "/feedback/situation/{unit_id}/keywords",
+    response=KeywordsOut,
+    auth=TOKEN_OR_SESSION,
+    operation_id=OPERATION_IDS + "situation_keywords",
+)
 def situation_keywords(
     request: HttpRequest,
     unit_id: int,
