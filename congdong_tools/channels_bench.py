@@ -24,6 +24,8 @@ import subprocess
 import sys
 import time
 
+from congdong_tools.bench import steps
+
 RATE_CALLS = 20  # Graph calls per window for the app: the bound of the whole run
 RATE_WINDOW = 1.0
 TIMEOUT = 2.0  # CONGDONG_CHANNEL_TIMEOUT of the worker: a dead worker's claim is stale after 9 s
@@ -88,9 +90,6 @@ def main(pages: int | None) -> None:
     from django.db.models import Count
     from django.utils import timezone
 
-    from congdong.accounts.actions import Grant, do_grant
-    from congdong.accounts.models import AccountKind, Organisation, User
-    from congdong.accounts.roles import Role
     from congdong.campaigns import actions as campaigns
     from congdong.campaigns.models import CampaignMode
     from congdong.channels.models import ChannelKind, ChannelLink, ChannelToken
@@ -112,14 +111,7 @@ def main(pages: int | None) -> None:
     root = units[0]
     say(f"establishing {len(units):,} pages…")
     do_establish_many(units, opened_at=timezone.now())
-    org, _ = Organisation.objects.get_or_create(
-        code=Organisation.Code.FRONT, defaults={"name": Organisation.Code.FRONT.label}
-    )
-    people = {}
-    for username, role in (("bench.bientap", Role.EDITOR), ("bench.duyettin", Role.APPROVER)):
-        people[role] = User.objects.create(username=username, kind=AccountKind.STAFF)
-        do_grant(None, Grant(unit=root, user=people[role], organisation=org, role=role))
-    editor, approver = people[Role.EDITOR], people[Role.APPROVER]
+    editor, approver = steps.bench_staff(root)
 
     say("linking every page below the centre to a fake Facebook Page and Zalo OA…")
     graph.add_user("bench-admin")

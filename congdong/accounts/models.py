@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.roles import Role
+from congdong.core.models import acting_account
 from congdong.units.models import Unit
 
 
@@ -85,14 +86,7 @@ class Membership(models.Model):
         Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("granted by"),
-    )
+    granted_by = acting_account(_("granted by"))
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

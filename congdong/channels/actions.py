@@ -183,16 +183,6 @@ def check_manage(actor: AnyUser, page_id: int) -> Page:
 
 # ----------------------------------------------------------------------------------- Facebook
 
-FACEBOOK_SCOPES = [
-    "pages_show_list",
-    "pages_read_engagement",
-    "pages_manage_posts",
-    "pages_manage_metadata",
-    "pages_manage_engagement",
-    "pages_read_user_engagement",
-    "read_insights",
-]
-
 
 def facebook_user_token(code: str, redirect_uri: str) -> str:
     """The long-lived user token for an OAuth callback's code (never stored: it lives, sealed,

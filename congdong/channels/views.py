@@ -113,7 +113,7 @@ def facebook_start(request: HttpRequest, page_id: int) -> HttpResponse:
         url = client.login_url(
             redirect_uri=absolute_url(reverse("channels:facebook-callback")),
             state=state,
-            scopes=actions.FACEBOOK_SCOPES,
+            scopes=facebook.PAGE_SCOPES,
         )
     return redirect(url)
 

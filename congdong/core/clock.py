@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
+from django.utils import timezone
 
 UTC = datetime.UTC
 # A calendar with no working day at all would make `add_working_hours` look forever.
@@ -41,6 +42,16 @@ def _periods(spec: tuple[str, ...]) -> tuple[tuple[datetime.time, datetime.time]
             raise ValueError(f"WORKING_HOURS: {item!r} is empty or overlaps the period before it")
         out.append((begin, finish))
     return tuple(out)
+
+
+def now_or_given(now: datetime.datetime | None) -> datetime.datetime:
+    """The `now` an action was given (tests and the demo pass a fixed time), which must be
+    aware, or the current time when none was."""
+    if now is None:
+        return timezone.now()
+    if timezone.is_naive(now):
+        raise ValueError("`now` must be an aware datetime")
+    return now
 
 
 def _aware(dt: datetime.datetime) -> datetime.datetime:

@@ -1,4 +1,5 @@
-"""Shared data that belongs to no one domain: the working calendar's exceptions.
+"""Shared data that belongs to no one domain: the working calendar's exceptions; and the
+field the apps' models name the person who acted with (`acting_account`).
 
 `CalendarDay` lives here, beside `congdong.core.clock` which reads it, so the clock (used by
 feedback deadlines today, by other timers later) depends on no domain app.
@@ -6,8 +7,32 @@ feedback deadlines today, by other timers later) depends on no domain app.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def acting_account(
+    verbose_name: StrOrPromise | None = None,
+    *,
+    on_delete: Callable[..., Any] = models.SET_NULL,
+) -> models.ForeignKey:
+    """The account of the person who did something to the row (decided, granted, answered):
+    empty until someone does, and no reverse accessor on the account."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=on_delete,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class DayKind(models.TextChoices):

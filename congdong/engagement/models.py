@@ -356,6 +356,25 @@ INSTANT_KINDS = frozenset(
 )
 
 
+class NotificationQuerySet(models.QuerySet):
+    def with_subjects(self) -> NotificationQuerySet:
+        """With what each notification points to, as its line in the bell or a digest names it
+        (a page's answer is told in the page's name)."""
+        return self.select_related(
+            "post__page",
+            "comment__author",
+            "comment__post__page",
+            "feedback__unit",
+            "feedback__category",
+            "takedown__unit",
+            "case__post__page",
+            "case__comment__post__page",
+            "case__appeal",
+            "data_request",
+            "channel_link__page",
+        )
+
+
 class Notification(models.Model):
     """An item in someone's bell. New-post notifications are written in batches by a sweep."""
 
@@ -398,6 +417,8 @@ class Notification(models.Model):
     # truth: a conditional UPDATE of `delivered_at` claims it; the sweep sends what is left).
     deliver = models.BooleanField(default=False)
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

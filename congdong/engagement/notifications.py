@@ -57,21 +57,7 @@ def recent(user: AnyUser, limit: int = 50) -> list[Notification]:
         return []
     return list(
         Notification.objects.filter(recipient=user)
-        .select_related(
-            "post",
-            "post__page",
-            "comment__author",
-            "comment__post__page",
-            "feedback",
-            "feedback__unit",
-            "takedown__unit",
-            "case__post__page",
-            "case__comment__post__page",
-            "case__appeal",
-            "feedback__category",
-            "data_request",
-            "channel_link__page",
-        )
+        .with_subjects()
         .order_by("-created_at", "-pk")[:limit]
     )
 

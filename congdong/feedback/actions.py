@@ -25,12 +25,14 @@ from django.utils.translation import gettext as _
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache, versions
+from congdong.core.clock import now_or_given
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import line, plain
 from congdong.core.uploads import Kind as UploadKind
 from congdong.core.uploads import sniff
 from congdong.core.workflow.move import move as workflow_move
 from congdong.core.workflow.move import record_start
+from congdong.core.write_path import checked_then_done
 from congdong.engagement.actions.eligibility import check_can_engage
 from congdong.feedback import notices
 from congdong.feedback.models import (
@@ -83,14 +85,6 @@ CODE_TRIES = 5
 def new_code(year: int) -> str:
     """A fresh random tracking code such as "PA-2026-7K3QXM"."""
     return f"PA-{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
-
-
-def _now(now: datetime.datetime | None) -> datetime.datetime:
-    if now is None:
-        return timezone.now()
-    if timezone.is_naive(now):
-        raise ValueError("`now` must be an aware datetime")
-    return now
 
 
 def clean_reason(text: str | None, field: str = "reason") -> str:
@@ -256,7 +250,7 @@ def check_submit(
 ) -> Submission:
     """A phone-verified citizen under the daily limit sends well-formed feedback to a unit of
     the structure in force, having agreed to the processing of their personal data."""
-    now = _now(now)
+    now = now_or_given(now)
     user = check_can_engage(citizen)
     if not user.is_citizen:
         raise CitizenAccountNeeded()
@@ -393,38 +387,13 @@ def _create_with_code(s: Submission) -> Feedback:
     raise ActionError(_("The feedback could not be saved; please try again."))
 
 
-def submit(
-    citizen: AnyUser,
-    unit_id: int,
-    category_id: int,
-    text: str,
-    public: bool,
-    consent: bool,
-    urgent: bool = False,
-    location: Location | Mapping[str, Any] | None = None,
-    files: Sequence[UploadedFile] = (),
-    now: datetime.datetime | None = None,
-    channel: str = Channel.WEB,
-    ip: str | None = None,
-) -> Feedback:
-    """Send feedback to a unit; returns the item with its tracking code and deadlines.
-    `channel` and `ip` say where the consent to process the sender's data was given."""
-    return do_submit(
-        check_submit(
-            citizen,
-            unit_id,
-            category_id,
-            text,
-            public,
-            consent,
-            urgent,
-            location,
-            files,
-            now,
-            channel,
-            ip,
-        )
-    )
+submit = checked_then_done(
+    check_submit,
+    do_submit,
+    name="submit",
+    doc="""Send feedback to a unit; returns the item with its tracking code and deadlines.
+    `channel` and `ip` say where the consent to process the sender's data was given.""",
+)
 
 
 # --- moves ----------------------------------------------------------------------------------
@@ -460,7 +429,7 @@ def check_move(
         )
     if (current, to) in FEEDBACK_STATES.needs_reason:
         reason = clean_reason(reason)
-    return Move(item, action, to, _now(now), reason)
+    return Move(item, action, to, now_or_given(now), reason)
 
 
 def do_move(actor: User | None, move: Move) -> Feedback:
@@ -717,7 +686,7 @@ def close_answered(now: datetime.datetime | None = None) -> int:
     each item is claimed by a conditional UPDATE (answered → closed) and its transition is
     recorded with no actor.
     """
-    now = _now(now)
+    now = now_or_given(now)
     cutoff = now - datetime.timedelta(days=settings.FEEDBACK_CLOSE_AFTER_DAYS)
     due = (
         Feedback.objects.filter(state=S.ANSWERED, answered_at__lte=cutoff)
@@ -759,7 +728,7 @@ def log_access(
     reading their own item is not logged: it is their own data."""
     if not user.is_authenticated or item.citizen_id == user.pk:
         return
-    FeedbackAccess.objects.create(feedback=item, user=user, kind=kind, ip=ip, at=_now(now))
+    FeedbackAccess.objects.create(feedback=item, user=user, kind=kind, ip=ip, at=now_or_given(now))
 
 
 def log_accesses(
@@ -773,7 +742,7 @@ def log_accesses(
     insert): a list that shows citizens' texts is as many readings."""
     if not user.is_authenticated:
         return
-    at = _now(now)
+    at = now_or_given(now)
     FeedbackAccess.objects.bulk_create(
         FeedbackAccess(feedback=item, user=user, kind=kind, ip=ip, at=at)
         for item in items

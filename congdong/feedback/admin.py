@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from congdong.core.admin import ReadOnlyAdmin
 from congdong.feedback.models import Category, FeedbackAccess
 
 # Feedback items are not in the admin on purpose: political opinion is sensitive data (Decree
@@ -17,7 +17,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackAccess)
-class FeedbackAccessAdmin(admin.ModelAdmin):
+class FeedbackAccessAdmin(ReadOnlyAdmin):
     """The log of readings of individual items (Decree 356/2025), for superusers to audit: read
     only — rows are added by `actions.log_access`, never here, and never changed or deleted."""
 
@@ -29,16 +29,3 @@ class FeedbackAccessAdmin(admin.ModelAdmin):
     # Plain ids instead of select boxes of every user and item.
     raw_id_fields = ["user", "feedback"]
     readonly_fields = ["feedback", "user", "kind", "ip", "at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: FeedbackAccess | None = None
-    ) -> bool:
-        return False
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: FeedbackAccess | None = None
-    ) -> bool:
-        return False

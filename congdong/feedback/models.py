@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.core.models import acting_account
 from congdong.core.private_files import private_storage
 from congdong.core.workflow.graph import Deadline, StateGraph
 from congdong.core.workflow.models import Transition, subject_key
@@ -229,14 +230,7 @@ class Feedback(models.Model):
     )
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    answered_by = acting_account(_("answered by"), on_delete=models.PROTECT)
     accept_due = models.DateTimeField(_("accept by"))
     answer_due = models.DateTimeField(_("answer by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -299,6 +293,16 @@ class FeedbackAttachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def content_type(self) -> str:
+        return "application/pdf" if self.kind == AttachmentKind.PDF else "image/jpeg"
+
+    @property
+    def download_name(self) -> str | None:
+        """Documents are downloaded under the name they were sent with, never opened in the
+        browser; pictures are shown."""
+        return self.original_name if self.kind == AttachmentKind.PDF else None
+
 
 class FeedbackTransition(Transition):
     """One move of an item: the audit log, and the history its sender and officers read.
@@ -314,13 +318,7 @@ class FeedbackTransition(Transition):
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     # The officer an assign move handed the item to.
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    officer = acting_account()
 
     class Meta(Transition.Meta):
         verbose_name = _("feedback state change")

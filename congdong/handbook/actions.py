@@ -9,17 +9,19 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import Membership, User
 from congdong.accounts.queries import AnyUser
+from congdong.core.clock import now_or_given
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.core.workflow import move as workflow
+from congdong.core.write_path import checked_then_done
 from congdong.handbook.models import (
     BOARD_STATES,
     HANDBOOK_STATES,
@@ -51,14 +53,6 @@ MAX_REPLY = BoardReply._meta.get_field("body").max_length  # 3,000
 MAX_DECISION_NOTE = 2000
 MIN_REASON = 5
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def _now(now: datetime.datetime | None) -> datetime.datetime:
-    if now is None:
-        return timezone.now()
-    if timezone.is_naive(now):
-        raise ValueError("`now` must be an aware datetime")
-    return now
 
 
 def _text(value: str | None, field: str, label: str, least: int, most: int) -> str:
@@ -149,7 +143,7 @@ def check_create_page(
     with refusals:
         text = _page_text(title, body, note)
     refusals.raise_any()
-    return NewPage(slug, PageKind(kind), int(order), text, user, _now(now))
+    return NewPage(slug, PageKind(kind), int(order), text, user, now_or_given(now))
 
 
 def do_create_page(new: NewPage) -> HandbookPage:
@@ -221,7 +215,7 @@ def check_edit_page(
     current = page.revisions.filter(number=latest).first()
     if current is not None and (current.title, current.body) == (text.title, text.body):
         raise ActionError(_("Nothing changed: the title and the text are as saved."), field="body")
-    return Edit(page, latest + 1, text, user, _now(now))
+    return Edit(page, latest + 1, text, user, now_or_given(now))
 
 
 def do_edit_page(edit: Edit) -> HandbookRevision:
@@ -262,6 +256,33 @@ class VersionDecision:
     now: datetime.datetime
 
 
+def _move_decided(
+    subject: HandbookRevision | BoardPost,
+    decision: VersionDecision | Decision,
+    *,
+    changed: str,
+    changes: dict[str, Any] | None = None,
+    record: dict[str, Any] | None = None,
+) -> None:
+    """Move a version or a proposal as `decision` says, noting on it who decided, when and
+    why. Conditional on the state the actor saw: two people deciding at once, one wins."""
+    workflow.move(
+        subject,
+        decision.to,
+        by=decision.actor,
+        reason=decision.note,
+        at=decision.now,
+        changes={
+            "decided_by": decision.actor,
+            "decided_at": decision.now,
+            "decision_note": decision.note,
+            **(changes or {}),
+        },
+        record=record,
+        changed=changed,
+    )
+
+
 def check_decide_version(
     user: AnyUser,
     slug: str,
@@ -299,25 +320,14 @@ def check_decide_version(
             _("Say why the version is sent back (at least 5 characters)."), field="note"
         )
     text = _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
-    return VersionDecision(revision, user, to, text, _now(now))
+    return VersionDecision(revision, user, to, text, now_or_given(now))
 
 
 def do_decide_version(decision: VersionDecision) -> HandbookRevision:
     revision, now = decision.revision, decision.now
     with transaction.atomic():
-        # Conditional on the state the actor saw: two admins deciding at once, one wins.
-        workflow.move(
-            revision,
-            decision.to,
-            by=decision.actor,
-            reason=decision.note,
-            at=now,
-            changes={
-                "decided_by": decision.actor,
-                "decided_at": now,
-                "decision_note": decision.note,
-            },
-            changed=_("The version was decided meanwhile; reload the page."),
+        _move_decided(
+            revision, decision, changed=_("The version was decided meanwhile; reload the page.")
         )
         if decision.to == RevisionState.PUBLISHED:
             # The page's title is the one staff read: the published version's.
@@ -329,17 +339,13 @@ def do_decide_version(decision: VersionDecision) -> HandbookRevision:
     return revision
 
 
-def decide_version(
-    user: AnyUser,
-    slug: str,
-    number: int,
-    decision: str,
-    note: str = "",
-    now: datetime.datetime | None = None,
-) -> HandbookRevision:
-    """Publish a proposed handbook version (staff read it from then on) or send it back with
-    a reason; never by someone who wrote it."""
-    return do_decide_version(check_decide_version(user, slug, number, decision, note, now))
+decide_version = checked_then_done(
+    check_decide_version,
+    do_decide_version,
+    name="decide_version",
+    doc="""Publish a proposed handbook version (staff read it from then on) or send it back
+    with a reason; never by someone who wrote it.""",
+)
 
 
 # --- experience board -----------------------------------------------------------------------
@@ -391,7 +397,7 @@ def check_create_post(
         kind=BoardKind(kind),
         title=clean_title,
         body=clean_body,
-        now=_now(now),
+        now=now_or_given(now),
     )
 
 
@@ -408,16 +414,12 @@ def do_create_post(new: NewPost) -> BoardPost:
     )
 
 
-def create_post(
-    user: AnyUser,
-    unit_id: int | None,
-    kind: str,
-    title: str,
-    body: str,
-    now: datetime.datetime | None = None,
-) -> BoardPost:
-    """Share an experience, a difficulty or a proposal with the levels above."""
-    return do_create_post(check_create_post(user, unit_id, kind, title, body, now))
+create_post = checked_then_done(
+    check_create_post,
+    do_create_post,
+    name="create_post",
+    doc="Share an experience, a difficulty or a proposal with the levels above.",
+)
 
 
 @dataclass(frozen=True)
@@ -434,7 +436,7 @@ def check_reply(
 ) -> NewReply:
     post, unit = access_post_to_answer(user, post_id)
     text = _text(body, "body", _("The answer"), 2, MAX_REPLY)
-    return NewReply(post, unit, user, text, _now(now))
+    return NewReply(post, unit, user, text, now_or_given(now))
 
 
 def do_reply(new: NewReply) -> BoardReply:
@@ -495,25 +497,16 @@ def check_decide(
             _("Say why the proposal is not accepted (at least 5 characters)."), field="note"
         )
     text = _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
-    return Decision(post, unit, user, to, text, _now(now))
+    return Decision(post, unit, user, to, text, now_or_given(now))
 
 
 def do_decide(decision: Decision) -> BoardPost:
     post, now = decision.post, decision.now
     with transaction.atomic():
-        # Conditional on the state the actor saw: two people deciding at once, one wins.
-        workflow.move(
+        _move_decided(
             post,
-            decision.to,
-            by=decision.actor,
-            reason=decision.note,
-            at=now,
-            changes={
-                "decided_by": decision.actor,
-                "decided_at": now,
-                "decision_note": decision.note,
-                "updated_at": now,
-            },
+            decision,
+            changes={"updated_at": now},
             record={"unit": decision.unit},
             changed=_("The proposal was decided meanwhile; reload the page."),
         )

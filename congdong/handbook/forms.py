@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,9 @@ from django.utils.translation import pgettext_lazy
 
 from congdong.handbook.models import BoardKind, BoardState, PageKind, RevisionState
 from congdong.units.models import Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The kinds and states are lower-case words inside sentences; a list of options starts each
 # with a capital.
@@ -71,6 +76,17 @@ class ReplyForm(forms.Form):
     )
 
 
+def _decision_note(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
+    """The note beside a decision, which the way back (declined, sent back) requires."""
+    return forms.CharField(
+        label=label,
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -79,13 +95,7 @@ class DecideForm(forms.Form):
             (BoardState.DECLINED, pgettext_lazy("proposal decision", "Do not accept")),
         ],
     )
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the proposal is not accepted."),
-    )
+    note = _decision_note(_("Note"), _("Required when the proposal is not accepted."))
 
 
 class BoardFilterForm(forms.Form):
@@ -110,10 +120,4 @@ class VersionDecisionForm(forms.Form):
             (RevisionState.RETURNED, pgettext_lazy("handbook decision", "Send back")),
         ],
     )
-    note = forms.CharField(
-        label=_("Reason"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when the version is sent back."),
-    )
+    note = _decision_note(_("Reason"), _("Required when the version is sent back."))

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
 from congdong.core.workflow.models import Transition, subject_key
 from congdong.units.models import Unit
@@ -75,27 +76,13 @@ class HandbookRevision(models.Model):
     body = models.TextField(_("text (Markdown)"), max_length=100_000)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     # SET_NULL: the text stays when an account is removed; None also means "loaded by the demo".
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = acting_account(_("author"))
     created_at = models.DateTimeField(_("saved at"))
     # Existing rows were in force when saved: the migration marks them published.
     state = models.CharField(
         _("state"), max_length=10, choices=RevisionState.choices, default=RevisionState.PROPOSED
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("published or sent back by"),
-    )
+    decided_by = acting_account(_("published or sent back by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("reason for sending back"), blank=True)
 
@@ -180,14 +167,7 @@ class BoardPost(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=BoardState.choices, default=BoardState.OPEN
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_account(_("decided by"), on_delete=models.PROTECT)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     created_at = models.DateTimeField(_("posted at"))

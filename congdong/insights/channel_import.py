@@ -71,6 +71,16 @@ class Outcome:
         return not self.error
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What one link's import reads from and reports to, chunk after chunk."""
+
+    link: ChannelLink
+    token: str
+    outcome: Outcome
+    progress: Progress | None
+
+
 def import_link(
     link_id: int,
     *,
@@ -100,12 +110,13 @@ def import_link(
     if link.kind == ChannelKind.ZALO:
         # Zalo has no history to read back: one reading now, for the days not yet imported.
         ranges = ranges[-1:] if ranges and ranges[-1][1] == until else []
+    run = _Run(link, token.access_token, outcome, progress)
     try:
         for start, end in ranges:
             if link.kind == ChannelKind.FACEBOOK:
-                _facebook(link, token.access_token, start, end, outcome, progress)
+                _facebook(run, start, end)
             elif link.kind == ChannelKind.ZALO:
-                _zalo(link, token.access_token, start, end, outcome, progress)
+                _zalo(run, start, end)
     except ChannelError as error:
         outcome.reason, outcome.error = _refused(link, token.pk, error)
     channel_actions.record_figure_run(state, outcome.error)
@@ -144,14 +155,8 @@ def _wait_for_pace(kind: str) -> None:
         )
 
 
-def _facebook(
-    link: ChannelLink,
-    token: str,
-    start: datetime.date,
-    end: datetime.date,
-    outcome: Outcome,
-    progress: Progress | None,
-) -> None:
+def _facebook(run: _Run, start: datetime.date, end: datetime.date) -> None:
+    link, token = run.link, run.token
     version = settings.FACEBOOK_GRAPH_VERSION
     today = timezone.localdate()
     refused = set(
@@ -175,7 +180,7 @@ def _facebook(
                 pacing.after_answer(ChannelKind.FACEBOOK, client.last_usage)
                 for name, message in result.dropped.items():
                     _stopped(ChannelKind.FACEBOOK, name, version, today, message)
-                    outcome.stopped.append(name)
+                    run.outcome.stopped.append(name)
                     wanted = {o: n for o, n in wanted.items() if n != name}
                 for ours, name in wanted.items():
                     for day, value in result.values.get(name, {}).items():
@@ -190,22 +195,16 @@ def _facebook(
                 counted[_local_day(post.get("created_time"))] += 1
             for day in _dates(first, last):
                 days[day].posts = counted.get(day, 0)
-            _store(link, first, last, dict(days), outcome, progress)
+            _store(run, first, last, dict(days))
     pacing.after_success(ChannelKind.FACEBOOK)
 
 
-def _zalo(
-    link: ChannelLink,
-    token: str,
-    start: datetime.date,
-    end: datetime.date,
-    outcome: Outcome,
-    progress: Progress | None,
-) -> None:
+def _zalo(run: _Run, start: datetime.date, end: datetime.date) -> None:
     """Zalo gives no daily history: the follower total now (the end of `end`), and each
     article's view and share totals. An article seen the first time is a post of the day it
     was made, with its totals so far on that day; later, the growth of its totals is the
     figure of the day imported (`end`)."""
+    link, token = run.link, run.token
     _wait_for_pace(ChannelKind.ZALO)
     with zalo.ZaloClient.from_settings() as client:
         total, _ids = client.followers(token, count=1)
@@ -244,27 +243,26 @@ def _zalo(
             engagement=(row.engagement if row else 0) + growth.get("engagement", 0),
         )
     days[end].followers = total
-    _store(link, start, end, days, outcome, progress, seen=seen)
+    _store(run, start, end, days, seen=seen)
     pacing.after_success(ChannelKind.ZALO)
 
 
 def _store(
-    link: ChannelLink,
+    run: _Run,
     first: datetime.date,
     last: datetime.date,
     days: dict[datetime.date, Day],
-    outcome: Outcome,
-    progress: Progress | None,
     seen: dict | None = None,
 ) -> None:
     """Store one chunk and move the cursor over it, in one transaction."""
+    link, outcome = run.link, run.outcome
     with transaction.atomic():
         stored = store_days(link.pk, link.page_id, SOURCE_OF[link.kind], days)
         state = channel_actions.advance_figure_import(link.pk, first, last, seen)
     outcome.days += stored
     outcome.last_day = state.last_day
-    if progress is not None:
-        progress(link, first, last, stored)
+    if run.progress is not None:
+        run.progress(link, first, last, stored)
 
 
 def _stopped(kind: str, name: str, version: str, on: datetime.date, message: str) -> None:

@@ -457,3 +457,9 @@ def log_accesses(
 def shows_report_text(case: Case) -> bool:
     """Whether a case carries a reporter's free-text details (those with none need no row)."""
     return any(r.text for r in getattr(case, "report_list", []))
+
+
+def log_queue_shown(user: AnyUser, cases: Iterable[Case], ip: str | None = None) -> None:
+    """Record that the review queue showed `user` these cases: the reporters' details are
+    citizens' private text, so one access row per case that carries any (page and API alike)."""
+    log_accesses(user, [c for c in cases if shows_report_text(c)], ModerationAccessKind.REPORTS, ip)

@@ -5,31 +5,9 @@ or shown through its own write path), so nothing is added, changed or deleted he
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from congdong.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from congdong.moderation.models import Appeal, Case, CaseTransition, Lock, Report
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 class ReportInline(ReadOnlyInline):
@@ -43,7 +21,7 @@ class CaseTransitionInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnly):
+class CaseAdmin(ReadOnlyAdmin):
     list_display = ["item_key", "unit", "author", "state", "reporters", "opened_at", "decided_at"]
     list_filter = ["state"]
     search_fields = ["item_key", "author__username", "author__full_name", "unit__search_name"]
@@ -54,7 +32,7 @@ class CaseAdmin(ReadOnly):
 
 
 @admin.register(Report)
-class ReportAdmin(ReadOnly):
+class ReportAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "item_key", "reporter", "reason", "case"]
     list_filter = ["reason"]
     search_fields = ["item_key", "reporter__username", "reporter__full_name"]
@@ -64,7 +42,7 @@ class ReportAdmin(ReadOnly):
 
 
 @admin.register(Lock)
-class LockAdmin(ReadOnly):
+class LockAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "starts_at", "ends_at", "lifted_at", "reason"]
     list_filter = ["kind"]
     search_fields = ["user__username", "user__full_name", "user__phone"]
@@ -73,7 +51,7 @@ class LockAdmin(ReadOnly):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ReadOnly):
+class AppealAdmin(ReadOnlyAdmin):
     list_display = ["case", "author", "state", "created_at", "decided_at", "decided_by"]
     list_filter = ["state"]
     search_fields = ["author__username", "author__full_name"]

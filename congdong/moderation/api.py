@@ -155,13 +155,7 @@ def queue(request: HttpRequest) -> list[dict]:
     """Cases waiting for review in the caller's subtrees (MODERATE): urgent ones (official
     content reported) first, then the most reported."""
     cases = queries.queue(request.user)
-    # Reporters' details are citizens' private text: one access row per case returned with them.
-    actions.log_accesses(
-        request.user,
-        [c for c in cases if actions.shows_report_text(c)],
-        ModerationAccessKind.REPORTS,
-        client_ip(request),
-    )
+    actions.log_queue_shown(request.user, cases, client_ip(request))
     return [_case(c) for c in cases]
 
 

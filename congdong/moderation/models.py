@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
 from congdong.core.workflow.models import Transition, subject_key
 from congdong.engagement.models import Comment
@@ -91,13 +92,7 @@ class Case(models.Model):
     urgent_at = models.DateTimeField(_("urgent since"), null=True, blank=True)
     opened_at = models.DateTimeField(db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = acting_account()
     reason = models.CharField(_("reason of the decision"), max_length=500, blank=True)
 
     objects = CaseQuerySet.as_manager()
@@ -240,13 +235,7 @@ class Appeal(models.Model):
     )
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = acting_account()
     reason = models.CharField(max_length=500, blank=True)
 
     class Meta:

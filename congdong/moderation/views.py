@@ -90,13 +90,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 messages.error(request, message)
             return redirect("moderation:queue")
     cases = queries.queue(request.user)
-    # The reporters' details are citizens' private text: one access row per case shown with them.
-    actions.log_accesses(
-        request.user,
-        [c for c in cases if actions.shows_report_text(c)],
-        ModerationAccessKind.REPORTS,
-        client_ip(request),
-    )
+    actions.log_queue_shown(request.user, cases, client_ip(request))
     return render(
         request,
         "moderation/queue.html",

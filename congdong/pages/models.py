@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
 from congdong.core.workflow.models import Transition, subject_key
 from congdong.units.models import Unit
@@ -115,13 +116,7 @@ class PageOperator(models.Model):
         related_name="+",
         verbose_name=_("organisation"),
     )
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    granted_by = acting_account()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

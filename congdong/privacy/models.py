@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import Deadline, StateGraph
 from congdong.core.workflow.models import Transition, subject_key
 
@@ -177,14 +178,7 @@ class DataRequest(models.Model):
     received_at = models.DateTimeField(_("received at"))
     due_at = models.DateTimeField(_("answer by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("handled by"),
-    )
+    handled_by = acting_account(_("handled by"), on_delete=models.PROTECT)
     # The row is the truth for the overdue alarm: set once, by a conditional UPDATE.
     overdue_at = models.DateTimeField(_("marked overdue at"), null=True, blank=True)
 

@@ -297,7 +297,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "privacy/staff_list.html",
         narrow=_shown(show),
         show=show,
-        page_query=f"xem={show}&",
+        page_query=f"xem={show}",
     )
 
 

@@ -5,26 +5,18 @@ move a transition row), so nothing is added, changed or deleted here."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from congdong.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from congdong.takedown.models import TakedownRequest, TakedownTransition
 
 
-class TakedownTransitionInline(admin.TabularInline):
+class TakedownTransitionInline(ReadOnlyInline):
     model = TakedownTransition
-    extra = 0
-    can_delete = False
     fields = ["at", "from_state", "to_state", "actor", "reason"]
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(TakedownRequest)
-class TakedownRequestAdmin(admin.ModelAdmin):
+class TakedownRequestAdmin(ReadOnlyAdmin):
     list_display = [
         "reference",
         "authority",
@@ -41,12 +33,3 @@ class TakedownRequestAdmin(admin.ModelAdmin):
     raw_id_fields = ["unit", "recorded_by", "decided_by"]
     date_hierarchy = "received_at"
     inlines = [TakedownTransitionInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import Deadline, StateGraph
 from congdong.core.workflow.models import Transition, subject_key
 from congdong.units.models import Unit
@@ -105,14 +106,7 @@ class TakedownRequest(models.Model):
         related_name="+",
         verbose_name=_("recorded by"),
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_account(_("decided by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("recorded at"))
 
     objects = TakedownQuerySet.as_manager()

@@ -5,6 +5,8 @@ accounts, because the code is this app's (the URL names stay `accounts:staff-log
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, login
 from django.contrib.auth.signals import user_login_failed
@@ -198,6 +200,26 @@ def _show_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
     return response
 
 
+def _codes_for_app_code(
+    request: HttpRequest,
+    form: AppCodeForm,
+    page: Callable[[AppCodeForm], HttpResponse],
+    make_codes: Callable[[str], list[str]],
+    done: str,
+) -> HttpResponse:
+    """A code from the app, posted in `form`, makes recovery codes (`make_codes`): shown once;
+    a refusal shows the settings `page` again with the form and its error."""
+    if form.is_valid():
+        try:
+            codes = make_codes(form.cleaned_data["code"])
+        except ActionError as exc:
+            form_error(form, exc)
+            return _refused(page(form), exc)
+        messages.success(request, done)
+        return _show_codes(request, codes)
+    return _refused(page(form), ActionError(""))
+
+
 @never_cache
 @staff_required
 def settings_page(request: HttpRequest) -> HttpResponse:
@@ -218,34 +240,26 @@ def start(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
-    form = AppCodeForm(request.POST)
-    if form.is_valid():
-        try:
-            codes = actions.confirm(request.user, form.cleaned_data["code"], client_ip(request))
-        except ActionError as exc:
-            form_error(form, exc)
-            return _refused(_settings_page(request, code_form=form), exc)
-        messages.success(request, _("Two-step sign-in is on."))
-        return _show_codes(request, codes)
-    return _refused(_settings_page(request, code_form=form), ActionError(""))
+    return _codes_for_app_code(
+        request,
+        AppCodeForm(request.POST),
+        lambda form: _settings_page(request, code_form=form),
+        lambda code: actions.confirm(request.user, code, client_ip(request)),
+        _("Two-step sign-in is on."),
+    )
 
 
 @never_cache
 @staff_required
 @require_POST
 def recovery_codes(request: HttpRequest) -> HttpResponse:
-    form = AppCodeForm(request.POST, prefix="recovery")
-    if form.is_valid():
-        try:
-            codes = actions.new_recovery_codes(
-                request.user, form.cleaned_data["code"], client_ip(request)
-            )
-        except ActionError as exc:
-            form_error(form, exc)
-            return _refused(_settings_page(request, recovery_form=form), exc)
-        messages.success(request, _("New recovery codes made; the old ones no longer work."))
-        return _show_codes(request, codes)
-    return _refused(_settings_page(request, recovery_form=form), ActionError(""))
+    return _codes_for_app_code(
+        request,
+        AppCodeForm(request.POST, prefix="recovery"),
+        lambda form: _settings_page(request, recovery_form=form),
+        lambda code: actions.new_recovery_codes(request.user, code, client_ip(request)),
+        _("New recovery codes made; the old ones no longer work."),
+    )
 
 
 @staff_required

@@ -13,7 +13,6 @@ Every refusal must be a 429 with a Retry-After. Runs in a throwaway SQLite datab
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import tempfile
 import threading
@@ -44,12 +43,9 @@ def run(database_url: str | None, progress, redis_url: str | None = None) -> Rep
     report = Report("burst", {"requests": REQUESTS, "limit": LIMIT})
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
-            CONGDONG_DEBUG="0",
-            CONGDONG_ALLOWED_HOSTS="127.0.0.1,localhost",
+        env = steps.served_env(
+            tmp,
+            database_url,
             CONGDONG_API_LIMIT_ANON=str(LIMIT),
             CONGDONG_LOGIN_FAILURES=str(LIMIT),
             CONGDONG_CACHE_PREFIX=f"congdong-bench-burst-{uuid.uuid4().hex[:12]}",

@@ -11,9 +11,6 @@ which starts the fakes: the product never imports them) against a throwaway data
 from __future__ import annotations
 
 import importlib
-import json
-import subprocess
-import sys
 
 from congdong_tools.bench import steps
 from congdong_tools.bench.report import Report
@@ -32,16 +29,7 @@ def _intake(events: int) -> dict | None:
 
 def run(database_url: str | None, progress, pages: int | None = None) -> Report:
     args = ["--pages", str(pages)] if pages else []
-    with steps.fresh_database(database_url, progress) as env:
-        out = subprocess.run(
-            [sys.executable, "-m", "congdong_tools.channels_bench", *args],
-            env=env,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        ).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
-    figures["database"] = steps.database_kind(database_url)
+    figures = steps.child_figures("congdong_tools.channels_bench", database_url, progress, *args)
     progress("measuring webhook intake…")
     intake = _intake(min(INTAKE_EVENTS, 20 * (pages or 1000)))
     figures["webhook_intake"] = intake

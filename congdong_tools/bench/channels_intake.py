@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -169,13 +168,10 @@ def measure(events: int = EVENTS, database_url: str | None = None, progress=None
     say = progress or steps.say
     calls, bad, repeated = _calls(events)
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
+        env = steps.served_env(
+            tmp,
+            database_url,
             CONGDONG_BENCH_VIEWS="1",
-            CONGDONG_DEBUG="0",
-            CONGDONG_ALLOWED_HOSTS="127.0.0.1,localhost",
             CONGDONG_FACEBOOK_APP_SECRET=APP_SECRET,
             CONGDONG_ZALO_OA_SECRET=OA_SECRET,
             CONGDONG_CACHE_PREFIX=f"congdong-bench-intake-{uuid.uuid4().hex[:12]}",

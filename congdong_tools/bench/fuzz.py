@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import sys
 import tempfile
@@ -59,12 +58,10 @@ def run(database_url: str | None, progress, cases: int = CASES) -> Report:
             "bench fuzz needs schemathesis: pip install -e '.[dev]' (or 'schemathesis>=4.32,<5')"
         ) from missing
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
-            CONGDONG_DEBUG="0",
-            CONGDONG_ALLOWED_HOSTS="localhost,127.0.0.1",
+        env = steps.served_env(
+            tmp,
+            database_url,
+            hosts="localhost,127.0.0.1",
             CONGDONG_SMS_BACKEND="congdong.accounts.sms.FileBackend",
             CONGDONG_SMS_FILE=f"{tmp}/sms.jsonl",
             # No background thread writing events beside the requests (SQLite has one writer).

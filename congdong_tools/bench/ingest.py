@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import random
-import resource
 import sys
 import tempfile
 import time
@@ -65,10 +63,9 @@ def run(
         report.goals = dict.fromkeys(goals, False)
         return report
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
+        env = steps.scratch_env(
+            tmp,
+            database_url,
             REDIS_URL=redis_url,
             CONGDONG_EVENTS_FLUSH_SECONDS="0",
             CONGDONG_DEBUG="0",
@@ -76,14 +73,7 @@ def run(
         steps.migrate(env, progress)
         progress(f"{events:,} events on {PAGES} pages, in batches of {BATCH}…")
         figures |= steps.child("congdong_tools.bench.ingest", env, "measure", str(events))
-    figures["peak_rss_mb"] = round(
-        max(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-        )
-        / 1024,
-        1,
-    )
+    figures["peak_rss_mb"] = steps.peak_rss_mb()
     figures["database"] = "sqlite" if not database_url else database_url.split(":", 1)[0]
     report.goals[goals[0]] = figures["ours_over_minimal"] >= GOAL_OVER_MINIMAL
     report.goals[goals[1]] = figures["ours_events_per_s"] >= GOAL_EVENTS_PER_SECOND

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -51,13 +49,10 @@ def run(
     seconds: float = SECONDS,
 ) -> Report:
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
+        env = steps.served_env(
+            tmp,
+            database_url,
             CONGDONG_BENCH_VIEWS="1",
-            CONGDONG_DEBUG="0",
-            CONGDONG_ALLOWED_HOSTS="127.0.0.1,localhost",
         )
         steps.migrate(env, progress)
         progress(f"a page with {PAGE_POSTS} published posts…")
@@ -66,11 +61,7 @@ def run(
         figures |= _serve_and_load(env, setup["path"], seconds, progress)
         progress(f"{FEED_PAGES} pages × {followers:,} followers, {POSTS_PER_FEED_PAGE} posts each…")
         figures |= steps.child("congdong_tools.bench.public_pages", env, "feed", str(followers))
-    peak_kb = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    )
-    figures["peak_rss_mb"] = round(peak_kb / 1024, 1)
+    figures["peak_rss_mb"] = steps.peak_rss_mb()
     figures["database"] = "sqlite" if not database_url else database_url.split(":", 1)[0]
     figures["cache"] = "redis" if load().redis_url else "locmem (per worker)"
     report = Report("public-pages", figures)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
 
@@ -24,17 +23,7 @@ GOAL_LINEARITY = 1.5
 
 
 def run(database_url: str | None, progress) -> Report:
-    with steps.fresh_database(database_url, progress) as env:
-        # The child's progress lines go straight to our stderr; its stdout is one JSON line.
-        out = subprocess.run(
-            [sys.executable, "-m", "congdong_tools.bench.publish_down"],
-            env=env,
-            check=True,
-            stdout=subprocess.PIPE,
-            text=True,
-        ).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
-    figures["database"] = steps.database_kind(database_url)
+    figures = steps.child_figures("congdong_tools.bench.publish_down", database_url, progress)
     report = Report("publish-down", figures)
     report.goals["whole 2022 tree in ≤ 60 s"] = figures["seconds_full"] <= GOAL_SECONDS_FULL
     report.goals["linear: full-size s/page ≤ 1.5 × the 1/10 figure"] = (
@@ -51,9 +40,6 @@ def _inner() -> None:
     django.setup()
     from django.utils import timezone
 
-    from congdong.accounts.actions import Grant, do_grant
-    from congdong.accounts.models import AccountKind, Organisation, User
-    from congdong.accounts.roles import Role
     from congdong.campaigns import actions as campaigns
     from congdong.campaigns.models import CampaignMode
     from congdong.pages.actions import do_establish_many
@@ -71,14 +57,7 @@ def _inner() -> None:
     ensure_default_regulation()
     units = list(Unit.objects.filter(structure__code="2022").order_by("path"))
     root = units[0]
-    org, _ = Organisation.objects.get_or_create(
-        code=Organisation.Code.FRONT, defaults={"name": Organisation.Code.FRONT.label}
-    )
-    people = {}
-    for username, role in (("bench.bientap", Role.EDITOR), ("bench.duyettin", Role.APPROVER)):
-        people[role] = User.objects.create(username=username, kind=AccountKind.STAFF)
-        do_grant(None, Grant(unit=root, user=people[role], organisation=org, role=role))
-    editor, approver = people[Role.EDITOR], people[Role.APPROVER]
+    editor, approver = steps.bench_staff(root)
 
     # 1/10 of the tree: the first provinces' whole subtrees, until a tenth of the units.
     provinces = [u for u in units if u.level == Level.PROVINCE]

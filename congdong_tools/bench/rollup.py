@@ -20,7 +20,6 @@ import datetime
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -77,14 +76,7 @@ def run(
             figures |= steps.child("congdong_tools.bench.rollup", env, "measure", str(days))
     finally:
         _admin(server, f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
-    figures["peak_rss_mb"] = round(
-        max(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-        )
-        / 1024,
-        1,
-    )
+    figures["peak_rss_mb"] = steps.peak_rss_mb()
     report.goals["dashboard p95 < 200 ms (365 days, 2022 tree)"] = (
         figures["ours_p95_ms"] < GOAL_P95_MS and days >= DAYS
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -26,6 +27,41 @@ def child(module: str, env: dict[str, str], *args: str) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def child_figures(module: str, database_url: str | None, progress, *args: str) -> dict:
+    """`child(module, *args)` against a fresh database (its progress lines go straight to our
+    stderr), with the database's kind added to its figures."""
+    with fresh_database(database_url, progress) as env:
+        figures = child(module, env, *args)
+    figures["database"] = database_kind(database_url)
+    return figures
+
+
+def bench_staff(root) -> tuple:
+    """An editor and an approver of the Front at unit `root`, granted by nobody (the system):
+    the staff a bench's posts and campaigns are written and approved by. In a child step."""
+    from congdong.accounts.actions import Grant, do_grant
+    from congdong.accounts.models import AccountKind, Organisation, User
+    from congdong.accounts.roles import Role
+
+    org, _ = Organisation.objects.get_or_create(
+        code=Organisation.Code.FRONT, defaults={"name": Organisation.Code.FRONT.label}
+    )
+    people = {}
+    for username, role in (("bench.bientap", Role.EDITOR), ("bench.duyettin", Role.APPROVER)):
+        people[role] = User.objects.create(username=username, kind=AccountKind.STAFF)
+        do_grant(None, Grant(unit=root, user=people[role], organisation=org, role=role))
+    return people[Role.EDITOR], people[Role.APPROVER]
+
+
+def peak_rss_mb() -> float:
+    """The peak resident memory of this process or of its largest finished child, in MB."""
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
+    return round(peak_kb / 1024, 1)
+
+
 def setup_django() -> None:
     """Django, in a child step (its environment names the database)."""
     import django
@@ -44,13 +80,28 @@ def fresh_database(database_url: str | None, progress) -> Iterator[dict[str, str
     """The environment of a bench's child steps: a throwaway data folder, `database_url` (an
     existing empty database) or a SQLite file in that folder, migrated."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
-        )
+        env = scratch_env(tmp, database_url)
         migrate(env, progress)
         yield env
+
+
+def scratch_env(tmp: str, database_url: str | None, **more: str) -> dict[str, str]:
+    """This process's environment for a bench's own app: its data folder `tmp`, and
+    `database_url` (an existing empty database) or a SQLite file in that folder; `more` on top."""
+    return dict(
+        os.environ,
+        CONGDONG_DATA_DIR=tmp,
+        DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
+        **more,
+    )
+
+
+def served_env(
+    tmp: str, database_url: str | None, hosts: str = "127.0.0.1,localhost", **more: str
+) -> dict[str, str]:
+    """`scratch_env` for an app the bench serves (or calls through the test client) on
+    `hosts`, with DEBUG off as in production."""
+    return scratch_env(tmp, database_url, CONGDONG_DEBUG="0", CONGDONG_ALLOWED_HOSTS=hosts, **more)
 
 
 def database_kind(database_url: str | None) -> str:

@@ -46,6 +46,7 @@ from urllib.parse import urlencode
 
 import httpx
 
+from congdong.channels.clients.facebook import PAGE_SCOPES
 from congdong.channels.signatures import facebook_signature
 from congdong_tools.fakes.server import (
     FakeServer,
@@ -60,16 +61,8 @@ from congdong_tools.fakes.server import (
 
 __all__ = ["ALL_PERMISSIONS", "RETIRED_METRICS", "FakeGraph"]
 
-ALL_PERMISSIONS = (
-    "pages_show_list",
-    "pages_read_engagement",
-    "pages_manage_posts",
-    "pages_manage_metadata",
-    "pages_manage_engagement",
-    "pages_read_user_engagement",
-    "read_insights",
-    "public_profile",
-)
+# What a person grants by default: every permission congdong asks for, and the public profile.
+ALL_PERMISSIONS = (*PAGE_SCOPES, "public_profile")
 ALL_TASKS = ("ANALYZE", "ADVERTISE", "MODERATE", "CREATE_CONTENT", "MANAGE")
 # Metrics Facebook retired for every version (CHANNELS.md: 14 Mar 2024, 15 Jun 2025, 15 Nov 2025).
 RETIRED_METRICS: dict[str, str | None] = {
@@ -506,16 +499,7 @@ class FakeGraph(FakeServer):
             "X-Hub-Signature-256": facebook_signature(key, body),
             "X-Hub-Signature": "sha1=" + hmac.new(key.encode(), body, hashlib.sha1).hexdigest(),
         }
-        answer = None
-        for _attempt in range(retries + 1):
-            try:
-                answer = self.http.post(to_url, content=body, headers=headers, timeout=timeout)
-            except httpx.HTTPError:
-                answer = None
-                continue
-            if answer.status_code == 200:
-                break
-        return answer
+        return self.post_webhook(to_url, body, headers, retries, timeout)
 
     def verify_webhook(self, to_url: str, verify_token: str) -> httpx.Response:
         """Facebook's subscription check: GET with hub.mode, hub.challenge, hub.verify_token."""
@@ -577,9 +561,7 @@ class FakeGraph(FakeServer):
 
     def dispatch(self, request: Request) -> Response:
         response = super().dispatch(request)
-        hold = getattr(request, "hold", None)
-        if hold is not None:
-            self.sleep(hold)
+        if self.held(request):
             return Response(0)
         if request.path.startswith("/_fake/") or "dialog" in request.path:
             return response
@@ -689,12 +671,7 @@ class FakeGraph(FakeServer):
                 )
             return _error(500, 1, "An unknown error has occurred.", is_transient=True)
         if kind == "timeout":
-            if fault.options.get("after_action"):
-                # The view runs; `dispatch` then holds its answer.
-                request.hold = float(fault.options.get("seconds", 30))  # type: ignore[attr-defined]
-                return None
-            self.sleep(float(fault.options.get("seconds", 30)))
-            return Response(0)
+            return self.timeout(fault, request)
         if kind == "invalid_metric" and "/insights" in request.path:
             message = fault.options.get("message", INVALID_METRIC_MESSAGE)
             return _error(400, 100, message, type="OAuthException")

@@ -30,6 +30,7 @@ class Request:
     headers: dict[str, str]
     files: dict[str, bytes] = field(default_factory=dict)
     body: bytes = b""
+    hold: float | None = None  # seconds a timeout fault holds the answer (`FakeServer.timeout`)
 
     def param(self, name: str, default: str | None = None) -> str | None:
         """A parameter from the query string, the form or a JSON object body, in that order."""
@@ -220,6 +221,24 @@ class FakeServer:
         """Hold a call (a timeout fault) without holding up `stop()`."""
         self._stopping.wait(seconds)
 
+    def post_webhook(
+        self, to_url: str, body: bytes, headers: dict[str, str], retries: int, timeout: float
+    ) -> Any:
+        """POST a signed webhook body, again up to `retries` times at once while no 200 comes;
+        the last answer (an httpx response), or None when nothing answered."""
+        import httpx
+
+        answer = None
+        for _attempt in range(retries + 1):
+            try:
+                answer = self.http.post(to_url, content=body, headers=headers, timeout=timeout)
+            except httpx.HTTPError:
+                answer = None
+                continue
+            if answer.status_code == 200:
+                break
+        return answer
+
     # --- faults --------------------------------------------------------------------------
 
     def fail(
@@ -241,6 +260,24 @@ class FakeServer:
     def clear_faults(self) -> None:
         with self.lock:
             self.faults.clear()
+
+    def timeout(self, fault: Fault, request: Request) -> Response | None:
+        """A "timeout" fault: hold the call `seconds` (default 30) and answer nothing; with
+        `after_action=True` the view does its work first (None: go on), `held` then holds."""
+        seconds = float(fault.options.get("seconds", 30))
+        if fault.options.get("after_action"):
+            request.hold = seconds
+            return None
+        self.sleep(seconds)
+        return Response(0)
+
+    def held(self, request: Request) -> bool:
+        """After the view: hold the call an `after_action` timeout asked to (True: its answer
+        is dropped)."""
+        if request.hold is None:
+            return False
+        self.sleep(request.hold)
+        return True
 
     def take_fault(self, request: Request, target: str | None) -> Fault | None:
         with self.lock:

@@ -368,16 +368,7 @@ class FakeZalo(FakeServer):
         key = self.oas[oa_id].oa_secret if secret is None else secret
         signature = zalo_signature(oa_id, body, event["timestamp"], key)
         headers = {"Content-Type": "application/json", "X-ZEvent-Signature": signature}
-        answer = None
-        for _attempt in range(retries + 1):
-            try:
-                answer = self.http.post(to_url, content=body, headers=headers, timeout=timeout)
-            except httpx.HTTPError:
-                answer = None
-                continue
-            if answer.status_code == 200:
-                break
-        return answer
+        return self.post_webhook(to_url, body, headers, retries, timeout)
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -390,11 +381,7 @@ class FakeZalo(FakeServer):
 
     def dispatch(self, request: Request) -> Response:
         response = super().dispatch(request)
-        hold = getattr(request, "hold", None)
-        if hold is not None:
-            self.sleep(hold)
-            return Response(0)
-        return response
+        return Response(0) if self.held(request) else response
 
     def _guard(self, request: Request) -> FakeOA | Response:
         """Faults, the access token, the rate limit: the OA the call is for, or the refusal."""
@@ -436,11 +423,7 @@ class FakeZalo(FakeServer):
                 )
             return Response(500, {"error": -1, "message": "Internal error"})
         if kind == "timeout":
-            if fault.options.get("after_action"):
-                request.hold = float(fault.options.get("seconds", 30))  # type: ignore[attr-defined]
-                return None
-            self.sleep(float(fault.options.get("seconds", 30)))
-            return Response(0)
+            return self.timeout(fault, request)
         return None
 
     # --- OAuth v4 --------------------------------------------------------------------------

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from congdong_tools.bench.steps import peak_rss_mb
 
 DATABASE_FILE = "conference-2022.sqlite3"
 
@@ -57,14 +58,7 @@ def run(scale: float, data_dir: str | None, progress) -> dict:
             shutil.rmtree(directory, ignore_errors=True)
     summary = result["summary"]
     summary["wall_seconds"] = round(time.monotonic() - started, 1)
-    summary["peak_rss_mb"] = round(
-        max(
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-        )
-        / 1024,
-        1,
-    )
+    summary["peak_rss_mb"] = peak_rss_mb()
     summary["data_dir"] = "" if own_dir else str(directory)
     return result
 

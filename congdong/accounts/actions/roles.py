@@ -20,6 +20,7 @@ from congdong.accounts.queries import AnyUser, access_membership, access_unit
 from congdong.accounts.roles import Permission, Role
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line
+from congdong.core.write_path import checked_then_done
 from congdong.units.models import Unit
 
 MAX_NAME = User._meta.get_field("full_name").max_length
@@ -128,6 +129,7 @@ USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
 @dataclass(frozen=True)
 class NewStaff:
+    actor: User
     unit: Unit
     username: str
     full_name: str
@@ -171,7 +173,7 @@ def check_create_staff(
         except ValidationError as exc:
             raise ActionError(" ".join(exc.messages), field="password") from exc
     refusals.raise_any()
-    return NewStaff(unit, username, name, password, org, chosen)
+    return NewStaff(actor, unit, username, name, password, org, chosen)
 
 
 def _check_new_username(username: str) -> None:
@@ -189,22 +191,17 @@ def _check_new_username(username: str) -> None:
         )
 
 
-def do_create_staff(actor: User, new: NewStaff) -> Membership:
+def do_create_staff(new: NewStaff) -> Membership:
     with transaction.atomic():
         user = User(username=new.username, full_name=new.full_name, kind=AccountKind.STAFF)
         user.set_password(new.password)
         user.save()
-        return do_grant(actor, Grant(new.unit, user, new.organisation, new.role))
+        return do_grant(new.actor, Grant(new.unit, user, new.organisation, new.role))
 
 
-def create_staff(
-    actor: AnyUser,
-    unit_id: int,
-    username: str,
-    full_name: str,
-    password: str,
-    role: str,
-    organisation: str,
-) -> Membership:
-    new = check_create_staff(actor, unit_id, username, full_name, password, role, organisation)
-    return do_create_staff(actor, new)
+create_staff = checked_then_done(
+    check_create_staff,
+    do_create_staff,
+    name="create_staff",
+    doc="Open a staff account for a new colleague with a role in the actor's subtree.",
+)

@@ -29,6 +29,7 @@ _SENT_FAILURES = (
 class ChannelError(Exception):
     """A platform call that did not do what was asked.
 
+    `code` is the platform's error code and `status` the HTTP status, when there was an answer.
     `outcome_unknown` is True when the request was sent but no answer came: a publish may have
     happened. Retrying such a write blindly can post twice; look first (the Page's feed)."""
 
@@ -38,11 +39,15 @@ class ChannelError(Exception):
         self,
         message: str = "",
         *,
+        code: int | None = None,
+        status: int | None = None,
         retry_after: float | None = None,
         outcome_unknown: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
+        self.status = status
         self.retry_after = retry_after
         self.outcome_unknown = outcome_unknown
 

@@ -35,6 +35,16 @@ __all__ = [
 ]
 
 # Graph answers at most 90 days of daily values per insights call.
+# The permissions congdong asks a Page's admin for when they connect it.
+PAGE_SCOPES = (
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_posts",
+    "pages_manage_metadata",
+    "pages_manage_engagement",
+    "pages_read_user_engagement",
+    "read_insights",
+)
 INSIGHTS_MAX_DAYS = 90
 USAGE_HEADERS = {
     "x-app-usage": "app",
@@ -67,13 +77,17 @@ class GraphError(ChannelError):
         retry_after: float | None = None,
         outcome_unknown: bool = False,
     ) -> None:
-        super().__init__(message, retry_after=retry_after, outcome_unknown=outcome_unknown)
-        self.code = code
+        super().__init__(
+            message,
+            code=code,
+            status=status,
+            retry_after=retry_after,
+            outcome_unknown=outcome_unknown,
+        )
         self.subcode = subcode
         self.type = type
         self.fbtrace_id = fbtrace_id
         self.usage = usage or {}
-        self.status = status
 
     def __str__(self) -> str:
         return f"Graph error {self.code}/{self.subcode}: {self.message}"
@@ -363,15 +377,8 @@ class GraphClient:
         content_type: str = "image/jpeg",
     ) -> str:
         """Post a photo (by public `url`, or uploaded `image` bytes); the feed post's id."""
-        if (url is None) == (image is None):
-            raise ValueError("give either url or image")
         data: dict[str, Any] = {"caption": caption} if caption else {}
-        files = None
-        if url is not None:
-            data["url"] = url
-        else:
-            files = {"source": (filename, image, content_type)}
-        answer = self._call("POST", f"/{page_id}/photos", token=token, data=data, files=files)
+        answer = self._photos(page_id, token, data, url, image, filename, content_type)
         return str(answer.get("post_id") or answer["id"])
 
     def upload_photo(
@@ -388,18 +395,31 @@ class GraphClient:
         """Upload a photo to the Page without publishing it (`published=false`); its id, to
         attach to one feed post with `publish(media_ids=...)`. Followers see nothing until then.
         """
-        if (url is None) == (image is None):
-            raise ValueError("give either url or image")
         data: dict[str, Any] = {"published": "false"}
         if alt_text:
             data["alt_text_custom"] = alt_text
+        answer = self._photos(page_id, token, data, url, image, filename, content_type)
+        return str(answer["id"])
+
+    def _photos(
+        self,
+        page_id: str,
+        token: str,
+        data: dict[str, Any],
+        url: str | None,
+        image: bytes | None,
+        filename: str,
+        content_type: str,
+    ) -> dict[str, Any]:
+        """POST to the Page's photos the picture at a public `url` or the `image` bytes."""
+        if (url is None) == (image is None):
+            raise ValueError("give either url or image")
         files = None
         if url is not None:
             data["url"] = url
         else:
             files = {"source": (filename, image, content_type)}
-        answer = self._call("POST", f"/{page_id}/photos", token=token, data=data, files=files)
-        return str(answer["id"])
+        return self._call("POST", f"/{page_id}/photos", token=token, data=data, files=files)
 
     def feed(self, page_id: str, token: str, *, limit: int = 25) -> list[dict[str, Any]]:
         """The Page's latest posts, newest first (id, message, created_time, permalink_url).

@@ -48,19 +48,6 @@ ARTICLES_MAX_LIMIT = 10  # the article list gives at most 10 a call
 class ZaloError(ChannelError):
     """An error answer of Zalo (`error` ≠ 0), or no usable answer."""
 
-    def __init__(
-        self,
-        message: str = "",
-        *,
-        code: int | None = None,
-        status: int | None = None,
-        retry_after: float | None = None,
-        outcome_unknown: bool = False,
-    ) -> None:
-        super().__init__(message, retry_after=retry_after, outcome_unknown=outcome_unknown)
-        self.code = code
-        self.status = status
-
     def __str__(self) -> str:
         return f"Zalo error {self.code}: {self.message}"
 

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import template
 
 from congdong.core import numbers
@@ -25,24 +27,26 @@ def so(value: object) -> str:
         return "0"
 
 
-@register.filter
-def thap_phan(value: object) -> str:
-    """ "thập phân": a measure with one decimal ("3,5"); "—" for nothing."""
+def _measure(value: object, written: Callable[[float], str]) -> str:
+    """`value` as `written` writes it; "—" for nothing, and text (a figure already written, a
+    "< 5") as it is."""
     if value is None or value == "":
         return numbers.NOTHING
     if isinstance(value, str):
         return value
-    return numbers.format_decimal(value)  # type: ignore[arg-type]
+    return written(value)  # type: ignore[arg-type]
+
+
+@register.filter
+def thap_phan(value: object) -> str:
+    """ "thập phân": a measure with one decimal ("3,5"); "—" for nothing."""
+    return _measure(value, numbers.format_decimal)
 
 
 @register.filter
 def phan_tram(value: object) -> str:
     """ "phần trăm": a percentage 0–100 with one decimal and its sign ("12,5 %")."""
-    if value is None or value == "":
-        return numbers.NOTHING
-    if isinstance(value, str):
-        return value
-    return numbers.format_percent(value)  # type: ignore[arg-type]
+    return _measure(value, numbers.format_percent)
 
 
 @register.simple_tag

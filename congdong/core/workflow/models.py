@@ -17,11 +17,11 @@ from __future__ import annotations
 from functools import partialmethod
 from typing import Any, ClassVar
 
-from django.conf import settings
 from django.db import models
 from django.db.models.signals import class_prepared
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
 
 STATE_LENGTH = 20
@@ -47,14 +47,7 @@ class Transition(models.Model):
 
     from_state = models.CharField(_("from"), max_length=STATE_LENGTH, blank=True)
     to_state = models.CharField(_("to"), max_length=STATE_LENGTH)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = acting_account(_("by"))
     reason = models.TextField(_("reason"), blank=True)
     at = models.DateTimeField(_("at"), db_index=True)
 

@@ -329,20 +329,7 @@ def _pending(user_id: int):
 
 def _send_digest(row: NotificationSettings, now: datetime.datetime) -> bool:
     pending = _pending(row.user_id)
-    items = list(
-        pending.select_related(
-            "post__page",
-            "comment__author",
-            "comment__post__page",  # a page's answer is told in the page's name
-            "feedback__unit",
-            "takedown__unit",
-            "case__post__page",
-            "case__comment__post__page",
-            "case__appeal",
-            "feedback__category",
-            "data_request",
-        ).order_by("-created_at", "-pk")[:DIGEST_LISTED]
-    )
+    items = list(pending.with_subjects().order_by("-created_at", "-pk")[:DIGEST_LISTED])
     if not items:
         return False
     count = pending.count()

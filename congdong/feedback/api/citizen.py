@@ -22,7 +22,6 @@ from congdong.feedback import actions as feedback_actions
 from congdong.feedback import queries as feedback_queries
 from congdong.feedback.models import (
     AccessKind,
-    AttachmentKind,
     Feedback,
     FeedbackState,
 )
@@ -289,12 +288,8 @@ def feedback_attachment(request: HttpRequest, attachment_id: int) -> FileRespons
     anyone else."""
     found, item = feedback_queries.access_attachment(request.user, attachment_id)
     feedback_actions.log_access(request.user, item, AccessKind.ATTACHMENT, client_ip(request))
-    pdf = found.kind == AttachmentKind.PDF
-    return serve_file(  # from the private storage; documents are downloaded, never opened here
-        found.file,
-        "application/pdf" if pdf else "image/jpeg",
-        download_name=found.original_name if pdf else None,
-    )
+    # From the private storage; documents are downloaded, never opened here.
+    return serve_file(found.file, found.content_type, download_name=found.download_name)
 
 
 @router.get("/public/units/{unit_id}/feedback-answers", response=list[PublicAnswerOut])

@@ -31,7 +31,6 @@ from congdong.feedback.forms.citizen import PUBLIC, ReopenForm, SendForm, TrackF
 from congdong.feedback.models import (
     OPEN_STATES,
     AccessKind,
-    AttachmentKind,
     Feedback,
     FeedbackState,
 )
@@ -283,12 +282,8 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
         raise Http404
     found, owner = queries.access_attachment(request.user, attachment_id)
     actions.log_access(request.user, owner, AccessKind.ATTACHMENT, client_ip(request))
-    pdf = found.kind == AttachmentKind.PDF
-    return serve_file(  # from the private storage; documents are downloaded, never opened here
-        found.file,
-        "application/pdf" if pdf else "image/jpeg",
-        download_name=found.original_name if pdf else None,
-    )
+    # From the private storage; documents are downloaded, never opened here.
+    return serve_file(found.file, found.content_type, download_name=found.download_name)
 
 
 # ---------------------------------------------------------------- public answers

@@ -6,11 +6,11 @@ author's file had is kept, cleaned, only to show on the link.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.models import acting_account
 from congdong.core.private_files import private_storage
 from congdong.posts.models.post import Post
 
@@ -40,14 +40,7 @@ class PostImage(models.Model):
         related_name="+",
         verbose_name=_("page"),
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = acting_account(_("uploaded by"))
     # Shown inside the text (an <img> in the body) rather than in the post's gallery.
     inline = models.BooleanField(_("in the text"), default=False)
     # Always a JPEG re-encoded by congdong.core.images.clean_image.

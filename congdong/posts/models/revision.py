@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
 from congdong.core.workflow.models import Transition, subject_key
 from congdong.posts.models.post import Post
@@ -75,14 +76,7 @@ class PostRevision(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_account(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = PostRevisionQuerySet.as_manager()

@@ -18,7 +18,6 @@ sample of N cases (every relation and role kept), as CI does.
 
 from __future__ import annotations
 
-import os
 import tempfile
 
 from congdong_tools.bench import steps
@@ -42,12 +41,10 @@ NO_LIMITS = {
 
 def run(database_url: str | None, progress, cases: int | None = None) -> Report:
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
-            CONGDONG_DEBUG="0",
-            CONGDONG_ALLOWED_HOSTS="testserver,localhost,127.0.0.1",
+        env = steps.served_env(
+            tmp,
+            database_url,
+            hosts="testserver,localhost,127.0.0.1",
             # No background thread writing events beside the cases (SQLite has one writer).
             CONGDONG_EVENTS_FLUSH_SECONDS="0",
             **NO_LIMITS,

@@ -19,7 +19,6 @@ attribute, a javascript:/vbscript:/data:text/html address, an htmx attribute of 
 from __future__ import annotations
 
 import concurrent.futures
-import os
 import re
 import tempfile
 import threading
@@ -95,12 +94,9 @@ _CALL = re.compile(r"(\d{4,6}|xq[a-j]{4,6})")
 def run(database_url: str | None, progress, cases: int | None = None) -> Report:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(
-            os.environ,
-            CONGDONG_DATA_DIR=tmp,
-            DATABASE_URL=database_url or f"sqlite:///{tmp}/bench.sqlite3",
-            CONGDONG_DEBUG="0",
-            CONGDONG_ALLOWED_HOSTS="127.0.0.1,localhost",
+        env = steps.served_env(
+            tmp,
+            database_url,
             # One citizen writes a few things a minute; staff pages stay open for the run.
             CONGDONG_LIMIT_COMMENTS="100000",
             CONGDONG_MODERATION_REPORT_LIMIT="100000",
