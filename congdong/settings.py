@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     # congdong/core/widgets.py RichTextarea and congdong/static/congdong/rich-text.js use them.
     "django_prose_editor",
     "congdong.core",
+    "congdong.events",
     "congdong.units",
     "congdong.accounts",
     "congdong.pages",
@@ -328,8 +329,8 @@ REFERRAL_FOLLOW_DAYS = _config.referral_follow_days
 # page per day anyway (engagement/actions/referrals.py).
 REFERRAL_OPEN_LIMIT = _config.limit_referral_opens
 
-# Events for insights (congdong/insights/events.py): events a process holds before writing them
-# (and read from the Redis stream per round), seconds between writes by the web process's own
+# Recorded events (congdong/events, stored by insights): events a process holds before writing
+# them (and read from the Redis stream per round), seconds between writes by the web process's own
 # flusher thread (0: none, the worker job alone), beacon posts per minute per account, or per
 # network address for visitors not signed in (never per browser: a script changes that free).
 EVENTS_BUFFER = _config.events_buffer

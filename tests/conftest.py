@@ -160,7 +160,7 @@ __all__ = ["DEMO_PASSWORD", "client_for", "commune_named", "last_code", "unit_20
 @pytest.fixture(autouse=True)
 def no_event_flusher_thread(settings):
     # Events recorded by a test wait in the process's buffer until a test flushes them
-    # (congdong.insights.events.flush); a background thread must not write beside the test's
+    # (congdong.events.flush); a background thread must not write beside the test's
     # transaction.
     settings.EVENTS_FLUSH_SECONDS = 0
 

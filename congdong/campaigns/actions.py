@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong import events
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser, access_unit, require_permission
 from congdong.accounts.roles import Permission
@@ -38,8 +39,7 @@ from congdong.core.errors import ActionError, Refusals
 from congdong.core.workflow import move as workflow
 from congdong.core.workflow.move import record_start
 from congdong.core.workflow.sweep import sweep
-from congdong.insights import events
-from congdong.insights.models import EventKind
+from congdong.events import EventKind
 from congdong.pages.models import PageQuerySet, PageStatus
 from congdong.posts import actions as post_actions
 from congdong.posts.models import Post, PostState

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from congdong import events
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.accounts.tokens import TOKEN_OR_SESSION, caller
@@ -36,8 +37,7 @@ from congdong.engagement.models import (
     ReferralOpen,
 )
 from congdong.engagement.web import PARAM, take_referral
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 from congdong.pages.models import Page, PageStatus
 from congdong.pages.queries import public_page_ref
 from congdong.posts.models import Post, PostState

@@ -238,7 +238,7 @@ class ReferralOpen(models.Model):
 
     One row per page and recipient: the first referrer gets the credit. `recipient_key` is
     "u<id>" for an account, or the visitor's daily salted id, which stands for a network
-    address (insights.visitors): one anonymous open per address per page per day. A follow of
+    address (events.visitors): one anonymous open per address per page per day. A follow of
     the page by the recipient within 7 days sets `followed_at`.
     """
 
@@ -263,6 +263,17 @@ class ReferralOpen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referrer_id} → {self.recipient_key} ({self.page_id})"
+
+
+# What a referral counts, in words: the leaderboard shows it, and the dashboards' "Referrals"
+# figure (insights.figures) takes it word for word, so what is ranked is what is counted.
+REFERRAL_DEFINITION = _(
+    "Recipients who opened a page or post through someone's referral or share link: "
+    "each signed-in account once per page; a visitor not signed in once per network "
+    "address (IPv6: its /64) per page per day, whatever their browser says, with a "
+    "limit per address per hour. Opening one's own link does not count. With the "
+    "follows that followed within 7 days."
+)
 
 
 class NotificationKind(models.TextChoices):

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from congdong.core.web import client_network
 from congdong.engagement.actions.referrals import open_referral
 from congdong.engagement.models import ReferralOpen
-from congdong.insights.visitors import tracking_allowed, visitor_key
+from congdong.events.visitors import tracking_allowed, visitor_key
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from congdong.channels import actions as channel_actions
 from congdong.channels import metrics
 from congdong.channels.actions import mark_token_bad, refresh_zalo
 from congdong.channels.clients import ChannelError, facebook, zalo
+from congdong.channels.figures import Progress, yesterday
 from congdong.channels.models import (
     BAD_STATES,
     ChannelKind,
@@ -46,7 +46,6 @@ CHUNK_DAYS = facebook.INSIGHTS_MAX_DAYS
 CLAIM_STALE = datetime.timedelta(hours=1)
 ZALO_MAX_ARTICLE_CALLS = 100  # 1,000 articles, newest first
 SOURCE_OF = {ChannelKind.FACEBOOK: Source.FACEBOOK, ChannelKind.ZALO: Source.ZALO}
-Progress = Callable[[ChannelLink, datetime.date, datetime.date, int], None]
 
 
 class Paused(ChannelError):
@@ -80,10 +79,6 @@ class _Run:
     token: str
     outcome: Outcome
     progress: Progress | None
-
-
-def yesterday() -> datetime.date:
-    return timezone.localdate() - DAY
 
 
 def import_link(

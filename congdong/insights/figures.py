@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congdong.core.numbers import format_range
+from congdong.engagement.models import REFERRAL_DEFINITION
 from congdong.insights import sketches
 from congdong.insights.models import (
     COUNT_COLUMNS,
@@ -112,17 +113,7 @@ METRICS = [
         ),
         estimated=True,
     ),
-    Metric(
-        "referrals",
-        _("Referrals"),
-        _(
-            "Recipients who opened a page or post through someone's referral or share link: "
-            "each signed-in account once per page; a visitor not signed in once per network "
-            "address (IPv6: its /64) per page per day, whatever their browser says, with a "
-            "limit per address per hour. Opening one's own link does not count. With the "
-            "follows that followed within 7 days."
-        ),
-    ),
+    Metric("referrals", _("Referrals"), REFERRAL_DEFINITION),
     Metric("engagement", _("Engagement"), _("Reactions + comments + shares.")),
 ]
 METRIC_BY_KEY = {metric.key: metric for metric in METRICS}

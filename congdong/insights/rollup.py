@@ -23,11 +23,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from congdong.core import versions
+from congdong.events.kinds import KIND_COUNTS, SEEN_KINDS
 from congdong.insights import sketches
 from congdong.insights.models import (
     COUNT_COLUMNS,
-    KIND_COUNTS,
-    SEEN_KINDS,
     DayCount,
     Event,
     ReachSketch,
@@ -36,7 +35,7 @@ from congdong.insights.models import (
 )
 
 if TYPE_CHECKING:
-    from congdong.insights.events import RawEvent
+    from congdong.events import RawEvent
 
 # pg_advisory_xact_lock key: "insights" in ASCII.
 LOCK_KEY = 0x696E7369676874

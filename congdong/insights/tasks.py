@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from congdong import events
 from congdong.celery import app
-from congdong.insights import events
 
 
 @app.task

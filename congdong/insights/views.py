@@ -14,18 +14,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from congdong import events
 from congdong.core.errors import ActionError
 from congdong.core.ratelimit import RateLimited, hit
-from congdong.insights import events
-from congdong.insights.beacon import parse_pixel, parse_seen
-from congdong.insights.models import EventKind
-from congdong.insights.queries import public_feed_items
-from congdong.insights.visitors import (
+from congdong.events import EventKind
+from congdong.events.visitors import (
     OPT_OUT_COOKIE,
     OPT_OUT_MAX_AGE,
     tracking_allowed,
     visitor_key,
 )
+from congdong.insights.beacon import parse_pixel, parse_seen
+from congdong.insights.queries import public_feed_items
 
 # The smallest transparent GIF, for the pixel.
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")

@@ -19,6 +19,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong import events
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
@@ -26,8 +27,7 @@ from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.core.workflow import move as workflow
 from congdong.core.workflow.move import record_start, record_starts
-from congdong.insights import events
-from congdong.insights.models import EventKind
+from congdong.events import EventKind
 from congdong.pages.models import Page, PageStatus
 from congdong.pages.queries import access_page_to_operate
 from congdong.posts.media import CleanDocument, CleanPicture, clean_pdf, clean_picture, image_limit

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from congdong import events
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.core.public_cache import cached_response
@@ -16,8 +17,7 @@ from congdong.engagement.feeds import parse_cursor
 from congdong.engagement.views.comments import section_context as comments_section
 from congdong.engagement.web import PARAM as REFERRAL_PARAM
 from congdong.engagement.web import remember, take_referral
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 from congdong.pages import queries as page_queries
 from congdong.pages.models import Page, PageStatus
 from congdong.posts import queries as post_queries

@@ -121,7 +121,7 @@ def _made_up(n: int, pages: list[int]) -> list[tuple[str, int, str, datetime.dat
     of visitors who come back, over a week."""
     from django.utils import timezone
 
-    from congdong.insights.models import EventKind
+    from congdong.events import EventKind
 
     kinds = [
         *[EventKind.PAGE_VIEW] * 30,
@@ -153,7 +153,7 @@ def _minimal(client, made: list[tuple]) -> float:
     """The least a Redis-backed counter can do for these events, in seconds: for each batch,
     the same grouping as `live.add` (one HINCRBY per page, day and column, one PFADD per page
     and day, their EXPIREs) in one pipeline; the day comes precomputed."""
-    from congdong.insights.models import KIND_COLUMN, SEEN_KINDS
+    from congdong.events.kinds import KIND_COLUMN, SEEN_KINDS
 
     local = [(kind, page, visitor, f"{at:%Y%m%d}") for kind, page, visitor, at in made]
     started = time.perf_counter()
@@ -178,7 +178,7 @@ def _minimal(client, made: list[tuple]) -> float:
 
 def _ours(made: list[tuple]) -> float:
     """Our ingestion for the same events, in seconds: make + submit per batch."""
-    from congdong.insights import events
+    from congdong import events
 
     started = time.perf_counter()
     for start in range(0, len(made), BATCH):
@@ -192,7 +192,8 @@ def _ours(made: list[tuple]) -> float:
 
 
 def _clean(client, pages: list[int]) -> None:
-    from congdong.insights import events, live
+    from congdong import events
+    from congdong.events import live
 
     keys = [events.STREAM, *client.keys(f"{PREFIX}*")]
     for n in range(DAYS + 1):
@@ -205,7 +206,7 @@ def _clean(client, pages: list[int]) -> None:
 
 def _measure(n: int) -> None:
     steps.setup_django()
-    from congdong.insights import events
+    from congdong import events
     from congdong.insights.models import Event
 
     # The run's own stream, so nothing of a real deployment's is read or written.

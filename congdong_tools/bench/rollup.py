@@ -141,8 +141,8 @@ def _build(n: int, days: int) -> None:
     from django.utils import timezone
     from tqdm import tqdm
 
-    from congdong.insights import events
-    from congdong.insights.models import EventKind
+    from congdong import events
+    from congdong.events import EventKind
     from congdong.pages.actions import do_establish_many
     from congdong.pages.models import Page
     from congdong.units.actions import do_import_structure
@@ -230,7 +230,7 @@ BASELINE = {
 def _baseline_sql(part: str, root_path: str, child_len: int) -> str:
     """The part of the dashboard computed from raw events: every column a COUNT, reach a
     COUNT(DISTINCT visitor), over the subtree's pages joined to their units' paths."""
-    from congdong.insights.models import KIND_COLUMN, SEEN_KINDS
+    from congdong.events.kinds import KIND_COLUMN, SEEN_KINDS
 
     by_column: dict[str, list[str]] = {}
     for kind, column in KIND_COLUMN.items():

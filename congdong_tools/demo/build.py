@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from congdong import events
 from congdong.accounts.models import User
 from congdong.engagement.actions import notify
 from congdong.engagement.models import Notification
 from congdong.feedback.notices import notify_overdue as feedback_overdue
-from congdong.insights import events
 from congdong.posts.default_regulation import ensure_default_regulation
 from congdong.privacy.notices import notify_overdue as privacy_overdue
 from congdong.units.actions import do_import_structure

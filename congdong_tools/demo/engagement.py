@@ -242,7 +242,7 @@ def _codes(rng: random.Random, users: Sequence[User]) -> dict[int, str]:
 
 
 def _visitor(rng: random.Random) -> str:
-    # The shape of insights.visitors.visitor_key: "v" and 31 hex digits of a daily hash.
+    # The shape of events.visitors.visitor_key: "v" and 31 hex digits of a daily hash.
     return "v" + f"{rng.getrandbits(124):031x}"
 
 

@@ -18,11 +18,11 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from congdong import events
 from congdong.campaigns.models import CampaignMode, CampaignTarget
 from congdong.engagement.models import Comment, Follow, Reaction, ReferralOpen, Share
-from congdong.insights import events
-from congdong.insights.events import RawEvent
-from congdong.insights.models import DayCount, EventKind
+from congdong.events import EventKind, RawEvent
+from congdong.insights.models import DayCount
 from congdong.pages.models import Page, PageStatus
 from congdong.posts.models import Post, PostState
 from congdong.units.models import Level

@@ -32,11 +32,12 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from congdong import events  # noqa: E402
 from congdong.accounts.models import AccountKind, User  # noqa: E402
 from congdong.engagement.actions import counters  # noqa: E402
 from congdong.engagement.models import Follow, ReferralOpen  # noqa: E402
-from congdong.insights import events, rollup  # noqa: E402
-from congdong.insights.events import BUFFER_CAP_FACTOR, EventKind  # noqa: E402
+from congdong.events import BUFFER_CAP_FACTOR, EventKind  # noqa: E402
+from congdong.insights import rollup  # noqa: E402
 from congdong.pages.actions import do_establish_many  # noqa: E402
 from congdong.pages.models import Page  # noqa: E402
 from congdong.posts.default_regulation import ensure_default_regulation  # noqa: E402

@@ -26,8 +26,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from congdong import events
 from congdong.core import backup
-from congdong.insights import events, figures
+from congdong.insights import figures
 from congdong.insights.figures import Period
 from congdong.insights.models import EventKind, ReachSketch
 from congdong.pages.actions import check_pictures, do_pictures

@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong import events
+from congdong.events import EventKind
 from congdong.insights.models import Event
 from congdong.insights.tasks import flush_events
 from congdong.pages.actions import do_establish_many

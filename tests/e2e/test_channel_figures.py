@@ -19,11 +19,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
 
+from congdong import events
 from congdong.accounts.roles import Role
 from congdong.channels.models import ChannelKind, MetricStop
-from congdong.insights import events
+from congdong.events import EventKind
 from congdong.insights.channel_import import import_due, import_link, yesterday
-from congdong.insights.models import EventKind
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
 from congdong.worker.jobs import Job

@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from congdong.insights import events
-from congdong.insights.models import EventKind
+from congdong import events
+from congdong.events import EventKind
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page as CommunityPage
 from congdong.units.models import Level, Unit

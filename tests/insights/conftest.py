@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from congdong.insights import events
+from congdong import events
 from congdong.insights.models import Event
 from congdong.posts import actions
 from congdong.posts.models import Post

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 from congdong.insights.models import Event
 from congdong.insights.tasks import flush_events
 from congdong.posts import actions

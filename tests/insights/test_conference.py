@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils.translation import gettext
 
-from congdong.insights import conference, coverage, events
+from congdong import events
+from congdong.events import EventKind
+from congdong.insights import conference, coverage
 from congdong.insights.coverage import LevelCoverage
-from congdong.insights.models import EventKind
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.units.models import Level, Unit

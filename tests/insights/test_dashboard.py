@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from congdong import events
 from congdong.campaigns import actions as campaign_actions
 from congdong.campaigns.models import CampaignMode
-from congdong.insights import dashboard, events
+from congdong.insights import dashboard
 from congdong.insights.figures import ADDITIVE, METRIC_BY_KEY, METRICS, Period
 from congdong.insights.models import EventKind, Export
 from congdong.insights.tasks import run_exports

@@ -9,9 +9,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from congdong.insights import dashboard, events
+from congdong import events
+from congdong.events import EventKind
+from congdong.insights import dashboard
 from congdong.insights.figures import Period
-from congdong.insights.models import EventKind
 from congdong.pages.actions import check_profile, do_profile, move_page
 from congdong.pages.models import PageStatus
 from tests.conftest import client_for

@@ -18,13 +18,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from congdong import events
 from congdong.accounts.roles import Role
 from congdong.campaigns import actions as campaign_actions
 from congdong.campaigns.models import CampaignMode, CampaignTarget
 from congdong.engagement.actions import follows
 from congdong.engagement.models import PageCounter
-from congdong.insights import dashboard, events, figures, rollup
-from congdong.insights.events import RawEvent
+from congdong.events import RawEvent
+from congdong.insights import dashboard, figures, rollup
 from congdong.insights.figures import EPOCH, Period
 from congdong.insights.models import DayCount, Event, ReachSketch
 from congdong.pages.models import Page, PageStatus

@@ -11,11 +11,12 @@ from django.http import HttpRequest
 from django.test import RequestFactory
 from django.utils import timezone
 
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong import events
+from congdong.events import EventKind
+from congdong.events.visitors import OPT_OUT_COOKIE, visitor_key
+from congdong.insights import ingest
 from congdong.insights.models import Event
 from congdong.insights.tasks import flush_events
-from congdong.insights.visitors import OPT_OUT_COOKIE, visitor_key
 from congdong.worker.jobs import JOBS
 from congdong.worker.loop import run_job
 
@@ -76,7 +77,7 @@ def test_replaying_a_batch_writes_nothing_twice(post):
 def _take_everything() -> list[events.RawEvent]:
     """What is waiting, taken without writing or acknowledging (as a worker crashing would)."""
     if settings.REDIS_URL:
-        return [event for _entry, event in events.read_stream()]
+        return [event for _entry, event in ingest.read_stream()]
     taken, events._state.pending[:] = list(events._state.pending), []
     return taken
 
@@ -86,13 +87,13 @@ def test_a_batch_read_by_a_worker_that_died_before_acknowledging_is_stored_once(
     for _ in range(5):
         events.record(visit(), EventKind.PAGE_VIEW, page_id=post.page_id)
     # A worker reads the batch and writes it, then dies before acknowledging.
-    taken = events.read_stream()
+    taken = ingest.read_stream()
     events.store(event for _entry, event in taken)
     assert Event.objects.count() == 5
     # A normal flush leaves the entries pending while their reader might still be working …
-    assert events.drain_stream() == 0
+    assert ingest.drain_stream() == 0
     # … and once they have been idle long enough, takes them over: written again, stored once.
-    assert events.drain_stream(claim_idle_ms=0) == 5
+    assert ingest.drain_stream(claim_idle_ms=0) == 5
     assert Event.objects.count() == 5
     assert events._redis().xlen(events.STREAM) == 0  # acknowledged and deleted
     assert flush_events() == 0

@@ -8,7 +8,8 @@ import random
 import pytest
 from django.utils import timezone
 
-from congdong.insights import events, figures, rollup
+from congdong import events
+from congdong.insights import figures, rollup
 from congdong.insights.figures import Period
 from congdong.insights.models import DayCount, Event, EventKind, ReachSketch, Span
 from congdong.units.models import Level, Unit

@@ -27,14 +27,13 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from congdong.insights import events, sketches
+from congdong import events
+from congdong.events.kinds import KIND_COLUMN, SEEN_KINDS, EventKind
+from congdong.insights import ingest, sketches
 from congdong.insights.models import (
     COUNT_COLUMNS,
-    KIND_COLUMN,
-    SEEN_KINDS,
     DayCount,
     Event,
-    EventKind,
     ReachSketch,
     Span,
 )
@@ -241,10 +240,10 @@ def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen:
 
 def pending_entries(worker: subprocess.Popen | None = None) -> int:
     """Entries read from the stream and not acknowledged: all, or those of `worker`."""
-    summary = events._redis().xpending(events.STREAM, events.GROUP)
+    summary = events._redis().xpending(events.STREAM, ingest.GROUP)
     if worker is None:
         return int(summary["pending"])
-    name = f"{socket.gethostname()}-{worker.pid}"  # as events._consumer() names it
+    name = f"{socket.gethostname()}-{worker.pid}"  # as ingest._consumer() names it
     return sum(int(c["pending"]) for c in summary["consumers"] or [] if c["name"] == name)
 
 
@@ -271,7 +270,7 @@ def test_a_worker_killed_mid_flush_and_restarted_loses_and_doubles_nothing(worke
     for start in range(0, len(submitted), 100):
         events.submit(submitted[start : start + 100])
     assert events._redis().xlen(events.STREAM) == 400
-    events._ensure_group(events._redis())
+    ingest._ensure_group(events._redis())
 
     log = tmp_path / "worker.log"
     kills = []

@@ -6,8 +6,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from congdong.insights import events, live
-from congdong.insights.models import EventKind
+from congdong import events
+from congdong.events import EventKind
+from congdong.insights import live
 
 pytestmark = pytest.mark.skipif(not settings.REDIS_URL, reason="live figures need REDIS_URL")
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from django.test import Client
 
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
+from congdong.events.visitors import OPT_OUT_COOKIE
 from congdong.insights.models import Event
 from congdong.insights.tasks import flush_events
-from congdong.insights.visitors import OPT_OUT_COOKIE
 
 pytestmark = pytest.mark.django_db
 

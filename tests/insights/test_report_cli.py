@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
+from congdong import events
 from congdong.core.numbers import format_percent
-from congdong.insights import coverage, events
-from congdong.insights.models import EventKind
+from congdong.events import EventKind
+from congdong.insights import coverage
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from congdong.units.models import Level, Unit

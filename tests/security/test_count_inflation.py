@@ -18,7 +18,7 @@ from django.utils import translation
 
 from congdong.engagement.actions import referrals
 from congdong.engagement.models import PageCounter, ReferralOpen
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 from congdong.insights.figures import METRIC_BY_KEY
 from congdong.insights.models import Event
 from congdong.insights.tasks import flush_events

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong import events
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import public_cache
@@ -30,8 +31,7 @@ from congdong.engagement.comments import (
 )
 from congdong.engagement.models import COMMENT_STATES, Comment, CommentState
 from congdong.engagement.queries import access_public_post
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 from congdong.pages.models import CommentPolicy
 from congdong.posts.models import Post
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
@@ -10,6 +12,17 @@ from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import ratelimit
 from congdong.core.errors import CitizenAccountNeeded
+
+# More refusals of an account that passed the checks here, each raising PermissionDenied with
+# its reason: apps above engagement add theirs in their AppConfig.ready() (moderation: an
+# account locked for repeated violations), so that engagement imports none of them.
+CHECKS: list[Callable[[User], None]] = []
+
+
+def add_check(check: Callable[[User], None]) -> None:
+    """Make `check_can_engage` also run `check` (once, however often this is called)."""
+    if check not in CHECKS:
+        CHECKS.append(check)
 
 
 def require_citizen_account(user: AnyUser) -> None:
@@ -30,11 +43,8 @@ def check_can_engage(user: AnyUser) -> User:
         raise PermissionDenied(
             _("Only accounts with a verified mobile number can do this (Decree 147/2024/NĐ-CP).")
         )
-    # Locked for repeated violations (congdong.moderation); imported here: moderation
-    # builds on engagement.
-    from congdong.moderation.locks import check_not_locked
-
-    check_not_locked(user)
+    for check in CHECKS:
+        check(user)
     return user
 
 

@@ -9,13 +9,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong import events
 from congdong.accounts.queries import AnyUser
 from congdong.engagement.actions import counters
 from congdong.engagement.actions.eligibility import check_can_engage, limit
 from congdong.engagement.models import Follow, ReferralOpen
 from congdong.engagement.queries import access_public_page, referral_for_follow
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 
 
 def follow(actor: AnyUser, page_id: int, referral_open_id: int | None = None) -> Follow:

@@ -6,13 +6,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong import events
 from congdong.accounts.queries import AnyUser
 from congdong.core.errors import ActionError
 from congdong.engagement.actions.eligibility import check_can_engage, limit
 from congdong.engagement.models import Reaction, ReactionKind
 from congdong.engagement.queries import access_public_post
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 
 
 def react(actor: AnyUser, post_id: int, kind: str) -> Reaction | None:

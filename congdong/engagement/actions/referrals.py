@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congdong import events
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
 from congdong.core import ratelimit
@@ -18,8 +19,7 @@ from congdong.core.text import line
 from congdong.engagement.actions import counters
 from congdong.engagement.actions.eligibility import limit
 from congdong.engagement.models import ReferralCode, ReferralOpen, Share, ShareChannel
-from congdong.insights import events
-from congdong.insights.events import EventKind
+from congdong.events import EventKind
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 
@@ -54,7 +54,7 @@ def open_referral(
     a referral before; the new row, or None when nothing was counted.
 
     `recipient_key` is "u<id>" for an account, else the anonymous visitor's key of the day
-    (one per network address a day, insights.visitors): so a page counts each account once
+    (one per network address a day, events.visitors): so a page counts each account once
     and each address at most once a day. `address` (anonymous openers only) is held to
     REFERRAL_OPEN_LIMIT new referrals an hour, whatever pages they are for."""
     code = line(code).lower()[:16]

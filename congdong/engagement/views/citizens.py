@@ -18,9 +18,8 @@ from congdong.core.public_cache import cached_response
 from congdong.core.ratelimit import RateLimited
 from congdong.engagement import feeds, queries, search
 from congdong.engagement.actions import follows, reactions, referrals
-from congdong.engagement.models import ShareChannel
+from congdong.engagement.models import REFERRAL_DEFINITION, ShareChannel
 from congdong.engagement.web import PARAM, remembered_referral
-from congdong.insights.figures import METRIC_BY_KEY
 from congdong.posts.models import Post
 
 
@@ -203,7 +202,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
         "scoped_to": tops,
         "referred": queries.referral_summary(request.user),
         # The dashboards' definition, word for word: what is ranked here is what is counted there.
-        "referral_definition": METRIC_BY_KEY["referrals"].definition,
+        "referral_definition": REFERRAL_DEFINITION,
     }
     return render(request, "engagement/leaderboard.html", context)
 

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdong.channels import actions, queries
+from congdong.channels import actions, figures, queries
 from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.units.models import Level, Unit
 from congdong.units.queries import current_structure
@@ -96,10 +96,10 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
     def _import(self, links, since_text: str) -> None:
-        # The importer writes insights' figures: a command may compose the layers above the
-        # app it is filed under, as a view of the site does.
-        from congdong.insights.channel_import import import_link, yesterday
-
+        # The importer writes insights' figures: insights plugs it in (channels.figures).
+        import_link = figures.import_link
+        if import_link is None:
+            raise RuntimeError("channels import: no figures importer (congdong.insights)")
         try:
             since = datetime.date.fromisoformat(since_text)
         except ValueError:
@@ -107,7 +107,7 @@ class Command(BaseCommand):
                 _("--since needs a day written YYYY-MM-DD (e.g. 2026-03-01), not %(value)r.")
                 % {"value": since_text}
             ) from None
-        if since > yesterday():
+        if since > figures.yesterday():
             raise CommandError(
                 _("--since must be a day before today: today's figures are not complete yet.")
             )

@@ -1,22 +1,21 @@
-"""The one entry point for events from the public site (views, the beacon, actions, the API).
+"""Recording events: the one entry point for events from the public site (views, the beacon,
+actions, the API). An app that records imports this and nothing of insights.
 
 `record()` is all a caller needs. It never raises, never waits on the database, and costs no
 query on the request path:
 
 - **Embedded default** (no REDIS_URL): the event goes into this process's buffer, a list behind
-  a lock. The buffer is written to the `Event` table with one bulk insert by `flush()`: from a
-  flusher thread of this process (every `EVENTS_FLUSH_SECONDS`, or at once when it holds
+  a lock. The buffer is handed to the storage with one batch by `flush()`: from a flusher
+  thread of this process (every `EVENTS_FLUSH_SECONDS`, or at once when it holds
   `EVENTS_BUFFER` events), from the worker's `flush-events` job, and at process exit.
-- **At scale** (REDIS_URL set): one XADD to the Redis stream `congdong:events`. The worker job
-  reads the stream through a consumer group in batches, inserts each batch, and only then
-  acknowledges (and deletes) its entries. A worker killed between insert and acknowledgement
-  leaves the entries pending; another flush claims them after `EVENTS_CLAIM_IDLE_MS` and
-  inserts them again, which inserts nothing, because every event carries its id from the
-  moment it was made and inserts skip ids already stored.
+- **At scale** (REDIS_URL set): one XADD to the Redis stream `congdong:events`, with today's
+  live counters and reach (`live`) in the same pipeline. The worker job drains the stream
+  into the storage; every event carries its id from the moment it was made, so a batch stored
+  twice (a replay, a worker killed before acknowledging) inserts nothing twice.
 
-The Insights issue adds its counters and reach sketches at the same two places: beside the XADD
-(HINCRBY/PFADD in the same pipeline) or in `store()`, which sees every batch exactly once per
-attempt.
+The storage is insights' (the `Event` rows, the per-day figures, the reach sketches, reading
+the stream): it stands above every app that records, so it plugs itself in as `sink` in
+`InsightsConfig.ready()`, as accounts fills in `core.security.key_owner`.
 """
 
 from __future__ import annotations
@@ -28,11 +27,10 @@ import datetime
 import json
 import logging
 import os
-import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from django.conf import settings
@@ -40,13 +38,14 @@ from django.db import OperationalError
 from django.http import HttpRequest
 from django.utils import timezone
 
-from congdong.insights import live, rollup
-from congdong.insights.models import EventKind, uuid7
-from congdong.insights.visitors import tracking_allowed, visitor_key
+from congdong.events import live
+from congdong.events.kinds import EventKind, uuid7
+from congdong.events.visitors import tracking_allowed, visitor_key
 
 __all__ = [
     "EventKind",
     "RawEvent",
+    "Sink",
     "flush",
     "make",
     "muted",
@@ -54,16 +53,14 @@ __all__ = [
     "record_many",
     "store",
     "submit",
+    "uuid7",
 ]
 
 logger = logging.getLogger(__name__)
 
+# The Redis stream submit() appends to (insights' drain reads it through this name, which the
+# benchmarks and the scenario change to keep their events apart).
 STREAM = "congdong:events"
-GROUP = "congdong-flush"
-# Entries taken per read; each holds one submit()'s events (one to a few hundred).
-STREAM_READ = 100
-# A flush drains at most this many batches, so one job run stays short; the next run goes on.
-MAX_BATCHES = 50
 # How far the buffer may grow past EVENTS_BUFFER while the database cannot be written.
 BUFFER_CAP_FACTOR = 100
 # After Redis failed, record() skips it for this long (the buffer takes the events).
@@ -105,6 +102,20 @@ class RawEvent(NamedTuple):
             str(visitor or ""),
             datetime.datetime.fromtimestamp(micros / 1_000_000, tz=datetime.UTC),
         )
+
+
+class Sink(NamedTuple):
+    """Where events go from the buffer and the stream: insights' storage."""
+
+    # Store a batch, all of it or nothing, skipping ids already stored (a replay stores
+    # nothing twice).
+    store: Callable[[list[RawEvent]], object]
+    # Move what waits in the Redis stream into storage; returns how many events.
+    drain: Callable[[], int]
+
+
+# Set by InsightsConfig.ready(); None only where insights is not installed (nothing is stored).
+sink: Sink | None = None
 
 
 def make(
@@ -323,20 +334,35 @@ def flush_buffer() -> int:
 
 
 def store(batch: Iterable[RawEvent]) -> int:
-    """Insert `batch`, skipping ids already stored, and add the new events to the per-day
-    figures and reach sketches (`rollup`), all in one transaction; returns the batch size.
+    """Store `batch` now (`sink`: insights inserts the rows, skipping ids already stored, and
+    adds the new events to the per-day figures and reach sketches, all in one transaction);
+    returns the batch size.
 
     Safe to call again with the same events: a replay inserts and counts nothing twice.
     """
+    if sink is None:
+        raise RuntimeError("events: no storage is plugged in (congdong.insights)")
     batch = list(batch)
-    rollup.store_batch(batch)
+    sink.store(batch)
     return len(batch)
 
 
-# --- The Redis stream --------------------------------------------------------------------------
+def flush() -> int:
+    """Write everything waiting: this process's buffer, then (with Redis) the stream.
+
+    Returns how many events were handled. The worker job `flush-events` calls this.
+    """
+    done = flush_buffer()
+    if settings.REDIS_URL and sink is not None:
+        done += sink.drain()
+    return done
+
+
+# --- Redis -------------------------------------------------------------------------------------
 
 
 def _redis():  # -> redis.Redis
+    """This process's Redis client, for the stream and the live counters (also insights')."""
     client = _state.redis_client
     if client is None:
         import redis
@@ -351,88 +377,6 @@ def _redis():  # -> redis.Redis
         )
         _state.redis_client = client
     return client
-
-
-def _consumer() -> str:
-    return f"{socket.gethostname()}-{os.getpid()}"
-
-
-def _ensure_group(client) -> None:
-    import redis
-
-    try:
-        client.xgroup_create(STREAM, GROUP, id="0", mkstream=True)
-    except redis.ResponseError as error:
-        if "BUSYGROUP" not in str(error):
-            raise
-
-
-def read_stream(
-    count: int | None = None, claim_idle_ms: int | None = None
-) -> list[tuple[str, RawEvent]]:
-    """Take up to `count` entries for this consumer: first those another consumer left
-    unacknowledged for `claim_idle_ms`, else new ones. Returns (entry id, event) pairs; an
-    entry holds the events of one `submit()`, so several pairs may share an entry id."""
-    client = _redis()
-    count = count or STREAM_READ
-    _ensure_group(client)
-    if claim_idle_ms is None:
-        # An entry read by a flush that has not acknowledged it for this long is taken over:
-        # its worker died, or hangs.
-        claim_idle_ms = settings.EVENTS_CLAIM_IDLE_MS
-    _next, entries, *_deleted = client.xautoclaim(
-        STREAM, GROUP, _consumer(), min_idle_time=claim_idle_ms, start_id="0-0", count=count
-    )
-    if not entries:
-        answer = client.xreadgroup(GROUP, _consumer(), {STREAM: ">"}, count=count)
-        entries = answer[0][1] if answer else []
-    taken = []
-    for entry_id, fields in entries:
-        if not fields:
-            continue  # deleted while pending
-        try:
-            taken += [(entry_id, RawEvent.unpacked(item)) for item in json.loads(fields["e"])]
-        except (KeyError, ValueError, TypeError):
-            logger.error("events: dropping a malformed stream entry %s: %r", entry_id, fields)
-            client.xack(STREAM, GROUP, entry_id)
-            client.xdel(STREAM, entry_id)
-    return taken
-
-
-def acknowledge(entry_ids: list[str]) -> None:
-    """Mark entries as stored: acknowledged in the group and deleted from the stream."""
-    if entry_ids:
-        client = _redis()
-        with client.pipeline(transaction=False) as pipe:
-            pipe.xack(STREAM, GROUP, *entry_ids)
-            pipe.xdel(STREAM, *entry_ids)
-            pipe.execute()
-
-
-def drain_stream(max_batches: int = MAX_BATCHES, claim_idle_ms: int | None = None) -> int:
-    """Move events from the Redis stream into the table, batch by batch; returns how many."""
-    done = 0
-    for _ in range(max_batches):
-        taken = read_stream(claim_idle_ms=claim_idle_ms)
-        if not taken:
-            break
-        store(event for _entry, event in taken)
-        # Acknowledged only once the rows are committed (or, inside a caller's transaction,
-        # written to it): a crash before this line means the entries are read again.
-        acknowledge(list(dict.fromkeys(entry for entry, _event in taken)))
-        done += len(taken)
-    return done
-
-
-def flush() -> int:
-    """Write everything waiting: this process's buffer, then (with Redis) the stream.
-
-    Returns how many events were handled. The worker job `flush-events` calls this.
-    """
-    done = flush_buffer()
-    if settings.REDIS_URL:
-        done += drain_stream()
-    return done
 
 
 # --- Process life ------------------------------------------------------------------------------
