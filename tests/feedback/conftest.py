@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import io
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,18 +17,14 @@ from congdong.accounts.roles import Role
 from congdong.feedback import actions
 from congdong.feedback.models import Category, Feedback
 from congdong.units.models import Level, Unit
+from tests.clock import VN
 from tests.conftest import commune_named, unit_2025
 from tests.engagement.conftest import citizen
 from tests.posts.conftest import grant
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SENT = datetime.datetime(2026, 3, 3, 9, 0, tzinfo=VN)
 TEXT = "Đường liên thôn bị sụt lún sau mưa lớn, xe máy đi lại rất nguy hiểm."
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def vn(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime.datetime:
-    return datetime.datetime(y, m, d, h, mi, tzinfo=VN)
 
 
 @dataclass(frozen=True)
