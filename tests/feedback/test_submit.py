@@ -21,7 +21,8 @@ from congdong.feedback.models import (
 )
 from tests.clock import vn
 from tests.engagement.conftest import citizen
-from tests.feedback.conftest import SENT, TEXT, category, moves, pdf, picture, send
+from tests.feedback.conftest import SENT, TEXT, category, moves, send
+from tests.uploads import pdf, picture
 
 pytestmark = pytest.mark.django_db
 
