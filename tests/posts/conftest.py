@@ -80,5 +80,17 @@ def approved(
     return actions.approve(approver, post.pk)
 
 
+def content(post: Post, **changes) -> dict:
+    """The post's editable fields as its form sends them, with `changes`."""
+    fields = {
+        "category": post.category.code,
+        "title": post.title,
+        "body": post.body,
+        "source_url": post.source_url,
+        "tags": post.tags,
+    }
+    return fields | changes
+
+
 def moves(post: Post) -> list[tuple[str, str]]:
     return list(post.transitions.order_by("at", "pk").values_list("from_state", "to_state"))
