@@ -1,16 +1,12 @@
 from django.contrib import admin
 
+from congdong.core.admin import ReadOnlyInline
 from congdong.pages.models import Page, PageTransition
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = PageTransition
-    extra = 0
-    can_delete = False
     readonly_fields = ["from_state", "to_state", "actor", "reason", "at"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Page)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from congdong.core.admin import ReadOnlyInline
 from congdong.posts.models import (
     ApprovalRule,
     Category,
@@ -51,14 +52,9 @@ class CategoryAdmin(admin.ModelAdmin):
     inlines = [ApprovalRuleInline]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = PostTransition
-    extra = 0
-    can_delete = False
     readonly_fields = ["from_state", "to_state", "actor", "reason", "at"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Post)

@@ -390,16 +390,23 @@ def approve(request: HttpRequest, post_id: int) -> HttpResponse:
     return _decided(request, post, _published_message(post))
 
 
+def _reason(request: HttpRequest, missing: str) -> str:
+    """The reason the approver wrote for sending something back; ActionError(`missing`) on the
+    reason field when there is none."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise ActionError(missing, field="reason")
+    return form.cleaned_data["reason"]
+
+
 @staff_required
 @require_POST
 def reject(request: HttpRequest, post_id: int) -> HttpResponse:
     """Send the post back to its author with a reason they will see."""
     post = queries.access_post_to_approve(request.user, post_id)
-    form = ReasonForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ActionError(_("Say why the post is sent back."), field="reason")
-        post = actions.reject(request.user, post_id, form.cleaned_data["reason"])
+        reason = _reason(request, _("Say why the post is sent back."))
+        post = actions.reject(request.user, post_id, reason)
     except ActionError as exc:
         return _decided(request, post, str(exc.message), error=True)
     return _decided(request, post, _("Sent back to the author with your reason."))
@@ -437,11 +444,9 @@ def approve_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
 def reject_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
     """Refuse the revision with a reason; the published text stays."""
     revision = queries.access_revision_to_decide(request.user, revision_id)
-    form = ReasonForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ActionError(_("Say why the revision is refused."), field="reason")
-        revision = actions.reject_revision(request.user, revision_id, form.cleaned_data["reason"])
+        reason = _reason(request, _("Say why the revision is refused."))
+        revision = actions.reject_revision(request.user, revision_id, reason)
     except ActionError as exc:
         return _revision_decided(request, revision, str(exc.message), error=True)
     return _revision_decided(request, revision, _("Revision refused with your reason."))

@@ -19,7 +19,6 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from typing import Any
@@ -138,13 +137,7 @@ def _load(port: int, calls: list[Call], connections: int = CONNECTIONS) -> dict[
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.close()
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    seconds = time.monotonic() - started
+    seconds = steps.in_threads(worker, connections)
     every = sorted(t for row in times for t in row)
     merged: dict[int, int] = {}
     for row in statuses:

@@ -18,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 from congdong.config import load
@@ -159,13 +158,8 @@ def _python_load(
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         conn.close()
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONNECTIONS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sum(counts) / (time.monotonic() - started), sum(errors)
+    seconds = steps.in_threads(worker, CONNECTIONS)
+    return sum(counts) / seconds, sum(errors)
 
 
 # --- the child steps, against the throwaway database ----------------------------------------

@@ -12,8 +12,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -173,6 +174,18 @@ def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[in
         return response.status, dict(response.getheaders())
     finally:
         conn.close()
+
+
+def in_threads(worker: Callable[[int], None], count: int) -> float:
+    """Run `worker(0)` … `worker(count - 1)` at once, each in its own thread: the seconds
+    they took together (the load benches' connections)."""
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - started
 
 
 @contextmanager

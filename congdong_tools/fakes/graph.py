@@ -1178,15 +1178,7 @@ def _parse_day(value: str | None) -> date | None:
 
 
 def main() -> None:
-    def build(args: Any) -> FakeGraph:
-        return FakeGraph(
-            app_id=args.app_id or "fake-app",
-            app_secret=args.app_secret or "fake-app-secret",
-            host=args.host,
-            port=args.port,
-        )
-
-    standalone(build, "A fake Facebook Graph API on 127.0.0.1 for congdong's demo and tests.")
+    standalone(FakeGraph, "A fake Facebook Graph API on 127.0.0.1 for congdong's demo and tests.")
 
 
 if __name__ == "__main__":

@@ -416,8 +416,13 @@ def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def standalone(build: Callable[[argparse.Namespace], FakeServer], description: str) -> None:
-    """`python -m congdong_tools.fakes.<name> --port N [--seed FILE]`: serve until interrupted."""
+def standalone(
+    make: Callable[..., FakeServer], description: str, *, secret: str = "app_secret"
+) -> None:
+    """`python -m congdong_tools.fakes.<name> --port N [--seed FILE]`: serve until interrupted.
+
+    `make` is the fake's class; `--app-id` and `--app-secret` (passed as `secret`) replace its
+    own defaults when given."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
@@ -425,7 +430,8 @@ def standalone(build: Callable[[argparse.Namespace], FakeServer], description: s
     parser.add_argument("--app-secret", default="")
     parser.add_argument("--seed", help="JSON file: a list of {method: kwargs} calls to seed state")
     args = parser.parse_args()
-    fake = build(args)
+    given = {"app_id": args.app_id, secret: args.app_secret}
+    fake = make(host=args.host, port=args.port, **{k: v for k, v in given.items() if v})
     if args.seed:
         with open(args.seed, encoding="utf-8") as handle:
             for call in json.load(handle):

@@ -693,15 +693,11 @@ class FakeZalo(FakeServer):
 
 
 def main() -> None:
-    def build(args: Any) -> FakeZalo:
-        return FakeZalo(
-            app_id=args.app_id or "fake-zalo-app",
-            secret_key=args.app_secret or "fake-zalo-secret",
-            host=args.host,
-            port=args.port,
-        )
-
-    standalone(build, "A fake Zalo OA API and OAuth host on 127.0.0.1 for congdong's demo.")
+    standalone(
+        FakeZalo,
+        "A fake Zalo OA API and OAuth host on 127.0.0.1 for congdong's demo.",
+        secret="secret_key",
+    )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,20 +14,16 @@ from congdong.accounts.roles import Role
 from congdong.breaches import actions
 from congdong.breaches.models import Breach
 from congdong.units.models import Unit
+from tests.clock import VN
 from tests.posts.conftest import grant
 from tests.units.around_kinh_bac import around_kinh_bac
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 DISCOVERED = datetime.datetime(2026, 3, 7, 22, 0, tzinfo=VN)
 NOW = DISCOVERED + datetime.timedelta(hours=1)
 DESCRIPTION = (
     "Tệp danh sách người nhận hỗ trợ Quỹ Vì người nghèo bị gửi nhầm vào nhóm Zalo công khai "
     "của khu phố."
 )
-
-
-def vn(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime.datetime:
-    return datetime.datetime(y, m, d, h, mi, tzinfo=VN)
 
 
 @dataclass

@@ -11,7 +11,8 @@ from django.utils import translation
 from congdong.breaches import actions
 from congdong.breaches.models import Breach, BreachState
 from congdong.core.errors import ActionError
-from tests.breaches.conftest import DISCOVERED, NOW, fields, recorded, vn
+from tests.breaches.conftest import DISCOVERED, NOW, fields, recorded
+from tests.clock import vn
 
 pytestmark = pytest.mark.django_db
 S = BreachState

@@ -12,7 +12,8 @@ from congdong.breaches.alarms import alarm_overdue
 from congdong.breaches.models import Breach
 from congdong.core.tasks import sweep_overdue
 from congdong.worker.jobs import JOBS
-from tests.breaches.conftest import fields, recorded, vn
+from tests.breaches.conftest import fields, recorded
+from tests.clock import vn
 
 pytestmark = pytest.mark.django_db
 

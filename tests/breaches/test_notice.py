@@ -9,7 +9,8 @@ import pytest
 
 from congdong.breaches import actions
 from congdong.breaches.notice import AUTHORITY, draft, vn_date
-from tests.breaches.conftest import NOW, recorded, vn
+from tests.breaches.conftest import NOW, recorded
+from tests.clock import vn
 from tests.conftest import client_for, unit_2025
 
 pytestmark = pytest.mark.django_db

@@ -34,8 +34,9 @@ from congdong.insights.models import EventKind, ReachSketch
 from congdong.pages.actions import check_pictures, do_pictures
 from congdong.posts import actions as posts
 from congdong.units.models import Unit
-from tests.feedback.conftest import pdf, picture, send
+from tests.feedback.conftest import send
 from tests.posts.conftest import Pages, pages, regulation, submitted
+from tests.uploads import pdf, picture
 
 __all__ = ["pages", "regulation"]  # fixtures used here, defined there
 

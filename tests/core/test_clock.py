@@ -4,20 +4,14 @@ with fixed datetimes in Vietnam's time (never the wall clock)."""
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from congdong.core import clock
 from congdong.core.models import CalendarDay, DayKind
+from tests.clock import vn
 
 pytestmark = pytest.mark.django_db
-
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-def vn(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime.datetime:
-    return datetime.datetime(y, m, d, h, mi, tzinfo=VN)
 
 
 def test_hours_within_a_morning_are_plain_hours():

@@ -18,7 +18,7 @@ from congdong.core import public_cache
 from congdong.posts import actions
 from congdong.posts.models import Post
 from tests.conftest import client_for
-from tests.posts.conftest import submitted
+from tests.posts.conftest import published, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +37,7 @@ def editor(personas) -> User:
 
 def publish(personas, page, title: str, category: str = "hoat-dong-mat-tran") -> Post:
     editor, approver = personas["kinhbac.canbo"], personas["bacninh.quantri"]
-    post = submitted(editor, page, category, title=title)
-    actions.approve(approver, post.pk)
-    return actions.publish_or_schedule(editor, post.pk)
+    return published(editor, approver, page, category, title=title)
 
 
 @pytest.fixture

@@ -23,8 +23,9 @@ from congdong.accounts.tokens import do_issue_token
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
 from tests.conftest import client_for, unit_2025
-from tests.feedback.conftest import category, pdf, people, send, units  # noqa: F401 (fixtures)
+from tests.feedback.conftest import category, people, send, units  # noqa: F401 (fixtures)
 from tests.posts.conftest import write
+from tests.uploads import pdf
 
 pytestmark = pytest.mark.django_db
 

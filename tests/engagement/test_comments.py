@@ -21,11 +21,10 @@ from congdong.engagement.models import (
 from congdong.engagement.views.comments import section_context
 from congdong.pages import actions as page_actions
 from congdong.pages.models import CommentPolicy, Page
-from congdong.posts import actions as post_actions
 from congdong.posts.models import Post
 from tests.conftest import client_for
 from tests.engagement.conftest import citizen
-from tests.posts.conftest import submitted
+from tests.posts.conftest import published
 
 pytestmark = pytest.mark.django_db
 S = CommentState
@@ -55,9 +54,7 @@ def cuong() -> User:
 def post(personas, pages) -> Post:
     """A published post on the page of phường Kinh Bắc (comments open)."""
     editor, admin = personas["kinhbac.canbo"], personas["bacninh.quantri"]
-    draft = submitted(editor, pages.kinh_bac, title="Ra quân làm sạch môi trường")
-    post_actions.approve(admin, draft.pk)
-    return post_actions.publish_or_schedule(editor, draft.pk)
+    return published(editor, admin, pages.kinh_bac, title="Ra quân làm sạch môi trường")
 
 
 def policy(page: Page, value: CommentPolicy) -> None:

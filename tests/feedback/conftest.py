@@ -4,32 +4,23 @@ fixed sending time (Tuesday 3 March 2026, 09:00 in Hà Nội) passed to every ac
 from __future__ import annotations
 
 import datetime
-import io
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from congdong.accounts.models import User
 from congdong.accounts.roles import Role
 from congdong.feedback import actions
 from congdong.feedback.models import Category, Feedback
 from congdong.units.models import Level, Unit
+from tests.clock import VN
 from tests.conftest import commune_named, unit_2025
 from tests.engagement.conftest import citizen
 from tests.posts.conftest import grant
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SENT = datetime.datetime(2026, 3, 3, 9, 0, tzinfo=VN)
 TEXT = "Đường liên thôn bị sụt lún sau mưa lớn, xe máy đi lại rất nguy hiểm."
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-def vn(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime.datetime:
-    return datetime.datetime(y, m, d, h, mi, tzinfo=VN)
 
 
 @dataclass(frozen=True)
@@ -88,16 +79,6 @@ def send(who: User, unit: Unit, now: datetime.datetime = SENT, **fields) -> Feed
         "urgent": False,
     } | fields
     return actions.submit(who, unit.pk, now=now, **values)
-
-
-def picture(size=(800, 600), fmt="PNG", name="anh.png") -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", size, (166, 27, 27)).save(out, fmt)
-    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
-
-
-def pdf(name="don.pdf", data=PDF) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
 
 
 def moves(item: Feedback) -> list[tuple[str, str, str]]:

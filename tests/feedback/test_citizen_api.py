@@ -13,7 +13,8 @@ from django.utils import timezone
 from congdong.accounts.tokens import do_issue_token
 from congdong.feedback.models import AccessKind, Feedback, FeedbackAccess, FeedbackState
 from congdong.privacy.models import ConsentPurpose, ConsentRecord
-from tests.feedback.conftest import TEXT, answered, category, pdf, picture, send
+from tests.feedback.conftest import TEXT, answered, category, send
+from tests.uploads import pdf, picture
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

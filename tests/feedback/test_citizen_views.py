@@ -19,7 +19,8 @@ from congdong.feedback.models import (
 )
 from tests.conftest import client_for
 from tests.engagement.conftest import citizen
-from tests.feedback.conftest import TEXT, answered, category, pdf, picture, send
+from tests.feedback.conftest import TEXT, answered, category, send
+from tests.uploads import pdf, picture
 
 pytestmark = pytest.mark.django_db
 SEND = "/phan-anh/gui/"

@@ -12,7 +12,8 @@ from congdong.core.errors import ActionError
 from congdong.feedback import actions, queries
 from congdong.feedback.models import Feedback, FeedbackState
 from congdong.units.models import Unit
-from tests.feedback.conftest import SENT, moves, send, vn
+from tests.clock import vn
+from tests.feedback.conftest import SENT, moves, send
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,9 @@ from congdong.feedback.models import Feedback
 from congdong.feedback.notices import notify_overdue
 from congdong.worker.jobs import JOBS
 from congdong.worker.loop import run_job
+from tests.clock import vn
 from tests.conftest import client_for
-from tests.feedback.conftest import SENT, send, vn
+from tests.feedback.conftest import SENT, send
 from tests.posts.conftest import grant
 
 pytestmark = pytest.mark.django_db

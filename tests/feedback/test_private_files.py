@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.test import Client
 
 from tests.conftest import client_for
-from tests.feedback.conftest import picture, send
+from tests.feedback.conftest import send
+from tests.uploads import picture
 
 
 def test_a_feedback_picture_is_not_served_by_its_media_address(people, units):

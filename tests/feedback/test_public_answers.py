@@ -8,8 +8,9 @@ from django.test import Client
 
 from congdong.feedback import actions
 from congdong.feedback.models import Feedback
-from tests.feedback.conftest import answered, picture, send
+from tests.feedback.conftest import answered, send
 from tests.posts.conftest import pages, regulation  # noqa: F401 (fixtures)
+from tests.uploads import picture
 
 pytestmark = pytest.mark.django_db
 ANSWER = "Ủy ban phường đã chỉ đạo san lấp, trải nhựa lại đoạn đường trong tuần."

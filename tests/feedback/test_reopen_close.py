@@ -11,7 +11,8 @@ from django.http import Http404
 from congdong.core.errors import ActionError
 from congdong.feedback import actions, queries
 from congdong.feedback.models import Feedback, FeedbackState
-from tests.feedback.conftest import SENT, moves, send, vn
+from tests.clock import vn
+from tests.feedback.conftest import SENT, moves, send
 
 pytestmark = pytest.mark.django_db
 

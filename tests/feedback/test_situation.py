@@ -14,7 +14,8 @@ from congdong.feedback.models import FeedbackState, RejectReason
 from congdong.insights import situation
 from congdong.insights.figures import Period
 from congdong.units.models import Level
-from tests.feedback.conftest import SENT, TEXT, category, send, vn
+from tests.clock import vn
+from tests.feedback.conftest import SENT, TEXT, category, send
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,8 @@ from congdong.insights.exports import jobs
 from congdong.insights.models import Export, ExportState
 from congdong.worker.jobs import JOBS
 from congdong.worker.loop import Loop
-from tests.feedback.conftest import SENT, TEXT, category, send, vn
+from tests.clock import vn
+from tests.feedback.conftest import SENT, TEXT, category, send
 from tests.insights.exported import filled_cells
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,10 @@ from congdong.feedback.models import (
     FeedbackAttachment,
     FeedbackState,
 )
+from tests.clock import vn
 from tests.engagement.conftest import citizen
-from tests.feedback.conftest import SENT, TEXT, category, moves, pdf, picture, send, vn
+from tests.feedback.conftest import SENT, TEXT, category, moves, send
+from tests.uploads import pdf, picture
 
 pytestmark = pytest.mark.django_db
 

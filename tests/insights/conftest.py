@@ -14,9 +14,8 @@ from django.core.cache import cache
 
 from congdong import events
 from congdong.insights.models import Event
-from congdong.posts import actions
 from congdong.posts.models import Post
-from tests.posts.conftest import Pages, pages, regulation, submitted
+from tests.posts.conftest import Pages, pages, published, regulation
 
 __all__ = ["pages", "regulation"]  # fixtures used here, defined there
 
@@ -35,7 +34,4 @@ def no_events_yet(db) -> Iterator[None]:
 
 @pytest.fixture
 def post(personas, pages: Pages) -> Post:
-    editor, admin = personas["kinhbac.canbo"], personas["bacninh.quantri"]
-    draft = submitted(editor, pages.kinh_bac)
-    actions.approve(admin, draft.pk)
-    return actions.publish_or_schedule(editor, draft.pk)
+    return published(personas["kinhbac.canbo"], personas["bacninh.quantri"], pages.kinh_bac)

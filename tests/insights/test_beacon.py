@@ -13,7 +13,7 @@ from congdong.insights.tasks import flush_events
 from congdong.posts import actions
 from congdong.posts.models import Post
 from tests.conftest import client_for
-from tests.posts.conftest import submitted
+from tests.posts.conftest import published
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +34,7 @@ def seen_rows() -> list[tuple[int, int | None]]:
 @pytest.fixture
 def second_post(personas, pages) -> Post:
     editor, admin = personas["kinhbac.canbo"], personas["bacninh.quantri"]
-    draft = submitted(editor, pages.kinh_bac, title="Tin thứ hai")
-    actions.approve(admin, draft.pk)
-    return actions.publish_or_schedule(editor, draft.pk)
+    return published(editor, admin, pages.kinh_bac, title="Tin thứ hai")
 
 
 def test_a_valid_batch_is_accepted_and_recorded_once_per_item(post, second_post):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 
 import pytest
@@ -12,6 +11,7 @@ from PIL import Image
 
 from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page
+from tests import uploads
 from tests.conftest import client_for, unit_2025
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +20,7 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
 def picture(size=(2000, 1500), fmt="PNG", name="anh.png") -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", size, (166, 27, 27)).save(out, fmt)
-    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
+    return uploads.picture(size, fmt, name)
 
 
 @pytest.fixture

@@ -74,10 +74,30 @@ def submitted(author: User, page: Page, category: str = "hoat-dong-mat-tran", **
 
 
 def approved(
-    author: User, approver: User, page: Page, category: str = "hoat-dong-mat-tran"
+    author: User, approver: User, page: Page, category: str = "hoat-dong-mat-tran", **fields
 ) -> Post:
-    post = submitted(author, page, category)
+    post = submitted(author, page, category, **fields)
     return actions.approve(approver, post.pk)
+
+
+def published(
+    author: User, approver: User, page: Page, category: str = "hoat-dong-mat-tran", **fields
+) -> Post:
+    """Written by `author`, approved by `approver` and published at once."""
+    post = approved(author, approver, page, category, **fields)
+    return actions.publish_or_schedule(author, post.pk)
+
+
+def content(post: Post, **changes) -> dict:
+    """The post's editable fields as its form sends them, with `changes`."""
+    fields = {
+        "category": post.category.code,
+        "title": post.title,
+        "body": post.body,
+        "source_url": post.source_url,
+        "tags": post.tags,
+    }
+    return fields | changes
 
 
 def moves(post: Post) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from congdong.accounts.models import AccountKind, User
 from congdong.accounts.roles import Role
 from congdong.posts import actions
 from congdong.posts.models import PostImage, PostState, RevisionState
+from tests import uploads
 from tests.conftest import client_for
 from tests.posts.conftest import grant, write
 
@@ -26,9 +27,7 @@ ALT = "Bà con khu phố dự ngày hội"
 
 
 def picture(size=(2400, 1800), fmt="PNG", name="anh.png") -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", size, (166, 27, 27)).save(out, fmt)
-    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
+    return uploads.picture(size, fmt, name)
 
 
 @pytest.fixture(autouse=True)

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from congdong.posts import actions
 from congdong.posts.models import PostAttachment, PostImage, PostState
+from tests import uploads
 from tests.conftest import client_for
 from tests.posts.conftest import approved, write
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def picture(size=(2400, 1800), fmt="PNG", name="anh.png") -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", size, (166, 27, 27)).save(out, fmt)
-    return SimpleUploadedFile(name, out.getvalue(), content_type=f"image/{fmt.lower()}")
+    return uploads.picture(size, fmt, name)
 
 
 def pdf(name="ke-hoach.pdf", data=PDF) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
+    return uploads.pdf(name, data)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,9 @@ from congdong.posts import actions
 from congdong.posts.actions import RegulationError
 from congdong.posts.models import Post, PostRevision, PostState, RevisionState
 from tests.conftest import client_for
+from tests.posts import conftest as posts
 from tests.posts.conftest import approved
+from tests.posts.conftest import content as edit
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/lam-viec/duyet-tin/"
@@ -26,19 +28,7 @@ NEW_BODY = "<p>Sáng thứ Bảy, Ban công tác Mặt trận các khu dân cư 
 
 
 def published(author: User, approver: User, page: Page, category: str = CHECKED) -> Post:
-    post = approved(author, approver, page, category)
-    return actions.publish_or_schedule(author, post.pk)
-
-
-def edit(post: Post, **changes) -> dict:
-    fields = {
-        "category": post.category.code,
-        "title": post.title,
-        "body": post.body,
-        "source_url": post.source_url,
-        "tags": post.tags,
-    }
-    return fields | changes
+    return posts.published(author, approver, page, category)
 
 
 def revise_url(post: Post) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -27,15 +26,10 @@ from tests.conftest import unit_2025
 from tests.engagement.conftest import citizen, published
 from tests.posts.conftest import Pages, grant, pages, regulation  # noqa: F401 (fixtures)
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 AN_COMMENT = "Đề nghị phường sớm sửa đèn chiếu sáng ngõ 12"
 BINH_COMMENT = "Bình luận riêng của chị Bình về điểm thu gom rác"
 AN_FEEDBACK = "Đường liên thôn bị sụt lún sau mưa lớn, xe máy đi lại rất nguy hiểm."
 BINH_FEEDBACK = "Khu tập thể thường xuyên mất nước vào buổi tối, đề nghị kiểm tra."
-
-
-def vn(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime.datetime:
-    return datetime.datetime(y, m, d, h, mi, tzinfo=VN)
 
 
 @dataclass

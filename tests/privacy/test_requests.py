@@ -14,8 +14,8 @@ from congdong.privacy import actions, queries
 from congdong.privacy.models import DataRequest, RequestState
 from congdong.worker.jobs import JOBS
 from congdong.worker.loop import run_job
+from tests.clock import vn
 from tests.conftest import client_for
-from tests.privacy.conftest import vn
 
 STAFF = "/lam-viec/du-lieu-ca-nhan/"
 MINE = "/cong-dan/du-lieu-ca-nhan/"

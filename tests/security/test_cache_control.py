@@ -16,8 +16,9 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from congdong.accounts.tokens import do_issue_token
 from congdong.posts import actions as post_actions
 from tests.conftest import DEMO_PASSWORD, client_for
-from tests.feedback.conftest import picture, send
+from tests.feedback.conftest import send
 from tests.posts.conftest import write
+from tests.uploads import picture
 
 pytestmark = pytest.mark.django_db
 

@@ -22,12 +22,11 @@ from congdong.events import EventKind
 from congdong.insights.figures import METRIC_BY_KEY
 from congdong.insights.models import Event
 from congdong.insights.tasks import flush_events
-from congdong.posts import actions as post_actions
 from congdong.posts.models import Post
 from tests.conftest import client_for
 from tests.engagement.conftest import citizen
 from tests.insights.conftest import no_events_yet  # noqa: F401 (autouse: a clean slate)
-from tests.posts.conftest import pages, regulation, submitted  # noqa: F401 (fixtures)
+from tests.posts.conftest import pages, published, regulation, submitted  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +43,7 @@ def scripted(i: int, address: str = ADDRESS) -> Client:
 
 @pytest.fixture
 def post(personas, pages) -> Post:  # noqa: F811 (the fixture imported above)
-    editor, admin = personas["kinhbac.canbo"], personas["bacninh.quantri"]
-    draft = submitted(editor, pages.kinh_bac)
-    post_actions.approve(admin, draft.pk)
-    return post_actions.publish_or_schedule(editor, draft.pk)
+    return published(personas["kinhbac.canbo"], personas["bacninh.quantri"], pages.kinh_bac)
 
 
 @pytest.fixture

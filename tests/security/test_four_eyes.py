@@ -19,6 +19,7 @@ from congdong.posts import actions
 from congdong.posts.models import Post, PostRevision, PostState, RevisionState
 from tests.conftest import client_for, commune_named, unit_2025
 from tests.engagement.conftest import citizen
+from tests.posts.conftest import content as fields
 from tests.posts.conftest import grant, submitted, write
 
 pytestmark = pytest.mark.django_db
@@ -37,17 +38,6 @@ def said(response) -> str:
     if response["Content-Type"].startswith("application/json"):
         return response.json()["detail"]
     return response.content.decode()
-
-
-def fields(post: Post, **changes) -> dict:
-    data = {
-        "category": post.category.code,
-        "title": post.title,
-        "body": post.body,
-        "source_url": post.source_url,
-        "tags": post.tags,
-    }
-    return data | changes
 
 
 def rewrite_on_the_web(editor: User, post: Post, title: str, submit: bool = True):

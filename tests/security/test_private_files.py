@@ -26,8 +26,9 @@ from congdong.pages.actions import check_pictures, do_pictures
 from congdong.posts import actions as post_actions
 from congdong.posts.models import Post
 from tests.conftest import client_for
-from tests.feedback.conftest import pdf, picture, send
+from tests.feedback.conftest import send
 from tests.posts.conftest import write
+from tests.uploads import pdf, picture
 
 pytestmark = pytest.mark.django_db
 

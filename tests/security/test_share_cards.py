@@ -5,7 +5,6 @@ each, from the one share-card tag — the page of a unit as well as its posts.""
 from __future__ import annotations
 
 import html as html_lib
-import io
 import re
 from pathlib import Path
 
@@ -13,12 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from congdong.engagement.actions import referrals
 from congdong.pages import actions as page_actions
 from congdong.pages.models import Page
 from congdong.posts.models import Post
+from tests import uploads
 from tests.conftest import client_for
 from tests.engagement.conftest import citizen, published
 from tests.posts.conftest import Pages
@@ -64,9 +63,7 @@ def card(text: str) -> dict[str, str]:
 
 
 def picture(size=(1600, 900)) -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", size, (166, 27, 27)).save(out, "PNG")
-    return SimpleUploadedFile("bia.png", out.getvalue(), content_type="image/png")
+    return uploads.picture(size, name="bia.png")
 
 
 def shareable(pages: Pages, post: Post) -> dict[str, tuple[str, str]]:

@@ -5,7 +5,6 @@ in the copy the public cache keeps for everyone, in API answers, share links, ma
 from __future__ import annotations
 
 import datetime
-import io
 import json
 import re
 import runpy
@@ -14,11 +13,9 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from congdong.accounts.roles import Role
 from congdong.accounts.tokens import do_issue_token
@@ -34,6 +31,7 @@ from congdong.privacy import notices
 from tests.conftest import client_for, unit_2025
 from tests.engagement.conftest import citizen
 from tests.posts.conftest import Pages, grant, write
+from tests.uploads import picture
 
 pytestmark = pytest.mark.django_db
 SITE = "https://congdong.example.vn"
@@ -47,12 +45,6 @@ def site(settings, tmp_path):
     settings.SITE_URL = SITE
     settings.MEDIA_ROOT = tmp_path
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def picture() -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (800, 600), (166, 27, 27)).save(out, "PNG")
-    return SimpleUploadedFile("anh.png", out.getvalue(), content_type="image/png")
 
 
 def published_with_picture(page) -> Post:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,18 +15,14 @@ from congdong.pages.models import Page
 from congdong.posts.models import Post
 from congdong.takedown import actions
 from congdong.takedown.models import TakedownRequest
+from tests.clock import VN
 from tests.moderation.commune_world import commented_commune
 from tests.posts.conftest import grant, pages, regulation  # noqa: F401 (fixtures)
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 RECEIVED = datetime.datetime(2026, 3, 7, 22, 0, tzinfo=VN)
 COMMENT_TEXT = "Bình luận xuyên tạc, kích động chống phá chính quyền địa phương"
 AUTHORITY = "Sở Thông tin và Truyền thông tỉnh Bắc Ninh"
 BASIS = "Nghị định 147/2024/NĐ-CP, Điều 23"
-
-
-def vn(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime.datetime:
-    return datetime.datetime(y, m, d, h, mi, tzinfo=VN)
 
 
 @dataclass

@@ -14,8 +14,9 @@ from congdong.engagement.models import CommentState, CommentTransition
 from congdong.posts.models import PostState
 from congdong.takedown import actions
 from congdong.takedown.models import TakedownRequest, TakedownState
+from tests.clock import vn
 from tests.posts.conftest import write
-from tests.takedown.conftest import BASIS, COMMENT_TEXT, RECEIVED, fields, record, vn
+from tests.takedown.conftest import BASIS, COMMENT_TEXT, RECEIVED, fields, record
 
 pytestmark = pytest.mark.django_db
 S = TakedownState
