@@ -17,18 +17,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from congdong.accounts.models import User
 from congdong.config import load
+from congdong_tools.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 TIMEOUT_MS = 10_000
 
 expect.set_options(timeout=TIMEOUT_MS)

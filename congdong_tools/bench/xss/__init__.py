@@ -24,23 +24,12 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 from congdong_tools.bench import steps
 from congdong_tools.bench.report import Report
 from congdong_tools.bench.xss.payloads import MARKER_PATH, decode_marker
+from congdong_tools.browser import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 GOAL_PAYLOADS = 200
 # After the load event: time for autofocus, ontoggle, image errors and htmx "load" triggers.
 SETTLE_MS = 100
