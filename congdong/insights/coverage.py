@@ -61,7 +61,7 @@ class LevelCoverage:
     @property
     def percent(self) -> Percent:
         """Share of units with an active page, in %, rounded to one decimal (0 for no units)."""
-        return Percent(round(100 * self.with_page / self.units, 1) if self.units else 0.0)
+        return Percent.of(self.with_page, self.units)
 
     @property
     def label(self) -> str:
