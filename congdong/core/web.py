@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -130,6 +131,15 @@ def act_and_tell(
         return None
     messages.success(request, done(result) if callable(done) else done)
     return result
+
+
+def paged(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, str]:
+    """The page of `items` that `?trang=` asks for, and the request's other parameters
+    ("a=1&b=2") that _pager.html keeps on its links to the pages before and after."""
+    page = Paginator(items, per_page).get_page(request.GET.get("trang"))
+    others = request.GET.copy()
+    others.pop("trang", None)
+    return page, others.urlencode()
 
 
 def posted_move(
