@@ -32,7 +32,7 @@ from congdong.accounts.forms import (
 from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
-from congdong.core.web import client_ip, form_error
+from congdong.core.web import act_and_tell, client_ip, form_error
 from congdong.units import queries as unit_queries
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -193,12 +193,9 @@ def revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = queries.access_membership(request.user, membership_id)
     back = request.POST.get("unit", "")
     back = int(back) if back.isdigit() else membership.unit_id
-    try:
-        actions.revoke_role(request.user, membership_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Role removed."))
+    act_and_tell(
+        request, lambda: actions.revoke_role(request.user, membership_id), _("Role removed.")
+    )
     return redirect(reverse("accounts:workspace-unit", args=[back]))
 
 

@@ -3,13 +3,13 @@ Who reads what is decided by `access_audit` only."""
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from congdong.accounts.views import staff_required
 from congdong.audit import queries
 from congdong.audit.forms import FilterForm
+from congdong.core.web import paged
 
 PER_PAGE = 50
 
@@ -22,9 +22,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = queries.Filters(**form.cleaned_data)
     items = queries.filtered(scope, filters)
-    page = Paginator(items, PER_PAGE).get_page(request.GET.get("trang"))
-    query = request.GET.copy()
-    query.pop("trang", None)
+    page, query = paged(request, items, PER_PAGE)
     return render(
         request,
         "audit/list.html",
@@ -32,7 +30,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "items": page.object_list,
-            "query": query.urlencode(),
+            "query": query,
             "invalid": form.is_bound and not form.is_valid(),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,

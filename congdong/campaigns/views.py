@@ -18,7 +18,7 @@ from congdong.campaigns.forms import CampaignForm
 from congdong.campaigns.models import CAMPAIGN_STATES, CampaignStatus
 from congdong.core.errors import ActionError
 from congdong.core.numbers import format_int
-from congdong.core.web import form_error
+from congdong.core.web import act_and_tell, form_error
 from congdong.posts.models import Post
 from congdong.units.models import Unit, UnitQuerySet
 
@@ -229,26 +229,22 @@ def detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def launch(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    try:
-        _campaign, reached = actions.launch(request.user, campaign_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("Launched: %(count)s pages reached.") % {"count": format_int(reached)}
-        )
+    act_and_tell(
+        request,
+        lambda: actions.launch(request.user, campaign_id),
+        lambda launched: (
+            _("Launched: %(count)s pages reached.") % {"count": format_int(launched[1])}
+        ),
+    )
     return redirect("campaigns:detail", campaign_id=campaign_id)
 
 
 @staff_required
 @require_POST
 def close(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    try:
-        actions.close(request.user, campaign_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The campaign is closed."))
+    act_and_tell(
+        request, lambda: actions.close(request.user, campaign_id), _("The campaign is closed.")
+    )
     return redirect("campaigns:detail", campaign_id=campaign_id)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -95,27 +96,43 @@ def _fresh(data: dict | None, state: str) -> bool:
     )
 
 
+def _start(
+    request: HttpRequest,
+    page_id: int,
+    kind: ChannelKind,
+    session_key: str,
+    consent_url: Callable[[str], str],
+    **kept: str,
+) -> HttpResponse:
+    """Off to the platform's consent page (`consent_url(state)`) for a manager of the page,
+    once the platform is set up here; a fresh `state`, the page and `kept` wait in the
+    session for the way back."""
+    page = actions.check_manage(request.user, page_id)
+    try:
+        actions.check_configured(kind)
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("channels:page", page_id=page.pk)
+    state = secrets.token_urlsafe(24)
+    request.session[session_key] = {"state": state, "page_id": page.pk, **kept, "at": time.time()}
+    return redirect(consent_url(state))
+
+
 # ----------------------------------------------------------------------------------- Facebook
 
 
 @staff_required
 @require_POST
 def facebook_start(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = actions.check_manage(request.user, page_id)
-    try:
-        actions.check_configured(ChannelKind.FACEBOOK)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("channels:page", page_id=page.pk)
-    state = secrets.token_urlsafe(24)
-    request.session[FB_SESSION] = {"state": state, "page_id": page.pk, "at": time.time()}
-    with facebook.GraphClient.from_settings() as client:
-        url = client.login_url(
-            redirect_uri=absolute_url(reverse("channels:facebook-callback")),
-            state=state,
-            scopes=facebook.PAGE_SCOPES,
-        )
-    return redirect(url)
+    def login_url(state: str) -> str:
+        with facebook.GraphClient.from_settings() as client:
+            return client.login_url(
+                redirect_uri=absolute_url(reverse("channels:facebook-callback")),
+                state=state,
+                scopes=facebook.PAGE_SCOPES,
+            )
+
+    return _start(request, page_id, ChannelKind.FACEBOOK, FB_SESSION, login_url)
 
 
 @staff_required
@@ -204,27 +221,19 @@ def _said(request: HttpRequest, link) -> None:
 @staff_required
 @require_POST
 def zalo_start(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = actions.check_manage(request.user, page_id)
-    try:
-        actions.check_configured(ChannelKind.ZALO)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("channels:page", page_id=page.pk)
     verifier, challenge = zalo.pkce_pair()
-    state = secrets.token_urlsafe(24)
-    request.session[ZALO_SESSION] = {
-        "state": state,
-        "page_id": page.pk,
-        "verifier": verifier,
-        "at": time.time(),
-    }
-    with zalo.ZaloClient.from_settings() as client:
-        url = client.permission_url(
-            redirect_uri=absolute_url(reverse("channels:zalo-callback")),
-            code_challenge=challenge,
-            state=state,
-        )
-    return redirect(url)
+
+    def permission_url(state: str) -> str:
+        with zalo.ZaloClient.from_settings() as client:
+            return client.permission_url(
+                redirect_uri=absolute_url(reverse("channels:zalo-callback")),
+                code_challenge=challenge,
+                state=state,
+            )
+
+    return _start(
+        request, page_id, ChannelKind.ZALO, ZALO_SESSION, permission_url, verifier=verifier
+    )
 
 
 @staff_required

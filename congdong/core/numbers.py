@@ -40,6 +40,11 @@ class Percent(float):
 
     __slots__ = ()
 
+    @classmethod
+    def of(cls, part: float, whole: float) -> Percent:
+        """`part` as a share of `whole`, rounded to one decimal; 0 for an empty whole."""
+        return cls(round(100 * part / whole, 1) if whole else 0.0)
+
 
 def _english() -> bool:
     return (get_language() or "vi")[:2] == "en"

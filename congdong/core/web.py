@@ -5,17 +5,19 @@ from __future__ import annotations
 import functools
 import ipaddress
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from congdong.core.errors import ActionError, each
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+T = TypeVar("T")
 
 
 def form_error(form: forms.Form, exc: ActionError) -> None:
@@ -114,6 +116,30 @@ def network_of(ip: str | None) -> str | None:
             return str(address.ipv4_mapped)
         return str(ipaddress.IPv6Network((address, 64), strict=False))
     return str(address)
+
+
+def act_and_tell(
+    request: HttpRequest, do: Callable[[], T], done: str | Callable[[T], str]
+) -> T | None:
+    """A button's action that goes back to a page: runs `do()`; its refusal becomes an error
+    message (and None is returned), its success the message `done` (or `done(result)`) and the
+    result."""
+    try:
+        result = do()
+    except ActionError as exc:
+        messages.error(request, str(exc.message))
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return result
+
+
+def paged(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, str]:
+    """The page of `items` that `?trang=` asks for, and the request's other parameters
+    ("a=1&b=2") that _pager.html keeps on its links to the pages before and after."""
+    page = Paginator(items, per_page).get_page(request.GET.get("trang"))
+    others = request.GET.copy()
+    others.pop("trang", None)
+    return page, others.urlencode()
 
 
 def posted_move(

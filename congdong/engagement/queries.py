@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -203,21 +203,21 @@ def top_staff_referrers(where: Scope, limit: int = 20) -> list[Referrer]:
     ]
 
 
+def _published_in_structure(structure_id: int) -> QuerySet[Post]:
+    """The published posts of the active pages of a structure, with what a post card shows."""
+    return Post.objects.filter(
+        state=PostState.PUBLISHED,
+        page__status=PageStatus.ACTIVE,
+        page__unit__structure_id=structure_id,
+    ).select_related("page", "page__unit", "category")
+
+
 def national_posts(structure_id: int | None, limit: int = 4) -> list[Post]:
     """The newest posts of the central page of a structure (the home page's first section)."""
     if structure_id is None:
         return []
-    posts = (
-        Post.objects.filter(
-            state=PostState.PUBLISHED,
-            page__status=PageStatus.ACTIVE,
-            page__unit__structure_id=structure_id,
-            page__unit__depth=1,
-        )
-        .select_related("page", "page__unit", "category")
-        .order_by("-published_at", "-pk")
-    )
-    return list(posts[:limit])
+    posts = _published_in_structure(structure_id).filter(page__unit__depth=1)
+    return list(posts.order_by("-published_at", "-pk")[:limit])
 
 
 def featured_posts(structure_id: int | None, days: int = 30, limit: int = 6) -> list[Post]:
@@ -226,15 +226,9 @@ def featured_posts(structure_id: int | None, days: int = 30, limit: int = 6) -> 
         return []
     since = timezone.now() - datetime.timedelta(days=days)
     posts = (
-        Post.objects.filter(
-            state=PostState.PUBLISHED,
-            page__status=PageStatus.ACTIVE,
-            page__unit__structure_id=structure_id,
-            page__unit__depth__gt=1,
-            published_at__gte=since,
-        )
+        _published_in_structure(structure_id)
+        .filter(page__unit__depth__gt=1, published_at__gte=since)
         .annotate(reaction_total=Count("reactions"))
-        .select_related("page", "page__unit", "category")
         .order_by("-reaction_total", "-published_at", "-pk")
     )
     return list(posts[:limit])

@@ -21,6 +21,7 @@ from congdong.core.clock import now_or_given
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.core.workflow import move as workflow
+from congdong.core.workflow.graph import StateGraph
 from congdong.core.write_path import checked_then_done
 from congdong.handbook.models import (
     BOARD_STATES,
@@ -72,6 +73,38 @@ def _text(value: str | None, field: str, label: str, least: int, most: int) -> s
             field=field,
         )
     return text
+
+
+def _decision(
+    graph: StateGraph,
+    current: str,
+    decision: str,
+    note: str,
+    *,
+    choose: str,
+    decided: str,
+    why: str,
+    refused: str = "",
+) -> tuple[str, str]:
+    """A person's decision on a version or a proposal: the state it moves to and its note, or
+    an error. `decision` must be one of the moves out of the graph's start (`choose`
+    otherwise), allowed from `current` (`decided` otherwise), not `refused` for another reason,
+    and with a note of at least MIN_REASON characters where the graph wants a reason (`why`
+    otherwise)."""
+    if decision not in graph.next_states(str(graph.start)):
+        refusals = Refusals()  # a missing choice and a bad note are told together
+        with refusals:
+            raise ActionError(choose, field="decision")
+        with refusals:
+            _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
+        refusals.raise_any()
+    if not graph.allowed_for_person(current, decision):
+        raise ActionError(decided, field="decision")
+    if refused:
+        raise ActionError(refused, field="decision")
+    if (current, decision) in graph.needs_reason and len(plain(note)) < MIN_REASON:
+        raise ActionError(why, field="note")
+    return decision, _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
 
 
 # --- handbook -------------------------------------------------------------------------------
@@ -294,33 +327,28 @@ def check_decide_version(
     """Publish a proposed version or send it back with a reason: a central admin who wrote
     none of its text (`access_revision_to_decide`)."""
     revision = access_revision_to_decide(user, slug, number)
-    if decision not in (RevisionState.PUBLISHED, RevisionState.RETURNED):
-        refusals = Refusals()  # a missing choice and a bad note are told together
-        with refusals:
-            raise ActionError(_("Choose: publish or send back."), field="decision")
-        with refusals:
-            _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
-        refusals.raise_any()
-    current, to = RevisionState(revision.state), RevisionState(decision)
-    if not HANDBOOK_STATES.allowed_for_person(current, to):
-        raise ActionError(
-            _("This version was already decided: %(state)s.") % {"state": current.label},
-            field="decision",
-        )
-    newer = revision.page.revisions.filter(
-        number__gt=revision.number, state=RevisionState.PUBLISHED
-    ).exists()
-    if newer and to == RevisionState.PUBLISHED:
-        raise ActionError(
-            _("A newer version of this page is already published; this one cannot replace it."),
-            field="decision",
-        )
-    if (current, to) in HANDBOOK_STATES.needs_reason and len(plain(note)) < MIN_REASON:
-        raise ActionError(
-            _("Say why the version is sent back (at least 5 characters)."), field="note"
-        )
-    text = _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
-    return VersionDecision(revision, user, to, text, now_or_given(now))
+    current = RevisionState(revision.state)
+    newer = (
+        decision == RevisionState.PUBLISHED
+        and revision.page.revisions.filter(
+            number__gt=revision.number, state=RevisionState.PUBLISHED
+        ).exists()
+    )
+    to, text = _decision(
+        HANDBOOK_STATES,
+        current,
+        decision,
+        note,
+        choose=_("Choose: publish or send back."),
+        decided=_("This version was already decided: %(state)s.") % {"state": current.label},
+        refused=(
+            _("A newer version of this page is already published; this one cannot replace it.")
+            if newer
+            else ""
+        ),
+        why=_("Say why the version is sent back (at least 5 characters)."),
+    )
+    return VersionDecision(revision, user, RevisionState(to), text, now_or_given(now))
 
 
 def do_decide_version(decision: VersionDecision) -> HandbookRevision:
@@ -478,26 +506,17 @@ def check_decide(
         )
     if post.kind != BoardKind.PROPOSAL:
         raise ActionError(_("Only proposals are accepted or not accepted."), field="decision")
-    if decision not in (BoardState.ACCEPTED, BoardState.DECLINED):
-        refusals = Refusals()  # a missing choice and a bad note are told together
-        with refusals:
-            raise ActionError(_("Choose: accepted or not accepted."), field="decision")
-        with refusals:
-            _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
-        refusals.raise_any()
-    current, to = BoardState(post.state), BoardState(decision)
-    if not BOARD_STATES.allowed_for_person(current, to):
-        raise ActionError(
-            _("This proposal was already decided: %(state)s.") % {"state": current.label},
-            field="decision",
-        )
-    least = MIN_REASON if (current, to) in BOARD_STATES.needs_reason else 0
-    if least and len(plain(note)) < least:
-        raise ActionError(
-            _("Say why the proposal is not accepted (at least 5 characters)."), field="note"
-        )
-    text = _text(note, "note", _("The note"), 0, MAX_DECISION_NOTE)
-    return Decision(post, unit, user, to, text, now_or_given(now))
+    current = BoardState(post.state)
+    to, text = _decision(
+        BOARD_STATES,
+        current,
+        decision,
+        note,
+        choose=_("Choose: accepted or not accepted."),
+        decided=_("This proposal was already decided: %(state)s.") % {"state": current.label},
+        why=_("Say why the proposal is not accepted (at least 5 characters)."),
+    )
+    return Decision(post, unit, user, BoardState(to), text, now_or_given(now))
 
 
 def do_decide(decision: Decision) -> BoardPost:

@@ -61,7 +61,7 @@ class LevelCoverage:
     @property
     def percent(self) -> Percent:
         """Share of units with an active page, in %, rounded to one decimal (0 for no units)."""
-        return Percent(round(100 * self.with_page / self.units, 1) if self.units else 0.0)
+        return Percent.of(self.with_page, self.units)
 
     @property
     def label(self) -> str:
@@ -224,6 +224,23 @@ def without_page_query(unit: Unit, as_of: datetime.date, level: str | None = Non
     return units.filter(level=level) if level else units
 
 
+def _per_child_and_level(
+    rows: QuerySet, unit_prefix: str, prefix_len: int
+) -> dict[str, dict[str, int]]:
+    """How many of `rows` stand below each child (its path, the first `prefix_len` characters
+    of theirs) at each level; `unit_prefix` leads from a row to its unit ("" for units)."""
+    counted: dict[str, dict[str, int]] = {}
+    for child, level, n in (
+        rows.order_by()
+        .annotate(child=Substr(f"{unit_prefix}path", 1, prefix_len))
+        .values("child", f"{unit_prefix}level")
+        .annotate(n=Count("pk"))
+        .values_list("child", f"{unit_prefix}level", "n")
+    ):
+        counted.setdefault(child, {})[level] = n
+    return counted
+
+
 def by_child(unit: Unit, as_of: datetime.date) -> list[tuple[Unit, list[LevelCoverage]]]:
     """Coverage of each child's subtree (e.g. each province of the country), in tree order.
     Three queries, however many children."""
@@ -231,29 +248,11 @@ def by_child(unit: Unit, as_of: datetime.date) -> list[tuple[Unit, list[LevelCov
     prefix_len = unit.depth * Unit.steplen + Unit.steplen
     exists = in_force(unit, as_of)
     below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
-    counts: dict[str, dict[str, int]] = {}
-    rows = (
-        below.order_by()
-        .annotate(child=Substr("path", 1, prefix_len))
-        .values("child", "level")
-        .annotate(n=Count("pk"))
-        .values_list("child", "level", "n")
-    )
-    for child, level, n in rows:
-        counts.setdefault(child, {})[level] = n
+    counts = _per_child_and_level(below, "", prefix_len)
     active: dict[str, dict[str, int]] = {}
     if exists:
-        rows = (
-            _active_pages(unit, as_of)
-            .filter(unit__depth__gt=unit.depth)
-            .order_by()
-            .annotate(child=Substr("unit__path", 1, prefix_len))
-            .values("child", "unit__level")
-            .annotate(n=Count("pk"))
-            .values_list("child", "unit__level", "n")
-        )
-        for child, level, n in rows:
-            active.setdefault(child, {})[level] = n
+        pages = _active_pages(unit, as_of).filter(unit__depth__gt=unit.depth)
+        active = _per_child_and_level(pages, "unit__", prefix_len)
     return [
         (child, _ordered(counts.get(child.path, {}), active.get(child.path, {}), exists))
         for child in children

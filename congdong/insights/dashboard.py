@@ -132,7 +132,7 @@ class CampaignRow:
 
     @property
     def percent(self) -> Percent:
-        return Percent(round(100 * self.done / self.targets, 1) if self.targets else 0.0)
+        return Percent.of(self.done, self.targets)
 
 
 @dataclass

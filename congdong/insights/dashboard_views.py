@@ -16,8 +16,7 @@ from congdong.core.errors import ActionError
 from congdong.core.numbers import format_date
 from congdong.insights import coverage, dashboard, sources
 from congdong.insights.figures import METRIC_BY_KEY, Metric, Period
-from congdong.insights.queries import access_insights_unit, insights_roots
-from congdong.units import queries as unit_queries
+from congdong.insights.queries import access_insights_unit, breadcrumb, insights_roots
 from congdong.units.models import Level, Unit
 
 MISSING_PER_PAGE = 50
@@ -34,20 +33,6 @@ LEVEL_COLOURS = {
 }
 
 
-def _root_of(unit: Unit, roots: list[Unit]) -> Unit:
-    """The viewer's highest unit above (or at) `unit`; the unit itself if none is found."""
-    for root in roots:
-        if unit.is_within(root):
-            return root
-    return unit
-
-
-def _breadcrumb(unit: Unit, root: Unit) -> list[Unit]:
-    """The units from the viewer's root down to `unit`'s parent: never a unit above the root,
-    whose dashboard they may not open."""
-    return [a for a in unit_queries.ancestors(unit) if a.depth >= root.depth]
-
-
 def _other_structures(unit: Unit, roots: list[Unit]) -> list[Unit]:
     return [root for root in roots if root.structure_id != unit.structure_id]
 
@@ -56,13 +41,19 @@ def _day(day: datetime.date) -> str:
     return format_date(day)
 
 
+def subtrees(request: HttpRequest, unit_view: str, template: str) -> HttpResponse:
+    """The viewer's subtrees (`template`); straight to the one's `unit_view` when there is
+    only one."""
+    roots = insights_roots(request.user)
+    if len(roots) == 1:
+        return redirect(unit_view, unit_id=roots[0].pk)
+    return render(request, template, {"roots": roots})
+
+
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """The viewer's subtrees; straight to the dashboard when there is only one."""
-    roots = insights_roots(request.user)
-    if len(roots) == 1:
-        return redirect("insights:dashboard-unit", unit_id=roots[0].pk)
-    return render(request, "insights/dashboard_index.html", {"roots": roots})
+    return subtrees(request, "insights:dashboard-unit", "insights/dashboard_index.html")
 
 
 def _presets(today: datetime.date) -> list[dict]:
@@ -124,7 +115,7 @@ def unit_dashboard(request: HttpRequest, unit_id: int) -> HttpResponse:
             "board": board,
             "period": period,
             "error": error,
-            "ancestors": _breadcrumb(unit, _root_of(unit, roots)),
+            "ancestors": breadcrumb(unit, roots),
             "others": _other_structures(unit, roots),
             "presets": _presets(today),
             "default_days": dashboard.DEFAULT_DAYS,
@@ -220,7 +211,7 @@ def unit_coverage(request: HttpRequest, unit_id: int) -> HttpResponse:
             "history": history,
             "history_chart": _coverage_chart(history),
             "missing": page,
-            "ancestors": _breadcrumb(unit, _root_of(unit, roots)),
+            "ancestors": breadcrumb(unit, roots),
             "others": _other_structures(unit, roots),
             "definition": dashboard.COVERAGE_DEFINITION,
             "coverage_definition": dashboard.COVERAGE_DEFINITION,

@@ -17,12 +17,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from congdong.core import versions
 from congdong.insights.models import SOURCE_COLUMNS, ImportedDay, Span
-from congdong.insights.rollup import LOCK_KEY, _places, add_counts, quarter_of
 from congdong.insights.rollup import VERSION as FIGURES_VERSION
+from congdong.insights.rollup import _places, add_counts, lock_figures, quarter_of
 
 # Our figure → the DayCount column it adds to (followers: see the module's docstring).
 COLUMN_OF = {
@@ -52,9 +52,7 @@ def store_days(link_id: int, page_id: int, source: str, days: dict[datetime.date
     if not days:
         return 0
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        lock_figures()
         place = _places({page_id}).get(page_id)
         old = {row.day: row for row in ImportedDay.objects.filter(link_id=link_id)}
         changes: dict[datetime.date, dict[str, int]] = defaultdict(dict)

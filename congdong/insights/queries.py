@@ -8,6 +8,7 @@ from congdong.accounts.queries import AnyUser, access_unit, scope_units
 from congdong.accounts.roles import Permission
 from congdong.pages.models import PageStatus
 from congdong.posts.models import Post, PostState
+from congdong.units import queries as unit_queries
 from congdong.units.models import Unit
 
 
@@ -37,3 +38,11 @@ def insights_roots(user: AnyUser) -> list[Unit]:
     """The highest units where `user` may read figures (one per subtree they hold; the root
     of every structure for a superuser), in tree order."""
     return scope_units(user, Permission.VIEW_INSIGHTS)[1]
+
+
+def breadcrumb(unit: Unit, roots: list[Unit]) -> list[Unit]:
+    """The units from the viewer's highest unit above (or at) `unit` (one of `roots`, their
+    `insights_roots`) down to its parent: never a unit above that, whose figures they may not
+    open."""
+    root = next((r for r in roots if unit.is_within(r)), unit)
+    return [a for a in unit_queries.ancestors(unit) if a.depth >= root.depth]

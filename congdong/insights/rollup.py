@@ -54,14 +54,20 @@ class _Place:
         self.unit_id, self.level, self.chain = unit_id, level, chain
 
 
+def lock_figures() -> None:
+    """Inside a transaction: the figures have one writer at a time until it commits (on
+    PostgreSQL; SQLite lets one writer in anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
 def store_batch(batch: Sequence[RawEvent]) -> int:
     """Store `batch` and add its new events to the figures; returns how many were new."""
     if not batch:
         return 0
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+        lock_figures()
         new = _insert_new(batch)
         if new:
             add_to_figures(new)

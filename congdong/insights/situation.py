@@ -248,7 +248,7 @@ class Rate:
     def of(cls, on_time: int, due: int, k: int) -> Rate:
         if k > 1 and due < k:
             return cls(below(k), below(k), None)
-        return cls(on_time, due, Percent(round(100 * on_time / due, 1)) if due else None)
+        return cls(on_time, due, Percent.of(on_time, due) if due else None)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import URLPattern, path
 
 from congdong.accounts.views import staff_required
@@ -20,22 +20,14 @@ from congdong.core.anonymity import below, is_hidden
 from congdong.core.errors import ActionError
 from congdong.core.numbers import format_date
 from congdong.insights import dashboard, situation, topics
+from congdong.insights.dashboard_views import subtrees
 from congdong.insights.figures import Period
-from congdong.insights.queries import access_insights_unit, insights_roots
-from congdong.units import queries as unit_queries
-from congdong.units.models import Unit
+from congdong.insights.queries import access_insights_unit, breadcrumb, insights_roots
 
 # The chart's line: Okabe–Ito blue, as on the insights dashboard.
 COLOUR = "#0072B2"
 # `?phan=tu-khoa`: the keywords part of the page.
 PART, KEYWORDS_PART = "phan", "tu-khoa"
-
-
-def _breadcrumb(unit: Unit, roots: list[Unit]) -> list[Unit]:
-    """The units from the viewer's highest unit above `unit` down to its parent: never a unit
-    above that, whose situation they may not open."""
-    root = next((r for r in roots if unit.is_within(r)), unit)
-    return [a for a in unit_queries.ancestors(unit) if a.depth >= root.depth]
 
 
 def _chart(report: situation.Situation) -> dict:
@@ -68,10 +60,7 @@ def _period(request: HttpRequest, today: datetime.date) -> tuple[Period, str]:
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """The viewer's subtrees; straight to the report when there is only one."""
-    roots = insights_roots(request.user)
-    if len(roots) == 1:
-        return redirect("feedback:situation-unit", unit_id=roots[0].pk)
-    return render(request, "insights/situation/index.html", {"roots": roots})
+    return subtrees(request, "feedback:situation-unit", "insights/situation/index.html")
 
 
 @staff_required
@@ -112,7 +101,7 @@ def unit_situation(request: HttpRequest, unit_id: int) -> HttpResponse:
             "keywords_query": later.urlencode(),
             "chart": _chart(report),
             "presets": situation.presets(today),
-            "ancestors": _breadcrumb(unit, roots),
+            "ancestors": breadcrumb(unit, roots),
             "definitions": [(str(n), str(t)) for n, t in situation.DEFINITIONS]
             + [(str(topics.DEFINITION[0]), str(topics.DEFINITION[1]))],
             "levels": [(value, situation.level_label(value)) for value in levels],

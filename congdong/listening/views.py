@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.channels.models import ChannelKind
-from congdong.core.errors import ActionError
-from congdong.core.web import client_ip
+from congdong.core.web import act_and_tell, client_ip
 from congdong.listening import actions, intake, queries
 
 # ------------------------------------------------------------------------------- webhooks
@@ -104,12 +102,11 @@ def _back(request: HttpRequest, message) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, message_id: int) -> HttpResponse:
     message = queries.access_message(request.user, message_id)
-    try:
-        actions.answer(request.user, message.pk, request.POST.get("text", ""))
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Your answer was posted as the page."))
+    act_and_tell(
+        request,
+        lambda: actions.answer(request.user, message.pk, request.POST.get("text", "")),
+        _("Your answer was posted as the page."),
+    )
     return _back(request, message)
 
 
@@ -118,15 +115,11 @@ def answer(request: HttpRequest, message_id: int) -> HttpResponse:
 def hide(request: HttpRequest, message_id: int) -> HttpResponse:
     message = queries.access_message(request.user, message_id)
     hidden = request.POST.get("an", "1") != "0"
-    try:
-        actions.hide(request.user, message.pk, hidden)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("The comment is hidden on Facebook.")
-            if hidden
-            else _("The comment is shown again on Facebook."),
-        )
+    act_and_tell(
+        request,
+        lambda: actions.hide(request.user, message.pk, hidden),
+        _("The comment is hidden on Facebook.")
+        if hidden
+        else _("The comment is shown again on Facebook."),
+    )
     return _back(request, message)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.web import client_ip, form_error
+from congdong.core.web import act_and_tell, client_ip, form_error
 from congdong.engagement.actions.eligibility import require_citizen_account
 from congdong.engagement.queries import access_public_post
 from congdong.engagement.views.citizens import to_sign_in
@@ -116,17 +116,16 @@ def appeals(request: HttpRequest) -> HttpResponse:
 def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
     form = AppealDecisionForm(request.POST)
     if form.is_valid():
-        try:
-            actions.decide_appeal(
+        act_and_tell(
+            request,
+            lambda: actions.decide_appeal(
                 request.user,
                 appeal_id,
                 form.cleaned_data["decision"] == "overturned",
                 form.cleaned_data["reason"],
-            )
-        except ActionError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Appeal decided."))
+            ),
+            _("Appeal decided."),
+        )
     else:
         messages.error(request, _("Choose a decision and give the reason."))
     return redirect("moderation:appeals")
@@ -151,12 +150,11 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 def appeal(request: HttpRequest, case_id: int) -> HttpResponse:
     form = AppealForm(request.POST)
     if form.is_valid():
-        try:
-            actions.appeal(request.user, case_id, form.cleaned_data["text"])
-        except ActionError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Your appeal was sent to the unit above."))
+        act_and_tell(
+            request,
+            lambda: actions.appeal(request.user, case_id, form.cleaned_data["text"]),
+            _("Your appeal was sent to the unit above."),
+        )
     else:
         messages.error(request, _("Explain your appeal (at least 10 characters)."))
     return redirect("moderation:mine")

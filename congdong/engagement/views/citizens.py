@@ -139,17 +139,22 @@ def _reaction_context(request: HttpRequest, post: Post) -> dict:
 # ---------------------------------------------------------------- share and refer
 
 
+def _shared_post(number: str | None) -> Post | None:
+    """The public post a share names (`tin`), if it names one; not a number is none."""
+    if not number:
+        return None
+    try:
+        return queries.access_public_post(int(number))
+    except ValueError:
+        return None
+
+
 def share_panel(request: HttpRequest, page_id: int) -> HttpResponse:
     """The share box of a page or post: the address with the person's referral code."""
     page = queries.access_public_page(page_id)
-    post = None
-    if request.GET.get("tin"):
-        try:
-            post = queries.access_public_post(int(request.GET["tin"]))
-        except ValueError:
-            post = None
-        if post is not None and post.page_id != page.pk:
-            post = None
+    post = _shared_post(request.GET.get("tin"))
+    if post is not None and post.page_id != page.pk:
+        post = None
     target = reverse("posts:public", args=[page.slug, post.pk]) if post else None
     target = target or reverse("pages:public", args=[page.slug])
     link = absolute_url(target)
@@ -176,12 +181,7 @@ def share_panel(request: HttpRequest, page_id: int) -> HttpResponse:
 def record_share(request: HttpRequest, page_id: int) -> HttpResponse:
     """Note that the person shared the link (copied it, or sent it by a channel)."""
     page = queries.access_public_page(page_id)
-    post = None
-    if request.POST.get("tin"):
-        try:
-            post = queries.access_public_post(int(request.POST["tin"]))
-        except ValueError:
-            post = None
+    post = _shared_post(request.POST.get("tin"))
     back = reverse("pages:public", args=[page.slug])
     try:
         referrals.share(request.user, page, post, request.POST.get("channel", ""))

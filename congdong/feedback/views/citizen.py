@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from congdong.core.errors import ActionError, ActionErrors, CitizenAccountNeeded
 from congdong.core.private_files import serve_file
 from congdong.core.public_cache import cached_response
-from congdong.core.web import client_ip, form_error
+from congdong.core.web import act_and_tell, client_ip, form_error
 from congdong.engagement.queries import access_public_page
 from congdong.engagement.views.citizens import sign_in_url
 from congdong.feedback import actions, queries
@@ -244,12 +244,11 @@ def reopen(request: HttpRequest, feedback_id: int) -> HttpResponse:
 def close(request: HttpRequest, feedback_id: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(sign_in_url(request, reverse("feedback:item", args=[feedback_id])))
-    try:
-        actions.close(request.user, feedback_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Thank you. The feedback is closed."))
+    act_and_tell(
+        request,
+        lambda: actions.close(request.user, feedback_id),
+        _("Thank you. The feedback is closed."),
+    )
     return redirect("feedback:item", feedback_id=feedback_id)
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 from congdong.accounts.views import staff_required
 from congdong.core.clock import WorkingCalendar
 from congdong.core.errors import ActionError
-from congdong.core.web import client_ip, form_error
+from congdong.core.web import client_ip, form_error, paged
 from congdong.feedback import actions, queries
 from congdong.feedback.forms.staff import (
     ALL,
@@ -137,12 +136,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         items = items.filter(state=state)
     if overdue_only:
         items = items & queries.overdue(now)
-    page = Paginator(queries.with_due(items), PER_PAGE).get_page(request.GET.get("trang"))
+    page, query = paged(request, queries.with_due(items), PER_PAGE)
     _mark_late(list(page.object_list), now)
     below = _mark_late(list(queries.overdue_below(user, now)[:10]), now)
 
-    query = request.GET.copy()
-    query.pop("trang", None)
     return render(
         request,
         "feedback/staff/queue.html",
@@ -154,7 +151,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "open_count": sum(n for s, n in counts.items() if s in OPEN_STATES),
             "overdue_count": late.count(),
             "below": below,
-            "query": query.urlencode(),
+            "query": query,
             "state": state,
             "now": now,
         },

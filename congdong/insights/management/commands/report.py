@@ -112,11 +112,7 @@ class Command(BaseCommand):
         output: str | None,
         **options: Any,
     ) -> None:
-        fmt = _format(format, COVERAGE_FORMATS)
-        if fmt in BINARY_FORMATS and not output:
-            raise CommandError(
-                _("The %(format)s format is a file: give one with --output.") % {"format": fmt}
-            )
+        fmt = _format(format, COVERAGE_FORMATS, output)
         day = _date(as_of)
         found = _structure(structure, day or timezone.localdate())
         # No date: the last day of the structure's life (today for the current one).
@@ -151,7 +147,7 @@ class Command(BaseCommand):
         output: str | None,
         **options: Any,
     ) -> None:
-        fmt = _format(format, PAGE_FORMATS)
+        fmt = _format(format, PAGE_FORMATS, output)
         end_day = _date(end) or timezone.localdate()
         start_day = _date(start) or figures.EPOCH
         if start_day > end_day:
@@ -195,11 +191,7 @@ class Command(BaseCommand):
     ) -> None:
         from congdong.insights import situation as situation_report
 
-        fmt = _format(format, SITUATION_FORMATS)
-        if fmt in BINARY_FORMATS and not output:
-            raise CommandError(
-                _("The %(format)s format is a file: give one with --output.") % {"format": fmt}
-            )
+        fmt = _format(format, SITUATION_FORMATS, output)
         if period and (start or end):
             raise CommandError(_("Give either --period or --from and --to, not both."))
         if level and level not in Level.values:
@@ -241,11 +233,16 @@ class Command(BaseCommand):
         self.stdout.write(data.decode("utf-8-sig" if binary else "utf-8"))
 
 
-def _format(value: str, allowed: tuple[str, ...]) -> str:
+def _format(value: str, allowed: tuple[str, ...], output: str | None) -> str:
+    """One of the `allowed` formats; a file's (`BINARY_FORMATS`) only with an --output."""
     if value not in allowed:
         raise CommandError(
             _("Unknown format “%(format)s”; choose one of: %(choices)s.")
             % {"format": value, "choices": ", ".join(allowed)}
+        )
+    if value in BINARY_FORMATS and not output:
+        raise CommandError(
+            _("The %(format)s format is a file: give one with --output.") % {"format": value}
         )
     return value
 
