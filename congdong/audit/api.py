@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.audit import queries
 from congdong.audit.models import Outcome, Via
+from congdong.core.api import MAX_OFFSET
 
 router = Router(tags=["audit"])
 
@@ -49,7 +50,7 @@ def entry_list(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Audit rows of the units where the caller reads the log (and below), newest first;
     `since` and `until` are days in local time, both included."""

@@ -13,6 +13,7 @@ from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.breaches import actions, queries
 from congdong.breaches.models import Breach, BreachState
 from congdong.breaches.notice import draft
+from congdong.core.api import MAX_OFFSET
 from congdong.core.casework.api import CaseTransitionOut
 
 router = Router(tags=["breaches"])
@@ -104,7 +105,7 @@ def breach_list(
     open_only: bool = Query(False, description="only breaches not yet notified"),
     overdue: bool = False,
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Breaches of the caller's units (and below), nearest notice deadline first."""
     items = queries.to_handle(request.user).order_by("notice_due_at", "pk")

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from congdong.accounts.api import TokenOut, account_summary
 from congdong.accounts.tokens import TOKEN_OR_SESSION
+from congdong.core.api import MAX_OFFSET
 from congdong.core.casework.api import CaseTransitionOut
 from congdong.core.web import client_ip
 from congdong.privacy import actions, export, queries, signup
@@ -227,7 +228,7 @@ def staff_list(
     request: HttpRequest,
     open_only: bool = Query(False, description="only requests still to answer"),
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """All citizens' requests, for data protection officers of the central unit (others: an
     empty list). Nearest deadline first."""
