@@ -24,9 +24,9 @@ from tests.breaches.conftest import (
     NOW,
     World,
     fields,
-    vn,
     world,  # noqa: F401  (the breach tests' fixture)
 )
+from tests.clock import vn
 from tests.core.together import in_threads
 
 S = BreachState
