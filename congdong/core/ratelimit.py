@@ -1,4 +1,4 @@
-"""Fixed-window rate limits kept in the cache (Redis at scale, shared by every process).
+"""Rate limits kept in the cache (Redis at scale, shared by every process).
 
 In the embedded default the cache is in-process memory: limits are then per process, which is
 what one laptop runs anyway.
@@ -26,20 +26,11 @@ class RateLimited(ActionError):
 def hit(scope: str, who: object, limit: int, window: int = 60, what: str | None = None) -> None:
     """Count one use of `scope` by `who`; raise RateLimited past `limit` per `window` seconds.
 
-    cache.add + cache.incr are atomic in Redis and in the local-memory cache, so parallel
-    requests cannot all slip under the limit.
+    The window slides (see below): there is no minute boundary at which a whole allowance
+    comes back, so no burst gets twice the limit across it.
     """
-    now = time.time()
-    slot = int(now // window)
-    key = f"rl:{scope}:{who}:{slot}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 5)
-        used = 1
-    if used > limit:
-        wait = max(1, int((slot + 1) * window - now) + 1)
+    wait = allow(scope, who, limit, window)
+    if wait:
         raise RateLimited(
             ngettext(
                 "Too many %(what)s: at most %(limit)d a minute. Try again in %(wait)d second.",
@@ -51,46 +42,17 @@ def hit(scope: str, who: object, limit: int, window: int = 60, what: str | None 
         )
 
 
-# ---------------------------------------------------------------- failures and per-request limits
-# Failed staff logins: each try is counted before the password is checked (`allow`), and a
-# success gives its count back (`give_back`), so only failures stay counted.
-
-
-def _window_key(scope: str, who: object, window: int, now: float) -> tuple[str, int]:
-    slot = int(now // window)
-    wait = max(1, int((slot + 1) * window - now) + 1)
-    return f"rl:{scope}:{who}:{slot}", wait
-
-
-def give_back(scope: str, who: object, window: int) -> None:
-    """Take back one use counted by `allow` in the current window (a try that succeeded)."""
-    key, _wait = _window_key(scope, who, window, time.time())
-    try:
-        if cache.decr(key) < 0:
-            cache.set(key, 0, timeout=window + 5)
-    except ValueError:  # the window ended in between: nothing left to take back
-        pass
-
-
 def allow(scope: str, who: object, limit: int, window: int = 60) -> int:
     """Count one request; 0 if it is within `limit`, else the seconds to wait (Retry-After).
 
-    The same atomic add + incr as `hit`, without the message: of N parallel callers exactly
-    `limit` get 0 in one window, whichever process they run in (Redis) or thread (local memory).
+    Of N parallel callers exactly `limit` get 0 in one window, whichever process they run in
+    (Redis) or thread (local memory); a refused request is not counted.
     """
-    now = time.time()
-    key, wait = _window_key(scope, who, window, now)
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        used = cache.incr(key)
-    except ValueError:
-        cache.add(key, 1, timeout=window + 5)
-        used = 1
-    return wait if used > limit else 0
+    return sliding_take(scope, who, limit, window)
 
 
 # ---------------------------------------------------------------- sliding windows
-# Secrets (passwords, codes) are counted in a window that slides: it is cut into SLICES slots
+# Every limit is counted in a window that slides: it is cut into SLICES slots
 # and the count is the sum of the last SLICES of them, so a failure is forgotten between
 # window × (SLICES − 1) / SLICES and window after it happened, whatever the clock says — no
 # boundary where a whole window's allowance comes back at once (with fixed windows a guesser
