@@ -12,12 +12,14 @@ from django.test import Client
 from congdong.accounts.models import User
 from congdong.units.actions import do_import_structure
 from congdong.units.models import Level, Unit
-from congdong_tools.demo.personas import DEMO_PASSWORD, ensure_personas
+from congdong_tools.demo.personas import CITIZEN, DEMO_PASSWORD, PERSONAS, ensure_personas
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Both structures, imported once from the shipped data, for every database test.
+    """Both structures, imported once from the shipped data, and the demo personas, for every
+    database test (granting the personas' roles cost a third of a second in each test that
+    asked for them, a fifth of the suite's time).
 
     Transactional tests (tests/e2e) flush the database; pytest-django runs them last.
     """
@@ -25,6 +27,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
         do_import_structure("2022")
         do_import_structure("2025")
         _REFERENCE.extend(_rows_of(_reference_models()))
+        from django.test import override_settings
+
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            ensure_personas()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -43,7 +49,10 @@ def own_files_per_worker(request, tmp_path_factory) -> None:
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # PBKDF2 at production strength costs ~0.3 s per password; tests create many accounts.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -59,9 +68,12 @@ def demo_personas() -> dict[str, User]:
     """What the `personas` fixture gives, for a module's world (tests/worlds.py)."""
     if not Unit.objects.exists():
         _reference_data_again()
-    users = {user.username: user for _persona, user in ensure_personas()}
-    users["admin"] = User.objects.get(username="admin")
-    return users
+    names = [persona.username for persona in PERSONAS] + ["admin"]
+    found = {user.username: user for user in User.objects.filter(username__in=names)}
+    if len(found) < len(names) or not User.objects.filter(phone=CITIZEN["phone"]).exists():
+        ensure_personas()  # after a flush, or a test that deleted one
+        found = {user.username: user for user in User.objects.filter(username__in=names)}
+    return {name: found[name] for name in names}
 
 
 def _reference_data_again() -> None:

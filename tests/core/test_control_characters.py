@@ -59,7 +59,7 @@ def test_a_post_title_body_tags_and_reject_reason(world):  # noqa: F811 (the fix
 
 def test_a_citizen_name_at_signup(db):
     user = do_citizen_signup(
-        check_citizen_signup("+84912345678", f"Trần{NUL} Thị Bình", datetime.date(1990, 5, 1))
+        check_citizen_signup("+84912000111", f"Trần{NUL} Thị Bình", datetime.date(1990, 5, 1))
     )
     user.refresh_from_db()
     assert user.full_name == "Trần Thị Bình"
