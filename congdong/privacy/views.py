@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congdong.accounts.forms import ProfileForm
@@ -268,7 +269,10 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 # The shared deadline casework (core.casework) with the data requests' wording.
 
 SCREEN = casework.Screens(
-    CASES, "privacy/staff_detail.html", {"answer": AnswerForm, "refuse": RefuseForm}
+    CASES,
+    "privacy/staff_detail.html",
+    {"answer": AnswerForm, "refuse": RefuseForm},
+    guard=staff_required,
 )
 
 
@@ -321,25 +325,9 @@ def staff_take(request: HttpRequest, request_id: int) -> HttpResponse:
     return redirect("privacy:staff-detail", item.pk)
 
 
-@require_POST
-@staff_required
-def staff_answer(request: HttpRequest, request_id: int) -> HttpResponse:
-    return SCREEN.move(
-        request,
-        request_id,
-        "answer",
-        lambda item, data: actions.answer(request.user, item.pk, data["answer"]),
-        _("The answer was sent to the citizen."),
-    )
-
-
-@require_POST
-@staff_required
-def staff_refuse(request: HttpRequest, request_id: int) -> HttpResponse:
-    return SCREEN.move(
-        request,
-        request_id,
-        "refuse",
-        lambda item, data: actions.refuse(request.user, item.pk, data["reason"]),
-        _("The refusal and its legal reason were sent."),
-    )
+staff_answer = SCREEN.move_view(
+    "answer", actions.answer, "answer", gettext_lazy("The answer was sent to the citizen.")
+)
+staff_refuse = SCREEN.move_view(
+    "refuse", actions.refuse, "reason", gettext_lazy("The refusal and its legal reason were sent.")
+)
