@@ -16,7 +16,7 @@ from congdong.accounts.views import staff_required
 from congdong.audit.record import record_read
 from congdong.core.errors import ActionError
 from congdong.core.private_files import serve_file
-from congdong.core.web import form_error, rule_errors
+from congdong.core.web import act_and_tell, form_error, rule_errors
 from congdong.pages.queries import can_operate
 from congdong.posts import actions, queries
 from congdong.posts.actions import RegulationError
@@ -321,12 +321,11 @@ def inline_picture(request: HttpRequest) -> JsonResponse:
 @staff_required
 @require_POST
 def remove_media(request: HttpRequest, post_id: int, kind: str, media_id: int) -> HttpResponse:
-    try:
-        actions.remove_media(request.user, post_id, kind, media_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Removed from the post."))
+    act_and_tell(
+        request,
+        lambda: actions.remove_media(request.user, post_id, kind, media_id),
+        _("Removed from the post."),
+    )
     return redirect("posts:detail", post_id=post_id)
 
 

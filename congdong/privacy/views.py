@@ -27,7 +27,7 @@ from congdong.core.casework import views as casework
 from congdong.core.casework.forms import RefuseForm
 from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.numbers import format_datetime
-from congdong.core.web import client_ip, form_error, rule_errors
+from congdong.core.web import act_and_tell, client_ip, form_error, rule_errors
 from congdong.privacy import actions, export, policy, queries, signup
 from congdong.privacy.forms import (
     AnswerForm,
@@ -142,16 +142,14 @@ def download(request: HttpRequest) -> HttpResponse:
 @require_POST
 @citizen_required
 def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
-    try:
-        consent = actions.withdraw(request.user, consent_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
+    act_and_tell(
+        request,
+        lambda: actions.withdraw(request.user, consent_id),
+        lambda consent: (
             _("Consent withdrawn: %(purpose)s.")
-            % {"purpose": ConsentPurpose(consent.purpose).label},
-        )
+            % {"purpose": ConsentPurpose(consent.purpose).label}
+        ),
+    )
     return redirect("privacy:mine")
 
 
@@ -316,12 +314,9 @@ def staff_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @staff_required
 def staff_take(request: HttpRequest, request_id: int) -> HttpResponse:
     item = queries.access_data_request(request.user, request_id)
-    try:
-        actions.take(request.user, item.pk)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("You are handling this request."))
+    act_and_tell(
+        request, lambda: actions.take(request.user, item.pk), _("You are handling this request.")
+    )
     return redirect("privacy:staff-detail", item.pk)
 
 
