@@ -37,23 +37,27 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
 )
-api.add_router("/", units_router)
-api.add_router("/", accounts_router)
-api.add_router("/", pages_router)
-api.add_router("/", posts_router)
-api.add_router("/", campaigns_router)
-api.add_router("/", channels_router)
-api.add_router("/", syndication_router)
-api.add_router("/", engagement_router)
-api.add_router("/", insights_router)
-api.add_router("/", feedback_router)
-api.add_router("/", situation_router)  # /feedback/situation/…: insights' report on feedback
-api.add_router("/", handbook_router)
-api.add_router("/", takedown_router)
-api.add_router("/", moderation_router)
-api.add_router("/", audit_router)
-api.add_router("/", breaches_router)
-api.add_router("/", privacy_router)
+# Every app's router at the root: their own paths say where they stand.
+for router in (
+    units_router,
+    accounts_router,
+    pages_router,
+    posts_router,
+    campaigns_router,
+    channels_router,
+    syndication_router,
+    engagement_router,
+    insights_router,
+    feedback_router,
+    situation_router,  # /feedback/situation/…: insights' report on feedback
+    handbook_router,
+    takedown_router,
+    moderation_router,
+    audit_router,
+    breaches_router,
+    privacy_router,
+):
+    api.add_router("/", router)
 
 
 @api.exception_handler(ActionError)

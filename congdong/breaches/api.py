@@ -50,22 +50,15 @@ class BreachOut(Schema):
     def resolve_unit(item: Breach) -> str:
         return item.unit.full_name
 
-    @staticmethod
-    def resolve_overdue(item: Breach) -> bool:
-        return queries.CASES.is_late(item)
-
-    @staticmethod
-    def resolve_minutes_left(item: Breach) -> int | None:
-        return queries.CASES.minutes_left(item)
+    resolve_overdue = staticmethod(queries.CASES.is_late)
+    resolve_minutes_left = staticmethod(queries.CASES.minutes_left)
 
 
 class BreachDetailOut(BreachOut):
     history: list[BreachTransitionOut]
     notice_text: str
 
-    @staticmethod
-    def resolve_history(item: Breach) -> list:
-        return queries.history(item)
+    resolve_history = staticmethod(queries.history)
 
     @staticmethod
     def resolve_notice_text(item: Breach) -> str:

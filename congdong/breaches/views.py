@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congdong.accounts.queries import workspace_units
@@ -27,6 +28,7 @@ SCREEN = casework.Screens(
     "breaches/detail.html",
     {"notify": NotifyForm, "close": CloseForm},
     extra=lambda item: {"may_close": item.state != BreachState.CLOSED},
+    guard=staff_required,
 )
 
 
@@ -61,9 +63,7 @@ def new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
-def detail(request: HttpRequest, breach_id: int) -> HttpResponse:
-    return SCREEN.detail(request, breach_id)
+detail = SCREEN.detail_view()
 
 
 @require_POST
@@ -84,16 +84,7 @@ def notify(request: HttpRequest, breach_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-@staff_required
-def close(request: HttpRequest, breach_id: int) -> HttpResponse:
-    return SCREEN.move(
-        request,
-        breach_id,
-        "close",
-        lambda item, data: actions.close(request.user, item.pk, data["note"]),
-        _("The breach was closed."),
-    )
+close = SCREEN.move_view("close", actions.close, "note", gettext_lazy("The breach was closed."))
 
 
 DOWNLOADS = {"txt": ("text/plain", False), "md": ("text/markdown", True)}

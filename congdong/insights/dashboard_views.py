@@ -47,7 +47,7 @@ def subtrees(request: HttpRequest, unit_view: str, template: str) -> HttpRespons
     roots = insights_roots(request.user)
     if len(roots) == 1:
         return redirect(unit_view, unit_id=roots[0].pk)
-    return render(request, template, {"roots": roots})
+    return render(request, template, {"roots": roots, "unit_view": unit_view})
 
 
 @staff_required

@@ -14,7 +14,7 @@ from congdong.accounts.queries import members_of
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.web import form_error
+from congdong.core.web import act_and_tell, form_error
 from congdong.pages import actions, queries
 from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus
@@ -23,12 +23,13 @@ from congdong.pages.models import PAGE_STATES, Page, PageStatus
 @staff_required
 @require_POST
 def create(request: HttpRequest, unit_id: int) -> HttpResponse:
-    try:
-        page = actions.create_page(request.user, unit_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
+    page = act_and_tell(
+        request,
+        lambda: actions.create_page(request.user, unit_id),
+        _("The page is set up. Check its profile, then open it."),
+    )
+    if page is None:
         return redirect("accounts:workspace-unit", unit_id=unit_id)
-    messages.success(request, _("The page is set up. Check its profile, then open it."))
     return redirect("pages:settings", page_id=page.pk)
 
 
@@ -83,16 +84,13 @@ def move(request: HttpRequest, page_id: int) -> HttpResponse:
     form = MoveForm(request.POST)
     form.is_valid()
     data = form.cleaned_data
-    try:
-        page = actions.move_page(
+    act_and_tell(
+        request,
+        lambda: actions.move_page(
             request.user, page_id, data.get("status", ""), data.get("reason", "")
-        )
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request, _("The page is now %(status)s.") % {"status": PageStatus(page.status).label}
-        )
+        ),
+        lambda page: _("The page is now %(status)s.") % {"status": PageStatus(page.status).label},
+    )
     return redirect("pages:settings", page_id=page_id)
 
 

@@ -6,20 +6,13 @@ import datetime
 
 from django.db import transaction
 
-from congdong.posts.models import (
-    ApprovalLevel,
-    ApprovalRule,
-    Category,
-    ForbiddenPhrase,
-    PhraseAction,
-    Regulation,
-)
+from congdong.posts import models
 from congdong.units.models import Level
 
-A = ApprovalLevel
+A = models.ApprovalLevel
 # (code, name, default approval level, source required, revision approved again,
 #  {posting level: approval level} overrides). Names are proper Vietnamese titles: not translated.
-DEFAULT_CATEGORIES: list[tuple[str, str, ApprovalLevel, bool, bool, dict[str, ApprovalLevel]]] = [
+DEFAULT_CATEGORIES: list[tuple[str, str, A, bool, bool, dict[str, A]]] = [
     ("hoat-dong-mat-tran", "Hoạt động của Mặt trận", A.SAME_UNIT, False, False, {}),
     ("dai-doan-ket", "Đại đoàn kết toàn dân tộc", A.SAME_UNIT, False, True, {}),
     (
@@ -40,22 +33,22 @@ DEFAULT_CATEGORIES: list[tuple[str, str, ApprovalLevel, bool, bool, dict[str, Ap
 ]
 
 # Fake pages collected donations into a private account: that is blocked outright.
-DEFAULT_PHRASES: list[tuple[str, PhraseAction]] = [
-    ("chuyển khoản vào tài khoản cá nhân", PhraseAction.BLOCK),
-    ("ủng hộ qua tài khoản cá nhân", PhraseAction.BLOCK),
-    ("tin đồn", PhraseAction.WARN),
-    ("chưa được kiểm chứng", PhraseAction.WARN),
-    ("nghe nói", PhraseAction.WARN),
+DEFAULT_PHRASES: list[tuple[str, models.PhraseAction]] = [
+    ("chuyển khoản vào tài khoản cá nhân", models.PhraseAction.BLOCK),
+    ("ủng hộ qua tài khoản cá nhân", models.PhraseAction.BLOCK),
+    ("tin đồn", models.PhraseAction.WARN),
+    ("chưa được kiểm chứng", models.PhraseAction.WARN),
+    ("nghe nói", models.PhraseAction.WARN),
 ]
 
 
-def ensure_default_regulation() -> Regulation:
+def ensure_default_regulation() -> models.Regulation:
     """Version 1 of the regulation with its categories, rules and phrases; created once.
 
     If version 1 exists (perhaps edited by an admin since) it is returned unchanged.
     """
     with transaction.atomic():
-        regulation, created = Regulation.objects.get_or_create(
+        regulation, created = models.Regulation.objects.get_or_create(
             version=1,
             defaults={
                 "title": "Quy chế thông tin, tuyên truyền trên trang cộng đồng",
@@ -65,7 +58,7 @@ def ensure_default_regulation() -> Regulation:
         if not created:
             return regulation
         for order, (code, name, level, source, revision, rules) in enumerate(DEFAULT_CATEGORIES):
-            category = Category.objects.create(
+            category = models.Category.objects.create(
                 regulation=regulation,
                 code=code,
                 name=name,
@@ -74,12 +67,12 @@ def ensure_default_regulation() -> Regulation:
                 requires_source=source,
                 revision_needs_approval=revision,
             )
-            ApprovalRule.objects.bulk_create(
-                ApprovalRule(category=category, level=posting, approval_level=approval)
+            models.ApprovalRule.objects.bulk_create(
+                models.ApprovalRule(category=category, level=posting, approval_level=approval)
                 for posting, approval in rules.items()
             )
-        ForbiddenPhrase.objects.bulk_create(
-            ForbiddenPhrase(regulation=regulation, phrase=phrase, action=action)
+        models.ForbiddenPhrase.objects.bulk_create(
+            models.ForbiddenPhrase(regulation=regulation, phrase=phrase, action=action)
             for phrase, action in DEFAULT_PHRASES
         )
     return regulation

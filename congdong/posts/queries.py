@@ -15,17 +15,10 @@ from congdong.accounts.queries import AnyUser, Scope, can, scope, within
 from congdong.accounts.roles import Permission
 from congdong.pages.models import Page, PageOperator, PageQuerySet, PageStatus
 from congdong.pages.queries import can_operate, require_page_scope
-from congdong.posts.models import (
-    ApprovalLevel,
-    Post,
-    PostAttachment,
-    PostImage,
-    PostRevision,
-    PostState,
-    PostTransition,
-    Regulation,
-    RevisionState,
-)
+from congdong.posts.models.media import PostAttachment, PostImage
+from congdong.posts.models.post import Post, PostState, PostTransition
+from congdong.posts.models.regulation import ApprovalLevel, Regulation
+from congdong.posts.models.revision import PostRevision, RevisionState
 from congdong.units.models import Unit
 
 

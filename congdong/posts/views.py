@@ -4,6 +4,9 @@ post, with its reactions and comments, is composed in congdong/site/views.py (`p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +19,7 @@ from congdong.accounts.views import staff_required
 from congdong.audit.record import record_read
 from congdong.core.errors import ActionError
 from congdong.core.private_files import serve_file
-from congdong.core.web import form_error, rule_errors
+from congdong.core.web import act_and_tell, form_error, rule_errors
 from congdong.pages.queries import can_operate
 from congdong.posts import actions, queries
 from congdong.posts.actions import RegulationError
@@ -321,12 +324,11 @@ def inline_picture(request: HttpRequest) -> JsonResponse:
 @staff_required
 @require_POST
 def remove_media(request: HttpRequest, post_id: int, kind: str, media_id: int) -> HttpResponse:
-    try:
-        actions.remove_media(request.user, post_id, kind, media_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Removed from the post."))
+    act_and_tell(
+        request,
+        lambda: actions.remove_media(request.user, post_id, kind, media_id),
+        _("Removed from the post."),
+    )
     return redirect("posts:detail", post_id=post_id)
 
 
@@ -371,23 +373,42 @@ def _decided(request: HttpRequest, post: Post, text: str, error: bool = False) -
     return redirect("posts:queue")
 
 
+Decided = TypeVar("Decided", Post, PostRevision)
+
+
+def _decide(
+    request: HttpRequest,
+    item: Decided,
+    act: Callable[[], Decided],
+    done: str | Callable[[Decided], str],
+    answer: Callable[..., HttpResponse],
+) -> HttpResponse:
+    """A decision taken from the queue: `act()`, then `answer(request, item, text, error)` —
+    `_decided` or `_revision_decided` — with the action's refusal or `done` (or `done(item)`)."""
+    try:
+        item = act()
+    except ActionError as exc:
+        return answer(request, item, str(exc.message), error=True)
+    return answer(request, item, done(item) if callable(done) else done)
+
+
 @staff_required
 @require_POST
 def approve(request: HttpRequest, post_id: int) -> HttpResponse:
     """Approve, then publish now or schedule: one decision, so both happen or neither does."""
     post = queries.access_post_to_approve(request.user, post_id)
     form = PublishForm(request.POST)
-    try:
+
+    def approve_and_publish() -> Post:
         if not form.is_valid():
             raise ActionError(" ".join(form.errors.get("publish_at", [])))
         with transaction.atomic():
             actions.approve(request.user, post_id)
-            post = actions.publish_or_schedule(
+            return actions.publish_or_schedule(
                 request.user, post_id, form.cleaned_data["publish_at"]
             )
-    except ActionError as exc:
-        return _decided(request, post, str(exc.message), error=True)
-    return _decided(request, post, _published_message(post))
+
+    return _decide(request, post, approve_and_publish, _published_message, _decided)
 
 
 def _reason(request: HttpRequest, missing: str) -> str:
@@ -404,12 +425,15 @@ def _reason(request: HttpRequest, missing: str) -> str:
 def reject(request: HttpRequest, post_id: int) -> HttpResponse:
     """Send the post back to its author with a reason they will see."""
     post = queries.access_post_to_approve(request.user, post_id)
-    try:
-        reason = _reason(request, _("Say why the post is sent back."))
-        post = actions.reject(request.user, post_id, reason)
-    except ActionError as exc:
-        return _decided(request, post, str(exc.message), error=True)
-    return _decided(request, post, _("Sent back to the author with your reason."))
+    return _decide(
+        request,
+        post,
+        lambda: actions.reject(
+            request.user, post_id, _reason(request, _("Say why the post is sent back."))
+        ),
+        _("Sent back to the author with your reason."),
+        _decided,
+    )
 
 
 def _revision_decided(
@@ -432,11 +456,13 @@ def _revision_decided(
 def approve_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
     """Apply the revision to the published post."""
     revision = queries.access_revision_to_decide(request.user, revision_id)
-    try:
-        revision = actions.approve_revision(request.user, revision_id)
-    except ActionError as exc:
-        return _revision_decided(request, revision, str(exc.message), error=True)
-    return _revision_decided(request, revision, _("Revision approved; the post now shows it."))
+    return _decide(
+        request,
+        revision,
+        lambda: actions.approve_revision(request.user, revision_id),
+        _("Revision approved; the post now shows it."),
+        _revision_decided,
+    )
 
 
 @staff_required
@@ -444,12 +470,15 @@ def approve_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
 def reject_revision(request: HttpRequest, revision_id: int) -> HttpResponse:
     """Refuse the revision with a reason; the published text stays."""
     revision = queries.access_revision_to_decide(request.user, revision_id)
-    try:
-        reason = _reason(request, _("Say why the revision is refused."))
-        revision = actions.reject_revision(request.user, revision_id, reason)
-    except ActionError as exc:
-        return _revision_decided(request, revision, str(exc.message), error=True)
-    return _revision_decided(request, revision, _("Revision refused with your reason."))
+    return _decide(
+        request,
+        revision,
+        lambda: actions.reject_revision(
+            request.user, revision_id, _reason(request, _("Say why the revision is refused."))
+        ),
+        _("Revision refused with your reason."),
+        _revision_decided,
+    )
 
 
 # --- a post's files ---------------------------------------------------------------------------

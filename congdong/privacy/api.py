@@ -60,9 +60,7 @@ class RequestOut(Schema):
     answered_at: datetime.datetime | None
     overdue: bool
 
-    @staticmethod
-    def resolve_overdue(item: DataRequest) -> bool:
-        return queries.CASES.is_late(item)
+    resolve_overdue = staticmethod(queries.CASES.is_late)
 
 
 class RequestTransitionOut(CaseTransitionOut):
@@ -82,9 +80,7 @@ class StaffRequestOut(RequestOut):
 class StaffRequestDetailOut(StaffRequestOut):
     history: list[RequestTransitionOut]
 
-    @staticmethod
-    def resolve_history(item: DataRequest) -> list:
-        return queries.history(item)
+    resolve_history = staticmethod(queries.history)
 
 
 class StaffRequestListItemOut(Schema):
@@ -104,9 +100,7 @@ class StaffRequestListItemOut(Schema):
     citizen_name: str
     handled_by_id: int | None
 
-    @staticmethod
-    def resolve_overdue(item: DataRequest) -> bool:
-        return queries.CASES.is_late(item)
+    resolve_overdue = staticmethod(queries.CASES.is_late)
 
     @staticmethod
     def resolve_citizen_name(item: DataRequest) -> str:

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from congdong.accounts.forms import ProfileForm
@@ -26,7 +27,7 @@ from congdong.core.casework import views as casework
 from congdong.core.casework.forms import RefuseForm
 from congdong.core.errors import ActionError, CitizenAccountNeeded
 from congdong.core.numbers import format_datetime
-from congdong.core.web import client_ip, form_error, rule_errors
+from congdong.core.web import act_and_tell, client_ip, form_error, rule_errors
 from congdong.privacy import actions, export, policy, queries, signup
 from congdong.privacy.forms import (
     AnswerForm,
@@ -141,16 +142,14 @@ def download(request: HttpRequest) -> HttpResponse:
 @require_POST
 @citizen_required
 def withdraw(request: HttpRequest, consent_id: int) -> HttpResponse:
-    try:
-        consent = actions.withdraw(request.user, consent_id)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
+    act_and_tell(
+        request,
+        lambda: actions.withdraw(request.user, consent_id),
+        lambda consent: (
             _("Consent withdrawn: %(purpose)s.")
-            % {"purpose": ConsentPurpose(consent.purpose).label},
-        )
+            % {"purpose": ConsentPurpose(consent.purpose).label}
+        ),
+    )
     return redirect("privacy:mine")
 
 
@@ -268,7 +267,10 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 # The shared deadline casework (core.casework) with the data requests' wording.
 
 SCREEN = casework.Screens(
-    CASES, "privacy/staff_detail.html", {"answer": AnswerForm, "refuse": RefuseForm}
+    CASES,
+    "privacy/staff_detail.html",
+    {"answer": AnswerForm, "refuse": RefuseForm},
+    guard=staff_required,
 )
 
 
@@ -312,34 +314,15 @@ def staff_detail(request: HttpRequest, request_id: int) -> HttpResponse:
 @staff_required
 def staff_take(request: HttpRequest, request_id: int) -> HttpResponse:
     item = queries.access_data_request(request.user, request_id)
-    try:
-        actions.take(request.user, item.pk)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("You are handling this request."))
+    act_and_tell(
+        request, lambda: actions.take(request.user, item.pk), _("You are handling this request.")
+    )
     return redirect("privacy:staff-detail", item.pk)
 
 
-@require_POST
-@staff_required
-def staff_answer(request: HttpRequest, request_id: int) -> HttpResponse:
-    return SCREEN.move(
-        request,
-        request_id,
-        "answer",
-        lambda item, data: actions.answer(request.user, item.pk, data["answer"]),
-        _("The answer was sent to the citizen."),
-    )
-
-
-@require_POST
-@staff_required
-def staff_refuse(request: HttpRequest, request_id: int) -> HttpResponse:
-    return SCREEN.move(
-        request,
-        request_id,
-        "refuse",
-        lambda item, data: actions.refuse(request.user, item.pk, data["reason"]),
-        _("The refusal and its legal reason were sent."),
-    )
+staff_answer = SCREEN.move_view(
+    "answer", actions.answer, "answer", gettext_lazy("The answer was sent to the citizen.")
+)
+staff_refuse = SCREEN.move_view(
+    "refuse", actions.refuse, "reason", gettext_lazy("The refusal and its legal reason were sent.")
+)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
+from congdong.core.web import act_and_tell
 from congdong.posts.queries import access_post_to_write
 from congdong.syndication import actions, queries
 
@@ -55,12 +56,11 @@ def post_channels(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def again(request: HttpRequest, delivery_id: int) -> HttpResponse:
     delivery = queries.access_delivery(request.user, delivery_id)
-    try:
-        actions.again(request.user, delivery.pk)
-    except ActionError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The delivery is queued again."))
+    act_and_tell(
+        request,
+        lambda: actions.again(request.user, delivery.pk),
+        _("The delivery is queued again."),
+    )
     return redirect("syndication:post", post_id=delivery.post_id)
 
 

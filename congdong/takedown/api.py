@@ -55,21 +55,14 @@ class TakedownRequestOut(Schema):
     def resolve_unit(item: TakedownRequest) -> str:
         return item.unit.full_name
 
-    @staticmethod
-    def resolve_overdue(item: TakedownRequest) -> bool:
-        return queries.CASES.is_late(item)
-
-    @staticmethod
-    def resolve_minutes_left(item: TakedownRequest) -> int | None:
-        return queries.CASES.minutes_left(item)
+    resolve_overdue = staticmethod(queries.CASES.is_late)
+    resolve_minutes_left = staticmethod(queries.CASES.minutes_left)
 
 
 class RequestDetailOut(TakedownRequestOut):
     history: list[TakedownTransitionOut]
 
-    @staticmethod
-    def resolve_history(item: TakedownRequest) -> list:
-        return queries.history(item)
+    resolve_history = staticmethod(queries.history)
 
 
 class TakedownListOut(Schema):

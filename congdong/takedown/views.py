@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from congdong.accounts.views import staff_required
 from congdong.core.casework import views as casework
@@ -19,7 +19,12 @@ from congdong.takedown import actions
 from congdong.takedown.forms import ActForm, IntakeForm
 from congdong.takedown.queries import CASES
 
-SCREEN = casework.Screens(CASES, "takedown/detail.html", {"act": ActForm, "refuse": RefuseForm})
+SCREEN = casework.Screens(
+    CASES,
+    "takedown/detail.html",
+    {"act": ActForm, "refuse": RefuseForm},
+    guard=staff_required,
+)
 
 
 @staff_required
@@ -45,30 +50,13 @@ def intake(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
-def detail(request: HttpRequest, request_id: int) -> HttpResponse:
-    return SCREEN.detail(request, request_id)
-
-
-@require_POST
-@staff_required
-def act(request: HttpRequest, request_id: int) -> HttpResponse:
-    return SCREEN.move(
-        request,
-        request_id,
-        "act",
-        lambda item, data: actions.act(request.user, item.pk, data["note"]),
-        _("The content was removed and the action recorded."),
-    )
-
-
-@require_POST
-@staff_required
-def refuse(request: HttpRequest, request_id: int) -> HttpResponse:
-    return SCREEN.move(
-        request,
-        request_id,
-        "refuse",
-        lambda item, data: actions.refuse(request.user, item.pk, data["reason"]),
-        _("The refusal and its legal reason were recorded."),
-    )
+detail = SCREEN.detail_view()
+act = SCREEN.move_view(
+    "act", actions.act, "note", gettext_lazy("The content was removed and the action recorded.")
+)
+refuse = SCREEN.move_view(
+    "refuse",
+    actions.refuse,
+    "reason",
+    gettext_lazy("The refusal and its legal reason were recorded."),
+)

@@ -41,23 +41,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html import escape
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlencode
 
 import httpx
 
 from congdong.channels.clients.facebook import PAGE_SCOPES
 from congdong.channels.signatures import facebook_signature
-from congdong_tools.fakes.server import (
-    FakeServer,
-    Fault,
-    RateWindow,
-    Request,
-    Response,
-    html,
-    redirect,
-    standalone,
-)
+from congdong_tools.fakes import server
+from congdong_tools.fakes.server import RateWindow, Request, Response, html, redirect
 
 __all__ = ["ALL_PERMISSIONS", "RETIRED_METRICS", "FakeGraph"]
 
@@ -195,7 +187,7 @@ def _error(status: int, code: int, message: str, **extra: Any) -> Response:
     return Response(status, body)
 
 
-class FakeGraph(FakeServer):
+class FakeGraph(server.FakeServer):
     """Facebook's Graph API and Login dialog, for one app."""
 
     name = "fake-graph"
@@ -225,12 +217,11 @@ class FakeGraph(FakeServer):
         *,
         app_id: str = "fake-app",
         app_secret: str = "fake-app-secret",
-        host: str = "127.0.0.1",
-        port: int = 0,
         page_size: int = 25,
         require_proof: bool = False,
+        **listen: Unpack[server.Listen],
     ) -> None:
-        super().__init__(host=host, port=port)
+        super().__init__(**listen)
         self.app_id = app_id
         self.app_secret = app_secret
         self.page_size = page_size
@@ -634,7 +625,7 @@ class FakeGraph(FakeServer):
         )
         return _error(400, code, message, is_transient=True)
 
-    def _fault(self, fault: Fault, request: Request, page_id: str | None) -> Response | None:
+    def _fault(self, fault: server.Fault, request: Request, page_id: str | None) -> Response | None:
         kind = fault.kind
         if kind == "token_expired":
             return _error(
@@ -1178,7 +1169,9 @@ def _parse_day(value: str | None) -> date | None:
 
 
 def main() -> None:
-    standalone(FakeGraph, "A fake Facebook Graph API on 127.0.0.1 for congdong's demo and tests.")
+    server.standalone(
+        FakeGraph, "A fake Facebook Graph API on 127.0.0.1 for congdong's demo and tests."
+    )
 
 
 if __name__ == "__main__":

@@ -14,10 +14,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["FakeServer", "Fault", "RateWindow", "Request", "Response"]
+__all__ = ["FakeServer", "Fault", "Listen", "RateWindow", "Request", "Response"]
 
 
 @dataclass
@@ -128,6 +128,13 @@ class RateWindow:
 
 
 Route = tuple[str, re.Pattern[str], Callable[..., Response]]
+
+
+class Listen(TypedDict, total=False):
+    """Where a fake listens: the keywords every fake's constructor passes on to `FakeServer`."""
+
+    host: str
+    port: int
 
 
 class FakeServer:

@@ -32,23 +32,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
-from typing import Any
+from typing import Any, Unpack
 from urllib.parse import urlencode
 
 import httpx
 
 from congdong.channels.clients.zalo import pkce_challenge
 from congdong.channels.signatures import zalo_signature
-from congdong_tools.fakes.server import (
-    FakeServer,
-    Fault,
-    RateWindow,
-    Request,
-    Response,
-    html,
-    redirect,
-    standalone,
-)
+from congdong_tools.fakes import server
+from congdong_tools.fakes.server import RateWindow, Request, Response, html, redirect
 
 __all__ = ["FakeZalo"]
 
@@ -135,7 +127,7 @@ def _oauth_fail(code: int, name: str, reason: str) -> Response:
     )
 
 
-class FakeZalo(FakeServer):
+class FakeZalo(server.FakeServer):
     """Zalo's OAuth v4 host and OA API, for one app."""
 
     name = "fake-zalo"
@@ -161,10 +153,9 @@ class FakeZalo(FakeServer):
         *,
         app_id: str = "fake-zalo-app",
         secret_key: str = "fake-zalo-secret",
-        host: str = "127.0.0.1",
-        port: int = 0,
+        **listen: Unpack[server.Listen],
     ) -> None:
-        super().__init__(host=host, port=port)
+        super().__init__(**listen)
         self.app_id = app_id
         self.secret_key = secret_key
         self.oas: dict[str, FakeOA] = {}
@@ -402,7 +393,7 @@ class FakeZalo(FakeServer):
                 return _fail(-32, "Exceeded the request limit per minute")
             return self.oas[grant.oa_id]
 
-    def _fault(self, fault: Fault, request: Request) -> Response | None:
+    def _fault(self, fault: server.Fault, request: Request) -> Response | None:
         kind = fault.kind
         if kind == "token_invalid":
             return _fail(-216, "Access token is invalid")
@@ -693,7 +684,7 @@ class FakeZalo(FakeServer):
 
 
 def main() -> None:
-    standalone(
+    server.standalone(
         FakeZalo,
         "A fake Zalo OA API and OAuth host on 127.0.0.1 for congdong's demo.",
         secret="secret_key",

@@ -15,19 +15,10 @@ from django.utils import timezone
 
 from congdong.accounts.models import AccountKind, Membership, User
 from congdong.accounts.roles import Role
+from congdong.engagement import models, tasks
 from congdong.engagement import notifications as reads
-from congdong.engagement import tasks
 from congdong.engagement.actions import notifications as actions
 from congdong.engagement.context import bell as bell_context
-from congdong.engagement.models import (
-    Comment,
-    DigestChoice,
-    Follow,
-    Notification,
-    NotificationKind,
-    NotificationSettings,
-    PostNotice,
-)
 from congdong.pages.models import Page
 from congdong.posts import actions as post_actions
 from congdong.posts.models import Post
@@ -64,8 +55,8 @@ def followers(page: Page, count: int, prefix: str, since: datetime.datetime, not
     )
     if not users or users[0].pk is None:  # SQLite before 3.35 gives no ids back
         users = list(User.objects.filter(username__startswith=prefix).order_by("pk"))
-    Follow.objects.bulk_create(
-        Follow(user=user, page=page, notify=notify, created_at=since) for user in users
+    models.Follow.objects.bulk_create(
+        models.Follow(user=user, page=page, notify=notify, created_at=since) for user in users
     )
     return users
 
@@ -83,8 +74,11 @@ def tell(user: User, post: Post, count: int = 1) -> None:
     """`count` unread new-post notifications for `user` (on `post` and copies of it)."""
     for i in range(count):
         target = post if i == 0 else publish(post.page, title=f"Tin thứ {i}")
-        Notification.objects.create(
-            recipient=user, kind=NotificationKind.NEW_POST, post=target, created_at=timezone.now()
+        models.Notification.objects.create(
+            recipient=user,
+            kind=models.NotificationKind.NEW_POST,
+            post=target,
+            created_at=timezone.now(),
         )
 
 
@@ -101,22 +95,22 @@ def test_a_new_post_reaches_each_follower_who_asked_once_in_batches(pages):
 
     assert actions.open_notices() == 1
     steps = 0
-    while PostNotice.objects.filter(post=post, done_at=None).exists():
+    while models.PostNotice.objects.filter(post=post, done_at=None).exists():
         actions.advance_notices(batch=1000)
         steps += 1
         assert steps <= 10
 
-    told = Notification.objects.filter(post=post, kind=NotificationKind.NEW_POST)
+    told = models.Notification.objects.filter(post=post, kind=models.NotificationKind.NEW_POST)
     assert steps == math.ceil(2500 / 1000)
     assert told.count() == 2500
     assert set(told.values_list("recipient_id", flat=True)) == {user.pk for user in wanting}
     assert not told.filter(recipient__in=[*quiet, *late]).exists()
-    notice = PostNotice.objects.get(post=post)
+    notice = models.PostNotice.objects.get(post=post)
     assert notice.sent == 2500
 
     # The worker's task again, and a step replayed from the start: nothing doubles.
     assert tasks.notify_followers() == 0
-    PostNotice.objects.filter(pk=notice.pk).update(cursor=0, sent=0, done_at=None)
+    models.PostNotice.objects.filter(pk=notice.pk).update(cursor=0, sent=0, done_at=None)
     assert tasks.notify_followers(batch=1000) == 2500  # taken again...
     assert told.count() == 2500  # ...and written once
 
@@ -129,9 +123,9 @@ def test_the_worker_cycle_notifies_followers_of_a_post_just_published(pages):
 
     assert outcome.error == ""
     assert outcome.result == 5
-    assert set(Notification.objects.filter(post=post).values_list("recipient_id", flat=True)) == {
-        user.pk for user in wanting
-    }
+    assert set(
+        models.Notification.objects.filter(post=post).values_list("recipient_id", flat=True)
+    ) == {user.pk for user in wanting}
     assert Loop([NOTIFY]).run_once()[0].result == 0  # a second sweep writes nothing
 
 
@@ -141,18 +135,18 @@ def test_posts_published_days_ago_start_no_notice(pages):
     Post.objects.filter(pk=post.pk).update(published_at=timezone.now() - datetime.timedelta(days=3))
 
     assert tasks.notify_followers() == 0
-    assert not PostNotice.objects.filter(post=post).exists()
-    assert not Notification.objects.filter(post=post).exists()
+    assert not models.PostNotice.objects.filter(post=post).exists()
+    assert not models.Notification.objects.filter(post=post).exists()
 
 
 def test_a_new_post_notification_is_written_once_even_when_inserted_twice(pages, an):
     post = publish(pages.kinh_bac)
-    row = {"recipient": an, "kind": NotificationKind.NEW_POST, "post": post}
+    row = {"recipient": an, "kind": models.NotificationKind.NEW_POST, "post": post}
     for _ in range(2):
-        Notification.objects.bulk_create(
-            [Notification(**row, created_at=timezone.now())], ignore_conflicts=True
+        models.Notification.objects.bulk_create(
+            [models.Notification(**row, created_at=timezone.now())], ignore_conflicts=True
         )
-    assert Notification.objects.filter(**row).count() == 1
+    assert models.Notification.objects.filter(**row).count() == 1
 
 
 # --- replies -----------------------------------------------------------------------------------
@@ -164,11 +158,13 @@ def test_a_reply_notifies_the_author_of_the_comment_once_and_not_for_their_own(p
         username="cd84987654321", kind=AccountKind.CITIZEN, phone="+84987654321"
     )
     now = timezone.now()
-    question = Comment.objects.create(post=post, author=an, body="Mấy giờ bắt đầu?", created_at=now)
-    answer = Comment.objects.create(
+    question = models.Comment.objects.create(
+        post=post, author=an, body="Mấy giờ bắt đầu?", created_at=now
+    )
+    answer = models.Comment.objects.create(
         post=post, author=binh, parent=question, body="7 giờ sáng.", created_at=now
     )
-    own = Comment.objects.create(
+    own = models.Comment.objects.create(
         post=post, author=an, parent=question, body="Cảm ơn.", created_at=now
     )
 
@@ -178,13 +174,13 @@ def test_a_reply_notifies_the_author_of_the_comment_once_and_not_for_their_own(p
     assert first is not None and again is not None and first.pk == again.pk
     assert (first.recipient_id, first.kind, first.comment_id) == (
         an.pk,
-        NotificationKind.REPLY,
+        models.NotificationKind.REPLY,
         answer.pk,
     )
     assert actions.notify_reply(own.pk) is None
     assert actions.notify_reply(question.pk) is None  # not a reply
-    assert Notification.objects.filter(recipient=an).count() == 1
-    assert Notification.objects.filter(recipient=binh).count() == 0
+    assert models.Notification.objects.filter(recipient=an).count() == 1
+    assert models.Notification.objects.filter(recipient=binh).count() == 0
 
 
 # --- the bell ------------------------------------------------------------------------------------
@@ -212,7 +208,7 @@ def test_the_bell_shows_the_unread_count_until_the_list_is_seen(pages, an):
     assert listing.status_code == 200
     assert listing.text.count('class="notification unread"') == 3
     assert 'id="bell"' in listing.text and 'data-count="0"' in listing.text
-    assert not Notification.objects.filter(recipient=an, read_at=None).exists()
+    assert not models.Notification.objects.filter(recipient=an, read_at=None).exists()
     assert 'data-count="0"' in client.get(reverse("engagement:bell")).text
 
 
@@ -220,7 +216,7 @@ def test_mark_all_read(pages, an):
     tell(an, publish(pages.kinh_bac), count=2)
     response = client_for(an).post(reverse("engagement:notifications-read"))
     assert response.status_code == 302
-    assert not Notification.objects.filter(recipient=an, read_at=None).exists()
+    assert not models.Notification.objects.filter(recipient=an, read_at=None).exists()
 
 
 def test_a_citizens_bell_costs_three_queries_and_pages_none(
@@ -266,48 +262,50 @@ def refused_and_nothing_saved(user: User, digest: str, error_id: str) -> None:
     response = client_for(user).post(url, {"digest": digest, "email": ""})
     assert response.status_code == 400
     assert f'id="{error_id}"' in response.text
-    assert not NotificationSettings.objects.filter(user=user).exists()
+    assert not models.NotificationSettings.objects.filter(user=user).exists()
 
 
 def test_an_email_digest_without_an_address_is_refused_and_nothing_saved(an):
-    refused_and_nothing_saved(an, DigestChoice.EMAIL, "id_email_error")
+    refused_and_nothing_saved(an, models.DigestChoice.EMAIL, "id_email_error")
 
 
 def test_an_sms_digest_needs_a_verified_mobile_number(personas):
     staff = personas["tiendu.canbo"]  # a staff account: no phone
-    refused_and_nothing_saved(staff, DigestChoice.SMS, "id_digest_error")
+    refused_and_nothing_saved(staff, models.DigestChoice.SMS, "id_digest_error")
 
 
 def test_the_digest_choice_is_saved(an):
     client = client_for(an)
     url = reverse("engagement:notification-settings")
     assert client.get(url).status_code == 200
-    response = client.post(url, {"digest": DigestChoice.EMAIL, "email": " an@example.vn "})
+    response = client.post(url, {"digest": models.DigestChoice.EMAIL, "email": " an@example.vn "})
     assert response.status_code == 302
-    saved = NotificationSettings.objects.get(user=an)
-    assert (saved.digest, saved.email) == (DigestChoice.EMAIL, "an@example.vn")
+    saved = models.NotificationSettings.objects.get(user=an)
+    assert (saved.digest, saved.email) == (models.DigestChoice.EMAIL, "an@example.vn")
 
 
 def test_a_citizen_choosing_a_digest_gives_its_consent_and_choosing_none_withdraws_it(an):
     client = client_for(an)
     url = reverse("engagement:notification-settings")
     digest = ConsentRecord.objects.filter(user=an, purpose=ConsentPurpose.DIGEST)
-    client.post(url, {"digest": DigestChoice.EMAIL, "email": "an@example.vn"})
-    client.post(url, {"digest": DigestChoice.SMS, "email": ""})  # another channel, same consent
+    client.post(url, {"digest": models.DigestChoice.EMAIL, "email": "an@example.vn"})
+    client.post(
+        url, {"digest": models.DigestChoice.SMS, "email": ""}
+    )  # another channel, same consent
     assert digest.count() == 1 and digest.get().active
 
-    assert client.post(url, {"digest": DigestChoice.NONE, "email": ""}).status_code == 302
+    assert client.post(url, {"digest": models.DigestChoice.NONE, "email": ""}).status_code == 302
 
     assert not digest.get().active
-    saved = NotificationSettings.objects.get(user=an)
-    assert (saved.digest, saved.email) == (DigestChoice.NONE, "")
+    saved = models.NotificationSettings.objects.get(user=an)
+    assert (saved.digest, saved.email) == (models.DigestChoice.NONE, "")
 
 
 # --- the daily digest ----------------------------------------------------------------------------
 
 
 def test_the_email_digest_goes_out_once_a_day(pages, an):
-    actions.save_settings(an, DigestChoice.EMAIL, "an@example.vn")
+    actions.save_settings(an, models.DigestChoice.EMAIL, "an@example.vn")
     # Only to a confirmed address (issue 15; tests/security/test_digest_email_verification.py).
     actions.confirm_email(actions.confirmation_token(an.pk, "an@example.vn"))
     post = publish(pages.kinh_bac, title="Hiến máu nhân đạo")
@@ -320,13 +318,13 @@ def test_the_email_digest_goes_out_once_a_day(pages, an):
     message = mail.outbox[0]
     assert message.to == ["an@example.vn"]
     assert "Hiến máu nhân đạo" in message.body and "/thong-bao/" in message.body
-    assert not Notification.objects.filter(recipient=an, digested_at=None).exists()
+    assert not models.Notification.objects.filter(recipient=an, digested_at=None).exists()
     assert tasks.send_digests() == 0  # nothing new, and not a day later
     assert len(mail.outbox) == 1
 
-    Notification.objects.create(
+    models.Notification.objects.create(
         recipient=an,
-        kind=NotificationKind.NEW_POST,
+        kind=models.NotificationKind.NEW_POST,
         post=publish(pages.kinh_bac, title="Tin mới"),
         created_at=timezone.now(),
     )
@@ -336,7 +334,7 @@ def test_the_email_digest_goes_out_once_a_day(pages, an):
 
 
 def test_the_sms_digest_is_one_short_message_to_the_verified_number(pages, an, sms_outbox):
-    actions.save_settings(an, DigestChoice.SMS, "")
+    actions.save_settings(an, models.DigestChoice.SMS, "")
     tell(an, publish(pages.kinh_bac), count=2)
 
     assert tasks.send_digests() == 1
@@ -347,13 +345,13 @@ def test_the_sms_digest_is_one_short_message_to_the_verified_number(pages, an, s
     assert sms["phone"] == "+84912345678"
     assert "2" in sms["text"] and "/thong-bao/" in sms["text"]
     assert sms["text"].isascii() and len(sms["text"]) <= 160
-    assert NotificationSettings.objects.get(user=an).last_digest_at is not None
+    assert models.NotificationSettings.objects.get(user=an).last_digest_at is not None
 
 
 def test_no_digest_for_people_who_did_not_ask_or_read_everything(pages, an):
     tell(an, publish(pages.kinh_bac))
     assert tasks.send_digests() == 0  # no settings: the bell is enough
-    actions.save_settings(an, DigestChoice.EMAIL, "an@example.vn")
+    actions.save_settings(an, models.DigestChoice.EMAIL, "an@example.vn")
     actions.mark_read(an, "all")
     assert tasks.send_digests() == 0  # read in the bell already
     assert mail.outbox == []
@@ -369,9 +367,11 @@ def test_being_told_at_once_is_on_by_default_and_can_be_turned_off(an):
     assert 'id="id_instant_sms" checked' in page and 'id="id_instant_email" checked' in page
     assert "Báo ngay cho tôi qua SMS" in page
     # An unticked box is not sent: SMS off, email kept.
-    response = client.post(url, {"digest": DigestChoice.NONE, "email": "", "instant_email": "on"})
+    response = client.post(
+        url, {"digest": models.DigestChoice.NONE, "email": "", "instant_email": "on"}
+    )
     assert response.status_code == 302
-    saved = NotificationSettings.objects.get(user=an)
+    saved = models.NotificationSettings.objects.get(user=an)
     assert (saved.instant_sms, saved.instant_email) == (False, True)
     assert 'id="id_instant_sms">' in client.get(url).text
 
@@ -381,10 +381,14 @@ def test_staff_told_at_once_by_email_confirm_the_address_first(
 ):
     officer = personas["kinhbac.canbo"]
     url = reverse("engagement:notification-settings")
-    with_email = {"digest": DigestChoice.NONE, "email": "hung@example.vn", "instant_email": "on"}
+    with_email = {
+        "digest": models.DigestChoice.NONE,
+        "email": "hung@example.vn",
+        "instant_email": "on",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         assert client_for(officer).post(url, with_email).status_code == 302
-    saved = NotificationSettings.objects.get(user=officer)
+    saved = models.NotificationSettings.objects.get(user=officer)
     assert (saved.email, saved.email_verified_at, saved.instant_email) == (
         "hung@example.vn",
         None,

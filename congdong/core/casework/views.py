@@ -3,12 +3,14 @@ the form recording a new case (`record`), and a case's screen with its posted mo
 (`Screens`). The app's views wrap them with its access decorators (`staff_required`) and give
 its wording: templates extending `casework/list.html`, `casework/detail.html` and
 `casework/record.html`, its forms, its actions and messages. Reads go through the register's
-`access` (others get 404)."""
+`access` (others get 404). The case's screen and its moves that pass one field to the action
+are views made by `Screens` (`detail_view`, `move_view`), guarded by the app's decorator."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -18,12 +20,16 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.views.decorators.http import require_POST
 
 from congdong.core.casework.cases import Cases, history
 from congdong.core.errors import ActionError
 from congdong.core.web import form_error, posted_move, rule_errors
 
 PER_PAGE = 25
+
+View = Callable[..., HttpResponse]
 
 
 def need_handler(request: HttpRequest, cases: Cases) -> None:
@@ -103,6 +109,8 @@ class Screens:
     template: str
     moves: Mapping[str, type[forms.Form]]
     extra: Callable[[models.Model], Mapping[str, Any]] | None = None
+    # The app's access decorator around the views made here (this layer cannot name it).
+    guard: Callable[[View], View] | None = None
 
     def render(
         self,
@@ -151,3 +159,43 @@ class Screens:
             (self.cases.detail_url, item.pk),
             lambda: self.render(request, item, {name: form}, status=400),
         )
+
+    # The views below wear the name and module of the function they serve (the register's
+    # `access`, the move's action), as a decorator's wrapper does: the audit log reads the
+    # app a view belongs to from its module.
+
+    def detail_view(self) -> View:
+        """The case's screen as a view; the URL captures the case's id (under any name)."""
+
+        @wraps(self.cases.access)
+        def view(request: HttpRequest, **captured: int) -> HttpResponse:
+            return self.detail(request, _case_id(captured))
+
+        return self._guarded(view)
+
+    def move_view(
+        self, name: str, act: Callable[[Any, int, Any], object], field: str, done: str | Promise
+    ) -> View:
+        """A move that passes one field of its form to its action, as a view (POST only):
+        `act(user, case id, data[field])`, then `done` (lazy: translated when shown); see
+        `move`."""
+
+        @wraps(act)
+        def view(request: HttpRequest, **captured: int) -> HttpResponse:
+            return self.move(
+                request,
+                _case_id(captured),
+                name,
+                lambda item, data: act(request.user, item.pk, data[field]),
+                str(done),
+            )
+
+        return require_POST(self._guarded(view))
+
+    def _guarded(self, view: View) -> View:
+        return self.guard(view) if self.guard is not None else view
+
+
+def _case_id(captured: Mapping[str, int]) -> int:
+    (pk,) = captured.values()
+    return pk

@@ -72,9 +72,7 @@ class StaffItemOut(Schema):
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
-    @staticmethod
-    def resolve_due(item: Feedback) -> datetime.datetime | None:
-        return handling_queries.deadline_of(item)
+    resolve_due = staticmethod(handling_queries.deadline_of)
 
     @staticmethod
     def resolve_overdue(item: Feedback) -> bool:
@@ -89,9 +87,7 @@ class StaffItemOut(Schema):
 class StaffItemDetailOut(StaffItemOut):
     history: list[StaffTransitionOut]
 
-    @staticmethod
-    def resolve_history(item: Feedback) -> list:
-        return handling_queries.history(item)
+    resolve_history = staticmethod(handling_queries.history)
 
 
 class FeedbackStaffListOut(Schema):

@@ -7,6 +7,7 @@ The forms only shape input; the rules (who, from which state, how long a reason)
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,7 +22,7 @@ MAX_REASON_INPUT = 4000
 MAX_ANSWER_INPUT = 20_000
 
 
-def _reason(label: str) -> forms.CharField:
+def _reason(label: str | Promise) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=MAX_REASON_INPUT,
@@ -30,22 +31,17 @@ def _reason(label: str) -> forms.CharField:
     )
 
 
+def _row(label: str | Promise) -> forms.TypedChoiceField:
+    """A choice of one row by its id, optional; the form sets the choices for the user."""
+    return forms.TypedChoiceField(label=label, coerce=int, required=False, empty_value=None)
+
+
 class QueueFilterForm(forms.Form):
     """What the queue shows; every field optional, a wrong value is ignored (shown as an error)."""
 
     state = forms.ChoiceField(label=pgettext_lazy("feedback handling", "State"), required=False)
-    unit = forms.TypedChoiceField(
-        label=pgettext_lazy("feedback handling", "Unit"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-    )
-    category = forms.TypedChoiceField(
-        label=pgettext_lazy("feedback handling", "Category"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-    )
+    unit = _row(pgettext_lazy("feedback handling", "Unit"))
+    category = _row(pgettext_lazy("feedback handling", "Category"))
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, units: list[Unit], categories: list[Category], **kwargs) -> None:
@@ -73,12 +69,7 @@ class RejectForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    officer = forms.TypedChoiceField(
-        label=pgettext_lazy("feedback handling", "Officer"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
+    officer = _row(pgettext_lazy("feedback handling", "Officer"))
 
     def __init__(self, *args, officers: list[User], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -102,12 +93,7 @@ class EscalateForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    unit = forms.TypedChoiceField(
-        label=pgettext_lazy("feedback handling", "Transfer to"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
+    unit = _row(pgettext_lazy("feedback handling", "Transfer to"))
     reason = _reason(_("Why that unit should handle it"))
 
     def __init__(self, *args, targets: list[Unit], **kwargs) -> None:
