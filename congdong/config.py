@@ -416,6 +416,13 @@ class Config(BaseSettings):
         "names). Empty: every test runs.",
         TOOLS,
     )
+    test_db_template: bool = setting(
+        True,
+        "Test suite: copy the in-memory SQLite test database (migrated, with both unit trees and "
+        "the demo personas) from the one an earlier run kept in the temporary folder, instead of "
+        "building it in every process. Off in CI's passes, which always build it.",
+        TOOLS,
+    )
 
     # --- Parsing and checks -----------------------------------------------------------------
     @field_validator("*", mode="before")

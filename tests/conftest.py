@@ -13,6 +13,7 @@ from congdong.accounts.models import User
 from congdong.units.actions import do_import_structure
 from congdong.units.models import Level, Unit
 from congdong_tools.demo.personas import CITIZEN, DEMO_PASSWORD, PERSONAS, ensure_personas
+from tests import database_template
 
 
 @pytest.fixture(scope="session")
@@ -23,14 +24,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     Transactional tests (tests/e2e) flush the database; pytest-django runs them last.
     """
-    with django_db_blocker.unblock():
-        do_import_structure("2022")
-        do_import_structure("2025")
-        _REFERENCE.extend(_rows_of(_reference_models()))
-        from django.test import override_settings
+    from django.db import connection
+    from django.test import override_settings
 
-        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-            ensure_personas()
+    with django_db_blocker.unblock():
+        if not database_template.restored():
+            do_import_structure("2022")
+            do_import_structure("2025")
+            with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+                ensure_personas()
+            database_template.keep(connection)
+        _REFERENCE.extend(_rows_of(_reference_models()))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """Just before pytest-django makes the test database: a developer's run copies the one
+    an earlier run built (tests/database_template.py)."""
+    database_template.install()
 
 
 @pytest.fixture(scope="session", autouse=True)
