@@ -13,7 +13,14 @@ import os
 import pytest
 from django.db import connection
 
-from tests.core.test_backup_restore import _admin, _server_url, congdong, empty_target, python_in
+from tests.core.test_backup_restore import (
+    _admin,
+    _server_url,
+    congdong,
+    empty_target,
+    migrate,
+    python_in,
+)
 
 __all__ = ["empty_target"]  # fixture used here, defined there
 
@@ -48,8 +55,7 @@ def source(tmp_path, empty_target):
         _admin(f'CREATE DATABASE "{SOURCE_DB}"')
         url = f"{_server_url()}/{SOURCE_DB}".replace("postgresql://", "postgres://")
         env["DATABASE_URL"] = url
-    done = congdong(env, "migrate")
-    assert done.returncode == 0, done.stderr
+    migrate(env)
     python_in(env, ADD_ROW)
     yield env
     if connection.vendor == "postgresql":

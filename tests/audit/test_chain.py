@@ -18,7 +18,7 @@ from congdong.audit import chain
 from congdong.audit.models import AuditEntry
 from congdong.audit.record import record
 from tests.audit.conftest import entry_at
-from tests.core.test_backup_restore import congdong, empty_target, python_in
+from tests.core.test_backup_restore import empty_target, migrate, python_in
 
 __all__ = ["empty_target"]  # fixture used here, defined there
 
@@ -190,8 +190,7 @@ def test_parallel_appends_make_one_chain(empty_target):
     session's units). PostgreSQL: all read the same last row, the unique link refuses all but
     one, and the others link again; SQLite: the write lock is taken when the transaction
     starts. Either way one chain, no fork, no row lost."""
-    done = congdong(empty_target, "migrate", "-v0")
-    assert done.returncode == 0, done.stderr
+    migrate(empty_target)
     errors, intact, count, chained = python_in(empty_target, PARALLEL_APPENDS)
     assert errors == []
     assert intact and count == chained == 48
