@@ -21,7 +21,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -64,10 +63,8 @@ def run(
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, CONGDONG_DATA_DIR=tmp, DATABASE_URL=scratch)
             env.pop("REDIS_URL", None)
-            progress(f"migrating the scratch database {SCRATCH}…")
-            subprocess.run(
-                [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-            )
+            progress(f"the scratch database {SCRATCH}, migrated…")
+            steps.migrate(env, progress)
             progress(f"the 2022 tree with a page per unit; {events:,} events over {days} days…")
             figures |= steps.child(
                 "congdong_tools.bench.rollup", env, "build", str(events), str(days)

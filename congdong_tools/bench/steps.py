@@ -115,9 +115,10 @@ def database_kind(database_url: str | None) -> str:
 
 
 def migrate(env: dict[str, str], progress) -> None:
-    """The schema into the fresh database that `env` names. A new SQLite file is a copy of a
-    database these very migrations made once on this machine (about 15 s of CPU each time
-    otherwise, for every bench and scenario run); a server database is migrated."""
+    """The schema into the fresh database that `env` names, from a copy of a database these
+    very migrations made once on this machine (about 15 s of CPU each time otherwise, for every
+    bench, scenario and installation test): a new SQLite file is copied, and an empty PostgreSQL
+    database is made again from a template database on its server."""
     url = env.get("DATABASE_URL", "")
     target = Path(url.removeprefix("sqlite:///"))
     if url.startswith("sqlite:///") and not target.exists():
@@ -125,21 +126,75 @@ def migrate(env: dict[str, str], progress) -> None:
         with sqlite3.connect(template) as source, sqlite3.connect(target) as copy:
             source.backup(copy)
         return
+    if url.startswith(("postgres://", "postgresql://")):
+        server, _slash, name = url.rpartition("/")
+        made = migrated_postgres(env, server, progress)
+        with _postgres(server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{made}"')
+        return
     progress("migrating a fresh database…")
     subprocess.run([sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True)
+
+
+def _migrations_digest() -> str:
+    package = Path(congdong.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(package.glob("*/migrations/*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+@contextmanager
+def _postgres(server: str) -> Iterator:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres".replace("postgres://", "postgresql://", 1)) as admin:
+        admin.autocommit = True
+        yield admin
+
+
+def migrated_postgres(env: dict[str, str], server: str, progress) -> str:
+    """The name of a database on `server` with every migration applied, named after the digest
+    of the migration files; made under a name of its own and renamed, so two runs at once never
+    use half of one, and older ones are dropped. Nothing connects to it but CREATE DATABASE."""
+    name = f"congdong_migrated_{_migrations_digest()}"
+    with _postgres(server) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if found:
+            return name
+        building = f"{name}_{os.getpid()}"
+        admin.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{building}"')
+    progress("migrating a fresh database (kept on the server for the next runs)…")
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [sys.executable, "-m", "congdong.cli", "migrate", "-v0"],
+            env=dict(env, CONGDONG_DATA_DIR=tmp, DATABASE_URL=f"{server}/{building}"),
+            check=True,
+        )
+    with _postgres(server) as admin:
+        try:
+            admin.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+        except Exception:  # another run renamed its own first: use that one
+            admin.execute(f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+        older = admin.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE 'congdong\\_migrated\\_%%' "
+            "AND datname NOT LIKE %s",
+            [f"{name}%"],
+        ).fetchall()
+        for (old,) in older:
+            admin.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
+    return name
 
 
 def migrated_sqlite(env: dict[str, str], progress) -> Path:
     """A SQLite database with every migration applied, kept in the temporary folder under the
     digest of the migration files (a changed or added migration makes a new one). Made in a
     folder of its own and renamed into place, so two runs at once never see half of one."""
-    package = Path(congdong.__file__).parent
-    digest = hashlib.sha256()
-    for path in sorted(package.glob("*/migrations/*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
     folder = Path(tempfile.gettempdir()) / "congdong-migrated"
-    template = folder / f"{digest.hexdigest()[:20]}.sqlite3"
+    template = folder / f"{_migrations_digest()}.sqlite3"
     if template.exists():
         return template
     folder.mkdir(exist_ok=True)

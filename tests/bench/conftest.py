@@ -9,14 +9,13 @@ pass measures PostgreSQL rather than running the SQLite case twice.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import tempfile
 import uuid
 from collections.abc import Iterator
 
 import psycopg
 import pytest
+
+from congdong_tools.bench import steps
 
 
 def _server() -> str | None:
@@ -30,28 +29,16 @@ def _server() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def _migrated_template() -> Iterator[str | None]:
-    """In the PostgreSQL pass, one scratch database migrated once for the session: each
-    bench's database is a copy of it (`CREATE DATABASE … TEMPLATE`, a second), and the
-    bench's own `migrate` then finds nothing to do, instead of ~100 migrations per bench."""
+def _migrated_template() -> str | None:
+    """In the PostgreSQL pass, the server's database migrated by these very migrations
+    (congdong_tools.bench.steps, shared with the installation tests and kept for the next
+    runs): each bench's database is a copy of it (`CREATE DATABASE … TEMPLATE`, a second), and
+    the bench's own `migrate` then finds nothing to do, instead of ~100 migrations per bench."""
     server = _server()
     if server is None:
-        yield None
-        return
-    name = f"congdong_bench_template_{uuid.uuid4().hex[:10]}"
+        return None
     base, _slash, _db = server.rpartition("/")
-    with psycopg.connect(server, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, CONGDONG_DATA_DIR=tmp, DATABASE_URL=f"{base}/{name}")
-            subprocess.run(
-                [sys.executable, "-m", "congdong.cli", "migrate", "-v0"], env=env, check=True
-            )
-        yield name
-    finally:
-        with psycopg.connect(server, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return steps.migrated_postgres(dict(os.environ), base, print)
 
 
 @pytest.fixture
