@@ -6,14 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db.models import Model
 from django.test import Client
 
 from congdong.accounts.models import User
 from congdong.units.actions import do_import_structure
 from congdong.units.models import Level, Unit
 from congdong_tools.demo.personas import CITIZEN, DEMO_PASSWORD, PERSONAS, ensure_personas
-from tests import database_template
+from tests import database_reset, database_template
+
+database_reset.install()
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +23,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     database test (granting the personas' roles cost a third of a second in each test that
     asked for them, a fifth of the suite's time).
 
-    Transactional tests (tests/e2e) flush the database; pytest-django runs them last.
+    Transactional tests (threads, live servers, tests/e2e) empty every other table after them
+    (tests/database_reset.py); pytest-django runs them last.
     """
     from django.db import connection
     from django.test import override_settings
@@ -34,7 +36,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
             with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
                 ensure_personas()
             database_template.keep(connection)
-        _REFERENCE.extend(_rows_of(_reference_models()))
+        database_reset.take_snapshot()
 
 
 @pytest.fixture(scope="session")
@@ -89,10 +91,8 @@ def demo_personas() -> dict[str, User]:
 
 def _reference_data_again() -> None:
     """What `django_db_setup` and the data migrations put in, after a flush: the unit trees and
-    the feedback categories, copied back row for row from the session's snapshot (a second,
-    where importing both trees again costs seconds of every transactional test after the
-    first, and more on PostgreSQL)."""
-    if not _REFERENCE:  # a database set up without this conftest's `django_db_setup`
+    the feedback categories, copied back from the session's snapshot (tests/database_reset.py)."""
+    if not database_reset.REFERENCE:  # a database set up without this conftest's fixture
         from importlib import import_module
 
         from django.apps import apps
@@ -101,49 +101,7 @@ def _reference_data_again() -> None:
         do_import_structure("2025")
         import_module("congdong.feedback.migrations.0002_categories").seed(apps, None)
         return
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        for model, columns, rows in _REFERENCE:
-            if model._default_manager.exists():
-                continue  # a table the test filled itself keeps what it holds
-            names = ", ".join(connection.ops.quote_name(column) for column in columns)
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(
-                f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "
-                f"VALUES ({marks})",
-                rows,
-            )
-        # PostgreSQL: the sequences go on after the copied ids (SQLite needs nothing).
-        for sql in connection.ops.sequence_reset_sql(no_style(), _reference_models()):
-            cursor.execute(sql)
-
-
-# The reference tables as `django_db_setup` left them: (model, columns, rows), parents first.
-_REFERENCE: list[tuple[type[Model], list[str], list[tuple]]] = []
-
-
-def _reference_models() -> list[type[Model]]:
-    from congdong.feedback.models import Category
-    from congdong.units.models import Structure, Succession
-
-    return [Structure, Unit, Succession, Category]
-
-
-def _rows_of(models: list[type[Model]]) -> list[tuple[type[Model], list[str], list[tuple]]]:
-    from django.db import connection
-
-    out = []
-    with connection.cursor() as cursor:
-        for model in models:
-            columns = [field.column for field in model._meta.concrete_fields]
-            names = ", ".join(connection.ops.quote_name(column) for column in columns)
-            table = connection.ops.quote_name(model._meta.db_table)
-            pk = connection.ops.quote_name(model._meta.pk.column)
-            cursor.execute(f"SELECT {names} FROM {table} ORDER BY {pk}")
-            out.append((model, columns, cursor.fetchall()))
-    return out
+    database_reset.copy_reference_back()
 
 
 @pytest.fixture
