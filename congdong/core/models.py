@@ -23,8 +23,8 @@ def acting_account(
     *,
     on_delete: Callable[..., Any] = models.SET_NULL,
 ) -> models.ForeignKey:
-    """The account of the person who did something to the row (decided, granted, answered):
-    empty until someone does, and no reverse accessor on the account."""
+    """The account of the person who did something to the row (linked, reported, decided,
+    granted, answered): empty until someone does, and no reverse accessor on the account."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

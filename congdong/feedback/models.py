@@ -7,11 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.private_files import private_storage
 from congdong.core.workflow.graph import Deadline, StateGraph
 from congdong.core.workflow.models import Transition, subject_key
-from congdong.units.models import Unit
+from congdong.units.models import Unit, UnitRowQuerySet, owning_unit
 
 
 class Category(models.Model):
@@ -168,15 +169,11 @@ def landing(action: FeedbackAction, current: FeedbackState) -> FeedbackState:
     }[action]
 
 
-class FeedbackQuerySet(models.QuerySet):
+class FeedbackQuerySet(UnitRowQuerySet):
     def standard(self) -> FeedbackQuerySet:
         return self.select_related(
             "unit", "unit__parent", "category", "citizen", "assigned_to", "answered_by"
         )
-
-    def in_subtree(self, unit: Unit) -> FeedbackQuerySet:
-        """Items addressed to `unit` or to a unit below it."""
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class Feedback(models.Model):
@@ -184,16 +181,9 @@ class Feedback(models.Model):
     # look-alikes (see congdong.feedback.actions.new_code).
     code = models.CharField(_("tracking code"), max_length=20, unique=True)
     # PROTECT: the sender is part of the record; citizens' accounts are locked, not deleted.
-    citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="feedback",
-        verbose_name=_("sender"),
-    )
+    citizen = recorded_account(_("sender"), related_name="feedback")
     # The unit now responsible: where it was sent, until escalated or transferred.
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("unit")
-    )
+    unit = owning_unit("feedback")
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("category")
     )
@@ -346,12 +336,7 @@ class FeedbackAccess(models.Model):
     feedback = models.ForeignKey(
         Feedback, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("feedback")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("read by"),
-    )
+    user = recorded_account(_("read by"))
     kind = models.CharField(_("how"), max_length=12, choices=AccessKind.choices)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("at"), db_index=True)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import own_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
 from congdong.core.workflow.models import Transition, subject_key
@@ -104,12 +104,7 @@ class PageOperator(models.Model):
     unlike a role on the unit, it reaches no other page and no unit below."""
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="operators")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="operated_pages",
-        verbose_name=_("account"),
-    )
+    user = own_account("operated_pages", _("account"))
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import recorded_account
 from congdong.core.workflow.graph import StateGraph
 from congdong.core.workflow.models import Transition, subject_key
 from congdong.pages.models import Page
@@ -56,12 +56,7 @@ class Post(models.Model):
         Page, on_delete=models.CASCADE, related_name="posts", verbose_name=_("page")
     )
     # PROTECT: the author is part of the audit trail; staff accounts are deactivated, not deleted.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="posts",
-        verbose_name=_("author"),
-    )
+    author = recorded_account(_("author"), related_name="posts")
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="posts", verbose_name=_("category")
     )

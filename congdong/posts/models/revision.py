@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
 from congdong.core.workflow.models import Transition, subject_key
@@ -58,12 +59,7 @@ class PostRevision(models.Model):
         Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
     )
     # PROTECT: part of the audit trail, like a post's author.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="post_revisions",
-        verbose_name=_("author"),
-    )
+    author = recorded_account(_("author"), related_name="post_revisions")
     # Everyone who wrote this revision's text (the author is the latest of them): a second
     # edit updates the waiting revision, and its earlier writers may not approve it either.
     editors = models.ManyToManyField(
