@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from congdong.accounts.models import recorded_account
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.units.models import owning_unit
 
 
@@ -100,6 +100,4 @@ class BreachTransition(Transition):
     subject = "breach"
     breach = subject_key(Breach, kept_by_law=True)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("breach state change")
-        verbose_name_plural = _("breach state changes")
+    Meta = transition_meta(_("breach state change"), _("breach state changes"))

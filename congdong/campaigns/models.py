@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 from congdong.units.models import Level, Unit, UnitRowQuerySet, owning_unit
@@ -122,9 +122,7 @@ class CampaignTransition(Transition):
     subject = "campaign"
     campaign = subject_key(Campaign)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("campaign state change")
-        verbose_name_plural = _("campaign state changes")
+    Meta = transition_meta(_("campaign state change"), _("campaign state changes"))
 
 
 class CampaignTargetQuerySet(UnitRowQuerySet):

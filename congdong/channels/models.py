@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from congdong.channels.sealing import SealedField
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.pages.models import Page
 from congdong.units.models import Unit
 
@@ -182,9 +182,7 @@ class TokenTransition(Transition):
     subject = "token"
     token = subject_key(ChannelToken)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("channel token state change")
-        verbose_name_plural = _("channel token state changes")
+    Meta = transition_meta(_("channel token state change"), _("channel token state changes"))
 
 
 class ReportState(models.TextChoices):
@@ -233,9 +231,7 @@ class FakeReportTransition(Transition):
     subject = "report"
     report = subject_key(FakeReport)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("fake page report decision")
-        verbose_name_plural = _("fake page report decisions")
+    Meta = transition_meta(_("fake page report decision"), _("fake page report decisions"))
 
 
 class FigureImport(models.Model):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.models import own_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 
@@ -176,9 +176,7 @@ class CommentTransition(Transition):
     subject = "comment"
     comment = subject_key(Comment)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("comment state change")
-        verbose_name_plural = _("comment state changes")
+    Meta = transition_meta(_("comment state change"), _("comment state changes"))
 
 
 class ShareChannel(models.TextChoices):

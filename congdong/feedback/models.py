@@ -11,7 +11,7 @@ from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.private_files import private_storage
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.units.models import Unit, UnitRowQuerySet, owning_unit
 
 
@@ -310,9 +310,7 @@ class FeedbackTransition(Transition):
     # The officer an assign move handed the item to.
     officer = acting_account()
 
-    class Meta(Transition.Meta):
-        verbose_name = _("feedback state change")
-        verbose_name_plural = _("feedback state changes")
+    Meta = transition_meta(_("feedback state change"), _("feedback state changes"))
 
     def __str__(self) -> str:
         moved = f"{self.from_state or '∅'} → {self.to_state}"

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.units.models import Unit, UnitRowQuerySet, owning_unit
 
 # --- handbook -------------------------------------------------------------------------------
@@ -105,9 +105,7 @@ class HandbookTransition(Transition):
     subject = "revision"
     revision = subject_key(HandbookRevision)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("handbook version decision")
-        verbose_name_plural = _("handbook version decisions")
+    Meta = transition_meta(_("handbook version decision"), _("handbook version decisions"))
 
     def __str__(self) -> str:
         return f"{self.revision}: {self.from_state} → {self.to_state}"
@@ -203,9 +201,7 @@ class BoardTransition(Transition):
     post = subject_key(BoardPost)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
 
-    class Meta(Transition.Meta):
-        verbose_name = _("board decision")
-        verbose_name_plural = _("board decisions")
+    Meta = transition_meta(_("board decision"), _("board decisions"))
 
     def __str__(self) -> str:
         return f"{self.post}: {self.from_state} → {self.to_state}"

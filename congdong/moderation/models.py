@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from congdong.accounts.models import own_account, recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.engagement.models import Comment
 from congdong.posts.models import Post
 from congdong.units.models import Unit, UnitRowQuerySet
@@ -124,9 +124,7 @@ class CaseTransition(Transition):
     subject = "case"
     case = subject_key(Case)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("moderation decision")
-        verbose_name_plural = _("moderation decisions")
+    Meta = transition_meta(_("moderation decision"), _("moderation decisions"))
 
 
 class Report(models.Model):
@@ -241,9 +239,7 @@ class AppealTransition(Transition):
     subject = "appeal"
     appeal = subject_key(Appeal)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("appeal decision")
-        verbose_name_plural = _("appeal decisions")
+    Meta = transition_meta(_("appeal decision"), _("appeal decisions"))
 
 
 class ModerationAccessKind(models.TextChoices):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from congdong.accounts.models import own_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.units.models import Unit
 
 
@@ -91,9 +91,7 @@ class PageTransition(Transition):
     subject = "page"
     page = subject_key(Page)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("page status change")
-        verbose_name_plural = _("page status changes")
+    Meta = transition_meta(_("page status change"), _("page status changes"))
 
     def __str__(self) -> str:
         return f"{self.page}: {self.from_state or '∅'} → {self.to_state} ({self.at:%Y-%m-%d})"

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 
 
 class ConsentPurpose(models.TextChoices):
@@ -202,6 +202,6 @@ class DataRequestTransition(Transition):
     subject = "request"
     request = subject_key(DataRequest, kept_by_law=True)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("personal data request state change")
-        verbose_name_plural = _("personal data request state changes")
+    Meta = transition_meta(
+        _("personal data request state change"), _("personal data request state changes")
+    )

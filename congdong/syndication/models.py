@@ -18,7 +18,7 @@ from congdong.campaigns.models import CampaignTarget
 from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.posts.models import Post
 
 
@@ -137,9 +137,7 @@ class DeliveryTransition(Transition):
     subject = "delivery"
     delivery = subject_key(Delivery)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("delivery state change")
-        verbose_name_plural = _("delivery state changes")
+    Meta = transition_meta(_("delivery state change"), _("delivery state changes"))
 
 
 class ChannelDefault(models.Model):

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.units.models import UnitRowQuerySet, owning_unit
 
 
@@ -127,6 +127,4 @@ class TakedownTransition(Transition):
     subject = "request"
     request = subject_key(TakedownRequest, kept_by_law=True)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("takedown request state change")
-        verbose_name_plural = _("takedown request state changes")
+    Meta = transition_meta(_("takedown request state change"), _("takedown request state changes"))

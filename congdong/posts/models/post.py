@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.models import recorded_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.pages.models import Page
 from congdong.posts.models.regulation import Category, Regulation
 
@@ -116,9 +116,7 @@ class PostTransition(Transition):
     subject = "post"
     post = subject_key(Post)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("post state change")
-        verbose_name_plural = _("post state changes")
+    Meta = transition_meta(_("post state change"), _("post state changes"))
 
     def __str__(self) -> str:
         return f"{self.post}: {self.from_state or '∅'} → {self.to_state} ({self.at:%Y-%m-%d %H:%M})"

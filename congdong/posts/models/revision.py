@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.posts.models.post import Post
 from congdong.posts.models.regulation import Category
 
@@ -103,6 +103,4 @@ class RevisionTransition(Transition):
     subject = "revision"
     revision = subject_key(PostRevision)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("revision decision")
-        verbose_name_plural = _("revision decisions")
+    Meta = transition_meta(_("revision decision"), _("revision decisions"))
