@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from congdong.accounts.models import recorded_account
-from congdong.core.models import acting_account
+from congdong.core.models import UploadedFile, acting_account
 from congdong.core.private_files import private_storage
 from congdong.core.workflow.graph import Deadline, StateGraph
 from congdong.core.workflow.models import Transition, subject_key, transition_meta
@@ -259,7 +259,7 @@ class AttachmentKind(models.TextChoices):
     PDF = "pdf", _("PDF document")
 
 
-class FeedbackAttachment(models.Model):
+class FeedbackAttachment(UploadedFile):
     """A picture (re-encoded JPEG) or PDF sent with the feedback, stored under a random name.
 
     Personal and possibly sensitive: serve it only through a view that checks access, never
@@ -271,17 +271,10 @@ class FeedbackAttachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to="feedback/%Y/%m/", storage=private_storage)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(UploadedFile.Meta):
         verbose_name = _("feedback attachment")
         verbose_name_plural = _("feedback attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def content_type(self) -> str:
