@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -9,7 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.roles import Role
 from congdong.core.models import acting_account
-from congdong.units.models import Unit
+from congdong.units.models import Unit, owning_unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AccountKind(models.TextChoices):
@@ -46,6 +51,33 @@ class User(AbstractUser):
         return self.kind == AccountKind.CITIZEN
 
 
+def recorded_account(
+    verbose_name: StrOrPromise | None = None, *, related_name: str = "+"
+) -> models.ForeignKey[User, User]:
+    """The person a record names (its author, sender, recorder, reader): required, and
+    PROTECT — the person is part of the record, so such accounts are deactivated or locked,
+    never deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
+def own_account(
+    related_name: str, verbose_name: StrOrPromise | None = None
+) -> models.ForeignKey[User, User]:
+    """The person whose own row this is (a follow, a reaction, a setting, a strike): required,
+    and the row goes with the account (CASCADE)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
 class Organisation(models.Model):
     class Code(models.TextChoices):
         FRONT = "mttq", "Mặt trận Tổ quốc Việt Nam"
@@ -70,21 +102,14 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """`user`, working for `organisation`, holds `role` on `unit` and everything below it."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("account"),
-    )
+    user = own_account("memberships", _("account"))
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         related_name="memberships",
         verbose_name=_("organisation"),
     )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
-    )
+    unit = owning_unit("memberships", on_delete=models.CASCADE)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     granted_by = acting_account(_("granted by"))
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
@@ -140,12 +165,7 @@ class MembershipChange(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="membership_changes",
-        verbose_name=_("account"),
-    )
+    user = own_account("membership_changes", _("account"))
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -164,12 +184,7 @@ class ApiToken(models.Model):
     """A bearer key for the mobile apps, made at phone login. Only its SHA-256 is stored: the
     key itself is shown once, in the login response. Revoking keeps the row for the record."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-        verbose_name=_("account"),
-    )
+    user = own_account("api_tokens", _("account"))
     name = models.CharField(_("name"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created at"))

@@ -14,7 +14,7 @@ from congdong.breaches import actions, queries
 from congdong.breaches.models import Breach, BreachState
 from congdong.breaches.notice import draft
 from congdong.core.api import MAX_OFFSET
-from congdong.core.casework.api import CaseTransitionOut
+from congdong.core.casework.api import CaseTransitionOut, case_list
 
 router = Router(tags=["breaches"])
 
@@ -101,12 +101,9 @@ def breach_list(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Breaches of the caller's units (and below), nearest notice deadline first."""
-    items = queries.to_handle(request.user).order_by("notice_due_at", "pk")
-    if open_only:
-        items = items.filter(state=BreachState.RECORDED)
-    if overdue:
-        items = items & queries.overdue()
-    return {"count": items.count(), "items": list(items[offset : offset + limit])}
+    return case_list(
+        queries.CASES, request.user, limit, offset, open_only=open_only, overdue=overdue
+    )
 
 
 @router.post("/breaches", response={201: BreachOut}, auth=TOKEN_OR_SESSION)

@@ -8,14 +8,14 @@ breach. The hours are wall-clock hours (settings.BREACH_NOTICE_HOURS).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.accounts.models import recorded_account
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
-from congdong.units.models import Unit
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
+from congdong.units.models import owning_unit
 
 
 class BreachState(models.TextChoices):
@@ -50,9 +50,7 @@ class BreachQuerySet(models.QuerySet):
 
 
 class Breach(models.Model):
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="breaches", verbose_name=_("unit")
-    )
+    unit = owning_unit("breaches")
     discovered_at = models.DateTimeField(_("discovered at"))
     occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
     description = models.TextField(_("what happened"), max_length=5000)
@@ -73,9 +71,7 @@ class Breach(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The row is the truth for the overdue alarm: set once, by a conditional UPDATE.
     alarmed_at = models.DateTimeField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = recorded_account()
     created_at = models.DateTimeField(_("recorded at"))
 
     objects = BreachQuerySet.as_manager()
@@ -104,6 +100,4 @@ class BreachTransition(Transition):
     subject = "breach"
     breach = subject_key(Breach, kept_by_law=True)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("breach state change")
-        verbose_name_plural = _("breach state changes")
+    Meta = transition_meta(_("breach state change"), _("breach state changes"))

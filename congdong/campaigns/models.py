@@ -3,15 +3,16 @@ upper unit to the pages below it, as their own posts or as tasks to reshare befo
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import recorded_account
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.pages.models import Page
 from congdong.posts.models import Post
-from congdong.units.models import Level, Unit
+from congdong.units.models import Level, Unit, UnitRowQuerySet, owning_unit
 
 
 class CampaignMode(models.TextChoices):
@@ -86,9 +87,7 @@ class Campaign(models.Model):
         Post, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("post")
     )
     # The source page's unit, kept here so campaigns are filtered by subtree without joins.
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("unit")
-    )
+    unit = owning_unit("campaigns")
     mode = models.CharField(_("mode"), max_length=20, choices=CampaignMode.choices)
     targeting = models.CharField(
         _("targets"), max_length=20, choices=Targeting.choices, default=Targeting.ALL_BELOW
@@ -102,12 +101,8 @@ class Campaign(models.Model):
         _("status"), max_length=20, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
     )
     # PROTECT: people are part of the audit trail; staff accounts are deactivated, not deleted.
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    launched_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = recorded_account()
+    launched_by = acting_account(on_delete=models.PROTECT)
     launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -127,17 +122,12 @@ class CampaignTransition(Transition):
     subject = "campaign"
     campaign = subject_key(Campaign)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("campaign state change")
-        verbose_name_plural = _("campaign state changes")
+    Meta = transition_meta(_("campaign state change"), _("campaign state changes"))
 
 
-class CampaignTargetQuerySet(models.QuerySet):
+class CampaignTargetQuerySet(UnitRowQuerySet):
     def standard(self) -> CampaignTargetQuerySet:
         return self.select_related("unit", "unit__parent", "page")
-
-    def in_subtree(self, unit: Unit) -> CampaignTargetQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class CampaignTarget(models.Model):
@@ -157,9 +147,7 @@ class CampaignTarget(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("overdue since"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    completed_by = acting_account()
 
     objects = CampaignTargetQuerySet.as_manager()
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congdong.channels.sealing import SealedField
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.pages.models import Page
 from congdong.units.models import Unit
 
@@ -77,13 +77,9 @@ class ChannelLink(models.Model):
     url = models.URLField(_("address"), max_length=500)
     name = models.CharField(_("name"), max_length=200, blank=True)
     linked_at = models.DateTimeField(_("linked at"))
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    linked_by = acting_account()
     unlinked_at = models.DateTimeField(_("unlinked at"), null=True, blank=True)
-    unlinked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    unlinked_by = acting_account()
     # Proof one: the platform said the connecting staff member administers it (OAuth).
     admin_verified_at = models.DateTimeField(null=True, blank=True)
     # Proof two: the channel points back to our page (Facebook website/about, Zalo description,
@@ -186,9 +182,7 @@ class TokenTransition(Transition):
     subject = "token"
     token = subject_key(ChannelToken)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("channel token state change")
-        verbose_name_plural = _("channel token state changes")
+    Meta = transition_meta(_("channel token state change"), _("channel token state changes"))
 
 
 class ReportState(models.TextChoices):
@@ -214,15 +208,11 @@ class FakeReport(models.Model):
     )
     url = models.URLField(_("address of the suspected page"), max_length=500)
     note = models.TextField(_("what makes you think so"), max_length=1000, blank=True)
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    reporter = acting_account()
     state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.OPEN)
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    decided_by = acting_account()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -241,9 +231,7 @@ class FakeReportTransition(Transition):
     subject = "report"
     report = subject_key(FakeReport)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("fake page report decision")
-        verbose_name_plural = _("fake page report decisions")
+    Meta = transition_meta(_("fake page report decision"), _("fake page report decisions"))
 
 
 class FigureImport(models.Model):

@@ -1,5 +1,6 @@
-"""Shared data that belongs to no one domain: the working calendar's exceptions; and the
-field the apps' models name the person who acted with (`acting_account`).
+"""Shared data that belongs to no one domain: the working calendar's exceptions; the field
+the apps' models name the person who acted with (`acting_account`); what an uploaded file
+keeps besides the file (`UploadedFile`).
 
 `CalendarDay` lives here, beside `congdong.core.clock` which reads it, so the clock (used by
 feedback deadlines today, by other timers later) depends on no domain app.
@@ -23,8 +24,8 @@ def acting_account(
     *,
     on_delete: Callable[..., Any] = models.SET_NULL,
 ) -> models.ForeignKey:
-    """The account of the person who did something to the row (decided, granted, answered):
-    empty until someone does, and no reverse accessor on the account."""
+    """The account of the person who did something to the row (linked, reported, decided,
+    granted, answered): empty until someone does, and no reverse accessor on the account."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -33,6 +34,23 @@ def acting_account(
         related_name="+",
         verbose_name=verbose_name,
     )
+
+
+class UploadedFile(models.Model):
+    """A file someone sent (feedback's attachments, posts' documents), kept in private storage
+    under a random name: each model declares its `file` with its folder; here the name it came
+    with, its size and when it came."""
+
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class DayKind(models.TextChoices):

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import own_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.pages.models import Page
 from congdong.posts.models import Post
 
@@ -24,9 +25,7 @@ from congdong.privacy.models import DigestChoice
 class Follow(models.Model):
     """`user` follows `page`. Unfollowing deletes the row (the event log keeps the history)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
-    )
+    user = own_account("follows")
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="follows")
     notify = models.BooleanField(_("notify me of new posts"), default=True)
     referral = models.ForeignKey(
@@ -85,9 +84,7 @@ REACTION_EMOJI: dict[str, str] = {
 class Reaction(models.Model):
     """One reaction per person per post; choosing another kind replaces it."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
-    )
+    user = own_account("reactions")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     kind = models.CharField(_("reaction"), max_length=10, choices=ReactionKind.choices)
     created_at = models.DateTimeField()
@@ -139,9 +136,7 @@ class Comment(models.Model):
     """
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
-    )
+    author = own_account("comments")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
@@ -181,9 +176,7 @@ class CommentTransition(Transition):
     subject = "comment"
     comment = subject_key(Comment)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("comment state change")
-        verbose_name_plural = _("comment state changes")
+    Meta = transition_meta(_("comment state change"), _("comment state changes"))
 
 
 class ShareChannel(models.TextChoices):
@@ -198,9 +191,7 @@ class ShareChannel(models.TextChoices):
 class Share(models.Model):
     """Someone shared a page or post link (which carries their referral code)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares"
-    )
+    user = own_account("shares")
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="shares")
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="shares"
@@ -242,9 +233,7 @@ class ReferralOpen(models.Model):
     the page by the recipient within 7 days sets `followed_at`.
     """
 
-    referrer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referrals_made"
-    )
+    referrer = own_account("referrals_made")
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="referral_opens")
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="referral_opens"
@@ -378,9 +367,7 @@ class NotificationQuerySet(models.QuerySet):
 class Notification(models.Model):
     """An item in someone's bell. New-post notifications are written in batches by a sweep."""
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
+    recipient = own_account("notifications")
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     post = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

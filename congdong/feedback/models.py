@@ -7,11 +7,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from congdong.core.models import acting_account
+from congdong.accounts.models import recorded_account
+from congdong.core.models import UploadedFile, acting_account
 from congdong.core.private_files import private_storage
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
-from congdong.units.models import Unit
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
+from congdong.units.models import Unit, UnitRowQuerySet, owning_unit
 
 
 class Category(models.Model):
@@ -168,15 +169,11 @@ def landing(action: FeedbackAction, current: FeedbackState) -> FeedbackState:
     }[action]
 
 
-class FeedbackQuerySet(models.QuerySet):
+class FeedbackQuerySet(UnitRowQuerySet):
     def standard(self) -> FeedbackQuerySet:
         return self.select_related(
             "unit", "unit__parent", "category", "citizen", "assigned_to", "answered_by"
         )
-
-    def in_subtree(self, unit: Unit) -> FeedbackQuerySet:
-        """Items addressed to `unit` or to a unit below it."""
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class Feedback(models.Model):
@@ -184,16 +181,9 @@ class Feedback(models.Model):
     # look-alikes (see congdong.feedback.actions.new_code).
     code = models.CharField(_("tracking code"), max_length=20, unique=True)
     # PROTECT: the sender is part of the record; citizens' accounts are locked, not deleted.
-    citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="feedback",
-        verbose_name=_("sender"),
-    )
+    citizen = recorded_account(_("sender"), related_name="feedback")
     # The unit now responsible: where it was sent, until escalated or transferred.
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("unit")
-    )
+    unit = owning_unit("feedback")
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("category")
     )
@@ -269,7 +259,7 @@ class AttachmentKind(models.TextChoices):
     PDF = "pdf", _("PDF document")
 
 
-class FeedbackAttachment(models.Model):
+class FeedbackAttachment(UploadedFile):
     """A picture (re-encoded JPEG) or PDF sent with the feedback, stored under a random name.
 
     Personal and possibly sensitive: serve it only through a view that checks access, never
@@ -281,17 +271,10 @@ class FeedbackAttachment(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to="feedback/%Y/%m/", storage=private_storage)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(UploadedFile.Meta):
         verbose_name = _("feedback attachment")
         verbose_name_plural = _("feedback attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def content_type(self) -> str:
@@ -320,9 +303,7 @@ class FeedbackTransition(Transition):
     # The officer an assign move handed the item to.
     officer = acting_account()
 
-    class Meta(Transition.Meta):
-        verbose_name = _("feedback state change")
-        verbose_name_plural = _("feedback state changes")
+    Meta = transition_meta(_("feedback state change"), _("feedback state changes"))
 
     def __str__(self) -> str:
         moved = f"{self.from_state or '∅'} → {self.to_state}"
@@ -346,12 +327,7 @@ class FeedbackAccess(models.Model):
     feedback = models.ForeignKey(
         Feedback, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("feedback")
     )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("read by"),
-    )
+    user = recorded_account(_("read by"))
     kind = models.CharField(_("how"), max_length=12, choices=AccessKind.choices)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     at = models.DateTimeField(_("at"), db_index=True)

@@ -3,15 +3,15 @@ operators, visible up the tree, answered and decided by the levels above)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
-from congdong.units.models import Unit
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
+from congdong.units.models import Unit, UnitRowQuerySet, owning_unit
 
 # --- handbook -------------------------------------------------------------------------------
 
@@ -105,9 +105,7 @@ class HandbookTransition(Transition):
     subject = "revision"
     revision = subject_key(HandbookRevision)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("handbook version decision")
-        verbose_name_plural = _("handbook version decisions")
+    Meta = transition_meta(_("handbook version decision"), _("handbook version decisions"))
 
     def __str__(self) -> str:
         return f"{self.revision}: {self.from_state} → {self.to_state}"
@@ -140,27 +138,17 @@ BOARD_STATES = StateGraph(
 )
 
 
-class BoardPostQuerySet(models.QuerySet):
+class BoardPostQuerySet(UnitRowQuerySet):
     def standard(self) -> BoardPostQuerySet:
         return self.select_related("unit", "unit__parent", "author", "decided_by")
-
-    def in_subtree(self, unit: Unit) -> BoardPostQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class BoardPost(models.Model):
     """An operator's experience, difficulty or proposal, tagged with a unit where they hold a
     role. Seen by staff of that unit and of the units above it, never by other branches."""
 
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="board_posts", verbose_name=_("unit")
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="board_posts",
-        verbose_name=_("author"),
-    )
+    unit = owning_unit("board_posts")
+    author = recorded_account(_("author"), related_name="board_posts")
     kind = models.CharField(_("kind"), max_length=12, choices=BoardKind.choices)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=5000, help_text=_("Plain text."))
@@ -190,7 +178,7 @@ class BoardReply(models.Model):
     for: the closest unit above the post where they hold a role)."""
 
     post = models.ForeignKey(BoardPost, on_delete=models.CASCADE, related_name="replies")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = recorded_account()
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("answer"), max_length=3000)
     created_at = models.DateTimeField(_("answered at"))
@@ -213,9 +201,7 @@ class BoardTransition(Transition):
     post = subject_key(BoardPost)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
 
-    class Meta(Transition.Meta):
-        verbose_name = _("board decision")
-        verbose_name_plural = _("board decisions")
+    Meta = transition_meta(_("board decision"), _("board decisions"))
 
     def __str__(self) -> str:
         return f"{self.post}: {self.from_state} → {self.to_state}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congdong.core.private_files import private_storage
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.events.kinds import EventKind, uuid7
 
 # The per-day figures: what congdong's own events add to (the kinds say which, `events.kinds`).
@@ -260,9 +260,7 @@ class ExportTransition(Transition):
     subject = "export"
     export = subject_key(Export)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("export state change")
-        verbose_name_plural = _("export state changes")
+    Meta = transition_meta(_("export state change"), _("export state changes"))
 
 
 class ImportedDay(models.Model):

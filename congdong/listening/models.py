@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import recorded_account
 from congdong.channels.models import ChannelKind, ChannelLink
 from congdong.core.states import StateGraph
 from congdong.pages.models import Page
@@ -227,7 +228,7 @@ class ChannelMessageAccess(models.Model):
     Rows are only ever added (`actions.log_accesses`)."""
 
     message = models.ForeignKey(ChannelMessage, on_delete=models.CASCADE, related_name="accesses")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = recorded_account()
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(db_index=True)
 

@@ -7,16 +7,16 @@ unique constraint gives one report per person per item on SQLite and PostgreSQL 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import own_account, recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.engagement.models import Comment
 from congdong.posts.models import Post
-from congdong.units.models import Unit
+from congdong.units.models import Unit, UnitRowQuerySet
 
 
 class ReportReason(models.TextChoices):
@@ -47,7 +47,7 @@ CASE_STATES = StateGraph(
 )
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(UnitRowQuerySet):
     def standard(self) -> CaseQuerySet:
         return self.select_related(
             "unit",
@@ -59,9 +59,6 @@ class CaseQuerySet(models.QuerySet):
             "author",
             "decided_by",
         )
-
-    def in_subtree(self, unit: Unit) -> CaseQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class Case(models.Model):
@@ -77,9 +74,7 @@ class Case(models.Model):
     )
     # The unit of the item's page: moderators of it and of the units above review the case.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_cases"
-    )
+    author = own_account("moderation_cases")
     state = models.CharField(
         _("state"), max_length=12, choices=CaseState.choices, default=CaseState.OPEN
     )
@@ -129,9 +124,7 @@ class CaseTransition(Transition):
     subject = "case"
     case = subject_key(Case)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("moderation decision")
-        verbose_name_plural = _("moderation decisions")
+    Meta = transition_meta(_("moderation decision"), _("moderation decisions"))
 
 
 class Report(models.Model):
@@ -139,9 +132,7 @@ class Report(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reports")
     item_key = models.CharField(max_length=24)
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_reports"
-    )
+    reporter = own_account("moderation_reports")
     reason = models.CharField(_("reason"), max_length=12, choices=ReportReason.choices)
     text = models.CharField(_("details"), max_length=500, blank=True)
     created_at = models.DateTimeField()
@@ -159,9 +150,7 @@ class Report(models.Model):
 class Strike(models.Model):
     """A confirmed violation counted against the author (Decree 147/2024)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="strikes"
-    )
+    user = own_account("strikes")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="strike")
     at = models.DateTimeField(db_index=True)
     # Set when an appeal overturns the removal: the strike no longer counts.
@@ -185,9 +174,7 @@ class Lock(models.Model):
     """An account locked for repeated violations: it cannot engage until `ends_at` (never, for
     a permanent lock) unless the lock is lifted (its last strike overturned on appeal)."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_locks"
-    )
+    user = own_account("moderation_locks")
     kind = models.CharField(max_length=10, choices=LockKind.choices)
     strike = models.ForeignKey(Strike, on_delete=models.CASCADE, related_name="locks")
     starts_at = models.DateTimeField()
@@ -226,9 +213,7 @@ class Appeal(models.Model):
     """The author's one appeal against a removal (and its strike)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="appeal")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_appeals"
-    )
+    author = own_account("moderation_appeals")
     text = models.TextField(_("appeal"), max_length=2000)
     state = models.CharField(
         max_length=12, choices=AppealState.choices, default=AppealState.PENDING
@@ -254,9 +239,7 @@ class AppealTransition(Transition):
     subject = "appeal"
     appeal = subject_key(Appeal)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("appeal decision")
-        verbose_name_plural = _("appeal decisions")
+    Meta = transition_meta(_("appeal decision"), _("appeal decisions"))
 
 
 class ModerationAccessKind(models.TextChoices):
@@ -273,7 +256,7 @@ class ModerationAccess(models.Model):
     (`actions.log_accesses`)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="accesses")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = recorded_account()
     kind = models.CharField(max_length=12, choices=ModerationAccessKind.choices)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(db_index=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import own_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.units.models import Unit
 
 
@@ -91,9 +91,7 @@ class PageTransition(Transition):
     subject = "page"
     page = subject_key(Page)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("page status change")
-        verbose_name_plural = _("page status changes")
+    Meta = transition_meta(_("page status change"), _("page status changes"))
 
     def __str__(self) -> str:
         return f"{self.page}: {self.from_state or '∅'} → {self.to_state} ({self.at:%Y-%m-%d})"
@@ -104,12 +102,7 @@ class PageOperator(models.Model):
     unlike a role on the unit, it reaches no other page and no unit below."""
 
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="operators")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="operated_pages",
-        verbose_name=_("account"),
-    )
+    user = own_account("operated_pages", _("account"))
     organisation = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,

@@ -21,21 +21,17 @@ from congdong.posts.queries import (
 router = Router(tags=["posts"])
 
 
-class PostIn(Schema):
-    page_id: int
-    category: str
-    title: str
-    body: str = ""
-    source_url: str = ""
-    tags: str = ""
-
-
 class PostEditIn(Schema):
     category: str
     title: str
     body: str = ""
     source_url: str = ""
     tags: str = ""
+
+
+# A new post: the fields of an edit, and the page it is written for.
+class PostIn(PostEditIn):
+    page_id: int
 
 
 class PostOut(Schema):

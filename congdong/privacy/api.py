@@ -15,11 +15,10 @@ from ninja import Field, Query, Router, Schema, Status
 from congdong.accounts.api import TokenOut, account_summary
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.api import MAX_OFFSET
-from congdong.core.casework.api import CaseTransitionOut
+from congdong.core.casework.api import CaseTransitionOut, case_list
 from congdong.core.web import client_ip
 from congdong.privacy import actions, export, queries, signup
 from congdong.privacy.models import (
-    OPEN_STATES,
     Channel,
     ConsentPurpose,
     DataRequest,
@@ -226,10 +225,7 @@ def staff_list(
 ):
     """All citizens' requests, for data protection officers of the central unit (others: an
     empty list). Nearest deadline first."""
-    items = queries.to_handle(request.user).order_by("due_at", "pk")
-    if open_only:
-        items = items.filter(state__in=OPEN_STATES)
-    return {"count": items.count(), "items": list(items[offset : offset + limit])}
+    return case_list(queries.CASES, request.user, limit, offset, open_only=open_only)
 
 
 @router.get(

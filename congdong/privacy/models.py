@@ -7,15 +7,15 @@ PROTECT_DATA on a central unit (congdong.privacy.queries).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 
 
 class ConsentPurpose(models.TextChoices):
@@ -56,12 +56,7 @@ class ConsentRecord(models.Model):
     `given_at`, through `how`. Withdrawing sets `withdrawn_at`; rows are never deleted: they are
     the proof of consent the law asks the controller to keep."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="consents",
-        verbose_name=_("account"),
-    )
+    user = recorded_account(_("account"), related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     policy_version = models.CharField(_("policy version"), max_length=20)
     # What the consent is about when there is one per thing (a feedback item's tracking code).
@@ -160,12 +155,7 @@ class DataRequestQuerySet(models.QuerySet):
 
 
 class DataRequest(models.Model):
-    citizen = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="data_requests",
-        verbose_name=_("citizen"),
-    )
+    citizen = recorded_account(_("citizen"), related_name="data_requests")
     kind = models.CharField(_("request"), max_length=10, choices=RequestKind.choices)
     text = models.TextField(_("text"), max_length=3000, blank=True)
     state = models.CharField(
@@ -212,6 +202,6 @@ class DataRequestTransition(Transition):
     subject = "request"
     request = subject_key(DataRequest, kept_by_law=True)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("personal data request state change")
-        verbose_name_plural = _("personal data request state changes")
+    Meta = transition_meta(
+        _("personal data request state change"), _("personal data request state changes")
+    )

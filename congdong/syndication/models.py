@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from congdong.campaigns.models import CampaignTarget
 from congdong.channels.models import ChannelKind, ChannelLink
+from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.posts.models import Post
 
 
@@ -110,9 +110,7 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = acting_account()
 
     objects = DeliveryQuerySet.as_manager()
 
@@ -139,9 +137,7 @@ class DeliveryTransition(Transition):
     subject = "delivery"
     delivery = subject_key(Delivery)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("delivery state change")
-        verbose_name_plural = _("delivery state changes")
+    Meta = transition_meta(_("delivery state change"), _("delivery state changes"))
 
 
 class ChannelDefault(models.Model):

@@ -11,10 +11,9 @@ from ninja import Query, Router, Schema, Status
 
 from congdong.accounts.tokens import TOKEN_OR_SESSION
 from congdong.core.api import MAX_OFFSET
-from congdong.core.casework.api import CaseTransitionOut
+from congdong.core.casework.api import CaseTransitionOut, case_list
 from congdong.takedown import actions, queries
 from congdong.takedown.models import (
-    OPEN_STATES,
     TakedownRequest,
     TakedownState,
     TargetKind,
@@ -97,12 +96,9 @@ def request_list(
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Requests about content of the caller's units (and below), nearest deadline first."""
-    items = queries.to_handle(request.user).order_by("due_at", "pk")
-    if open_only:
-        items = items.filter(state__in=OPEN_STATES)
-    if overdue:
-        items = items & queries.overdue()
-    return {"count": items.count(), "items": list(items[offset : offset + limit])}
+    return case_list(
+        queries.CASES, request.user, limit, offset, open_only=open_only, overdue=overdue
+    )
 
 
 @router.post("/takedown/requests", response={201: TakedownRequestOut}, auth=TOKEN_OR_SESSION)

@@ -7,15 +7,15 @@ competent authority's request; the hours are wall-clock hours, not working hours
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import Deadline, StateGraph
-from congdong.core.workflow.models import Transition, subject_key
-from congdong.units.models import Unit
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
+from congdong.units.models import UnitRowQuerySet, owning_unit
 
 
 class TakedownState(models.TextChoices):
@@ -57,12 +57,9 @@ TAKEDOWN_STATES = StateGraph(
 OPEN_STATES = frozenset({S.RECEIVED})
 
 
-class TakedownQuerySet(models.QuerySet):
+class TakedownQuerySet(UnitRowQuerySet):
     def standard(self) -> TakedownQuerySet:
         return self.select_related("unit", "unit__parent", "recorded_by", "decided_by")
-
-    def in_subtree(self, unit: Unit) -> TakedownQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
 
 
 class TakedownRequest(models.Model):
@@ -83,9 +80,7 @@ class TakedownRequest(models.Model):
     target_snapshot = models.TextField(_("content at intake"))
     target_url = models.CharField(_("content address"), max_length=500, blank=True)
     # The unit of the page holding the content: its moderators and admins (or above) handle it.
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="takedown_requests", verbose_name=_("unit")
-    )
+    unit = owning_unit("takedown_requests")
     state = models.CharField(
         _("state"), max_length=10, choices=TakedownState.choices, default=TakedownState.RECEIVED
     )
@@ -100,12 +95,7 @@ class TakedownRequest(models.Model):
     late_notified_at = models.DateTimeField(null=True, blank=True)
     central_notified_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = recorded_account(_("recorded by"))
     decided_by = acting_account(_("decided by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("recorded at"))
 
@@ -137,6 +127,4 @@ class TakedownTransition(Transition):
     subject = "request"
     request = subject_key(TakedownRequest, kept_by_law=True)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("takedown request state change")
-        verbose_name_plural = _("takedown request state changes")
+    Meta = transition_meta(_("takedown request state change"), _("takedown request state changes"))

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import own_account
+
 
 class Authenticator(models.Model):
     """One per account. Pending while `confirmed_at` is empty: the secret was shown but no code
@@ -40,9 +42,7 @@ class RecoveryCode(models.Model):
     random with 80 bits (not chosen by people), so a slow password hash adds nothing but cost
     at every sign-in."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
-    )
+    user = own_account("recovery_codes")
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any, Self
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +162,25 @@ class Unit(MP_Node):
     def is_within(self, other: Unit) -> bool:
         """True when this unit is `other` or below it."""
         return self.path.startswith(other.path)
+
+
+def owning_unit(
+    related_name: str, *, on_delete: Callable[..., Any] = models.PROTECT
+) -> models.ForeignKey[Unit, Unit]:
+    """The unit a row belongs to: those placed on it or on a unit above handle the row
+    (`UnitRowQuerySet.in_subtree` finds it). PROTECT unless said: a unit is not deleted from
+    under its records."""
+    return models.ForeignKey(
+        Unit, on_delete=on_delete, related_name=related_name, verbose_name=_("unit")
+    )
+
+
+class UnitRowQuerySet(models.QuerySet):
+    """The queryset of a model whose rows belong to a unit (a `unit` key)."""
+
+    def in_subtree(self, unit: Unit) -> Self:
+        """Rows of `unit` or of a unit below it."""
+        return self.filter(unit__path__startswith=unit.path)
 
 
 class Succession(models.Model):

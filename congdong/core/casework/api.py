@@ -1,11 +1,13 @@
-"""Schema parts shared by the casework registers' JSON API."""
+"""Schema parts and the list endpoint's body shared by the casework registers' JSON API."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from ninja import Schema
 
+from congdong.core.casework.cases import Cases
 from congdong.core.workflow.models import Transition
 
 
@@ -21,3 +23,17 @@ class CaseTransitionOut(Schema):
     @staticmethod
     def resolve_note(row: Transition) -> str:
         return row.reason
+
+
+def case_list(
+    cases: Cases, user: Any, limit: int, offset: int, *, open_only: bool, overdue: bool = False
+) -> dict[str, Any]:
+    """A register's list endpoint: the cases `user` handles, nearest deadline first (only the
+    undecided ones, or only the overdue ones, when asked), `limit` of them from `offset`, and
+    how many there are in all."""
+    items = cases.to_handle(user).order_by(cases.due_field, "pk")
+    if open_only:
+        items = items.filter(state__in=list(cases.open_states))
+    if overdue:
+        items = items & cases.overdue(None)
+    return {"count": items.count(), "items": list(items[offset : offset + limit])}

@@ -1,13 +1,15 @@
 """The one transition model: every move of every workflow is a row with the same fields.
 
 A workflow's transition model subclasses `Transition`, adds its key to the subject with
-`subject_key` (and any field its workflow needs besides, e.g. feedback's units), and names its
-graph and that key:
+`subject_key` (and any field its workflow needs besides, e.g. feedback's units), names its
+graph and that key, and takes its `Meta` from `transition_meta` (its names):
 
     class TakedownTransition(Transition):
         graph = TAKEDOWN_STATES
         subject = "request"
         request = subject_key(TakedownRequest, kept_by_law=True)
+
+        Meta = transition_meta(_("takedown request state change"), _("…state changes"))
 
 `move()` (core.workflow.move) then finds it from the subject's model.
 """
@@ -15,7 +17,7 @@ graph and that key:
 from __future__ import annotations
 
 from functools import partialmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.db.models.signals import class_prepared
@@ -23,6 +25,9 @@ from django.utils.translation import gettext_lazy as _
 
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STATE_LENGTH = 20
 
@@ -63,6 +68,17 @@ class Transition(models.Model):
 
     def subject_id(self) -> Any:
         return getattr(self, f"{self.subject}_id")
+
+
+def transition_meta(
+    verbose_name: StrOrPromise, verbose_name_plural: StrOrPromise
+) -> type[Transition.Meta]:
+    """The `Meta` of a transition model: its names, with Transition's ordering."""
+    return type(
+        "Meta",
+        (Transition.Meta,),
+        {"verbose_name": verbose_name, "verbose_name_plural": verbose_name_plural},
+    )
 
 
 def _prepared(sender: type[models.Model], **kwargs: Any) -> None:

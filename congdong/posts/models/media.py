@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congdong.core.models import acting_account
+from congdong.core.models import UploadedFile, acting_account
 from congdong.core.private_files import private_storage
 from congdong.posts.models.post import Post
 
@@ -69,22 +69,15 @@ class PostImage(models.Model):
         return reverse("posts:image", args=[self.pk])
 
 
-class PostAttachment(models.Model):
+class PostAttachment(UploadedFile):
     post = models.ForeignKey(
         Post, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("post")
     )
     file = models.FileField(_("file"), upload_to="posts/files/%Y/%m/", storage=private_storage)
-    original_name = models.CharField(_("file name"), max_length=200)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class Meta:
-        ordering = ["pk"]
+    class Meta(UploadedFile.Meta):
         verbose_name = _("post attachment")
         verbose_name_plural = _("post attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
 
     @property
     def url(self) -> str:

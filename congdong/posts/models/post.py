@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import recorded_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.pages.models import Page
 from congdong.posts.models.regulation import Category, Regulation
 
@@ -56,12 +56,7 @@ class Post(models.Model):
         Page, on_delete=models.CASCADE, related_name="posts", verbose_name=_("page")
     )
     # PROTECT: the author is part of the audit trail; staff accounts are deactivated, not deleted.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="posts",
-        verbose_name=_("author"),
-    )
+    author = recorded_account(_("author"), related_name="posts")
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="posts", verbose_name=_("category")
     )
@@ -121,9 +116,7 @@ class PostTransition(Transition):
     subject = "post"
     post = subject_key(Post)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("post state change")
-        verbose_name_plural = _("post state changes")
+    Meta = transition_meta(_("post state change"), _("post state changes"))
 
     def __str__(self) -> str:
         return f"{self.post}: {self.from_state or '∅'} → {self.to_state} ({self.at:%Y-%m-%d %H:%M})"

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from congdong.accounts.models import recorded_account
 from congdong.core.models import acting_account
 from congdong.core.workflow.graph import StateGraph
-from congdong.core.workflow.models import Transition, subject_key
+from congdong.core.workflow.models import Transition, subject_key, transition_meta
 from congdong.posts.models.post import Post
 from congdong.posts.models.regulation import Category
 
@@ -58,12 +59,7 @@ class PostRevision(models.Model):
         Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
     )
     # PROTECT: part of the audit trail, like a post's author.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="post_revisions",
-        verbose_name=_("author"),
-    )
+    author = recorded_account(_("author"), related_name="post_revisions")
     # Everyone who wrote this revision's text (the author is the latest of them): a second
     # edit updates the waiting revision, and its earlier writers may not approve it either.
     editors = models.ManyToManyField(
@@ -107,6 +103,4 @@ class RevisionTransition(Transition):
     subject = "revision"
     revision = subject_key(PostRevision)
 
-    class Meta(Transition.Meta):
-        verbose_name = _("revision decision")
-        verbose_name_plural = _("revision decisions")
+    Meta = transition_meta(_("revision decision"), _("revision decisions"))
