@@ -157,7 +157,7 @@ if importlib.util.find_spec("congdong_tools") is not None:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "congdong.core.static.StaticFilesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "congdong.core.middleware.LanguageMiddleware",
     # Before anything reads the body or the client's address (answers in the chosen language).
