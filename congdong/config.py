@@ -420,7 +420,9 @@ class Config(BaseSettings):
         True,
         "Test suite: copy the in-memory SQLite test database (migrated, with both unit trees and "
         "the demo personas) from the one an earlier run kept in the temporary folder, instead of "
-        "building it in every process. Off in CI's passes, which always build it.",
+        "building it in every process (off in CI's passes, which always build it); and create "
+        "a PostgreSQL test database from the server's migrated template database (made again "
+        "when a migration changes).",
         TOOLS,
     )
 
