@@ -22,8 +22,13 @@ messages: venv
 demo: messages
 	$(BIN)/congdong demo
 
+# Bytecode is written even where the environment says not to (PYTHONDONTWRITEBYTECODE): the
+# suite starts hundreds of Python processes (CLI commands, servers, benchmark steps, workers),
+# and each would compile the project's modules again, and pytest rewrite every test module.
+NO_RECOMPILING := PYTHONDONTWRITEBYTECODE=
+
 test: messages
-	CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest $(PYTEST_ARGS)
+	$(NO_RECOMPILING) CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest $(PYTEST_ARGS)
 
 # The quick loop while writing code: every test but the Chromium journeys (marker e2e) and the
 # tests marked slow (demo builds, benchmarks, subprocess installations, the 2022 scenario), with
@@ -32,7 +37,7 @@ test: messages
 # worker migrates its own in-memory database. `make test` runs all.
 FAST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) * 2 )))
 test-fast: messages
-	CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest -n $(FAST_WORKERS) -q -m "not slow and not e2e" $(PYTEST_ARGS)
+	$(NO_RECOMPILING) CONGDONG_DATA_DIR=$(TEST_DATA_DIR) $(BIN)/pytest -n $(FAST_WORKERS) -q -m "not slow and not e2e" $(PYTEST_ARGS)
 
 # Then mypy with django-stubs on a ratchet: fails if the count of type errors rises, or falls
 # without mypy-ratchet.json being lowered (`scripts/mypy_ratchet.py --update`).

@@ -18,6 +18,7 @@ from whitenoise.middleware import WhiteNoiseMiddleware
 
 class StaticFilesMiddleware(WhiteNoiseMiddleware):
     _tables: ClassVar[dict[tuple[Any, ...], dict[str, Any]]] = {}
+    files: dict[str, Any]  # WhiteNoise's: address → the file's responder
 
     def add_files_from_finders(self) -> None:
         key = (
