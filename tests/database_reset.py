@@ -95,7 +95,8 @@ def empty(connection: BaseDatabaseWrapper) -> None:
         if connection.vendor == "postgresql":
             # The audit log's trigger refuses DELETE (audit/migrations/0002): it is emptied as
             # the flush empties it, before any delete leaves foreign-key checks pending.
-            append_only = [table for table in tables if table in _refusing_deletes(cursor)]
+            refusing = _refusing_deletes(cursor)
+            append_only = [table for table in tables if table in refusing]
             if append_only:
                 cursor.execute(f"TRUNCATE {', '.join(map(quote, append_only))} CASCADE")
             tables = [table for table in tables if table not in append_only]
