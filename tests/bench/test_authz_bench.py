@@ -53,7 +53,13 @@ def bench_world(db, settings, tmp_path):
     os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="runs in the SQLite pass"
 )
 def test_the_matrix_reports_a_planted_leak_in_feedback_handling(bench_world, monkeypatch):
-    things = list(matrix.build_things(bench_world, only=["feedback"]))
+    # The feedback sent to commune A1: A2's officer is its sibling, B1's editor unrelated.
+    things = [
+        (thing, model, acts)
+        for thing, model, acts in matrix.build_things(bench_world, only=["feedback"])
+        if thing.place.name == "A1"
+    ]
+    assert len(things) == 1
     clean, _seconds = matrix.run(bench_world, things, None, say=lambda text: None)
     assert clean.leaks == [] and clean.over_refusals == []
 

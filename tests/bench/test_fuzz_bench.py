@@ -1,6 +1,6 @@
-"""`congdong bench fuzz --json` on a sample: schemathesis' cases against /api/v1/ as an anonymous
-visitor, a citizen and the central admin, on the demo's data — 0 server errors; and the OpenAPI
-document the fuzzer reads gives each schema its own name."""
+"""`congdong bench fuzz --json --sample` on a sample: schemathesis' cases against /api/v1/ as an
+anonymous visitor, a citizen and the central admin, on the sample demo's data — 0 server errors;
+and the OpenAPI document the fuzzer reads gives each schema its own name."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_the_api_document_names_each_schema_once():
 # postgres://…`).
 @pytest.mark.backend_neutral(run_in="postgres")
 def test_a_sample_of_fuzzed_requests_gets_no_server_error(capsys):
-    call_command("bench", "fuzz", "--json", "--cases", str(SAMPLE))
+    call_command("bench", "fuzz", "--json", "--cases", str(SAMPLE), "--sample")
     report = json.loads(capsys.readouterr().out.strip())
     assert report["benchmark"] == "fuzz"
     figures = report["figures"]
@@ -35,5 +35,10 @@ def test_a_sample_of_fuzzed_requests_gets_no_server_error(capsys):
     assert figures["operations"] >= 90 and figures["callers"] == 3
     # Signed-in callers get past 401: some requests are answered 2xx, most refused with 4xx.
     assert figures["answers_2xx"] > 0 and figures["answers_4xx"] > 0
-    assert report["goals"] == {"0 server errors (5xx)": True, f"≥ {SAMPLE:,} requests": True}
-    assert report["goal_met"] is True
+    assert figures["demo"] == "sample" and figures["posts"] > 0 and figures["feedback"] > 0
+    assert report["goals"] == {
+        "0 server errors (5xx)": True,
+        f"≥ {SAMPLE:,} requests": True,
+        "on the full demo data set": False,  # a sample never claims the goals
+    }
+    assert report["goal_met"] is False

@@ -117,9 +117,19 @@ def all_payloads() -> list[Payload]:
 
 
 def sample(count: int | None) -> list[Payload]:
-    """`count` payloads spread evenly over the families (all of them when None)."""
+    """`count` payloads taken from the families in turn (the first of each family, then the
+    second …), so a small sample still covers as many families as it can; all of them when
+    None."""
     payloads = all_payloads()
     if not count or count >= len(payloads):
         return payloads
-    step = len(payloads) / count
-    return [payloads[int(i * step)] for i in range(count)]
+    families: dict[str, list[Payload]] = {}
+    for payload in payloads:
+        families.setdefault(payload.family.split("-")[0], []).append(payload)
+    in_turn = [
+        members[turn]
+        for turn in range(max(len(members) for members in families.values()))
+        for members in families.values()
+        if turn < len(members)
+    ]
+    return in_turn[:count]

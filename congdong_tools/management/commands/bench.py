@@ -93,7 +93,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--sample",
             action="store_true",
-            help="staff-pages: a smaller demo data set (fewer citizens and feedback items).",
+            help="staff-pages, fuzz: the sample demo data set (fewer citizens and feedback "
+            "items); a sample never claims the goals.",
         )
 
     def handle(
