@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from congdong.core import versions
+from congdong.core.bulk import rows_source
 from congdong.events.kinds import KIND_COUNTS, SEEN_KINDS
 from congdong.insights import sketches
 from congdong.insights.models import (
@@ -87,26 +88,25 @@ def _insert_new(batch: Sequence[RawEvent]) -> list[RawEvent]:
     local_day = local_days()
     for start in range(0, len(events), INSERT_CHUNK):
         chunk = events[start : start + INSERT_CHUNK]
-        params: list[object] = []
+        rows: list[tuple[object, ...]] = []
         for event in chunk:
             day = local_day(event.at)
             if day not in day_of:
                 day_of[day] = ops.adapt_datefield_value(day)
-            params += (
-                event.id if native_uuid else event.id.hex,
-                event.kind,
-                event.page_id,
-                event.post_id,
-                event.user_id,
-                event.visitor,
-                ops.adapt_datetimefield_value(event.at),
-                day_of[day],
+            rows.append(
+                (
+                    event.id if native_uuid else event.id.hex,
+                    event.kind,
+                    event.page_id,
+                    event.post_id,
+                    event.user_id,
+                    event.visitor,
+                    ops.adapt_datetimefield_value(event.at),
+                    day_of[day],
+                )
             )
-        row = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
-        sql = (
-            f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))} "
-            "ON CONFLICT (id) DO NOTHING RETURNING id"
-        )
+        source, params = rows_source(connection, Event, _COLUMNS, rows)
+        sql = f"INSERT INTO {table} ({columns}) {source} ON CONFLICT (id) DO NOTHING RETURNING id"
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             done = [uuid.UUID(str(value)) for (value,) in cursor.fetchall()]
@@ -227,7 +227,7 @@ def add_counts(
     ]
     table = DayCount._meta.db_table
     adds = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-    _upsert(table, (*keys, *columns), ("unit_id", "span", "day", "level", "source"), adds, rows)
+    _upsert(DayCount, (*keys, *columns), ("unit_id", "span", "day", "level", "source"), adds, rows)
 
 
 def _add_seen(seen: dict[tuple[int, bool, str, datetime.date], set[str]]) -> None:
@@ -253,7 +253,7 @@ def _add_seen(seen: dict[tuple[int, bool, str, datetime.date], set[str]]) -> Non
         )
     columns = ("unit_id", "own", "span", "start", "sketch", "estimate")
     update = "sketch = excluded.sketch, estimate = excluded.estimate"
-    _upsert(ReachSketch._meta.db_table, columns, ("unit_id", "own", "span", "start"), update, rows)
+    _upsert(ReachSketch, columns, ("unit_id", "own", "span", "start"), update, rows)
 
 
 def _dates() -> Callable[[datetime.date], object]:
@@ -262,22 +262,26 @@ def _dates() -> Callable[[datetime.date], object]:
 
 
 def _upsert(
-    table: str, columns: Sequence[str], conflict: Sequence[str], update: str, rows: list[tuple]
+    model: type[DayCount] | type[ReachSketch],
+    columns: Sequence[str],
+    conflict: Sequence[str],
+    update: str,
+    rows: list[tuple],
 ) -> None:
     """INSERT … ON CONFLICT (conflict) DO UPDATE SET update, in chunks (SQLite ≥ 3.24, and
     PostgreSQL)."""
     if not rows:
         return
-    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     per_chunk = max(1, 30_000 // len(columns))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_chunk):
-            chunk = rows[start : start + per_chunk]
+            source, params = rows_source(
+                connection, model, columns, rows[start : start + per_chunk]
+            )
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                f"{', '.join([row] * len(chunk))} "
+                f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {source} "
                 f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {update}",
-                [value for values in chunk for value in values],
+                params,
             )
 
 
