@@ -74,6 +74,9 @@ def test_secret_key_is_generated_once_and_kept(tmp_path):
 
 
 @pytest.mark.slow
+# The bench imports into its own SQLite database whichever the suite's: once in CI, in the
+# PostgreSQL pass (`--database-url postgres://…` measures PostgreSQL).
+@pytest.mark.backend_neutral(run_in="postgres")
 def test_units_import_bench_prints_one_json_object_with_goal_met(tmp_path):
     result = congdong("bench", "units-import", "--json", env={"CONGDONG_DATA_DIR": str(tmp_path)})
     assert result.returncode == 0, result.stderr
