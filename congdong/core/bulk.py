@@ -11,6 +11,7 @@ unnest on PostgreSQL too; this is for the upserts it does not write.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -21,7 +22,7 @@ def rows_source(
     model: type[models.Model],
     columns: Sequence[str],
     rows: Sequence[Sequence[object]],
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     """The SQL that yields `rows` (values of `columns` of `model`'s table, in that order) as
     the source of an INSERT, and its parameters."""
     if connection.vendor == "postgresql":
