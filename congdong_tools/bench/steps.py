@@ -122,9 +122,7 @@ def migrate(env: dict[str, str], progress) -> None:
     url = env.get("DATABASE_URL", "")
     target = Path(url.removeprefix("sqlite:///"))
     if url.startswith("sqlite:///") and not target.exists():
-        template = migrated_sqlite(env, progress)
-        with sqlite3.connect(template) as source, sqlite3.connect(target) as copy:
-            source.backup(copy)
+        copy_sqlite(migrated_sqlite(env, progress), target)
         return
     if url.startswith(("postgres://", "postgresql://")):
         server, _slash, name = url.rpartition("/")
@@ -211,6 +209,16 @@ def migrated_sqlite(env: dict[str, str], progress) -> Path:
             database.execute("PRAGMA journal_mode=DELETE")
         os.replace(made, template)
     return template
+
+
+def copy_sqlite(template: Path, target: Path) -> None:
+    """A new database file from the migrated one, already in WAL mode: the processes that open
+    it next (a server, the worker, a flusher) would otherwise each switch it from the copy's
+    rollback journal to WAL at once, and a switch that meets another's lock fails at once with
+    "database is locked" instead of waiting."""
+    with sqlite3.connect(template) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=WAL")
 
 
 def free_port() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -115,5 +114,4 @@ def from_migrated_copy(say) -> None:
 
     connection.close()
     template = steps.migrated_sqlite(dict(os.environ), lambda text: say(f"   {text}"))
-    with sqlite3.connect(template) as source, sqlite3.connect(target) as copy:
-        source.backup(copy)
+    steps.copy_sqlite(template, target)
