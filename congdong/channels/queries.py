@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from congdong.accounts.queries import AnyUser, nearest_holders, scope, within
+from congdong.accounts.queries import AnyUser, nearest_holders, scope, scopes, within
 from congdong.accounts.roles import Permission, Role
 from congdong.channels import metrics
 from congdong.channels.models import (
@@ -127,15 +127,26 @@ def open_reports(page: Page) -> list[FakeReport]:
     return list(page.fake_reports.filter(state=ReportState.OPEN).order_by("created_at"))
 
 
+# Who reads what people write to the pages of a subtree through Facebook and Zalo (the
+# listening inbox): its editors and its moderators.
+INBOX_READERS = (Permission.EDIT_POSTS, Permission.MODERATE)
+
+
+def reads_unit_inbox(user: AnyUser, unit: Unit) -> bool:
+    return any(held.covers(unit) for held in scopes(user, INBOX_READERS).values())
+
+
 @dataclass(frozen=True)
 class Health:
     link: ChannelLink
     status: str  # ok, expiring, expired, permission_lost, no_token, unverified
+    manages: bool  # may open the page's channels to connect again (an analyst may not)
 
 
 def health(user: AnyUser, root: Unit) -> list[Health]:
     """Each current platform link under `root` (in `user`'s scope) with what needs doing."""
     soon = timezone.now() + EXPIRING_WITHIN
+    managed = scope(user, Permission.MANAGE_PAGE)
     rows = []
     for link in links_in_scope(user).in_subtree(root).exclude(kind=ChannelKind.WEBSITE):
         token = getattr(link, "token", None)
@@ -151,7 +162,7 @@ def health(user: AnyUser, root: Unit) -> list[Health]:
             status = "unverified"
         else:
             status = "ok"
-        rows.append(Health(link, status))
+        rows.append(Health(link, status, managed.covers(link.page.unit)))
     return rows
 
 

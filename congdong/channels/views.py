@@ -322,7 +322,12 @@ def health(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(
         request,
         "channels/health.html",
-        {"unit": unit, "rows": rows, "notes": queries.health_notes()},
+        {
+            "unit": unit,
+            "rows": rows,
+            "notes": queries.health_notes(),
+            "reads_inbox": queries.reads_unit_inbox(request.user, unit),
+        },
     )
 
 

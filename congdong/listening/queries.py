@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from congdong.accounts.queries import AnyUser, can, require_scope, scopes
 from congdong.accounts.roles import Permission
 from congdong.channels.models import ChannelKind, ChannelLink
+from congdong.channels.queries import INBOX_READERS, reads_unit_inbox
 from congdong.listening.models import (
     ChannelMessage,
     MessageQuerySet,
@@ -54,7 +55,7 @@ def access_inbox_unit(user: AnyUser, unit_id: int) -> Unit:
     """A unit whose subtree's inbox `user` reads: they write posts or moderate there."""
     unit = get_unit(unit_id)
     require_scope(user, unit)
-    if not (can(user, unit, Permission.EDIT_POSTS) or can(user, unit, Permission.MODERATE)):
+    if not reads_unit_inbox(user, unit):
         raise PermissionDenied(
             _("Only editors and moderators read what people write to the pages of %(unit)s.")
             % {"unit": unit.full_name}
@@ -103,7 +104,7 @@ def mark_rights(user: AnyUser, rows: list[ChannelMessage]) -> None:
         for row in rows:
             row.can_answer = row.can_hide = False
         return
-    held = scopes(user, [Permission.EDIT_POSTS, Permission.MODERATE])
+    held = scopes(user, INBOX_READERS)
     operated = set(PageOperator.objects.filter(user=user).values_list("page_id", flat=True))
     for row in rows:
         unit = row.page.unit

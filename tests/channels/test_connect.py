@@ -280,3 +280,22 @@ def test_health_shows_a_refresh_token_near_its_end_as_expiring(zalo_oa, pages, p
     ChannelToken.objects.update(refresh_expires_at=timezone.now() + datetime.timedelta(days=3))
     health = admin.get(f"/lam-viec/don-vi/{pages[0].unit_id}/kenh/").content.decode()
     assert 'data-status="expiring"' in health
+
+
+def test_health_links_only_to_what_the_reader_may_open(zalo_oa, pages, personas):
+    """The province's analyst reads the channels' health, but connecting again is the page
+    admins' work and the inbox the editors' and moderators': no link leads them to a 403."""
+    bac_ninh = pages[0]
+    connect_zalo(client_for(personas["bacninh.quantri"]), bac_ninh)
+    settings_url = f"/lam-viec/trang/{bac_ninh.pk}/kenh/"
+    health_url = f"/lam-viec/don-vi/{bac_ninh.unit_id}/kenh/"
+    inbox_url = f"/lam-viec/don-vi/{bac_ninh.unit_id}/lang-nghe/"
+
+    for username, opens in [("bacninh.quantri", True), ("bacninh.thongke", False)]:
+        client = client_for(personas[username])
+        health = client.get(health_url).content.decode()
+        assert 'data-status="ok"' in health and bac_ninh.name in health
+        assert (settings_url in health, inbox_url in health) == (opens, opens), username
+        expected = 200 if opens else 403
+        assert client.get(settings_url).status_code == expected, username
+        assert client.get(inbox_url).status_code == expected, username
