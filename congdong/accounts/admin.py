@@ -5,10 +5,15 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from congdong.accounts.models import ApiToken, Membership, MembershipChange, Organisation, User
+from congdong.core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts are never deleted here: an account ends through the privacy erasure
+    (congdong.privacy), which removes or anonymises each app's rows and keeps what the law
+    keeps."""
+
     list_display = ["username", "full_name", "kind", "phone", "is_staff", "is_active"]
     list_filter = ["kind", "is_staff", "is_active"]
     search_fields = ["username", "full_name", "phone", "email"]
@@ -20,6 +25,9 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
@@ -27,7 +35,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     """Read-only here: roles are granted in the workspace so every grant is checked and logged."""
 
     list_display = ["user", "role", "unit", "organisation", "granted_by", "created_at"]
@@ -35,24 +43,12 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__full_name", "unit__search_name"]
     list_select_related = ["user", "unit", "organisation", "granted_by"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(MembershipChange)
-class MembershipChangeAdmin(admin.ModelAdmin):
+class MembershipChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "action", "user", "role", "unit", "actor"]
     list_filter = ["action", "role"]
     list_select_related = ["user", "unit", "actor"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(ApiToken)
@@ -66,3 +62,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # revoked (revoked_at), so its use stays explained in the logs

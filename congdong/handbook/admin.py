@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from congdong.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from congdong.handbook.models import (
     BoardPost,
     BoardReply,
@@ -12,53 +13,39 @@ from congdong.handbook.models import (
 # recorded as transitions), so the admin only shows the rows.
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class RevisionInline(admin.TabularInline):
+class RevisionInline(ReadOnlyInline):
     model = HandbookRevision
-    extra = 0
-    can_delete = False
     fields = ["number", "title", "note", "author", "created_at", "state", "decided_by"]
     readonly_fields = fields
     show_change_link = True
 
 
 @admin.register(HandbookPage)
-class HandbookPageAdmin(ReadOnly):
+class HandbookPageAdmin(ReadOnlyAdmin):
     list_display = ["title", "slug", "kind", "order", "updated_at"]
     list_filter = ["kind"]
     inlines = [RevisionInline]
 
 
 @admin.register(HandbookRevision)
-class HandbookRevisionAdmin(ReadOnly):
+class HandbookRevisionAdmin(ReadOnlyAdmin):
     list_display = ["page", "number", "author", "created_at", "state", "decided_by"]
     list_select_related = ["page", "author", "decided_by"]
     list_filter = ["state"]
 
 
-class ReplyInline(admin.TabularInline):
+class ReplyInline(ReadOnlyInline):
     model = BoardReply
-    extra = 0
-    can_delete = False
     readonly_fields = ["author", "unit", "body", "created_at"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInline):
     model = BoardTransition
-    extra = 0
-    can_delete = False
     readonly_fields = ["from_state", "to_state", "actor", "unit", "reason", "at"]
 
 
 @admin.register(BoardPost)
-class BoardPostAdmin(ReadOnly):
+class BoardPostAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "unit", "author", "state", "created_at"]
     list_filter = ["kind", "state"]
     list_select_related = ["unit", "author"]

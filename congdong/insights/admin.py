@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from congdong.core.admin import ReadOnlyAdmin
 from congdong.insights.models import Event
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """Raw events, read only: they are what visitors did, not something to edit."""
 
     list_display = ("at", "kind", "page_id", "post_id", "user_id", "visitor")
@@ -13,9 +14,3 @@ class EventAdmin(admin.ModelAdmin):
     ordering = ("-at",)
     # The table holds millions of rows: no full count under the list.
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

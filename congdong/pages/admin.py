@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from congdong.core.admin import ReadOnlyInline
+from congdong.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from congdong.pages.models import Page, PageTransition
 
 
@@ -10,7 +10,7 @@ class TransitionInline(ReadOnlyInline):
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(ReadOnlyAdmin):
     """Read-only: pages change through the workspace, where rules and history apply."""
 
     list_display = ["name", "status", "verified", "unit"]
@@ -18,9 +18,3 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "unit__search_name"]
     list_select_related = ["unit"]
     inlines = [TransitionInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

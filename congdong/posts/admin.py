@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from congdong.core.admin import ReadOnlyInline
+from congdong.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from congdong.posts.models import (
     ApprovalRule,
     Category,
@@ -58,7 +58,7 @@ class TransitionInline(ReadOnlyInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(ReadOnlyAdmin):
     """Read-only: posts move through actions, where the regulation and history apply."""
 
     list_display = ["title", "page", "category", "state", "published_at"]
@@ -66,9 +66,3 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "page__name"]
     list_select_related = ["page", "category"]
     inlines = [TransitionInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from congdong.core.admin import ReadOnlyAdmin
 from congdong.core.text import fold
 from congdong.units.models import Structure, Succession, Unit
 
@@ -44,7 +45,9 @@ class UnitAdmin(TreeAdmin):
 
 
 @admin.register(Succession)
-class SuccessionAdmin(admin.ModelAdmin):
+class SuccessionAdmin(ReadOnlyAdmin):
+    """Which unit took over from which: written by `congdong units import` with the units."""
+
     list_display = ["predecessor", "successor"]
     raw_id_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]
