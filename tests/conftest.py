@@ -135,7 +135,12 @@ def client_for(user: User) -> Client:
     return client
 
 
-__all__ = ["DEMO_PASSWORD", "client_for", "commune_named", "last_code", "unit_2025"]
+def post_json(client: Client, url: str, data: dict, **headers: str):
+    """POST `data` as a JSON body (the API's way), with `headers` (e.g. HTTP_AUTHORIZATION)."""
+    return client.post(url, data, content_type="application/json", **headers)
+
+
+__all__ = ["DEMO_PASSWORD", "client_for", "commune_named", "last_code", "post_json", "unit_2025"]
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ from congdong.accounts.queries import AnyUser, can
 from congdong.accounts.roles import Permission
 from congdong.breaches import queries
 from congdong.breaches.models import BREACH_STATES, Breach, BreachState
+from congdong.core.casework.rules import Decision, check_movable
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import plain
 from congdong.core.workflow import move as workflow
@@ -172,22 +173,12 @@ def record(
 # --- moves --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Move:
-    item: Breach
-    to: BreachState
-    note: str
-    now: datetime.datetime
-    changes: dict[str, Any]
+Move = Decision[Breach]
 
 
 def _check_move(actor: AnyUser, breach_id: int, to: BreachState) -> Breach:
     item = queries.access_breach(actor, breach_id)
-    if not BREACH_STATES.allowed_for_person(item.state, to):
-        raise ActionError(
-            _("This breach is already %(state)s.") % {"state": BreachState(item.state).label},
-            field="state",
-        )
+    check_movable(BREACH_STATES, item, to, _("This breach is already %(state)s."))
     return item
 
 

@@ -24,7 +24,8 @@ from congdong.accounts.queries import AnyUser
 from congdong.audit.models import Via
 from congdong.audit.record import record
 from congdong.audit.targets import Found
-from congdong.core.casework.rules import written
+from congdong.core.casework import rules as casework
+from congdong.core.casework.rules import check_movable, refusal, written
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import fold, line, plain
 from congdong.core.workflow.move import move, record_start
@@ -474,29 +475,17 @@ def submit(user: AnyUser, kind: str, text: str, how: str = Channel.WEB) -> DataR
     return do_submit(check_submit(user, kind, text), how)
 
 
-@dataclass(frozen=True)
-class Decision:
-    item: DataRequest
-    to: RequestState
-    note: str
-    now: datetime.datetime
+Decision = casework.Decision[DataRequest]
 
 
 def _check_decision(
     actor: AnyUser, request_id: int, to: RequestState, note: str, now: datetime.datetime | None
 ) -> Decision:
     item = queries.access_data_request(actor, request_id)
-    if not REQUEST_STATES.allowed_for_person(item.state, to):
-        raise ActionError(
-            _("This request is %(state)s; it cannot be moved that way.")
-            % {"state": RequestState(item.state).label},
-            field="state",
-        )
+    check_movable(
+        REQUEST_STATES, item, to, _("This request is %(state)s; it cannot be moved that way.")
+    )
     return Decision(item, to, note, _now(now))
-
-
-def _answer_text(text: str | None, field: str, empty: str) -> str:
-    return written(text, field, empty, MAX_ANSWER)
 
 
 def _decide(actor: User, d: Decision) -> DataRequest:
@@ -528,33 +517,32 @@ def take(actor: AnyUser, request_id: int, now: datetime.datetime | None = None) 
     return _decide(actor, check_take(actor, request_id, now))
 
 
-def check_answer(
-    actor: AnyUser, request_id: int, text: str, now: datetime.datetime | None = None
+def check_reply(
+    actor: AnyUser,
+    request_id: int,
+    to: RequestState,
+    text: str,
+    now: datetime.datetime | None = None,
 ) -> Decision:
-    note = _answer_text(
-        text, "answer", _("Write the answer the citizen reads (at least 5 characters).")
-    )
-    return _check_decision(actor, request_id, S.ANSWERED, note, now)
+    """Answering (`to` answered) or refusing (refused, with the legal reason): what the
+    citizen reads."""
+    if to == S.REFUSED:
+        note = refusal(text, MAX_ANSWER)
+    else:
+        empty = _("Write the answer the citizen reads (at least 5 characters).")
+        note = written(text, "answer", empty, MAX_ANSWER)
+    return _check_decision(actor, request_id, to, note, now)
 
 
 def answer(
     actor: AnyUser, request_id: int, text: str, now: datetime.datetime | None = None
 ) -> DataRequest:
     """Answer the request; the citizen reads the answer on their data page."""
-    return _decide(actor, check_answer(actor, request_id, text, now))
-
-
-def check_refuse(
-    actor: AnyUser, request_id: int, reason: str, now: datetime.datetime | None = None
-) -> Decision:
-    note = _answer_text(
-        reason, "reason", _("Give the legal reason for refusing (at least 5 characters).")
-    )
-    return _check_decision(actor, request_id, S.REFUSED, note, now)
+    return _decide(actor, check_reply(actor, request_id, S.ANSWERED, text, now))
 
 
 def refuse(
     actor: AnyUser, request_id: int, reason: str, now: datetime.datetime | None = None
 ) -> DataRequest:
     """Refuse the request with its legal reason, which the citizen reads."""
-    return _decide(actor, check_refuse(actor, request_id, reason, now))
+    return _decide(actor, check_reply(actor, request_id, S.REFUSED, reason, now))

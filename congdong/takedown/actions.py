@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
 from congdong.accounts.queries import AnyUser
-from congdong.core.casework.rules import written
+from congdong.core.casework import rules as casework
+from congdong.core.casework.rules import check_movable, refusal, written
 from congdong.core.errors import ActionError, Refusals
 from congdong.core.text import line, plain
 from congdong.core.workflow.move import move, record_start
@@ -211,24 +212,14 @@ def intake(
 # --- decisions --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Decision:
-    item: TakedownRequest
-    to: TakedownState
-    note: str
-    now: datetime.datetime
+Decision = casework.Decision[TakedownRequest]
 
 
 def _check_decision(
     actor: AnyUser, request_id: int, to: TakedownState, note: str, now: datetime.datetime
 ) -> Decision:
     item = queries.access_takedown(actor, request_id)
-    if not TAKEDOWN_STATES.allowed_for_person(item.state, to):
-        raise ActionError(
-            _("This request was already decided (%(state)s).")
-            % {"state": TakedownState(item.state).label},
-            field="state",
-        )
+    check_movable(TAKEDOWN_STATES, item, to, _("This request was already decided (%(state)s)."))
     return Decision(item, to, note, now)
 
 
@@ -306,12 +297,7 @@ def act(
 def check_refuse(
     actor: AnyUser, request_id: int, reason: str, now: datetime.datetime | None = None
 ) -> Decision:
-    reason = _note(
-        reason,
-        "reason",
-        _("Give the legal reason for refusing (at least 5 characters)."),
-    )
-    return _check_decision(actor, request_id, S.REFUSED, reason, _now(now))
+    return _check_decision(actor, request_id, S.REFUSED, refusal(reason, MAX_NOTE), _now(now))
 
 
 def do_refuse(actor: User, d: Decision) -> TakedownRequest:

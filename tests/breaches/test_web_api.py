@@ -10,7 +10,7 @@ from congdong.accounts.tokens import do_issue_token
 from congdong.audit.models import AuditEntry, Via
 from congdong.breaches.models import Breach, BreachState
 from tests.breaches.conftest import DESCRIPTION
-from tests.conftest import client_for
+from tests.conftest import client_for, post_json
 
 pytestmark = pytest.mark.django_db
 LIST = "/lam-viec/su-co-du-lieu/"
@@ -77,25 +77,17 @@ def test_the_api_records_reads_and_moves_a_breach(world):
     api = Client()
     body = {k: v for k, v in form(world).items() if k not in ("discovered_at", "occurred_at")}
     body["subjects_count"] = 1250
-    created = api.post("/api/v1/breaches", body, content_type="application/json", **auth)
+    created = post_json(api, "/api/v1/breaches", body, **auth)
     assert created.status_code == 201, created.content
     data = created.json()
     assert data["state"] == S.RECORDED and data["overdue"] is False
     assert 4310 <= data["minutes_left"] <= 4320
     detail = api.get(f"/api/v1/breaches/{data['id']}", **auth).json()
     assert "Kính gửi: Cục An ninh mạng" in detail["notice_text"]
-    refused = api.post(
-        f"/api/v1/breaches/{data['id']}/notified",
-        {"reference": ""},
-        content_type="application/json",
-        **auth,
-    )
+    refused = post_json(api, f"/api/v1/breaches/{data['id']}/notified", {"reference": ""}, **auth)
     assert refused.status_code == 400 and refused.json()["field"] == "reference"
-    moved = api.post(
-        f"/api/v1/breaches/{data['id']}/notified",
-        {"reference": "15/TB-MTTQ"},
-        content_type="application/json",
-        **auth,
+    moved = post_json(
+        api, f"/api/v1/breaches/{data['id']}/notified", {"reference": "15/TB-MTTQ"}, **auth
     )
     assert moved.json()["state"] == S.NOTIFIED
     rows = AuditEntry.objects.filter(via=Via.API).order_by("pk")

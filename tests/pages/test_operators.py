@@ -9,7 +9,7 @@ from congdong.pages.actions import do_establish_many
 from congdong.pages.models import Page, PageOperator
 from congdong.pages.queries import can_operate
 from congdong.units.models import Level, Unit
-from tests.conftest import client_for, commune_named, unit_2025
+from tests.conftest import client_for, commune_named, post_json, unit_2025
 
 pytestmark = pytest.mark.django_db
 
@@ -93,17 +93,10 @@ def test_removing_a_co_admin_ends_their_access(personas, pages):
 def test_api_grants_and_removes_co_admins(personas, pages):
     kinh_bac, _ = pages
     admin = client_for(personas["bacninh.quantri"])
-    created = admin.post(
-        f"/api/v1/pages/{kinh_bac.pk}/operators",
-        {"username": "kinhbac.doanvien"},
-        content_type="application/json",
-    )
+    operators = f"/api/v1/pages/{kinh_bac.pk}/operators"
+    created = post_json(admin, operators, {"username": "kinhbac.doanvien"})
     assert created.status_code == 201 and created.json()["organisation"] == "doan"
-    again = admin.post(
-        f"/api/v1/pages/{kinh_bac.pk}/operators",
-        {"username": "kinhbac.doanvien"},
-        content_type="application/json",
-    )
+    again = post_json(admin, operators, {"username": "kinhbac.doanvien"})
     assert again.status_code == 400
     gone = admin.delete(f"/api/v1/pages/{kinh_bac.pk}/operators/{created.json()['id']}")
     assert gone.status_code == 204 and not PageOperator.objects.exists()

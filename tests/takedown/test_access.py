@@ -7,7 +7,7 @@ import pytest
 from django.http import Http404
 
 from congdong.takedown.queries import access_takedown, to_handle
-from tests.conftest import client_for
+from tests.conftest import client_for, post_json
 from tests.engagement.conftest import published
 from tests.takedown.conftest import record
 
@@ -42,14 +42,8 @@ def test_a_sibling_commune_another_province_and_non_moderators_get_404(world, wh
     client = client_for(user)
     assert client.get(f"/lam-viec/yeu-cau-go-bo/{item.pk}/").status_code == 404
     assert client.get(f"/api/v1/takedown/requests/{item.pk}").status_code == 404
-    assert (
-        client.post(
-            f"/api/v1/takedown/requests/{item.pk}/act",
-            {"note": "x" * 10},
-            content_type="application/json",
-        ).status_code
-        == 404
-    )
+    act = post_json(client, f"/api/v1/takedown/requests/{item.pk}/act", {"note": "x" * 10})
+    assert act.status_code == 404
     assert (
         client.post(
             f"/lam-viec/yeu-cau-go-bo/{item.pk}/tu-choi/", {"reason": "Không có căn cứ"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from congdong.takedown.models import TakedownRequest
-from tests.conftest import client_for
-from tests.takedown.test_web_api import API, LIST, form, post_json
+from tests.conftest import client_for, post_json
+from tests.takedown.test_web_api import API, LIST, form
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from congdong.engagement.models import CommentState
 from congdong.takedown.models import TakedownRequest, TakedownState
-from tests.conftest import client_for
+from tests.conftest import client_for, post_json
 from tests.takedown.conftest import AUTHORITY, BASIS, COMMENT_TEXT, fields, record
 
 pytestmark = pytest.mark.django_db
@@ -111,10 +111,6 @@ def test_the_workspace_links_to_the_requests_with_the_overdue_count(world):
 # --- API --------------------------------------------------------------------------------------
 
 API = "/api/v1/takedown/requests"
-
-
-def post_json(client: Client, url: str, data: dict):
-    return client.post(url, data, content_type="application/json")
 
 
 def test_the_api_records_lists_and_acts(world):
