@@ -312,7 +312,7 @@ class Config(BaseSettings):
         CALENDAR,
     )
     privacy_policy_version: str = setting(
-        "2026-11",
+        "2026-12",
         "Version of the privacy policy (template `privacy/policy/<version>.html`).",
         CALENDAR,
     )

@@ -26,7 +26,11 @@ class Policy:
         return f"privacy/policy/{self.version}.en.html"
 
 
-VERSIONS: tuple[Policy, ...] = (Policy("2026-11", datetime.date(2026, 11, 1)),)
+VERSIONS: tuple[Policy, ...] = (
+    Policy("2026-11", datetime.date(2026, 11, 1)),
+    # Adds the comments and messages read through the units' Facebook Pages and Zalo OAs.
+    Policy("2026-12", datetime.date(2026, 12, 7)),
+)
 
 
 def get(version: str) -> Policy | None:

@@ -53,6 +53,7 @@ def policy_page(request: HttpRequest, version: str | None = None) -> HttpRespons
             "current": policy.current(),
             "versions": policy.all_versions(),
             "dpo": settings.PRIVACY_DPO_CONTACT,
+            "channel_days": settings.CHANNEL_MESSAGES_RETENTION_DAYS,
         },
     )
 

@@ -28,7 +28,7 @@ def test_citizen_reads_policy_downloads_withdraws_and_deletes(page: Page, e2e_da
     page.goto("/")
     page.locator("footer #privacy-policy-link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Chính sách bảo vệ dữ liệu cá nhân")
-    expect(page.locator("#policy-version")).to_contain_text("2026-11")
+    expect(page.locator("#policy-version")).to_contain_text("2026-12")
     expect(page.locator("#policy-visits-link")).to_have_attribute("href", "/quyen-rieng-tu/")
 
     # Sign up: the consent box is not ticked; without it no account is made.
