@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,21 @@ HEALTH_NOTES: list[Callable[[], list[str]]] = []
 
 def health_notes() -> list[str]:
     return [*metric_stop_notes(), *(line for note in HEALTH_NOTES for line in note())]
+
+
+def not_reported_now(kind: str) -> frozenset[str]:
+    """Our figures (`metrics.OURS`) the platform does not give today: for Facebook those the
+    configured Graph version has no live metric for (retired) or refused (a `MetricStop`);
+    for Zalo those its API has none for."""
+    if kind != ChannelKind.FACEBOOK:
+        return frozenset(metrics.OURS) - metrics.REPORTED.get(kind, frozenset())
+    version = settings.FACEBOOK_GRAPH_VERSION
+    refused = set(
+        MetricStop.objects.filter(kind=kind, version=version).values_list("metric", flat=True)
+    )
+    live = metrics.graph_metrics(version, timezone.localdate())
+    given = {ours for ours, name in live.items() if name not in refused}
+    return frozenset(metrics.OURS) - given - {metrics.POSTS}  # posts: counted from the feed
 
 
 def metric_stop_notes() -> list[str]:

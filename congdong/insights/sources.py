@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from congdong.channels import metrics
+from congdong.channels.queries import not_reported_now
 from congdong.insights import figures
 from congdong.insights.figures import Period
 from congdong.insights.models import Source
@@ -33,6 +35,8 @@ VIEWERS_NOTE = _(
     "sum of its daily distinct viewers, not distinct people, and they are never added to "
     "congdong's reach. Facebook's “viewers” are not 2022's “reach”."
 )
+# Our key → the channels' name of the same figure.
+CHANNEL_FIGURE = {"impressions": metrics.VIEWS}
 # A platform that does not report a figure shows "—", not 0.
 REPORTED = {
     Source.SITE: frozenset({"followers", "posts", "impressions", "engagement"}),
@@ -70,9 +74,20 @@ def rows(unit: Unit, period: Period, own: bool = False) -> tuple[list[SourceRow]
     of the additive ones (its viewers: the platforms' sum, to be shown with VIEWERS_NOTE)."""
     out = []
     for source, found in figures.by_source(unit, period, own=own):
-        shown = {
-            key: (int(found.get(key, 0)) if key in REPORTED[source] else None) for key in SHOWN
-        }
+        gone = not_reported_now(source) if source != Source.SITE else frozenset()
+        shown: dict[str, int | None] = {}
+        for key in SHOWN:
+            value = int(found.get(key, 0))
+            # A figure the platform stopped giving shows "—" where nothing of it was imported,
+            # and what was imported before, if anything.
+            stopped = CHANNEL_FIGURE.get(key, key) in gone and not value
+            shown[key] = None if key not in REPORTED[source] or stopped else value
         out.append(SourceRow(source, shown))
-    total = {key: sum(row.figures[key] or 0 for row in out) for key in SHOWN}
+    total = {key: _sum([row.figures[key] for row in out]) for key in SHOWN}
     return out, SourceRow("total", total)
+
+
+def _sum(values: list[int | None]) -> int | None:
+    """What the sources report, added; None ("—") where none of them reports the figure."""
+    given = [value for value in values if value is not None]
+    return sum(given) if given else None

@@ -74,8 +74,15 @@ def test_a_metric_facebook_stopped_reporting_is_named_in_words(platforms, pages,
     said = "đã ngừng cung cấp số liệu “người xem” (page_total_media_view_unique) từ ngày"
     client = client_for(personas["bacninh.thongke"])
 
-    stop = section(dashboard(client, pages[0].unit), '<p class="notice metric-stop"', "</p>")
+    board = dashboard(client, pages[0].unit)
+    stop = section(board, '<p class="notice metric-stop"', "</p>")
     assert f"Facebook {said}" in stop and "số liệu này không còn được nhập" in stop
+    # Nothing of it was imported: Facebook's viewers read "—", not a 0 nobody counted, and so
+    # does the total, which no source reports.
+    for source in ("facebook", "total"):
+        row = section(board, f'<tr data-source="{source}">', "</tr>")
+        viewers = section(row, '<td class="num" data-metric="viewers">', "</td>")
+        assert '<span aria-hidden="true">—</span>' in viewers, source
 
     response = client.get(reverse("channels:health", args=[pages[0].unit_id]))
     assert response.status_code == 200
