@@ -43,15 +43,14 @@ def run(database_url: str | None, progress, redis_url: str | None = None) -> Rep
     report = Report("burst", {"requests": REQUESTS, "limit": LIMIT})
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
+        env = steps.served_alone(
             tmp,
             database_url,
+            progress,
             CONGDONG_API_LIMIT_ANON=str(LIMIT),
             CONGDONG_LOGIN_FAILURES=str(LIMIT),
             CONGDONG_CACHE_PREFIX=f"congdong-bench-burst-{uuid.uuid4().hex[:12]}",
         )
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, progress)
         problem = _redis_problem(redis_url)
         for deployment, options in DEPLOYMENTS.items():
             if deployment == "scale" and problem:

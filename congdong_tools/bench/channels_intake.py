@@ -161,16 +161,15 @@ def measure(events: int = EVENTS, database_url: str | None = None, progress=None
     say = progress or steps.say
     calls, bad, repeated = _calls(events)
     with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
+        env = steps.served_alone(
             tmp,
             database_url,
+            say,
             CONGDONG_BENCH_VIEWS="1",
             CONGDONG_FACEBOOK_APP_SECRET=APP_SECRET,
             CONGDONG_ZALO_OA_SECRET=OA_SECRET,
             CONGDONG_CACHE_PREFIX=f"congdong-bench-intake-{uuid.uuid4().hex[:12]}",
         )
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, say)
         options = [f"--workers={WORKERS}", f"--threads={THREADS}", "--backlog=1024"]
         with steps.gunicorn(env, options, ready=HELLO) as port:
             say(f"gunicorn {WORKERS} workers × {THREADS} threads on :{port}")

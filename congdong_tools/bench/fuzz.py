@@ -58,9 +58,12 @@ def run(database_url: str | None, progress, cases: int = CASES, sample: bool = F
             "bench fuzz needs schemathesis: pip install -e '.[dev]' (or 'schemathesis>=4.32,<5')"
         ) from missing
     with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
+        # Self-contained: background tasks run inline, in the request that enqueued them (so
+        # their errors are the request's).
+        env = steps.served_alone(
             tmp,
             database_url,
+            progress,
             hosts="localhost,127.0.0.1",
             CONGDONG_SMS_BACKEND="congdong.accounts.sms.FileBackend",
             CONGDONG_SMS_FILE=f"{tmp}/sms.jsonl",
@@ -68,10 +71,6 @@ def run(database_url: str | None, progress, cases: int = CASES, sample: bool = F
             CONGDONG_EVENTS_FLUSH_SECONDS="0",
             **NO_LIMITS,
         )
-        # Self-contained: the cache in memory and background tasks run inline, in the request
-        # that enqueued them (so their errors are the request's), nothing left in a Redis.
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, progress)
         progress(
             f"the {'sample ' if sample else ''}demo's data: units, personas, pages, posts, "
             "citizens, feedback…"

@@ -110,6 +110,18 @@ def served_env(
     return scratch_env(tmp, database_url, CONGDONG_DEBUG="0", CONGDONG_ALLOWED_HOSTS=hosts, **more)
 
 
+def served_alone(
+    tmp: str, database_url: str | None, progress, hosts: str = "127.0.0.1,localhost", **more: str
+) -> dict[str, str]:
+    """`served_env` without REDIS_URL, its database migrated: the served app keeps its cache in
+    its own memory and runs background tasks inline, so nothing is left in (or read from) a
+    Redis another run shares."""
+    env = served_env(tmp, database_url, hosts, **more)
+    env.pop("REDIS_URL", None)
+    migrate(env, progress)
+    return env
+
+
 def database_kind(database_url: str | None) -> str:
     return "sqlite" if not database_url else database_url.split(":", 1)[0]
 

@@ -41,17 +41,15 @@ NO_LIMITS = {
 
 def run(database_url: str | None, progress, cases: int | None = None) -> Report:
     with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
+        env = steps.served_alone(
             tmp,
             database_url,
+            progress,
             hosts="testserver,localhost,127.0.0.1",
             # No background thread writing events beside the cases (SQLite has one writer).
             CONGDONG_EVENTS_FLUSH_SECONDS="0",
             **NO_LIMITS,
         )
-        # The cache in memory and background tasks inline: nothing left in a Redis.
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, progress)
         figures = steps.child("congdong_tools.bench.authz", env, "matrix", str(cases or 0))
     leaks = figures.pop("leak_list")
     over = figures.pop("over_refusal_list")

@@ -83,19 +83,18 @@ _CALL = re.compile(r"(\d{4,6}|xq[a-j]{4,6})")
 def run(database_url: str | None, progress, cases: int | None = None) -> Report:
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
+        # The server's cache is its own (locmem): a shared Redis could hold pages of an
+        # earlier run with the same ids.
+        env = steps.served_alone(
             tmp,
             database_url,
+            progress,
             # One citizen writes a few things a minute; staff pages stay open for the run.
             CONGDONG_LIMIT_COMMENTS="100000",
             CONGDONG_MODERATION_REPORT_LIMIT="100000",
             CONGDONG_FEEDBACK_DAILY_LIMIT="100000",
             CONGDONG_STAFF_IDLE_MINUTES="600",
         )
-        # The server's cache is its own (locmem): a shared Redis could hold pages of an
-        # earlier run with the same ids.
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, progress)
         plan = steps.child("congdong_tools.bench.xss.seed", env, str(cases or "all"))
         figures: dict[str, float | int | str] = {
             "payloads": plan["payloads"],
