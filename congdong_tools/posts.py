@@ -41,11 +41,13 @@ def published(
 def save_published(posts: list[Post], batch_size: int | None = None) -> list[Post]:
     """`posts` (from `published`) saved, each with its transition row into published."""
     created = Post.objects.bulk_create(posts, batch_size=batch_size)
-    PostTransition.objects.bulk_create(
-        [
-            PostTransition(post=p, from_state="", to_state=PostState.PUBLISHED, at=p.published_at)
-            for p in created
-        ],
-        batch_size=batch_size,
-    )
+    steps = []
+    for post in created:
+        assert post.published_at is not None  # as `published` made it
+        steps.append(
+            PostTransition(
+                post=post, from_state="", to_state=PostState.PUBLISHED, at=post.published_at
+            )
+        )
+    PostTransition.objects.bulk_create(steps, batch_size=batch_size)
     return created
