@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import http.client
 import re
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -42,16 +41,12 @@ def run(database_url: str | None, progress, redis_url: str | None = None) -> Rep
     redis_url = redis_url or load().redis_url or DEFAULT_REDIS
     report = Report("burst", {"requests": REQUESTS, "limit": LIMIT})
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
-            tmp,
-            database_url,
-            CONGDONG_API_LIMIT_ANON=str(LIMIT),
-            CONGDONG_LOGIN_FAILURES=str(LIMIT),
-            CONGDONG_CACHE_PREFIX=f"congdong-bench-burst-{uuid.uuid4().hex[:12]}",
-        )
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, progress)
+    served = {
+        "CONGDONG_API_LIMIT_ANON": str(LIMIT),
+        "CONGDONG_LOGIN_FAILURES": str(LIMIT),
+        "CONGDONG_CACHE_PREFIX": f"congdong-bench-burst-{uuid.uuid4().hex[:12]}",
+    }
+    with steps.served_alone(database_url, progress, served) as env:
         problem = _redis_problem(redis_url)
         for deployment, options in DEPLOYMENTS.items():
             if deployment == "scale" and problem:

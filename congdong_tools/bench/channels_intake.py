@@ -18,7 +18,6 @@ import http.client
 import json
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from typing import Any
@@ -160,17 +159,13 @@ def measure(events: int = EVENTS, database_url: str | None = None, progress=None
     events_per_s, p50_ms, p99_ms, refused, duplicates, stored, hello_per_s, ratio_to_hello…"""
     say = progress or steps.say
     calls, bad, repeated = _calls(events)
-    with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
-            tmp,
-            database_url,
-            CONGDONG_BENCH_VIEWS="1",
-            CONGDONG_FACEBOOK_APP_SECRET=APP_SECRET,
-            CONGDONG_ZALO_OA_SECRET=OA_SECRET,
-            CONGDONG_CACHE_PREFIX=f"congdong-bench-intake-{uuid.uuid4().hex[:12]}",
-        )
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, say)
+    served = {
+        "CONGDONG_BENCH_VIEWS": "1",
+        "CONGDONG_FACEBOOK_APP_SECRET": APP_SECRET,
+        "CONGDONG_ZALO_OA_SECRET": OA_SECRET,
+        "CONGDONG_CACHE_PREFIX": f"congdong-bench-intake-{uuid.uuid4().hex[:12]}",
+    }
+    with steps.served_alone(database_url, say, served) as env:
         options = [f"--workers={WORKERS}", f"--threads={THREADS}", "--backlog=1024"]
         with steps.gunicorn(env, options, ready=HELLO) as port:
             say(f"gunicorn {WORKERS} workers × {THREADS} threads on :{port}")

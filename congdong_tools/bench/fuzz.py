@@ -20,7 +20,6 @@ import json
 import math
 import random
 import sys
-import tempfile
 import time
 import traceback
 from collections import Counter
@@ -46,6 +45,12 @@ NO_LIMITS = {
     "CONGDONG_FEEDBACK_DAILY_LIMIT": "1000000",
     "CONGDONG_MODERATION_REPORT_LIMIT": "1000000",
 }
+SERVED = NO_LIMITS | {
+    # Codes sent by SMS go to <data folder>/sms.jsonl.
+    "CONGDONG_SMS_BACKEND": "congdong.accounts.sms.FileBackend",
+    # No background thread writing events beside the requests (SQLite has one writer).
+    "CONGDONG_EVENTS_FLUSH_SECONDS": "0",
+}
 SHOWN = 10  # failures printed of each kind
 MAX_PASSES = 12  # over all operations, until enough requests were sent
 
@@ -57,21 +62,9 @@ def run(database_url: str | None, progress, cases: int = CASES, sample: bool = F
         raise SystemExit(
             "bench fuzz needs schemathesis: pip install -e '.[dev]' (or 'schemathesis>=4.32,<5')"
         ) from missing
-    with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
-            tmp,
-            database_url,
-            hosts="localhost,127.0.0.1",
-            CONGDONG_SMS_BACKEND="congdong.accounts.sms.FileBackend",
-            CONGDONG_SMS_FILE=f"{tmp}/sms.jsonl",
-            # No background thread writing events beside the requests (SQLite has one writer).
-            CONGDONG_EVENTS_FLUSH_SECONDS="0",
-            **NO_LIMITS,
-        )
-        # Self-contained: the cache in memory and background tasks run inline, in the request
-        # that enqueued them (so their errors are the request's), nothing left in a Redis.
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, progress)
+    # Self-contained: background tasks run inline, in the request that enqueued them (so
+    # their errors are the request's).
+    with steps.served_alone(database_url, progress, SERVED, "localhost,127.0.0.1") as env:
         progress(
             f"the {'sample ' if sample else ''}demo's data: units, personas, pages, posts, "
             "citizens, feedback…"

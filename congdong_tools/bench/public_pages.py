@@ -61,7 +61,7 @@ def run(
         progress(f"{FEED_PAGES} pages × {followers:,} followers, {POSTS_PER_FEED_PAGE} posts each…")
         figures |= steps.child("congdong_tools.bench.public_pages", env, "feed", str(followers))
     figures["peak_rss_mb"] = steps.peak_rss_mb()
-    figures["database"] = "sqlite" if not database_url else database_url.split(":", 1)[0]
+    figures["database"] = steps.database_kind(database_url)
     figures["cache"] = "redis" if load().redis_url else "locmem (per worker)"
     report = Report("public-pages", figures)
     report.goals["cached page ≥ 40 % of hello-world req/s"] = (
@@ -176,43 +176,27 @@ def _published_posts(pages, per_page: int, author, start) -> int:
     """`per_page` published posts on each page, one an hour back from `start`, in bulk."""
     import datetime
 
-    from congdong.posts.models import Category, Post, PostState, PostTransition, Regulation
-    from congdong.posts.search import searchable
+    from congdong.posts.models import Category, Regulation
+    from congdong_tools.posts import published, save_published
 
     regulation = Regulation.objects.order_by("-version").first()
     category = Category.objects.filter(regulation=regulation).order_by("order").first()
     made = 0
     for page in pages:
-        posts = []
-        for n in range(per_page):
-            at = start - datetime.timedelta(hours=n, minutes=page.pk % 60)
-            title = f"Ngày hội Đại đoàn kết toàn dân tộc — bản tin số {n + 1}"
-            posts.append(
-                Post(
-                    page=page,
-                    author=author,
-                    category=category,
-                    title=title,
-                    body=BODY,
-                    search_text=searchable(title, BODY, "đại đoàn kết"),
-                    tags="đại đoàn kết",
-                    state=PostState.PUBLISHED,
-                    publish_at=at,
-                    published_at=at,
-                    regulation=regulation,
-                )
+        posts = [
+            published(
+                page,
+                author,
+                category,
+                regulation,
+                f"Ngày hội Đại đoàn kết toàn dân tộc — bản tin số {n + 1}",
+                BODY,
+                start - datetime.timedelta(hours=n, minutes=page.pk % 60),
+                tags="đại đoàn kết",
             )
-        created = Post.objects.bulk_create(posts, batch_size=500)
-        PostTransition.objects.bulk_create(
-            [
-                PostTransition(
-                    post=p, from_state="", to_state=PostState.PUBLISHED, at=p.published_at
-                )
-                for p in created
-            ],
-            batch_size=500,
-        )
-        made += len(created)
+            for n in range(per_page)
+        ]
+        made += len(save_published(posts, batch_size=500))
     return made
 
 

@@ -110,6 +110,24 @@ def served_env(
     return scratch_env(tmp, database_url, CONGDONG_DEBUG="0", CONGDONG_ALLOWED_HOSTS=hosts, **more)
 
 
+@contextmanager
+def served_alone(
+    database_url: str | None,
+    progress,
+    settings: dict[str, str],
+    hosts: str = "127.0.0.1,localhost",
+) -> Iterator[dict[str, str]]:
+    """The environment of an app a bench serves by itself: `served_env` in a throwaway data
+    folder with `settings` on top, without REDIS_URL, its database migrated. Without Redis the
+    app keeps its cache in its own memory and runs background tasks inline, so nothing is left
+    in (or read from) a Redis another run shares."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = served_env(tmp, database_url, hosts, **settings)
+        env.pop("REDIS_URL", None)
+        migrate(env, progress)
+        yield env
+
+
 def database_kind(database_url: str | None) -> str:
     return "sqlite" if not database_url else database_url.split(":", 1)[0]
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
-import sys
 import time
 
 from congdong_tools.bench import steps
@@ -24,14 +22,7 @@ SAMPLE_PROVINCE = "27"  # Bắc Ninh in the 2022 structure: 8 districts, 126 com
 def run(database_url: str | None, progress) -> Report:
     with steps.fresh_database(database_url, progress) as env:
         progress("importing (2022, again 2022, 2025, and one province node by node)…")
-        out = subprocess.run(
-            [sys.executable, "-m", "congdong_tools.bench.units_import"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    figures = json.loads(out.strip().splitlines()[-1])
+        figures = steps.child("congdong_tools.bench.units_import", env)
     figures["database"] = steps.database_kind(database_url)
     report = Report("units-import", figures)
     report.goals["2022 tree in under 30 s"] = figures["seconds_2022"] < GOAL_SECONDS_2022

@@ -36,7 +36,6 @@ import itertools
 import json
 import secrets
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -380,8 +379,7 @@ class FakeGraph(server.FakeServer):
     def duplicate_posts(self) -> dict[tuple[str, str], int]:
         """Every (page_id, message) posted more than once, with how many times."""
         with self.lock:
-            counts = Counter((post.page_id, post.message) for post in self.feed)
-        return {key: n for key, n in counts.items() if n > 1}
+            return server.repeated((post.page_id, post.message) for post in self.feed)
 
     def comments_on(self, object_id: str) -> list[FakeComment]:
         with self.lock:

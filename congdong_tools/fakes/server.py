@@ -10,8 +10,8 @@ import re
 import threading
 import time
 import traceback
-from collections import deque
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypedDict
@@ -60,6 +60,11 @@ class Response:
         if isinstance(self.body, str):
             return self.body.encode()
         return json.dumps(self.body, ensure_ascii=False).encode()
+
+
+def repeated(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Every key that comes more than once, with how many times (to assert "exactly once")."""
+    return {key: n for key, n in Counter(keys).items() if n > 1}
 
 
 def html(text: str, status: int = 200) -> Response:

@@ -28,7 +28,6 @@ import itertools
 import json
 import secrets
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
@@ -284,8 +283,7 @@ class FakeZalo(server.FakeServer):
     def duplicate_broadcasts(self) -> dict[tuple[str, str], int]:
         """Every (oa_id, article_id) broadcast more than once, with how many times."""
         with self.lock:
-            counts = Counter((sent.oa_id, sent.article_id) for sent in self.sent)
-        return {key: n for key, n in counts.items() if n > 1}
+            return server.repeated((sent.oa_id, sent.article_id) for sent in self.sent)
 
     # --- webhooks out ----------------------------------------------------------------------
 

@@ -41,16 +41,10 @@ from congdong.insights import rollup  # noqa: E402
 from congdong.pages.actions import do_establish_many  # noqa: E402
 from congdong.pages.models import Page  # noqa: E402
 from congdong.posts.default_regulation import ensure_default_regulation  # noqa: E402
-from congdong.posts.models import (  # noqa: E402
-    Category,
-    Post,
-    PostState,
-    PostTransition,
-    Regulation,
-)
-from congdong.posts.search import searchable  # noqa: E402
+from congdong.posts.models import Category, Post, Regulation  # noqa: E402
 from congdong.units.actions import do_import_structure  # noqa: E402
 from congdong.units.models import Level, Unit  # noqa: E402
+from congdong_tools.posts import published, save_published  # noqa: E402
 from congdong_tools.scenario.plan import (  # noqa: E402
     DAYS,
     FIRST_DAY,
@@ -223,32 +217,20 @@ def drive(central: Page, plan: Plan, bar: tqdm) -> Ingest:
 
 def publish(central, author, category, day, first: int, last: int) -> list[Post]:
     regulation = category.regulation if category else None
-    made = []
-    for n in range(first, last):
-        at = local(day, 8 * 3600 + (n * 2_777) % (12 * 3600))
-        title = TITLE.format(n=n + 1)
-        made.append(
-            Post(
-                page=central,
-                author=author,
-                category=category,
-                title=title,
-                body=BODY,
-                search_text=searchable(title, BODY, ""),
-                state=PostState.PUBLISHED,
-                publish_at=at,
-                published_at=at,
-                regulation=regulation,
-            )
-        )
-    created = Post.objects.bulk_create(made)
-    PostTransition.objects.bulk_create(
+    return save_published(
         [
-            PostTransition(post=p, from_state="", to_state=PostState.PUBLISHED, at=p.published_at)
-            for p in created
+            published(
+                central,
+                author,
+                category,
+                regulation,
+                TITLE.format(n=n + 1),
+                BODY,
+                local(day, 8 * 3600 + (n * 2_777) % (12 * 3600)),
+            )
+            for n in range(first, last)
         ]
     )
-    return created
 
 
 def main(scale: float) -> None:

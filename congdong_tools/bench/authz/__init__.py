@@ -18,8 +18,6 @@ sample of N cases (every relation and role kept), as CI does.
 
 from __future__ import annotations
 
-import tempfile
-
 from congdong_tools.bench import steps
 from congdong_tools.bench.report import Report
 
@@ -37,21 +35,13 @@ NO_LIMITS = {
     "CONGDONG_MODERATION_REPORT_LIMIT": "1000000",
     "CONGDONG_STAFF_TOTP_REQUIRED": "0",
 }
+# No background thread writing events beside the cases (SQLite has one writer).
+SERVED = NO_LIMITS | {"CONGDONG_EVENTS_FLUSH_SECONDS": "0"}
 
 
 def run(database_url: str | None, progress, cases: int | None = None) -> Report:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
-            tmp,
-            database_url,
-            hosts="testserver,localhost,127.0.0.1",
-            # No background thread writing events beside the cases (SQLite has one writer).
-            CONGDONG_EVENTS_FLUSH_SECONDS="0",
-            **NO_LIMITS,
-        )
-        # The cache in memory and background tasks inline: nothing left in a Redis.
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, progress)
+    hosts = "testserver,localhost,127.0.0.1"
+    with steps.served_alone(database_url, progress, SERVED, hosts) as env:
         figures = steps.child("congdong_tools.bench.authz", env, "matrix", str(cases or 0))
     leaks = figures.pop("leak_list")
     over = figures.pop("over_refusal_list")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import re
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -76,26 +75,22 @@ CONTROL_HTML = """<!doctype html><html><body>
 <a href="javascript:alert(900003)">x</a>
 </body></html>"""
 CONTROL_MARKERS = {900001, 900002}
+# One citizen writes a few things a minute; staff pages stay open for the run.
+SERVED = {
+    "CONGDONG_LIMIT_COMMENTS": "100000",
+    "CONGDONG_MODERATION_REPORT_LIMIT": "100000",
+    "CONGDONG_FEEDBACK_DAILY_LIMIT": "100000",
+    "CONGDONG_STAFF_IDLE_MINUTES": "600",
+}
 _SEEN = re.compile(r"(?:alert|__xss|msgbox)\W{0,3}(\d{4,6})|/__xss/(\d{4,6})|(xq[a-j]{4,6})")
 _CALL = re.compile(r"(\d{4,6}|xq[a-j]{4,6})")
 
 
 def run(database_url: str | None, progress, cases: int | None = None) -> Report:
     started = time.monotonic()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = steps.served_env(
-            tmp,
-            database_url,
-            # One citizen writes a few things a minute; staff pages stay open for the run.
-            CONGDONG_LIMIT_COMMENTS="100000",
-            CONGDONG_MODERATION_REPORT_LIMIT="100000",
-            CONGDONG_FEEDBACK_DAILY_LIMIT="100000",
-            CONGDONG_STAFF_IDLE_MINUTES="600",
-        )
-        # The server's cache is its own (locmem): a shared Redis could hold pages of an
-        # earlier run with the same ids.
-        env.pop("REDIS_URL", None)
-        steps.migrate(env, progress)
+    # The server's cache is its own (locmem): a shared Redis could hold pages of an
+    # earlier run with the same ids.
+    with steps.served_alone(database_url, progress, SERVED) as env:
         plan = steps.child("congdong_tools.bench.xss.seed", env, str(cases or "all"))
         figures: dict[str, float | int | str] = {
             "payloads": plan["payloads"],
