@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -77,28 +78,23 @@ def _clean_organisation(code: str) -> Organisation:
     return org
 
 
+# What a grant is, on the membership and on each line of its history.
+GRANTED = ("user", "organisation", "unit", "role")
+
+
+def _granted(source: Grant | Membership) -> dict[str, Any]:
+    return {name: getattr(source, name) for name in GRANTED}
+
+
 def do_grant(actor: User, grant: Grant) -> Membership:
     with transaction.atomic():
-        membership = Membership.objects.create(
-            user=grant.user,
-            organisation=grant.organisation,
-            unit=grant.unit,
-            role=grant.role,
-            granted_by=actor,
-        )
+        membership = Membership.objects.create(**_granted(grant), granted_by=actor)
         _record(MembershipChange.Action.GRANT, actor, membership)
     return membership
 
 
 def _record(action: MembershipChange.Action, actor: User | None, membership: Membership) -> None:
-    MembershipChange.objects.create(
-        action=action,
-        actor=actor,
-        user=membership.user,
-        organisation=membership.organisation,
-        unit=membership.unit,
-        role=membership.role,
-    )
+    MembershipChange.objects.create(action=action, actor=actor, **_granted(membership))
 
 
 def grant_role(
