@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -147,16 +148,20 @@ def check_answer(actor: AnyUser, comment_id: int, body: str) -> NewComment:
     return NewComment(actor, post, clean_body(body), S.VISIBLE, parent=top, as_page=True)
 
 
+def _written(new: NewComment) -> dict[str, Any]:
+    """What the comment row takes from `new`, and what makes a second one its double."""
+    return {
+        "author": new.author,
+        "post": new.post,
+        "parent": new.parent,
+        "as_page": new.as_page,
+        "body": new.body,
+    }
+
+
 def _same_recent(new: NewComment, since: datetime.datetime) -> Comment | None:
     return (
-        Comment.objects.filter(
-            author=new.author,
-            post=new.post,
-            parent=new.parent,
-            as_page=new.as_page,
-            body=new.body,
-            created_at__gte=since,
-        )
+        Comment.objects.filter(**_written(new), created_at__gte=since)
         .exclude(state=S.DELETED)
         .order_by("pk")
         .first()
@@ -183,15 +188,7 @@ def do_comment(new: NewComment) -> Comment:
         raise ActionError(_("This comment is already being sent."), field="body")
     try:
         with transaction.atomic():
-            comment = Comment.objects.create(
-                post=new.post,
-                author=new.author,
-                parent=new.parent,
-                as_page=new.as_page,
-                body=new.body,
-                state=new.state,
-                created_at=now,
-            )
+            comment = Comment.objects.create(**_written(new), state=new.state, created_at=now)
             record_start(comment, by=new.author, at=now)
             _notify_reply_after_commit(comment)
             if comment.state == S.VISIBLE:
