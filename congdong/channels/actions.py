@@ -76,6 +76,11 @@ class Linking:
     refresh_expires_at: datetime.datetime | None = None
 
 
+# The columns a new link row takes from its `Linking` as they are (the rest is set on every
+# linking, of a new or a current link, below).
+LINK_COLUMNS = ("page", "kind", "external_id", "url", "name")
+
+
 def do_link(actor: User | None, linking: Linking) -> ChannelLink:
     """Link a channel to the page (or refresh the proof and token of the same channel linked
     again). A channel that is already another page's official channel is refused."""
@@ -106,11 +111,7 @@ def do_link(actor: User | None, linking: Linking) -> ChannelLink:
             try:
                 with transaction.atomic():
                     link = ChannelLink.objects.create(
-                        page=linking.page,
-                        kind=linking.kind,
-                        external_id=linking.external_id,
-                        url=linking.url,
-                        name=linking.name,
+                        **{name: getattr(linking, name) for name in LINK_COLUMNS},
                         linked_at=now,
                         linked_by=actor,
                     )
