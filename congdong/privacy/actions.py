@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,6 +29,7 @@ from congdong.core.casework import rules as casework
 from congdong.core.casework.rules import check_movable, refusal, written
 from congdong.core.errors import ActionError, CitizenAccountNeeded, Refusals
 from congdong.core.text import fold, line, plain
+from congdong.core.workflow.models import Transition
 from congdong.core.workflow.move import move, record_start
 from congdong.privacy import erasure, export, notices, queries
 from congdong.privacy.consents import record_consent
@@ -75,20 +77,28 @@ def deadline(received_at: datetime.datetime) -> datetime.datetime:
     return REQUEST_STATES.deadline(S.RECEIVED).due(received_at)
 
 
-def _self_service(
-    citizen: User, kind: RequestKind, done: str, how: str, now: datetime.datetime
-) -> DataRequest:
-    """A request the citizen fulfilled themself: received and answered at once, by them."""
+def _receive(
+    citizen: User, kind: RequestKind, how: str, now: datetime.datetime, **more: Any
+) -> tuple[DataRequest, Transition]:
+    """A citizen's request, received `now` through `how` with its deadline, and its first
+    history row (the start of its graph)."""
     item = DataRequest.objects.create(
         citizen=citizen,
         kind=kind,
         state=S.RECEIVED,
-        self_service=True,
         how=how,
         received_at=now,
         due_at=deadline(now),
+        **more,
     )
-    record_start(item, by=citizen, at=now)
+    return item, record_start(item, by=citizen, at=now)
+
+
+def _self_service(
+    citizen: User, kind: RequestKind, done: str, how: str, now: datetime.datetime
+) -> DataRequest:
+    """A request the citizen fulfilled themself: received and answered at once, by them."""
+    item, _received = _receive(citizen, kind, how, now, self_service=True)
     move(
         item,
         S.ANSWERED,
@@ -456,16 +466,7 @@ def check_submit(
 
 def do_submit(new: NewRequest, how: str = Channel.WEB) -> DataRequest:
     with transaction.atomic():
-        item = DataRequest.objects.create(
-            citizen=new.citizen,
-            kind=new.kind,
-            text=new.text,
-            state=S.RECEIVED,
-            how=how,
-            received_at=new.now,
-            due_at=deadline(new.now),
-        )
-        received = record_start(item, by=new.citizen, at=new.now)
+        item, received = _receive(new.citizen, new.kind, how, new.now, text=new.text)
         notices.tell_move(item, received)
     return item
 
