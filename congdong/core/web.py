@@ -142,23 +142,35 @@ def paged(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, str]:
     return page, others.urlencode()
 
 
+def posted_form(
+    request: HttpRequest,
+    form: forms.Form,
+    do: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
+    to: tuple | Callable[[T], tuple],
+) -> HttpResponse | None:
+    """A posted form's action. A valid form runs `do(cleaned_data)`; an action's refusal goes
+    onto the form, and None is returned (show the form again). Done: the message `done` (or
+    `done(result)`) and a redirect to `to` (a URL name and its arguments, or `to(result)`)."""
+    if not form.is_valid():
+        return None
+    try:
+        result = do(form.cleaned_data)
+    except ActionError as exc:
+        form_error(form, exc)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(*(to(result) if callable(to) else to))
+
+
 def posted_move(
     request: HttpRequest,
     form: forms.Form,
-    do: Callable[[dict[str, Any]], object],
-    done: str,
-    to: tuple,
+    do: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
+    to: tuple | Callable[[T], tuple],
     again: Callable[[], HttpResponse],
 ) -> HttpResponse:
-    """A posted form that moves one item on (answer, refuse, close…). A valid form runs
-    `do(cleaned_data)`; an action's refusal goes onto the form. Done: `done` as a message and a
-    redirect to `to` (a URL name and its arguments); else `again()`, the page with the form."""
-    if form.is_valid():
-        try:
-            do(form.cleaned_data)
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(*to)
-    return again()
+    """A posted form that moves one item on (answer, refuse, close…): `posted_form`, else
+    `again()`, the page with the form."""
+    return posted_form(request, form, do, done, to) or again()
