@@ -32,7 +32,7 @@ from congdong.accounts.forms import (
 from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
-from congdong.core.web import act_and_tell, client_ip, form_error
+from congdong.core.web import act_and_tell, client_ip, form_error, posted_move
 from congdong.units import queries as unit_queries
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -162,29 +162,23 @@ def workspace_search(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_POST
 def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = GrantForm(request.POST)
-    if form.is_valid():
-        try:
-            membership = actions.grant_role(
-                request.user,
-                unit_id,
-                form.cleaned_data["username"],
-                form.cleaned_data["role"],
-                form.cleaned_data["organisation"],
-            )
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Granted %(role)s at %(unit)s to %(user)s.")
-                % {
-                    "role": membership.get_role_display(),
-                    "unit": membership.unit.full_name,
-                    "user": membership.user,
-                },
-            )
-            return redirect("accounts:workspace-unit", unit_id=unit_id)
-    return _unit_page(request, unit_id, form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.grant_role(
+            request.user, unit_id, data["username"], data["role"], data["organisation"]
+        ),
+        lambda membership: (
+            _("Granted %(role)s at %(unit)s to %(user)s.")
+            % {
+                "role": membership.get_role_display(),
+                "unit": membership.unit.full_name,
+                "user": membership.user,
+            }
+        ),
+        ("accounts:workspace-unit", unit_id),
+        lambda: _unit_page(request, unit_id, form=form, status=400),
+    )
 
 
 @staff_required
@@ -204,29 +198,26 @@ def revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
 def new_staff(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit admin opens an account for a colleague and grants a role in one step."""
     form = NewStaffForm(request.POST)  # prefix "new-": see the form
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = actions.create_staff(
-                request.user,
-                unit_id,
-                data["username"],
-                data["full_name"],
-                data["password"],
-                data["role"],
-                data["organisation"],
-            )
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Account %(username)s created with the role %(role)s at %(unit)s.")
-                % {
-                    "username": membership.user.username,
-                    "role": membership.get_role_display(),
-                    "unit": membership.unit.full_name,
-                },
-            )
-            return redirect("accounts:workspace-unit", unit_id=unit_id)
-    return _unit_page(request, unit_id, new_form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.create_staff(
+            request.user,
+            unit_id,
+            data["username"],
+            data["full_name"],
+            data["password"],
+            data["role"],
+            data["organisation"],
+        ),
+        lambda membership: (
+            _("Account %(username)s created with the role %(role)s at %(unit)s.")
+            % {
+                "username": membership.user.username,
+                "role": membership.get_role_display(),
+                "unit": membership.unit.full_name,
+            }
+        ),
+        ("accounts:workspace-unit", unit_id),
+        lambda: _unit_page(request, unit_id, new_form=form, status=400),
+    )
