@@ -131,9 +131,7 @@ def _unit_page(
         request,
         "accounts/workspace_unit.html",
         {
-            "unit": unit,
-            "ancestors": unit_queries.ancestors(unit),
-            "children": unit_queries.units_filtered(parent=unit),
+            **unit_queries.place_of(unit),
             "members": queries.members_of(unit),
             "can_manage": can_manage,
             "can_manage_page": queries.can(request.user, unit, Permission.MANAGE_PAGE),
