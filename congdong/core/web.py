@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from congdong.core.errors import ActionError, each
 
@@ -131,6 +131,21 @@ def act_and_tell(
         return None
     messages.success(request, done(result) if callable(done) else done)
     return result
+
+
+def page_or_part(
+    request: HttpRequest,
+    page: str,
+    part: str,
+    context: dict[str, Any],
+    *,
+    target: str | None = None,
+    when: bool = True,
+) -> HttpResponse:
+    """The template `page`, or for htmx only `part`, the piece of it htmx swaps in: when the
+    request comes from htmx, aims at the element `target` (if given) and `when` holds."""
+    wanted = bool(request.htmx) and when and (target is None or request.htmx.target == target)
+    return render(request, part if wanted else page, context)
 
 
 def paged(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, str]:
