@@ -32,7 +32,7 @@ from congdong.accounts.forms import (
 from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
-from congdong.core.web import act_and_tell, client_ip, form_error, posted_move
+from congdong.core.web import act_and_tell, client_ip, form_error, posted_form
 from congdong.units import queries as unit_queries
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -160,7 +160,7 @@ def workspace_search(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_POST
 def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = GrantForm(request.POST)
-    return posted_move(
+    return posted_form(
         request,
         form,
         lambda data: actions.grant_role(
@@ -175,8 +175,7 @@ def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
             }
         ),
         ("accounts:workspace-unit", unit_id),
-        lambda: _unit_page(request, unit_id, form=form, status=400),
-    )
+    ) or _unit_page(request, unit_id, form=form, status=400)
 
 
 @staff_required
@@ -196,7 +195,7 @@ def revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
 def new_staff(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit admin opens an account for a colleague and grants a role in one step."""
     form = NewStaffForm(request.POST)  # prefix "new-": see the form
-    return posted_move(
+    return posted_form(
         request,
         form,
         lambda data: actions.create_staff(
@@ -217,5 +216,4 @@ def new_staff(request: HttpRequest, unit_id: int) -> HttpResponse:
             }
         ),
         ("accounts:workspace-unit", unit_id),
-        lambda: _unit_page(request, unit_id, new_form=form, status=400),
-    )
+    ) or _unit_page(request, unit_id, new_form=form, status=400)

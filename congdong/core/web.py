@@ -181,9 +181,9 @@ def posted_form(
 def posted_move(
     request: HttpRequest,
     form: forms.Form,
-    do: Callable[[dict[str, Any]], T],
-    done: str | Callable[[T], str],
-    to: tuple | Callable[[T], tuple],
+    do: Callable[[dict[str, Any]], object],
+    done: str,
+    to: tuple,
     again: Callable[[], HttpResponse],
 ) -> HttpResponse:
     """A posted form that moves one item on (answer, refuse, close…): `posted_form`, else

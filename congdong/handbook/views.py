@@ -305,11 +305,10 @@ def board_reply(request: HttpRequest, post_id: int) -> HttpResponse:
 def board_decide(request: HttpRequest, post_id: int) -> HttpResponse:
     queries.access_post_to_answer(request.user, post_id)
     form = DecideForm(request.POST)
-    return posted_move(
+    return posted_form(
         request,
         form,
         lambda data: actions.decide(request.user, post_id, data["decision"], data["note"]),
         lambda post: _("The proposal is marked %(state)s.") % {"state": post.get_state_display()},
         ("handbook:board-post", post_id),
-        lambda: _detail(request, post_id, decide_form=form, status=400),
-    )
+    ) or _detail(request, post_id, decide_form=form, status=400)

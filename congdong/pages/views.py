@@ -14,7 +14,7 @@ from congdong.accounts.queries import members_of
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.web import act_and_tell, form_error, posted_move
+from congdong.core.web import act_and_tell, form_error, posted_form
 from congdong.pages import actions, queries
 from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus
@@ -116,12 +116,7 @@ def pictures(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_POST
 def add_operator(request: HttpRequest, page_id: int) -> HttpResponse:
     form = OperatorForm(request.POST)
-
-    def again() -> HttpResponse:
-        page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
-        return _settings_page(request, page, operator_form=form, status=400)
-
-    return posted_move(
+    done = posted_form(
         request,
         form,
         lambda data: actions.add_operator(
@@ -129,8 +124,11 @@ def add_operator(request: HttpRequest, page_id: int) -> HttpResponse:
         ),
         lambda operator: _("%(user)s now co-runs this page.") % {"user": operator.user},
         ("pages:settings", page_id),
-        again,
     )
+    if done:
+        return done
+    page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
+    return _settings_page(request, page, operator_form=form, status=400)
 
 
 @staff_required
