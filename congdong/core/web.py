@@ -144,7 +144,9 @@ def page_or_part(
 ) -> HttpResponse:
     """The template `page`, or for htmx only `part`, the piece of it htmx swaps in: when the
     request comes from htmx, aims at the element `target` (if given) and `when` holds."""
-    wanted = bool(request.htmx) and when and (target is None or request.htmx.target == target)
+    # django_htmx's middleware sets `htmx` on every request; the stubs' HttpRequest lacks it.
+    htmx = request.htmx  # type: ignore[attr-defined]
+    wanted = bool(htmx) and when and (target is None or htmx.target == target)
     return render(request, part if wanted else page, context)
 
 

@@ -222,7 +222,9 @@ def access_post_media(
     who may read the post (`access_post_to_read`), and so is a picture of a public post's text
     that its published text does not show; a picture in no post yet only for whoever uploaded
     it. 404 for everyone else, so that nobody learns which drafts hold files."""
-    item = get_object_or_404(model.objects.select_related("post__page"), pk=media_id)
+    item = model.objects.select_related("post__page").filter(pk=media_id).first()
+    if item is None:
+        raise Http404
     if item.post_id is None:
         # A picture uploaded in the editor and not yet saved with a post: its uploader's only.
         if not user.is_authenticated or getattr(item, "uploaded_by_id", None) != user.pk:
