@@ -32,7 +32,7 @@ from congdong.accounts.forms import (
 from congdong.accounts.phones import display_phone
 from congdong.accounts.roles import Permission
 from congdong.core.errors import ActionError
-from congdong.core.web import act_and_tell, client_ip, form_error
+from congdong.core.web import act_and_tell, client_ip, form_error, posted_form
 from congdong.units import queries as unit_queries
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -131,9 +131,7 @@ def _unit_page(
         request,
         "accounts/workspace_unit.html",
         {
-            "unit": unit,
-            "ancestors": unit_queries.ancestors(unit),
-            "children": unit_queries.units_filtered(parent=unit),
+            **unit_queries.place_of(unit),
             "members": queries.members_of(unit),
             "can_manage": can_manage,
             "can_manage_page": queries.can(request.user, unit, Permission.MANAGE_PAGE),
@@ -162,29 +160,22 @@ def workspace_search(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_POST
 def grant(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = GrantForm(request.POST)
-    if form.is_valid():
-        try:
-            membership = actions.grant_role(
-                request.user,
-                unit_id,
-                form.cleaned_data["username"],
-                form.cleaned_data["role"],
-                form.cleaned_data["organisation"],
-            )
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Granted %(role)s at %(unit)s to %(user)s.")
-                % {
-                    "role": membership.get_role_display(),
-                    "unit": membership.unit.full_name,
-                    "user": membership.user,
-                },
-            )
-            return redirect("accounts:workspace-unit", unit_id=unit_id)
-    return _unit_page(request, unit_id, form=form, status=400)
+    return posted_form(
+        request,
+        form,
+        lambda data: actions.grant_role(
+            request.user, unit_id, data["username"], data["role"], data["organisation"]
+        ),
+        lambda membership: (
+            _("Granted %(role)s at %(unit)s to %(user)s.")
+            % {
+                "role": membership.get_role_display(),
+                "unit": membership.unit.full_name,
+                "user": membership.user,
+            }
+        ),
+        ("accounts:workspace-unit", unit_id),
+    ) or _unit_page(request, unit_id, form=form, status=400)
 
 
 @staff_required
@@ -204,29 +195,25 @@ def revoke(request: HttpRequest, membership_id: int) -> HttpResponse:
 def new_staff(request: HttpRequest, unit_id: int) -> HttpResponse:
     """A unit admin opens an account for a colleague and grants a role in one step."""
     form = NewStaffForm(request.POST)  # prefix "new-": see the form
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            membership = actions.create_staff(
-                request.user,
-                unit_id,
-                data["username"],
-                data["full_name"],
-                data["password"],
-                data["role"],
-                data["organisation"],
-            )
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Account %(username)s created with the role %(role)s at %(unit)s.")
-                % {
-                    "username": membership.user.username,
-                    "role": membership.get_role_display(),
-                    "unit": membership.unit.full_name,
-                },
-            )
-            return redirect("accounts:workspace-unit", unit_id=unit_id)
-    return _unit_page(request, unit_id, new_form=form, status=400)
+    return posted_form(
+        request,
+        form,
+        lambda data: actions.create_staff(
+            request.user,
+            unit_id,
+            data["username"],
+            data["full_name"],
+            data["password"],
+            data["role"],
+            data["organisation"],
+        ),
+        lambda membership: (
+            _("Account %(username)s created with the role %(role)s at %(unit)s.")
+            % {
+                "username": membership.user.username,
+                "role": membership.get_role_display(),
+                "unit": membership.unit.full_name,
+            }
+        ),
+        ("accounts:workspace-unit", unit_id),
+    ) or _unit_page(request, unit_id, new_form=form, status=400)

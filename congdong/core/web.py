@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from congdong.core.errors import ActionError, each
 
@@ -133,6 +133,23 @@ def act_and_tell(
     return result
 
 
+def page_or_part(
+    request: HttpRequest,
+    page: str,
+    part: str,
+    context: dict[str, Any],
+    *,
+    target: str | None = None,
+    when: bool = True,
+) -> HttpResponse:
+    """The template `page`, or for htmx only `part`, the piece of it htmx swaps in: when the
+    request comes from htmx, aims at the element `target` (if given) and `when` holds."""
+    # django_htmx's middleware sets `htmx` on every request; the stubs' HttpRequest lacks it.
+    htmx = request.htmx  # type: ignore[attr-defined]
+    wanted = bool(htmx) and when and (target is None or htmx.target == target)
+    return render(request, part if wanted else page, context)
+
+
 def paged(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, str]:
     """The page of `items` that `?trang=` asks for, and the request's other parameters
     ("a=1&b=2") that _pager.html keeps on its links to the pages before and after."""
@@ -140,6 +157,27 @@ def paged(request: HttpRequest, items: Any, per_page: int) -> tuple[Page, str]:
     others = request.GET.copy()
     others.pop("trang", None)
     return page, others.urlencode()
+
+
+def posted_form(
+    request: HttpRequest,
+    form: forms.Form,
+    do: Callable[[dict[str, Any]], T],
+    done: str | Callable[[T], str],
+    to: tuple | Callable[[T], tuple],
+) -> HttpResponse | None:
+    """A posted form's action. A valid form runs `do(cleaned_data)`; an action's refusal goes
+    onto the form, and None is returned (show the form again). Done: the message `done` (or
+    `done(result)`) and a redirect to `to` (a URL name and its arguments, or `to(result)`)."""
+    if not form.is_valid():
+        return None
+    try:
+        result = do(form.cleaned_data)
+    except ActionError as exc:
+        form_error(form, exc)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(*(to(result) if callable(to) else to))
 
 
 def posted_move(
@@ -150,15 +188,6 @@ def posted_move(
     to: tuple,
     again: Callable[[], HttpResponse],
 ) -> HttpResponse:
-    """A posted form that moves one item on (answer, refuse, close…). A valid form runs
-    `do(cleaned_data)`; an action's refusal goes onto the form. Done: `done` as a message and a
-    redirect to `to` (a URL name and its arguments); else `again()`, the page with the form."""
-    if form.is_valid():
-        try:
-            do(form.cleaned_data)
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(*to)
-    return again()
+    """A posted form that moves one item on (answer, refuse, close…): `posted_form`, else
+    `again()`, the page with the form."""
+    return posted_form(request, form, do, done, to) or again()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from congdong.accounts.models import User
@@ -72,10 +73,7 @@ def sent_by(user: AnyUser) -> FeedbackQuerySet:
 
 
 def _item_or_404(feedback_id: int) -> Feedback:
-    item = Feedback.objects.standard().filter(pk=feedback_id).first()
-    if item is None:
-        raise Http404
-    return item
+    return get_object_or_404(Feedback.objects.standard(), pk=feedback_id)
 
 
 def access_feedback_to_handle(user: AnyUser, feedback_id: int) -> Feedback:
@@ -183,9 +181,7 @@ def public_answers(unit: Unit) -> FeedbackQuerySet:
 def access_attachment(user: AnyUser, attachment_id: int) -> tuple[FeedbackAttachment, Feedback]:
     """The FeedbackAttachment and its item, if `user` may read the item (its sender, or someone
     who handles it); Http404 otherwise, exactly as for the item itself."""
-    attachment = FeedbackAttachment.objects.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
+    attachment = get_object_or_404(FeedbackAttachment, pk=attachment_id)
     return attachment, access_feedback(user, attachment.feedback_id)
 
 

@@ -76,6 +76,13 @@ class ReplyForm(forms.Form):
     )
 
 
+def _decision(
+    forward: tuple[str, StrOrPromise], back: tuple[str, StrOrPromise]
+) -> forms.ChoiceField:
+    """A decision: the way forward, or the way back (which requires the `_decision_note`)."""
+    return forms.ChoiceField(label=_("Decision"), choices=[forward, back])
+
+
 def _decision_note(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     """The note beside a decision, which the way back (declined, sent back) requires."""
     return forms.CharField(
@@ -88,12 +95,9 @@ def _decision_note(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharFi
 
 
 class DecideForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            (BoardState.ACCEPTED, pgettext_lazy("proposal decision", "Accept")),
-            (BoardState.DECLINED, pgettext_lazy("proposal decision", "Do not accept")),
-        ],
+    decision = _decision(
+        (BoardState.ACCEPTED, pgettext_lazy("proposal decision", "Accept")),
+        (BoardState.DECLINED, pgettext_lazy("proposal decision", "Do not accept")),
     )
     note = _decision_note(_("Note"), _("Required when the proposal is not accepted."))
 
@@ -113,11 +117,8 @@ class BoardFilterForm(forms.Form):
 
 
 class VersionDecisionForm(forms.Form):
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[
-            (RevisionState.PUBLISHED, pgettext_lazy("handbook decision", "Publish")),
-            (RevisionState.RETURNED, pgettext_lazy("handbook decision", "Send back")),
-        ],
+    decision = _decision(
+        (RevisionState.PUBLISHED, pgettext_lazy("handbook decision", "Publish")),
+        (RevisionState.RETURNED, pgettext_lazy("handbook decision", "Send back")),
     )
     note = _decision_note(_("Reason"), _("Required when the version is sent back."))

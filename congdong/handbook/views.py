@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.web import form_error
+from congdong.core.web import form_error, posted_form, posted_move
 from congdong.handbook import actions, queries
 from congdong.handbook.forms import (
     BoardFilterForm,
@@ -36,28 +36,24 @@ def index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             queries.access_handbook_editor(request.user)  # raises: only central admins
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                page = actions.create_page(
-                    request.user,
-                    data["slug"],
-                    data["title"],
-                    data["body"],
-                    kind=data["kind"],
-                    order=data["order"],
-                )
-            except ActionError as exc:
-                form_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "The page is created as a proposal: staff read it once another admin "
-                        "of the central unit publishes it."
-                    ),
-                )
-                return redirect("handbook:page", slug=page.slug)
+        elif done := posted_form(
+            request,
+            form,
+            lambda data: actions.create_page(
+                request.user,
+                data["slug"],
+                data["title"],
+                data["body"],
+                kind=data["kind"],
+                order=data["order"],
+            ),
+            _(
+                "The page is created as a proposal: staff read it once another admin "
+                "of the central unit publishes it."
+            ),
+            lambda page: ("handbook:page", page.slug),
+        ):
+            return done
     return render(
         request,
         "handbook/index.html",
@@ -98,29 +94,23 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
         "base": latest.number if latest else 0,
     }
     form = PageEditForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            revision = actions.edit_page(
-                request.user,
-                slug,
-                data["title"],
-                data["body"],
-                note=data["note"],
-                base=data["base"],
+    done = posted_form(  # None on GET: the form is unbound
+        request,
+        form,
+        lambda data: actions.edit_page(
+            request.user, slug, data["title"], data["body"], note=data["note"], base=data["base"]
+        ),
+        lambda revision: (
+            _(
+                "Saved as revision %(number)d, proposed: staff keep reading the published "
+                "text until another admin of the central unit publishes it."
             )
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "Saved as revision %(number)d, proposed: staff keep reading the published "
-                    "text until another admin of the central unit publishes it."
-                )
-                % {"number": revision.number},
-            )
-            return redirect("handbook:page", slug=slug)
+            % {"number": revision.number}
+        ),
+        ("handbook:page", slug),
+    )
+    if done:
+        return done
     return render(
         request,
         "handbook/edit.html",
@@ -233,17 +223,17 @@ def board(request: HttpRequest) -> HttpResponse:
     filters = BoardFilterForm(request.GET or None, units=queries.filter_units(request.user))
     chosen = filters.cleaned_data if filters.is_valid() else {}
     form = BoardPostForm(request.POST if request.method == "POST" else None, units=units)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            post = actions.create_post(
-                request.user, data["unit"], data["kind"], data["title"], data["body"]
-            )
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Posted. Staff of the units above can now answer it."))
-            return redirect("handbook:board-post", post_id=post.pk)
+    done = posted_form(  # None on GET: the form is unbound
+        request,
+        form,
+        lambda data: actions.create_post(
+            request.user, data["unit"], data["kind"], data["title"], data["body"]
+        ),
+        _("Posted. Staff of the units above can now answer it."),
+        lambda post: ("handbook:board-post", post.pk),
+    )
+    if done:
+        return done
     posts = queries.visible_posts(
         request.user,
         queries.BoardFilter(
@@ -300,15 +290,14 @@ def board_post(request: HttpRequest, post_id: int) -> HttpResponse:
 def board_reply(request: HttpRequest, post_id: int) -> HttpResponse:
     queries.access_post_to_answer(request.user, post_id)  # 404 / 403 before reading the form
     form = ReplyForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.reply(request.user, post_id, form.cleaned_data["body"])
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(request, _("Your answer is posted."))
-            return redirect("handbook:board-post", post_id=post_id)
-    return _detail(request, post_id, reply_form=form, status=400)
+    return posted_move(
+        request,
+        form,
+        lambda data: actions.reply(request.user, post_id, data["body"]),
+        _("Your answer is posted."),
+        ("handbook:board-post", post_id),
+        lambda: _detail(request, post_id, reply_form=form, status=400),
+    )
 
 
 @staff_required
@@ -316,16 +305,10 @@ def board_reply(request: HttpRequest, post_id: int) -> HttpResponse:
 def board_decide(request: HttpRequest, post_id: int) -> HttpResponse:
     queries.access_post_to_answer(request.user, post_id)
     form = DecideForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            post = actions.decide(request.user, post_id, data["decision"], data["note"])
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The proposal is marked %(state)s.") % {"state": post.get_state_display()},
-            )
-            return redirect("handbook:board-post", post_id=post_id)
-    return _detail(request, post_id, decide_form=form, status=400)
+    return posted_form(
+        request,
+        form,
+        lambda data: actions.decide(request.user, post_id, data["decision"], data["note"]),
+        lambda post: _("The proposal is marked %(state)s.") % {"state": post.get_state_display()},
+        ("handbook:board-post", post_id),
+    ) or _detail(request, post_id, decide_form=form, status=400)

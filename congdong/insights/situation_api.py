@@ -131,6 +131,16 @@ class KeywordsOut(Schema):
     note: str
 
 
+def _situation_route(path: str, response: type[Schema], name: str):
+    """A GET for staff by session or token, with the operation id it had in feedback's API."""
+    return router.get(
+        path,
+        response=response,
+        auth=TOKEN_OR_SESSION,
+        operation_id=OPERATION_IDS + name,
+    )
+
+
 def _situation_period(
     unit: Unit, start: str | None, end: str | None, period: str | None
 ) -> situation_figures.Period:
@@ -141,12 +151,7 @@ def _situation_period(
     )
 
 
-@router.get(
-    "/feedback/situation/{unit_id}",
-    response=SituationOut,
-    auth=TOKEN_OR_SESSION,
-    operation_id=OPERATION_IDS + "situation",
-)
+@_situation_route("/feedback/situation/{unit_id}", SituationOut, "situation")
 def situation(
     request: HttpRequest,
     unit_id: int,
@@ -169,12 +174,7 @@ def situation(
     return data
 
 
-@router.get(
-    "/feedback/situation/{unit_id}/keywords",
-    response=KeywordsOut,
-    auth=TOKEN_OR_SESSION,
-    operation_id=OPERATION_IDS + "situation_keywords",
-)
+@_situation_route("/feedback/situation/{unit_id}/keywords", KeywordsOut, "situation_keywords")
 def situation_keywords(
     request: HttpRequest,
     unit_id: int,

@@ -122,18 +122,6 @@ class AppealDecisionIn(Schema):
     reason: str
 
 
-def _appeal(appeal: Appeal) -> dict:
-    return {
-        "id": appeal.pk,
-        "case_id": appeal.case_id,
-        "state": appeal.state,
-        "text": appeal.text,
-        "created_at": appeal.created_at,
-        "decided_at": appeal.decided_at,
-        "reason": appeal.reason,
-    }
-
-
 @router.post("/moderation/reports", response={201: ReportOut}, auth=TOKEN_OR_SESSION)
 def report(request: HttpRequest, body: ReportIn):
     """Report a published post or a visible comment (once per item; rate-limited)."""
@@ -178,24 +166,24 @@ def mine(request: HttpRequest) -> list[dict]:
 @router.post("/moderation/cases/{case_id}/appeal", response={201: AppealOut}, auth=TOKEN_OR_SESSION)
 def appeal(request: HttpRequest, case_id: int, body: AppealIn):
     """The author appeals a removal, once."""
-    return Status(201, _appeal(actions.appeal(request.user, case_id, body.text)))
+    return Status(201, actions.appeal(request.user, case_id, body.text))
 
 
 @router.get("/moderation/appeals", response=list[AppealOut], auth=TOKEN_OR_SESSION)
-def appeals(request: HttpRequest) -> list[dict]:
+def appeals(request: HttpRequest) -> list[Appeal]:
     rows = queries.appeals_to_decide(request.user)
     # Each appeal's text is returned: one access row per appeal (its case).
     actions.log_accesses(
         request.user, [a.case for a in rows], ModerationAccessKind.APPEAL, client_ip(request)
     )
-    return [_appeal(a) for a in rows]
+    return rows
 
 
 @router.post("/moderation/appeals/{appeal_id}/decision", response=AppealOut, auth=TOKEN_OR_SESSION)
-def decide_appeal(request: HttpRequest, appeal_id: int, body: AppealDecisionIn) -> dict:
+def decide_appeal(request: HttpRequest, appeal_id: int, body: AppealDecisionIn) -> Appeal:
     made = actions.decide_appeal(
         request.user, appeal_id, body.decision == "overturned", body.reason
     )
     # The answer carries the appeal's text back to the moderator: read, so logged.
     actions.log_accesses(request.user, [made.case], ModerationAccessKind.APPEAL, client_ip(request))
-    return _appeal(made)
+    return made

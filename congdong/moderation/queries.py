@@ -9,6 +9,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,10 +82,7 @@ def may_decide_appeal(user: AnyUser, appeal: Appeal) -> bool:
 
 
 def _case_or_404(case_id: int) -> Case:
-    case = Case.objects.standard().filter(pk=case_id).first()
-    if case is None:
-        raise Http404
-    return case
+    return get_object_or_404(Case.objects.standard(), pk=case_id)
 
 
 def access_case_to_decide(user: AnyUser, case_id: int) -> Case:
@@ -104,13 +102,9 @@ def access_own_case(user: AnyUser, case_id: int) -> Case:
 
 
 def access_appeal_to_decide(user: AnyUser, appeal_id: int) -> Appeal:
-    appeal = (
-        Appeal.objects.select_related("case", "case__unit", "case__unit__parent")
-        .filter(pk=appeal_id)
-        .first()
+    appeal = get_object_or_404(
+        Appeal.objects.select_related("case", "case__unit", "case__unit__parent"), pk=appeal_id
     )
-    if appeal is None:
-        raise Http404
     if not can(user, appeal.case.unit, Permission.MODERATE) and not may_decide_appeal(user, appeal):
         raise Http404
     if not may_decide_appeal(user, appeal):
@@ -125,20 +119,14 @@ def access_appeal_to_decide(user: AnyUser, appeal_id: int) -> Appeal:
 
 def reportable_comment(comment_id: int) -> Comment:
     """A visible comment (not the page's own answer) on a published post; else Http404."""
-    comment = (
-        Comment.objects.standard()
-        .filter(
-            pk=comment_id,
-            state=CommentState.VISIBLE,
-            as_page=False,
-            post__state=PostState.PUBLISHED,
-            post__page__status=PageStatus.ACTIVE,
-        )
-        .first()
+    return get_object_or_404(
+        Comment.objects.standard(),
+        pk=comment_id,
+        state=CommentState.VISIBLE,
+        as_page=False,
+        post__state=PostState.PUBLISHED,
+        post__page__status=PageStatus.ACTIVE,
     )
-    if comment is None:
-        raise Http404
-    return comment
 
 
 def active_lock(user: User, now: datetime.datetime | None = None) -> Lock | None:

@@ -4,6 +4,10 @@ the appeal form, and the appeals to decide. Every write goes through `moderation
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -99,6 +103,22 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _act_and_tell(
+    request: HttpRequest,
+    form: forms.Form,
+    do: Callable[[dict[str, Any]], object],
+    done: str,
+    invalid: str,
+) -> None:
+    """A small form's button (an appeal, its decision): `act_and_tell` with `do(cleaned_data)`
+    when the form is valid, else the error message `invalid` (the view redirects: the form's
+    own errors would not be seen)."""
+    if form.is_valid():
+        act_and_tell(request, lambda: do(form.cleaned_data), done)
+    else:
+        messages.error(request, invalid)
+
+
 @staff_required
 def appeals(request: HttpRequest) -> HttpResponse:
     rows = queries.appeals_to_decide(request.user)
@@ -114,20 +134,15 @@ def appeals(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def decide_appeal(request: HttpRequest, appeal_id: int) -> HttpResponse:
-    form = AppealDecisionForm(request.POST)
-    if form.is_valid():
-        act_and_tell(
-            request,
-            lambda: actions.decide_appeal(
-                request.user,
-                appeal_id,
-                form.cleaned_data["decision"] == "overturned",
-                form.cleaned_data["reason"],
-            ),
-            _("Appeal decided."),
-        )
-    else:
-        messages.error(request, _("Choose a decision and give the reason."))
+    _act_and_tell(
+        request,
+        AppealDecisionForm(request.POST),
+        lambda data: actions.decide_appeal(
+            request.user, appeal_id, data["decision"] == "overturned", data["reason"]
+        ),
+        _("Appeal decided."),
+        _("Choose a decision and give the reason."),
+    )
     return redirect("moderation:appeals")
 
 
@@ -148,13 +163,11 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def appeal(request: HttpRequest, case_id: int) -> HttpResponse:
-    form = AppealForm(request.POST)
-    if form.is_valid():
-        act_and_tell(
-            request,
-            lambda: actions.appeal(request.user, case_id, form.cleaned_data["text"]),
-            _("Your appeal was sent to the unit above."),
-        )
-    else:
-        messages.error(request, _("Explain your appeal (at least 10 characters)."))
+    _act_and_tell(
+        request,
+        AppealForm(request.POST),
+        lambda data: actions.appeal(request.user, case_id, data["text"]),
+        _("Your appeal was sent to the unit above."),
+        _("Explain your appeal (at least 10 characters)."),
+    )
     return redirect("moderation:mine")

@@ -14,7 +14,7 @@ from congdong.accounts.queries import members_of
 from congdong.accounts.roles import Permission
 from congdong.accounts.views import staff_required
 from congdong.core.errors import ActionError
-from congdong.core.web import act_and_tell, form_error
+from congdong.core.web import act_and_tell, form_error, posted_form
 from congdong.pages import actions, queries
 from congdong.pages.forms import MoveForm, OperatorForm, PicturesForm, ProfileForm
 from congdong.pages.models import PAGE_STATES, Page, PageStatus
@@ -116,21 +116,17 @@ def pictures(request: HttpRequest, page_id: int) -> HttpResponse:
 @require_POST
 def add_operator(request: HttpRequest, page_id: int) -> HttpResponse:
     form = OperatorForm(request.POST)
-    if form.is_valid():
-        try:
-            operator = actions.add_operator(
-                request.user,
-                page_id,
-                form.cleaned_data["username"],
-                form.cleaned_data["organisation"],
-            )
-        except ActionError as exc:
-            form_error(form, exc)
-        else:
-            messages.success(
-                request, _("%(user)s now co-runs this page.") % {"user": operator.user}
-            )
-            return redirect("pages:settings", page_id=page_id)
+    done = posted_form(
+        request,
+        form,
+        lambda data: actions.add_operator(
+            request.user, page_id, data["username"], data["organisation"]
+        ),
+        lambda operator: _("%(user)s now co-runs this page.") % {"user": operator.user},
+        ("pages:settings", page_id),
+    )
+    if done:
+        return done
     page = queries.access_page(request.user, page_id, Permission.MANAGE_PAGE)
     return _settings_page(request, page, operator_form=form, status=400)
 

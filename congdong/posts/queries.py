@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from congdong.accounts.models import User
@@ -27,10 +28,7 @@ def regulation_in_force() -> Regulation | None:
 
 
 def _post_or_404(post_id: int) -> Post:
-    post = Post.objects.standard().filter(pk=post_id).first()
-    if post is None:
-        raise Http404
-    return post
+    return get_object_or_404(Post.objects.standard(), pk=post_id)
 
 
 def approving_depth(post: Post) -> int:
@@ -153,9 +151,7 @@ def _check_approval_authority(user: AnyUser, post: Post) -> None:
 def access_revision_to_decide(user: AnyUser, revision_id: int) -> PostRevision:
     """The revision, if `user` may apply or reject it: the authority that approves its post
     (as `access_post_to_approve`), and not the revision's author."""
-    revision = PostRevision.objects.standard().filter(pk=revision_id).first()
-    if revision is None:
-        raise Http404
+    revision = get_object_or_404(PostRevision.objects.standard(), pk=revision_id)
     require_page_scope(user, revision.post.page)
     if wrote(user, revision_writers(revision)):
         raise PermissionDenied(
@@ -398,17 +394,10 @@ def published_posts(
 
 def public_post(slug: str, post_id: int) -> Post:
     """A published post on an active page at that address; 404 otherwise."""
-    post = (
-        Post.objects.standard()
-        .prefetch_related("images", "attachments")
-        .filter(
-            pk=post_id,
-            page__slug=slug,
-            page__status=PageStatus.ACTIVE,
-            state=PostState.PUBLISHED,
-        )
-        .first()
+    return get_object_or_404(
+        Post.objects.standard().prefetch_related("images", "attachments"),
+        pk=post_id,
+        page__slug=slug,
+        page__status=PageStatus.ACTIVE,
+        state=PostState.PUBLISHED,
     )
-    if post is None:
-        raise Http404
-    return post

@@ -68,6 +68,12 @@ def ancestors(unit: Unit) -> list[Unit]:
     return found
 
 
+def place_of(unit: Unit) -> dict[str, object]:
+    """A screen's context for where the unit sits: `unit`, its `ancestors` (the breadcrumb) and
+    its `children` (the units right below it)."""
+    return {"unit": unit, "ancestors": ancestors(unit), "children": units_filtered(parent=unit)}
+
+
 def summary(structure: Structure) -> dict:
     """Counts per level and per kind, as `congdong units summary` prints them."""
     levels = {level.value: 0 for level in Level}

@@ -13,9 +13,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         request,
         "units/detail.html",
         {
-            "unit": unit,
-            "ancestors": queries.ancestors(unit),
-            "children": queries.units_filtered(parent=unit),
+            **queries.place_of(unit),
             "predecessors": unit.predecessors.select_related("predecessor")[:50],
             "successors": unit.successors.select_related("successor")[:10],
         },

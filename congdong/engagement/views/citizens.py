@@ -16,6 +16,7 @@ from congdong.core.errors import ActionError
 from congdong.core.links import absolute_url
 from congdong.core.public_cache import cached_response
 from congdong.core.ratelimit import RateLimited
+from congdong.core.web import page_or_part
 from congdong.engagement import feeds, queries, search
 from congdong.engagement.actions import follows, reactions, referrals
 from congdong.engagement.models import REFERRAL_DEFINITION, ShareChannel
@@ -70,9 +71,13 @@ def _search(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
     results = search.search(text) if text else None
     context = {"q": text, "results": results}
-    if request.htmx and request.htmx.target == "search-found":
-        return render(request, "engagement/_search_results.html", context)
-    return render(request, "engagement/search.html", context)
+    return page_or_part(
+        request,
+        "engagement/search.html",
+        "engagement/_search_results.html",
+        context,
+        target="search-found",
+    )
 
 
 def feed(request: HttpRequest) -> HttpResponse:
@@ -85,9 +90,13 @@ def feed(request: HttpRequest) -> HttpResponse:
         "next_cursor": found.next_cursor,
         "referred": queries.referral_summary(request.user),
     }
-    if request.htmx and request.GET.get("truoc"):
-        return render(request, "engagement/_feed_items.html", context)
-    return render(request, "engagement/feed.html", context)
+    return page_or_part(
+        request,
+        "engagement/feed.html",
+        "engagement/_feed_items.html",  # the next items, below those shown
+        context,
+        when=bool(request.GET.get("truoc")),
+    )
 
 
 # ---------------------------------------------------------------- follow, react

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from congdong.core.errors import ActionError, ActionErrors, CitizenAccountNeeded
 from congdong.core.private_files import serve_file
 from congdong.core.public_cache import cached_response
-from congdong.core.web import act_and_tell, client_ip, form_error
+from congdong.core.web import act_and_tell, client_ip, form_error, page_or_part
 from congdong.engagement.queries import access_public_page
 from congdong.engagement.views.citizens import sign_in_url
 from congdong.feedback import actions, queries
@@ -151,9 +151,13 @@ def _choose_place(request: HttpRequest) -> HttpResponse:
         "province": provinces.filter(pk=province_id).first() if province_id else None,
         "communes": queries.send_communes(province_id),
     }
-    if request.htmx and request.htmx.target == "commune-choice":
-        return render(request, "feedback/citizen/_communes.html", context)
-    return render(request, "feedback/citizen/choose.html", context)
+    return page_or_part(
+        request,
+        "feedback/citizen/choose.html",
+        "feedback/citizen/_communes.html",
+        context,
+        target="commune-choice",
+    )
 
 
 # ---------------------------------------------------------------- the citizen's items
