@@ -293,6 +293,10 @@ def test_health_links_only_to_what_the_reader_may_open(zalo_oa, pages, personas)
 
     for username, opens in [("bacninh.quantri", True), ("bacninh.thongke", False)]:
         client = client_for(personas[username])
+        # Both find the health page on their unit's workspace page.
+        unit_page = client.get(f"/lam-viec/don-vi/{bac_ninh.unit_id}/").content.decode()
+        assert f'href="{health_url}" id="health-link"' in unit_page, username
+        assert (settings_url in unit_page) == opens, username
         health = client.get(health_url).content.decode()
         assert 'data-status="ok"' in health and bac_ninh.name in health
         assert (settings_url in health, inbox_url in health) == (opens, opens), username
