@@ -203,6 +203,9 @@ def test_the_bell_shows_the_unread_count_until_the_list_is_seen(pages, an):
     assert 'data-count="3"' in fragment.text
     # Its name is what it shows, the count read with "new" (no aria-label that differs).
     assert '<span class="badge">3</span><span class="sr-only"> mới</span>' in fragment.text
+    # The bell is drawn, hidden from screen readers: an emoji showed as an empty box where
+    # the system has no emoji font (Debian's Chromium).
+    assert '<svg class="icon" aria-hidden="true"' in fragment.text and "🔔" not in fragment.text
 
     listing = client.get(reverse("engagement:notifications"))
     assert listing.status_code == 200
