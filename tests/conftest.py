@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from congdong.accounts.models import User
 from congdong.units.actions import do_import_structure
@@ -143,12 +144,28 @@ def post_json(client: Client, url: str, data: dict, **headers: str):
 __all__ = ["DEMO_PASSWORD", "client_for", "commune_named", "last_code", "post_json", "unit_2025"]
 
 
+# Events recorded in this process wait in its buffer until a test flushes them
+# (congdong.events.flush): no flusher thread may write beside a test's transaction, nor hold a
+# table of SQLite's shared in-memory database while the next test empties it ("database table
+# is locked"). Off for the whole session, not only within each test's `settings`: a live
+# server's request arriving between two tests (a beacon sent as a page closed) would
+# otherwise start the thread with the default period.
+override_settings(EVENTS_FLUSH_SECONDS=0).enable()
+
+# The product's own threads (events/__init__.py, worker/loop.py, syndication/actions.py):
+# none may outlive the test that started it.
+PRODUCT_THREADS = ("congdong-", "send-")
+
+
 @pytest.fixture(autouse=True)
-def no_event_flusher_thread(settings):
-    # Events recorded by a test wait in the process's buffer until a test flushes them
-    # (congdong.events.flush); a background thread must not write beside the test's
-    # transaction.
-    settings.EVENTS_FLUSH_SECONDS = 0
+def no_product_thread_left():
+    yield
+    left = [
+        thread.name
+        for thread in threading.enumerate()
+        if thread.name.startswith(PRODUCT_THREADS) and thread.is_alive()
+    ]
+    assert not left, f"threads of the product still running after the test: {left}"
 
 
 @pytest.fixture(autouse=True)

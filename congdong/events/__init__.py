@@ -292,13 +292,22 @@ def _ensure_flusher() -> None:
 def _flush_forever() -> None:
     """The flusher thread: writes the buffer every few seconds, or at once when it is full.
 
-    Off the request threads, so no request waits for (or counts the queries of) a write.
+    Off the request threads, so no request waits for (or counts the queries of) a write. It
+    ends when EVENTS_FLUSH_SECONDS becomes 0 (the thread off: the buffer is left to `flush()`
+    and the worker job), and the next event recorded with a period starts it again.
     """
     from django.db import close_old_connections
 
     while True:
-        _state.wake.wait(settings.EVENTS_FLUSH_SECONDS or 5.0)
-        _state.wake.clear()
+        period = settings.EVENTS_FLUSH_SECONDS
+        if period > 0:
+            _state.wake.wait(period)
+            _state.wake.clear()
+        if settings.EVENTS_FLUSH_SECONDS <= 0:
+            with _state.lock:
+                if _state.flusher is threading.current_thread():
+                    _state.flusher = None
+            return
         close_old_connections()
         try:
             flush_buffer()

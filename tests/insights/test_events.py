@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 import zoneinfo
 
 import pytest
@@ -198,3 +199,29 @@ def test_the_rollup_files_each_event_under_its_local_day_in_any_time_zone(zone):
         for minute in range(0, 2 * 24 * 60, 7):
             at = start + datetime.timedelta(minutes=minute, seconds=minute % 60)
             assert local_day(at) == timezone.localdate(at), at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_web_process_flusher_writes_in_the_background_until_its_period_is_set_to_zero(
+    post, settings
+):
+    # Transactional: the flusher thread writes through its own connection, which a test's
+    # open transaction would keep from the table.
+    settings.REDIS_URL = ""  # the embedded path: the process's buffer and its flusher thread
+    settings.EVENTS_FLUSH_SECONDS = 0.05
+    events._state.pending.clear()  # what making `post` recorded
+    events.record(visit(), EventKind.PAGE_VIEW, page_id=post.page_id)
+    flusher = events._state.flusher
+    assert flusher is not None and flusher.is_alive()
+    ends = time.monotonic() + 10
+    while Event.objects.count() < 1 and time.monotonic() < ends:
+        time.sleep(0.02)
+    assert Event.objects.count() == 1 and events.pending() == 0
+
+    settings.EVENTS_FLUSH_SECONDS = 0  # the thread off: it ends at its next wake-up
+    flusher.join(5)
+    assert not flusher.is_alive() and events._state.flusher is None
+    events.record(visit(), EventKind.PAGE_VIEW, page_id=post.page_id)
+    assert events._state.flusher is None  # not started again without a period
+    assert events.pending() == 1 and Event.objects.count() == 1
+    assert flush_events() == 1
