@@ -13,6 +13,7 @@ headers on every answer. Faults (`fail(kind, times=, after=, target=page_id, pat
 - "server_error": HTTP 500 with code 1 and `is_transient`, or option `html=True` for a bare 502.
 - "timeout": hold the call `seconds` (default 30) — option `after_action=True` does the work
   first and then holds the answer, as when a post is made but its answer is lost.
+- "slow": hold the call `seconds` (default 1), then answer it as usual.
 - "invalid_metric": (#100) on the next insights call whatever the metrics (option `message`
   for another (#100), e.g. about the dates).
 
@@ -202,6 +203,7 @@ class FakeGraph(server.FakeServer):
         "rate_limit",
         "fail",
         "clear_faults",
+        "release_held",
         "posts",
         "photos",
         "forget_photo",
@@ -661,6 +663,9 @@ class FakeGraph(server.FakeServer):
             return _error(500, 1, "An unknown error has occurred.", is_transient=True)
         if kind == "timeout":
             return self.timeout(fault, request)
+        if kind == "slow":
+            self.slow(fault)
+            return None
         if kind == "invalid_metric" and "/insights" in request.path:
             message = fault.options.get("message", INVALID_METRIC_MESSAGE)
             return _error(400, 100, message, type="OAuthException")

@@ -164,6 +164,8 @@ class FakeServer:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._woken = threading.Event()  # set (and replaced) by release_held()
+        self.holding = 0  # calls held by a fault right now
         self._http: Any = None
 
     @property
@@ -202,6 +204,7 @@ class FakeServer:
 
     def stop(self) -> None:
         self._stopping.set()
+        self.release_held()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -230,8 +233,24 @@ class FakeServer:
             self.stop()
 
     def sleep(self, seconds: float) -> None:
-        """Hold a call (a timeout fault) without holding up `stop()`."""
-        self._stopping.wait(seconds)
+        """Hold a call (a "timeout" or "slow" fault) at most `seconds`: `stop()` and
+        `release_held()` end the hold at once."""
+        with self.lock:
+            woken = self._woken
+            self.holding += 1
+        try:
+            if not self._stopping.is_set():
+                woken.wait(seconds)
+        finally:
+            with self.lock:
+                self.holding -= 1
+
+    def release_held(self) -> None:
+        """End every hold now: the held calls go on (a "slow" one is answered, a "timeout"
+        one still answers nothing)."""
+        with self.lock:
+            woken, self._woken = self._woken, threading.Event()
+        woken.set()
 
     def post_webhook(
         self, to_url: str, body: bytes, headers: dict[str, str], retries: int, timeout: float
@@ -282,6 +301,11 @@ class FakeServer:
             return None
         self.sleep(seconds)
         return Response(0)
+
+    def slow(self, fault: Fault) -> None:
+        """A "slow" fault: hold the call `seconds` (default 1), then answer it as usual (the
+        platform busy, or a call still in flight when another comes)."""
+        self.sleep(float(fault.options.get("seconds", 1)))
 
     def held(self, request: Request) -> bool:
         """After the view: hold the call an `after_action` timeout asked to (True: its answer

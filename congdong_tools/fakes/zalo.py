@@ -10,7 +10,8 @@ answers and token checks. Faults (`fail(kind, times=, after=, target=oa_id, path
 - "rate_limited" (-32, per minute) and "quota" (-211, out of quota);
 - "processing" (-214: the article is still being processed, on verify);
 - "server_error": HTTP 500 (option `html=True`: a bare 502 page);
-- "timeout": hold the call `seconds` (default 30); `after_action=True` does the work first.
+- "timeout": hold the call `seconds` (default 30); `after_action=True` does the work first;
+- "slow": hold the call `seconds` (default 1), then answer it as usual.
 
 Articles: `add_article(oa_id, title, created=, views=, shares=)` seeds a verified article with
 its figures, `set_article_stats(article_id, views=, shares=)` moves them on; the article list
@@ -139,6 +140,7 @@ class FakeZalo(server.FakeServer):
         "rate_limit",
         "fail",
         "clear_faults",
+        "release_held",
         "articles",
         "add_article",
         "set_article_stats",
@@ -413,6 +415,8 @@ class FakeZalo(server.FakeServer):
             return Response(500, {"error": -1, "message": "Internal error"})
         if kind == "timeout":
             return self.timeout(fault, request)
+        if kind == "slow":
+            self.slow(fault)
         return None
 
     # --- OAuth v4 --------------------------------------------------------------------------

@@ -119,6 +119,31 @@ def test_stopping_wakes_a_call_held_by_a_timeout(fake_graph):
     assert errors and not isinstance(errors[0], Timeout)  # the connection closed, no 5 s wait
 
 
+def test_a_slow_call_is_answered_as_usual_once_its_hold_is_released(fake_graph):
+    token = fake_graph.add_user("1")
+    fake_graph.add_page(PAGE, "MTTQ Bắc Ninh", admins=["1"])
+    fake_graph.fail("slow", seconds=60)
+    client = GraphClient(
+        base_url=fake_graph.url,
+        dialog_url=fake_graph.url,
+        version="v24.0",
+        app_id=fake_graph.app_id,
+        app_secret=fake_graph.app_secret,
+        timeout=30,
+    )
+    answers = []
+    caller = threading.Thread(target=lambda: answers.append(client.page(PAGE, token)))
+    caller.start()
+    ends = time.monotonic() + 10
+    while not fake_graph.holding and time.monotonic() < ends:
+        time.sleep(0.01)
+    assert fake_graph.holding == 1 and not answers  # held at the platform
+    # Released from outside, as a test process does through the control API.
+    assert httpx.post(f"{fake_graph.url}/_fake/release_held", json={}).status_code == 200
+    caller.join(timeout=10)
+    assert answers and answers[0]["name"] == "MTTQ Bắc Ninh" and fake_graph.holding == 0
+
+
 def test_control_calls_refuse_anything_but_seeding_methods(fake_graph):
     assert httpx.post(f"{fake_graph.url}/_fake/stop", json={}).status_code == 404
     added = httpx.post(f"{fake_graph.url}/_fake/add_page", json={"page_id": "5", "name": "X"})
