@@ -88,18 +88,24 @@ def test_every_answer_carries_the_usage_headers(fake_graph):
     assert PAGE in json.loads(answer.headers["x-business-use-case-usage"])
 
 
-def test_stopping_wakes_a_call_held_by_a_timeout(fake_graph):
+def held_page(fake_graph, fault: str, timeout: float) -> tuple[GraphClient, str]:
+    """A client and a token for a page whose next call `fault` holds 60 s."""
     token = fake_graph.add_user("1")
     fake_graph.add_page(PAGE, "MTTQ Bắc Ninh", admins=["1"])
-    fake_graph.fail("timeout", seconds=60)
+    fake_graph.fail(fault, seconds=60)
     client = GraphClient(
         base_url=fake_graph.url,
         dialog_url=fake_graph.url,
         version="v24.0",
         app_id=fake_graph.app_id,
         app_secret=fake_graph.app_secret,
-        timeout=5,
+        timeout=timeout,
     )
+    return client, token
+
+
+def test_stopping_wakes_a_call_held_by_a_timeout(fake_graph):
+    client, token = held_page(fake_graph, "timeout", timeout=5)
     errors = []
 
     def call() -> None:
@@ -120,17 +126,7 @@ def test_stopping_wakes_a_call_held_by_a_timeout(fake_graph):
 
 
 def test_a_slow_call_is_answered_as_usual_once_its_hold_is_released(fake_graph):
-    token = fake_graph.add_user("1")
-    fake_graph.add_page(PAGE, "MTTQ Bắc Ninh", admins=["1"])
-    fake_graph.fail("slow", seconds=60)
-    client = GraphClient(
-        base_url=fake_graph.url,
-        dialog_url=fake_graph.url,
-        version="v24.0",
-        app_id=fake_graph.app_id,
-        app_secret=fake_graph.app_secret,
-        timeout=30,
-    )
+    client, token = held_page(fake_graph, "slow", timeout=30)
     answers = []
     caller = threading.Thread(target=lambda: answers.append(client.page(PAGE, token)))
     caller.start()
