@@ -161,9 +161,7 @@ PRODUCT_THREADS = ("congdong-", "send-")
 def no_product_thread_left():
     yield
     left = [
-        thread.name
-        for thread in threading.enumerate()
-        if thread.name.startswith(PRODUCT_THREADS) and thread.is_alive()
+        thread.name for thread in threading.enumerate() if thread.name.startswith(PRODUCT_THREADS)
     ]
     assert not left, f"threads of the product still running after the test: {left}"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import threading
-import time
 
 import pytest
 from django.db import connection, connections
@@ -20,6 +19,7 @@ from congdong.engagement.models import Notification, NotificationKind
 from congdong.worker.jobs import JOBS
 from tests.channels.conftest import round_trip
 from tests.conftest import client_for
+from tests.worker.conftest import eventually
 
 pytestmark = pytest.mark.django_db
 
@@ -240,9 +240,7 @@ def test_two_refreshes_at_once_exactly_one_wins(zalo_oa, pages, personas, settin
 
     thread = threading.Thread(target=first)
     thread.start()
-    ends = time.monotonic() + 10
-    while not zalo_oa.holding and time.monotonic() < ends:  # the first call is at Zalo
-        time.sleep(0.01)
+    eventually(lambda: zalo_oa.holding > 0)  # the first call is at Zalo
     results["second"] = actions.refresh_zalo(token.pk)
     zalo_oa.release_held()  # the first refresh gets its answer
     thread.join()

@@ -14,6 +14,7 @@ import pytest
 from congdong.channels.clients.facebook import GraphClient, Timeout
 from congdong.channels.signatures import facebook_signature_ok
 from tests.channels.conftest import fake_process
+from tests.worker.conftest import eventually
 
 PAGE = "104870475678912"
 
@@ -130,9 +131,7 @@ def test_a_slow_call_is_answered_as_usual_once_its_hold_is_released(fake_graph):
     answers = []
     caller = threading.Thread(target=lambda: answers.append(client.page(PAGE, token)))
     caller.start()
-    ends = time.monotonic() + 10
-    while not fake_graph.holding and time.monotonic() < ends:
-        time.sleep(0.01)
+    eventually(lambda: fake_graph.holding > 0)
     assert fake_graph.holding == 1 and not answers  # held at the platform
     # Released from outside, as a test process does through the control API.
     assert httpx.post(f"{fake_graph.url}/_fake/release_held", json={}).status_code == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 import zoneinfo
 
 import pytest
@@ -21,6 +20,7 @@ from congdong.insights.models import Event
 from congdong.insights.tasks import flush_events
 from congdong.worker.jobs import JOBS
 from congdong.worker.loop import run_job
+from tests.worker.conftest import eventually
 
 pytestmark = pytest.mark.django_db
 
@@ -215,9 +215,7 @@ def test_the_web_process_flusher_writes_in_the_background_until_its_period_is_se
     flusher = events._state.flusher
     assert flusher is not None and flusher.is_alive()
     try:
-        ends = time.monotonic() + 10
-        while events.pending() and time.monotonic() < ends:
-            time.sleep(0.01)  # until the thread takes the batch
+        eventually(lambda: events.pending() == 0)  # until the thread takes the batch
     finally:
         settings.EVENTS_FLUSH_SECONDS = 0  # the thread off: it ends at its next wake-up
         flusher.join(5)
